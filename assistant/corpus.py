@@ -1,0 +1,153 @@
+"""Corpus stage: read the manifest and the document files it names, and verify quotes against them.
+
+A document is a ``.txt``, ``.md`` or ``.html`` file in the corpus folder with an entry in
+``manifest.json``. Everything downstream refers to a document by its ``source_id`` and to a piece
+of it by character offsets into the file's decoded text, so :func:`source_span` is the single place
+that turns offsets back into the quote a person sees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from assistant.errors import CorpusError
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
+MANIFEST_NAME = "manifest.json"
+logger = logging.getLogger(__name__)
+
+
+class DocumentInfo(BaseModel):
+    """One manifest entry: the bibliographic facts of a document, as given by its publisher."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Stable source id used in citations.")
+    file: str = Field(description="File name inside the corpus folder.")
+    title: str
+    publisher: str | None = None
+    journal: str | None = None
+    year: int | None = None
+    doi: str | None = None
+    kind: str = Field(description="'patient page' or 'case report abstract'.")
+    audience: str = Field(description="'family' or 'clinician'.")
+    topics: list[str] = Field(default_factory=list, description="Conditions the document is about.")
+
+
+class SourceDocument(BaseModel):
+    """A manifest entry with its file's decoded text."""
+
+    info: DocumentInfo
+    path: Path
+    text: str
+
+    @property
+    def source_id(self) -> str:
+        return self.info.id
+
+    @property
+    def is_html(self) -> bool:
+        return self.path.suffix.lower() in (".html", ".htm")
+
+
+def read_manifest(corpus_dir: Path) -> list[DocumentInfo]:
+    """Parse ``manifest.json``; a malformed manifest raises :class:`CorpusError` naming the entry."""
+    manifest_path = corpus_dir / MANIFEST_NAME
+    if not manifest_path.is_file():
+        raise CorpusError(f"{manifest_path}: the corpus manifest is missing")
+    try:
+        raw = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CorpusError(f"{manifest_path}: not valid UTF-8 JSON ({exc})") from exc
+    entries = raw.get("documents") if isinstance(raw, dict) else None
+    if not isinstance(entries, list):
+        raise CorpusError(f"{manifest_path}: expected an object with a 'documents' list")
+    infos: list[DocumentInfo] = []
+    for number, entry in enumerate(entries, start=1):
+        try:
+            infos.append(DocumentInfo.model_validate(entry))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"])
+            raise CorpusError(f"{manifest_path}: entry {number}, field '{field}': {first['msg']}") from exc
+    ids = [info.id for info in infos]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise CorpusError(f"{manifest_path}: duplicate document ids {duplicates}")
+    return infos
+
+
+def load_corpus(corpus_dir: Path) -> list[SourceDocument]:
+    """Load every manifest document; refuse unsupported, missing, unreadable or non-UTF-8 files."""
+    documents = []
+    infos = read_manifest(corpus_dir)
+    for info in infos:
+        path = corpus_dir / info.file
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise CorpusError(
+                f"{path}: unsupported file type '{path.suffix}' (accepted: {', '.join(SUPPORTED_SUFFIXES)})"
+            )
+        if not path.is_file():
+            raise CorpusError(f"{path}: manifest entry '{info.id}' names a file that does not exist")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CorpusError(f"{path}: cannot be read ({exc.strerror})") from exc
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CorpusError(f"{path}: not UTF-8 text (byte {exc.start} is invalid)") from exc
+        if "\x00" in text:
+            raise CorpusError(f"{path}: contains NUL bytes; it looks binary, not text")
+        if not text.strip():
+            raise CorpusError(f"{path}: the file is empty")
+        documents.append(SourceDocument(info=info, path=path, text=text))
+    listed = {info.file for info in infos} | {MANIFEST_NAME}
+    for stray in sorted(p for p in corpus_dir.iterdir() if p.is_file() and p.name not in listed):
+        logger.warning("%s: not in %s, so it is not indexed", stray, MANIFEST_NAME)
+    return documents
+
+
+def corpus_hash(corpus_dir: Path) -> str:
+    """Content hash of the manifest and every file it names (what an index was built from)."""
+    digest = hashlib.sha256((corpus_dir / MANIFEST_NAME).read_bytes())
+    for info in read_manifest(corpus_dir):
+        path = corpus_dir / info.file
+        digest.update(info.file.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return digest.hexdigest()
+
+
+_TAG_RE = re.compile(r"<[^>]*>")
+_WS_RE = re.compile(r"\s+")
+
+
+def html_span_text(raw: str) -> str:
+    """What a person reads for a slice of an HTML file: tags dropped, entities decoded, spaces folded."""
+    return _WS_RE.sub(" ", html.unescape(_TAG_RE.sub(" ", raw))).strip()
+
+
+@lru_cache(maxsize=64)
+def _file_text(path: str, mtime_ns: int, size: int) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
+def read_source_text(path: Path) -> str:
+    """The file's text, cached until the file changes (quotes are verified on every answer)."""
+    stat = path.stat()
+    return _file_text(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def source_span(path: Path, start: int, end: int) -> str:
+    """The verbatim text at ``[start, end)`` of a source file (for HTML: the text a reader sees there)."""
+    text = read_source_text(path)
+    if not 0 <= start < end <= len(text):
+        raise CorpusError(f"{path}: offsets {start}-{end} are outside the file ({len(text)} characters)")
+    span = text[start:end]
+    return html_span_text(span) if path.suffix.lower() in (".html", ".htm") else span

