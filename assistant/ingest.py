@@ -543,3 +543,12 @@ def parse_corpus(documents: Sequence[SourceDocument]) -> list[ParsedDocument]:
     """Parse every document, with chrome detection informed by lines the documents share."""
     shared = repeated_lines(documents)
     return [parse_document(doc, shared) for doc in documents]
+
+
+def parsed_document_from_dict(data: dict) -> ParsedDocument:  # type: ignore[type-arg]
+    """Rebuild a :class:`ParsedDocument` from :meth:`ParsedDocument.to_dict` output (stored indexes)."""
+    fields = dict(data)
+    fields["blocks"] = [Block(**b) for b in data["blocks"]]
+    fields["sentences"] = [Sentence(**s) for s in data["sentences"]]
+    fields["passages"] = [Passage(**p) for p in data["passages"]]
+    return ParsedDocument(**fields)
