@@ -115,7 +115,7 @@ def build_index(settings: Settings, show_progress: bool = True) -> dict[str, obj
         storage = StorageContext.from_defaults(vector_store=vector_store)
         VectorStoreIndex(nodes, storage_context=storage, embed_model=embed_model, show_progress=show_progress)
         storage.persist(persist_dir=str(staging / "vector"))
-        BM25Retriever.from_defaults(nodes=nodes, stemmer=STEMMER, language="english").persist(
+        BM25Retriever.from_defaults(nodes=nodes, stemmer=STEMMER, language="en").persist(
             str(staging / "bm25")
         )
         vectors = embed_texts([e.embed_text for e in evidence], settings.embed_batch_size, show_progress)

@@ -1,0 +1,254 @@
+"""Answer stage: choose the evidence passages that answer a question and compose a cited answer.
+
+The default answerer is extractive (no LLM exists on this machine): it scores every evidence
+passage (a sentence, a list with its lead, or an anaphoric sentence with its referent; never a
+heading) by dense cosine, lexical BM25 and the hybrid chunk ranking, nudged by question-type cues,
+and quotes the best few. It abstains when the best evidence is too weak to answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import bm25s
+import numpy as np
+
+from assistant.index import STEMMER, CorpusIndex, EvidencePassage
+from assistant.ingest import split_sentences
+from assistant.query import LAY_TERMS, UnderstoodQuery, Vocabulary, normalise
+from assistant.retrieve import RetrievedChunk
+from assistant.schema import Citation
+from assistant.settings import Settings
+
+# Question-type cues: (what the question asks for, what a passage that answers it contains).
+QUESTION_CUES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (
+        re.compile(r"\b(how many|how much|how common|percent\w*|rate|how old|what age|number|odds|chance)\b", re.I),
+        re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|percent)\b", re.I),
+    ),
+    (
+        re.compile(r"\b(how long|when|how soon|how quickly|how fast|duration|years? later)\b", re.I),
+        re.compile(r"\b(years?|months?|weeks?|days?|later|delay|long time)\b", re.I),
+    ),
+    (
+        re.compile(r"\b(why|cause[sd]?|causing|reason|genetic)\b", re.I),
+        re.compile(r"\b(because|caus\w+|genes?|genetic|due to|link)\b", re.I),
+    ),
+    (
+        re.compile(r"\bwhere\b|\bwhich (part|bones?|vertebra\w*|levels?)\b", re.I),
+        re.compile(r"\b(found in|starts? in|in the (legs|arms|head|neck|lungs|bones|spine)|from [CT]\d|[CT]\d+-[CT]\d+)\b"),
+    ),
+    (
+        re.compile(r"^\s*(what('s| is| are)|define|meaning of|what does .* (stand for|mean))\b", re.I),
+        re.compile(r"\b(is|are) (a|an|the)\b|\([A-Z]{2,6}\)|\bcalled\b"),
+    ),
+    (
+        re.compile(r"\b(treat\w*|therapy|options?|manage\w*|surgery|cure)\b", re.I),
+        re.compile(r"\b(treat\w*|therapy|surgery|surgical|removal|radiation|chemotherapy|radiotherapy)\b", re.I),
+    ),
+    (
+        re.compile(r"\b(diagnos\w*|tests?|scans?|imaging|biopsy|detect\w*)\b", re.I),
+        re.compile(r"\b(diagnos\w+|biopsy|imaging|x-rays?|mri|scan|examination|tests?)\b", re.I),
+    ),
+]
+CUE_BONUS = 0.06
+LEXICAL_WEIGHT = 0.25
+CHUNK_PRIOR_WEIGHT = 0.12
+SELECTION_MARGIN = 0.07
+
+
+@dataclass
+class ScoredPassage:
+    """A passage with the parts of its score (kept for diagnostics and the eval report)."""
+
+    evidence: EvidencePassage
+    dense: float
+    lexical: float
+    prior: float
+    cue: float
+
+    @property
+    def score(self) -> float:
+        return self.dense + LEXICAL_WEIGHT * self.lexical + CHUNK_PRIOR_WEIGHT * self.prior + self.cue
+
+
+@dataclass
+class Evidence:
+    """What the answerer found: passages in answer order, and why it would abstain (if it would)."""
+
+    selected: list[ScoredPassage]
+    ranked: list[ScoredPassage]
+    best_similarity: float
+    term_coverage: float
+    abstain_reason: str | None = None
+    diagnostics: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Draft:
+    """An answer before citation enforcement."""
+
+    text: str
+    citations: list[Citation]
+
+
+def _stems(text: str) -> set[str]:
+    return set(STEMMER.stemWords(re.findall(r"[a-z0-9]+", normalise(text))))
+
+
+class ExtractiveAnswerer:
+    """Select and quote evidence passages; the default, LLM-free answerer."""
+
+    def __init__(self, index: CorpusIndex, vocab: Vocabulary, settings: Settings) -> None:
+        self.index = index
+        self.vocab = vocab
+        self.settings = settings
+        self._topic_docs = {
+            topic: {sid for sid, info in index.infos.items() if topic in info.topics} for topic in vocab.topics
+        }
+
+    # -- selection ---------------------------------------------------------------------------
+    def score(
+        self, query: UnderstoodQuery, query_vector: np.ndarray, chunks: list[RetrievedChunk]
+    ) -> list[ScoredPassage]:
+        """Every admissible passage scored for the question, best first."""
+        index = self.index
+        dense = index.passage_vectors @ query_vector
+        tokens = bm25s.tokenize([query.text], stemmer=STEMMER, show_progress=False, return_ids=False)
+        lexical = index.passage_bm25.get_scores(tokens[0]) if tokens and tokens[0] else np.zeros(len(dense))
+        lexical = lexical / lexical.max() if lexical.max() > 0 else lexical
+        prior: dict[int, float] = {}
+        top_fused = max((c.score for c in chunks), default=1.0)
+        for chunk in chunks:
+            for pid in chunk.passage_ids:
+                key = index.by_key[(chunk.source_id, pid)]
+                prior[key] = max(prior.get(key, 0.0), chunk.score / top_fused)
+        allowed = self._allowed_sources(query)
+        cues = [answer_re for ask_re, answer_re in QUESTION_CUES if ask_re.search(query.question)]
+        scored = []
+        for ev in index.passages:
+            if allowed is not None and ev.doc.source_id not in allowed:
+                continue
+            cue = CUE_BONUS * sum(bool(c.search(ev.text)) for c in cues) / max(len(cues), 1)
+            scored.append(ScoredPassage(ev, float(dense[ev.index]), float(lexical[ev.index]), prior.get(ev.index, 0.0), cue))
+        scored.sort(key=lambda s: -s.score)
+        return scored
+
+    def _allowed_sources(self, query: UnderstoodQuery) -> set[str] | None:
+        """Documents about the condition the question names (so one tumour's facts never answer for another)."""
+        if not query.topics:
+            return None
+        allowed: set[str] = set()
+        for topic in query.topics:
+            allowed |= self._topic_docs.get(topic, set())
+        return allowed or None
+
+    def select(self, query: UnderstoodQuery, query_vector: np.ndarray, chunks: list[RetrievedChunk]) -> Evidence:
+        """Choose the passages to quote, or say why the documents do not answer."""
+        ranked = self.score(query, query_vector, chunks)
+        if not ranked:
+            return Evidence([], [], 0.0, 0.0, "no documents about that topic")
+        best = ranked[0]
+        coverage = self.term_coverage(query, [r.evidence for r in ranked[:3]])
+        evidence = Evidence([], ranked, best.dense, coverage)
+        if best.dense < self.settings.abstain_min_similarity:
+            evidence.abstain_reason = f"best evidence similarity {best.dense:.2f} is below the threshold"
+            return evidence
+        if coverage < self.settings.abstain_min_term_coverage:
+            evidence.abstain_reason = f"the evidence covers only {coverage:.0%} of the question's terms"
+            return evidence
+        evidence.selected = self._choose(query, ranked)
+        return evidence
+
+    def term_coverage(self, query: UnderstoodQuery, passages: list[EvidencePassage]) -> float:
+        """Share of the question's content words (or their lay/acronym equivalents) found in the evidence."""
+        if not query.terms:
+            return 0.0
+        evidence_stems = set().union(*(_stems(p.embed_text) for p in passages)) if passages else set()
+        covered = 0
+        for term in query.terms:
+            alternatives = [term, LAY_TERMS.get(term, ""), self.vocab.acronyms.get(term, "")]
+            if any(_stems(alt) and _stems(alt) <= evidence_stems or (_stems(alt) & evidence_stems and " " in alt)
+                   for alt in alternatives if alt):
+                covered += 1
+        return covered / len(query.terms)
+
+    def _choose(self, query: UnderstoodQuery, ranked: list[ScoredPassage]) -> list[ScoredPassage]:
+        settings = self.settings
+        chosen: list[ScoredPassage] = []
+        words = 0
+        # A question about two conditions gets the best passage for each, cited separately.
+        if len(query.topics) > 1:
+            for topic in query.topics:
+                docs = self._topic_docs.get(topic, set())
+                best = next((r for r in ranked if r.evidence.doc.source_id in docs), None)
+                if best is not None and best not in chosen:
+                    chosen.append(best)
+                    words += len(best.evidence.text.split())
+        top = ranked[0].score
+        for candidate in ranked:
+            if len(chosen) >= settings.answer_max_sentences:
+                break
+            if chosen and candidate.score < top - SELECTION_MARGIN:
+                break
+            size = len(candidate.evidence.text.split())
+            if chosen and words + size > settings.answer_max_words:
+                continue
+            if any(_overlaps(candidate, c) for c in chosen):
+                continue
+            chosen.append(candidate)
+            words += size
+        return chosen
+
+    # -- composition -------------------------------------------------------------------------
+    def compose(self, evidence: Evidence) -> Draft:
+        """One citation per passage; each sentence of the answer ends with its passage's marker."""
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for marker, scored in enumerate(evidence.selected, start=1):
+            ev = scored.evidence
+            citations.append(self.citation(ev, marker))
+            parts.append(" ".join(f"{s} [{marker}]" for s in _sentences(render_passage(ev))))
+        return Draft(" ".join(parts), citations)
+
+    def citation(self, ev: EvidencePassage, marker: int) -> Citation:
+        """The citation for a passage, its quote cut from the source file itself."""
+        from assistant.corpus import source_span
+
+        info = self.index.infos[ev.doc.source_id]
+        passage = ev.passage
+        return Citation(
+            marker=marker,
+            source_id=ev.doc.source_id,
+            title=info.title,
+            section=passage.section,
+            quote=source_span(self.index.source_path(ev.doc.source_id), passage.start, passage.end),
+            start=passage.start,
+            end=passage.end,
+            context=passage.context,
+            source_kind=info.kind,
+            publisher=info.publisher,
+            journal=info.journal,
+            year=info.year,
+            doi=info.doi,
+        )
+
+
+def _overlaps(a: ScoredPassage, b: ScoredPassage) -> bool:
+    pa, pb = a.evidence.passage, b.evidence.passage
+    return pa.source_id == pb.source_id and pa.start < pb.end and pb.start < pa.end
+
+
+def render_passage(ev: EvidencePassage) -> str:
+    """A passage as answer prose: a list becomes its lead followed by its items, separated by semicolons."""
+    sentences = [ev.doc.sentences[sid] for sid in ev.passage.sentence_ids]
+    if ev.passage.kind == "list":
+        lead = " ".join(s.plain for s in sentences if s.role == "lead")
+        items = [s.plain.rstrip(".;") for s in sentences if s.role == "item"]
+        return f"{lead} {'; '.join(items)}."
+    return " ".join(s.plain for s in sentences)
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text)]

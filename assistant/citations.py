@@ -1,0 +1,109 @@
+"""Citation enforcement: the gate every answerer's output goes through before anyone sees it.
+
+Rules, applied claim by claim (a claim is a sentence or a list line of the answer text):
+1. it ends with at least one ``[n]`` marker;
+2. every marker points to a citation of the answer;
+3. every cited quote is verbatim in its source file at its recorded offsets;
+4. the cited quotes support the claim: its content words (and every number) occur in them.
+A claim that fails is removed, unused citations are dropped and markers renumbered 1..n; an
+answer with nothing left is turned into an abstention by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.corpus import source_span
+from assistant.errors import CorpusError
+from assistant.ingest import split_sentences
+from assistant.query import content_words, normalise
+from assistant.schema import Citation
+
+MARKER_RE = re.compile(r"\[(\d+)\]")
+TRAILING_MARKERS_RE = re.compile(r"(?:\s*\[\d+\])+\s*$")
+NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+@dataclass
+class Enforced:
+    """The answer text and citations that survived, and what was removed with the reason."""
+
+    text: str
+    citations: list[Citation]
+    removed: list[str] = field(default_factory=list)
+
+
+def split_claims(text: str) -> list[str]:
+    """Claims of an answer: lines, then sentences, with each sentence's trailing markers kept on it."""
+    claims: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        pieces = [line[a:b] for a, b in split_sentences(line)]
+        for piece in pieces:
+            lead = re.match(r"^((?:\[\d+\]\s*)+)(.*)$", piece, re.S)
+            if lead and claims:
+                # The splitter cut between a sentence's full stop and its marker: give it back.
+                claims[-1] = f"{claims[-1]} {lead.group(1).strip()}"
+                piece = lead.group(2).strip()
+            if piece:
+                claims.append(piece)
+    return claims
+
+
+def quote_is_verbatim(citation: Citation, source_path: Callable[[str], Path]) -> bool:
+    """True when the citation's quote is exactly the source file's text at its offsets."""
+    try:
+        return source_span(source_path(citation.source_id), citation.start, citation.end) == citation.quote
+    except (CorpusError, KeyError, OSError):
+        return False
+
+
+def supports(claim: str, quotes: list[str], min_overlap: float = 0.9) -> bool:
+    """Offline support test: the claim's content words (≥ min_overlap) and all its numbers are in the quotes."""
+    body = TRAILING_MARKERS_RE.sub("", MARKER_RE.sub(" ", claim))
+    evidence = normalise(" ".join(quotes))
+    evidence_words = set(content_words(evidence))
+    words = content_words(body)
+    if not words:
+        return False
+    numbers_ok = all(n in evidence for n in NUMBER_RE.findall(body))
+    return numbers_ok and sum(w in evidence_words for w in words) / len(words) >= min_overlap
+
+
+def enforce_citations(
+    text: str, citations: list[Citation], source_path: Callable[[str], Path], min_overlap: float = 0.9
+) -> Enforced:
+    """Keep only the claims that pass every rule; renumber the surviving citations 1..n."""
+    by_marker = {c.marker: c for c in citations}
+    verbatim = {c.marker: quote_is_verbatim(c, source_path) for c in citations}
+    kept: list[tuple[str, list[int]]] = []
+    removed: list[str] = []
+    for claim in split_claims(text):
+        trailing = TRAILING_MARKERS_RE.search(claim)
+        markers = [int(m) for m in MARKER_RE.findall(claim)]
+        if not trailing or not markers:
+            removed.append(f"no citation marker: {claim}")
+        elif any(m not in by_marker for m in markers):
+            removed.append(f"marker without a citation: {claim}")
+        elif not all(verbatim[m] for m in markers):
+            removed.append(f"quote not verbatim in its source: {claim}")
+        elif not supports(claim, [by_marker[m].quote for m in markers], min_overlap):
+            removed.append(f"not supported by its quote: {claim}")
+        else:
+            kept.append((claim, markers))
+    renumber: dict[int, int] = {}
+    for _, markers in kept:
+        for m in markers:
+            renumber.setdefault(m, len(renumber) + 1)
+    lines = []
+    for claim, _ in kept:
+        lines.append(MARKER_RE.sub(lambda m: f"[{renumber[int(m.group(1))]}]", claim))
+    surviving = [
+        by_marker[old].model_copy(update={"marker": new}) for old, new in sorted(renumber.items(), key=lambda x: x[1])
+    ]
+    return Enforced(" ".join(lines), surviving, removed)

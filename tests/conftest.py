@@ -1,0 +1,43 @@
+"""Shared fixtures: the real embedding model (loaded once per session) and a real index in a temp folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from assistant import Assistant, Settings  # noqa: E402
+from assistant.settings import REPO_ROOT  # noqa: E402
+
+CORPUS = REPO_ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("assistant")
+
+
+@pytest.fixture(scope="session")
+def settings(session_dir: Path) -> Settings:
+    """Settings for the real corpus with the index and feedback database in a temp folder."""
+    return Settings(
+        corpus_dir=CORPUS, data_dir=session_dir / "data", feedback_db=session_dir / "feedback.sqlite3"
+    )
+
+
+@pytest.fixture(scope="session")
+def bot(settings: Settings) -> Assistant:
+    """One real assistant (real MiniLM, real FAISS and BM25 indexes) shared by the session."""
+    return Assistant.load(settings)
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path: Path) -> Path:
+    """A private copy of the corpus that a test may change."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
