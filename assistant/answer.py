@@ -53,9 +53,22 @@ QUESTION_CUES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     ),
 ]
 CUE_BONUS = 0.06
+CONTEXT_WEIGHT = 0.4
+LEXICAL_FULL_SCORE = 6.0
+# Questions that can only be answered with a number: without one in the evidence, abstain.
+NUMBER_QUESTION_RE = re.compile(
+    r"\b(how many|how much|what percent\w*|percentage|(survival|success|cure|recurrence|death|mortality) rates?|"
+    r"how old|what age|odds)\b",
+    re.I,
+)
+NUMBER_ANSWER_RE = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|percent)\b", re.I)
+ACRONYM_DEFINITION_BONUS = 0.1
 LEXICAL_WEIGHT = 0.25
 CHUNK_PRIOR_WEIGHT = 0.12
 SELECTION_MARGIN = 0.07
+
+
+DEFINITION_RE = re.compile(r"\b(stand for|stands for|mean|means|what is|what's|what are|define|definition)\b", re.I)
 
 
 @dataclass
@@ -114,10 +127,19 @@ class ExtractiveAnswerer:
     ) -> list[ScoredPassage]:
         """Every admissible passage scored for the question, best first."""
         index = self.index
-        dense = index.passage_vectors @ query_vector
+        # Dense evidence = the passage in its context (title, section) mixed with its best single
+        # sentence alone: context finds the right place, the bare sentence tells the sentences apart.
+        contextual = index.passage_vectors @ query_vector
+        bare = index.sentence_vectors @ query_vector
+        dense = np.array(
+            [CONTEXT_WEIGHT * contextual[ev.index] + (1 - CONTEXT_WEIGHT) * bare[index.passage_rows[ev.index]].max()
+             for ev in index.passages]
+        )
         tokens = bm25s.tokenize([query.text], stemmer=STEMMER, show_progress=False, return_ids=False)
         lexical = index.passage_bm25.get_scores(tokens[0]) if tokens and tokens[0] else np.zeros(len(dense))
-        lexical = lexical / lexical.max() if lexical.max() > 0 else lexical
+        # Scale by the best match, but never inflate weak matches: a best BM25 score below
+        # LEXICAL_FULL_SCORE means no passage shares much with the question at all.
+        lexical = lexical / max(float(lexical.max()), LEXICAL_FULL_SCORE)
         prior: dict[int, float] = {}
         top_fused = max((c.score for c in chunks), default=1.0)
         for chunk in chunks:
@@ -126,11 +148,16 @@ class ExtractiveAnswerer:
                 prior[key] = max(prior.get(key, 0.0), chunk.score / top_fused)
         allowed = self._allowed_sources(query)
         cues = [answer_re for ask_re, answer_re in QUESTION_CUES if ask_re.search(query.question)]
+        # "What does ASPS stand for?" / "What is HPC?": the sentence that defines the acronym answers it.
+        asked = [a for a in self.vocab.acronyms if re.search(rf"\b{a}\b", query.question, re.I)]
+        definitional = bool(asked) and bool(DEFINITION_RE.search(query.question))
         scored = []
         for ev in index.passages:
             if allowed is not None and ev.doc.source_id not in allowed:
                 continue
             cue = CUE_BONUS * sum(bool(c.search(ev.text)) for c in cues) / max(len(cues), 1)
+            if definitional and any(f"({a.upper()})" in ev.text for a in asked):
+                cue += ACRONYM_DEFINITION_BONUS
             scored.append(ScoredPassage(ev, float(dense[ev.index]), float(lexical[ev.index]), prior.get(ev.index, 0.0), cue))
         scored.sort(key=lambda s: -s.score)
         return scored
@@ -159,6 +186,11 @@ class ExtractiveAnswerer:
             evidence.abstain_reason = f"the evidence covers only {coverage:.0%} of the question's terms"
             return evidence
         evidence.selected = self._choose(query, ranked)
+        if NUMBER_QUESTION_RE.search(query.question) and not any(
+            NUMBER_ANSWER_RE.search(p.evidence.text) for p in evidence.selected
+        ):
+            evidence.abstain_reason = "the question asks for a number and the evidence gives none"
+            evidence.selected = []
         return evidence
 
     def term_coverage(self, query: UnderstoodQuery, passages: list[EvidencePassage]) -> float:

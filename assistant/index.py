@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import shutil
 import tempfile
 import time
@@ -34,7 +35,7 @@ from assistant.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 EMBEDDING_DIM = 384
 STEMMER = Stemmer.Stemmer("english")
@@ -59,12 +60,15 @@ class CorpusIndex:
     infos: dict[str, DocumentInfo]
     documents: dict[str, ParsedDocument]
     passages: list[EvidencePassage]
-    passage_vectors: np.ndarray
+    passage_vectors: np.ndarray  # contextual: title, section and text of each passage
+    sentence_vectors: np.ndarray  # bare: each sentence piece's own text (see sentence_pieces)
     vector_index: VectorStoreIndex
     chunk_bm25: BM25Retriever
     manifest: dict[str, object]
     passage_bm25: bm25s.BM25 = field(init=False)
     by_key: dict[tuple[str, int], int] = field(init=False)
+    passage_rows: list[list[int]] = field(init=False)
+    piece_count: int = field(init=False)
 
     def __post_init__(self) -> None:
         # Passage-level BM25 is rebuilt on load: it takes milliseconds and needs no file of its own.
@@ -72,13 +76,43 @@ class CorpusIndex:
         tokens = bm25s.tokenize([p.embed_text for p in self.passages], stemmer=STEMMER, show_progress=False)
         self.passage_bm25.index(tokens, show_progress=False)
         self.by_key = {(p.doc.source_id, p.passage.id): p.index for p in self.passages}
+        # Rows of sentence_vectors for each passage, laid out as build_index embeds them.
+        rows_of_sentence: dict[tuple[str, int], list[int]] = {}
+        row = 0
+        for doc in self.documents.values():
+            for sentence in doc.sentences:
+                count = len(sentence_pieces(sentence.plain))
+                rows_of_sentence[(doc.source_id, sentence.id)] = list(range(row, row + count))
+                row += count
+        self.piece_count = row
+        self.passage_rows = [
+            [r for sid in ev.passage.sentence_ids for r in rows_of_sentence[(ev.doc.source_id, sid)]]
+            for ev in self.passages
+        ]
 
     def source_path(self, source_id: str) -> Path:
         return self.settings.corpus_dir / self.infos[source_id].file
 
 
+def sentence_pieces(text: str) -> list[str]:
+    """What is embedded for one sentence: the sentence, and for a long one also its clauses.
+
+    A 60-word abstract sentence ("... is reported: a 48-year-old woman presented with ...") embeds
+    to a blur; its clauses, embedded on their own, still match a question about one of them.
+    """
+    pieces = [text]
+    if len(text.split()) > 25:
+        clauses = [c.strip() for c in re.split(r"[:;]\s", text)]
+        if len(clauses) > 1 and all(len(c.split()) >= 4 for c in clauses):
+            pieces += clauses
+    return pieces
+
+
 def _embed_text(doc: ParsedDocument, passage: Passage, text: str) -> str:
-    context = " — ".join(x for x in (doc.title, passage.context, passage.section) if x)
+    # Case reports are asked about by author and year ("the Woitzik report"), so those go in too.
+    author = str(doc.metadata.get("first_author", "")).split()[-1:] or []
+    cite = f"{author[0]} et al. {doc.metadata.get('year', '')}".strip() if author else ""
+    context = " — ".join(x for x in (doc.title, cite, passage.context, passage.section) if x)
     return f"{context}: {text}"
 
 
@@ -120,6 +154,8 @@ def build_index(settings: Settings, show_progress: bool = True) -> dict[str, obj
         )
         vectors = embed_texts([e.embed_text for e in evidence], settings.embed_batch_size, show_progress)
         np.save(staging / "passage_vectors.npy", vectors)
+        sentences = [piece for d in documents for s in d.sentences for piece in sentence_pieces(s.plain)]
+        np.save(staging / "sentence_vectors.npy", embed_texts(sentences, settings.embed_batch_size, show_progress))
         (staging / "documents.json").write_text(
             json.dumps(
                 {"infos": [s.info.model_dump() for s in sources], "documents": [d.to_dict() for d in documents]},
@@ -213,6 +249,7 @@ def load_index(settings: Settings, rebuild: bool = False, show_progress: bool = 
         infos = {i["id"]: DocumentInfo.model_validate(i) for i in stored["infos"]}
         documents = [parsed_document_from_dict(d) for d in stored["documents"]]
         vectors = np.load(root / "passage_vectors.npy")
+        sentence_vectors = np.load(root / "sentence_vectors.npy")
         vector_store = FaissVectorStore.from_persist_dir(str(root / "vector"))
         storage = StorageContext.from_defaults(vector_store=vector_store, persist_dir=str(root / "vector"))
         vector_index = load_index_from_storage(storage, embed_model=load_embed_model(settings.embed_batch_size))
@@ -223,13 +260,17 @@ def load_index(settings: Settings, rebuild: bool = False, show_progress: bool = 
     if vectors.shape != (len(evidence), EMBEDDING_DIM):
         raise IndexCorruptError(f"{root / 'passage_vectors.npy'} does not match the passages; run `assistant index --rebuild`")
     assert isinstance(vector_index, VectorStoreIndex)
-    return CorpusIndex(
+    loaded = CorpusIndex(
         settings=settings,
         infos=infos,
         documents={d.source_id: d for d in documents},
         passages=evidence,
         passage_vectors=vectors,
+        sentence_vectors=sentence_vectors,
         vector_index=vector_index,
         chunk_bm25=chunk_bm25,
         manifest=manifest,
     )
+    if sentence_vectors.shape != (loaded.piece_count, EMBEDDING_DIM):
+        raise IndexCorruptError(f"{root / 'sentence_vectors.npy'} does not match the sentences; run `assistant index --rebuild`")
+    return loaded

@@ -195,7 +195,9 @@ def correct_spelling(text: str, vocab: Vocabulary) -> str:
         if len(lower) < 5 or lower in vocab.words or lower in STOPWORDS or lower in LAY_TERMS:
             return word
         close = difflib.get_close_matches(lower, vocab.words, n=1, cutoff=0.82)
-        return close[0] if close else word
+        if not close or close[0].startswith(lower[:-1]) or lower.startswith(close[0]):
+            return word  # an inflection of a corpus word ("report" / "reported") is not a typo
+        return close[0]
 
     return re.sub(r"[A-Za-z][A-Za-z'-]+", fix, text)
 
