@@ -54,6 +54,7 @@ QUESTION_CUES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
 ]
 CUE_BONUS = 0.06
 CONTEXT_WEIGHT = 0.4
+HEADING_WEIGHT = 0.5
 LEXICAL_FULL_SCORE = 6.0
 # Questions that can only be answered with a number: without one in the evidence, abstain.
 NUMBER_QUESTION_RE = re.compile(
@@ -80,10 +81,22 @@ class ScoredPassage:
     lexical: float
     prior: float
     cue: float
+    heading: float = 0.0
 
     @property
     def score(self) -> float:
-        return self.dense + LEXICAL_WEIGHT * self.lexical + CHUNK_PRIOR_WEIGHT * self.prior + self.cue
+        return (
+            self.dense
+            + LEXICAL_WEIGHT * self.lexical
+            + CHUNK_PRIOR_WEIGHT * self.prior
+            + HEADING_WEIGHT * self.heading
+            + self.cue
+        )
+
+    @property
+    def strength(self) -> float:
+        """How well the passage itself matches the question (what abstention is decided on)."""
+        return self.dense + LEXICAL_WEIGHT * self.lexical + HEADING_WEIGHT * self.heading
 
 
 @dataclass
@@ -92,7 +105,7 @@ class Evidence:
 
     selected: list[ScoredPassage]
     ranked: list[ScoredPassage]
-    best_similarity: float
+    best_strength: float
     term_coverage: float
     abstain_reason: str | None = None
     diagnostics: dict[str, object] = field(default_factory=dict)
@@ -136,6 +149,13 @@ class ExtractiveAnswerer:
              for ev in index.passages]
         )
         tokens = bm25s.tokenize([query.text], stemmer=STEMMER, show_progress=False, return_ids=False)
+        # The heading is context, not answer: a heading that matches the question better than the
+        # document's headings typically do lifts the sentences under it ("What causes ...?" -> its paragraph).
+        headings = index.heading_vectors @ query_vector
+        heading_median = {
+            sid: float(np.median([headings[row] for (doc_id, _), row in index.heading_row.items() if doc_id == sid]))
+            for sid in index.documents
+        }
         lexical = index.passage_bm25.get_scores(tokens[0]) if tokens and tokens[0] else np.zeros(len(dense))
         # Scale by the best match, but never inflate weak matches: a best BM25 score below
         # LEXICAL_FULL_SCORE means no passage shares much with the question at all.
@@ -158,7 +178,13 @@ class ExtractiveAnswerer:
             cue = CUE_BONUS * sum(bool(c.search(ev.text)) for c in cues) / max(len(cues), 1)
             if definitional and any(f"({a.upper()})" in ev.text for a in asked):
                 cue += ACRONYM_DEFINITION_BONUS
-            scored.append(ScoredPassage(ev, float(dense[ev.index]), float(lexical[ev.index]), prior.get(ev.index, 0.0), cue))
+            heading = 0.0
+            if ev.passage.section and ev.passage.section != ev.doc.title:
+                sim = headings[index.heading_row[(ev.doc.source_id, ev.passage.section)]]
+                heading = max(0.0, float(sim - heading_median[ev.doc.source_id]))
+            scored.append(
+                ScoredPassage(ev, float(dense[ev.index]), float(lexical[ev.index]), prior.get(ev.index, 0.0), cue, heading)
+            )
         scored.sort(key=lambda s: -s.score)
         return scored
 
@@ -178,9 +204,10 @@ class ExtractiveAnswerer:
             return Evidence([], [], 0.0, 0.0, "no documents about that topic")
         best = ranked[0]
         coverage = self.term_coverage(query, [r.evidence for r in ranked[:3]])
-        evidence = Evidence([], ranked, best.dense, coverage)
-        if best.dense < self.settings.abstain_min_similarity:
-            evidence.abstain_reason = f"best evidence similarity {best.dense:.2f} is below the threshold"
+        strength = max(r.strength for r in ranked[:5])
+        evidence = Evidence([], ranked, strength, coverage)
+        if strength < self.settings.abstain_min_evidence:
+            evidence.abstain_reason = f"best evidence strength {strength:.2f} is below the threshold"
             return evidence
         if coverage < self.settings.abstain_min_term_coverage:
             evidence.abstain_reason = f"the evidence covers only {coverage:.0%} of the question's terms"

@@ -7,7 +7,9 @@ and a truncated or corrupt one is reported clearly instead of failing somewhere 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import logging
 import re
@@ -35,7 +37,7 @@ from assistant.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
 EMBEDDING_DIM = 384
 STEMMER = Stemmer.Stemmer("english")
@@ -62,12 +64,14 @@ class CorpusIndex:
     passages: list[EvidencePassage]
     passage_vectors: np.ndarray  # contextual: title, section and text of each passage
     sentence_vectors: np.ndarray  # bare: each sentence piece's own text (see sentence_pieces)
+    heading_vectors: np.ndarray  # each document's title, then its distinct headings (see heading_texts)
     vector_index: VectorStoreIndex
     chunk_bm25: BM25Retriever
     manifest: dict[str, object]
     passage_bm25: bm25s.BM25 = field(init=False)
     by_key: dict[tuple[str, int], int] = field(init=False)
     passage_rows: list[list[int]] = field(init=False)
+    heading_row: dict[tuple[str, str], int] = field(init=False)
     piece_count: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -85,6 +89,10 @@ class CorpusIndex:
                 rows_of_sentence[(doc.source_id, sentence.id)] = list(range(row, row + count))
                 row += count
         self.piece_count = row
+        self.heading_row = {}
+        for doc in self.documents.values():
+            for text in heading_texts(doc):
+                self.heading_row[(doc.source_id, text)] = len(self.heading_row)
         self.passage_rows = [
             [r for sid in ev.passage.sentence_ids for r in rows_of_sentence[(ev.doc.source_id, sid)]]
             for ev in self.passages
@@ -106,6 +114,11 @@ def sentence_pieces(text: str) -> list[str]:
         if len(clauses) > 1 and all(len(c.split()) >= 4 for c in clauses):
             pieces += clauses
     return pieces
+
+
+def heading_texts(doc: ParsedDocument) -> list[str]:
+    """The document's title followed by its distinct section headings, in order."""
+    return list(dict.fromkeys([doc.title, *doc.sections]))
 
 
 def _embed_text(doc: ParsedDocument, passage: Passage, text: str) -> str:
@@ -156,6 +169,8 @@ def build_index(settings: Settings, show_progress: bool = True) -> dict[str, obj
         np.save(staging / "passage_vectors.npy", vectors)
         sentences = [piece for d in documents for s in d.sentences for piece in sentence_pieces(s.plain)]
         np.save(staging / "sentence_vectors.npy", embed_texts(sentences, settings.embed_batch_size, show_progress))
+        headings = [h for d in documents for h in heading_texts(d)]
+        np.save(staging / "heading_vectors.npy", embed_texts(headings, settings.embed_batch_size, show_progress))
         (staging / "documents.json").write_text(
             json.dumps(
                 {"infos": [s.info.model_dump() for s in sources], "documents": [d.to_dict() for d in documents]},
@@ -250,10 +265,12 @@ def load_index(settings: Settings, rebuild: bool = False, show_progress: bool = 
         documents = [parsed_document_from_dict(d) for d in stored["documents"]]
         vectors = np.load(root / "passage_vectors.npy")
         sentence_vectors = np.load(root / "sentence_vectors.npy")
+        heading_vectors = np.load(root / "heading_vectors.npy")
         vector_store = FaissVectorStore.from_persist_dir(str(root / "vector"))
         storage = StorageContext.from_defaults(vector_store=vector_store, persist_dir=str(root / "vector"))
         vector_index = load_index_from_storage(storage, embed_model=load_embed_model(settings.embed_batch_size))
-        chunk_bm25 = BM25Retriever.from_persist_dir(str(root / "bm25"))
+        with contextlib.redirect_stderr(io.StringIO()):  # bm25s shows a progress bar on every load
+            chunk_bm25 = BM25Retriever.from_persist_dir(str(root / "bm25"))
     except Exception as exc:  # any failure to read a stored file means the index cannot be used
         raise IndexCorruptError(f"the index in {root} cannot be read ({exc}); run `assistant index --rebuild`") from exc
     evidence = _evidence(documents)
@@ -267,10 +284,13 @@ def load_index(settings: Settings, rebuild: bool = False, show_progress: bool = 
         passages=evidence,
         passage_vectors=vectors,
         sentence_vectors=sentence_vectors,
+        heading_vectors=heading_vectors,
         vector_index=vector_index,
         chunk_bm25=chunk_bm25,
         manifest=manifest,
     )
+    if heading_vectors.shape != (len(loaded.heading_row), EMBEDDING_DIM):
+        raise IndexCorruptError(f"{root / 'heading_vectors.npy'} does not match the headings; run `assistant index --rebuild`")
     if sentence_vectors.shape != (loaded.piece_count, EMBEDDING_DIM):
         raise IndexCorruptError(f"{root / 'sentence_vectors.npy'} does not match the sentences; run `assistant index --rebuild`")
     return loaded

@@ -36,10 +36,10 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant (Cormack et al. 2009 use 60).")
     answer_max_words: int = Field(120, ge=20, description="Soft cap on words in an extractive answer.")
     answer_max_sentences: int = Field(4, ge=1, description="At most this many evidence units in one answer.")
-    abstain_min_similarity: float = Field(
+    abstain_min_evidence: float = Field(
         0.35,
-        description="Abstain when the best evidence sentence's cosine to the question is below this "
-        "(set from the dev split; see README).",
+        description="Abstain when the best passage's evidence strength (dense cosine + weighted BM25 + "
+        "heading match) is below this; set from the eval's dev split (see README).",
     )
     abstain_min_term_coverage: float = Field(
         0.34,

@@ -1,0 +1,75 @@
+"""The CLI is a thin adapter: its JSON has the API's shape; bad input exits non-zero with a message."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assistant import Assistant, Settings
+from assistant.cli import main
+
+
+@pytest.fixture()
+def env(settings: Settings, bot: Assistant) -> dict[str, str]:
+    """Point the CLI at the session's already-built index."""
+    return {"ASSISTANT_CORPUS_DIR": str(settings.corpus_dir), "ASSISTANT_DATA_DIR": str(settings.data_dir)}
+
+
+def test_ask_json_has_the_api_shape(bot: Assistant, env: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["ask", "What does ASPS stand for?", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    expected = bot.ask("What does ASPS stand for?").to_dict()
+    assert set(data) == set(expected)
+    assert data["text"] == expected["text"] and data["citations"] == expected["citations"]
+
+
+def test_ask_prints_answer_and_quotes(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["ask", "Does chemo work for ASPS?"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "unresponsive to chemotherapy. [1]" in result.output
+    assert "[1] Alveolar Soft Part Sarcoma (ASPS)" in result.output
+
+
+def test_ask_with_history_file(env: dict[str, str], tmp_path: Path) -> None:
+    history = tmp_path / "history.json"
+    history.write_text(json.dumps([{"role": "user", "content": "Tell me about alveolar soft part sarcoma"}]))
+    result = CliRunner().invoke(main, ["ask", "What are its symptoms?", "--history", str(history), "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["citations"][0]["source_id"] == "dfci-alveolar-soft-part-sarcoma"
+    history.write_text("{broken")
+    result = CliRunner().invoke(main, ["ask", "What are its symptoms?", "--history", str(history)], env=env)
+    assert result.exit_code == 2 and "cannot read the history" in result.output
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("", "empty"), ("   ", "empty"), ("why " * 1000, "limit"), ("\x01\x02\x03", "does not look like text")],
+)
+def test_bad_questions_exit_non_zero_with_a_message(env: dict[str, str], question: str, message: str) -> None:
+    result = CliRunner().invoke(main, ["ask", question], env=env)
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_binary_junk_in_a_real_process_gives_no_traceback(env: dict[str, str]) -> None:
+    junk = os.fsdecode(b"\xff\xfe\x00junk"[:2] + b"junk")  # undecodable bytes, as a shell would pass them
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ask", junk],
+        capture_output=True, text=True, env={**os.environ, **env}, timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "Error:" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_abstention_through_the_cli(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["ask", "What is the capital of France?", "--json"], env=env)
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["abstained"] is True and data["citations"] == []
