@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import bm25s
 import numpy as np
 
+from assistant.embeddings import embed_queries, embed_query
 from assistant.index import STEMMER, CorpusIndex, EvidencePassage
 from assistant.ingest import split_sentences
 from assistant.query import LAY_TERMS, UnderstoodQuery, Vocabulary, normalise
@@ -70,6 +71,22 @@ SELECTION_MARGIN = 0.07
 
 
 DEFINITION_RE = re.compile(r"\b(stand for|stands for|mean|means|what is|what's|what are|define|definition)\b", re.I)
+
+
+@dataclass(frozen=True)
+class QueryVectors:
+    """Embeddings of the question as a whole and of its focus (one batch, one model call)."""
+
+    full: np.ndarray
+    focus: np.ndarray
+
+    @classmethod
+    def embed(cls, query: UnderstoodQuery) -> QueryVectors:
+        if query.focus == query.text:
+            vector = embed_query(query.text)
+            return cls(vector, vector)
+        full, focus = embed_queries([query.text, query.focus])
+        return cls(full, focus)
 
 
 @dataclass
@@ -136,14 +153,16 @@ class ExtractiveAnswerer:
 
     # -- selection ---------------------------------------------------------------------------
     def score(
-        self, query: UnderstoodQuery, query_vector: np.ndarray, chunks: list[RetrievedChunk]
+        self, query: UnderstoodQuery, vectors: QueryVectors, chunks: list[RetrievedChunk]
     ) -> list[ScoredPassage]:
         """Every admissible passage scored for the question, best first."""
         index = self.index
         # Dense evidence = the passage in its context (title, section) mixed with its best single
         # sentence alone: context finds the right place, the bare sentence tells the sentences apart.
-        contextual = index.passage_vectors @ query_vector
-        bare = index.sentence_vectors @ query_vector
+        # The contextual side sees the whole question; the bare sentence and heading sides see its
+        # focus (the question minus the tumour's name), which otherwise dominates every cosine.
+        contextual = index.passage_vectors @ vectors.full
+        bare = index.sentence_vectors @ vectors.focus
         dense = np.array(
             [CONTEXT_WEIGHT * contextual[ev.index] + (1 - CONTEXT_WEIGHT) * bare[index.passage_rows[ev.index]].max()
              for ev in index.passages]
@@ -151,7 +170,7 @@ class ExtractiveAnswerer:
         tokens = bm25s.tokenize([query.text], stemmer=STEMMER, show_progress=False, return_ids=False)
         # The heading is context, not answer: a heading that matches the question better than the
         # document's headings typically do lifts the sentences under it ("What causes ...?" -> its paragraph).
-        headings = index.heading_vectors @ query_vector
+        headings = index.heading_vectors @ vectors.focus
         heading_median = {
             sid: float(np.median([headings[row] for (doc_id, _), row in index.heading_row.items() if doc_id == sid]))
             for sid in index.documents
@@ -197,9 +216,9 @@ class ExtractiveAnswerer:
             allowed |= self._topic_docs.get(topic, set())
         return allowed or None
 
-    def select(self, query: UnderstoodQuery, query_vector: np.ndarray, chunks: list[RetrievedChunk]) -> Evidence:
+    def select(self, query: UnderstoodQuery, vectors: QueryVectors, chunks: list[RetrievedChunk]) -> Evidence:
         """Choose the passages to quote, or say why the documents do not answer."""
-        ranked = self.score(query, query_vector, chunks)
+        ranked = self.score(query, vectors, chunks)
         if not ranked:
             return Evidence([], [], 0.0, 0.0, "no documents about that topic")
         best = ranked[0]

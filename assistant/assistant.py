@@ -10,9 +10,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.answer import ExtractiveAnswerer
+from assistant.answer import ExtractiveAnswerer, QueryVectors
 from assistant.citations import enforce_citations
-from assistant.embeddings import embed_query
 from assistant.errors import InvalidQuestionError
 from assistant.index import CorpusIndex, load_index
 from assistant.query import Vocabulary, build_vocabulary, understand
@@ -96,14 +95,16 @@ class Assistant:
         if is_injection(question):
             return self._abstain(question, audience, safety.label, safety.notice)
         query = understand(question, history, self.vocab)
-        query_vector = embed_query(query.text)
+        vectors = QueryVectors.embed(query)
         embedded = time.perf_counter()
-        chunks = self.retriever.retrieve(query.text, query_vector, self.settings.retrieve_top_k)
-        evidence = self.answerer.select(query, query_vector, chunks)
+        chunks = self.retriever.retrieve(query.text, vectors.full, self.settings.retrieve_top_k)
+        evidence = self.answerer.select(query, vectors, chunks)
         if evidence.abstain_reason:
             return self._abstain(question, audience, safety.label, safety.notice)
         draft = self.answerer.compose(evidence)
-        enforced = enforce_citations(draft.text, draft.citations, self.index.source_path)
+        enforced = enforce_citations(
+            draft.text, draft.citations, self.index.source_path, acronyms=self.vocab.acronyms
+        )
         if not enforced.citations:
             return self._abstain(question, audience, safety.label, safety.notice, enforced.removed)
         text = enforced.text if safety.notice is None else f"{safety.notice}\n\n{enforced.text}"

@@ -12,7 +12,7 @@ answer with nothing left is turned into an abstention by the caller.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,11 +63,21 @@ def quote_is_verbatim(citation: Citation, source_path: Callable[[str], Path]) ->
         return False
 
 
-def supports(claim: str, quotes: list[str], min_overlap: float = 0.9) -> bool:
-    """Offline support test: the claim's content words (≥ min_overlap) and all its numbers are in the quotes."""
+def supports(
+    claim: str, quotes: list[str], min_overlap: float = 0.9, acronyms: Mapping[str, str] | None = None
+) -> bool:
+    """Offline support test: the claim's content words (≥ min_overlap) and all its numbers are in the quotes.
+
+    An acronym and its long form count as the same words (``acronyms``: "asps" -> "alveolar soft part sarcoma").
+    """
     body = TRAILING_MARKERS_RE.sub("", MARKER_RE.sub(" ", claim))
     evidence = normalise(" ".join(quotes))
     evidence_words = set(content_words(evidence))
+    for short, long_form in (acronyms or {}).items():
+        if f" {long_form} " in f" {evidence} ":
+            evidence_words.add(short)
+        if short in evidence_words:
+            evidence_words.update(long_form.split())
     words = content_words(body)
     if not words:
         return False
@@ -76,7 +86,11 @@ def supports(claim: str, quotes: list[str], min_overlap: float = 0.9) -> bool:
 
 
 def enforce_citations(
-    text: str, citations: list[Citation], source_path: Callable[[str], Path], min_overlap: float = 0.9
+    text: str,
+    citations: list[Citation],
+    source_path: Callable[[str], Path],
+    min_overlap: float = 0.9,
+    acronyms: Mapping[str, str] | None = None,
 ) -> Enforced:
     """Keep only the claims that pass every rule; renumber the surviving citations 1..n."""
     by_marker = {c.marker: c for c in citations}
@@ -92,7 +106,7 @@ def enforce_citations(
             removed.append(f"marker without a citation: {claim}")
         elif not all(verbatim[m] for m in markers):
             removed.append(f"quote not verbatim in its source: {claim}")
-        elif not supports(claim, [by_marker[m].quote for m in markers], min_overlap):
+        elif not supports(claim, [by_marker[m].quote for m in markers], min_overlap, acronyms):
             removed.append(f"not supported by its quote: {claim}")
         else:
             kept.append((claim, markers))

@@ -184,6 +184,7 @@ class UnderstoodQuery:
     topics: list[str]  # conditions the question is about (its own, or carried from history)
     carried_topic: bool  # True when the topic came from the conversation, not the question
     terms: list[str]  # content words of the question after correction (for evidence coverage)
+    focus: str = ""  # the question without its topic's name: what it asks *about* the topic
 
 
 def correct_spelling(text: str, vocab: Vocabulary) -> str:
@@ -230,4 +231,11 @@ def understand(question: str, history: Sequence[dict[str, str]], vocab: Vocabula
         if carried:
             expansions.append(re.sub(r"\([^)]*\)", "", topics[0]).strip())
     text = corrected if not expansions else f"{corrected} ({'; '.join(expansions)})"
-    return UnderstoodQuery(question, text, topics, carried, content_words(corrected))
+    focus = corrected
+    for alias in sorted(vocab.topic_aliases, key=len, reverse=True):
+        focus = re.sub(rf"\b{re.escape(alias)}s?\b", " ", focus, flags=re.I)
+    lay = [e for e in expansions if e not in vocab.acronyms.values() and e not in vocab.topic_aliases]
+    focus = " ".join(focus.split())
+    if lay:
+        focus = f"{focus} ({'; '.join(lay)})"
+    return UnderstoodQuery(question, text, topics, carried, content_words(corrected), focus or text)

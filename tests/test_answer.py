@@ -126,7 +126,7 @@ def good_citation(bot: Assistant) -> Citation:
 
 def test_gate_keeps_supported_cited_sentences(bot: Assistant, good_citation: Citation) -> None:
     result = enforce_citations("ASPS is typically unresponsive to chemotherapy. [1]", [good_citation],
-                               bot.index.source_path)
+                               bot.index.source_path, acronyms=bot.vocab.acronyms)
     assert result.text == "ASPS is typically unresponsive to chemotherapy. [1]" and not result.removed
 
 
@@ -152,7 +152,7 @@ def test_gate_removes_unmarked_unknown_unverified_and_unsupported_claims(bot: As
 def test_gate_renumbers_surviving_citations(bot: Assistant, good_citation: Citation) -> None:
     second = good_citation.model_copy(update={"marker": 2})
     result = enforce_citations("Unsupported claim about bread. [1] ASPS is typically unresponsive to chemotherapy. [2]",
-                               [good_citation, second], bot.index.source_path)
+                               [good_citation, second], bot.index.source_path, acronyms=bot.vocab.acronyms)
     assert result.text == "ASPS is typically unresponsive to chemotherapy. [1]"
     assert [c.marker for c in result.citations] == [1]
 
