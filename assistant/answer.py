@@ -53,9 +53,6 @@ QUESTION_CUES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         re.compile(r"\b(diagnos\w+|biopsy|imaging|x-rays?|mri|scan|examination|tests?)\b", re.I),
     ),
 ]
-CUE_BONUS = 0.06
-CONTEXT_WEIGHT = 0.4
-HEADING_WEIGHT = 0.5
 LEXICAL_FULL_SCORE = 6.0
 # Questions that can only be answered with a number: without one in the evidence, abstain.
 NUMBER_QUESTION_RE = re.compile(
@@ -65,9 +62,6 @@ NUMBER_QUESTION_RE = re.compile(
 )
 NUMBER_ANSWER_RE = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|percent)\b", re.I)
 ACRONYM_DEFINITION_BONUS = 0.1
-LEXICAL_WEIGHT = 0.25
-CHUNK_PRIOR_WEIGHT = 0.12
-SELECTION_MARGIN = 0.07
 
 
 DEFINITION_RE = re.compile(r"\b(stand for|stands for|mean|means|what is|what's|what are|define|definition)\b", re.I)
@@ -98,22 +92,9 @@ class ScoredPassage:
     lexical: float
     prior: float
     cue: float
-    heading: float = 0.0
-
-    @property
-    def score(self) -> float:
-        return (
-            self.dense
-            + LEXICAL_WEIGHT * self.lexical
-            + CHUNK_PRIOR_WEIGHT * self.prior
-            + HEADING_WEIGHT * self.heading
-            + self.cue
-        )
-
-    @property
-    def strength(self) -> float:
-        """How well the passage itself matches the question (what abstention is decided on)."""
-        return self.dense + LEXICAL_WEIGHT * self.lexical + HEADING_WEIGHT * self.heading
+    heading: float
+    score: float = 0.0  # the weighted sum that ranks passages
+    strength: float = 0.0  # how well the passage itself matches the question (decides abstention)
 
 
 @dataclass
@@ -156,7 +137,7 @@ class ExtractiveAnswerer:
         self, query: UnderstoodQuery, vectors: QueryVectors, chunks: list[RetrievedChunk]
     ) -> list[ScoredPassage]:
         """Every admissible passage scored for the question, best first."""
-        index = self.index
+        index, s = self.index, self.settings
         # Dense evidence = the passage in its context (title, section) mixed with its best single
         # sentence alone: context finds the right place, the bare sentence tells the sentences apart.
         # The contextual side sees the whole question; the bare sentence and heading sides see its
@@ -164,7 +145,7 @@ class ExtractiveAnswerer:
         contextual = index.passage_vectors @ vectors.full
         bare = index.sentence_vectors @ vectors.focus
         dense = np.array(
-            [CONTEXT_WEIGHT * contextual[ev.index] + (1 - CONTEXT_WEIGHT) * bare[index.passage_rows[ev.index]].max()
+            [s.weight_context * contextual[ev.index] + (1 - s.weight_context) * bare[index.passage_rows[ev.index]].max()
              for ev in index.passages]
         )
         tokens = bm25s.tokenize([query.text], stemmer=STEMMER, show_progress=False, return_ids=False)
@@ -179,12 +160,12 @@ class ExtractiveAnswerer:
         # Scale by the best match, but never inflate weak matches: a best BM25 score below
         # LEXICAL_FULL_SCORE means no passage shares much with the question at all.
         lexical = lexical / max(float(lexical.max()), LEXICAL_FULL_SCORE)
+        # The hybrid chunk ranking as a prior, by rank: fused RRF scores are too flat to use directly.
         prior: dict[int, float] = {}
-        top_fused = max((c.score for c in chunks), default=1.0)
-        for chunk in chunks:
+        for rank, chunk in enumerate(chunks, start=1):
             for pid in chunk.passage_ids:
                 key = index.by_key[(chunk.source_id, pid)]
-                prior[key] = max(prior.get(key, 0.0), chunk.score / top_fused)
+                prior[key] = max(prior.get(key, 0.0), 1.0 / rank)
         allowed = self._allowed_sources(query)
         cues = [answer_re for ask_re, answer_re in QUESTION_CUES if ask_re.search(query.question)]
         # "What does ASPS stand for?" / "What is HPC?": the sentence that defines the acronym answers it.
@@ -194,16 +175,17 @@ class ExtractiveAnswerer:
         for ev in index.passages:
             if allowed is not None and ev.doc.source_id not in allowed:
                 continue
-            cue = CUE_BONUS * sum(bool(c.search(ev.text)) for c in cues) / max(len(cues), 1)
+            cue = s.cue_bonus * sum(bool(c.search(ev.text)) for c in cues) / max(len(cues), 1)
             if definitional and any(f"({a.upper()})" in ev.text for a in asked):
                 cue += ACRONYM_DEFINITION_BONUS
             heading = 0.0
             if ev.passage.section and ev.passage.section != ev.doc.title:
                 sim = headings[index.heading_row[(ev.doc.source_id, ev.passage.section)]]
                 heading = max(0.0, float(sim - heading_median[ev.doc.source_id]))
-            scored.append(
-                ScoredPassage(ev, float(dense[ev.index]), float(lexical[ev.index]), prior.get(ev.index, 0.0), cue, heading)
-            )
+            item = ScoredPassage(ev, float(dense[ev.index]), float(lexical[ev.index]), prior.get(ev.index, 0.0), cue, heading)
+            item.strength = item.dense + s.weight_lexical * item.lexical + s.weight_heading * item.heading
+            item.score = item.strength + s.weight_chunk_prior * item.prior + item.cue
+            scored.append(item)
         scored.sort(key=lambda s: -s.score)
         return scored
 
@@ -268,7 +250,7 @@ class ExtractiveAnswerer:
         for candidate in ranked:
             if len(chosen) >= settings.answer_max_sentences:
                 break
-            if chosen and candidate.score < top - SELECTION_MARGIN:
+            if chosen and candidate.score < top - settings.selection_margin:
                 break
             size = len(candidate.evidence.text.split())
             if chosen and words + size > settings.answer_max_words:

@@ -45,6 +45,16 @@ class Settings(BaseSettings):
         0.34,
         description="Abstain when fewer than this share of the question's content words occur in the evidence.",
     )
+    weight_context: float = Field(
+        0.4, ge=0, le=1, description="Share of a passage's dense score from its contextual (title+section) embedding."
+    )
+    weight_lexical: float = Field(0.25, ge=0, description="Weight of passage-level BM25 (scaled to 0..1).")
+    weight_chunk_prior: float = Field(0.12, ge=0, description="Weight of the hybrid chunk rank (1/rank) prior.")
+    weight_heading: float = Field(0.3, ge=0, description="Weight of the heading-matches-question signal.")
+    cue_bonus: float = Field(0.06, ge=0, description="Bonus for passages with what the question type asks for.")
+    selection_margin: float = Field(
+        0.07, ge=0, description="Quote further passages only when they score within this of the best one."
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected with a clear message.")
     on_stale_index: str = Field(
         "rebuild", pattern="^(rebuild|fail)$", description="What to do when the stored index is stale."
