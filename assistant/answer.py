@@ -128,9 +128,6 @@ class ExtractiveAnswerer:
         self.index = index
         self.vocab = vocab
         self.settings = settings
-        self._topic_docs = {
-            topic: {sid for sid, info in index.infos.items() if topic in info.topics} for topic in vocab.topics
-        }
 
     # -- selection ---------------------------------------------------------------------------
     def score(
@@ -190,13 +187,10 @@ class ExtractiveAnswerer:
         return scored
 
     def _allowed_sources(self, query: UnderstoodQuery) -> set[str] | None:
-        """Documents about the condition the question names (so one tumour's facts never answer for another)."""
-        if not query.topics:
+        """Documents the question names or is about (so one tumour's facts never answer for another)."""
+        if not query.targets:
             return None
-        allowed: set[str] = set()
-        for topic in query.topics:
-            allowed |= self._topic_docs.get(topic, set())
-        return allowed or None
+        return set().union(*query.targets)
 
     def select(self, query: UnderstoodQuery, vectors: QueryVectors, chunks: list[RetrievedChunk]) -> Evidence:
         """Choose the passages to quote, or say why the documents do not answer."""
@@ -238,10 +232,9 @@ class ExtractiveAnswerer:
         settings = self.settings
         chosen: list[ScoredPassage] = []
         words = 0
-        # A question about two conditions gets the best passage for each, cited separately.
-        if len(query.topics) > 1:
-            for topic in query.topics:
-                docs = self._topic_docs.get(topic, set())
+        # A question about two conditions or documents gets the best passage for each, cited separately.
+        if len(query.targets) > 1:
+            for docs in query.targets:
                 best = next((r for r in ranked if r.evidence.doc.source_id in docs), None)
                 if best is not None and best not in chosen:
                     chosen.append(best)

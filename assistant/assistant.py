@@ -34,7 +34,16 @@ class Assistant:
         for sid, info in index.infos.items():
             for topic in info.topics:
                 topics.setdefault(topic, []).append(sid)
-        self.vocab: Vocabulary = build_vocabulary(texts, topics)
+        # Case reports are named by their first author ("the Woitzik report"); documents by their kind.
+        authors = {}
+        kinds: dict[str, list[str]] = {}
+        for doc in index.documents.values():
+            author = str(doc.metadata.get("first_author", "")).split()
+            if author:
+                authors[author[-1]] = doc.source_id
+            kind = index.infos[doc.source_id].kind.removesuffix(" abstract")
+            kinds.setdefault(kind, []).append(doc.source_id)
+        self.vocab: Vocabulary = build_vocabulary(texts, topics, authors, kinds)
         self.retriever = HybridRetriever(index)
         self.answerer = ExtractiveAnswerer(index, self.vocab, settings)
         self.last_timing: dict[str, float] = {}
@@ -47,28 +56,31 @@ class Assistant:
 
     # -- what the assistant knows -------------------------------------------------------------
     def coverage_summary(self) -> str:
-        """One sentence naming the documents, for the abstention message and the UI."""
-        names = []
-        for info in self.index.infos.values():
-            detail = f"{info.journal} {info.year}" if info.journal else info.publisher or ""
-            names.append(f"{info.title} ({info.kind}{', ' + detail if detail else ''})")
-        return "; ".join(names)
+        """One phrase naming what the documents cover, grouped by condition (for messages and the UI)."""
+        parts = []
+        for topic in sorted({t for i in self.index.infos.values() for t in i.topics}):
+            kinds: dict[str, int] = {}
+            for info in self.index.infos.values():
+                if topic in info.topics:
+                    kinds[info.kind] = kinds.get(info.kind, 0) + 1
+            described = " and ".join(f"{'a' if n == 1 else n} {kind}{'' if n == 1 else 's'}" for kind, n in kinds.items())
+            parts.append(f"{topic} ({described})")
+        return " and ".join(parts)
 
     def abstention_text(self) -> str:
         """The fixed, kind message used whenever the documents do not support an answer."""
-        topics = " and ".join(sorted({t for i in self.index.infos.values() for t in i.topics}))
         return (
-            "I'm sorry — I couldn't find an answer to that in the documents I have, and I won't guess. "
-            f"They cover {topics}: {self.coverage_summary()}. "
-            "You could try asking about one of those, or ask your care team."
+            "I'm sorry — the documents I have don't answer that, and I won't guess. "
+            f"They cover {self.coverage_summary()}. "
+            "You could ask about one of those, or ask your care team."
         )
 
     def greeting_text(self) -> str:
-        topics = " and ".join(sorted({t for i in self.index.infos.values() for t in i.topics}))
+        """The short friendly reply to greetings, thanks and "what can you do?"."""
         return (
-            f"Hello! I answer questions about {topics} from a small set of documents, and I show the "
-            f"source of every sentence: {self.coverage_summary()}. "
-            "For example, ask \"What are the symptoms of hemangiopericytoma?\". "
+            f"Hello! I answer questions from a few documents about {self.coverage_summary()}, "
+            "and I show the source of every sentence. "
+            'For example: "What are the symptoms of hemangiopericytoma?" '
             "I give information, not medical advice."
         )
 

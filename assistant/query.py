@@ -100,6 +100,26 @@ class Vocabulary:
     acronyms: dict[str, str]  # "asps" -> "alveolar soft part sarcoma"
     topics: dict[str, list[str]]  # topic phrase -> source ids about it
     topic_aliases: dict[str, str] = field(default_factory=dict)  # alias (acronym, long form) -> topic
+    document_aliases: dict[str, str] = field(default_factory=dict)  # "onoki" -> "pubmed-onoki-2018"
+    kinds: dict[str, list[str]] = field(default_factory=dict)  # "case report" -> its source ids
+
+    def targets_in(self, text: str) -> list[frozenset[str]]:
+        """What a text asks about, as groups of source ids: each named document, each document of a
+        kind named in the plural ("the case reports"), each named condition's documents."""
+        lowered = f" {normalise(text)} "
+        targets: list[frozenset[str]] = []
+        for alias, source_id in self.document_aliases.items():
+            if f" {alias} " in lowered:
+                targets.append(frozenset({source_id}))
+        for kind, source_ids in self.kinds.items():
+            if re.search(rf" (both|two|all|each|the) (\w+ )?{re.escape(kind)}s ", lowered) and len(source_ids) > 1:
+                targets += [frozenset({sid}) for sid in source_ids if frozenset({sid}) not in targets]
+        named = set().union(*targets) if targets else set()
+        for topic in self.topics_in(text):
+            docs = frozenset(self.topics.get(topic, []))
+            if docs and not docs & named:
+                targets.append(docs)
+        return targets
 
     def topics_in(self, text: str) -> list[str]:
         """Topics a text names, by full name or acronym, in order of first mention."""
@@ -159,7 +179,12 @@ def _letters_in_order(letters: Sequence[str], phrase: str) -> bool:
     return True
 
 
-def build_vocabulary(texts: Sequence[str], topics: dict[str, list[str]]) -> Vocabulary:
+def build_vocabulary(
+    texts: Sequence[str],
+    topics: dict[str, list[str]],
+    document_aliases: dict[str, str] | None = None,
+    kinds: dict[str, list[str]] | None = None,
+) -> Vocabulary:
     """Learn words, acronyms and topic aliases from the corpus texts and the manifest's topics."""
     words = frozenset(w for text in texts for w in WORD_RE.findall(normalise(text)))
     acronyms = learn_acronyms(texts)
@@ -172,7 +197,14 @@ def build_vocabulary(texts: Sequence[str], topics: dict[str, list[str]]) -> Voca
                 aliases[abbr] = topic
         for abbr in ACRONYM_RE.findall(topic):
             aliases[abbr.lower()] = topic
-    return Vocabulary(words=words, acronyms=acronyms, topics=topics, topic_aliases=aliases)
+    return Vocabulary(
+        words=words,
+        acronyms=acronyms,
+        topics=topics,
+        topic_aliases=aliases,
+        document_aliases={normalise(k): v for k, v in (document_aliases or {}).items()},
+        kinds={normalise(k): v for k, v in (kinds or {}).items()},
+    )
 
 
 @dataclass
@@ -183,6 +215,7 @@ class UnderstoodQuery:
     text: str  # spelling-corrected and expanded: what is embedded and matched
     topics: list[str]  # conditions the question is about (its own, or carried from history)
     carried_topic: bool  # True when the topic came from the conversation, not the question
+    targets: list[frozenset[str]]  # groups of source ids the question asks about (see Vocabulary.targets_in)
     terms: list[str]  # content words of the question after correction (for evidence coverage)
     focus: str = ""  # the question without its topic's name: what it asks *about* the topic
 
@@ -230,6 +263,12 @@ def understand(question: str, history: Sequence[dict[str, str]], vocab: Vocabula
                     break
         if carried:
             expansions.append(re.sub(r"\([^)]*\)", "", topics[0]).strip())
+    targets = vocab.targets_in(corrected)
+    if not targets and carried:
+        for turn in reversed(history):
+            targets = vocab.targets_in(str(turn.get("content", "")))
+            if targets:
+                break
     text = corrected if not expansions else f"{corrected} ({'; '.join(expansions)})"
     focus = corrected
     for alias in sorted(vocab.topic_aliases, key=len, reverse=True):
@@ -238,4 +277,4 @@ def understand(question: str, history: Sequence[dict[str, str]], vocab: Vocabula
     focus = " ".join(focus.split())
     if lay:
         focus = f"{focus} ({'; '.join(lay)})"
-    return UnderstoodQuery(question, text, topics, carried, content_words(corrected), focus or text)
+    return UnderstoodQuery(question, text, topics, carried, targets, content_words(corrected), focus or text)
