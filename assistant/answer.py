@@ -128,6 +128,7 @@ class ExtractiveAnswerer:
         self.index = index
         self.vocab = vocab
         self.settings = settings
+        self.glossary = learn_glossary(index.passages)
 
     # -- selection ---------------------------------------------------------------------------
     def score(
@@ -255,15 +256,69 @@ class ExtractiveAnswerer:
         return chosen
 
     # -- composition -------------------------------------------------------------------------
-    def compose(self, evidence: Evidence) -> Draft:
-        """One citation per passage; each sentence of the answer ends with its passage's marker."""
+    def compose(self, evidence: Evidence, audience: str = "family") -> Draft:
+        """One citation per passage; each sentence of the answer ends with its passage's marker.
+
+        Both audiences only reorganise cited text. Family answers lead with the plainest passage and
+        gloss a medical term with the corpus's own parenthetical ("hypoglycemia (low blood sugar)"),
+        citing where the gloss comes from; clinician answers keep score order, stay shorter and name
+        the source type (patient page or case report) in front of each passage.
+        """
+        selected = list(evidence.selected)
+        if audience == "family" and len(selected) > 1:
+            # Lead with a clearly plainer passage, if it makes sense on its own (no "this condition").
+            plainest = min(selected, key=lambda p: plainness_cost(p.evidence.text))
+            if plainness_cost(plainest.evidence.text) < 0.75 * plainness_cost(selected[0].evidence.text) and not (
+                LEADING_REFERENCE_RE.search(plainest.evidence.text)
+            ):
+                selected.remove(plainest)
+                selected.insert(0, plainest)
+        if audience == "clinician":
+            selected = _within_words(selected, CLINICIAN_MAX_WORDS)
         citations: list[Citation] = []
         parts: list[str] = []
-        for marker, scored in enumerate(evidence.selected, start=1):
+        labelled = None
+        for scored in selected:
             ev = scored.evidence
+            marker = len(citations) + 1
             citations.append(self.citation(ev, marker))
-            parts.append(" ".join(f"{s} [{marker}]" for s in _sentences(render_passage(ev))))
+            sentences = _sentences(render_passage(ev))
+            if audience == "clinician" and labelled != ev.doc.source_id:
+                sentences[0] = f"{self.source_label(ev)}: {sentences[0]}"
+                labelled = ev.doc.source_id
+            rendered = []
+            for sentence in sentences:
+                markers = [marker]
+                if audience == "family":
+                    sentence, glosses = self._gloss(sentence, ev)
+                    for gloss_source in glosses:
+                        existing = next((c.marker for c in citations if (c.source_id, c.start) == (
+                            gloss_source.doc.source_id, gloss_source.passage.start)), None)
+                        if existing is None:
+                            existing = len(citations) + 1
+                            citations.append(self.citation(gloss_source, existing))
+                        markers.append(existing)
+                rendered.append(f"{sentence} " + "".join(f"[{m}]" for m in dict.fromkeys(markers)))
+            parts.append(" ".join(rendered))
         return Draft(" ".join(parts), citations)
+
+    def _gloss(self, sentence: str, ev: EvidencePassage) -> tuple[str, list[EvidencePassage]]:
+        """Add the corpus's own plain-words gloss after a medical term the sentence leaves unexplained."""
+        used: list[EvidencePassage] = []
+        for term, (gloss, source) in self.glossary.items():
+            if source.index == ev.index or gloss in sentence.lower():
+                continue
+            match = re.search(rf"\b{re.escape(term)}\b", sentence, re.I)
+            if match:
+                sentence = f"{sentence[: match.end()]} ({gloss}){sentence[match.end():]}"
+                used.append(source)
+        return sentence, used
+
+    def source_label(self, ev: EvidencePassage) -> str:
+        """'Case report (Eur Spine J 2018)' or 'Patient page': the source type, from the citation's own facts."""
+        info = self.index.infos[ev.doc.source_id]
+        kind = info.kind.removesuffix(" abstract").capitalize()
+        return f"{kind} ({info.journal} {info.year})" if info.journal and info.year else kind
 
     def citation(self, ev: EvidencePassage, marker: int) -> Citation:
         """The citation for a passage, its quote cut from the source file itself."""
@@ -286,6 +341,44 @@ class ExtractiveAnswerer:
             year=info.year,
             doi=info.doi,
         )
+
+
+GLOSS_RE = re.compile(r"\b([A-Za-z][a-z-]{5,})\s\(([a-z]+(?: [a-z]+){1,4})\)")
+NOT_A_GLOSS = ("with", "without", "for", "or", "and", "including", "such", "e.g", "which", "if")
+CLINICIAN_MAX_WORDS = 80
+LEADING_REFERENCE_RE = re.compile(r"^(?:\S+\s+){0,5}?(this|these|that|those|it|its|they)\b", re.I)
+
+
+def learn_glossary(passages: list[EvidencePassage]) -> dict[str, tuple[str, EvidencePassage]]:
+    """Plain-words glosses the corpus gives for its own terms: "hypoglycemia (low blood sugar)"."""
+    glossary: dict[str, tuple[str, EvidencePassage]] = {}
+    for ev in passages:
+        for match in GLOSS_RE.finditer(ev.text):
+            term, gloss = match.group(1).lower(), match.group(2)
+            if not gloss.startswith(NOT_A_GLOSS):
+                glossary.setdefault(term, (gloss, ev))
+    return glossary
+
+
+def plainness_cost(text: str) -> float:
+    """Higher for harder prose: long sentences and long words (a rough, language-agnostic readability)."""
+    words = re.findall(r"[A-Za-z]+", text)
+    if not words:
+        return 0.0
+    long_words = sum(len(w) >= 10 for w in words) / len(words)
+    sentences = max(1, len(split_sentences(text)))
+    return len(words) / sentences / 20 + 3 * long_words
+
+
+def _within_words(selected: list[ScoredPassage], limit: int) -> list[ScoredPassage]:
+    kept, words = [], 0
+    for scored in selected:
+        size = len(scored.evidence.text.split())
+        if kept and words + size > limit:
+            break
+        kept.append(scored)
+        words += size
+    return kept
 
 
 def _overlaps(a: ScoredPassage, b: ScoredPassage) -> bool:

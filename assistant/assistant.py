@@ -113,7 +113,7 @@ class Assistant:
         evidence = self.answerer.select(query, vectors, chunks)
         if evidence.abstain_reason:
             return self._abstain(question, audience, safety.label, safety.notice)
-        draft = self.answerer.compose(evidence)
+        draft = self.answerer.compose(evidence, audience)
         enforced = enforce_citations(
             draft.text, draft.citations, self.index.source_path, acronyms=self.vocab.acronyms
         )

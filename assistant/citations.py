@@ -85,6 +85,12 @@ def supports(
     return numbers_ok and sum(w in evidence_words for w in words) / len(words) >= min_overlap
 
 
+def _evidence_text(citation: Citation) -> str:
+    """The quote, plus the citation's own bibliographic facts (a claim may name its source's type)."""
+    facts = (citation.source_kind, citation.journal, citation.year, citation.publisher, citation.title)
+    return " ".join([citation.quote, *(str(f) for f in facts if f)])
+
+
 def enforce_citations(
     text: str,
     citations: list[Citation],
@@ -106,7 +112,7 @@ def enforce_citations(
             removed.append(f"marker without a citation: {claim}")
         elif not all(verbatim[m] for m in markers):
             removed.append(f"quote not verbatim in its source: {claim}")
-        elif not supports(claim, [by_marker[m].quote for m in markers], min_overlap, acronyms):
+        elif not supports(claim, [_evidence_text(by_marker[m]) for m in markers], min_overlap, acronyms):
             removed.append(f"not supported by its quote: {claim}")
         else:
             kept.append((claim, markers))
