@@ -38,7 +38,9 @@ QUESTION_CUES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     ),
     (
         re.compile(r"\bwhere\b|\bwhich (part|bones?|vertebra\w*|levels?)\b", re.I),
-        re.compile(r"\b(found in|starts? in|in the (legs|arms|head|neck|lungs|bones|spine)|from [CT]\d|[CT]\d+-[CT]\d+)\b"),
+        re.compile(
+            r"\b(found in|starts? in|in the (legs|arms|head|neck|lungs|bones|spine)|from [CT]\d|[CT]\d+-[CT]\d+)\b"
+        ),
     ),
     (
         re.compile(r"^\s*(what('s| is| are)|define|meaning of|what does .* (stand for|mean))\b", re.I),
@@ -131,9 +133,7 @@ class ExtractiveAnswerer:
         self.glossary = learn_glossary(index.passages)
 
     # -- selection ---------------------------------------------------------------------------
-    def score(
-        self, query: UnderstoodQuery, vectors: QueryVectors, chunks: list[RetrievedChunk]
-    ) -> list[ScoredPassage]:
+    def score(self, query: UnderstoodQuery, vectors: QueryVectors, chunks: list[RetrievedChunk]) -> list[ScoredPassage]:
         """Every admissible passage scored for the question, best first."""
         index, s = self.index, self.settings
         # Dense evidence = the passage in its context (title, section) mixed with its best single
@@ -143,8 +143,11 @@ class ExtractiveAnswerer:
         contextual = index.passage_vectors @ vectors.full
         bare = index.sentence_vectors @ vectors.focus
         dense = np.array(
-            [s.weight_context * contextual[ev.index] + (1 - s.weight_context) * bare[index.passage_rows[ev.index]].max()
-             for ev in index.passages]
+            [
+                s.weight_context * contextual[ev.index]
+                + (1 - s.weight_context) * bare[index.passage_rows[ev.index]].max()
+                for ev in index.passages
+            ]
         )
         tokens = bm25s.tokenize([query.text], stemmer=STEMMER, show_progress=False, return_ids=False)
         # The heading is context, not answer: a heading that matches the question better than the
@@ -180,7 +183,9 @@ class ExtractiveAnswerer:
             if ev.passage.section and ev.passage.section != ev.doc.title:
                 sim = headings[index.heading_row[(ev.doc.source_id, ev.passage.section)]]
                 heading = max(0.0, float(sim - heading_median[ev.doc.source_id]))
-            item = ScoredPassage(ev, float(dense[ev.index]), float(lexical[ev.index]), prior.get(ev.index, 0.0), cue, heading)
+            item = ScoredPassage(
+                ev, float(dense[ev.index]), float(lexical[ev.index]), prior.get(ev.index, 0.0), cue, heading
+            )
             item.strength = item.dense + s.weight_lexical * item.lexical + s.weight_heading * item.heading
             item.score = item.strength + s.weight_chunk_prior * item.prior + item.cue
             scored.append(item)
@@ -198,7 +203,6 @@ class ExtractiveAnswerer:
         ranked = self.score(query, vectors, chunks)
         if not ranked:
             return Evidence([], [], 0.0, 0.0, "no documents about that topic")
-        best = ranked[0]
         coverage = self.term_coverage(query, [r.evidence for r in ranked[:3]])
         strength = max(r.strength for r in ranked[:5])
         evidence = Evidence([], ranked, strength, coverage)
@@ -224,8 +228,11 @@ class ExtractiveAnswerer:
         covered = 0
         for term in query.terms:
             alternatives = [term, LAY_TERMS.get(term, ""), self.vocab.acronyms.get(term, "")]
-            if any(_stems(alt) and _stems(alt) <= evidence_stems or (_stems(alt) & evidence_stems and " " in alt)
-                   for alt in alternatives if alt):
+            if any(
+                (_stems(alt) and _stems(alt) <= evidence_stems) or (_stems(alt) & evidence_stems and " " in alt)
+                for alt in alternatives
+                if alt
+            ):
                 covered += 1
         return covered / len(query.terms)
 
@@ -292,8 +299,14 @@ class ExtractiveAnswerer:
                 if audience == "family":
                     sentence, glosses = self._gloss(sentence, ev)
                     for gloss_source in glosses:
-                        existing = next((c.marker for c in citations if (c.source_id, c.start) == (
-                            gloss_source.doc.source_id, gloss_source.passage.start)), None)
+                        existing = next(
+                            (
+                                c.marker
+                                for c in citations
+                                if (c.source_id, c.start) == (gloss_source.doc.source_id, gloss_source.passage.start)
+                            ),
+                            None,
+                        )
                         if existing is None:
                             existing = len(citations) + 1
                             citations.append(self.citation(gloss_source, existing))
@@ -310,7 +323,7 @@ class ExtractiveAnswerer:
                 continue
             match = re.search(rf"\b{re.escape(term)}\b", sentence, re.I)
             if match:
-                sentence = f"{sentence[: match.end()]} ({gloss}){sentence[match.end():]}"
+                sentence = f"{sentence[: match.end()]} ({gloss}){sentence[match.end() :]}"
                 used.append(source)
         return sentence, used
 
@@ -371,7 +384,8 @@ def plainness_cost(text: str) -> float:
 
 
 def _within_words(selected: list[ScoredPassage], limit: int) -> list[ScoredPassage]:
-    kept, words = [], 0
+    kept: list[ScoredPassage] = []
+    words = 0
     for scored in selected:
         size = len(scored.evidence.text.split())
         if kept and words + size > limit:

@@ -63,7 +63,9 @@ class Assistant:
             for info in self.index.infos.values():
                 if topic in info.topics:
                     kinds[info.kind] = kinds.get(info.kind, 0) + 1
-            described = " and ".join(f"{'a' if n == 1 else n} {kind}{'' if n == 1 else 's'}" for kind, n in kinds.items())
+            described = " and ".join(
+                f"{'a' if n == 1 else n} {kind}{'' if n == 1 else 's'}" for kind, n in kinds.items()
+            )
             parts.append(f"{topic} ({described})")
         return " and ".join(parts)
 
@@ -102,8 +104,9 @@ class Assistant:
             raise InvalidQuestionError(f"audience must be one of {AUDIENCES}, not {audience!r}")
         safety = route(question)
         if safety.label == "chitchat":
-            return Answer(question=question, text=self.greeting_text(), abstained=True, safety="chitchat",
-                          audience=audience)
+            return Answer(
+                question=question, text=self.greeting_text(), abstained=True, safety="chitchat", audience=audience
+            )
         if is_injection(question):
             return self._abstain(question, audience, safety.label, safety.notice)
         query = understand(question, history, self.vocab)
@@ -114,9 +117,7 @@ class Assistant:
         if evidence.abstain_reason:
             return self._abstain(question, audience, safety.label, safety.notice)
         draft = self.answerer.compose(evidence, audience)
-        enforced = enforce_citations(
-            draft.text, draft.citations, self.index.source_path, acronyms=self.vocab.acronyms
-        )
+        enforced = enforce_citations(draft.text, draft.citations, self.index.source_path, acronyms=self.vocab.acronyms)
         if not enforced.citations:
             return self._abstain(question, audience, safety.label, safety.notice, enforced.removed)
         text = enforced.text if safety.notice is None else f"{safety.notice}\n\n{enforced.text}"
@@ -136,8 +137,15 @@ class Assistant:
         self, question: str, audience: str, label: str | None, notice: str | None, removed: list[str] | None = None
     ) -> Answer:
         text = self.abstention_text() if notice is None else f"{notice}\n\n{self.abstention_text()}"
-        return Answer(question=question, text=text, abstained=True, safety=label, notice=notice,
-                      audience=audience, removed=removed or [])
+        return Answer(
+            question=question,
+            text=text,
+            abstained=True,
+            safety=label,
+            notice=notice,
+            audience=audience,
+            removed=removed or [],
+        )
 
     def validate_question(self, question: Any) -> str:
         """Return the cleaned question, or raise :class:`InvalidQuestionError` with a clear message."""
@@ -177,7 +185,9 @@ def validate_history(history: Sequence[dict[str, str]] | None) -> list[dict[str,
     turns = []
     for number, turn in enumerate(history, start=1):
         if not isinstance(turn, dict) or turn.get("role") not in ("user", "assistant"):
-            raise InvalidQuestionError(f"history message {number} must be {{'role': 'user'|'assistant', 'content': text}}")
+            raise InvalidQuestionError(
+                f"history message {number} must be {{'role': 'user'|'assistant', 'content': text}}"
+            )
         content = turn.get("content")
         if not isinstance(content, str):
             raise InvalidQuestionError(f"history message {number} has no text content")

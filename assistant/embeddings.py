@@ -14,7 +14,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from llama_index.embeddings.huggingface import HuggingFaceEmbedding  # noqa: E402
+from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
 
 @lru_cache(maxsize=2)

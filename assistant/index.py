@@ -24,7 +24,7 @@ import faiss
 import numpy as np
 import Stemmer
 from llama_index.core import StorageContext, VectorStoreIndex, load_index_from_storage
-from llama_index.core.schema import TextNode
+from llama_index.core.schema import BaseNode
 from llama_index.retrievers.bm25 import BM25Retriever
 from llama_index.vector_stores.faiss import FaissVectorStore
 
@@ -130,7 +130,7 @@ def _embed_text(doc: ParsedDocument, passage: Passage, text: str) -> str:
 
 
 def _evidence(documents: list[ParsedDocument]) -> list[EvidencePassage]:
-    out = []
+    out: list[EvidencePassage] = []
     for doc in documents:
         for passage in doc.passages:
             text = passage_text(doc, passage)
@@ -151,7 +151,7 @@ def build_index(settings: Settings, show_progress: bool = True) -> dict[str, obj
     started = time.perf_counter()
     sources = load_corpus(settings.corpus_dir)
     documents = parse_corpus(sources)
-    nodes: list[TextNode] = [n for d in documents for n in build_chunks(d, settings.chunk_max_words)]
+    nodes: list[BaseNode] = [n for d in documents for n in build_chunks(d, settings.chunk_max_words)]
     evidence = _evidence(documents)
     target = index_dir(settings)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -162,9 +162,7 @@ def build_index(settings: Settings, show_progress: bool = True) -> dict[str, obj
         storage = StorageContext.from_defaults(vector_store=vector_store)
         VectorStoreIndex(nodes, storage_context=storage, embed_model=embed_model, show_progress=show_progress)
         storage.persist(persist_dir=str(staging / "vector"))
-        BM25Retriever.from_defaults(nodes=nodes, stemmer=STEMMER, language="en").persist(
-            str(staging / "bm25")
-        )
+        BM25Retriever.from_defaults(nodes=nodes, stemmer=STEMMER, language="en").persist(str(staging / "bm25"))
         vectors = embed_texts([e.embed_text for e in evidence], settings.embed_batch_size, show_progress)
         np.save(staging / "passage_vectors.npy", vectors)
         sentences = [piece for d in documents for s in d.sentences for piece in sentence_pieces(s.plain)]
@@ -178,9 +176,7 @@ def build_index(settings: Settings, show_progress: bool = True) -> dict[str, obj
             ),
             encoding="utf-8",
         )
-        files = {
-            str(p.relative_to(staging)): _sha256(p) for p in sorted(staging.rglob("*")) if p.is_file()
-        }
+        files = {str(p.relative_to(staging)): _sha256(p) for p in sorted(staging.rglob("*")) if p.is_file()}
         manifest: dict[str, object] = {
             "format_version": FORMAT_VERSION,
             "corpus_hash": corpus_hash(settings.corpus_dir),
@@ -275,7 +271,9 @@ def load_index(settings: Settings, rebuild: bool = False, show_progress: bool = 
         raise IndexCorruptError(f"the index in {root} cannot be read ({exc}); run `assistant index --rebuild`") from exc
     evidence = _evidence(documents)
     if vectors.shape != (len(evidence), EMBEDDING_DIM):
-        raise IndexCorruptError(f"{root / 'passage_vectors.npy'} does not match the passages; run `assistant index --rebuild`")
+        raise IndexCorruptError(
+            f"{root / 'passage_vectors.npy'} does not match the passages; run `assistant index --rebuild`"
+        )
     assert isinstance(vector_index, VectorStoreIndex)
     loaded = CorpusIndex(
         settings=settings,
@@ -290,7 +288,11 @@ def load_index(settings: Settings, rebuild: bool = False, show_progress: bool = 
         manifest=manifest,
     )
     if heading_vectors.shape != (len(loaded.heading_row), EMBEDDING_DIM):
-        raise IndexCorruptError(f"{root / 'heading_vectors.npy'} does not match the headings; run `assistant index --rebuild`")
+        raise IndexCorruptError(
+            f"{root / 'heading_vectors.npy'} does not match the headings; run `assistant index --rebuild`"
+        )
     if sentence_vectors.shape != (loaded.piece_count, EMBEDDING_DIM):
-        raise IndexCorruptError(f"{root / 'sentence_vectors.npy'} does not match the sentences; run `assistant index --rebuild`")
+        raise IndexCorruptError(
+            f"{root / 'sentence_vectors.npy'} does not match the sentences; run `assistant index --rebuild`"
+        )
     return loaded

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from assistant.corpus import SourceDocument, html_span_text
 
@@ -94,7 +95,7 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
         if match.start() < start:
             continue
         last_word = _LAST_WORD_RE.search(text[start : match.start()])
-        word = last_word.group(1).lower().lstrip("(\"“") if last_word else ""
+        word = last_word.group(1).lower().lstrip('("“') if last_word else ""
         if word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", word):
             continue
         spans.append((offset + start, offset + match.end()))
@@ -193,9 +194,7 @@ def _lines(text: str) -> list[_Line]:
         stripped = body.strip()
         if stripped:
             lead = len(body) - len(body.lstrip())
-            lines.append(
-                _Line(offset + lead, offset + lead + len(stripped), stripped, lead, blank_before=blanks)
-            )
+            lines.append(_Line(offset + lead, offset + lead + len(stripped), stripped, lead, blank_before=blanks))
             blanks = 0
         else:
             blanks += 1
@@ -441,20 +440,23 @@ def parse_document(doc: SourceDocument, shared_lines: frozenset[str] = frozenset
 
     for i, line in enumerate(lines):
         if i == abstract_at:
-            flush_paragraph(), flush_list()
+            flush_paragraph()
+            flush_list()
             section, context = "Abstract", None
             sections.append(section)
             continue
         if line.kind in ("chrome", "meta"):
             if line.kind == "meta" or i < abstract_at:
                 continue
-            flush_paragraph(), flush_list()
+            flush_paragraph()
+            flush_list()
             continue
         if line.kind == "text" and (m := KEYWORDS_RE.match(line.text)):
             metadata["keywords"] = [w.strip(" .") for w in m.group("words").split(";") if w.strip(" .")]
             continue
         if line.kind in ("heading", "breadcrumb"):
-            flush_paragraph(), flush_list()
+            flush_paragraph()
+            flush_list()
             if line.kind == "breadcrumb":
                 crumb = BREADCRUMB_RE.match(line.text)
                 context = crumb.group("section").strip() if crumb else None
@@ -478,7 +480,8 @@ def parse_document(doc: SourceDocument, shared_lines: frozenset[str] = frozenset
             # enclosing question heading, not under the previous sub-heading.
             section = major_section
         paragraph.append(line)
-    flush_paragraph(), flush_list()
+    flush_paragraph()
+    flush_list()
 
     # A sentence that promises a list ("one or more of the following:") with none after it says nothing.
     for block in blocks:
@@ -545,7 +548,7 @@ def parse_corpus(documents: Sequence[SourceDocument]) -> list[ParsedDocument]:
     return [parse_document(doc, shared) for doc in documents]
 
 
-def parsed_document_from_dict(data: dict) -> ParsedDocument:  # type: ignore[type-arg]
+def parsed_document_from_dict(data: dict[str, Any]) -> ParsedDocument:
     """Rebuild a :class:`ParsedDocument` from :meth:`ParsedDocument.to_dict` output (stored indexes)."""
     fields = dict(data)
     fields["blocks"] = [Block(**b) for b in data["blocks"]]

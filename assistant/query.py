@@ -16,15 +16,17 @@ WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*|\d+(?:\.\d+)?")
 ACRONYM_RE = re.compile(r"\(([A-Z][A-Z0-9]{1,7})\)")
 
 STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had
-    has have having he her here hers herself him himself his how i if in into is it its itself just
-    me more most my myself no nor not now of off on once only or other our ours out over own same she
+    """
+    a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is it its itself just me
+    more most my myself no nor not now of off on once only or other our ours out over own same she
     should so some such than that the their theirs them themselves then there these they this those
-    through to too under until up very was we were what when where which while who whom why will with
-    would you your yours yourself tell please know want wondering explain describe mean means say says
-    does did thing things kind sort also get got much many really anything something someone there's
-    what's it's i'm can't don't doesn't isn't""".split()
+    through to too under until up very was we were what when where which while who whom why will
+    with would you your yours yourself tell please know want wondering explain describe mean means
+    say says does did thing things kind sort also get got much many really anything something
+    someone there's what's it's i'm can't don't doesn't isn't
+    """.split()
 )
 
 # General lay-to-clinical equivalences (not facts about these documents): a lay question and a
@@ -273,8 +275,8 @@ def understand(question: str, history: Sequence[dict[str, str]], vocab: Vocabula
     focus = corrected
     for alias in sorted(vocab.topic_aliases, key=len, reverse=True):
         focus = re.sub(rf"\b{re.escape(alias)}s?\b", " ", focus, flags=re.I)
-    lay = [e for e in expansions if e not in vocab.acronyms.values() and e not in vocab.topic_aliases]
+    lay_words = [e for e in expansions if e not in vocab.acronyms.values() and e not in vocab.topic_aliases]
     focus = " ".join(focus.split())
-    if lay:
-        focus = f"{focus} ({'; '.join(lay)})"
+    if lay_words:
+        focus = f"{focus} ({'; '.join(lay_words)})"
     return UnderstoodQuery(question, text, topics, carried, targets, content_words(corrected), focus or text)

@@ -73,7 +73,10 @@ def main(repeats: int, as_json: bool) -> None:
         cold = []
         for _ in range(2):
             out = subprocess.run(
-                [sys.executable, "-c", COLD_START, repr(time.time())], capture_output=True, text=True, env=env,
+                [sys.executable, "-c", COLD_START, repr(time.time())],
+                capture_output=True,
+                text=True,
+                env=env,
                 check=True,
             )
             cold.append(float(out.stdout.strip().splitlines()[-1]))
@@ -104,8 +107,10 @@ def main(repeats: int, as_json: bool) -> None:
     click.echo(f"cold start to 1st answer  {figures['cold_start_s']:8.2f} s  (new process, index built)")
     click.echo(f"one query embedding p50   {figures['query_embedding_ms_p50']:8.2f} ms")
     click.echo(f"warm ask p50              {figures['ask_ms_p50']:8.2f} ms")
-    click.echo(f"warm ask p95              {figures['ask_ms_p95']:8.2f} ms  "
-               f"({figures['ask_p95_over_embedding']:.2f}x one query embedding, {int(figures['asks'])} asks)")
+    click.echo(
+        f"warm ask p95              {figures['ask_ms_p95']:8.2f} ms  "
+        f"({figures['ask_p95_over_embedding']:.2f}x one query embedding, {int(figures['asks'])} asks)"
+    )
 
 
 if __name__ == "__main__":

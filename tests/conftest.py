@@ -10,8 +10,8 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant import Assistant, Settings  # noqa: E402
-from assistant.settings import REPO_ROOT  # noqa: E402
+from assistant import Assistant, Settings
+from assistant.settings import REPO_ROOT
 
 CORPUS = REPO_ROOT / "corpus"
 
@@ -24,9 +24,7 @@ def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def settings(session_dir: Path) -> Settings:
     """Settings for the real corpus with the index and feedback database in a temp folder."""
-    return Settings(
-        corpus_dir=CORPUS, data_dir=session_dir / "data", feedback_db=session_dir / "feedback.sqlite3"
-    )
+    return Settings(corpus_dir=CORPUS, data_dir=session_dir / "data", feedback_db=session_dir / "feedback.sqlite3")
 
 
 @pytest.fixture(scope="session")

@@ -63,7 +63,11 @@ def test_headings_are_never_quoted(bot: Assistant) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["What is the capital of France?", "How do I bake sourdough bread?", "What is the survival rate for hemangiopericytoma?"],
+    [
+        "What is the capital of France?",
+        "How do I bake sourdough bread?",
+        "What is the survival rate for hemangiopericytoma?",
+    ],
 )
 def test_unsupported_questions_abstain_kindly(bot: Assistant, question: str) -> None:
     answer = bot.ask(question)
@@ -92,8 +96,15 @@ def test_answer_to_dict_is_json_with_the_documented_shape(bot: Assistant) -> Non
 
 @pytest.mark.parametrize(
     ("question", "message"),
-    [("", "empty"), ("   \n\t ", "empty"), ("x" * 5000, "limit"), ("\x00\x01\x02binary", "text"), (b"bytes", "text"),
-     (None, "text"), ("\ud800\udfff junk", "text")],
+    [
+        ("", "empty"),
+        ("   \n\t ", "empty"),
+        ("x" * 5000, "limit"),
+        ("\x00\x01\x02binary", "text"),
+        (b"bytes", "text"),
+        (None, "text"),
+        ("\ud800\udfff junk", "text"),
+    ],
 )
 def test_bad_questions_raise_a_clear_error(bot: Assistant, question: object, message: str) -> None:
     with pytest.raises(InvalidQuestionError, match=message):
@@ -114,23 +125,36 @@ def test_hostile_input_is_answered_as_text(bot: Assistant) -> None:
 
 # --- the citation gate, on hand-made answers -------------------------------------------------
 
+
 @pytest.fixture()
 def good_citation(bot: Assistant) -> Citation:
     path = bot.index.source_path("dfci-alveolar-soft-part-sarcoma")
     text = path.read_text(encoding="utf-8")
     quote = "Alveolar soft part sarcoma is typically unresponsive to chemotherapy."
     start = text.index(quote)
-    return Citation(marker=1, source_id="dfci-alveolar-soft-part-sarcoma", title="ASPS", quote=quote,
-                    start=start, end=start + len(quote))
+    return Citation(
+        marker=1,
+        source_id="dfci-alveolar-soft-part-sarcoma",
+        title="ASPS",
+        quote=quote,
+        start=start,
+        end=start + len(quote),
+    )
 
 
 def test_gate_keeps_supported_cited_sentences(bot: Assistant, good_citation: Citation) -> None:
-    result = enforce_citations("ASPS is typically unresponsive to chemotherapy. [1]", [good_citation],
-                               bot.index.source_path, acronyms=bot.vocab.acronyms)
+    result = enforce_citations(
+        "ASPS is typically unresponsive to chemotherapy. [1]",
+        [good_citation],
+        bot.index.source_path,
+        acronyms=bot.vocab.acronyms,
+    )
     assert result.text == "ASPS is typically unresponsive to chemotherapy. [1]" and not result.removed
 
 
-def test_gate_removes_unmarked_unknown_unverified_and_unsupported_claims(bot: Assistant, good_citation: Citation) -> None:
+def test_gate_removes_unmarked_unknown_unverified_and_unsupported_claims(
+    bot: Assistant, good_citation: Citation
+) -> None:
     forged = good_citation.model_copy(update={"marker": 2, "quote": "ASPS is cured by chemotherapy."})
     shifted = good_citation.model_copy(update={"marker": 3, "start": good_citation.start + 1})
     text = (
@@ -151,8 +175,12 @@ def test_gate_removes_unmarked_unknown_unverified_and_unsupported_claims(bot: As
 
 def test_gate_renumbers_surviving_citations(bot: Assistant, good_citation: Citation) -> None:
     second = good_citation.model_copy(update={"marker": 2})
-    result = enforce_citations("Unsupported claim about bread. [1] ASPS is typically unresponsive to chemotherapy. [2]",
-                               [good_citation, second], bot.index.source_path, acronyms=bot.vocab.acronyms)
+    result = enforce_citations(
+        "Unsupported claim about bread. [1] ASPS is typically unresponsive to chemotherapy. [2]",
+        [good_citation, second],
+        bot.index.source_path,
+        acronyms=bot.vocab.acronyms,
+    )
     assert result.text == "ASPS is typically unresponsive to chemotherapy. [1]"
     assert [c.marker for c in result.citations] == [1]
 

@@ -62,7 +62,10 @@ def test_binary_junk_in_a_real_process_gives_no_traceback(env: dict[str, str]) -
     junk = os.fsdecode(b"\xff\xfe\x00junk"[:2] + b"junk")  # undecodable bytes, as a shell would pass them
     proc = subprocess.run(
         [sys.executable, "-m", "assistant.cli", "ask", junk],
-        capture_output=True, text=True, env={**os.environ, **env}, timeout=120,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
     )
     assert proc.returncode == 2
     assert "Error:" in proc.stderr and "Traceback" not in proc.stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -76,5 +75,5 @@ def test_a_truncated_index_file_gives_a_clear_error_and_rebuild_mends_it(
 def test_a_garbled_manifest_is_reported(private_settings: Settings) -> None:
     load_index(private_settings)
     (index_dir(private_settings) / "manifest.json").write_text("{garbage", encoding="utf-8")
-    with pytest.raises(IndexCorruptError, match="manifest.json is corrupt"):
+    with pytest.raises(IndexCorruptError, match=r"manifest\.json is corrupt"):
         load_index(private_settings)

@@ -66,7 +66,9 @@ def test_headings_are_section_metadata_not_answer_text(parsed: dict[str, ParsedD
 def test_a_paragraph_after_a_lost_sub_heading_goes_back_under_the_question_heading(
     parsed: dict[str, ParsedDocument],
 ) -> None:
-    radiation = next(s for s in parsed["dfci-hemangiopericytoma"].sentences if s.text.startswith("This is sometimes used"))
+    radiation = next(
+        s for s in parsed["dfci-hemangiopericytoma"].sentences if s.text.startswith("This is sometimes used")
+    )
     assert radiation.section == "What are the treatments for a hemangiopericytoma?"
 
 
@@ -74,7 +76,10 @@ def test_lists_stay_with_their_lead_sentence(parsed: dict[str, ParsedDocument]) 
     hpc = parsed["dfci-hemangiopericytoma"]
     lists = [b for b in hpc.blocks if b.kind == "list"]
     first = [hpc.sentences[i] for i in lists[0].sentence_ids]
-    assert first[0].role == "lead" and first[0].text == "Here’s a list of some of the symptoms your child may be experiencing:"
+    assert (
+        first[0].role == "lead"
+        and first[0].text == "Here’s a list of some of the symptoms your child may be experiencing:"
+    )
     assert [s.text for s in first[1:]] == [
         "a painless swelling or lump",
         "pain or soreness",
@@ -172,10 +177,22 @@ def write_stub_corpus(root: Path) -> Path:
     )
     manifest = {
         "documents": [
-            {"id": "stub-page", "file": "stub-page.html", "title": "Glomangioma", "kind": "patient page",
-             "audience": "family", "topics": ["glomangioma"]},
-            {"id": "stub-notes", "file": "stub-notes.md", "title": "Glomangioma notes", "kind": "patient page",
-             "audience": "family", "topics": ["glomangioma"]},
+            {
+                "id": "stub-page",
+                "file": "stub-page.html",
+                "title": "Glomangioma",
+                "kind": "patient page",
+                "audience": "family",
+                "topics": ["glomangioma"],
+            },
+            {
+                "id": "stub-notes",
+                "file": "stub-notes.md",
+                "title": "Glomangioma notes",
+                "kind": "patient page",
+                "audience": "family",
+                "topics": ["glomangioma"],
+            },
         ]
     }
     (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
@@ -192,10 +209,17 @@ def test_html_and_markdown_documents_are_cleaned_with_offsets(tmp_path: Path) ->
     assert page.sentences[0].section == "What is glomangioma?"
     listed = next(b for b in page.blocks if b.kind == "list")
     assert [page.sentences[i].text for i in listed.sentence_ids] == [
-        "Common signs include:", "a small blue lump", "pain in the cold"
+        "Common signs include:",
+        "a small blue lump",
+        "pain in the cold",
     ]
     for s in page.sentences:
         assert source_span(root / "stub-page.html", s.start, s.end) == s.text
     notes = docs["stub-notes"]
     assert notes.sections == ["Glomangioma notes", "How is it treated?"]
-    assert [s.text for s in notes.sentences] == ["Surgery removes the tumor.", "Options include:", "surgery", "laser therapy"]
+    assert [s.text for s in notes.sentences] == [
+        "Surgery removes the tumor.",
+        "Options include:",
+        "surgery",
+        "laser therapy",
+    ]
