@@ -25,6 +25,10 @@ from assistant.settings import Settings
 # Question-type cues: (what the question asks for, what a passage that answers it contains).
 QUESTION_CUES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (
+        re.compile(r"\b(how old|what age|age of|aged?)\b", re.I),
+        re.compile(r"\b\d+-year-old\b|\baged? \d+|\b\d+ years? old\b|\b(infant|baby|child|adolescen\w+|teen\w*|adult)s?\b", re.I),
+    ),
+    (
         re.compile(r"\b(how many|how much|how common|percent\w*|rate|how old|what age|number|odds|chance)\b", re.I),
         re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|percent)\b", re.I),
     ),

@@ -238,10 +238,24 @@ def correct_spelling(text: str, vocab: Vocabulary) -> str:
     return re.sub(r"[A-Za-z][A-Za-z'-]+", fix, text)
 
 
+ELLIPTIC_RE = re.compile(r"^\s*(and|or|but|also|what about|how about|what if|if|so|then)\b", re.I)
+
+
+def _previous_user_turns(history: Sequence[dict[str, str]]) -> list[str]:
+    return [str(t.get("content", "")) for t in reversed(history) if t.get("role") == "user"]
+
+
 def understand(question: str, history: Sequence[dict[str, str]], vocab: Vocabulary) -> UnderstoodQuery:
-    """Correct, expand and, for a follow-up without a topic of its own, add the conversation's topic."""
+    """Correct and expand a question; a follow-up takes the conversation's topic and, when elliptic
+    ("And if it has spread?"), the previous question it continues."""
     corrected = correct_spelling(question, vocab)
-    lowered = f" {normalise(corrected)} "
+    previous = _previous_user_turns(history)
+    own_words = content_words(corrected)
+    continued = ""
+    if previous and (ELLIPTIC_RE.match(corrected) or not own_words):
+        # An elliptic follow-up means "the previous question, but ...": carry that question along.
+        continued = correct_spelling(previous[0], vocab)
+    lowered = f" {normalise(corrected + ' ' + continued)} "
     expansions: list[str] = []
     for abbr, long_form in vocab.acronyms.items():
         if f" {abbr} " in lowered and long_form not in lowered:
@@ -250,33 +264,28 @@ def understand(question: str, history: Sequence[dict[str, str]], vocab: Vocabula
         if f" {lay} " in lowered:
             expansions.append(clinical)
     topics = vocab.topics_in(corrected)
-    carried = False
-    if not topics:
-        for turn in reversed(history):
-            found = vocab.topics_in(correct_spelling(str(turn.get("content", "")), vocab))
-            if found and turn.get("role") == "user":
-                topics, carried = found[:1], True
-                break
-        if not topics:
-            for turn in reversed(history):
-                found = vocab.topics_in(str(turn.get("content", "")))
-                if found:
-                    topics, carried = found[:1], True
-                    break
-        if carried:
-            expansions.append(re.sub(r"\([^)]*\)", "", topics[0]).strip())
     targets = vocab.targets_in(corrected)
-    if not targets and carried:
-        for turn in reversed(history):
-            targets = vocab.targets_in(str(turn.get("content", "")))
-            if targets:
+    carried = False
+    if not topics and not targets:
+        # "What are its symptoms?": the topic is the latest one the conversation named.
+        for turn in [*previous, *(str(t.get("content", "")) for t in reversed(history) if t.get("role") != "user")]:
+            turn = correct_spelling(turn, vocab)
+            topics, targets = vocab.topics_in(turn)[:1], vocab.targets_in(turn)
+            if topics or targets:
+                carried = True
+                # Name what was carried, so retrieval and matching see it too.
+                turn_words = f" {normalise(turn)} "
+                expansions += [alias for alias in vocab.document_aliases if f" {alias} " in turn_words]
                 break
-    text = corrected if not expansions else f"{corrected} ({'; '.join(expansions)})"
-    focus = corrected
+        if topics:
+            expansions.append(re.sub(r"\([^)]*\)", "", topics[0]).strip())
+    base = f"{corrected} {continued}".strip()
+    text = base if not expansions else f"{base} ({'; '.join(expansions)})"
+    focus = base
     for alias in sorted(vocab.topic_aliases, key=len, reverse=True):
         focus = re.sub(rf"\b{re.escape(alias)}s?\b", " ", focus, flags=re.I)
     lay_words = [e for e in expansions if e not in vocab.acronyms.values() and e not in vocab.topic_aliases]
     focus = " ".join(focus.split())
     if lay_words:
         focus = f"{focus} ({'; '.join(lay_words)})"
-    return UnderstoodQuery(question, text, topics, carried, targets, content_words(corrected), focus or text)
+    return UnderstoodQuery(question, text, topics, carried, targets, content_words(base), focus or text)
