@@ -59,7 +59,7 @@ QUESTION_CUES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         re.compile(r"\b(diagnos\w+|biopsy|imaging|x-rays?|mri|scan|examination|tests?)\b", re.I),
     ),
 ]
-LEXICAL_FULL_SCORE = 6.0
+LEXICAL_FULL_SCORE = 2.0
 # Questions that can only be answered with a number: without one in the evidence, abstain.
 NUMBER_QUESTION_RE = re.compile(
     r"\b(how many|how much|what percent\w*|percentage|(survival|success|cure|recurrence|death|mortality) rates?|"
@@ -153,7 +153,9 @@ class ExtractiveAnswerer:
                 for ev in index.passages
             ]
         )
-        tokens = bm25s.tokenize([query.text], stemmer=STEMMER, show_progress=False, return_ids=False)
+        tokens = bm25s.tokenize(
+            [query.focus], stopwords="en", stemmer=STEMMER, show_progress=False, return_ids=False
+        )
         # The heading is context, not answer: a heading that matches the question better than the
         # document's headings typically do lifts the sentences under it ("What causes ...?" -> its paragraph).
         headings = index.heading_vectors @ vectors.focus

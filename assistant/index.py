@@ -52,6 +52,7 @@ class EvidencePassage:
     passage: Passage
     text: str  # plain text of the passage (white space folded)
     embed_text: str  # what was embedded: title and section as context, then the text
+    match_text: str  # what BM25 matches: the text with its section and citation, not the title
 
 
 @dataclass
@@ -77,7 +78,9 @@ class CorpusIndex:
     def __post_init__(self) -> None:
         # Passage-level BM25 is rebuilt on load: it takes milliseconds and needs no file of its own.
         self.passage_bm25 = bm25s.BM25()
-        tokens = bm25s.tokenize([p.embed_text for p in self.passages], stemmer=STEMMER, show_progress=False)
+        tokens = bm25s.tokenize(
+            [p.match_text for p in self.passages], stopwords="en", stemmer=STEMMER, show_progress=False
+        )
         self.passage_bm25.index(tokens, show_progress=False)
         self.by_key = {(p.doc.source_id, p.passage.id): p.index for p in self.passages}
         # Rows of sentence_vectors for each passage, laid out as build_index embeds them.
@@ -121,12 +124,15 @@ def heading_texts(doc: ParsedDocument) -> list[str]:
     return list(dict.fromkeys([doc.title, *doc.sections]))
 
 
-def _embed_text(doc: ParsedDocument, passage: Passage, text: str) -> str:
+def _contexts(doc: ParsedDocument, passage: Passage, text: str) -> tuple[str, str]:
+    """(embed text, match text): the passage with its title and section for embedding, and with its
+    section but not its title for BM25 (a title word is in every passage of a document: it says
+    which document, not which passage)."""
     # Case reports are asked about by author and year ("the Woitzik report"), so those go in too.
     author = str(doc.metadata.get("first_author", "")).split()[-1:] or []
     cite = f"{author[0]} et al. {doc.metadata.get('year', '')}".strip() if author else ""
-    context = " — ".join(x for x in (doc.title, cite, passage.context, passage.section) if x)
-    return f"{context}: {text}"
+    local = " — ".join(x for x in (cite, passage.context, passage.section) if x)
+    return f"{doc.title} — {local}: {text}", f"{local}: {text}"
 
 
 def _evidence(documents: list[ParsedDocument]) -> list[EvidencePassage]:
@@ -134,7 +140,7 @@ def _evidence(documents: list[ParsedDocument]) -> list[EvidencePassage]:
     for doc in documents:
         for passage in doc.passages:
             text = passage_text(doc, passage)
-            out.append(EvidencePassage(len(out), doc, passage, text, _embed_text(doc, passage, text)))
+            out.append(EvidencePassage(len(out), doc, passage, text, *_contexts(doc, passage, text)))
     return out
 
 
