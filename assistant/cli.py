@@ -104,5 +104,81 @@ def serve(host: str | None, port: int | None) -> None:
         _fail(str(exc))
 
 
+@main.command("eval")
+@click.option("--gold", "gold_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Gold JSONL file (default: eval/gold.jsonl).")
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="test", show_default=True,
+              help="Which gold items to run; the gate applies to the test split.")
+@click.option("--systems", default=None,
+              help="Comma-separated: full,bm25,dense,naive,llamaindex (default: all of them; none with --predictions).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for report.md, report.html and results.jsonl (default: eval/out).")
+@click.option("--predictions", "predictions_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="JSONL of another system's answers (id, text, citations, abstained) to score the same way.")
+@click.option("--thresholds", "thresholds_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Gate thresholds (default: eval/thresholds.toml).")
+@click.option("--gate/--no-gate", default=True, show_default=True,
+              help="Exit 1 when the full system is below eval/thresholds.toml on the test split.")
+def eval_command(
+    gold_path: Path | None,
+    split: str,
+    systems: str | None,
+    out_dir: Path | None,
+    predictions_path: Path | None,
+    thresholds_path: Path | None,
+    gate: bool,
+) -> None:
+    """Score the assistant and baselines on the gold set; write report.md, report.html and results.jsonl."""
+    from tqdm import tqdm
+
+    from assistant import Assistant
+    from assistant.evaluation import GOLD_PATH, OUT_DIR, THRESHOLDS_PATH, evaluate, load_gold, load_predictions
+    from assistant.evaluation import gate as check_gate
+    from assistant.evaluation.gate import load_thresholds
+    from assistant.evaluation.report import comparison_table, markdown_table, write_report
+    from assistant.evaluation.systems import SYSTEM_NAMES
+
+    gold_path = gold_path or GOLD_PATH
+    out_dir = out_dir or OUT_DIR
+    if systems is None:
+        systems = "" if predictions_path else ",".join(SYSTEM_NAMES)
+    names = [n.strip() for n in systems.split(",") if n.strip()]
+    unknown = [n for n in names if n not in SYSTEM_NAMES]
+    if unknown:
+        _fail(f"unknown system(s) {', '.join(unknown)}; choose from {', '.join(SYSTEM_NAMES)}")
+    if not names and predictions_path is None:
+        _fail("nothing to evaluate: give --systems and/or --predictions")
+    try:
+        gated = gate and "full" in names and split == "test"
+        thresholds = load_thresholds(thresholds_path or THRESHOLDS_PATH) if gated else None
+        items = load_gold(gold_path, split)
+        if not items:
+            _fail(f"{gold_path}: no items in the {split} split")
+        predictions = None
+        if predictions_path is not None:
+            predictions = load_predictions(predictions_path, {i.id for i in load_gold(gold_path, "all")})
+        settings = Settings()
+        bot = Assistant.load(settings) if names else None
+        with tqdm(total=len(items) * (len(names) + (predictions is not None)), desc="eval", unit="item") as bar:
+
+            def advance(system: str, item: object) -> None:
+                bar.set_postfix_str(system)
+                bar.update()
+
+            run = evaluate(bot, items, names, predictions, split, gold_path, advance, settings)
+    except AssistantError as exc:
+        _fail(str(exc))
+        return
+    verdict = check_gate(run.summaries, split, thresholds) if thresholds is not None else None
+    paths = write_report(run, out_dir, verdict)
+    header, rows = comparison_table(run)
+    click.echo(markdown_table(header, rows))
+    click.echo(f"\nWrote {paths['md']}, {paths['html']} and {paths['jsonl']} ({run.seconds:.1f} s).")
+    if verdict is not None:
+        click.echo(verdict.message)
+        if not verdict.passed:
+            sys.exit(1)
+
+
 if __name__ == "__main__":
     main()
