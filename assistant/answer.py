@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import bm25s
 import numpy as np
 
-from assistant.embeddings import embed_queries, embed_query
+from assistant.embeddings import embed_query
 from assistant.index import STEMMER, CorpusIndex, EvidencePassage
 from assistant.ingest import split_sentences
 from assistant.query import LAY_TERMS, UnderstoodQuery, Vocabulary, normalise
@@ -75,18 +75,17 @@ DEFINITION_RE = re.compile(r"\b(stand for|stands for|mean|means|what is|what's|w
 
 @dataclass(frozen=True)
 class QueryVectors:
-    """Embeddings of the question as a whole and of its focus (one batch, one model call)."""
+    """The question's embedding (one model call per question: the latency budget).
+
+    We tried embedding the question's focus (its text minus the tumour's name) beside it: on these
+    documents it matched worse than the whole question, so only lexical matching uses the focus.
+    """
 
     full: np.ndarray
-    focus: np.ndarray
 
     @classmethod
     def embed(cls, query: UnderstoodQuery) -> QueryVectors:
-        if query.focus == query.text:
-            vector = embed_query(query.text)
-            return cls(vector, vector)
-        full, focus = embed_queries([query.text, query.focus])
-        return cls(full, focus)
+        return cls(embed_query(query.text))
 
 
 @dataclass
@@ -142,10 +141,8 @@ class ExtractiveAnswerer:
         index, s = self.index, self.settings
         # Dense evidence = the passage in its context (title, section) mixed with its best single
         # sentence alone: context finds the right place, the bare sentence tells the sentences apart.
-        # The contextual side sees the whole question; the bare sentence and heading sides see its
-        # focus (the question minus the tumour's name), which otherwise dominates every cosine.
         contextual = index.passage_vectors @ vectors.full
-        bare = index.sentence_vectors @ vectors.focus
+        bare = index.sentence_vectors @ vectors.full
         dense = np.array(
             [
                 s.weight_context * contextual[ev.index]
@@ -158,7 +155,7 @@ class ExtractiveAnswerer:
         )
         # The heading is context, not answer: a heading that matches the question better than the
         # document's headings typically do lifts the sentences under it ("What causes ...?" -> its paragraph).
-        headings = index.heading_vectors @ vectors.focus
+        headings = index.heading_vectors @ vectors.full
         heading_median = {
             sid: float(np.median([headings[row] for (doc_id, _), row in index.heading_row.items() if doc_id == sid]))
             for sid in index.documents

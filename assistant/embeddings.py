@@ -38,7 +38,3 @@ def embed_query(text: str) -> np.ndarray:
     """Unit-length float32 embedding of one question."""
     return np.asarray(load_embed_model().get_query_embedding(text), dtype="float32")
 
-
-def embed_queries(texts: list[str]) -> np.ndarray:
-    """Unit-length float32 embeddings of several questions in one batch (cheaper than one call each)."""
-    return embed_texts(texts)
