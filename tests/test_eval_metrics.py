@@ -251,6 +251,7 @@ def test_summary_and_failure_reasons_on_hand_made_items() -> None:
     retrieval_only = ItemScore(True, None, answered_by_system=False, retrieval={"nodes": {"psg_hit@5": 0.0}})
     assert failure_reasons(retrieval_only) == ["nodes: no gold passage in the top 5"]
     assert summarise([retrieval_only])["nodes.psg_hit@5"] == 0.0
+    assert "pass_rate" not in summarise([retrieval_only])
 
 
 # -- gold and predictions files ----------------------------------------------------------------

@@ -378,10 +378,12 @@ def summarise(scores: Sequence[ItemScore]) -> dict[str, float | int | None]:
         keys = sorted({k for s in scores for k in s.retrieval.get(name, {})})
         for key in keys:
             out[f"{name}.{key}"] = _mean(s.retrieval[name].get(key) for s in scores if name in s.retrieval)
-    out["pass_rate"] = _ratio(sum(not failure_reasons(s) for s in scores), len(scores))
     answered = [s for s in scores if s.answered_by_system]
     if not answered:
+        # A retrieval-only system's per-item pass (a gold passage in its top 5) is not comparable to an
+        # answering system's pass, so it gets no pass rate in the side-by-side table.
         return out
+    out["pass_rate"] = _ratio(sum(not failure_reasons(s) for s in answered), len(answered))
     facts = [s.facts_ok for s in answered if s.facts_ok is not None]
     out["fact_recall"] = _ratio(sum(facts), len(facts))
     ok = [s for s in answered if s.error is None]

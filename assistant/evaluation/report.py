@@ -207,6 +207,11 @@ COMPARISON_CHART = [
 ]
 
 
+def _number(value: float | int | None) -> float:
+    """A chart value; n/a becomes NaN, which matplotlib leaves out (a missing bar, not a zero)."""
+    return float("nan") if value is None else float(value)
+
+
 def _grouped_bars(ax: object, labels: list[str], series: dict[str, list[float]], title: str) -> None:
     import numpy as np
 
@@ -217,19 +222,19 @@ def _grouped_bars(ax: object, labels: list[str], series: dict[str, list[float]],
     ax.set_xticks(x, labels, rotation=30, ha="right")  # type: ignore[attr-defined]
     ax.set_ylim(0, 1.05)  # type: ignore[attr-defined]
     ax.set_title(title)  # type: ignore[attr-defined]
-    ax.legend(fontsize=8)  # type: ignore[attr-defined]
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # type: ignore[attr-defined]
     ax.grid(axis="y", alpha=0.3)  # type: ignore[attr-defined]
 
 
 def chart_comparison(run: EvalRun) -> str:
-    """Grouped bars: the headline metrics of every system (n/a drawn as 0)."""
+    """Grouped bars: the headline metrics of every system (no bar where a metric does not apply)."""
 
     def draw() -> object:
         import matplotlib.pyplot as plt
 
         figure, ax = plt.subplots(figsize=(11, 4.2))
         series = {
-            s: [float(value_of(run, s, key) or 0.0) for _, key in COMPARISON_CHART] for s in run.systems
+            s: [_number(value_of(run, s, key)) for _, key in COMPARISON_CHART] for s in run.systems
         }
         _grouped_bars(ax, [label for label, _ in COMPARISON_CHART], series, f"System comparison ({run.split} split)")
         return figure
@@ -246,7 +251,7 @@ def chart_categories(run: EvalRun) -> str:
         categories = sorted({g for s in run.systems for g in run.breakdowns[s]["category"]})
         figure, axes = plt.subplots(2, 1, figsize=(11, 8.5))
         series = {
-            s: [float(run.breakdowns[s]["category"].get(c, {}).get("pass_rate") or 0.0) for c in categories]
+            s: [_number(run.breakdowns[s]["category"].get(c, {}).get("pass_rate")) for c in categories]
             for s in run.systems
         }
         _grouped_bars(axes[0], categories, series, "Pass rate by category, every system")
@@ -259,7 +264,7 @@ def chart_categories(run: EvalRun) -> str:
         ]
         per_metric = {
             label: [
-                float(value_of(run, main, key, run.breakdowns[main]["category"].get(c, {})) or 0.0) for c in categories
+                _number(value_of(run, main, key, run.breakdowns[main]["category"].get(c, {}))) for c in categories
             ]
             for label, key in wanted
         }
@@ -298,10 +303,17 @@ def chart_latency(run: EvalRun) -> str | None:
 DEFINITIONS = (metrics.__doc__ or "").split("Definitions (also printed in the report):", 1)[-1].strip()
 
 
-def failures_section(run: EvalRun, system: str, limit: int = 60) -> list[tuple[str, str, list[str]]]:
-    """(id, question, reasons) of the system's failing items, at most ``limit``."""
+def failures_section(run: EvalRun, system: str, limit: int = 80) -> list[tuple[str, str, list[str]]]:
+    """(id, question, reasons + the answer's opening) of the system's failing items, at most ``limit``."""
     failing = [r for r in run.results_of(system) if r.reasons]
-    return [(r.item.id, r.item.question, r.reasons) for r in failing[:limit]]
+    out = []
+    for r in failing[:limit]:
+        shown = list(r.reasons)
+        if r.output.text is not None:
+            text = " ".join(r.output.text.split())
+            shown.append(f"answer: {text[:280]}{'…' if len(text) > 280 else ''}")
+        out.append((r.item.id, r.item.question, shown))
+    return out
 
 
 def render_markdown(run: EvalRun, gate: GateResult | None) -> str:
@@ -325,7 +337,8 @@ def render_markdown(run: EvalRun, gate: GateResult | None) -> str:
         failing = failures_section(run, system)
         if not failing:
             continue
-        lines += ["", f"## Failing items: {system}", ""]
+        total = sum(bool(r.reasons) for r in run.results_of(system))
+        lines += ["", f"## Failing items: {system} ({total})", ""]
         for item_id, question, reasons in failing:
             lines.append(f"- **{item_id}** — {question}")
             lines += [f"  - {reason}" for reason in reasons]
@@ -381,7 +394,8 @@ def render_html(run: EvalRun, gate: GateResult | None) -> str:
         failing = failures_section(run, system)
         if not failing:
             continue
-        parts.append(f"<h2>Failing items: {e(system)}</h2><ul>")
+        total = sum(bool(r.reasons) for r in run.results_of(system))
+        parts.append(f"<h2>Failing items: {e(system)} ({total})</h2><ul>")
         for item_id, question, reasons in failing:
             inner = "".join(f"<li>{e(r)}</li>" for r in reasons)
             parts.append(f"<li><b>{e(item_id)}</b> — {e(question)}<ul>{inner}</ul></li>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from assistant.evaluation.systems import EvalSystem, SystemOutput
 
 BREAKDOWNS = ("category", "document", "audience")
 NO_SOURCE = "(no source)"
+RANKED_TEXT_CHARS = 240
 
 
 @dataclass
@@ -73,12 +74,21 @@ class ItemResult:
             "gold_safety": self.item.safety,
             "text": out.text,
             "citations": [c.model_dump(mode="json") for c in out.citations],
-            "rankings": {name: [asdict(r) for r in ranked] for name, ranked in out.rankings.items()},
+            "rankings": {
+                name: [{"source_id": r.source_id, "text": _clip(r.text)} for r in ranked]
+                for name, ranked in out.rankings.items()
+            },
             "error": out.error,
             "metrics": metrics,
             "passed": not self.reasons,
             "reasons": self.reasons,
         }
+
+
+def _clip(text: str, limit: int = RANKED_TEXT_CHARS) -> str:
+    # Ranked texts are for a person checking a miss; a whole llama-index node would swamp the file.
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def score_output(
