@@ -180,5 +180,41 @@ def eval_command(
             sys.exit(1)
 
 
+@main.group()
+def feedback() -> None:
+    """Ratings people gave answers in the chat UI (stored in the SQLite file ASSISTANT_FEEDBACK_DB)."""
+
+
+@feedback.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
+              help="CSV (citations as a JSON column) or JSON Lines (one object per rating).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: standard output).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Feedback database (default: settings, data/feedback.sqlite3).")
+def feedback_export(fmt: str, out_path: Path | None, db_path: Path | None) -> None:
+    """Write every stored rating with its time, question, answer, comment and citations."""
+    import sqlite3
+
+    from assistant.feedback import FeedbackStore
+
+    db_path = db_path or Settings().feedback_db
+    if not db_path.is_file():
+        _fail(f"{db_path}: no feedback database yet (it is created when the first answer is rated)")
+    try:
+        store = FeedbackStore(db_path)
+        if out_path is None:
+            count = store.export(fmt, sys.stdout)
+        else:
+            # newline="" lets the csv module write its own line endings unchanged.
+            with out_path.open("w", encoding="utf-8", newline="") as out:
+                count = store.export(fmt, out)
+    except (AssistantError, OSError, sqlite3.DatabaseError) as exc:
+        _fail(f"{db_path}: {exc}")
+        return
+    if out_path is not None:
+        click.echo(f"Wrote {count} rating(s) to {out_path}.", err=True)
+
+
 if __name__ == "__main__":
     main()
