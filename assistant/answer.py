@@ -9,7 +9,7 @@ and quotes the best few. It abstains when the best evidence is too weak to answe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import bm25s
 import numpy as np
@@ -60,12 +60,24 @@ QUESTION_CUES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     ),
 ]
 LEXICAL_FULL_SCORE = 2.0
-# Questions that can only be answered with a number: without one in the evidence, abstain.
-NUMBER_QUESTION_RE = re.compile(
-    r"\b(how many|how much|what percent\w*|percentage|(survival|success|cure|recurrence|death|mortality) rates?|"
-    r"how old|what age|odds)\b",
-    re.I,
-)
+# Questions that can only be answered with a number of a kind: (question pattern, what the
+# evidence must then contain). Without it in the evidence, the documents do not answer.
+NUMBER_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (
+        re.compile(r"\b(percent\w*|%|survival|(success|cure|recurrence|death|mortality) rates?|odds)\b", re.I),
+        re.compile(r"\d+(\.\d+)?\s*(%|percent)", re.I),
+    ),
+    (
+        re.compile(r"\bhow old\b", re.I),
+        re.compile(r"\b\d+-year-old\b|\baged? \d+|\b\d+ years? old\b", re.I),
+    ),
+    (
+        re.compile(r"\b(how many|how much|number of|dose|doses|dosage|cost)\b", re.I),
+        re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred)\b", re.I),
+    ),
+]
+NUMBER_WORDS = {str(n): w for n, w in enumerate("zero one two three four five six seven eight nine ten".split())}
+QUESTION_NUMBER_RE = re.compile(r"\b(\d+)(?=[- ]?(yr|year|month|week|day|percent|%|cm)s?\b)", re.I)
 NUMBER_ANSWER_RE = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|percent)\b", re.I)
 ACRONYM_DEFINITION_BONUS = 0.1
 
@@ -215,13 +227,33 @@ class ExtractiveAnswerer:
         if coverage < self.settings.abstain_min_term_coverage:
             evidence.abstain_reason = f"the evidence covers only {coverage:.0%} of the question's terms"
             return evidence
+        if rival := self.rival_answer(query, vectors, chunks, ranked):
+            evidence.abstain_reason = rival
+            return evidence
         evidence.selected = self._choose(query, ranked)
-        if NUMBER_QUESTION_RE.search(query.question) and not any(
-            NUMBER_ANSWER_RE.search(p.evidence.text) for p in evidence.selected
-        ):
-            evidence.abstain_reason = "the question asks for a number and the evidence gives none"
+        if reason := missing_number(query.question, [p.evidence.text for p in evidence.selected]):
+            evidence.abstain_reason = reason
             evidence.selected = []
         return evidence
+
+    def rival_answer(
+        self, query: UnderstoodQuery, vectors: QueryVectors, chunks: list[RetrievedChunk], ranked: list[ScoredPassage]
+    ) -> str | None:
+        """Why another document, not the one asked about, holds the answer (or None).
+
+        "What lung symptoms does ASPS cause?": the lung symptoms are on the hemangiopericytoma page.
+        When the best passage outside the documents the question is about beats the best inside
+        by more than ``rival_margin``, the asked-about documents do not give that fact.
+        """
+        if not query.targets:
+            return None
+        unrestricted = replace(query, targets=[])
+        allowed = self._allowed_sources(query) or set()
+        outside = [r for r in self.score(unrestricted, vectors, chunks) if r.evidence.doc.source_id not in allowed]
+        if outside and outside[0].strength - ranked[0].strength > self.settings.rival_margin:
+            other = self.index.infos[outside[0].evidence.doc.source_id].title
+            return f"the closest answer is in another document ({other}), not the one asked about"
+        return None
 
     def term_coverage(self, query: UnderstoodQuery, passages: list[EvidencePassage]) -> float:
         """Share of the question's content words (or their lay/acronym equivalents) found in the evidence."""
@@ -396,6 +428,20 @@ def _within_words(selected: list[ScoredPassage], limit: int) -> list[ScoredPassa
         kept.append(scored)
         words += size
     return kept
+
+
+def missing_number(question: str, evidence: list[str]) -> str | None:
+    """Why the evidence cannot answer a question that asks for a number, or None when it can."""
+    text = " ".join(evidence)
+    for asks, needs in NUMBER_REQUIREMENTS:
+        if asks.search(question) and not needs.search(text):
+            return "the question asks for a figure the evidence does not give"
+    if any(asks.search(question) for asks, _ in NUMBER_REQUIREMENTS):
+        for number in QUESTION_NUMBER_RE.findall(question):
+            word = NUMBER_WORDS.get(number[0], number[0])
+            if not re.search(rf"\b({number[0]}|{word})\b", text, re.I):
+                return f"the question asks about {number[0]} {number[1]}s; the evidence does not mention it"
+    return None
 
 
 def _overlaps(a: ScoredPassage, b: ScoredPassage) -> bool:

@@ -148,6 +148,14 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def pipeline_hash() -> str:
+    """Hash of the code that shapes a stored index: a change to ingest, chunking or indexing makes it stale."""
+    digest = hashlib.sha256()
+    for module in ("ingest.py", "chunking.py", "index.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def index_dir(settings: Settings) -> Path:
     return settings.data_dir / "index"
 
@@ -188,6 +196,7 @@ def build_index(settings: Settings, show_progress: bool = True) -> dict[str, obj
             "corpus_hash": corpus_hash(settings.corpus_dir),
             "embedding_model": settings.embedding_model,
             "settings_hash": settings.index_fingerprint(),
+            "pipeline_hash": pipeline_hash(),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "build_seconds": round(time.perf_counter() - started, 2),
             "counts": {"documents": len(documents), "chunks": len(nodes), "passages": len(evidence)},
@@ -228,6 +237,8 @@ def stale_reasons(settings: Settings, manifest: dict[str, object]) -> list[str]:
         reasons.append("the embedding model changed")
     if manifest.get("settings_hash") != settings.index_fingerprint():
         reasons.append("index settings changed")
+    if manifest.get("pipeline_hash") != pipeline_hash():
+        reasons.append("the ingest or index code changed")
     return reasons
 
 

@@ -79,6 +79,7 @@ _ABBREVIATIONS = {
 }  # fmt: skip
 _BOUNDARY_RE = re.compile(r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
 _LAST_WORD_RE = re.compile(r"(\S+)$")
+NAVIGATIONAL_RE = re.compile(r"\b(below|above|the following|this page|click|see here)\W*$", re.I)
 ANAPHOR_RE = re.compile(r"^(This|These|That|Those|It|They|Such|Its|Their)\b")
 MAX_HEADING_WORDS = 14
 
@@ -483,11 +484,15 @@ def parse_document(doc: SourceDocument, shared_lines: frozenset[str] = frozenset
     flush_paragraph()
     flush_list()
 
-    # A sentence that promises a list ("one or more of the following:") with none after it says nothing.
+    # A sentence that promises a list ("one or more of the following:") with none after it, or that
+    # points at the page layout ("We've described ... below."), says nothing on its own.
     for block in blocks:
         last = sentences[block.sentence_ids[-1]] if block.sentence_ids else None
         if block.kind == "paragraph" and last is not None and last.text.endswith(":"):
             last.role = "dangling"
+        for sid in block.sentence_ids:
+            if NAVIGATIONAL_RE.search(sentences[sid].text) and len(sentences[sid].text.split()) <= 15:
+                sentences[sid].role = "dangling"
 
     title = str(metadata.get("title") or doc.info.title)
     parsed = ParsedDocument(

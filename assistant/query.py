@@ -91,6 +91,30 @@ LAY_TERMS: dict[str, str] = {
     "blood sugar": "hypoglycemia",
     "breathing": "breathing",
     "x-ray": "x-rays",
+    # Clinical shorthand nurses type.
+    "sx": "symptoms",
+    "dx": "diagnosis diagnosed",
+    "tx": "treatment treated",
+    "rx": "treatment",
+    "hx": "history",
+    "pt": "patient",
+    "pts": "patients",
+    "yr": "year",
+    "yrs": "years",
+    "mo": "months",
+    "f/u": "follow-up",
+    "fu": "follow-up",
+    "etiology": "causes",
+    "aetiology": "causes",
+    "prognosis": "prognosis outlook",
+    "workup": "diagnosed tests imaging",
+    "frequency": "rare",
+    "incidence": "rare diagnosed each year",
+    "mgmt": "treatment",
+    "resection": "removal surgery",
+    "recur": "recurrence return",
+    "recurs": "recurrence return",
+    "hemoptysis": "cough blood",
 }
 
 
@@ -282,7 +306,10 @@ def understand(question: str, history: Sequence[dict[str, str]], vocab: Vocabula
     base = f"{corrected} {continued}".strip()
     text = base if not expansions else f"{base} ({'; '.join(expansions)})"
     focus = base
-    for alias in sorted(vocab.topic_aliases, key=len, reverse=True):
+    # The focus is what the question asks *about* its subject: drop the names of the subject
+    # (condition, document author, document kind), which match every passage of that document.
+    names = [*vocab.topic_aliases, *vocab.document_aliases, *vocab.kinds, "report", "case", "study", "article"]
+    for alias in sorted(names, key=len, reverse=True):
         focus = re.sub(rf"\b{re.escape(alias)}s?\b", " ", focus, flags=re.I)
     lay_words = [e for e in expansions if e not in vocab.acronyms.values() and e not in vocab.topic_aliases]
     focus = " ".join(focus.split())

@@ -36,13 +36,18 @@ _DANGER = re.compile(
     r"unresponsive and|is unresponsive|became unresponsive|"
     r"seizure|seizing|convuls\w+|fitting|"
     r"bleeding (heavily|a lot|badly|won'?t stop)|won'?t stop bleeding|heavy bleeding|"
-    r"chest pain|crushing pain|severe pain|overdos\w+|anaphyla\w+)\b",
+    r"chest pain|crushing pain|severe pain|overdos\w+|anaphyla\w+|hemoptysis|haemoptysis|"
+    r"sats? (are |is )?(dropping|falling|low)|oxygen (is |level )?(dropping|falling)|"
+    r"bleeding\b.{0,40}\bwon'?t stop|swallowed (a |the )?(whole )?(bottle|pack|handful|box)|too many (pills|tablets)|"
+    r"can'?t move (his|her|my|their) (legs?|arms?)|suddenly (paralys\w+|numb|can'?t walk)|paralys\w+ suddenly|"
+    r"can'?t (do this|go on) anymore)\b",
     re.I,
 )
 # A person, now: "my son", "she is", "I'm", "he just" ... (a general question has none of these).
 _SUBJECT_NOW = re.compile(
     r"\b(i|i'm|im|i am|my|me|we|we're|our|he|he's|she|she's|they're|him|her|"
-    r"son|daughter|child|kid|baby|husband|wife|partner|mom|mum|dad|brother|sister|friend|patient)\b",
+    r"son|daughter|child|kid|baby|husband|wife|partner|mom|mum|dad|brother|sister|friend|patient|pt|"
+    r"teen|teenager|toddler|grandson|granddaughter|right now|now)\b",
     re.I,
 )
 _GENERAL_QUESTION = re.compile(
@@ -53,8 +58,9 @@ _GENERAL_QUESTION = re.compile(
 _DECISION = re.compile(
     r"\b(should (i|we|he|she|they|my \w+)|shall (i|we)|do (i|we) (have to|need to)|"
     r"is it (ok|okay|safe|wise|better) (to|for (me|us|him|her|my \w+) to)|"
-    r"(stop|quit|skip|refuse|delay|decline|postpone) (her|his|my|our|their|the)( \w+)? "
-    r"(chemo\w*|treatment|therapy|radiation|surgery|operation|amputation|meds|medication)|"
+    r"(stop|quit|skip|refuse|delay|decline|postpone|start|try)( (her|his|my|our|their|the))?( \w+)?( \w+)? "
+    r"(chemo\w*|treatment|therapy|radiation|radiotherapy|surgery|operation|amputation|meds|medication|"
+    r"follow-up|visits|appointments|scans)|"
     r"which (treatment|option|surgery|therapy) (should|is best for|would you)|"
     r"would you (recommend|choose|do)|what would you do)\b",
     re.I,

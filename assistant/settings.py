@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     selection_margin: float = Field(
         0.07, ge=0, description="Quote further passages only when they score within this of the best one."
     )
+    rival_margin: float = Field(
+        0.15,
+        description="Abstain when a passage from a document the question is not about beats the best "
+        "passage of the asked-about documents by more than this (one tumour's fact asked of another).",
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected with a clear message.")
     on_stale_index: str = Field(
         "rebuild", pattern="^(rebuild|fail)$", description="What to do when the stored index is stale."
