@@ -211,8 +211,14 @@ class FeedbackStore:
             rows = conn.execute(f"SELECT {', '.join(FIELDS)} FROM feedback {where} ORDER BY id", params).fetchall()
         return [
             FeedbackRecord(
-                id=r[0], created_at=r[1], rating=r[2], comment=r[3], question=r[4], answer=r[5],
-                citations=json.loads(r[6]), audience=r[7],
+                id=r[0],
+                created_at=r[1],
+                rating=r[2],
+                comment=r[3],
+                question=r[4],
+                answer=r[5],
+                citations=json.loads(r[6]),
+                audience=r[7],
             )
             for r in rows
         ]

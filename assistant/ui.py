@@ -82,6 +82,9 @@ CSS = """
 #chat mark { background: #ffe066; color: #1a1a1a; padding: 0 2px; border-radius: 2px; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 #feedback-status p { margin: 0.25rem 0; }
+/* Gradio's hover style would make the chosen audience look unchosen while the pointer is over it. */
+#audience input:checked:hover { background-color: var(--checkbox-background-color-selected);
+                                border-color: var(--checkbox-border-color-selected); }
 @media (max-width: 480px) {
   .gradio-container { padding: 0 6px !important; }
   #intro h1 { font-size: 1.25rem; }
@@ -104,6 +107,20 @@ document.addEventListener("click", function (event) {
   void target.offsetWidth;
   target.classList.add("flash");
 });
+// Gradio labels each chat message with its raw content, which here is HTML source; screen readers
+// should read the rendered message instead, so that label is dropped whenever it is set.
+new MutationObserver(function (mutations) {
+  mutations.forEach(function (m) {
+    var nodes = m.type === "attributes" ? [m.target] : Array.prototype.slice.call(m.addedNodes);
+    nodes.forEach(function (node) {
+      if (!node.querySelectorAll) return;
+      var found = Array.prototype.slice.call(node.querySelectorAll("[data-testid=bot], [data-testid=user]"));
+      if (node.matches && node.matches("[data-testid=bot], [data-testid=user]")) found.push(node);
+      found.forEach(function (el) { if (el.hasAttribute("aria-label")) el.removeAttribute("aria-label"); });
+    });
+  });
+}).observe(document.documentElement,
+           { subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label"] });
 </script>
 """
 
@@ -227,14 +244,14 @@ def sources_html(bot: Assistant, answer: Answer, turn: int) -> str:
 def answer_html(bot: Assistant, answer: Answer, turn: int) -> str:
     """One assistant message: the answer text with linked markers, then its sources."""
     markers = {c.marker for c in answer.citations}
-    return f'<div class="answer">{answer_text_html(answer.text, turn, markers)}</div>' + sources_html(
-        bot, answer, turn
-    )
+    # "done" tells the page (and its tests) that the answer is final, not a streamed part.
+    text = answer_text_html(answer.text, turn, markers)
+    return f'<div class="answer done">{text}</div>' + sources_html(bot, answer, turn)
 
 
 def error_html(message: str) -> str:
     """A clear, kind message in the chat for a question the assistant cannot take."""
-    return f'<div class="answer notice">Sorry, I can\'t use that message: {esc(message)}.</div>'
+    return f'<div class="answer notice done">Sorry, I can\'t use that message: {esc(message)}.</div>'
 
 
 def header_html(bot: Assistant) -> str:
@@ -275,6 +292,55 @@ def _stream_steps(text: str) -> Iterator[str]:
     yield text
 
 
+def reply(
+    bot: Assistant,
+    message: str,
+    audience: str,
+    chat: list[dict[str, Any]] | None,
+    history: list[dict[str, str]] | None,
+    records: dict[int, dict[str, Any]] | None,
+) -> Iterator[tuple[Any, ...]]:
+    """One chat turn, as successive UI states (question box, chat, plain history, answer records).
+
+    Shows the question at once, streams the answer a few words at a time with its [n] markers, then
+    replaces it with the final message: markers linked to the sources listed under the answer. An
+    unusable question (empty, too long) gets a clear message in the chat instead.
+    """
+    chat = list(chat or [])
+    history = list(history or [])
+    records = dict(records or {})
+    chat.append({"role": "user", "content": user_html(message)})
+    turn = len(chat)  # index the answer will have: unique per conversation, so anchor ids never clash
+    try:
+        bot.validate_question(message)  # cheap; an unusable question stays in the box to be fixed
+    except InvalidQuestionError as exc:
+        chat.append({"role": "assistant", "content": error_html(str(exc))})
+        yield message, chat, history, records
+        return
+    pending = '<div class="answer pending"><em>Looking in the documents…</em></div>'
+    chat.append({"role": "assistant", "content": pending})
+    yield "", chat, history, records
+    try:
+        answer = bot.ask(message, history=history, audience=audience)
+    except InvalidQuestionError as exc:
+        chat[-1] = {"role": "assistant", "content": error_html(str(exc))}
+        yield gr.skip(), chat, history, records
+        return
+    for partial in _stream_steps(answer.text):
+        chat[-1] = {"role": "assistant", "content": f'<div class="answer streaming">{_text_html(partial)}</div>'}
+        yield gr.skip(), chat, gr.skip(), gr.skip()
+        time.sleep(STREAM_DELAY_S)
+    chat[-1] = {"role": "assistant", "content": answer_html(bot, answer, turn)}
+    history += [{"role": "user", "content": answer.question}, {"role": "assistant", "content": answer.text}]
+    records[turn] = {
+        "question": answer.question,
+        "answer": answer.text,
+        "citations": [c.model_dump(mode="json") for c in answer.citations],
+        "audience": answer.audience,
+    }
+    yield gr.skip(), chat, history, records
+
+
 # -- the app ---------------------------------------------------------------------------------------
 def build_app(bot: Assistant, settings: Settings | None = None) -> gr.Blocks:
     """The chat app for an already-loaded assistant, with its queue configured (launch with :func:`launch`)."""
@@ -288,32 +354,7 @@ def build_app(bot: Assistant, settings: Settings | None = None) -> gr.Blocks:
         history: list[dict[str, str]] | None,
         records: dict[int, dict[str, Any]] | None,
     ) -> Iterator[tuple[Any, ...]]:
-        chat = list(chat or [])
-        history = list(history or [])
-        records = dict(records or {})
-        chat.append({"role": "user", "content": user_html(message)})
-        turn = len(chat)  # index the answer will have: unique per conversation, so anchor ids never clash
-        chat.append({"role": "assistant", "content": '<div class="answer"><em>Looking in the documents…</em></div>'})
-        yield "", chat, history, records
-        try:
-            answer = bot.ask(message, history=history, audience=audience)
-        except InvalidQuestionError as exc:
-            chat[-1] = {"role": "assistant", "content": error_html(str(exc))}
-            yield "", chat, history, records
-            return
-        for partial in _stream_steps(answer.text):
-            chat[-1] = {"role": "assistant", "content": f'<div class="answer">{_text_html(partial)}</div>'}
-            yield gr.skip(), chat, gr.skip(), gr.skip()
-            time.sleep(STREAM_DELAY_S)
-        chat[-1] = {"role": "assistant", "content": answer_html(bot, answer, turn)}
-        history += [{"role": "user", "content": answer.question}, {"role": "assistant", "content": answer.text}]
-        records[turn] = {
-            "question": answer.question,
-            "answer": answer.text,
-            "citations": [c.model_dump(mode="json") for c in answer.citations],
-            "audience": answer.audience,
-        }
-        yield "", chat, history, records
+        yield from reply(bot, message, audience, chat, history, records)
 
     def rate(
         records: dict[int, dict[str, Any]] | None,
@@ -336,8 +377,9 @@ def build_app(bot: Assistant, settings: Settings | None = None) -> gr.Blocks:
             if index in rated and store.update(rated[index], rating=rating):
                 pass
             else:
-                rated[index] = store.add(rating, record["question"], record["answer"], record["citations"],
-                                         audience=record["audience"])
+                rated[index] = store.add(
+                    rating, record["question"], record["answer"], record["citations"], audience=record["audience"]
+                )
         except InvalidFeedbackError as exc:
             return status_html(f"Sorry, that feedback could not be saved: {exc}."), rated, None
         thumb = "thumbs up" if rating == "up" else "thumbs down"
@@ -347,9 +389,7 @@ def build_app(bot: Assistant, settings: Settings | None = None) -> gr.Blocks:
             index,
         )
 
-    def save_comment(
-        comment: str, rated: dict[int, int] | None, last: int | None
-    ) -> tuple[str, Any]:
+    def save_comment(comment: str, rated: dict[int, int] | None, last: int | None) -> tuple[str, Any]:
         """Attach the comment to the answer rated most recently."""
         rated = rated or {}
         if last is None or last not in rated:

@@ -28,8 +28,14 @@ CITATIONS = [
 
 
 def _add(store: FeedbackStore, rating: str = "up", comment: str = "") -> int:
-    return store.add(rating, "What does ASPS stand for?", "Alveolar soft part sarcoma (ASPS) ... [1]", CITATIONS,
-                     comment=comment, audience="family")
+    return store.add(
+        rating,
+        "What does ASPS stand for?",
+        "Alveolar soft part sarcoma (ASPS) ... [1]",
+        CITATIONS,
+        comment=comment,
+        audience="family",
+    )
 
 
 def test_rating_is_stored_with_time_question_answer_and_citations(tmp_path: Path) -> None:
