@@ -416,3 +416,29 @@ def test_cli_writes_the_three_files_for_a_tiny_gold_set(tmp_path: Path, settings
     html = (out / "report.html").read_text()
     assert html.count("data:image/png;base64,") == 3 and "<table>" in html and "src='http" not in html
     assert "| metric | full | naive |" in (out / "report.md").read_text()
+
+
+def test_an_exception_while_answering_is_that_items_failure_and_the_run_goes_on(bot: Assistant) -> None:
+    from assistant.evaluation import evaluate
+    from assistant.evaluation.items import GoldItem
+
+    items = [
+        GoldItem.model_validate(GOLD_ITEMS[0]),
+        # Longer than max_question_chars: ask() raises InvalidQuestionError for this item only.
+        GoldItem.model_validate({**GOLD_ITEMS[2], "id": "too-long", "question": "why " * 1000,
+                                 "sources": [ASPS, "pubmed-onoki-2018"]}),
+        GoldItem.model_validate(GOLD_ITEMS[1]),
+    ]  # fmt: skip
+    run = evaluate(bot, items, ["full"], split="all")
+    results = {r.item.id: r for r in run.results}
+    assert set(results) == {"asps-def", "too-long", "paris"}
+    assert results["too-long"].reasons[0].startswith("error: InvalidQuestionError")
+    assert "2000" in results["too-long"].reasons[0]
+    assert results["asps-def"].reasons == [] and results["paris"].reasons == []
+    summary = run.summaries["full"]
+    assert summary["errors"] == 1 and summary["pass_rate"] == pytest.approx(2 / 3)
+    assert summary["fact_recall"] == pytest.approx(1 / 2)  # the failed item counts as a miss
+    # An item with two sources counts once in each document's breakdown.
+    by_document = run.breakdowns["full"]["document"]
+    assert by_document[ASPS]["items"] == 2 and by_document["pubmed-onoki-2018"]["items"] == 1
+    assert by_document["(no source)"]["items"] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -195,7 +196,9 @@ def run_eval(
         results=[],
     )
     for system in systems:
-        system.warm_up()
+        # A warm-up failure shows up again, per item, where it is recorded.
+        with contextlib.suppress(Exception):
+            system.warm_up()
         for item in items:
             try:
                 output = system.run(item)

@@ -12,7 +12,6 @@ Ranked lists (for the retrieval metrics) are named by what they rank:
 
 from __future__ import annotations
 
-import contextlib
 import time
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -115,9 +114,7 @@ class PipelineSystem:
             self.bot.retriever = HybridRetriever(bot.index, mode=mode)
 
     def warm_up(self) -> None:
-        # A warm-up failure shows up again, per item, where it is recorded.
-        with contextlib.suppress(Exception):
-            self.bot.ask("What is this about?")
+        self.bot.ask("What is this about?")
 
     def run(self, item: GoldItem) -> SystemOutput:
         out = SystemOutput()
@@ -280,6 +277,22 @@ class PredictionsSystem:
         )
 
 
+class BrokenSystem:
+    """Stands in for a system that could not be built: every item records why, and the run goes on."""
+
+    def __init__(self, name: str, answers: bool, error: str) -> None:
+        self.name = name
+        self.answers = answers
+        self.error = error
+        self.description = f"could not be built ({error})"
+
+    def warm_up(self) -> None:
+        pass
+
+    def run(self, item: GoldItem) -> SystemOutput:
+        return SystemOutput(error=f"system not built: {self.error}")
+
+
 def build_systems(names: list[str], bot: Assistant) -> list[EvalSystem]:
     """The named systems over one loaded assistant (unknown names raise ``ValueError``)."""
     unknown = [n for n in names if n not in SYSTEM_NAMES]
@@ -287,12 +300,15 @@ def build_systems(names: list[str], bot: Assistant) -> list[EvalSystem]:
         raise ValueError(f"unknown system(s) {', '.join(unknown)}; choose from {', '.join(SYSTEM_NAMES)}")
     systems: list[EvalSystem] = []
     for name in dict.fromkeys(names):
-        if name == "full":
-            systems.append(PipelineSystem(bot, "hybrid"))
-        elif name in ("bm25", "dense"):
-            systems.append(PipelineSystem(bot, name))
-        elif name == "naive":
-            systems.append(NaiveSystem(bot))
-        else:
-            systems.append(LlamaIndexSystem(bot))
+        try:
+            if name == "full":
+                systems.append(PipelineSystem(bot, "hybrid"))
+            elif name in ("bm25", "dense"):
+                systems.append(PipelineSystem(bot, name))
+            elif name == "naive":
+                systems.append(NaiveSystem(bot))
+            else:
+                systems.append(LlamaIndexSystem(bot))
+        except Exception as exc:  # a baseline that cannot be built must not cost the other systems' results
+            systems.append(BrokenSystem(name, name != "llamaindex", _describe(exc)))
     return systems
