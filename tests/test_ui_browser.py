@@ -50,6 +50,15 @@ def _missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+def test_missing_browser_fails_under_ci_and_is_skipped_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true and no Chromium"):
+        _missing("no Chromium found")
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match="no Chromium found"):
+        _missing("no Chromium found")
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless Chromium for the module."""
@@ -143,6 +152,14 @@ def test_answer_shows_markers_and_the_highlighted_quote(tab: Page, ui: tuple[str
     assert (record.rating, record.comment) == ("down", "Please say what the tumour is.")
     assert record.question == "What does ASPS stand for?" and "[1]" in record.answer
     assert record.citations[0]["source_id"] == "dfci-alveolar-soft-part-sarcoma"
+
+    # Changing to thumbs up updates that row; clicking thumbs up again takes the rating back.
+    tab.page.locator("#chat").get_by_role("button", name="Like").last.click()
+    tab.page.wait_for_selector("#feedback-status :text('thumbs up for answer 1 is saved')")
+    assert store.count() == before + 1 and store.get(record.id).rating == "up"  # type: ignore[union-attr]
+    tab.page.locator("#chat").get_by_role("button", name="Like").last.click()
+    tab.page.wait_for_selector("#feedback-status :text('removed')")
+    assert store.count() == before
 
 
 def test_script_in_a_question_is_shown_as_text_and_runs_nothing(tab: Page) -> None:
