@@ -221,6 +221,9 @@ class ExtractiveAnswerer:
         coverage = self.term_coverage(query, [r.evidence for r in ranked[:3]])
         strength = max(r.strength for r in ranked[:5])
         evidence = Evidence([], ranked, strength, coverage)
+        if query.unknown_terms:
+            evidence.abstain_reason = f"the documents never mention {', '.join(query.unknown_terms)}"
+            return evidence
         if strength < self.settings.abstain_min_evidence:
             evidence.abstain_reason = f"best evidence strength {strength:.2f} is below the threshold"
             return evidence

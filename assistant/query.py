@@ -115,6 +115,10 @@ LAY_TERMS: dict[str, str] = {
     "recur": "recurrence return",
     "recurs": "recurrence return",
     "hemoptysis": "cough blood",
+    "rt": "radiation therapy radiotherapy",
+    "xrt": "radiation therapy radiotherapy",
+    "mom": "mother",
+    "mum": "mother",
 }
 
 
@@ -244,6 +248,7 @@ class UnderstoodQuery:
     targets: list[frozenset[str]]  # groups of source ids the question asks about (see Vocabulary.targets_in)
     terms: list[str]  # content words of the question after correction (for evidence coverage)
     focus: str = ""  # the question without its topic's name: what it asks *about* the topic
+    unknown_terms: list[str] = field(default_factory=list)  # names of things the corpus never mentions
 
 
 def correct_spelling(text: str, vocab: Vocabulary) -> str:
@@ -263,6 +268,35 @@ def correct_spelling(text: str, vocab: Vocabulary) -> str:
 
 
 ELLIPTIC_RE = re.compile(r"^\s*(and|or|but|also|what about|how about|what if|if|so|then)\b", re.I)
+
+
+# Word shapes that name a disease, drug or procedure ("osteosarcoma", "pazopanib", "immunotherapy").
+MEDICAL_SHAPE_RE = re.compile(
+    r"(oma|omas|itis|ectomy|ectomies|osis|emia|aemia|plasty|scopy|therapy|therapies|mab|nib|platin|"
+    r"mycin|cillin|azole|statin|vir|profen|amol|phen)$"
+)
+COMMON_CAPITALS = {"us", "usa", "uk", "i", "ok", "dr", "mr", "mrs", "ms"}
+
+
+def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
+    """Names in the question that the corpus never uses: a disease, drug or procedure by its shape
+    ("osteosarcoma", "sunitinib"), or a proper name or acronym ("Ewing", "WHO"). The documents
+    cannot say anything about a thing they never name."""
+    found = []
+    for match in re.finditer(r"[A-Za-z][A-Za-z'-]*", question):
+        word = match.group(0)
+        lower = word.lower().strip("'-")
+        if lower in vocab.words or lower in STOPWORDS or lower in LAY_TERMS or lower in COMMON_CAPITALS:
+            continue
+        if lower.rstrip("s") in vocab.words or lower in vocab.acronyms or lower in vocab.document_aliases:
+            continue
+        shaped = bool(MEDICAL_SHAPE_RE.search(lower)) and len(lower) > 6
+        before = question[: match.start()].rstrip()
+        starts_sentence = not before or before.endswith((".", "?", "!", ":", '"', "“"))
+        named = (word[0].isupper() and not starts_sentence) or (word.isupper() and len(word) >= 2)
+        if shaped or named:
+            found.append(word)
+    return found
 
 
 def _previous_user_turns(history: Sequence[dict[str, str]]) -> list[str]:
@@ -315,4 +349,6 @@ def understand(question: str, history: Sequence[dict[str, str]], vocab: Vocabula
     focus = " ".join(focus.split())
     if lay_words:
         focus = f"{focus} ({'; '.join(lay_words)})"
-    return UnderstoodQuery(question, text, topics, carried, targets, content_words(base), focus or text)
+    return UnderstoodQuery(
+        question, text, topics, carried, targets, content_words(base), focus or text, unknown_terms(corrected, vocab)
+    )

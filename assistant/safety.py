@@ -65,11 +65,11 @@ _DECISION = re.compile(
     r"would you (recommend|choose|do)|what would you do)\b",
     re.I,
 )
-_CHITCHAT = re.compile(
-    r"^\s*(hi|hello|hey|hiya|howdy|good (morning|afternoon|evening)|thanks?( you)?( so much| a lot)?|"
-    r"thx|ty|cheers|ok(ay)?( thanks?( you)?)?|bye|goodbye|see you|great|cool|"
-    r"what can you do|what do you (do|know)|who are you|what are you|help|how does this work|"
-    r"what can i ask( you)?|what (topics|documents) do you (cover|have))\s*(there)?[!.?\s]*$",
+_CHITCHAT_PHRASE = re.compile(
+    r"(hi|hello|hey|hiya|howdy|good (morning|afternoon|evening)|(ok(ay)? )?(thanks?|thank you|thx|ty|cheers)"
+    r"( you)?( so much| a lot| very much)?( for (your|the|all the) help)?|ok(ay)?|bye|goodbye|see you|great|cool|"
+    r"(ok(ay)? )?bye|what can you do|what do you (do|know)|who are you|what are you|help|how does this work|"
+    r"what can i ask( you)?|what (topics|documents) do you (cover|have))( there)?",
     re.I,
 )
 
@@ -90,7 +90,8 @@ def route(message: str) -> SafetyRoute:
         return SafetyRoute("emergency", EMERGENCY_NOTICE)
     if _DECISION.search(message):
         return SafetyRoute("treatment_decision", CARE_TEAM_NOTICE)
-    if _CHITCHAT.match(message):
+    clauses = [c.strip() for c in re.split(r"[,.!?;]+", message) if c.strip()]
+    if clauses and all(_CHITCHAT_PHRASE.fullmatch(c) for c in clauses):
         return SafetyRoute("chitchat", None)
     return SafetyRoute(None, None)
 

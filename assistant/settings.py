@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     retrieve_top_k: int = Field(6, ge=1, description="Chunks kept after hybrid fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant (Cormack et al. 2009 use 60).")
     answer_max_words: int = Field(120, ge=20, description="Soft cap on words in an extractive answer.")
-    answer_max_sentences: int = Field(4, ge=1, description="At most this many evidence units in one answer.")
+    answer_max_sentences: int = Field(3, ge=1, description="At most this many evidence units in one answer.")
     abstain_min_evidence: float = Field(
         0.35,
         description="Abstain when the best passage's evidence strength (dense cosine + weighted BM25 + "
@@ -50,10 +50,10 @@ class Settings(BaseSettings):
     )
     weight_lexical: float = Field(0.25, ge=0, description="Weight of passage-level BM25 (scaled to 0..1).")
     weight_chunk_prior: float = Field(0.12, ge=0, description="Weight of the hybrid chunk rank (1/rank) prior.")
-    weight_heading: float = Field(0.3, ge=0, description="Weight of the heading-matches-question signal.")
+    weight_heading: float = Field(0.15, ge=0, description="Weight of the heading-matches-question signal.")
     cue_bonus: float = Field(0.06, ge=0, description="Bonus for passages with what the question type asks for.")
     selection_margin: float = Field(
-        0.07, ge=0, description="Quote further passages only when they score within this of the best one."
+        0.25, ge=0, description="Quote further passages only when they score within this of the best one."
     )
     rival_margin: float = Field(
         0.15,
