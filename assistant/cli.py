@@ -166,6 +166,10 @@ def eval_command(
                 bar.update()
 
             run = evaluate(bot, items, names, predictions, split, gold_path, advance, settings)
+        command = ["assistant eval", f"--gold {gold_path}", f"--split {split}"]
+        command += [f"--systems {','.join(names)}"] if names else []
+        command += [f"--predictions {predictions_path}"] if predictions_path else []
+        run.notes.insert(0, "reproduce: " + " ".join(command))
     except AssistantError as exc:
         _fail(str(exc))
         return

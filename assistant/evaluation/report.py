@@ -333,6 +333,7 @@ def render_markdown(run: EvalRun, gate: GateResult | None) -> str:
     for dimension in BREAKDOWNS:
         header, rows = breakdown_table(run, dimension)
         lines += ["", f"## By {DIMENSION_TITLES[dimension]}", "", markdown_table(header, rows)]
+    lines += ["", "## Definitions", "", DEFINITIONS]
     for system in run.systems:
         failing = failures_section(run, system)
         if not failing:
@@ -342,8 +343,7 @@ def render_markdown(run: EvalRun, gate: GateResult | None) -> str:
         for item_id, question, reasons in failing:
             lines.append(f"- **{item_id}** — {question}")
             lines += [f"  - {reason}" for reason in reasons]
-    lines += ["", "## Definitions", "", DEFINITIONS, ""]
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n"
 
 
 CSS = """
@@ -390,6 +390,7 @@ def render_html(run: EvalRun, gate: GateResult | None) -> str:
     for dimension in BREAKDOWNS:
         header, rows = breakdown_table(run, dimension)
         parts += [f"<h2>By {e(DIMENSION_TITLES[dimension])}</h2>", html_table(header, rows)]
+    parts += ["<h2>Definitions</h2>", f"<pre>{e(DEFINITIONS)}</pre>"]
     for system in run.systems:
         failing = failures_section(run, system)
         if not failing:
@@ -400,7 +401,7 @@ def render_html(run: EvalRun, gate: GateResult | None) -> str:
             inner = "".join(f"<li>{e(r)}</li>" for r in reasons)
             parts.append(f"<li><b>{e(item_id)}</b> — {e(question)}<ul>{inner}</ul></li>")
         parts.append("</ul>")
-    parts += ["<h2>Definitions</h2>", f"<pre>{e(DEFINITIONS)}</pre>", "</body></html>"]
+    parts.append("</body></html>")
     return "\n".join(parts)
 
 
