@@ -312,7 +312,8 @@ class ExtractiveAnswerer:
         selected = list(evidence.selected)
         if audience == "family" and len(selected) > 1:
             # Lead with a clearly plainer passage, if it makes sense on its own (no "this condition").
-            plainest = min(selected, key=lambda p: plainness_cost(p.evidence.text))
+            close = [p for p in selected if p.score >= selected[0].score - PLAIN_LEAD_MARGIN]
+            plainest = min(close, key=lambda p: plainness_cost(p.evidence.text))
             if plainness_cost(plainest.evidence.text) < 0.75 * plainness_cost(selected[0].evidence.text) and not (
                 LEADING_REFERENCE_RE.search(plainest.evidence.text)
             ):
@@ -397,6 +398,7 @@ class ExtractiveAnswerer:
 GLOSS_RE = re.compile(r"\b([A-Za-z][a-z-]{5,})\s\(([a-z]+(?: [a-z]+){1,4})\)")
 NOT_A_GLOSS = ("with", "without", "for", "or", "and", "including", "such", "e.g", "which", "if")
 CLINICIAN_MAX_WORDS = 80
+PLAIN_LEAD_MARGIN = 0.05  # a plainer passage leads only if it answers about as well as the best
 LEADING_REFERENCE_RE = re.compile(r"^(?:\S+\s+){0,5}?(this|these|that|those|it|its|they)\b", re.I)
 
 

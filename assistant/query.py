@@ -283,9 +283,11 @@ def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
     ("osteosarcoma", "sunitinib"), or a proper name or acronym ("Ewing", "WHO"). The documents
     cannot say anything about a thing they never name."""
     found = []
-    for match in re.finditer(r"[A-Za-z][A-Za-z'-]*", question):
+    for match in re.finditer(r"[A-Za-z][A-Za-z0-9'-]*", question):
         word = match.group(0)
         lower = word.lower().strip("'-")
+        if len(lower) < 2 or any(ch.isdigit() for ch in lower):
+            continue  # codes such as "T5-T7" or "C6" are not names
         if lower in vocab.words or lower in STOPWORDS or lower in LAY_TERMS or lower in COMMON_CAPITALS:
             continue
         if lower.rstrip("s") in vocab.words or lower in vocab.acronyms or lower in vocab.document_aliases:
