@@ -448,6 +448,7 @@ def build_app(bot: Assistant, settings: Settings | None = None) -> gr.Blocks:
             latex_delimiters=[],
             feedback_options=("Like", "Dislike"),
             group_consecutive_messages=False,
+            layout="panel",
             # The copy buttons would copy this message's HTML source, not its text: selecting text works.
             buttons=[],
             placeholder="Ask a question about the documents, or pick an example below.",
