@@ -26,7 +26,10 @@ from assistant.settings import Settings
 QUESTION_CUES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (
         re.compile(r"\b(how old|what age|age of|aged?)\b", re.I),
-        re.compile(r"\b\d+-year-old\b|\baged? \d+|\b\d+ years? old\b|\b(infant|baby|child|adolescen\w+|teen\w*|adult)s?\b", re.I),
+        re.compile(
+            r"\b\d+-year-old\b|\baged? \d+|\b\d+ years? old\b|\b(infant|baby|child|adolescen\w+|teen\w*|adult)s?\b",
+            re.I,
+        ),
     ),
     (
         re.compile(r"\b(how many|how much|how common|percent\w*|rate|how old|what age|number|odds|chance)\b", re.I),
@@ -162,9 +165,7 @@ class ExtractiveAnswerer:
                 for ev in index.passages
             ]
         )
-        tokens = bm25s.tokenize(
-            [query.focus], stopwords="en", stemmer=STEMMER, show_progress=False, return_ids=False
-        )
+        tokens = bm25s.tokenize([query.focus], stopwords="en", stemmer=STEMMER, show_progress=False, return_ids=False)
         # The heading is context, not answer: a heading that matches the question better than the
         # document's headings typically do lifts the sentences under it ("What causes ...?" -> its paragraph).
         headings = index.heading_vectors @ vectors.full

@@ -110,8 +110,14 @@ class Assistant:
         if safety.label == "emergency":
             # Nothing may delay or dilute the emergency guidance: no document answer follows it.
             text = f"{safety.notice}\n\nWhen everyone is safe, I can answer questions about {self.coverage_summary()}."
-            return Answer(question=question, text=text, abstained=True, safety="emergency", notice=safety.notice,
-                          audience=audience)
+            return Answer(
+                question=question,
+                text=text,
+                abstained=True,
+                safety="emergency",
+                notice=safety.notice,
+                audience=audience,
+            )
         if is_injection(question):
             return self._abstain(question, audience, safety.label, safety.notice)
         query = understand(question, history, self.vocab)
