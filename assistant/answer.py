@@ -325,6 +325,8 @@ class ExtractiveAnswerer:
         citations: list[Citation] = []
         parts: list[str] = []
         labelled = None
+        # An answer drawn from pages about different conditions says which is which.
+        several_topics = len({tuple(self.index.infos[p.evidence.doc.source_id].topics) for p in selected}) > 1
         for scored in selected:
             ev = scored.evidence
             marker = len(citations) + 1
@@ -332,6 +334,9 @@ class ExtractiveAnswerer:
             sentences = _sentences(render_passage(ev))
             if audience == "clinician" and labelled != ev.doc.source_id:
                 sentences[0] = f"{self.source_label(ev)}: {sentences[0]}"
+                labelled = ev.doc.source_id
+            elif audience == "family" and several_topics and labelled != ev.doc.source_id:
+                sentences[0] = f"{self.index.infos[ev.doc.source_id].title}: {sentences[0]}"
                 labelled = ev.doc.source_id
             rendered = []
             for sentence in sentences:
