@@ -181,7 +181,7 @@ def run_eval(
     gold_path: str = "",
     progress: Callable[[str, GoldItem], None] | None = None,
 ) -> EvalRun:
-    """Run every system on every item (system by system, each warmed up first) and score the outputs.
+    """Run every system on every item (each system warmed up first) and score the outputs.
 
     ``progress`` is called after each (system, item); an exception while answering an item is
     recorded as that item's failure and the run goes on.
@@ -199,7 +199,11 @@ def run_eval(
         # A warm-up failure shows up again, per item, where it is recorded.
         with contextlib.suppress(Exception):
             system.warm_up()
-        for item in items:
+    per_system: dict[str, list[ItemResult]] = {s.name: [] for s in systems}
+    # Item by item, every system in turn: whatever else loads the machine meanwhile lands on all
+    # systems alike, so their latencies stay comparable.
+    for item in items:
+        for system in systems:
             try:
                 output = system.run(item)
             except Exception as exc:  # systems record their own failures; this is the last line of defence
@@ -209,9 +213,10 @@ def run_eval(
             except Exception as exc:
                 output.error = f"scoring: {type(exc).__name__}: {exc}"
                 score = ItemScore(item.answerable, item.safety, system.answers, error=output.error)
-            run.results.append(ItemResult(item, system.name, output, score, failure_reasons(score)))
+            per_system[system.name].append(ItemResult(item, system.name, output, score, failure_reasons(score)))
             if progress is not None:
                 progress(system.name, item)
+    run.results = [r for s in systems for r in per_system[s.name]]
     summarise_run(run)
     run.seconds = time.perf_counter() - started
     return run
