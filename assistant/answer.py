@@ -85,7 +85,9 @@ NUMBER_ANSWER_RE = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|ni
 ACRONYM_DEFINITION_BONUS = 0.1
 
 
-DEFINITION_RE = re.compile(r"\b(stand for|stands for|mean|means|what is|what's|what are|define|definition)\b", re.I)
+DEFINITION_RE = re.compile(
+    r"\b(stand for|stands for|mean|means|what is|what's|what are|define|definition|defined)\b|^\s*\w+\s*\?*$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -185,15 +187,24 @@ class ExtractiveAnswerer:
                 prior[key] = max(prior.get(key, 0.0), 1.0 / rank)
         allowed = self._allowed_sources(query)
         cues = [answer_re for ask_re, answer_re in QUESTION_CUES if ask_re.search(query.question)]
-        # "What does ASPS stand for?" / "What is HPC?": the sentence that defines the acronym answers it.
+        # "What does ASPS stand for?": the sentence that spells the acronym out answers it.
         asked = [a for a in self.vocab.acronyms if re.search(rf"\b{a}\b", query.question, re.I)]
         definitional = bool(asked) and bool(DEFINITION_RE.search(query.question))
+        # "What is HPC?" / "HPC definition": a sentence saying what the condition *is* answers it.
+        names = {re.sub(r"\s*\([^)]*\)", "", topic) for topic in query.topics}
+        defines = (
+            [re.compile(rf"^(an? |the )?{re.escape(n)}( \([A-Z]+\))? (is|are) (an?|the)\b", re.I) for n in names]
+            if DEFINITION_RE.search(query.question)
+            else []
+        )
         scored = []
         for ev in index.passages:
             if allowed is not None and ev.doc.source_id not in allowed:
                 continue
             cue = s.cue_bonus * sum(bool(c.search(ev.text)) for c in cues) / max(len(cues), 1)
             if definitional and any(f"({a.upper()})" in ev.text for a in asked):
+                cue += ACRONYM_DEFINITION_BONUS
+            if any(d.search(ev.text) for d in defines):
                 cue += ACRONYM_DEFINITION_BONUS
             heading = 0.0
             if ev.passage.section and ev.passage.section != ev.doc.title:
