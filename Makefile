@@ -31,6 +31,9 @@ lint: install ## ruff and mypy
 	$(BIN)/ruff check assistant tests eval scripts
 	$(BIN)/mypy
 
+eval: index ## full system and baselines on the test split: eval/out/report.{md,html}, results.jsonl
+	$(BIN)/assistant eval --split test
+
 bench: index ## latency and build-time benchmark
 	$(BIN)/python scripts/bench.py
 

@@ -10,6 +10,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+import torch
+
 from assistant.answer import ExtractiveAnswerer, QueryVectors
 from assistant.citations import enforce_citations
 from assistant.errors import InvalidQuestionError
@@ -52,6 +54,7 @@ class Assistant:
     def load(cls, settings: Settings | None = None, rebuild: bool = False, show_progress: bool = False) -> Assistant:
         """Load the stored index (building it when missing or stale) and wire the pipeline."""
         settings = settings or Settings()
+        torch.set_num_threads(settings.torch_threads)
         return cls(load_index(settings, rebuild=rebuild, show_progress=show_progress), settings)
 
     # -- what the assistant knows -------------------------------------------------------------
