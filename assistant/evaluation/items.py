@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -111,6 +111,9 @@ class Prediction(BaseModel):
     latency_s: float | None = Field(None, ge=0)
 
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
 def _read_jsonl(path: Path) -> list[tuple[int, Any]]:
     """(line number, parsed JSON) for each non-blank line; bad JSON names the line."""
     try:
@@ -130,6 +133,25 @@ def _read_jsonl(path: Path) -> list[tuple[int, Any]]:
     return out
 
 
+def _read_models(path: Path, model: type[ModelT]) -> list[tuple[int, ModelT]]:
+    """(line number, validated model) for each line, with the first id repeated on two lines refused."""
+    out: list[tuple[int, ModelT]] = []
+    seen: dict[str, int] = {}
+    for number, data in _read_jsonl(path):
+        if not isinstance(data, dict):
+            raise EvalInputError(f"{path}, line {number}: expected a JSON object, got {type(data).__name__}")
+        try:
+            item = model.model_validate(data)
+        except ValidationError as exc:
+            raise EvalInputError(_validation_message(path, number, exc)) from exc
+        item_id = str(getattr(item, "id", ""))
+        if item_id in seen:
+            raise EvalInputError(f"{path}, line {number}, field 'id': {item_id!r} already used on line {seen[item_id]}")
+        seen[item_id] = number
+        out.append((number, item))
+    return out
+
+
 def _validation_message(path: Path, number: int, exc: ValidationError) -> str:
     first = exc.errors()[0]
     field = ".".join(str(part) for part in first["loc"]) or "(the line)"
@@ -144,19 +166,7 @@ def load_gold(path: Path, split: str = "all") -> list[GoldItem]:
     """
     if split not in ("dev", "test", "all"):
         raise EvalInputError(f"split must be dev, test or all, not {split!r}")
-    items: list[GoldItem] = []
-    seen: dict[str, int] = {}
-    for number, data in _read_jsonl(path):
-        if not isinstance(data, dict):
-            raise EvalInputError(f"{path}, line {number}: expected a JSON object, got {type(data).__name__}")
-        try:
-            item = GoldItem.model_validate(data)
-        except ValidationError as exc:
-            raise EvalInputError(_validation_message(path, number, exc)) from exc
-        if item.id in seen:
-            raise EvalInputError(f"{path}, line {number}, field 'id': {item.id!r} already used on line {seen[item.id]}")
-        seen[item.id] = number
-        items.append(item)
+    items = [item for _, item in _read_models(path, GoldItem)]
     if not items:
         raise EvalInputError(f"{path}: no gold items")
     return [i for i in items if split == "all" or i.split == split]
@@ -165,20 +175,8 @@ def load_gold(path: Path, split: str = "all") -> list[GoldItem]:
 def load_predictions(path: Path, gold_ids: set[str] | None = None) -> dict[str, Prediction]:
     """Predictions by item id; a malformed line, a repeated id or an id not in the gold set raises."""
     predictions: dict[str, Prediction] = {}
-    lines: dict[str, int] = {}
-    for number, data in _read_jsonl(path):
-        if not isinstance(data, dict):
-            raise EvalInputError(f"{path}, line {number}: expected a JSON object, got {type(data).__name__}")
-        try:
-            prediction = Prediction.model_validate(data)
-        except ValidationError as exc:
-            raise EvalInputError(_validation_message(path, number, exc)) from exc
-        if prediction.id in predictions:
-            raise EvalInputError(
-                f"{path}, line {number}, field 'id': {prediction.id!r} already used on line {lines[prediction.id]}"
-            )
+    for number, prediction in _read_models(path, Prediction):
         if gold_ids is not None and prediction.id not in gold_ids:
             raise EvalInputError(f"{path}, line {number}, field 'id': {prediction.id!r} is not a gold item id")
         predictions[prediction.id] = prediction
-        lines[prediction.id] = number
     return predictions
