@@ -85,7 +85,7 @@ def ask(question: str, as_json: bool, audience: str, history_file: Path | None) 
         return
     click.echo(answer.text)
     for c in answer.citations:
-        where = " › ".join(x for x in (c.title, c.context, c.section) if x)
+        where = " › ".join(dict.fromkeys(x for x in (c.title, c.context, c.section) if x))
         click.echo(f"\n[{c.marker}] {where} ({c.source_id}, characters {c.start}-{c.end})")
         click.echo("    “" + " ".join(c.quote.split()) + "”")
 
