@@ -227,7 +227,11 @@ class ExtractiveAnswerer:
 
     def select(self, query: UnderstoodQuery, vectors: QueryVectors, chunks: list[RetrievedChunk]) -> Evidence:
         """Choose the passages to quote, or say why the documents do not answer."""
-        ranked = self.score(query, vectors, chunks)
+        # Score every passage once; those outside the documents asked about only serve as rivals.
+        every = self.score(replace(query, targets=[]), vectors, chunks)
+        allowed = self._allowed_sources(query)
+        ranked = [r for r in every if allowed is None or r.evidence.doc.source_id in allowed]
+        outside = [r for r in every if allowed is not None and r.evidence.doc.source_id not in allowed]
         if not ranked:
             return Evidence([], [], 0.0, 0.0, "no documents about that topic")
         coverage = self.term_coverage(query, [r.evidence for r in ranked[:3]])
@@ -242,7 +246,7 @@ class ExtractiveAnswerer:
         if coverage < self.settings.abstain_min_term_coverage:
             evidence.abstain_reason = f"the evidence covers only {coverage:.0%} of the question's terms"
             return evidence
-        if rival := self.rival_answer(query, vectors, chunks, ranked):
+        if rival := self.rival_answer(ranked, outside):
             evidence.abstain_reason = rival
             return evidence
         evidence.selected = self._choose(query, ranked)
@@ -251,20 +255,13 @@ class ExtractiveAnswerer:
             evidence.selected = []
         return evidence
 
-    def rival_answer(
-        self, query: UnderstoodQuery, vectors: QueryVectors, chunks: list[RetrievedChunk], ranked: list[ScoredPassage]
-    ) -> str | None:
+    def rival_answer(self, ranked: list[ScoredPassage], outside: list[ScoredPassage]) -> str | None:
         """Why another document, not the one asked about, holds the answer (or None).
 
         "What lung symptoms does ASPS cause?": the lung symptoms are on the hemangiopericytoma page.
         When the best passage outside the documents the question is about beats the best inside
         by more than ``rival_margin``, the asked-about documents do not give that fact.
         """
-        if not query.targets:
-            return None
-        unrestricted = replace(query, targets=[])
-        allowed = self._allowed_sources(query) or set()
-        outside = [r for r in self.score(unrestricted, vectors, chunks) if r.evidence.doc.source_id not in allowed]
         if outside and outside[0].strength - ranked[0].strength > self.settings.rival_margin:
             other = self.index.infos[outside[0].evidence.doc.source_id].title
             return f"the closest answer is in another document ({other}), not the one asked about"
