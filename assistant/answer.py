@@ -9,7 +9,7 @@ and quotes the best few. It abstains when the best evidence is too weak to answe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import bm25s
 import numpy as np
@@ -81,7 +81,6 @@ NUMBER_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
 ]
 NUMBER_WORDS = {str(n): w for n, w in enumerate("zero one two three four five six seven eight nine ten".split())}
 QUESTION_NUMBER_RE = re.compile(r"\b(\d+)(?=[- ]?(yr|year|month|week|day|percent|%|cm)s?\b)", re.I)
-NUMBER_ANSWER_RE = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|percent)\b", re.I)
 ACRONYM_DEFINITION_BONUS = 0.1
 
 
@@ -154,7 +153,7 @@ class ExtractiveAnswerer:
 
     # -- selection ---------------------------------------------------------------------------
     def score(self, query: UnderstoodQuery, vectors: QueryVectors, chunks: list[RetrievedChunk]) -> list[ScoredPassage]:
-        """Every admissible passage scored for the question, best first."""
+        """Every passage scored for the question, best first (select() keeps the asked-about documents)."""
         index, s = self.index, self.settings
         # Dense evidence = the passage in its context (title, section) mixed with its best single
         # sentence alone: context finds the right place, the bare sentence tells the sentences apart.
@@ -185,7 +184,6 @@ class ExtractiveAnswerer:
             for pid in chunk.passage_ids:
                 key = index.by_key[(chunk.source_id, pid)]
                 prior[key] = max(prior.get(key, 0.0), 1.0 / rank)
-        allowed = self._allowed_sources(query)
         cues = [answer_re for ask_re, answer_re in QUESTION_CUES if ask_re.search(query.question)]
         # "What does ASPS stand for?": the sentence that spells the acronym out answers it.
         asked = [a for a in self.vocab.acronyms if re.search(rf"\b{a}\b", query.question, re.I)]
@@ -199,8 +197,6 @@ class ExtractiveAnswerer:
         )
         scored = []
         for ev in index.passages:
-            if allowed is not None and ev.doc.source_id not in allowed:
-                continue
             cue = s.cue_bonus * sum(bool(c.search(ev.text)) for c in cues) / max(len(cues), 1)
             if definitional and any(f"({a.upper()})" in ev.text for a in asked):
                 cue += ACRONYM_DEFINITION_BONUS
@@ -228,7 +224,7 @@ class ExtractiveAnswerer:
     def select(self, query: UnderstoodQuery, vectors: QueryVectors, chunks: list[RetrievedChunk]) -> Evidence:
         """Choose the passages to quote, or say why the documents do not answer."""
         # Score every passage once; those outside the documents asked about only serve as rivals.
-        every = self.score(replace(query, targets=[]), vectors, chunks)
+        every = self.score(query, vectors, chunks)
         allowed = self._allowed_sources(query)
         ranked = [r for r in every if allowed is None or r.evidence.doc.source_id in allowed]
         outside = [r for r in every if allowed is not None and r.evidence.doc.source_id not in allowed]

@@ -5,7 +5,6 @@ Everything a person or script touches (CLI, chat UI, eval) goes through :class:`
 
 from __future__ import annotations
 
-import time
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -48,7 +47,6 @@ class Assistant:
         self.vocab: Vocabulary = build_vocabulary(texts, topics, authors, kinds)
         self.retriever = HybridRetriever(index)
         self.answerer = ExtractiveAnswerer(index, self.vocab, settings)
-        self.last_timing: dict[str, float] = {}
 
     @classmethod
     def load(cls, settings: Settings | None = None, rebuild: bool = False, show_progress: bool = False) -> Assistant:
@@ -100,7 +98,6 @@ class Assistant:
 
         Raises :class:`InvalidQuestionError` for an empty, over-long or non-text question.
         """
-        started = time.perf_counter()
         question = self.validate_question(question)
         history = validate_history(history)
         if audience not in AUDIENCES:
@@ -125,7 +122,6 @@ class Assistant:
             return self._abstain(question, audience, safety.label, safety.notice)
         query = understand(question, history, self.vocab)
         vectors = QueryVectors.embed(query)
-        embedded = time.perf_counter()
         chunks = self.retriever.retrieve(query.text, vectors.full, self.settings.retrieve_top_k)
         evidence = self.answerer.select(query, vectors, chunks)
         if evidence.abstain_reason:
@@ -135,7 +131,6 @@ class Assistant:
         if not enforced.citations:
             return self._abstain(question, audience, safety.label, safety.notice, enforced.removed)
         text = enforced.text if safety.notice is None else f"{safety.notice}\n\n{enforced.text}"
-        self.last_timing = {"embed": embedded - started, "total": time.perf_counter() - started}
         return Answer(
             question=question,
             text=text,
