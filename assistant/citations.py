@@ -38,8 +38,14 @@ class Enforced:
 
 def split_claims(text: str) -> list[str]:
     """Claims of an answer: lines, then sentences, with each sentence's trailing markers kept on it."""
-    claims: list[str] = []
-    for line in text.splitlines():
+    return [claim for _, claim in split_claims_by_line(text)]
+
+
+def split_claims_by_line(text: str) -> list[tuple[int, str]]:
+    """Claims of an answer with the number of the line each stands on."""
+    numbered: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines()):
+        claims: list[str] = []
         line = line.strip()
         if not line:
             continue
@@ -52,7 +58,8 @@ def split_claims(text: str) -> list[str]:
                 piece = lead.group(2).strip()
             if piece:
                 claims.append(piece)
-    return claims
+        numbered += [(number, claim) for claim in claims]
+    return numbered
 
 
 def quote_is_verbatim(citation: Citation, source_path: Callable[[str], Path]) -> bool:
@@ -101,9 +108,9 @@ def enforce_citations(
     """Keep only the claims that pass every rule; renumber the surviving citations 1..n."""
     by_marker = {c.marker: c for c in citations}
     verbatim = {c.marker: quote_is_verbatim(c, source_path) for c in citations}
-    kept: list[tuple[str, list[int]]] = []
+    kept: list[tuple[str, list[int], int]] = []
     removed: list[str] = []
-    for claim in split_claims(text):
+    for line, claim in split_claims_by_line(text):
         trailing = TRAILING_MARKERS_RE.search(claim)
         markers = [int(m) for m in MARKER_RE.findall(claim)]
         if not trailing or not markers:
@@ -115,15 +122,18 @@ def enforce_citations(
         elif not supports(claim, [_evidence_text(by_marker[m]) for m in markers], min_overlap, acronyms):
             removed.append(f"not supported by its quote: {claim}")
         else:
-            kept.append((claim, markers))
+            kept.append((claim, markers, line))
     renumber: dict[int, int] = {}
-    for _, markers in kept:
+    for _, markers, _ in kept:
         for m in markers:
             renumber.setdefault(m, len(renumber) + 1)
-    lines = []
-    for claim, _ in kept:
-        lines.append(MARKER_RE.sub(lambda m: f"[{renumber[int(m.group(1))]}]", claim))
+    lines: dict[int, list[str]] = {}
+    for claim, _, line in kept:
+        lines.setdefault(line, []).append(MARKER_RE.sub(lambda m: f"[{renumber[int(m.group(1))]}]", claim))
     surviving = [
         by_marker[old].model_copy(update={"marker": new}) for old, new in sorted(renumber.items(), key=lambda x: x[1])
     ]
-    return Enforced(" ".join(lines), surviving, removed)
+    # A list answer (one claim per line) keeps its lines; prose stays one paragraph.
+    return Enforced(
+        ("\n" if "\n" in text.strip() else " ").join(" ".join(c) for c in lines.values()), surviving, removed
+    )

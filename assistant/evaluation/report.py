@@ -17,11 +17,11 @@ from assistant.evaluation.runner import BREAKDOWNS, EvalRun
 
 # Which ranked list stands for each system in the "ranked passages" rows and in the "chunks" rows.
 ANSWER_RANKING = {"full": "passages", "bm25": "passages", "dense": "passages", "naive": "sentences"}
-CHUNK_RANKING = {"full": "chunks", "bm25": "chunks", "dense": "chunks", "llamaindex": "nodes"}
+CHUNK_RANKING = {"full": "candidates", "bm25": "candidates", "dense": "candidates", "llamaindex": "nodes"}
 RANKING_UNIT = {
     "passages": "answerer passages",
     "sentences": "sentences",
-    "chunks": "chunks",
+    "candidates": "candidates",
     "nodes": "llama-index nodes",
 }
 ANSWER_GROUP = "Retrieval: the ranking the answer is drawn from"
@@ -233,9 +233,7 @@ def chart_comparison(run: EvalRun) -> str:
         import matplotlib.pyplot as plt
 
         figure, ax = plt.subplots(figsize=(11, 4.2))
-        series = {
-            s: [_number(value_of(run, s, key)) for _, key in COMPARISON_CHART] for s in run.systems
-        }
+        series = {s: [_number(value_of(run, s, key)) for _, key in COMPARISON_CHART] for s in run.systems}
         _grouped_bars(ax, [label for label, _ in COMPARISON_CHART], series, f"System comparison ({run.split} split)")
         return figure
 
@@ -263,9 +261,7 @@ def chart_categories(run: EvalRun) -> str:
             ("pass rate", "pass_rate"),
         ]
         per_metric = {
-            label: [
-                _number(value_of(run, main, key, run.breakdowns[main]["category"].get(c, {}))) for c in categories
-            ]
+            label: [_number(value_of(run, main, key, run.breakdowns[main]["category"].get(c, {}))) for c in categories]
             for label, key in wanted
         }
         _grouped_bars(axes[1], categories, per_metric, f"Scores of '{main}' by category")
@@ -278,8 +274,7 @@ def chart_categories(run: EvalRun) -> str:
 def chart_latency(run: EvalRun) -> str | None:
     """Latency distribution of ask per answering system (box plot, milliseconds, log scale)."""
     data = {
-        s: [r.score.latency_s * 1000 for r in run.results_of(s) if r.score.latency_s is not None]
-        for s in run.systems
+        s: [r.score.latency_s * 1000 for r in run.results_of(s) if r.score.latency_s is not None] for s in run.systems
     }
     data = {s: v for s, v in data.items() if v}
     if not data:
