@@ -25,6 +25,7 @@ from assistant.retrieve import Candidates
 from assistant.rules import AbstentionRule, RuleInput, asks_for_figure, default_rules
 from assistant.scoring import PassageScorer, ScoredPassage
 from assistant.settings import Settings
+from assistant.text import stems
 
 
 @dataclass
@@ -84,7 +85,7 @@ class ExtractiveAnswerer:
         section = self._asked_section(query, ranked)
         if section is not None:
             parts = self._section_parts(section, ranked)
-            if len(parts) > 1:
+            if len(parts) >= self.settings.section_answer_min_parts:
                 return parts, "section", section
         return self._best(ranked, audience), "fact", None
 
@@ -124,13 +125,19 @@ class ExtractiveAnswerer:
 
     def _asked_section(self, query: UnderstoodQuery, ranked: list[ScoredPassage]) -> tuple[str, str] | None:
         """The section whose heading the question restates ("How is X treated?" under "What are the
-        treatments for X?"), if any. A question that asks for a figure is a fact question even then."""
+        treatments for X?"), if any: the heading is close to the question and holds every word the
+        question asks about. A question that asks for a figure, or adds words of its own ("How does
+        chemotherapy work?"), is a fact question."""
         if not ranked or asks_for_figure(query.question):
             return None
         best = max(ranked, key=lambda r: r.heading_similarity)
-        if best.heading_similarity < self.settings.section_answer_min_similarity or not best.evidence.passage.section:
+        section = best.evidence.passage.section
+        if best.heading_similarity < self.settings.section_answer_min_similarity or not section:
             return None
-        return (best.evidence.doc.source_id, best.evidence.passage.section)
+        asked = stems(query.focus) - stems(" ".join(query.topics))
+        if not asked or not asked <= stems(section):
+            return None
+        return (best.evidence.doc.source_id, section)
 
     def _section_parts(self, section: tuple[str, str], ranked: list[ScoredPassage]) -> list[ScoredPassage]:
         """The opening passage of each part of a section (a part starts after a lost or sub-heading),

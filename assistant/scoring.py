@@ -116,10 +116,7 @@ class PassageScorer:
         best_lexical = max(candidates.lexical.values(), default=0.0)
         lexical = lexical_raw / max(best_lexical, s.lexical_full_score)
         heading_sim, heading_lift = self._headings(ids, vector)
-        prior = np.array(
-            [1.0 / candidates.fused_rank[p] if candidates.fused_rank.get(p, 10**9) <= s.prior_depth else 0.0
-             for p in ids.tolist()]
-        )  # fmt: skip
+        prior = self._section_prior(ids, candidates)
         cue = self._cues(query, [index.passages[p] for p in ids.tolist()])
         strength = dense + s.weight_lexical * lexical + s.weight_heading * heading_lift
         score = strength + s.weight_chunk_prior * prior + cue
@@ -139,6 +136,22 @@ class PassageScorer:
         ]
         scored.sort(key=lambda item: -item.score)
         return scored
+
+    def _section_prior(self, ids: np.ndarray, candidates: Candidates) -> np.ndarray:
+        """1/rank of each passage's section among sections ordered by their best fused retrieval rank:
+        retrieval's verdict on *where* the answer is, shared by the passages of that place."""
+        index = self.index
+        place_rank: dict[tuple[str, str | None], int] = {}
+        for passage in sorted(candidates.fused_rank, key=lambda p: candidates.fused_rank[p]):
+            ev = index.passages[passage]
+            place_rank.setdefault((ev.doc.source_id, ev.passage.section), len(place_rank) + 1)
+        prior = np.zeros(len(ids))
+        for i, p in enumerate(ids.tolist()):
+            ev = index.passages[p]
+            rank = place_rank.get((ev.doc.source_id, ev.passage.section))
+            if rank is not None and rank <= self.settings.prior_depth:
+                prior[i] = 1.0 / rank
+        return prior
 
     def _headings(self, ids: np.ndarray, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each candidate's heading cosine, and its lift over its document's median heading cosine."""

@@ -113,6 +113,9 @@ class Settings(BaseSettings):
         description="A question at least this similar to the heading of its best passage's section is answered "
         "from that section, with the opening passage of each part (tuned on the dev split).",
     )
+    section_answer_min_parts: int = Field(
+        3, ge=2, description="A section is answered part by part only when it has at least this many parts."
+    )
     section_answer_max_words: int = Field(140, ge=20, description="Word budget of a section answer.")
     plain_lead_margin: float = Field(
         0.05, ge=0, description="A plainer passage leads a family answer only if it scores within this of the best."

@@ -49,12 +49,12 @@ def test_a_changed_corpus_is_detected_and_rebuilt(private_settings: Settings) ->
 
 def test_changed_index_settings_make_the_index_stale(private_settings: Settings) -> None:
     load_index(private_settings)
-    other = private_settings.model_copy(update={"chunk_max_words": 60, "on_stale_index": "fail"})
+    other = private_settings.model_copy(update={"faiss_exact_max": 10, "on_stale_index": "fail"})
     with pytest.raises(StaleIndexError, match="settings changed"):
         load_index(other)
 
 
-@pytest.mark.parametrize("victim", ["vector/default__vector_store.json", "passage_vectors.npy", "documents.json"])
+@pytest.mark.parametrize("victim", ["dense.faiss", "vectors.npy", "documents.json"])
 def test_a_truncated_index_file_gives_a_clear_error_and_rebuild_mends_it(
     private_settings: Settings, victim: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
