@@ -5,6 +5,7 @@ Everything a person or script touches (CLI, chat UI, eval) goes through :class:`
 
 from __future__ import annotations
 
+import re
 import time
 import unicodedata
 from collections.abc import Sequence
@@ -60,18 +61,18 @@ class Assistant:
 
     # -- what the assistant knows -------------------------------------------------------------
     def coverage_summary(self) -> str:
-        """One phrase naming what the documents cover, grouped by condition (for messages and the UI)."""
-        parts = []
-        for topic in sorted({t for i in self.index.infos.values() for t in i.topics}):
-            kinds: dict[str, int] = {}
-            for info in self.index.infos.values():
-                if topic in info.topics:
-                    kinds[info.kind] = kinds.get(info.kind, 0) + 1
-            described = " and ".join(
-                f"{'a' if n == 1 else n} {kind}{'' if n == 1 else 's'}" for kind, n in kinds.items()
-            )
-            parts.append(f"{topic} ({described})")
-        return " and ".join(parts)
+        """A short phrase naming what the documents cover (for messages and the UI): the conditions by
+        name, no aliases, and only a few of them when there are many."""
+        names = sorted({re.sub(r"\s*\([^)]*\)", "", t).strip() for i in self.index.infos.values() for t in i.topics})
+        names = [n for n in names if n]
+        shown = names[: self.settings.coverage_max_names]
+        listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" and {shown[-1]}"
+        documents = len(self.index.infos)
+        if not names:
+            return f"{documents} document{'s' * (documents != 1)}"
+        if len(names) > len(shown):
+            return f"{len(names)} conditions in {documents} documents, for example {listed}"
+        return f"{listed} ({documents} document{'s' * (documents != 1)})"
 
     def abstention_text(self) -> str:
         """The fixed, kind message used whenever the documents do not support an answer."""
@@ -81,12 +82,16 @@ class Assistant:
             "You could ask about one of those, or ask your care team."
         )
 
+    def _example_topic(self) -> str:
+        topics = sorted(t for i in self.index.infos.values() for t in i.topics)
+        return re.sub(r"\s*\([^)]*\)", "", topics[0]).strip() if topics else "the condition"
+
     def greeting_text(self) -> str:
         """The short friendly reply to greetings, thanks and "what can you do?"."""
         return (
             f"Hello! I answer questions from a few documents about {self.coverage_summary()}, "
             "and I show the source of every sentence. "
-            'For example: "What are the symptoms of hemangiopericytoma?" '
+            f'For example: "What are the symptoms of {self._example_topic()}?" '
             "I give information, not medical advice."
         )
 

@@ -134,6 +134,9 @@ class Settings(BaseSettings):
         description="CPU threads for one embedding. 1 keeps latency steady when concurrent chats or other "
         "processes share the cores (measured: 20 ms vs 16 ms idle with 2, but 37 ms vs 360 ms when busy).",
     )
+    coverage_max_names: int = Field(
+        4, ge=1, description="Refusal and greeting messages name at most this many conditions (a short message)."
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected with a clear message.")
     on_stale_index: str = Field(
         "rebuild", pattern="^(rebuild|fail)$", description="What to do when the stored index is stale."
