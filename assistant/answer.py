@@ -87,22 +87,27 @@ class ExtractiveAnswerer:
             parts = self._section_parts(section, ranked)
             if len(parts) >= self.settings.section_answer_min_parts:
                 return parts, "section", section
-        return self._best(ranked, audience), "fact", None
+        return self._best(query, ranked, audience), "fact", None
 
-    def _best(
-        self, ranked: list[ScoredPassage], audience: str, chosen: list[ScoredPassage] | None = None
-    ) -> list[ScoredPassage]:
+    def _best(self, query: UnderstoodQuery, ranked: list[ScoredPassage], audience: str) -> list[ScoredPassage]:
         settings = self.settings
-        chosen = list(chosen or [])
-        margin = settings.clinician_selection_margin if audience == "clinician" else settings.selection_margin
+        chosen: list[ScoredPassage] = []
+        terse = asks_for_figure(query.question)
+        clinician_margin = settings.clinician_selection_margin
         limit = settings.answer_max_words
-        words = sum(len(c.evidence.text.split()) for c in chosen)
+        words = 0
         top = ranked[0].score
         for candidate in ranked:
             if len(chosen) >= settings.answer_max_sentences:
                 break
-            if chosen and candidate.score < top - margin:
+            if chosen and candidate.score < top - settings.selection_margin:
                 break
+            # A nurse gets the fact (a figure asked for: that alone) and what stands beside it, not
+            # nearly-as-good text from elsewhere.
+            if chosen and audience == "clinician" and (
+                terse or (not self._related(candidate, chosen) and candidate.score < top - clinician_margin)
+            ):
+                continue
             size = len(candidate.evidence.text.split())
             if chosen and words + size > limit:
                 continue
@@ -111,6 +116,11 @@ class ExtractiveAnswerer:
             chosen.append(candidate)
             words += size
         return chosen
+
+    def _related(self, candidate: ScoredPassage, chosen: list[ScoredPassage]) -> bool:
+        """Whether a passage stands in the same window (neighbouring passages of a section) as a chosen one."""
+        window = self.index.passage_window
+        return any(window[candidate.evidence.index] == window[c.evidence.index] for c in chosen)
 
     def _one_per_target(
         self, query: UnderstoodQuery, ranked: list[ScoredPassage], audience: str

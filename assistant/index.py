@@ -94,6 +94,7 @@ class CorpusIndex:
     section_passages: dict[tuple[str, str], list[int]] = field(init=False)  # (source id, section) -> passages
     doc_passages: dict[str, list[int]] = field(init=False)
     by_key: dict[tuple[str, int], int] = field(init=False)  # (source id, passage id) -> passage index
+    passage_window: list[int] = field(init=False)  # passage -> its window (consecutive passages of a section)
 
     def __post_init__(self) -> None:
         self._derive()
@@ -107,6 +108,15 @@ class CorpusIndex:
             self.doc_passages.setdefault(ev.doc.source_id, []).append(ev.index)
             if ev.passage.section:
                 self.section_passages.setdefault((ev.doc.source_id, ev.passage.section), []).append(ev.index)
+        # Windows: runs of consecutive passages within one section, up to prior_window_words words.
+        self.passage_window = []
+        window, words, place = -1, 0, None
+        for ev in self.passages:
+            size = len(ev.text.split())
+            if (ev.doc.source_id, ev.passage.section) != place or words + size > self.settings.prior_window_words:
+                window, words, place = window + 1, 0, (ev.doc.source_id, ev.passage.section)
+            self.passage_window.append(window)
+            words += size
         # Pieces: the sentence-level rows, laid out as build_index embeds them.
         passages_of_sentence: dict[tuple[str, int], list[int]] = {}
         for ev in self.passages:

@@ -116,7 +116,7 @@ class PassageScorer:
         best_lexical = max(candidates.lexical.values(), default=0.0)
         lexical = lexical_raw / max(best_lexical, s.lexical_full_score)
         heading_sim, heading_lift = self._headings(ids, vector)
-        prior = self._section_prior(ids, candidates)
+        prior = self._window_prior(ids, candidates)
         cue = self._cues(query, [index.passages[p] for p in ids.tolist()])
         strength = dense + s.weight_lexical * lexical + s.weight_heading * heading_lift
         score = strength + s.weight_chunk_prior * prior + cue
@@ -137,18 +137,17 @@ class PassageScorer:
         scored.sort(key=lambda item: -item.score)
         return scored
 
-    def _section_prior(self, ids: np.ndarray, candidates: Candidates) -> np.ndarray:
-        """1/rank of each passage's section among sections ordered by their best fused retrieval rank:
-        retrieval's verdict on *where* the answer is, shared by the passages of that place."""
-        index = self.index
-        place_rank: dict[tuple[str, str | None], int] = {}
+    def _window_prior(self, ids: np.ndarray, candidates: Candidates) -> np.ndarray:
+        """1/rank of each passage's window (a run of neighbouring passages of one section) among windows
+        ordered by their best fused retrieval rank: retrieval's verdict on *where* the answer is,
+        shared by the neighbours of a strong match."""
+        window_of = self.index.passage_window
+        window_rank: dict[int, int] = {}
         for passage in sorted(candidates.fused_rank, key=lambda p: candidates.fused_rank[p]):
-            ev = index.passages[passage]
-            place_rank.setdefault((ev.doc.source_id, ev.passage.section), len(place_rank) + 1)
+            window_rank.setdefault(window_of[passage], len(window_rank) + 1)
         prior = np.zeros(len(ids))
         for i, p in enumerate(ids.tolist()):
-            ev = index.passages[p]
-            rank = place_rank.get((ev.doc.source_id, ev.passage.section))
+            rank = window_rank.get(window_of[p])
             if rank is not None and rank <= self.settings.prior_depth:
                 prior[i] = 1.0 / rank
         return prior

@@ -86,7 +86,13 @@ class Settings(BaseSettings):
     weight_chunk_prior: float = Field(
         0.12, ge=0, description="Weight of the fused retrieval rank (1/rank) prior, for the top prior_depth passages."
     )
-    prior_depth: int = Field(6, ge=1, description="Passages of the fused ranking that get a rank prior.")
+    prior_depth: int = Field(6, ge=1, description="Windows of the fused ranking whose passages get a rank prior.")
+    prior_window_words: int = Field(
+        120,
+        ge=20,
+        description="Neighbouring passages of a section, up to this many words, share a rank prior (the "
+        "120-word section chunks the prior was tuned with).",
+    )
     lexical_full_score: float = Field(
         2.0,
         gt=0,
