@@ -91,14 +91,32 @@ def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleIn
     return low_term_coverage
 
 
-def make_another_document(index: CorpusIndex, settings: Settings) -> Callable[[RuleInput], str | None]:
+def make_another_document(
+    index: CorpusIndex, vocab: Vocabulary, settings: Settings
+) -> Callable[[RuleInput], str | None]:
     def another_document_holds_it(inp: RuleInput) -> str | None:
         """A passage from a document the question is not about answers far better: one condition's fact
         asked of another, which the asked-about documents do not give."""
-        if inp.outside and inp.ranked and inp.outside[0].strength - inp.ranked[0].strength > settings.rival_margin:
-            other = index.infos[inp.outside[0].evidence.doc.source_id].title
-            return f"the closest answer is in another document ({other}), not the one asked about"
-        return None
+        if not inp.outside or not inp.ranked:
+            return None
+        rival, best = inp.outside[0], inp.ranked[0]
+        # What the question asks *about* its subject (its focus words) is matched lexically far better
+        # elsewhere, while the asked-about documents only match the subject's name.
+        inside_focus = max(r.lexical for r in inp.ranked[: settings.strength_depth])
+        focus_rival = max(inp.outside[: settings.strength_depth], key=lambda r: r.lexical)
+        # Not for a question that names its document: the reader chose where to look.
+        question = f" {normalise(inp.query.question)} "
+        names_document = any(f" {alias} " in question for alias in vocab.document_aliases)
+        if (
+            not names_document
+            and focus_rival.lexical - inside_focus >= settings.rival_focus_gap
+            and focus_rival.strength >= best.strength
+        ):
+            rival = focus_rival
+        elif rival.strength - best.strength <= settings.rival_margin:
+            return None
+        other = index.infos[rival.evidence.doc.source_id].title
+        return f"the closest answer is in another document ({other}), not the one asked about"
 
     return another_document_holds_it
 
@@ -146,6 +164,6 @@ def default_rules(index: CorpusIndex, vocab: Vocabulary, settings: Settings) -> 
         AbstentionRule("unknown_term", unknown_term),
         AbstentionRule("weak_evidence", make_weak_evidence(settings)),
         AbstentionRule("low_term_coverage", make_low_coverage(vocab, settings)),
-        AbstentionRule("another_document_holds_it", make_another_document(index, settings)),
+        AbstentionRule("another_document_holds_it", make_another_document(index, vocab, settings)),
         AbstentionRule("missing_figure", missing_figure, after_selection=True),
     ]

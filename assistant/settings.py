@@ -134,6 +134,11 @@ class Settings(BaseSettings):
         description="Abstain when a passage from a document the question is not about beats the best "
         "passage of the asked-about documents by more than this (one tumour's fact asked of another).",
     )
+    rival_focus_gap: float = Field(
+        0.5,
+        description="Also abstain when a passage of another document matches the question's focus words "
+        "(BM25, 0..1) by this much more than any asked-about passage, and is about as strong overall.",
+    )
     torch_threads: int = Field(
         1,
         ge=1,

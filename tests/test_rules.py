@@ -58,7 +58,7 @@ def test_low_term_coverage_counts_the_questions_words_in_the_evidence(bot: Assis
 
 
 def test_another_document_fires_when_a_rival_is_far_better(bot: Assistant) -> None:
-    rule = make_another_document(bot.index, bot.settings)
+    rule = make_another_document(bot.index, bot.vocab, bot.settings)
     query = understand("What is it?", [], bot.vocab)
     inside = [scored(bot, ASPS, "malignant", 0.5)]
     margin = bot.settings.rival_margin
@@ -100,3 +100,14 @@ def test_an_answer_records_its_candidates_and_choice(bot: Assistant) -> None:
     assert (chosen.source_id, chosen.start) == (answer.citations[0].source_id, answer.citations[0].start)
     assert chosen.score == max(c.score for c in trace.candidates if c.asked_about)
     assert "trace" not in answer.to_dict() and "candidates" in answer.to_dict(include_trace=True)["trace"]
+
+
+def test_another_document_fires_when_only_a_rival_matches_the_questions_focus(bot: Assistant) -> None:
+    rule = make_another_document(bot.index, bot.vocab, bot.settings)
+    query = understand("What is it called when babies get it?", [], bot.vocab)
+    inside = [scored(bot, ASPS, "malignant", 0.7)]
+    rival = scored(bot, HPC, "In a baby", 0.7)
+    rival.lexical = 1.0  # matches the focus words ("called", "baby"); the inside passage matches none
+    assert rule(RuleInput(query, inside, [rival])) is not None
+    named = understand("What is it called when babies get it in the Onoki report?", [], bot.vocab)
+    assert rule(RuleInput(named, inside, [rival])) is None  # the reader named where to look
