@@ -31,7 +31,17 @@ _HOMES = {
     "StaleIndexError": "assistant.errors",
 }
 
-__all__ = sorted(_HOMES)
+__all__ = [
+    "Answer",
+    "Assistant",
+    "AssistantError",
+    "Citation",
+    "CorpusError",
+    "IndexCorruptError",
+    "InvalidQuestionError",
+    "Settings",
+    "StaleIndexError",
+]
 
 
 def __getattr__(name: str) -> Any:
