@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -210,22 +210,31 @@ def _read_jsonl(path: Path, problems: FileProblems) -> list[tuple[int, Any]]:
 def read_models(
     path: Path,
     model: type[ModelT],
-    key: Callable[[ModelT], Hashable] = lambda m: getattr(m, "id", None),
+    key_fields: tuple[str, ...] = ("id",),
     check: Callable[[ModelT], str | None] | None = None,
 ) -> tuple[list[tuple[int, ModelT]], dict[str, list[int]]]:
     """(line number, validated model) for every line, and the unknown fields with their lines.
 
-    Every problem of the file (bad JSON, a field missing or of the wrong type, a repeated ``key``, a
+    Every problem of the file (bad JSON, a field missing or of the wrong type, a repeated key, a
     ``check`` that returns a message) is collected and raised together as one :class:`EvalInputError`.
+    The key (``key_fields`` of the line) is checked before validation, so a repeated id is reported
+    even on a line with other problems.
     """
     problems = FileProblems(path)
     out: list[tuple[int, ModelT]] = []
-    seen: dict[Hashable, int] = {}
+    seen: dict[tuple[str, ...], int] = {}
     unknown: dict[str, list[int]] = {}
     for number, data in _read_jsonl(path, problems):
         if not isinstance(data, dict):
             problems.add(number, "", f"expected a JSON object, got {type(data).__name__}")
             continue
+        parts = [data.get(name) for name in key_fields]
+        identity = tuple(part for part in parts if isinstance(part, str))
+        if len(identity) == len(key_fields):
+            if identity in seen:
+                shown = " / ".join(identity)
+                problems.add(number, f"field '{key_fields[0]}'", f"{shown!r} already used on line {seen[identity]}")
+            seen.setdefault(identity, number)
         try:
             item = model.model_validate(data)
         except ValidationError as exc:
@@ -235,12 +244,6 @@ def read_models(
             continue
         for name in item.model_extra or {}:
             unknown.setdefault(name, []).append(number)
-        identity = key(item)
-        if identity in seen:
-            shown = " / ".join(map(str, identity)) if isinstance(identity, tuple) else str(identity)
-            problems.add(number, "field 'id'", f"{shown!r} already used on line {seen[identity]}")
-            continue
-        seen[identity] = number
         message = check(item) if check is not None else None
         if message:
             problems.add(number, "field 'id'", message)
@@ -325,5 +328,5 @@ def load_results(path: Path) -> dict[tuple[str, str], EarlierResult]:
     """An earlier run's results.jsonl by (item id, system); ``path`` may be the run's folder."""
     if path.is_dir():
         path = path / "results.jsonl"
-    rows, _ = read_models(path, EarlierResult, key=lambda r: (r.id, r.system))
+    rows, _ = read_models(path, EarlierResult, key_fields=("id", "system"))
     return {(r.id, r.system): r for _, r in rows}
