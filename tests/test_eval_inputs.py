@@ -279,3 +279,26 @@ def test_eval_runs_on_combined_corpus_folders_and_reuses_their_index(
     assert code == 0, out + err
     assert json.loads(indexes[0].read_text())["built_at"] == built["built_at"]
     assert f"{len(rows)} (item, system) pairs compared with {tmp_path / 'one'}: 0 now pass, 0 now fail." in out
+
+
+def test_a_run_matching_a_gate_configuration_is_gated(tmp_path: Path, bot: Assistant) -> None:
+    thresholds = tmp_path / "thresholds.toml"
+    thresholds.write_text(
+        f'[mini]\ncorpus = ["{MINI}"]\ngold = "{MINI_GOLD}"\nsplit = "mini"\n'
+        "[mini.min]\nquote_validity = 1.0\n[mini.max]\nwords_p90 = 1\n",  # no answer is that short
+        encoding="utf-8",
+    )
+    env = {"ASSISTANT_DATA_DIR": str(tmp_path / "data")}
+    common = ["--thresholds", str(thresholds), "--systems", "full", "--out", str(tmp_path / "out")]
+    code, out, err = run_cli(["--config", "mini", *common], env=env)
+    assert code == 1, out + err
+    assert "configuration mini (corpus: " in out and "words_p90 = " in out and "is above the maximum 1" in out
+    assert "quote_validity" in out and "GATE FAILED" in (tmp_path / "out" / "report.md").read_text()
+    # The same corpus, gold file and split given one by one: the run is that configuration's.
+    matching = ["--corpus", str(MINI), "--gold", str(MINI_GOLD), "--split", "mini"]
+    code, out, err = run_cli([*matching, *common], env=env)
+    assert code == 1 and "configuration mini (corpus: " in out
+    code, out, err = run_cli([*matching, "--split", "all", *common], env=env)
+    assert code == 0 and "Gate not applied: no configuration of" in out
+    code, out, err = run_cli([*matching, *common, "--no-gate"], env=env)
+    assert code == 0 and "Gate" not in out
