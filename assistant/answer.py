@@ -97,11 +97,17 @@ class ExtractiveAnswerer:
         limit = settings.answer_max_words
         words = 0
         top = ranked[0].score
+        topics = self._topics(ranked[0])
         for candidate in ranked:
             if len(chosen) >= settings.answer_max_sentences:
                 break
             if chosen and candidate.score < top - settings.selection_margin:
                 break
+            # A question that names no condition is answered about the best passage's condition; another
+            # condition's page joins only when it answers about as well (adding pages about other
+            # conditions must not creep into an answer).
+            if chosen and self._topics(candidate) != topics and candidate.score < top - settings.other_topic_margin:
+                continue
             # A nurse gets the fact (a figure asked for: that alone) and what stands beside it, not
             # nearly-as-good text from elsewhere.
             if chosen and audience == "clinician" and (
@@ -116,6 +122,9 @@ class ExtractiveAnswerer:
             chosen.append(candidate)
             words += size
         return chosen
+
+    def _topics(self, scored: ScoredPassage) -> frozenset[str]:
+        return frozenset(self.index.infos[scored.evidence.doc.source_id].topics)
 
     def _related(self, candidate: ScoredPassage, chosen: list[ScoredPassage]) -> bool:
         """Whether a passage stands in the same window (neighbouring passages of a section) as a chosen one."""

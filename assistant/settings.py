@@ -123,6 +123,12 @@ class Settings(BaseSettings):
         3, ge=2, description="A section is answered part by part only when it has at least this many parts."
     )
     section_answer_max_words: int = Field(140, ge=20, description="Word budget of a section answer.")
+    other_topic_margin: float = Field(
+        0.05,
+        ge=0,
+        description="A passage about another condition than the best passage's joins an answer only when it "
+        "scores within this of the best (a question naming no condition stays with one).",
+    )
     plain_lead_margin: float = Field(
         0.05, ge=0, description="A plainer passage leads a family answer only if it scores within this of the best."
     )
