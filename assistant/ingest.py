@@ -83,6 +83,7 @@ BREADCRUMB_RE = re.compile(r"^(?P<topic>[^|]{2,80}?)\s+\|\s+(?P<section>[^|]{2,8
 BULLET_RE = re.compile(r"^(?:[•·▪◦●\-*+–]|\d{1,2}[.)])\s+")
 # Separators of a link rail or breadcrumb trail: a spaced pipe, middle dot, chevron or slash, or a wide gap.
 RAIL_SEPARATOR_RE = re.compile(r"\s+[|·•›»>/]\s+|\s{2,}")
+VISIBLE_SEPARATOR_RE = re.compile(r"\s+[|·•›»>/]\s+")
 # A sentence ends with . ! or ? (then perhaps a closing quote or bracket); "…" and "›" do not end one.
 TERMINAL_RE = re.compile(r"[.!?][\"”’')\]]*$")
 # Link text: a call to action, generic web vocabulary rather than any site's wording.
@@ -310,9 +311,13 @@ def _is_label(text: str, max_words: int) -> bool:
     return 0 < len(words) <= max_words and not BULLET_RE.match(text) and not re.search(r"[.!?:;,]\W*$", text)
 
 
-def _is_rail(text: str, max_words: int) -> bool:
-    """A row of short labels: "Overview | Symptoms | Causes", "Print  Share", "Home › Cancer › X"."""
-    parts = [p for p in RAIL_SEPARATOR_RE.split(text) if p.strip()]
+def _is_rail(text: str, max_words: int, wide_gaps: bool = True) -> bool:
+    """A row of short labels: "Overview | Symptoms | Causes", "Print  Share", "Home › Cancer › X".
+
+    In a masked HTML view inline tags also leave wide gaps, so there only visible separators count.
+    """
+    separators = RAIL_SEPARATOR_RE if wide_gaps else VISIBLE_SEPARATOR_RE
+    parts = [p for p in separators.split(text) if p.strip()]
     return len(parts) >= 2 and all(_is_label(p, max_words) for p in parts)
 
 
@@ -346,7 +351,7 @@ def _title_shaped(text: str) -> bool:
 
 
 def _heading_text(line: _Line) -> str:
-    return BULLET_RE.sub("", line.text.lstrip("#").strip()).strip()
+    return " ".join(BULLET_RE.sub("", line.text.lstrip("#").strip()).split())
 
 
 # --- sites --------------------------------------------------------------------------------------
@@ -425,7 +430,7 @@ def _mark_callout_rail(lines: list[_Line]) -> None:
                 line.kind = "chrome"
 
 
-def _mark_shapes(lines: list[_Line], settings: Settings, metadata: dict[str, object]) -> None:
+def _mark_shapes(lines: list[_Line], settings: Settings, metadata: dict[str, object], wide_gaps: bool) -> None:
     """Chrome told by the shape of a line: known interface lines, rails, calls to action, captions,
     copyright paragraphs, interface sections; keyword and PMID lines become metadata."""
     label_words = settings.ingest_label_max_words
@@ -470,7 +475,7 @@ def _mark_shapes(lines: list[_Line], settings: Settings, metadata: dict[str, obj
             continue
         elif _is_call_to_action(text, label_words):
             line.kind, line.call_to_action = "chrome", True
-        elif _is_rail(text, label_words):
+        elif _is_rail(text, label_words, wide_gaps):
             line.kind = "chrome"
     # The title of a link just above its "Continue reading…" ("From our blog: …") is link text too.
     for before, line in itertools.pairwise(lines):
@@ -696,8 +701,12 @@ def _scholarly_front_matter(
 
 
 # --- structure ----------------------------------------------------------------------------------
-def _classify(lines: list[_Line], settings: Settings) -> None:
-    """Tell headings, breadcrumbs and bullets apart among the content lines."""
+def _classify(lines: list[_Line], settings: Settings, indents: bool) -> None:
+    """Tell headings, breadcrumbs and bullets apart among the content lines.
+
+    ``indents`` says whether indentation is the page's own (a text capture) rather than left by
+    masked markup (HTML), where it says nothing.
+    """
     max_words = settings.ingest_heading_max_words
     content = [ln for ln in lines if ln.kind in ("text", "bullet")]
     seen: set[str] = set()
@@ -717,7 +726,7 @@ def _classify(lines: list[_Line], settings: Settings) -> None:
             line.kind = "breadcrumb"
         elif is_bullet:
             # A bullet shallower than the text under it is a tab label or page title, not an item.
-            shallow = nxt is not None and not BULLET_RE.match(nxt.text) and nxt.indent > line.indent
+            shallow = indents and nxt is not None and not BULLET_RE.match(nxt.text) and nxt.indent > line.indent
             heading = shallow and _looks_like_heading(BULLET_RE.sub("", line.text), max_words)
             line.kind = "heading" if heading else "bullet"
         elif _looks_like_heading(line.text, max_words) and (nxt is None or nxt.blank_before > 0):
@@ -754,13 +763,14 @@ def parse_document(
     for line in lines:
         line.boilerplate = _repeat_key(line.text) in boilerplate
     metadata: dict[str, object] = {}
-    _mark_callout_rail(lines)
-    _mark_shapes(lines, settings, metadata)
+    if not doc.is_html:
+        _mark_callout_rail(lines)
+    _mark_shapes(lines, settings, metadata, wide_gaps=not doc.is_html)
     abstract_at, front = _scholarly_front_matter(lines, doc, settings)
     metadata.update(front)
     _mark_position(lines, doc.info.title, abstract_at + 1, settings)
     _mark_boilerplate(lines, settings)
-    _classify(lines, settings)
+    _classify(lines, settings, indents=not doc.is_html)
     site_names = _site_names(doc)
 
     def text_at(start: int, end: int) -> str:
@@ -868,7 +878,8 @@ def parse_document(
             else:
                 if in_abstract:
                     context = None  # an abstract part's label ends with the abstract
-                section, in_abstract = _heading_text(line), False
+                shown = _Line(line.start, line.end, text_at(line.start, line.end), line.indent)
+                section, in_abstract = _heading_text(shown), False
                 sections.append(section)
                 heading_count += 1
                 heading_of[heading_count] = section
