@@ -78,6 +78,10 @@ CHROME_SECTIONS = {
     "erratum in",
     "supplementary concepts",
     "full text sources",
+    "conflict of interest statement",
+    "associated data",
+    "supplementary info",
+    "figures",
 }
 BREADCRUMB_RE = re.compile(r"^(?P<topic>[^|]{2,80}?)\s+\|\s+(?P<section>[^|]{2,80})$")
 BULLET_RE = re.compile(r"^(?:[•·▪◦●\-*+–]|\d{1,2}[.)])\s+")
@@ -89,14 +93,16 @@ TERMINAL_RE = re.compile(r"[.!?][\"”’')\]]*$")
 # Link text: a call to action, generic web vocabulary rather than any site's wording.
 CALL_TO_ACTION_RE = re.compile(
     r"^(?:continue reading|read (?:more|the full|the rest)|learn more|see (?:more|all|the full|our)|find out more|"
-    r"view (?:more|all|the full)|watch|download|request an? |register|sign up|subscribe|explore|meet (?:our|the)|"
-    r"discover|book an? |schedule an? |make an appointment|donate|give now|back to|go to|visit (?:our|the))",
+    r"view (?:more|all|the full)|watch (?:the|our) video|download|request an? |register|sign up|subscribe|"
+    r"explore|meet (?:our|the)|discover|book an? |schedule an? |make an appointment|donate|give now|back to top|"
+    r"visit our)\b",
     re.IGNORECASE,
 )
 LINK_GLYPH_RE = re.compile(r"(?:[›»→]|>>)\s*$")
 CONTACT_RE = re.compile(r"\b(?:\d{3}[-. ]\d{3,4}(?:[-. ]\d{4})?|https?://|www\.)", re.IGNORECASE)
 CAPTION_RE = re.compile(
-    r"^(?:\[(?:image|photo|picture|img)\]|(?:photo|image|picture|photograph)(?: credit)?\s*:|credit\s*:)",
+    r"^(?:\[(?:image|photo|picture|img)\]|(?:photo|image|picture|photograph)(?: credit)?\s*:|credit\s*:|"
+    r"fig(?:ure)?\.?\s*\d+[a-z]?(?:[.:|]|$))",
     re.IGNORECASE,
 )
 LEGAL_RE = re.compile(r"^(?:©|\(c\)\s*(?:19|20)\d{2}|copyright\b)", re.IGNORECASE)
@@ -116,7 +122,7 @@ ISSUE_RE = re.compile(
     r";\s*(?P<issue>[^.;\s][^.;]*?)\s*(?:\.(?=\s|$)|$)"
 )
 KEYWORDS_RE = re.compile(r"^keywords?\s*:\s*(?P<words>.+)$", re.IGNORECASE)
-AFFILIATION_MARK_RE = re.compile(r"^\(?(?:\d{1,2}|[a-z])\)\s*\S")
+AFFILIATION_MARK_RE = re.compile(r"^(?:\(?(?:\d{1,2}|[a-z])\)|\d{1,2}\s+(?=[A-Z]))\s*\S")
 AUTHOR_SPLIT_RE = re.compile(r"\s*(?:[,;·•]|\band\b|&)\s*")
 AUTHOR_MARKER_RE = re.compile(r"(?:\s*(?:\(\w{1,3}(?:,\s*\w{1,3})*\)|\d{1,2}(?:,\d{1,2})*|[*†‡§]+))+$")
 INITIALS_RE = re.compile(r"^(?:[A-Z]{1,3}|(?:[A-Z]\.-?){1,3})$")
@@ -460,7 +466,7 @@ def _mark_shapes(lines: list[_Line], settings: Settings, metadata: dict[str, obj
         if interface_section:
             next_is_blank = i + 1 == len(lines) or lines[i + 1].blank_before > 0
             heading_like = _looks_like_heading(text, settings.ingest_heading_max_words) and next_is_blank
-            if heading_like and line.blank_before and not BULLET_RE.match(text):
+            if heading_like and line.blank_before and not BULLET_RE.match(text) and not CAPTION_RE.match(text):
                 interface_section = False
             else:
                 line.kind = "chrome"
@@ -550,12 +556,17 @@ def _mark_position(lines: list[_Line], title: str, body_from: int, settings: Set
     content line) and the tail (after the last one), site boilerplate and label-shaped lines."""
     label_words = settings.ingest_label_max_words
     start = body_from
-    if body_from == 0 and (title_at := _title_line(lines, title, settings)) is not None:
+    title_at = _title_line(lines, title, settings) if body_from == 0 else None
+    # The title shown near the top: a page whose only matching line is far down (a related-links
+    # list) keeps everything above it.
+    if title_at is not None and title_at <= len(lines) // 2:
         for line in lines[:title_at]:
             if line.kind == "text":
                 line.kind = "chrome"
         start = title_at + 1
     for line in lines[start:]:
+        if line.kind == "bullet":
+            break
         if line.kind != "text":
             continue
         if line.boilerplate:
@@ -566,6 +577,8 @@ def _mark_position(lines: list[_Line], title: str, body_from: int, settings: Set
         ):
             break
     for line in reversed(lines[start:]):
+        if line.kind == "bullet":
+            break
         if line.kind != "text" or BREADCRUMB_RE.match(line.text):
             continue
         if line.boilerplate or _is_label(line.text, label_words):
@@ -658,7 +671,7 @@ def _scholarly_front_matter(
             meta.setdefault("pmid", m.group("pmid"))
             known = True
         if m := CITATION_RE.match(text):
-            meta.setdefault("first_author", " ".join(m.group("author").split()))
+            meta.setdefault("first_author", " ".join(m.group("author").split()).rstrip(","))
             meta.setdefault("journal", m.group("journal").strip())
             meta.setdefault("year", int(m.group("year")))
             known = True
@@ -709,6 +722,7 @@ def _classify(lines: list[_Line], settings: Settings, indents: bool) -> None:
     """
     max_words = settings.ingest_heading_max_words
     content = [ln for ln in lines if ln.kind in ("text", "bullet")]
+    position = {id(ln): i for i, ln in enumerate(lines)}
     seen: set[str] = set()
     for i, line in enumerate(content):
         if line.kind == "bullet":
@@ -716,7 +730,8 @@ def _classify(lines: list[_Line], settings: Settings, indents: bool) -> None:
         norm = _norm_line(line.text)
         nxt = content[i + 1] if i + 1 < len(content) else None
         is_bullet = bool(BULLET_RE.match(line.text))
-        if norm in seen and len(line.text.split()) <= max_words and not is_bullet:
+        repeated = norm in seen and len(line.text.split()) <= max_words and not is_bullet
+        if repeated and not _has_content_under(lines, position[id(line)], settings):
             line.kind = "chrome"  # a repeated short line within a page (tabs, repeated titles)
             continue
         seen.add(norm)

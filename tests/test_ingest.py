@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -402,3 +403,40 @@ def test_a_capitals_labelled_abstract_of_another_layout(fixtures: dict[str, Pars
     text = quoted(doc)
     for front in ("Okafor CN", "Department of Hand Surgery", "Copyright", "PMID", "KEYWORDS", "Humans"):
         assert front not in text
+
+
+def test_a_new_page_of_a_seed_site_changes_no_seed_passage(tmp_path: Path, parsed: dict[str, ParsedDocument]) -> None:
+    """Metamorphic: a sibling page of the same publisher that repeats a seed page's template lines, a
+    symptom bullet and a sentence leaves every seed passage as it was, and keeps those lines itself."""
+    root = tmp_path / "grown"
+    shutil.copytree(CORPUS, root)
+    seed = next(d for d in load_corpus(CORPUS) if d.info.publisher and d.info.kind == "patient page")
+    seed_doc = parsed[seed.source_id]
+    bullet_line = next(line for line in seed.text.splitlines() if line.strip().startswith("•"))
+    shared_sentence = next(
+        seed_doc.sentences[p.sentence_ids[0]].text for p in seed_doc.passages if p.kind == "sentence"
+    )
+    sibling = "\n\n".join(
+        [
+            "What is a spindle cell tumor?",
+            "A spindle cell tumor is a growth made of long, thin cells. Most are found in the arms and legs.",
+            "What are the symptoms of a spindle cell tumor?",
+            "Children may have:\n" + bullet_line + "\n  • a swelling that grows slowly",
+            "How is it treated?",
+            shared_sentence,
+        ]
+    )
+    (root / "sibling.txt").write_text(sibling + "\n", encoding="utf-8")
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    manifest["documents"].append(
+        {**seed.info.model_dump(), "id": "sibling", "file": "sibling.txt", "title": "Spindle cell tumor"}
+    )
+    (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    grown = {d.source_id: d for d in parse_corpus(load_corpus(root))}
+    for source_id, before in parsed.items():
+        assert passage_texts(grown[source_id]) == passage_texts(before), source_id
+    sibling_doc = grown["sibling"]
+    listed = next(p for p in sibling_doc.passages if p.kind == "list")
+    items = [sibling_doc.sentences[i].text for i in listed.sentence_ids]
+    assert items == ["Children may have:", bullet_line.strip().lstrip("• "), "a swelling that grows slowly"]
+    assert shared_sentence in passage_texts(sibling_doc)
