@@ -16,7 +16,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # Settings that change what is stored in the index; a change to any of them makes a stored index stale.
-INDEX_AFFECTING = ("embedding_model", "faiss_exact_max")
+INDEX_AFFECTING = (
+    "embedding_model",
+    "faiss_exact_max",
+    "ingest_heading_max_words",
+    "ingest_label_max_words",
+    "ingest_label_run_min_lines",
+    "ingest_site_repeat_share",
+)
 
 
 class Settings(BaseSettings):
@@ -157,6 +164,30 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected with a clear message.")
     on_stale_index: str = Field(
         "rebuild", pattern="^(rebuild|fail)$", description="What to do when the stored index is stale."
+    )
+    # --- ingestion: telling a captured page's chrome from its content (shape, position, repetition) ---
+    ingest_heading_max_words: int = Field(
+        14, ge=3, description="A line longer than this is never a heading (question headings run to ~12 words)."
+    )
+    ingest_label_max_words: int = Field(
+        6,
+        ge=1,
+        description="A line of at most this many words without sentence punctuation is label-shaped (menu "
+        "entries, tabs, link titles); such a line is kept only as a heading with content under it.",
+    )
+    ingest_label_run_min_lines: int = Field(
+        3,
+        ge=2,
+        description="This many label-shaped lines in a row, with no blank line between them, are a link list "
+        "(navigation, 'Related conditions', 'On this page') and are dropped; a run after a lead ending in ':' "
+        "is a list instead.",
+    )
+    ingest_site_repeat_share: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="A line is site boilerplate when it occurs on at least this share of the pages of one site "
+        "(same publisher, or same opening lines), and on two pages at least.",
     )
     host: str = Field("127.0.0.1", description="Host the chat UI binds to.")
     port: int = Field(7860, description="Port the chat UI listens on.")
