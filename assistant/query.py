@@ -31,6 +31,7 @@ from assistant.text import (
     normalise,
     stem_all,
     stems,
+    words,
 )
 
 __all__ = [
@@ -266,7 +267,7 @@ def build_vocabulary(
 ) -> Vocabulary:
     """Learn words, acronyms, glosses and topic aliases from the corpus texts and the manifest's topics."""
     settings = settings or Settings()
-    counts = Counter(w for text in texts for w in WORD_RE.findall(normalise(text)))
+    counts = Counter(w for text in texts for w in words(text))
     acronyms = learn_acronyms(texts)
     aliases: dict[str, str] = {}
     for topic in topics:
@@ -371,7 +372,7 @@ def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
         lower = fold(word).lower().removesuffix("'s")
         if len(lower) < 2 or any(ch.isdigit() for ch in lower) or ROMAN_NUMERAL_RE.match(lower):
             continue
-        parts = [p for p in lower.split("-") if p]
+        parts = [lower] if _is_known(lower, vocab) else [p for p in lower.split("-") if p]
         if all(_is_known(p, vocab) or is_general_english(p, settings.general_vocabulary_size) for p in parts):
             continue  # every part known or everyday ("follow-up", "diploma")
         shaped = len(lower) >= settings.unknown_term_min_length and bool(MEDICAL_SHAPE_RE.search(lower))
@@ -413,8 +414,8 @@ def _referent(
             turn = correct_spelling(turn, vocab)
             topics, targets = vocab.topics_in(turn), vocab.targets_in(turn)
             if topics or targets:
-                words = f" {normalise(turn)} "
-                authors = [alias for alias in vocab.document_aliases if f" {alias} " in words]
+                said = f" {normalise(turn)} "
+                authors = [alias for alias in vocab.document_aliases if f" {alias} " in said]
                 return topics, targets, authors
     return [], [], []
 
@@ -441,6 +442,7 @@ def understand(question: str, history: Sequence[dict[str, str]], vocab: Vocabula
     topics = vocab.topics_in(corrected)
     targets = vocab.targets_in(corrected)
     carried = False
+    authors: list[str] = []
     if not topics and not targets:
         # "What are its symptoms?": the subject is the one the conversation named last.
         topics, targets, authors = _referent(history, vocab)
@@ -455,7 +457,7 @@ def understand(question: str, history: Sequence[dict[str, str]], vocab: Vocabula
     for alias in sorted(names, key=len, reverse=True):
         focus = re.sub(rf"\b{re.escape(alias)}s?\b", " ", focus, flags=re.I)
     focus = " ".join(focus.split())
-    plain_words = list(dict.fromkeys(lay + learned))
+    plain_words = list(dict.fromkeys(lay + learned + (authors if carried else [])))
     if plain_words:
         focus = f"{focus} ({'; '.join(plain_words)})"
     return UnderstoodQuery(

@@ -36,7 +36,9 @@ STOPWORDS = frozenset(
     through to too under until up very was we were what when where which while who whom why will
     with would you your yours yourself tell please know want wondering explain describe mean means
     say says does did thing things kind sort also get got much many really anything something
-    someone there's what's it's i'm can't don't doesn't isn't
+    someone there's what's it's i'm can't don't doesn't isn't wasn't weren't aren't hasn't haven't hadn't
+    didn't won't wouldn't shouldn't couldn't i've i'd i'll you're you've we're we've they're they've
+    that's who's let's
     """.split()
 )
 
@@ -57,8 +59,8 @@ def normalise(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The words and numbers of a text, normalised."""
-    return WORD_RE.findall(normalise(text))
+    """The words and numbers of a text, normalised, possessives dropped ("child's" -> "child")."""
+    return [w[:-2] if w.endswith("'s") and w not in STOPWORDS else w for w in WORD_RE.findall(normalise(text))]
 
 
 def content_words(text: str) -> list[str]:
