@@ -191,6 +191,35 @@ def learn_glosses(texts: Iterable[str], general_vocabulary_size: int) -> dict[st
     return glosses
 
 
+# ", also called Y" / "(also known as Y or Z)": other names the text gives for what it just named.
+OTHER_NAMES_RE = re.compile(
+    r"[,(]\s*(?:also|sometimes|formerly|previously|once)\s+(?:called|known as|named|termed|referred to as)\s+"
+    r"([^,;:.()\n]+)",
+    re.I,
+)
+OTHER_NAME_MAX_WORDS = 6  # a name, not a clause
+OTHER_NAME_CONTEXT = 120  # characters before ", also called" searched for the name it follows
+
+
+def learn_other_names(texts: Iterable[str], aliases: Mapping[str, str]) -> dict[str, str]:
+    """Other names → topic, where the text gives them right after a name it already knows:
+    "X, also called Y" teaches that a question about Y is about X's topic."""
+    known = PhraseTable(aliases)
+    learned: dict[str, str] = {}
+    for text in texts:
+        for match in OTHER_NAMES_RE.finditer(text):
+            tail = text[max(0, match.start() - OTHER_NAME_CONTEXT) : match.start()].rstrip(" ,(")
+            before = known.spans(tail)
+            if not before or before[-1][1] != len(tail):
+                continue  # the words just before are not a name the corpus knows
+            topic = aliases[before[-1][2]]
+            for name in re.split(r"\s+(?:or|and)\s+", match.group(1)):
+                plain = normalise(re.sub(r"^(?:an?|the)\s+", "", name.strip(), flags=re.I))
+                if plain and len(plain.split()) <= OTHER_NAME_MAX_WORDS and plain not in aliases:
+                    learned.setdefault(plain, topic)
+    return learned
+
+
 @dataclass
 class Vocabulary:
     """What the expander learns from the corpus."""
@@ -224,15 +253,43 @@ class Vocabulary:
                 speller.create_dictionary_entry(word, self.counts.get(word, 1))
         return speller
 
+    @cached_property
+    def _names(self) -> PhraseTable:
+        """Every name of a subject (condition, document author, document kind), for lookup by phrase."""
+        return PhraseTable([*self.topic_aliases, *self.document_aliases, *self.kinds, *SOURCE_NOUNS])
+
+    @cached_property
+    def _topic_names(self) -> PhraseTable:
+        return PhraseTable(self.topic_aliases)
+
+    @cached_property
+    def _author_names(self) -> PhraseTable:
+        return PhraseTable(self.document_aliases)
+
+    @cached_property
+    def _gloss_index(self) -> dict[str, list[tuple[frozenset[str], str]]]:
+        """Each gloss under one of its stems: a question is checked only against glosses it could hold."""
+        index: dict[str, list[tuple[frozenset[str], str]]] = {}
+        for plain, term in self.glosses.items():
+            needed = frozenset(stems(plain))
+            if needed:
+                index.setdefault(min(needed), []).append((needed, term))
+        return index
+
+    def glossed_terms(self, text: str) -> list[str]:
+        """Terms whose corpus gloss the text uses in plain words ("low blood sugar" -> "hypoglycemia")."""
+        said = stems(text)
+        return [term for stem in sorted(said) for needed, term in self._gloss_index.get(stem, []) if needed <= said]
+
     def targets_in(self, text: str) -> list[frozenset[str]]:
         """What a text asks about, as groups of source ids: each named document, each document of a
         kind named in the plural ("the case reports"), each named condition's documents."""
         lowered = f" {normalise(text)} "
         targets: list[frozenset[str]] = []
-        for alias, source_id in self.document_aliases.items():
-            if f" {alias} " in lowered:
-                targets.append(frozenset({source_id}))
-        for kind, source_ids in self.kinds.items():
+        for _, _, alias in self._author_names.spans(text):
+            if frozenset({self.document_aliases[alias]}) not in targets:
+                targets.append(frozenset({self.document_aliases[alias]}))
+        for kind, source_ids in self.kinds.items():  # a handful of document kinds, whatever the corpus size
             if re.search(rf" (both|two|all|each|the) (\w+ )?{re.escape(kind)}s ", lowered) and len(source_ids) > 1:
                 targets += [frozenset({sid}) for sid in source_ids if frozenset({sid}) not in targets]
         named = set().union(*targets) if targets else set()
@@ -243,19 +300,52 @@ class Vocabulary:
         return targets
 
     def topics_in(self, text: str) -> list[str]:
-        """Topics a text names, by full name or acronym, in order of first mention."""
-        lowered = f" {normalise(text)} "
-        found: list[tuple[int, str]] = []
-        for alias, topic in self.topic_aliases.items():
-            for form in (alias, alias + "s"):
-                at = lowered.find(f" {form} ")
-                if at >= 0:
-                    found.append((at, topic))
-        ordered: list[str] = []
-        for _, topic in sorted(found):
-            if topic not in ordered:
-                ordered.append(topic)
-        return ordered
+        """Topics a text names, by full name or acronym (or their plural), in order of first mention."""
+        return list(dict.fromkeys(self.topic_aliases[alias] for _, _, alias in self._topic_names.spans(text)))
+
+    def without_names(self, text: str) -> str:
+        """The text with every subject name taken out (what it asks *about* its subject)."""
+        kept, at = [], 0
+        for start, end, _ in self._names.spans(text):
+            kept.append(text[at:start])
+            at = end
+        return " ".join(" ".join([*kept, text[at:]]).split())
+
+
+# Nouns that name a source rather than say anything about its subject.
+SOURCE_NOUNS = ("report", "case", "study", "article")
+_TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+
+
+class PhraseTable:
+    """Normalised phrases found in a text by whole words, longest first, a plural "s" allowed: the
+    cost of a lookup grows with the text, not with the number of phrases."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self.phrases = {normalise(p) for p in phrases if normalise(p)}
+        self.longest = max((len(p.split()) for p in self.phrases), default=0)
+
+    def _key(self, phrase: str) -> str | None:
+        if phrase in self.phrases:
+            return phrase
+        singular = phrase.removesuffix("s")
+        return singular if singular != phrase and singular in self.phrases else None
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, phrase) of each phrase in the text, in order, not overlapping."""
+        tokens = [(m.start(), m.end(), normalise(m.group()).removesuffix("'s")) for m in _TOKEN_RE.finditer(text)]
+        found: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self.longest, len(tokens) - i), 0, -1):
+                key = self._key(" ".join(t[2] for t in tokens[i : i + size]))
+                if key is not None:
+                    found.append((tokens[i][0], tokens[i + size - 1][1], key))
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
 
 
 def build_vocabulary(
@@ -278,6 +368,8 @@ def build_vocabulary(
                 aliases[abbr] = topic
         for abbr in ACRONYM_RE.findall(topic):
             aliases[abbr.lower()] = topic
+    for alias, topic in learn_other_names(texts, aliases).items():
+        aliases.setdefault(alias, topic)
     return Vocabulary(
         words=frozenset(counts),
         acronyms=acronyms,
@@ -432,12 +524,12 @@ def understand(question: str, history: Sequence[dict[str, str]], vocab: Vocabula
     base = f"{corrected} {continued}".strip()
     lowered = f" {normalise(base)} "
     expansions: list[str] = []
-    for abbr, long_form in vocab.acronyms.items():
-        if f" {abbr} " in lowered and f" {long_form} " not in lowered:
+    for token in dict.fromkeys(lowered.split()):
+        long_form = vocab.acronyms.get(token)
+        if long_form and f" {long_form} " not in lowered:
             expansions.append(long_form)
     lay = LEXICON.expansions(base)
-    question_stems = stems(base)
-    learned = [term for plain, term in vocab.glosses.items() if stems(plain) <= question_stems]
+    learned = vocab.glossed_terms(base)
     expansions += lay + [t for t in learned if f" {t} " not in lowered]
     topics = vocab.topics_in(corrected)
     targets = vocab.targets_in(corrected)
@@ -452,11 +544,7 @@ def understand(question: str, history: Sequence[dict[str, str]], vocab: Vocabula
     text = base if not expansions else f"{base} ({'; '.join(dict.fromkeys(expansions))})"
     # The focus is what the question asks *about* its subject: drop the names of the subject
     # (condition, document author, document kind), which match every passage of that document.
-    focus = base
-    names = [*vocab.topic_aliases, *vocab.document_aliases, *vocab.kinds, "report", "case", "study", "article"]
-    for alias in sorted(names, key=len, reverse=True):
-        focus = re.sub(rf"\b{re.escape(alias)}s?\b", " ", focus, flags=re.I)
-    focus = " ".join(focus.split())
+    focus = vocab.without_names(base)
     plain_words = list(dict.fromkeys(lay + learned + (authors if carried else [])))
     if plain_words:
         focus = f"{focus} ({'; '.join(plain_words)})"

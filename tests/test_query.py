@@ -189,3 +189,17 @@ def test_everyday_words_codes_and_numerals_are_not_names(vocab: Vocabulary) -> N
     assert unknown_terms("What Does The Doctor Say About Surgery?", vocab) == []
     assert unknown_terms("IS IT GENETIC OR NOT?", vocab) == []
     assert unknown_terms("Is a follow-up visit needed?", vocab) == []
+
+
+def test_other_names_the_corpus_gives_become_aliases() -> None:
+    text = "Hemangiopericytoma, also called solitary fibrous tumor, is rare. Surgery, also called an operation."
+    vocab = build_vocabulary([text], {"hemangiopericytoma": ["hpc-page"]}, settings=Settings())
+    assert vocab.topic_aliases["solitary fibrous tumor"] == "hemangiopericytoma"
+    assert vocab.targets_in("Are solitary fibrous tumors dangerous?") == [frozenset({"hpc-page"})]
+    assert "operation" not in vocab.topic_aliases  # what follows an unknown name teaches nothing
+
+
+def test_the_focus_drops_subject_names_in_any_form(vocab: Vocabulary) -> None:
+    query = understand("What is the HPC's outlook in the Onoki case report?", [], vocab)
+    assert query.focus.startswith("What is the outlook in the ?")
+    assert "hpc" not in query.focus.lower() and "onoki" not in query.focus.lower()
