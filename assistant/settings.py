@@ -161,6 +161,31 @@ class Settings(BaseSettings):
     coverage_max_names: int = Field(
         4, ge=1, description="Refusal and greeting messages name at most this many conditions (a short message)."
     )
+    spelling_min_word_length: int = Field(
+        5, ge=2, description="Shorter words are never spelling-corrected: too many real words lie one edit apart."
+    )
+    spelling_letters_per_edit: int = Field(
+        4,
+        ge=1,
+        description="A misspelt word may differ from its correction by one edit per this many letters "
+        "(one edit for 5-7 letters, two from 8): short words need a closer match to be a typo.",
+    )
+    spelling_max_edits: int = Field(
+        2, ge=1, le=3, description="Most edits between a misspelt word and its correction (SymSpell's edit distance)."
+    )
+    general_vocabulary_size: int = Field(
+        20000,
+        ge=1000,
+        description="This many most frequent English words count as everyday words: never taken for an unknown "
+        "name, nor for a term a gloss defines. About an adult reader's vocabulary; rarer words are specialist "
+        "terms or names (with 20000, 'diploma' is everyday and 'melanoma' is not).",
+    )
+    unknown_term_min_length: int = Field(
+        7,
+        ge=3,
+        description="A word this long or longer, unknown to the corpus, counts as a name by its medical shape "
+        "('-oma', '-nib') or by being in no English word list; shorter ones are too often slang or typos.",
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected with a clear message.")
     on_stale_index: str = Field(
         "rebuild", pattern="^(rebuild|fail)$", description="What to do when the stored index is stale."

@@ -3,8 +3,6 @@ new answer answers it better, and no seed answer may gain text from a new docume
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant import Assistant, Settings
