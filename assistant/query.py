@@ -406,6 +406,7 @@ def _is_known(lower: str, vocab: Vocabulary) -> bool:
         or lower in vocab.acronyms
         or lower in vocab.document_aliases
         or lower.removesuffix("'s") in vocab.words
+        or (lower.endswith("s") and lower[:-1] in vocab.words)  # "MRIs": the stemmer keeps a plural after a vowel
         or bool(lower.isalpha() and stem_all([lower])[0] in vocab.word_stems)
     )
 
@@ -446,12 +447,29 @@ MEDICAL_SHAPE_RE = re.compile(
 )
 
 
+COMPOUND_PART_MIN_LETTERS = 4  # "chemo|sensitivity": shorter pieces would split almost any word in two
+
+
+def _is_word(part: str, vocab: Vocabulary) -> bool:
+    """A word of English, of the corpus or of the lexicon, an abbreviation of one or two letters
+    ("op"), or a compound of two such words ("chemosensitivity")."""
+    if len(part) <= 2 or is_english(part) or _is_known(part, vocab):
+        return True
+    shortest = COMPOUND_PART_MIN_LETTERS
+    return any(
+        (is_english(part[:cut]) or _is_known(part[:cut], vocab))
+        and (is_english(part[cut:]) or _is_known(part[cut:], vocab))
+        for cut in range(shortest, len(part) - shortest + 1)
+    )
+
+
 def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
     """Names in the question that the corpus never uses. The documents cannot say anything about a
     thing they never name.
 
     A name is a specialist word by its shape ("osteosarcoma", "pazopanib"), a word of no English
-    word list ("keytruda"), or a capitalised or upper-case word in mid-question ("Ewing", "MRI").
+    word list that is not a compound of known words ("keytruda", but not "chemosensitivity"), or a
+    capitalised or upper-case word in mid-question ("Ewing", "MRI").
     Never a name: an everyday English word ("diploma"), a code or number ("T5-T7", "C6"), a Roman
     numeral ("IV"), or any word the corpus or the lexicon knows.
     """
@@ -467,11 +485,17 @@ def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
         parts = [lower] if _is_known(lower, vocab) else [p for p in lower.split("-") if p]
         if all(_is_known(p, vocab) or is_general_english(p, settings.general_vocabulary_size) for p in parts):
             continue  # every part known or everyday ("follow-up", "diploma")
-        shaped = len(lower) >= settings.unknown_term_min_length and bool(MEDICAL_SHAPE_RE.search(lower))
-        foreign = len(lower) >= settings.unknown_term_min_length and not is_english(lower)
+        long_enough = len(lower) >= settings.unknown_term_min_length
+        shaped = long_enough and bool(MEDICAL_SHAPE_RE.search(lower))
+        foreign = long_enough and not all(_is_word(p, vocab) for p in parts)
         before = question[: match.start()].rstrip()
         starts_sentence = not before or before.endswith((".", "?", "!", ":", '"', "“", "(", "-"))
-        named = not shouting and ((word[0].isupper() and not starts_sentence) or (word.isupper() and len(word) >= 2))
+        abbreviation = question[match.end() : match.end() + 1] == "." and len(word) <= 3  # "Dr.", "St."
+        named = (
+            not shouting
+            and not abbreviation
+            and ((word[0].isupper() and not starts_sentence) or (word.isupper() and len(word) >= 2))
+        )
         if shaped or foreign or named:
             found.append(word)
     return found
