@@ -224,15 +224,15 @@ def learn_other_names(texts: Iterable[str], aliases: Mapping[str, str]) -> dict[
 class Vocabulary:
     """What the expander learns from the corpus."""
 
-    words: frozenset[str]
+    words: frozenset[str] = field(repr=False)
     acronyms: dict[str, str]  # "lf" -> "long form"
     topics: dict[str, list[str]]  # topic phrase -> source ids about it
     topic_aliases: dict[str, str] = field(default_factory=dict)  # alias (acronym, long form) -> topic
     document_aliases: dict[str, str] = field(default_factory=dict)  # first author -> source id
     kinds: dict[str, list[str]] = field(default_factory=dict)  # "case report" -> its source ids
     glosses: dict[str, str] = field(default_factory=dict)  # "low blood sugar" -> "hypoglycemia"
-    counts: dict[str, int] = field(default_factory=dict)  # corpus word -> occurrences (spelling ties)
-    settings: Settings = field(default_factory=Settings)
+    counts: dict[str, int] = field(default_factory=dict, repr=False)  # corpus word -> occurrences (spelling ties)
+    settings: Settings = field(default_factory=Settings, repr=False)
 
     @cached_property
     def word_stems(self) -> frozenset[str]:
@@ -395,6 +395,7 @@ class UnderstoodQuery:
     terms: list[str]  # content words of the question after correction (for evidence coverage)
     focus: str = ""  # the question without its topic's name: what it asks *about* the topic
     unknown_terms: list[str] = field(default_factory=list)  # names of things the corpus never mentions
+    absent_terms: list[str] = field(default_factory=list)  # everyday content words no document uses ("diet")
 
 
 def _is_known(lower: str, vocab: Vocabulary) -> bool:
@@ -572,6 +573,22 @@ def understand(question: str, history: Sequence[dict[str, str]], vocab: Vocabula
     plain_words = list(dict.fromkeys(lay + learned + (authors if carried else [])))
     if plain_words:
         focus = f"{focus} ({'; '.join(plain_words)})"
+    terms = content_words(base)
     return UnderstoodQuery(
-        question, text, topics, carried, targets, content_words(base), focus or text, unknown_terms(corrected, vocab)
+        question,
+        text,
+        topics,
+        carried,
+        targets,
+        terms,
+        focus or text,
+        unknown_terms(corrected, vocab),
+        absent_terms(terms, vocab),
     )
+
+
+def absent_terms(terms: Sequence[str], vocab: Vocabulary) -> list[str]:
+    """Content words that no document uses in any form (nor the lexicon knows): "Can a special diet
+    help?" asks about diet, which a corpus that never says "diet" cannot answer. Everyday words,
+    unlike unknown names, are a signal for the answerer to weigh, not a reason to refuse alone."""
+    return [t for t in terms if not t[0].isdigit() and not _is_known(t, vocab) and t not in vocab.topic_aliases]

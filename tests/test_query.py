@@ -215,3 +215,9 @@ def test_compounds_of_known_words_are_not_names(vocab: Vocabulary) -> None:
 def test_plurals_of_corpus_words_and_title_abbreviations_are_not_names(vocab: Vocabulary) -> None:
     assert unknown_terms("Do HPCs come back?", vocab) == []
     assert unknown_terms("Is Dr. Onoki still working?", vocab) == []
+
+
+def test_words_no_document_uses_are_reported(vocab: Vocabulary) -> None:
+    query = understand("Can a special diet help shrink my daughter's HPC?", [], vocab)
+    assert query.absent_terms == ["special", "diet", "help", "shrink"]
+    assert understand("Is surgery the main treatment for HPC?", [], vocab).absent_terms == []
