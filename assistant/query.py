@@ -241,8 +241,9 @@ class Vocabulary:
 
     @cached_property
     def speller(self) -> Any:
-        """A SymSpell deletion index over the corpus words, built on first need (about 3 s at 100 k
-        words; a lookup then costs well under a millisecond, whatever the vocabulary's size)."""
+        """A SymSpell deletion index over the corpus words, built on first need: seconds at 100 k words
+        (scripts/bench_query.py), after which a lookup costs well under a millisecond whatever the
+        vocabulary's size. Touch it at load time to keep that cost off the first misspelt question."""
         from symspellpy import SymSpell  # imported here: most questions need no correction
 
         settings = self.settings
