@@ -224,15 +224,15 @@ def learn_other_names(texts: Iterable[str], aliases: Mapping[str, str]) -> dict[
 class Vocabulary:
     """What the expander learns from the corpus."""
 
-    words: frozenset[str]
+    words: frozenset[str] = field(repr=False)
     acronyms: dict[str, str]  # "lf" -> "long form"
     topics: dict[str, list[str]]  # topic phrase -> source ids about it
     topic_aliases: dict[str, str] = field(default_factory=dict)  # alias (acronym, long form) -> topic
     document_aliases: dict[str, str] = field(default_factory=dict)  # first author -> source id
     kinds: dict[str, list[str]] = field(default_factory=dict)  # "case report" -> its source ids
     glosses: dict[str, str] = field(default_factory=dict)  # "low blood sugar" -> "hypoglycemia"
-    counts: dict[str, int] = field(default_factory=dict)  # corpus word -> occurrences (spelling ties)
-    settings: Settings = field(default_factory=Settings)
+    counts: dict[str, int] = field(default_factory=dict, repr=False)  # corpus word -> occurrences (spelling ties)
+    settings: Settings = field(default_factory=Settings, repr=False)
 
     @cached_property
     def word_stems(self) -> frozenset[str]:
@@ -241,8 +241,9 @@ class Vocabulary:
 
     @cached_property
     def speller(self) -> Any:
-        """A SymSpell deletion index over the corpus words, built on first need (about 3 s at 100 k
-        words; a lookup then costs well under a millisecond, whatever the vocabulary's size)."""
+        """A SymSpell deletion index over the corpus words, built on first need: seconds at 100 k words
+        (scripts/bench_query.py), after which a lookup costs well under a millisecond whatever the
+        vocabulary's size. Touch it at load time to keep that cost off the first misspelt question."""
         from symspellpy import SymSpell  # imported here: most questions need no correction
 
         settings = self.settings
@@ -395,6 +396,7 @@ class UnderstoodQuery:
     terms: list[str]  # content words of the question after correction (for evidence coverage)
     focus: str = ""  # the question without its topic's name: what it asks *about* the topic
     unknown_terms: list[str] = field(default_factory=list)  # names of things the corpus never mentions
+    absent_terms: list[str] = field(default_factory=list)  # everyday content words no document uses ("diet")
 
 
 def _is_known(lower: str, vocab: Vocabulary) -> bool:
@@ -406,6 +408,7 @@ def _is_known(lower: str, vocab: Vocabulary) -> bool:
         or lower in vocab.acronyms
         or lower in vocab.document_aliases
         or lower.removesuffix("'s") in vocab.words
+        or (lower.endswith("s") and lower[:-1] in vocab.words)  # "MRIs": the stemmer keeps a plural after a vowel
         or bool(lower.isalpha() and stem_all([lower])[0] in vocab.word_stems)
     )
 
@@ -446,12 +449,29 @@ MEDICAL_SHAPE_RE = re.compile(
 )
 
 
+COMPOUND_PART_MIN_LETTERS = 4  # "chemo|sensitivity": shorter pieces would split almost any word in two
+
+
+def _is_word(part: str, vocab: Vocabulary) -> bool:
+    """A word of English, of the corpus or of the lexicon, an abbreviation of one or two letters
+    ("op"), or a compound of two such words ("chemosensitivity")."""
+    if len(part) <= 2 or is_english(part) or _is_known(part, vocab):
+        return True
+    shortest = COMPOUND_PART_MIN_LETTERS
+    return any(
+        (is_english(part[:cut]) or _is_known(part[:cut], vocab))
+        and (is_english(part[cut:]) or _is_known(part[cut:], vocab))
+        for cut in range(shortest, len(part) - shortest + 1)
+    )
+
+
 def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
     """Names in the question that the corpus never uses. The documents cannot say anything about a
     thing they never name.
 
     A name is a specialist word by its shape ("osteosarcoma", "pazopanib"), a word of no English
-    word list ("keytruda"), or a capitalised or upper-case word in mid-question ("Ewing", "MRI").
+    word list that is not a compound of known words ("keytruda", but not "chemosensitivity"), or a
+    capitalised or upper-case word in mid-question ("Ewing", "MRI").
     Never a name: an everyday English word ("diploma"), a code or number ("T5-T7", "C6"), a Roman
     numeral ("IV"), or any word the corpus or the lexicon knows.
     """
@@ -467,11 +487,17 @@ def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
         parts = [lower] if _is_known(lower, vocab) else [p for p in lower.split("-") if p]
         if all(_is_known(p, vocab) or is_general_english(p, settings.general_vocabulary_size) for p in parts):
             continue  # every part known or everyday ("follow-up", "diploma")
-        shaped = len(lower) >= settings.unknown_term_min_length and bool(MEDICAL_SHAPE_RE.search(lower))
-        foreign = len(lower) >= settings.unknown_term_min_length and not is_english(lower)
+        long_enough = len(lower) >= settings.unknown_term_min_length
+        shaped = long_enough and bool(MEDICAL_SHAPE_RE.search(lower))
+        foreign = long_enough and not all(_is_word(p, vocab) for p in parts)
         before = question[: match.start()].rstrip()
         starts_sentence = not before or before.endswith((".", "?", "!", ":", '"', "“", "(", "-"))
-        named = not shouting and ((word[0].isupper() and not starts_sentence) or (word.isupper() and len(word) >= 2))
+        abbreviation = question[match.end() : match.end() + 1] == "." and len(word) <= 3  # "Dr.", "St."
+        named = (
+            not shouting
+            and not abbreviation
+            and ((word[0].isupper() and not starts_sentence) or (word.isupper() and len(word) >= 2))
+        )
         if shaped or foreign or named:
             found.append(word)
     return found
@@ -548,6 +574,22 @@ def understand(question: str, history: Sequence[dict[str, str]], vocab: Vocabula
     plain_words = list(dict.fromkeys(lay + learned + (authors if carried else [])))
     if plain_words:
         focus = f"{focus} ({'; '.join(plain_words)})"
+    terms = content_words(base)
     return UnderstoodQuery(
-        question, text, topics, carried, targets, content_words(base), focus or text, unknown_terms(corrected, vocab)
+        question,
+        text,
+        topics,
+        carried,
+        targets,
+        terms,
+        focus or text,
+        unknown_terms(corrected, vocab),
+        absent_terms(terms, vocab),
     )
+
+
+def absent_terms(terms: Sequence[str], vocab: Vocabulary) -> list[str]:
+    """Content words that no document uses in any form (nor the lexicon knows): "Can a special diet
+    help?" asks about diet, which a corpus that never says "diet" cannot answer. Everyday words,
+    unlike unknown names, are a signal for the answerer to weigh, not a reason to refuse alone."""
+    return [t for t in terms if not t[0].isdigit() and not _is_known(t, vocab) and t not in vocab.topic_aliases]

@@ -203,3 +203,21 @@ def test_the_focus_drops_subject_names_in_any_form(vocab: Vocabulary) -> None:
     query = understand("What is the HPC's outlook in the Onoki case report?", [], vocab)
     assert query.focus.startswith("What is the outlook in the ?")
     assert "hpc" not in query.focus.lower() and "onoki" not in query.focus.lower()
+
+
+def test_compounds_of_known_words_are_not_names(vocab: Vocabulary) -> None:
+    assert unknown_terms("ASPS chemosensitivity", vocab) == []
+    assert unknown_terms("post-op care after surgery", vocab) == []
+    assert unknown_terms("Is acute lymphoblastic disease treated?", vocab) == ["lymphoblastic"]
+    assert unknown_terms("is keytruda used", vocab) == ["keytruda"]
+
+
+def test_plurals_of_corpus_words_and_title_abbreviations_are_not_names(vocab: Vocabulary) -> None:
+    assert unknown_terms("Do HPCs come back?", vocab) == []
+    assert unknown_terms("Is Dr. Onoki still working?", vocab) == []
+
+
+def test_words_no_document_uses_are_reported(vocab: Vocabulary) -> None:
+    query = understand("Can a special diet help shrink my daughter's HPC?", [], vocab)
+    assert query.absent_terms == ["special", "diet", "help", "shrink"]
+    assert understand("Is surgery the main treatment for HPC?", [], vocab).absent_terms == []
