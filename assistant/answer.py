@@ -204,7 +204,7 @@ class ExtractiveAnswerer:
 
 
 def _unscored(ev: EvidencePassage) -> ScoredPassage:
-    return ScoredPassage(ev, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    return ScoredPassage(ev, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 def _overlaps(a: EvidencePassage, b: EvidencePassage) -> bool:

@@ -102,14 +102,15 @@ def make_another_document(
         rival, best = inp.outside[0], inp.ranked[0]
         # What the question asks *about* its subject (its focus words) is matched lexically far better
         # elsewhere, while the asked-about documents only match the subject's name.
-        inside_focus = max(r.lexical for r in inp.ranked[: settings.strength_depth])
-        focus_rival = max(inp.outside[: settings.strength_depth], key=lambda r: r.lexical)
+        scale = max(max(r.lexical_raw for r in inp.ranked), settings.lexical_full_score)
+        inside_focus = max(r.lexical_raw for r in inp.ranked[: settings.strength_depth]) / scale
+        focus_rival = max(inp.outside[: settings.strength_depth], key=lambda r: r.lexical_raw)
         # Not for a question that names its document: the reader chose where to look.
         question = f" {normalise(inp.query.question)} "
         names_document = any(f" {alias} " in question for alias in vocab.document_aliases)
         if (
             not names_document
-            and focus_rival.lexical - inside_focus >= settings.rival_focus_gap
+            and focus_rival.lexical_raw / scale - inside_focus >= settings.rival_focus_gap
             and focus_rival.strength >= best.strength
         ):
             rival = focus_rival

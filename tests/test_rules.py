@@ -24,7 +24,7 @@ HPC = "dfci-hemangiopericytoma"
 
 def scored(bot: Assistant, source_id: str, contains: str, strength: float) -> ScoredPassage:
     ev = next(p for p in bot.index.passages if p.doc.source_id == source_id and contains in p.text)
-    return ScoredPassage(ev, strength, 0.0, 0.0, 0.0, 0.0, 0.0, score=strength, strength=strength)
+    return ScoredPassage(ev, strength, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, score=strength, strength=strength)
 
 
 def test_no_documents_about_fires_only_without_candidates(bot: Assistant) -> None:
@@ -108,7 +108,7 @@ def test_another_document_fires_when_only_a_rival_matches_the_questions_focus(bo
     query = understand("What is it called when babies get it?", [], bot.vocab)
     inside = [scored(bot, ASPS, "malignant", 0.7)]
     rival = scored(bot, HPC, "In a baby", 0.7)
-    rival.lexical = 1.0  # matches the focus words ("called", "baby"); the inside passage matches none
+    rival.lexical_raw = 5.0  # matches the focus words ("called", "baby"); the inside passage matches none
     assert rule(RuleInput(query, inside, [rival])) is not None
     named = understand("What is it called when babies get it in the Onoki report?", [], bot.vocab)
     assert rule(RuleInput(named, inside, [rival])) is None  # the reader named where to look
