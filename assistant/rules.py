@@ -21,7 +21,12 @@ from assistant.text import stems
 FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (
         re.compile(r"\b(percent\w*|%|survival|(success|cure|recurrence|death|mortality) rates?|odds)\b", re.I),
-        re.compile(r"\d+(\.\d+)?\s*(%|percent)", re.I),
+        # A rate as a percentage or as a proportion ("8 in 10", "2 to 3 in 100", "one in five").
+        re.compile(
+            r"\d+(\.\d+)?\s*(%|percent)|\b(\d+|one|two|three|four|five|six|seven|eight|nine)"
+            r"( to \d+)? (in|out of) (\d+|two|three|four|five|six|seven|eight|nine|ten|a hundred)\b",
+            re.I,
+        ),
     ),
     (
         re.compile(r"\bhow old\b", re.I),
