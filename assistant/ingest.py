@@ -556,8 +556,8 @@ def _mark_position(lines: list[_Line], title: str, body_from: int, settings: Set
     content line) and the tail (after the last one), site boilerplate and label-shaped lines.
 
     A boilerplate *sentence* there is chrome only when page furniture (a chrome line) separates it
-    from the content: a site's closing template prose right under the content ("Every child is
-    unique ...") stays, its "Reviewed by ... 2023." under the footer links goes.
+    from the content: a site's closing template prose right under the content (the same closing
+    paragraph on every condition page) stays, its "Reviewed by ... 2023." under the footer links goes.
     """
     title_at = _title_line(lines, title, settings) if body_from == 0 else None
     start = body_from
@@ -645,7 +645,7 @@ def _author_names(text: str) -> list[str]:
 
 
 def _display_name(name: str) -> tuple[str, str]:
-    """(name in given-name-first order, surname): "Brennecke AL" -> ("A. L. Brennecke", "Brennecke")."""
+    """(name in given-name-first order, surname): "Smith AL" -> ("A. L. Smith", "Smith")."""
     tokens = name.split()
     if len(tokens) >= 2 and INITIALS_RE.match(tokens[-1]) and not INITIALS_RE.match(tokens[0]):
         initials = " ".join(f"{c}." for c in tokens[-1] if c.isalpha())
@@ -665,7 +665,16 @@ def _scholarly_front_matter(
     before the abstract are then all front matter: never text to quote. Returns the index of the
     "Abstract" line (-1 when the page is not an abstract page) and the fields.
     """
-    abstract_at = next((i for i, ln in enumerate(lines) if _norm_line(ln.text).rstrip(":") == "abstract"), -1)
+    # The "Abstract" heading with prose under it (not an "Abstract" tab in a row of tabs).
+    abstract_at = next(
+        (
+            i
+            for i, ln in enumerate(lines[:-1])
+            if _norm_line(ln.text).rstrip(":") == "abstract"
+            and not _is_label(lines[i + 1].text, settings.ingest_label_max_words)
+        ),
+        -1,
+    )
     if abstract_at < 0:
         return -1, {}
     front = lines[:abstract_at]
