@@ -114,7 +114,7 @@ CONTINUATION_WORDS = {"a", "an", "the", "of", "and", "or", "to", "in", "for", "w
 # --- scholarly front matter ----------------------------------------------------------------------
 ABSTRACT_PART_RE = re.compile(r"^(?P<label>[A-Z][A-Za-z]+(?:[ /-][A-Za-z]+){0,3})\s*:\s+(?=\S)")
 DOI_RE = re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.\d{4,9}/\S+?)\.?(?=\s|$)", re.I)
-PMID_RE = re.compile(r"\bPMID:\s*(?P<pmid>\d{4,9})\b")
+PMID_RE = re.compile(r"\bPMID:?\s*(?P<pmid>\d{4,9})\b")
 CITATION_RE = re.compile(r"^(?P<author>.+?)\s+et al\.\s+(?P<journal>.+?)\.\s+(?P<year>(?:19|20)\d{2})\b")
 # "Eur Spine J. 2018 Jul;27(3):386-92", ". 2018 Jul;27(3)...", "Case Rep Rare Oncol 2020;6:211–218"
 ISSUE_RE = re.compile(
@@ -553,10 +553,14 @@ def _title_line(lines: list[_Line], title: str, settings: Settings) -> int | Non
 
 def _mark_position(lines: list[_Line], title: str, body_from: int, settings: Settings) -> None:
     """Chrome by position: everything above the page's title; in the lead-in (before the first
-    content line) and the tail (after the last one), site boilerplate and label-shaped lines."""
-    label_words = settings.ingest_label_max_words
-    start = body_from
+    content line) and the tail (after the last one), site boilerplate and label-shaped lines.
+
+    A boilerplate *sentence* there is chrome only when page furniture (a chrome line) separates it
+    from the content: a site's closing template prose right under the content (the same closing
+    paragraph on every condition page) stays, its "Reviewed by ... 2023." under the footer links goes.
+    """
     title_at = _title_line(lines, title, settings) if body_from == 0 else None
+    start = body_from
     # The title shown near the top: a page whose only matching line is far down (a related-links
     # list) keeps everything above it.
     if title_at is not None and title_at <= len(lines) // 2:
@@ -564,27 +568,39 @@ def _mark_position(lines: list[_Line], title: str, body_from: int, settings: Set
             if line.kind == "text":
                 line.kind = "chrome"
         start = title_at + 1
-    for line in lines[start:]:
-        if line.kind == "bullet":
+    order = list(range(start, len(lines)))
+    _mark_edge(lines, order, settings)  # the lead-in, walked down from the top
+    _mark_edge(lines, order[::-1], settings)  # the tail, walked up from the end
+
+
+def _mark_edge(lines: list[_Line], walk: list[int], settings: Settings) -> None:
+    """Walk from an edge of the page toward its content; mark the furniture met before the content."""
+    max_words = settings.ingest_heading_max_words
+    region: list[int] = []
+    for i in walk:
+        line = lines[i]
+        if line.kind == "bullet" or (BULLET_RE.match(line.text) and _in_led_list(lines, i)):
+            break  # a list item is content
+        furniture = line.kind != "text" or BREADCRUMB_RE.match(line.text) or line.boilerplate
+        label = _is_label(line.text, settings.ingest_label_max_words)
+        question = line.text.endswith("?") and _looks_like_heading(line.text, max_words)
+        if not (furniture or label or question):
             break
-        if line.kind != "text":
+        region.append(i)
+    separated = False  # whether chrome lies between the line and the content
+    for i in reversed(region):
+        line = lines[i]
+        if line.kind == "chrome":
+            separated = True
+        elif line.kind != "text" or BREADCRUMB_RE.match(line.text):
             continue
-        if line.boilerplate:
-            line.kind = "chrome"
-        elif not (
-            _is_label(line.text, label_words)
-            or (line.text.endswith("?") and _looks_like_heading(line.text, settings.ingest_heading_max_words))
-        ):
-            break
-    for line in reversed(lines[start:]):
-        if line.kind == "bullet":
-            break
-        if line.kind != "text" or BREADCRUMB_RE.match(line.text):
-            continue
-        if line.boilerplate or _is_label(line.text, label_words):
-            line.kind = "chrome"
         else:
-            break
+            template = line.boilerplate and (separated or not _is_sentence(line.text))
+            bare_label = _is_label(line.text, settings.ingest_label_max_words) and not _has_content_under(
+                lines, i, settings
+            )
+            if template or bare_label:
+                line.kind, separated = "chrome", True
 
 
 def _mark_boilerplate(lines: list[_Line], settings: Settings) -> None:
@@ -629,7 +645,7 @@ def _author_names(text: str) -> list[str]:
 
 
 def _display_name(name: str) -> tuple[str, str]:
-    """(name in given-name-first order, surname): "Brennecke AL" -> ("A. L. Brennecke", "Brennecke")."""
+    """(name in given-name-first order, surname): "Smith AL" -> ("A. L. Smith", "Smith")."""
     tokens = name.split()
     if len(tokens) >= 2 and INITIALS_RE.match(tokens[-1]) and not INITIALS_RE.match(tokens[0]):
         initials = " ".join(f"{c}." for c in tokens[-1] if c.isalpha())
@@ -649,7 +665,16 @@ def _scholarly_front_matter(
     before the abstract are then all front matter: never text to quote. Returns the index of the
     "Abstract" line (-1 when the page is not an abstract page) and the fields.
     """
-    abstract_at = next((i for i, ln in enumerate(lines) if _norm_line(ln.text).rstrip(":") == "abstract"), -1)
+    # The "Abstract" heading with prose under it (not an "Abstract" tab in a row of tabs).
+    abstract_at = next(
+        (
+            i
+            for i, ln in enumerate(lines[:-1])
+            if _norm_line(ln.text).rstrip(":") == "abstract"
+            and not _is_label(lines[i + 1].text, settings.ingest_label_max_words)
+        ),
+        -1,
+    )
     if abstract_at < 0:
         return -1, {}
     front = lines[:abstract_at]

@@ -406,8 +406,9 @@ def test_a_capitals_labelled_abstract_of_another_layout(fixtures: dict[str, Pars
 
 
 def test_a_new_page_of_a_seed_site_changes_no_seed_passage(tmp_path: Path, parsed: dict[str, ParsedDocument]) -> None:
-    """Metamorphic: a sibling page of the same publisher that repeats a seed page's template lines, a
-    symptom bullet and a sentence leaves every seed passage as it was, and keeps those lines itself."""
+    """Metamorphic: a sibling page of the same publisher that repeats a seed page's symptom bullet, a
+    sentence and its closing list and paragraph (site template prose) leaves every seed passage as
+    it was, and keeps those lines itself."""
     root = tmp_path / "grown"
     shutil.copytree(CORPUS, root)
     seed = next(d for d in load_corpus(CORPUS) if d.info.publisher and d.info.kind == "patient page")
@@ -416,6 +417,9 @@ def test_a_new_page_of_a_seed_site_changes_no_seed_passage(tmp_path: Path, parse
     shared_sentence = next(
         seed_doc.sentences[p.sentence_ids[0]].text for p in seed_doc.passages if p.kind == "sentence"
     )
+    seed_lines = seed.text.rstrip().splitlines()
+    last_lead = max(i for i, line in enumerate(seed_lines) if line.rstrip().endswith(":"))
+    closing = "\n".join(seed_lines[last_lead:])  # the seed's last list and whatever follows it
     sibling = "\n\n".join(
         [
             "What is a spindle cell tumor?",
@@ -424,6 +428,8 @@ def test_a_new_page_of_a_seed_site_changes_no_seed_passage(tmp_path: Path, parse
             "Children may have:\n" + bullet_line + "\n  • a swelling that grows slowly",
             "How is it treated?",
             shared_sentence,
+            "What is the outlook?",
+            closing,
         ]
     )
     (root / "sibling.txt").write_text(sibling + "\n", encoding="utf-8")
@@ -440,3 +446,5 @@ def test_a_new_page_of_a_seed_site_changes_no_seed_passage(tmp_path: Path, parse
     items = [sibling_doc.sentences[i].text for i in listed.sentence_ids]
     assert items == ["Children may have:", bullet_line.strip().lstrip("• "), "a swelling that grows slowly"]
     assert shared_sentence in passage_texts(sibling_doc)
+    closing_passages = [p for p in sibling_doc.passages if p.section == "What is the outlook?"]
+    assert closing_passages and closing_passages[0].kind == "list"
