@@ -285,7 +285,7 @@ def build_index(settings: Settings, show_progress: bool = True) -> dict[str, obj
 
     started = time.perf_counter()
     sources = load_corpus(settings.corpus_dir)
-    documents = parse_corpus(sources)
+    documents = parse_corpus(sources, settings)
     evidence = evidence_passages(documents)
     vectors, embedded = embed_with_cache(dense_texts(documents, evidence), settings, show_progress)
     target = index_dir(settings)

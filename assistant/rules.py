@@ -37,6 +37,7 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|dozen|single)\b", re.I),
     ),
 ]
+HOW_MANY_RE = re.compile(r"\bhow many ([a-z]+)", re.I)
 NUMBER_WORDS = {str(n): w for n, w in enumerate("zero one two three four five six seven eight nine ten".split())}
 QUESTION_NUMBER_RE = re.compile(r"\b(\d+)(?=[- ]?(yr|year|month|week|day|percent|%|cm)s?\b)", re.I)
 
@@ -134,6 +135,12 @@ def missing_figure(inp: RuleInput) -> str | None:
     for asks, needs in FIGURE_REQUIREMENTS:
         if asks.search(question) and not needs.search(text):
             return "the question asks for a figure the evidence does not give"
+    # "How many weeks/cycles/cases ...": a number must count that very thing in the evidence.
+    if counted := HOW_MANY_RE.search(question):
+        thing = stems(counted.group(1))
+        counts = re.finditer(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|dozen)\b((?:\W+\w+){1,3})", text)
+        if not any(thing & stems(match.group(2)) for match in counts):
+            return f"the question asks how many {counted.group(1)}; the evidence counts none"
     if any(asks.search(question) for asks, _ in FIGURE_REQUIREMENTS):
         for number, unit in QUESTION_NUMBER_RE.findall(question):
             word = NUMBER_WORDS.get(number, number)
