@@ -102,7 +102,7 @@ class Assistant:
         history = validate_history(history)
         if audience not in AUDIENCES:
             raise InvalidQuestionError(f"audience must be one of {AUDIENCES}, not {audience!r}")
-        safety = route(question)
+        safety = route(question, self.settings)
         if safety.label == "chitchat":
             return Answer(
                 question=question, text=self.greeting_text(), abstained=True, safety="chitchat", audience=audience
@@ -173,16 +173,21 @@ def validate_question(question: Any, max_chars: int) -> str:
         raise InvalidQuestionError("the question is empty")
     if not is_readable_text(question):
         raise InvalidQuestionError("the question does not look like text (it is mostly control or binary characters)")
+    if not any(ch.isalnum() for ch in question):
+        raise InvalidQuestionError(
+            "the question has no words in it, only emoji or symbols; please type your question in words"
+        )
     return " ".join(question.split())
 
 
 def is_readable_text(text: str) -> bool:
-    """False for binary junk: NUL bytes, or mostly control, private-use or unassigned characters."""
+    """False for binary junk: NUL bytes, or control, private-use or unassigned characters.
+
+    Emoji and symbols are readable (a question of emoji alone is refused for having no words, not as junk).
+    """
     if "\x00" in text or "\ufffd" in text:
         return False
-    bad = sum(unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs") and ch not in "\n\r\t" for ch in text)
-    letters = sum(ch.isalnum() for ch in text)
-    return bad == 0 and letters > 0
+    return not any(unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs") and ch not in "\n\r\t" for ch in text)
 
 
 def validate_history(history: Sequence[dict[str, str]] | None) -> list[dict[str, str]]:
