@@ -135,7 +135,10 @@ _PERSON_NOW = re.compile(
     re.I,
 )
 _DECISION = re.compile(
-    r"\b(should (i|we|he|she|they|my \w+)|shall (i|we)|do (i|we) (have to|need to)|"
+    # "should we ..." is a decision only with a verb of choosing or acting ("what should we look for?" is not).
+    r"\b((should|shall) (i|we|he|she|they|my \w+)( \w+){0,2} (have|get|do|start|stop|try|agree|give|take|skip|"
+    r"choose|refuse|delay|go|continue|keep|switch|change|use|accept|decline|consent|let)\b|"
+    r"do (i|we) (have to|need to)|"
     r"is it (ok|okay|safe|wise|better) (to|for (me|us|him|her|my \w+) to)|"
     r"(stop|quit|skip|refuse|delay|decline|postpone|start|try)( (her|his|my|our|their|the))?( \w+)?( \w+)? "
     r"(chemo\w*|treatment|therapy|radiation|radiotherapy|surgery|operation|amputation|meds|medication|"

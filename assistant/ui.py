@@ -91,6 +91,9 @@ THEME = gr.themes.Default(
 CSS = """
 /* clip, not hidden: a hidden overflow would make it a scroll box and stop the question row sticking. */
 .gradio-container { max-width: 980px !important; margin: 0 auto; overflow: clip !important; }
+/* Narrow side margins on a phone, Gradio's 32 px on a desktop. (Gradio scopes rules inside @media to the
+   app's content, which this padding is outside of, so the width is handled by clamp() instead.) */
+.gradio-container .main.app { padding: 8px clamp(6px, 2.5vw, 32px) !important; }
 #intro h1 { font-size: 1.5rem; margin: 0.2rem 0; }
 #intro p { margin: 0.2rem 0 0.4rem; }
 /* The conversation grows with the page: one scroll (the page's), none nested, and print gets all of it. */
@@ -99,6 +102,8 @@ CSS = """
 #chat .message-row { scroll-margin-top: 8px; scroll-margin-bottom: 120px; }
 #chat .answer, #chat .user-text, #chat .sources { overflow-wrap: anywhere; }
 #chat .notice { font-weight: 600; }
+#chat .care-notice { margin: 0 0 0.6rem; padding: 0.4rem 0.7rem; border-left: 4px solid var(--color-accent);
+                     background: var(--background-fill-secondary); border-radius: 4px; }
 #chat .note { margin: 0 0 0.5rem; padding: 0.4rem 0.6rem; border-radius: 6px;
               background: var(--background-fill-secondary); }
 #chat .alert { margin: 0 0 0.75rem; padding: 0.75rem 0.9rem; border-radius: 8px; border: 2px solid #b3261e;
@@ -137,7 +142,7 @@ CSS = """
 #audience input:checked:hover { background-color: var(--checkbox-background-color-selected);
                                 border-color: var(--checkbox-border-color-selected); }
 @media (max-width: 480px) {
-  .gradio-container .main.app { padding: 8px 6px !important; }
+  #chat .message-row.panel { padding-left: 12px !important; padding-right: 12px !important; }
   #intro h1 { font-size: 1.2rem; }
   #intro p { font-size: 0.92rem; }
 }
@@ -547,7 +552,7 @@ def answer_html(
             head = emergency_html(answer.notice, settings)
             rateable = False  # thumbs under "call 911" would ask people to grade a call to safety
         else:
-            head = f'<p class="notice">{notice_html(answer.notice, settings)}</p>'
+            head = f'<p class="care-notice">{notice_html(answer.notice, settings)}</p>'
     if note:
         head += f'<p class="note">{esc(note)}</p>'
     markers = {c.marker for c in answer.citations}
