@@ -278,8 +278,9 @@ def main(url: str | None, users: int, questions: int, think: float, browser: boo
             click.echo(f"  {line}")
         if latencies:
             click.echo(
-                f"latency per question: p50 {percentile(latencies, 0.5):.2f} s, p95 {percentile(latencies, 0.95):.2f} s, "
-                f"max {max(latencies):.2f} s, mean {statistics.fmean(latencies):.2f} s"
+                f"latency per question: p50 {percentile(latencies, 0.5):.2f} s, "
+                f"p95 {percentile(latencies, 0.95):.2f} s, max {max(latencies):.2f} s, "
+                f"mean {statistics.fmean(latencies):.2f} s"
             )
         click.echo(f"throughput: {len(latencies) / wall:.1f} answers/s over {wall:.1f} s")
         if server_cpu is not None and server_cpu_after is not None:
