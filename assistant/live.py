@@ -15,16 +15,27 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.assistant import Assistant
+from assistant.corpus import source_span
+from assistant.errors import CorpusError
 from assistant.profile import CorpusProfile, load_profile
+from assistant.schema import Answer
 from assistant.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 Signature = tuple[tuple[str, int, int], ...]
+
+
+def _still_verbatim(bot: Assistant, source_id: str, start: int, end: int, quote: str) -> bool:
+    try:
+        return source_span(bot.index.source_path(source_id), start, end) == quote
+    except (CorpusError, KeyError, OSError):
+        return False
 
 
 def corpus_signature(corpus_dir: Path) -> Signature:
@@ -64,6 +75,10 @@ class LiveAssistant:
         self._worker: threading.Thread | None = None
         self.reload_failed = False  # the newest corpus could not be loaded; the previous one still serves
         self.reloads = 0  # how many times a new assistant was swapped in
+        # Answers to first questions (no history), per assistant: the answerer is deterministic, and many
+        # people ask the same few things (the example questions above all).
+        self._answers: OrderedDict[tuple[str, str], Answer] = OrderedDict()
+        self._answers_of: Assistant = bot
 
     @classmethod
     def load(cls, settings: Settings, show_progress: bool = False) -> LiveAssistant:
@@ -88,6 +103,41 @@ class LiveAssistant:
         """The assistant to answer this request with (first starting a re-index if the corpus changed)."""
         self.check()
         return self._bot
+
+    def ask(
+        self, question: str, history: Sequence[dict[str, str]] | None = None, audience: str = "family"
+    ) -> tuple[Assistant, Answer]:
+        """Answer with the current assistant; returns it too (the caller renders sources with it).
+
+        A first question asked before is answered from memory, after checking that each of its quotes
+        is still verbatim in its file (so an edited document is never quoted from memory).
+        """
+        bot = self.current()
+        size = self.settings.answer_cache_size
+        if history or not size:
+            return bot, bot.ask(question, history=history, audience=audience)
+        question = bot.validate_question(question)  # bad input raises here, as ask() would
+        key = (question, audience)
+        with self._lock:
+            if self._answers_of is not bot:
+                self._answers.clear()
+                self._answers_of = bot
+            cached = self._answers.get(key)
+            if cached is not None:
+                self._answers.move_to_end(key)
+        if cached is not None and all(
+            _still_verbatim(bot, c.source_id, c.start, c.end, c.quote) for c in cached.citations
+        ):
+            return bot, cached.model_copy(update={"question": question})
+        answer = bot.ask(question, history=history, audience=audience)
+        if any(reason.startswith("quote not verbatim") for reason in answer.removed):
+            return bot, answer  # a file changed under this index: not an answer to remember
+        with self._lock:
+            if self._answers_of is bot:
+                self._answers[key] = answer
+                while len(self._answers) > size:
+                    self._answers.popitem(last=False)
+        return bot, answer
 
     def check(self, force: bool = False) -> bool:
         """Start a background re-index when the corpus changed since the last load; True if one is running."""

@@ -102,6 +102,13 @@ class Settings(BaseSettings):
         description="How often the queue tells waiting clients their position. Gradio's default ('auto') tells "
         "every waiting client after every finished answer, which under 50 users is thousands of messages.",
     )
+    answer_cache_size: int = Field(
+        512,
+        ge=0,
+        description="First questions (no history) remembered with their answers, per loaded index; a repeat "
+        "is answered after re-checking its quotes (~0.1 ms instead of ~25 ms). Many people ask the same few "
+        "things, the example questions above all. 0 turns it off.",
+    )
     corpus_check_interval_s: float = Field(
         2.0,
         ge=0,

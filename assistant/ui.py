@@ -779,9 +779,8 @@ class ChatService:
 
     def answer(self, job: Job, history: list[dict[str, str]]) -> tuple[str, Answer | None, dict[str, Any] | None]:
         """Answer one question: the message to show, and the answer and its record (None on failure)."""
-        bot = self.live.current()
         try:
-            answer = bot.ask(job.question, history=history, audience=job.audience)
+            bot, answer = self.live.ask(job.question, history=history, audience=job.audience)
         except InvalidQuestionError as exc:
             return error_html(str(exc), job.key), None, None
         except Exception:  # never show a server path or a traceback; the log has the details
@@ -944,9 +943,8 @@ def build_app(bot: Assistant | LiveAssistant, settings: Settings | None = None) 
         audience: "family" (plain words) or "clinician" (terse).
         """
         try:
-            return (
-                live.current().ask(strip_markup(question), history=parse_history(history), audience=audience).to_dict()
-            )
+            _, answer = live.ask(strip_markup(question), history=parse_history(history), audience=audience)
+            return answer.to_dict()
         except InvalidQuestionError as exc:
             raise gr.Error(str(exc)) from exc
         except Exception as exc:  # never a server path or traceback to a client; the log has the details

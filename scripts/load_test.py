@@ -70,9 +70,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(port: int, feedback_db: Path) -> subprocess.Popen[bytes]:
+def start_server(port: int, feedback_db: Path, answer_cache: bool) -> subprocess.Popen[bytes]:
     """`assistant serve` in its own process (the load generator must not share the server's GIL)."""
     env = dict(os.environ, PYTHONPATH=str(REPO), HF_HUB_OFFLINE="1", ASSISTANT_FEEDBACK_DB=str(feedback_db))
+    if not answer_cache:
+        env["ASSISTANT_ANSWER_CACHE_SIZE"] = "0"
     return subprocess.Popen(
         [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=REPO,
@@ -195,7 +197,22 @@ def page_ready_times(
 @click.option("--browser/--no-browser", default=True, show_default=True, help="Measure page-ready time meanwhile.")
 @click.option("--timeout", default=600.0, show_default=True, help="Give up on the whole run after this many s.")
 @click.option("--seed", default=0, show_default=True, help="Seed for the question mix.")
-def main(url: str | None, users: int, questions: int, think: float, browser: bool, timeout: float, seed: int) -> None:
+@click.option(
+    "--answer-cache/--no-answer-cache",
+    default=True,
+    show_default=True,
+    help="For the server this script starts: remember answers to repeated first questions (a setting).",
+)
+def main(
+    url: str | None,
+    users: int,
+    questions: int,
+    think: float,
+    browser: bool,
+    timeout: float,
+    seed: int,
+    answer_cache: bool,
+) -> None:
     """Simulate USERS people each asking QUESTIONS questions at once; print errors, p50/p95, throughput."""
     if not 1 <= users <= MAX_USERS or not 1 <= questions <= MAX_QUESTIONS:
         raise click.BadParameter(f"users must be 1-{MAX_USERS} and questions 1-{MAX_QUESTIONS}")
@@ -205,7 +222,7 @@ def main(url: str | None, users: int, questions: int, think: float, browser: boo
     workdir = Path(tempfile.mkdtemp(prefix="load-test-"))
     if url is None:
         url = f"http://127.0.0.1:{free_port()}/"
-        process = start_server(int(urlparse(url).port or 0), workdir / "feedback.sqlite3")
+        process = start_server(int(urlparse(url).port or 0), workdir / "feedback.sqlite3", answer_cache)
     try:
         started_wait = time.perf_counter()
         wait_until_up(url, process)
@@ -215,6 +232,7 @@ def main(url: str | None, users: int, questions: int, think: float, browser: boo
         plans = [[rng.choice(pool) for _ in range(questions)] for _ in range(users)]
         clients = [httpx.Client(timeout=timeout) for _ in range(users)]
         ask(clients[0], url, "What is this about?")  # warm-up, not counted
+        load_before = os.getloadavg()
 
         latencies: list[float] = []
         errors: list[str] = []
@@ -272,7 +290,12 @@ def main(url: str | None, users: int, questions: int, think: float, browser: boo
             c.close()
 
         asked = users * questions
-        click.echo(f"users {users} x questions {questions} = {asked} questions, think {think:.1f} s")
+        distinct = len({q for plan in plans for q in plan})
+        click.echo(
+            f"users {users} x questions {questions} = {asked} questions ({distinct} distinct), think {think:.1f} s, "
+            f"answer cache {'on' if answer_cache else 'off'}" + ("" if process else " (server's own setting)")
+        )
+        click.echo(f"load average before/after: {load_before[0]:.2f} / {os.getloadavg()[0]:.2f} (other processes)")
         click.echo(f"errors: {len(errors)}")
         for line in errors[:10]:
             click.echo(f"  {line}")

@@ -356,9 +356,16 @@ def test_an_edited_document_is_reindexed_in_the_background_while_others_keep_ans
     )
     live = LiveAssistant(Assistant.load(settings), settings)
     service = ChatService(live, settings)
-    before = definition(live.current().ask("What does ASPS stand for?"))
+    _, first = live.ask("What does ASPS stand for?")
+    _, again = live.ask("What does ASPS stand for?")
+    assert again == first and again is not first  # a repeat is answered from memory
+    before = definition(first)
     inserted = "This page was reviewed again this year."
-    _insert_before(corpus_copy / "dfci-alveolar-soft-part-sarcoma.txt", before.quote, inserted)
+    page = corpus_copy / "dfci-alveolar-soft-part-sarcoma.txt"
+    _insert_before(page, before.quote, inserted)
+    # The remembered answer's quote is no longer at its offsets: it is not served from memory.
+    _, stale = live.ask("What does ASPS stand for?")
+    assert all(read_source_text(page)[c.start : c.end] == c.quote for c in stale.citations)
 
     # Right after the edit: a re-index starts; other documents still answer with verified quotes.
     _, chat = reply(service, Conversation(), "What are the symptoms of hemangiopericytoma?")
