@@ -96,6 +96,14 @@ class Settings(BaseSettings):
         description="Gradio's worker thread pool (Gradio's default, 40). Page loads and feedback writes do not "
         "wait for answers, because answers are capped at ui_concurrency.",
     )
+    ui_switch_interval_s: float = Field(
+        0.001,
+        gt=0,
+        description="How long a Python thread may hold the interpreter lock before another gets a turn "
+        "(sys.setswitchinterval; Python's default is 0.005). The server's event loop needs the lock for "
+        "every request step; with answers computing on other threads it waited up to 5 ms per step, which "
+        "under 50 users stretched page loads and answers by seconds.",
+    )
     ui_status_update_s: float = Field(
         5.0,
         gt=0,

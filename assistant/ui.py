@@ -30,6 +30,7 @@ import json
 import logging
 import os
 import re
+import sys
 import threading
 import uuid
 import weakref
@@ -1072,6 +1073,7 @@ def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int | None = None, **k
     Extra keyword arguments go to :meth:`gradio.Blocks.launch` (tests pass ``prevent_thread_lock=True``).
     """
     kwargs.setdefault("max_threads", Settings().ui_max_threads)
+    _warm_matplotlib()
     _, url, _ = app.launch(
         server_name=host,
         server_port=port,
@@ -1086,7 +1088,19 @@ def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int | None = None, **k
     return str(url)
 
 
+def _warm_matplotlib() -> None:
+    """Gradio switches matplotlib's backend around every event, and the first switch imports pyplot
+    (1-2 s). Done here, before serving, so it does not stall the first question and the event loop
+    (every page load) with it."""
+    try:
+        import matplotlib
+    except ImportError:
+        return
+    matplotlib.get_backend()
+
+
 def serve(settings: Settings, host: str, port: int) -> None:
     """Load the assistant and serve the chat on host:port until interrupted."""
+    sys.setswitchinterval(settings.ui_switch_interval_s)  # the whole process serves: see the setting
     live = LiveAssistant.load(settings, show_progress=True)
     launch(build_app(live, settings), host, port, max_threads=settings.ui_max_threads)
