@@ -100,7 +100,10 @@ CSS = """
 /* The conversation grows with the page: one scroll (the page's), none nested, and print gets all of it. */
 #chat, #chat .bubble-wrap, #chat .panel-wrap, #chat .message-wrap { height: auto !important;
   max-height: none !important; overflow: visible !important; }
-#chat .message-row { scroll-margin-top: 8px; scroll-margin-bottom: 120px; }
+/* Whatever is scrolled into view (a focused thumb, a cited quote) stays clear of the sticky question row. */
+html { scroll-padding-bottom: 120px; }
+#chat .message-row { scroll-margin-top: 8px; }
+#chat .placeholder-content { padding: 0.6rem 0.9rem; }
 #chat .answer, #chat .user-text, #chat .sources { overflow-wrap: anywhere; }
 #chat .notice { font-weight: 600; }
 #chat .care-notice { margin: 0 0 0.6rem; padding: 0.4rem 0.7rem; border-left: 4px solid var(--color-accent);
