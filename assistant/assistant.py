@@ -114,7 +114,7 @@ class Assistant:
         if audience not in AUDIENCES:
             raise InvalidQuestionError(f"audience must be one of {AUDIENCES}, not {audience!r}")
         record = AnswerTrace(retrieval_mode=self.retriever.mode) if trace else None
-        safety = route(question)
+        safety = route(question, self.settings)
         if record is not None:
             record.route = safety.label
         if safety.label == "chitchat":
@@ -259,16 +259,21 @@ def validate_question(question: Any, max_chars: int) -> str:
         raise InvalidQuestionError("the question is empty")
     if not is_readable_text(question):
         raise InvalidQuestionError("the question does not look like text (it is mostly control or binary characters)")
+    if not any(ch.isalnum() for ch in question):
+        raise InvalidQuestionError(
+            "the question has no words in it, only emoji or symbols; please type your question in words"
+        )
     return " ".join(question.split())
 
 
 def is_readable_text(text: str) -> bool:
-    """False for binary junk: NUL bytes, or mostly control, private-use or unassigned characters."""
+    """False for binary junk: NUL bytes, or control, private-use or unassigned characters.
+
+    Emoji and symbols are readable (a question of emoji alone is refused for having no words, not as junk).
+    """
     if "\x00" in text or "\ufffd" in text:
         return False
-    bad = sum(unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs") and ch not in "\n\r\t" for ch in text)
-    letters = sum(ch.isalnum() for ch in text)
-    return bad == 0 and letters > 0
+    return not any(unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs") and ch not in "\n\r\t" for ch in text)
 
 
 def validate_history(history: Sequence[dict[str, str]] | None) -> list[dict[str, str]]:

@@ -217,6 +217,64 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Host the chat UI binds to.")
     port: int = Field(7860, description="Port the chat UI listens on.")
 
+    # --- chat UI and safety ---
+    emergency_locale: str = Field(
+        "US",
+        description="Country whose emergency and crisis numbers the safety notices give (see "
+        "assistant.safety.LOCALES: US, CA, GB, IE, AU, NZ, EU).",
+    )
+    emergency_number: str | None = Field(
+        None, description="Overrides the locale's emergency number (for a locale not in the table)."
+    )
+    crisis_line_number: str | None = Field(None, description="Overrides the locale's suicide and crisis line number.")
+    ui_concurrency: int = Field(
+        2,
+        ge=1,
+        description="Chat events the server runs at once. One answer is ~30 ms of CPU that mostly holds the "
+        "GIL, so more threads than cores only interleave them: 2 matched the cores and gave the best p95 "
+        "under 50 simultaneous users (scripts/load_test.py; see docs/ui.md).",
+    )
+    ui_max_threads: int = Field(
+        40,
+        ge=4,
+        description="Gradio's worker thread pool (Gradio's default, 40). Page loads and feedback writes do not "
+        "wait for answers, because answers are capped at ui_concurrency.",
+    )
+    ui_switch_interval_s: float = Field(
+        0.001,
+        gt=0,
+        description="How long a Python thread may hold the interpreter lock before another gets a turn "
+        "(sys.setswitchinterval; Python's default is 0.005). The server's event loop needs the lock for "
+        "every request step; with answers computing on other threads it waited up to 5 ms per step, which "
+        "under 50 users stretched page loads and answers by seconds.",
+    )
+    ui_status_update_s: float = Field(
+        5.0,
+        gt=0,
+        description="How often the queue tells waiting clients their position. Gradio's default ('auto') tells "
+        "every waiting client after every finished answer, which under 50 users is thousands of messages.",
+    )
+    answer_cache_size: int = Field(
+        512,
+        ge=0,
+        description="First questions (no history) remembered with their answers, per loaded index; a repeat "
+        "is answered after re-checking its quotes (~0.1 ms instead of ~25 ms). Many people ask the same few "
+        "things, the example questions above all. 0 turns it off.",
+    )
+    corpus_check_interval_s: float = Field(
+        2.0,
+        ge=0,
+        description="The running server looks at the corpus files' sizes and times at most this often, and "
+        "re-indexes in the background when one changed (0 = on every question).",
+    )
+    english_min_known_share: float = Field(
+        0.4,
+        ge=0,
+        le=1,
+        description="A question of 3+ words in which fewer than this share are English function words or words "
+        "of the documents is taken as another language, and a refusal says that only English is read.",
+    )
+
     def index_fingerprint(self) -> str:
         """Hash of the settings that shape the stored index."""
         payload = json.dumps({k: getattr(self, k) for k in INDEX_AFFECTING}, sort_keys=True, default=str)
