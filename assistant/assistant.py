@@ -5,7 +5,6 @@ Everything a person or script touches (CLI, chat UI, eval) goes through :class:`
 
 from __future__ import annotations
 
-import re
 import time
 import unicodedata
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from assistant.citations import enforce_citations
 from assistant.embeddings import embed_query
 from assistant.errors import InvalidQuestionError
 from assistant.index import CorpusIndex, load_index
+from assistant.profile import load_profile
 from assistant.query import UnderstoodQuery, Vocabulary, build_vocabulary, understand
 from assistant.retrieve import CandidateRetriever, Candidates
 from assistant.safety import is_injection, route
@@ -47,6 +47,7 @@ class Assistant:
             kind = index.infos[doc.source_id].kind.removesuffix(" abstract")
             kinds.setdefault(kind, []).append(doc.source_id)
         self.vocab: Vocabulary = build_vocabulary(texts, topics, authors, kinds)
+        self.profile = load_profile(settings.corpus_dir, settings.coverage_max_names)
         self.retriever = CandidateRetriever(index, settings.retrieval_mode)
         self.answerer = ExtractiveAnswerer(index, self.vocab, settings)
 
@@ -61,18 +62,8 @@ class Assistant:
 
     # -- what the assistant knows -------------------------------------------------------------
     def coverage_summary(self) -> str:
-        """A short phrase naming what the documents cover (for messages and the UI): the conditions by
-        name, no aliases, and only a few of them when there are many."""
-        names = sorted({re.sub(r"\s*\([^)]*\)", "", t).strip() for i in self.index.infos.values() for t in i.topics})
-        names = [n for n in names if n]
-        shown = names[: self.settings.coverage_max_names]
-        listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" and {shown[-1]}"
-        documents = len(self.index.infos)
-        if not names:
-            return f"{documents} document{'s' * (documents != 1)}"
-        if len(names) > len(shown):
-            return f"{len(names)} conditions in {documents} documents, for example {listed}"
-        return f"{listed} ({documents} document{'s' * (documents != 1)})"
+        """A short phrase naming what the documents cover (the corpus profile's, or derived from the manifest)."""
+        return self.profile.coverage or "the documents in this collection"
 
     def abstention_text(self) -> str:
         """The fixed, kind message used whenever the documents do not support an answer."""
@@ -82,18 +73,9 @@ class Assistant:
             "You could ask about one of those, or ask your care team."
         )
 
-    def _example_topic(self) -> str:
-        topics = sorted(t for i in self.index.infos.values() for t in i.topics)
-        return re.sub(r"\s*\([^)]*\)", "", topics[0]).strip() if topics else "the condition"
-
     def greeting_text(self) -> str:
-        """The short friendly reply to greetings, thanks and "what can you do?"."""
-        return (
-            f"Hello! I answer questions from a few documents about {self.coverage_summary()}, "
-            "and I show the source of every sentence. "
-            f'For example: "What are the symptoms of {self._example_topic()}?" '
-            "I give information, not medical advice."
-        )
+        """The short friendly reply to greetings, thanks and "what can you do?" (from the corpus profile)."""
+        return self.profile.greeting or f"Hello! I answer questions about {self.coverage_summary()}."
 
     # -- asking ------------------------------------------------------------------------------
     def ask(

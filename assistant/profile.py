@@ -15,6 +15,7 @@ example_questions = ["What is ...?", "How is ... treated?"]
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated
@@ -51,10 +52,17 @@ class CorpusProfile(BaseModel):
     )
 
     @classmethod
-    def derived(cls, infos: list[DocumentInfo], **given: object) -> CorpusProfile:
-        """A profile with every field ``given`` leaves out derived from the manifest's documents."""
+    def derived(cls, infos: list[DocumentInfo], max_names: int = 4, **given: object) -> CorpusProfile:
+        """A profile with every field ``given`` leaves out derived from the manifest's documents.
+
+        The derived coverage names the conditions without their aliases, and at most ``max_names`` of
+        them ("12 conditions, for example A, B, C and D"), so messages stay short as the corpus grows."""
         topics = list(dict.fromkeys(topic for info in infos for topic in info.topics))
-        coverage = given.get("coverage") or _join(topics) or "the documents in this collection"
+        names = sorted({re.sub(r"\s*\([^)]*\)", "", t).strip() for t in topics} - {""})
+        shown = _join(names[:max_names])
+        if len(names) > max_names:
+            shown = f"{len(names)} conditions, for example {shown}"
+        coverage = given.get("coverage") or shown or "the documents in this collection"
         count = len(infos)
         documents = f"{count} document{'' if count == 1 else 's'}"
         defaults: dict[str, object] = {
@@ -74,7 +82,7 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + (" and " + items[-1] if items else "")
 
 
-def load_profile(corpus_dir: Path) -> CorpusProfile:
+def load_profile(corpus_dir: Path, max_names: int = 4) -> CorpusProfile:
     """The corpus's profile (``profile.toml``, if any) with missing fields derived from its manifest.
 
     A file that is not valid TOML, or a field of the wrong type, length or name, raises
@@ -96,4 +104,4 @@ def load_profile(corpus_dir: Path) -> CorpusProfile:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"]) or "(top level)"
             raise CorpusError(f"{path}: field '{field}': {first['msg']}") from exc
-    return CorpusProfile.derived(read_manifest(corpus_dir), **given)
+    return CorpusProfile.derived(read_manifest(corpus_dir), max_names, **given)
