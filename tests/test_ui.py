@@ -615,3 +615,23 @@ def test_no_rating_is_lost_or_duplicated_when_the_server_is_killed_and_clients_r
     records = FeedbackStore(db).records()
     assert sorted(r.key for r in records) == sorted(keys), "a rating was lost or duplicated"
     assert {r.key: r.rating for r in records if r.key in unsure} == dict.fromkeys(unsure, "down")
+
+
+# -- the load test script ------------------------------------------------------------------------------
+def test_the_load_test_only_loads_this_machine() -> None:
+    import importlib.util
+
+    from click.testing import CliRunner
+
+    spec = importlib.util.spec_from_file_location("load_test", REPO_ROOT / "scripts" / "load_test.py")
+    assert spec and spec.loader
+    load_test = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(load_test)
+    for url in ("http://127.0.0.1:7860/", "http://localhost:8080/", "http://[::1]:7860/", "http://127.1.2.3/"):
+        assert load_test.is_loopback(url), url
+    for url in ("http://example.org/", "http://10.0.0.5:7860/", "http://192.168.1.2/", "http://0.0.0.0:7860/"):
+        assert not load_test.is_loopback(url), url
+    result = CliRunner().invoke(load_test.main, ["--url", "http://10.0.0.5:7860/"])
+    assert result.exit_code == 2 and "not a loopback address" in result.output
+    result = CliRunner().invoke(load_test.main, ["--users", "500"])
+    assert result.exit_code == 2 and "users must be 1-200" in result.output
