@@ -152,7 +152,7 @@ def embed_texts_fast(texts: list[str], batch_size: int, threads: int | None = No
     import torch
 
     if not texts:
-        return np.empty((0, sentence_model().get_sentence_embedding_dimension() or 0), dtype="float32")
+        return np.empty((0, sentence_model().get_embedding_dimension() or 0), dtype="float32")
     previous = torch.get_num_threads()
     torch.set_num_threads(threads or len(os.sched_getaffinity(0)))
     try:
