@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install index run test lint bench eval browser clean
+.PHONY: install index run test lint bench bench-scale eval browser clean
 
 # torch is installed on its own first: pip finds the local CPU wheel of exactly 2.13.0 that way,
 # and nothing later pulls a CUDA build.
@@ -38,6 +38,9 @@ eval: index ## full system and baselines on the test split: eval/out/report.{md,
 
 bench: index ## latency and build-time benchmark
 	$(BIN)/python scripts/bench.py
+
+bench-scale: install ## generated corpora of 4/40/400 documents, then FAISS + BM25 at 100k and 1M synthetic passages
+	$(BIN)/python scripts/scale_bench.py
 
 browser: ## install Debian's chromium for the UI tests (needs root)
 	bash scripts/install-browser.sh
