@@ -18,14 +18,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.answer_types import asks_for_figure, holds_asked_answer
 from assistant.compose import Composer, Draft
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.query import UnderstoodQuery, Vocabulary
 from assistant.retrieve import Candidates
-from assistant.rules import AbstentionRule, RuleInput, asks_for_figure, default_rules
+from assistant.rules import AbstentionRule, RuleInput, default_rules
 from assistant.scoring import PassageScorer, ScoredPassage
 from assistant.settings import Settings
-from assistant.text import stems
+from assistant.text import content_words, covered_stems, stem_all, stems
 
 
 @dataclass
@@ -98,7 +99,11 @@ class ExtractiveAnswerer:
         words = 0
         top = ranked[0].score
         topics = self._topics(ranked[0])
+        ranked, promoted = self._answer_first(query, ranked, topics)
         for candidate in ranked:
+            # When a narrower answer (a figure, an age) came first, only text holding one joins it.
+            if chosen and promoted and not holds_asked_answer(query.question, candidate.evidence.text):
+                continue
             if len(chosen) >= settings.answer_max_sentences:
                 break
             if chosen and candidate.score < top - settings.selection_margin:
@@ -122,6 +127,26 @@ class ExtractiveAnswerer:
             chosen.append(candidate)
             words += size
         return chosen
+
+    def _answer_first(
+        self, query: UnderstoodQuery, ranked: list[ScoredPassage], topics: frozenset[str]
+    ) -> tuple[list[ScoredPassage], bool]:
+        """For a question that asks for a narrow answer (a required figure or an age), put first the
+        nearly-as-good passages that hold one when the best does not: "How many cases had been
+        reported?" is answered by the sentence with the count, not by the closer one without it.
+        Only passages about the best passage's condition qualify; the rest keep their order."""
+        question = query.question
+        if holds_asked_answer(question, ranked[0].evidence.text) is not False:
+            return ranked, False
+        floor = ranked[0].score - self.settings.answer_type_margin
+        holding = [
+            r
+            for r in ranked
+            if r.score >= floor and self._topics(r) == topics and holds_asked_answer(question, r.evidence.text)
+        ]
+        if not holding:
+            return ranked, False
+        return holding + [r for r in ranked if r not in holding], True
 
     def _topics(self, scored: ScoredPassage) -> frozenset[str]:
         return frozenset(self.index.infos[scored.evidence.doc.source_id].topics)
@@ -153,8 +178,9 @@ class ExtractiveAnswerer:
         section = best.evidence.passage.section
         if best.heading_similarity < self.settings.section_answer_min_similarity or not section:
             return None
-        asked = stems(query.focus) - stems(" ".join(query.topics))
-        if not asked or not asked <= stems(section):
+        asked = set(stem_all(content_words(query.focus))) - stems(" ".join(query.topics))
+        heading = stems(section)
+        if not asked or covered_stems(asked, heading, self.settings.related_stem_min_chars) != asked:
             return None
         return (best.evidence.doc.source_id, section)
 

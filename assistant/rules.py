@@ -6,40 +6,15 @@ answer's trace. Each rule reads only the question as understood and the scored c
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from assistant.answer_types import figure_gap
 from assistant.index import CorpusIndex
 from assistant.query import LAY_TERMS, UnderstoodQuery, Vocabulary, normalise
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
-from assistant.text import stems
-
-# Questions that can only be answered with a figure of a kind: (question pattern, what the evidence
-# must then contain). English question shapes, nothing about any document.
-FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (
-        re.compile(r"\b(percent\w*|%|survival|(success|cure|recurrence|death|mortality) rates?|odds)\b", re.I),
-        # A rate as a percentage or as a proportion ("8 in 10", "2 to 3 in 100", "one in five").
-        re.compile(
-            r"\d+(\.\d+)?\s*(%|percent)|\b(\d+|one|two|three|four|five|six|seven|eight|nine)"
-            r"( to \d+)? (in|out of) (\d+|two|three|four|five|six|seven|eight|nine|ten|a hundred)\b",
-            re.I,
-        ),
-    ),
-    (
-        re.compile(r"\bhow old\b", re.I),
-        re.compile(r"\b\d+-year-old\b|\baged? \d+|\b\d+ years? old\b", re.I),
-    ),
-    (
-        re.compile(r"\b(how many|how much|number of|dose|doses|dosage|cost)\b", re.I),
-        re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|dozen|single)\b", re.I),
-    ),
-]
-HOW_MANY_RE = re.compile(r"\bhow many ([a-z]+)", re.I)
-NUMBER_WORDS = {str(n): w for n, w in enumerate("zero one two three four five six seven eight nine ten".split())}
-QUESTION_NUMBER_RE = re.compile(r"\b(\d+)(?=[- ]?(yr|year|month|week|day|percent|%|cm)s?\b)", re.I)
+from assistant.text import content_words, covered_stems, is_general_english, stem_all, stems
 
 
 @dataclass
@@ -128,30 +103,40 @@ def make_another_document(
     return another_document_holds_it
 
 
+def make_never_mentioned(
+    index: CorpusIndex, vocab: Vocabulary, settings: Settings
+) -> Callable[[RuleInput], str | None]:
+    # Each document's word stems, once at load: a question's check is then a few set lookups.
+    doc_stems = {
+        sid: frozenset(stem_all(content_words(" ".join(s.plain for s in doc.sentences))))
+        for sid, doc in index.documents.items()
+    }
+
+    def asked_documents_never_mention(inp: RuleInput) -> str | None:
+        """The question names its documents (or condition) and a specialist term ("a drug", "a procedure")
+        that the corpus knows from other documents but these never use: "Does drug X work for
+        condition Y?" when only another condition's page names X."""
+        if not inp.query.targets:
+            return None
+        asked = set().union(*inp.query.targets)
+        said = frozenset().union(*(doc_stems[sid] for sid in asked if sid in doc_stems))
+        for word in inp.query.terms:
+            if word in vocab.topic_aliases or word in vocab.document_aliases or any(c.isdigit() for c in word):
+                continue
+            if is_general_english(word, settings.general_vocabulary_size) or word not in vocab.words:
+                continue  # an everyday word, or one no document uses (the unknown_term rule's case)
+            alternatives = [word, LAY_TERMS.get(word, ""), vocab.acronyms.get(word, "")]
+            family = {stem for alt in alternatives if alt for stem in stem_all(content_words(alt))}
+            if family and not covered_stems(family, said, settings.related_stem_min_chars):
+                return f"the documents asked about never mention {word}"
+        return None
+
+    return asked_documents_never_mention
+
+
 def missing_figure(inp: RuleInput) -> str | None:
     """The question asks for a figure (a rate, an age, a count) that the selected passages do not give."""
-    question = inp.query.question
-    text = " ".join(p.evidence.text for p in inp.selected)
-    for asks, needs in FIGURE_REQUIREMENTS:
-        if asks.search(question) and not needs.search(text):
-            return "the question asks for a figure the evidence does not give"
-    # "How many weeks/cycles/cases ...": a number must count that very thing in the evidence.
-    if counted := HOW_MANY_RE.search(question):
-        thing = stems(counted.group(1))
-        counts = re.finditer(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|dozen)\b((?:\W+\w+){1,3})", text)
-        if not any(thing & stems(match.group(2)) for match in counts):
-            return f"the question asks how many {counted.group(1)}; the evidence counts none"
-    if any(asks.search(question) for asks, _ in FIGURE_REQUIREMENTS):
-        for number, unit in QUESTION_NUMBER_RE.findall(question):
-            word = NUMBER_WORDS.get(number, number)
-            if not re.search(rf"\b({number}|{word})\b", text, re.I):
-                return f"the question asks about {number} {unit}s; the evidence does not mention it"
-    return None
-
-
-def asks_for_figure(question: str) -> bool:
-    """True when the question can only be answered with a figure (a rate, an age, a count)."""
-    return any(asks.search(question) for asks, _ in FIGURE_REQUIREMENTS)
+    return figure_gap(inp.query.question, " ".join(p.evidence.text for p in inp.selected))
 
 
 def term_coverage(query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabulary) -> float:
@@ -177,6 +162,7 @@ def default_rules(index: CorpusIndex, vocab: Vocabulary, settings: Settings) -> 
         AbstentionRule("unknown_term", unknown_term),
         AbstentionRule("weak_evidence", make_weak_evidence(settings)),
         AbstentionRule("low_term_coverage", make_low_coverage(vocab, settings)),
+        AbstentionRule("asked_documents_never_mention", make_never_mentioned(index, vocab, settings)),
         AbstentionRule("another_document_holds_it", make_another_document(index, vocab, settings)),
         AbstentionRule("missing_figure", missing_figure, after_selection=True),
     ]

@@ -19,56 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer_types import QUESTION_CUES
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.query import UnderstoodQuery, Vocabulary
 from assistant.retrieve import Candidates
 from assistant.settings import Settings
 
-# Question-type cues: (what the question asks for, what a passage that answers it contains). They
-# describe English question shapes and answer shapes, never a corpus's conditions or body sites.
-QUESTION_CUES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (
-        re.compile(r"\b(how old|what age|age of|aged?)\b", re.I),
-        re.compile(
-            r"\b\d+-year-old\b|\baged? \d+|\b\d+ years? old\b|\b(infant|baby|child|adolescen\w+|teen\w*|adult)s?\b",
-            re.I,
-        ),
-    ),
-    (
-        re.compile(r"\b(how many|how much|how common|percent\w*|rate|how old|what age|number|odds|chance)\b", re.I),
-        re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|percent)\b", re.I),
-    ),
-    (
-        re.compile(r"\b(how long|when|how soon|how quickly|how fast|duration|years? later)\b", re.I),
-        re.compile(r"\b(years?|months?|weeks?|days?|later|delay|long time)\b", re.I),
-    ),
-    (
-        re.compile(r"\b(why|cause[sd]?|causing|reason|genetic|inherit\w*|hereditary)\b", re.I),
-        re.compile(r"\b(because|caus\w+|genes?|genetic|due to|link\w*|inherit\w*|risk)\b", re.I),
-    ),
-    (
-        re.compile(r"\bwhere\b|\bwhich (part|parts|bones?|organs?|levels?|sites?|area)\b|\blocation\b", re.I),
-        # Where-answers by their shape: a verb of place with a preposition, or a span of levels ("X6 to Y2").
-        re.compile(
-            r"\b(found|starts?|started|grows?|located|aris\w+|occur\w*|originat\w+|develop\w*|spread\w*|"
-            r"involv\w+)\s+(in|from|to|at|into|within)\b|"
-            r"\bfrom [A-Z]\d{1,2}\b|\b[A-Z]\d{1,2}\s*(-|–|to)\s*[A-Z]?\d{1,2}\b",
-            re.I,
-        ),
-    ),
-    (
-        re.compile(r"^\s*(what('s| is| are)|define|meaning of|what does .* (stand for|mean))\b", re.I),
-        re.compile(r"\b(is|are) (a|an|the)\b|\([A-Z]{2,6}\)|\bcalled\b"),
-    ),
-    (
-        re.compile(r"\b(treat\w*|therapy|options?|manage\w*|surgery|cure)\b", re.I),
-        re.compile(r"\b(treat\w*|therapy|surgery|surgical|removal|radiation|chemotherapy|radiotherapy)\b", re.I),
-    ),
-    (
-        re.compile(r"\b(diagnos\w*|tests?|scans?|imaging|biopsy|detect\w*)\b", re.I),
-        re.compile(r"\b(diagnos\w+|biopsy|imaging|x-rays?|mri|scan|examination|tests?)\b", re.I),
-    ),
-]
 DEFINITION_RE = re.compile(
     r"\b(stand for|stands for|mean|means|what is|what's|what are|define|definition|defined)\b|^\s*\w+\s*\?*$", re.I
 )
@@ -175,7 +131,7 @@ class PassageScorer:
 
     def _cues(self, query: UnderstoodQuery, passages: list[EvidencePassage]) -> np.ndarray:
         s = self.settings
-        cues = [answer_re for ask_re, answer_re in QUESTION_CUES if ask_re.search(query.question)]
+        cues = [cue.holds for cue in QUESTION_CUES if cue.asks.search(query.question)]
         # "What does XYZ stand for?": the sentence that spells the acronym out answers it.
         asked = [a for a in self.vocab.acronyms if re.search(rf"\b{re.escape(a)}\b", query.question, re.I)]
         asks_definition = bool(DEFINITION_RE.search(query.question))

@@ -148,6 +148,18 @@ class Settings(BaseSettings):
         description="A question at least this similar to the heading of its best passage's section is answered "
         "from that section, with the opening passage of each part (tuned on the dev split).",
     )
+    answer_type_margin: float = Field(
+        0.3,
+        ge=0,
+        description="A question asking for a figure, age, time or place is answered by the best passage holding "
+        "one when it scores within this of the best passage overall (which does not hold one).",
+    )
+    related_stem_min_chars: int = Field(
+        5,
+        ge=3,
+        description="Two stems count as one word family when one starts the other and has at least this many "
+        "letters ('treat'/'treatment'); 4 would also join 'care'/'career'.",
+    )
     section_answer_min_parts: int = Field(
         3, ge=2, description="A section is answered part by part only when it has at least this many parts."
     )

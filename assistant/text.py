@@ -89,6 +89,22 @@ def stems(text: str) -> set[str]:
     return set(stem_all(re.findall(r"[a-z0-9]+", normalise(text))))
 
 
+def stems_related(a: str, b: str, min_shared: int) -> bool:
+    """Two stems of one word family: equal, or one a prefix of the other of at least ``min_shared``
+    letters. Snowball keeps derivations apart ("treat" / "treatment", "gene" / "genet"); a shared
+    start of a real word's length joins them without a lexicon."""
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= min_shared and long_.startswith(short)
+
+
+def covered_stems(asked: Iterable[str], present: Iterable[str], min_shared: int) -> set[str]:
+    """The stems of ``asked`` that some stem of ``present`` is related to (see :func:`stems_related`)."""
+    have = set(present)
+    return {a for a in asked if a in have or any(stems_related(a, p, min_shared) for p in have)}
+
+
 # A Roman numeral (a stage, grade or list number such as "IV"): a code, never a name.
 ROMAN_NUMERAL_RE = re.compile(r"^(?=[mdclxvi]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 

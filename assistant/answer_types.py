@@ -1,0 +1,137 @@
+"""What kind of answer a question asks for, and whether a text holds one.
+
+Two tables of English question shapes and answer shapes, never a corpus's conditions or body sites:
+
+* :data:`QUESTION_CUES`: what a question type looks for (a figure, a time, a place, a cause, a
+  definition, a treatment, a test). The scorer gives a small bonus to passages holding it; the
+  *narrow* one (an age) also decides which passage is chosen when one
+  nearly as good holds the answer and the best does not.
+* :data:`FIGURE_REQUIREMENTS`: questions that can only be answered with a figure of a kind (a rate,
+  an age, a count). Evidence without one does not answer them (the ``missing_figure`` rule).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.text import stems
+
+# Shared fragments: a number in words, and a proportion ("8 in 10", "2 to 3 in 100", "one in five").
+_NUMBER_WORD = r"one|two|three|four|five|six|seven|eight|nine|ten"
+_ANY_NUMBER = rf"\d|\b({_NUMBER_WORD}|hundred|dozen|single|percent)\b"
+_PROPORTION = (
+    rf"\b(\d+|{_NUMBER_WORD})( to \d+)? (in|out of) (\d+|two|three|four|five|six|seven|eight|nine|ten|a hundred)\b"
+)
+_AGE = r"\b\d+-year-old\b|\baged? \d+|\b\d+ years? old\b"
+
+
+@dataclass(frozen=True)
+class QuestionCue:
+    """A question shape (``asks``), the shape of text that answers it (``holds``), and whether the
+    answer is narrow (an age: a passage without one does not answer). Times, places and figures in
+    general are not narrow: "when it's in the lungs" or "the best chance" ask for no time or figure."""
+
+    asks: re.Pattern[str]
+    holds: re.Pattern[str]
+    narrow: bool = False
+
+
+QUESTION_CUES: list[QuestionCue] = [
+    QuestionCue(
+        re.compile(r"\b(how old|what age|age of|aged?)\b", re.I),
+        re.compile(rf"{_AGE}|\b(infant|baby|child|adolescen\w+|teen\w*|adult)s?\b", re.I),
+        narrow=True,
+    ),
+    QuestionCue(
+        re.compile(r"\b(how many|how much|how common|percent\w*|rate|how old|what age|number|odds|chance)\b", re.I),
+        re.compile(_ANY_NUMBER, re.I),
+    ),
+    QuestionCue(
+        re.compile(r"\b(how long|when|how soon|how quickly|how fast|duration|interval|years? later)\b", re.I),
+        re.compile(r"\b(years?|months?|weeks?|days?|later|delay|long time)\b", re.I),
+    ),
+    QuestionCue(
+        re.compile(r"\b(why|cause[sd]?|causing|reason|genetic|inherit\w*|hereditary)\b", re.I),
+        re.compile(r"\b(because|caus\w+|genes?|genetic|due to|link\w*|inherit\w*|risk)\b", re.I),
+    ),
+    QuestionCue(
+        re.compile(r"\bwhere\b|\bwhich (\w+ )?(part|parts|bones?|organs?|levels?|sites?|area)\b|\blocation\b", re.I),
+        # Where-answers by their shape: a verb of place with a preposition, or a span of levels ("X6 to Y2").
+        re.compile(
+            r"\b(found|starts?|started|grows?|located|aris\w+|occur\w*|originat\w+|develop\w*|spread\w*|"
+            r"involv\w+)\s+(in|from|to|at|into|within)\b|"
+            r"\bfrom [A-Z]\d{1,2}\b|\b[A-Z]\d{1,2}\s*(-|–|to)\s*[A-Z]?\d{1,2}\b",
+            re.I,
+        ),
+    ),
+    QuestionCue(
+        re.compile(r"^\s*(what('s| is| are)|define|meaning of|what does .* (stand for|mean))\b", re.I),
+        re.compile(r"\b(is|are) (a|an|the)\b|\([A-Z]{2,6}\)|\bcalled\b"),
+    ),
+    QuestionCue(
+        re.compile(r"\b(treat\w*|therapy|options?|manage\w*|surgery|cure)\b", re.I),
+        re.compile(r"\b(treat\w*|therapy|surgery|surgical|removal|radiation|chemotherapy|radiotherapy)\b", re.I),
+    ),
+    QuestionCue(
+        re.compile(r"\b(diagnos\w*|tests?|scans?|imaging|biopsy|detect\w*)\b", re.I),
+        re.compile(r"\b(diagnos\w+|biopsy|imaging|x-rays?|mri|scan|examination|tests?)\b", re.I),
+    ),
+]
+
+# Questions that can only be answered with a figure of a kind: (question pattern, what the evidence
+# must then contain).
+FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (
+        re.compile(r"\b(percent\w*|%|survival|(success|cure|recurrence|death|mortality) rates?|odds)\b", re.I),
+        re.compile(rf"\d+(\.\d+)?\s*(%|percent)|{_PROPORTION}", re.I),
+    ),
+    (re.compile(r"\bhow old\b", re.I), re.compile(_AGE, re.I)),
+    (re.compile(r"\b(how many|how much|number of|dose|doses|dosage|cost)\b", re.I), re.compile(_ANY_NUMBER, re.I)),
+]
+HOW_MANY_RE = re.compile(r"\bhow many ([a-z]+)", re.I)
+_COUNT_RE = re.compile(rf"\b(\d+|{_NUMBER_WORD}|dozen)\b((?:\W+\w+){{1,3}})", re.I)
+NUMBER_WORDS = {str(n): w for n, w in enumerate(f"zero {_NUMBER_WORD.replace('|', ' ')}".split())}
+UNIT_FORMS = {"yr": "(yr|year)", "year": "(yr|year)", "%": "(%|percent)", "percent": "(%|percent)"}
+QUESTION_NUMBER_RE = re.compile(r"\b(\d+)(?=[- ]?(yr|year|month|week|day|percent|%|cm)s?\b)", re.I)
+
+
+def asks_for_figure(question: str) -> bool:
+    """True when the question can only be answered with a figure (a rate, an age, a count)."""
+    return any(asks.search(question) for asks, _ in FIGURE_REQUIREMENTS)
+
+
+def figure_gap(question: str, text: str) -> str | None:
+    """Why ``text`` lacks the figure ``question`` asks for, or None when it holds it (or none is asked)."""
+    for asks, needs in FIGURE_REQUIREMENTS:
+        if asks.search(question) and not needs.search(text):
+            return "the question asks for a figure the evidence does not give"
+    # "How many weeks/cycles/cases ...": a number must count that very thing.
+    if counted := HOW_MANY_RE.search(question):
+        thing = stems(counted.group(1))
+        if not any(thing & stems(match.group(2)) for match in _COUNT_RE.finditer(text)):
+            return f"the question asks how many {counted.group(1)}; the evidence counts none"
+    if asks_for_figure(question):
+        for number, unit in QUESTION_NUMBER_RE.findall(question):
+            word = NUMBER_WORDS.get(number, number)
+            # The number with its unit ("10-year survival" needs "10 years" or "ten-year", not "8 in 10").
+            unit_re = UNIT_FORMS.get(unit.lower(), re.escape(unit))
+            if not re.search(rf"\b({number}|{word})[- ]?{unit_re}", text, re.I):
+                return f"the question asks about {number} {unit}s; the evidence does not mention it"
+    return None
+
+
+def narrow_cues(question: str) -> list[re.Pattern[str]]:
+    """The answer shapes of the narrow question types ``question`` is of (see :class:`QuestionCue`)."""
+    return [cue.holds for cue in QUESTION_CUES if cue.narrow and cue.asks.search(question)]
+
+
+def holds_asked_answer(question: str, text: str) -> bool | None:
+    """Whether ``text`` holds the narrow answer ``question`` asks for: a required figure when one is
+    asked, else any narrow cue's shape. None when the question asks for nothing narrow."""
+    if asks_for_figure(question) or HOW_MANY_RE.search(question):
+        return figure_gap(question, text) is None
+    cues = narrow_cues(question)
+    if not cues:
+        return None
+    return any(cue.search(text) for cue in cues)

@@ -1,0 +1,55 @@
+"""What kind of answer a question asks for (assistant/answer_types.py) and word families (text.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer_types import asks_for_figure, figure_gap, holds_asked_answer
+from assistant.text import covered_stems, stem_all, stems_related
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "holds"),
+    [
+        ("What is the survival rate?", "About 8 in 10 children are alive five years later.", True),
+        ("What is the survival rate?", "The outlook depends on the size of the tumor.", False),
+        ("What is the recurrence rate?", "It came back in 0.4% of cases.", True),
+        ("How many cases had been reported before?", "Review found only seven previously reported cases.", True),
+        ("How many cases had been reported before?", "A 48-year-old woman presented with pain.", False),
+        ("How many weeks does radiation last?", "Radiation is given over 6 weeks.", True),
+        ("How many weeks does radiation last?", "Radiation is given in 30 sessions.", False),
+        ("What is the 10-year survival?", "About 8 in 10 are alive after five years.", False),
+        ("What is the 10-year survival?", "Ten-year survival is about 70 percent.", True),
+        ("ASPS 5-yr survival", "The five-year survival rate is 91 percent.", True),
+        ("How old was the patient?", "A 31-year-old man was treated.", True),
+        ("How old was the patient?", "A man was treated for the tumour.", False),
+    ],
+)
+def test_a_figure_question_needs_that_kind_of_figure(question: str, text: str, holds: bool) -> None:
+    assert asks_for_figure(question)
+    assert (figure_gap(question, text) is None) is holds
+    assert holds_asked_answer(question, text) is holds
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What causes it?", "Where does it start?", "What symptoms does it cause when it is in the lungs?", "How common is it?"],
+)
+def test_questions_without_a_narrow_answer_ask_for_none(question: str) -> None:
+    assert figure_gap(question, "Nothing with a figure here.") is None
+    assert holds_asked_answer(question, "Nothing with a figure here.") is None
+
+
+def test_an_age_question_is_answered_by_an_age() -> None:
+    assert holds_asked_answer("patient age and sex", "a 48-year-old woman presented with pain") is True
+    assert holds_asked_answer("patient age and sex", "the patient presented with pain") is False
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "related"),
+    [("treated", "treatments", True), ("genetic", "genes", False), ("care", "career", False), ("spread", "spread", True)],
+)
+def test_word_families_join_derivations_of_a_real_length(a: str, b: str, related: bool) -> None:
+    sa, sb = stem_all([a, b])
+    assert stems_related(sa, sb, 5) is related
+    assert (covered_stems({sa}, {sb}, 5) == {sa}) is related
