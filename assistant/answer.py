@@ -14,6 +14,7 @@ the cited answer. This module chooses between them:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -100,9 +101,12 @@ class ExtractiveAnswerer:
         top = ranked[0].score
         topics = self._topics(ranked[0])
         ranked, promoted = self._answer_first(query, ranked, topics)
+        # A terse, keyword-style question ("X 5-yr survival", "X etiology") is a lookup: it gets the
+        # fact, as a nurse would, whoever asks.
+        brief = audience == "clinician" or is_keyword_question(query.question, settings.keyword_question_max_words)
         for candidate in ranked:
-            # When a narrower answer (a figure, an age) came first, only text holding one joins it.
-            if chosen and promoted and not holds_asked_answer(query.question, candidate.evidence.text):
+            # A figure asked for, or an age, is answered by text holding one: the rest is padding.
+            if chosen and (promoted or terse) and not holds_asked_answer(query.question, candidate.evidence.text):
                 continue
             if len(chosen) >= settings.answer_max_sentences:
                 break
@@ -115,7 +119,7 @@ class ExtractiveAnswerer:
                 continue
             # A nurse gets the fact (a figure asked for: that alone) and what stands beside it, not
             # nearly-as-good text from elsewhere.
-            if chosen and audience == "clinician" and (
+            if chosen and brief and (
                 terse or (not self._related(candidate, chosen) and candidate.score < top - clinician_margin)
             ):
                 continue
@@ -227,6 +231,23 @@ class ExtractiveAnswerer:
                 break
             out += self.index.section_passages.get((source_id, sub), [])
         return out
+
+
+QUESTION_OPENING_RE = re.compile(
+    r"^\s*(what|whats|what's|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|"
+    r"should|would|will|may|might|has|have|had|my|our|i|we|please|tell|explain)\b",
+    re.I,
+)
+
+
+def is_keyword_question(question: str, max_words: int) -> bool:
+    """A lookup typed as keywords ("X 5-yr survival", "X etiology"): short, no question mark, and not
+    opening like an English question or a sentence about someone."""
+    return (
+        "?" not in question
+        and len(question.split()) <= max_words
+        and not QUESTION_OPENING_RE.match(question)
+    )
 
 
 def _unscored(ev: EvidencePassage) -> ScoredPassage:

@@ -14,7 +14,7 @@ from assistant.index import CorpusIndex
 from assistant.query import LAY_TERMS, UnderstoodQuery, Vocabulary, normalise
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
-from assistant.text import content_words, covered_stems, is_general_english, stem_all, stems
+from assistant.text import StemRoots, content_words, is_general_english, stem_all, stems
 
 
 @dataclass
@@ -108,7 +108,9 @@ def make_never_mentioned(
 ) -> Callable[[RuleInput], str | None]:
     # Each document's word stems, once at load: a question's check is then a few set lookups.
     doc_stems = {
-        sid: frozenset(stem_all(content_words(" ".join(s.plain for s in doc.sentences))))
+        sid: StemRoots(
+            stem_all(part for w in content_words(" ".join(s.plain for s in doc.sentences)) for part in w.split("-"))
+        )
         for sid, doc in index.documents.items()
     }
 
@@ -118,16 +120,22 @@ def make_never_mentioned(
         condition Y?" when only another condition's page names X."""
         if not inp.query.targets:
             return None
-        asked = set().union(*inp.query.targets)
-        said = frozenset().union(*(doc_stems[sid] for sid in asked if sid in doc_stems))
+        asked = [doc_stems[sid] for sid in set().union(*inp.query.targets) if sid in doc_stems]
+        min_chars, share = settings.word_root_min_chars, settings.word_root_share
+
+        def mentioned(stem: str) -> bool:
+            return any(roots.has_root_of(stem, min_chars, share) for roots in asked)
+
         for word in inp.query.terms:
             if word in vocab.topic_aliases or word in vocab.document_aliases or any(c.isdigit() for c in word):
                 continue
-            if is_general_english(word, settings.general_vocabulary_size) or word not in vocab.words:
+            parts = [p for p in word.split("-") if p]
+            if all(is_general_english(p, settings.general_vocabulary_size) for p in parts) or word not in vocab.words:
                 continue  # an everyday word, or one no document uses (the unknown_term rule's case)
             alternatives = [word, LAY_TERMS.get(word, ""), vocab.acronyms.get(word, "")]
-            family = {stem for alt in alternatives if alt for stem in stem_all(content_words(alt))}
-            if family and not covered_stems(family, said, settings.related_stem_min_chars):
+            # Every part of a hyphenated word ("follow-up") must go unmentioned, in any form of its family.
+            forms = [stem_all(p for p in content_words(alt.replace("-", " "))) for alt in alternatives if alt]
+            if forms and not any(all(mentioned(stem) for stem in form) for form in forms if form):
                 return f"the documents asked about never mention {word}"
         return None
 

@@ -148,6 +148,12 @@ class Settings(BaseSettings):
         description="A question at least this similar to the heading of its best passage's section is answered "
         "from that section, with the opening passage of each part (tuned on the dev split).",
     )
+    keyword_question_max_words: int = Field(
+        6,
+        ge=1,
+        description="A question of at most this many words, without a question mark or a question's opening, is a "
+        "keyword lookup ('X 5-yr survival') and gets the fact alone, as a clinician's question does.",
+    )
     answer_type_margin: float = Field(
         0.3,
         ge=0,
@@ -159,6 +165,19 @@ class Settings(BaseSettings):
         ge=3,
         description="Two stems count as one word family when one starts the other and has at least this many "
         "letters ('treat'/'treatment'); 4 would also join 'care'/'career'.",
+    )
+    word_root_min_chars: int = Field(
+        4,
+        ge=3,
+        description="The 'documents never mention' rule counts a word as mentioned when a document has a word "
+        "sharing its root: at least this many first letters...",
+    )
+    word_root_share: float = Field(
+        0.6,
+        gt=0,
+        le=1,
+        description="...and at least this share of the word's stem ('metastatic' / 'metastases', 'sacrum' / "
+        "'sacral'). Loose on purpose: the rule refuses, so it must not miss a word's family.",
     )
     section_answer_min_parts: int = Field(
         3, ge=2, description="A section is answered part by part only when it has at least this many parts."

@@ -6,6 +6,8 @@ words carry no meaning, how words are stemmed, and which words are ordinary Engl
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 import threading
 from collections.abc import Iterable
@@ -103,6 +105,21 @@ def covered_stems(asked: Iterable[str], present: Iterable[str], min_shared: int)
     """The stems of ``asked`` that some stem of ``present`` is related to (see :func:`stems_related`)."""
     have = set(present)
     return {a for a in asked if a in have or any(stems_related(a, p, min_shared) for p in have)}
+
+
+class StemRoots:
+    """A set of stems that answers "does any start with this word's root?" by binary search: a loose
+    word-family test ("metastatic" / "metastases", "sacrum" / "sacral") for checks that must not
+    miss a family member, at any vocabulary size."""
+
+    def __init__(self, stems_: Iterable[str]) -> None:
+        self.sorted = sorted(set(stems_))
+
+    def has_root_of(self, stem: str, min_chars: int, share: float) -> bool:
+        """True when some stem starts with the first max(min_chars, share × length) letters of ``stem``."""
+        root = stem[: max(min_chars, math.ceil(share * len(stem)))]
+        at = bisect.bisect_left(self.sorted, root)
+        return at < len(self.sorted) and self.sorted[at].startswith(root)
 
 
 # A Roman numeral (a stage, grade or list number such as "IV"): a code, never a name.

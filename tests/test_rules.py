@@ -10,6 +10,7 @@ from assistant.rules import (
     RuleInput,
     make_another_document,
     make_low_coverage,
+    make_never_mentioned,
     make_weak_evidence,
     missing_figure,
     no_documents_about,
@@ -112,3 +113,17 @@ def test_another_document_fires_when_only_a_rival_matches_the_questions_focus(bo
     assert rule(RuleInput(query, inside, [rival])) is not None
     named = understand("What is it called when babies get it in the Onoki report?", [], bot.vocab)
     assert rule(RuleInput(named, inside, [rival])) is None  # the reader named where to look
+
+
+def test_asked_documents_never_mention_a_specialist_term_another_document_uses(bot: Assistant) -> None:
+    rule = make_never_mentioned(bot.index, bot.vocab, bot.settings)
+    # Only the other condition's page names the procedure.
+    elsewhere = understand("Is rotationplasty an option for hemangiopericytoma?", [], bot.vocab)
+    assert "rotationplasty" in (rule(RuleInput(elsewhere, [], [])) or "")
+    at_home = understand("Is rotationplasty an option for alveolar soft part sarcoma?", [], bot.vocab)
+    assert rule(RuleInput(at_home, [], [])) is None
+    # Another form of a word the page uses ("metastatic" / "metastases") is mentioned; so are everyday words.
+    assert rule(RuleInput(understand("ASPS 5-year survival metastatic", [], bot.vocab), [], [])) is None
+    assert rule(RuleInput(understand("Does ASPS need follow-up visits?", [], bot.vocab), [], [])) is None
+    # A question that names no condition or document is not this rule's to judge.
+    assert rule(RuleInput(understand("Is rotationplasty an option?", [], bot.vocab), [], [])) is None
