@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.text import stems
+from assistant.query import LAY_TERMS
+from assistant.text import STOPWORDS, content_words, stem_all, stems
 
 # Shared fragments: a number in words, and a proportion ("8 in 10", "2 to 3 in 100", "one in five").
 _NUMBER_WORD = r"one|two|three|four|five|six|seven|eight|nine|ten"
@@ -87,9 +88,15 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         re.compile(rf"\d+(\.\d+)?\s*(%|percent)|{_PROPORTION}", re.I),
     ),
     (re.compile(r"\bhow old\b", re.I), re.compile(_AGE, re.I)),
-    (re.compile(r"\b(how many|how much|number of|dose|doses|dosage|cost)\b", re.I), re.compile(_ANY_NUMBER, re.I)),
+    (re.compile(r"\b(how many|how much|number of|cost)\b", re.I), re.compile(_ANY_NUMBER, re.I)),
+    # A dose is a number with a unit of dose (grays, milligrams, units), not any number.
+    (
+        re.compile(r"\b(dose|doses|dosage|dosing)\b", re.I),
+        re.compile(r"\d+(\.\d+)?\s*(c?gy|mg|mcg|µg|g|ml|iu|units?)\b(/\S+)?", re.I),
+    ),
 ]
-HOW_MANY_RE = re.compile(r"\bhow many ([a-z]+)", re.I)
+# "How many earlier cases ...": the counted noun is among the next few words, after any adjectives.
+HOW_MANY_RE = re.compile(r"\bhow many ((?:[a-z-]+\W+){0,2}[a-z-]+)", re.I)
 _COUNT_RE = re.compile(rf"\b(\d+|{_NUMBER_WORD}|dozen)\b((?:\W+\w+){{1,3}})", re.I)
 NUMBER_WORDS = {str(n): w for n, w in enumerate(f"zero {_NUMBER_WORD.replace('|', ' ')}".split())}
 UNIT_FORMS = {"yr": "(yr|year)", "year": "(yr|year)", "%": "(%|percent)", "percent": "(%|percent)"}
@@ -108,9 +115,17 @@ def figure_gap(question: str, text: str) -> str | None:
             return "the question asks for a figure the evidence does not give"
     # "How many weeks/cycles/cases ...": a number must count that very thing.
     if counted := HOW_MANY_RE.search(question):
-        thing = stems(counted.group(1))
-        if not any(thing & stems(match.group(2)) for match in _COUNT_RE.finditer(text)):
-            return f"the question asks how many {counted.group(1)}; the evidence counts none"
+        # The counted thing is the head of the noun phrase: its last word before a function word
+        # ("how many earlier cases of ...", "how many X patients has ...").
+        phrase = []
+        for word in counted.group(1).lower().split():
+            if word in STOPWORDS:
+                break
+            phrase.append(word)
+        head = phrase[-1] if phrase else ""
+        things = set(stem_all([head])) | set(stem_all(content_words(LAY_TERMS.get(head, "")))) if head else set()
+        if things and not any(things & stems(match.group(2)) for match in _COUNT_RE.finditer(text)):
+            return f"the question asks how many {' '.join(phrase)}; the evidence counts none"
     if asks_for_figure(question):
         for number, unit in QUESTION_NUMBER_RE.findall(question):
             word = NUMBER_WORDS.get(number, number)

@@ -6,7 +6,7 @@ answer's trace. Each rule reads only the question as understood and the scored c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answer_types import figure_gap
@@ -14,7 +14,7 @@ from assistant.index import CorpusIndex
 from assistant.query import LAY_TERMS, UnderstoodQuery, Vocabulary, normalise
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
-from assistant.text import StemRoots, content_words, is_general_english, stem_all, stems
+from assistant.text import StemRoots, content_words, covered_stems, is_general_english, stem_all, stems
 
 
 @dataclass
@@ -73,12 +73,18 @@ def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleIn
 
 
 def make_another_document(
-    index: CorpusIndex, vocab: Vocabulary, settings: Settings
+    index: CorpusIndex, vocab: Vocabulary, settings: Settings, words: DocumentWords | None = None
 ) -> Callable[[RuleInput], str | None]:
+    document_words = words or DocumentWords(index, settings)
+
     def another_document_holds_it(inp: RuleInput) -> str | None:
         """A passage from a document the question is not about answers far better: one condition's fact
-        asked of another, which the asked-about documents do not give."""
+        asked of another, which the asked-about documents do not give. Not for a question that names
+        its document ("in the X report"): the reader chose where to look."""
         if not inp.outside or not inp.ranked:
+            return None
+        question = f" {normalise(inp.query.question)} "
+        if any(f" {alias} " in question for alias in vocab.document_aliases):
             return None
         rival, best = inp.outside[0], inp.ranked[0]
         # What the question asks *about* its subject (its focus words) is matched lexically far better
@@ -86,11 +92,18 @@ def make_another_document(
         scale = max(max(r.lexical_raw for r in inp.ranked), settings.lexical_full_score)
         inside_focus = max(r.lexical_raw for r in inp.ranked[: settings.strength_depth]) / scale
         focus_rival = max(inp.outside[: settings.strength_depth], key=lambda r: r.lexical_raw)
-        # Not for a question that names its document: the reader chose where to look.
-        question = f" {normalise(inp.query.question)} "
-        names_document = any(f" {alias} " in question for alias in vocab.document_aliases)
+        # ... unless the asked-about documents use those words too, in another form ("genes" for
+        # "genetic"): then they may well answer, in their own words.
+        asked = {r.evidence.doc.source_id for r in inp.ranked}
+        rival_roots = [word_roots(focus_rival.evidence.text)]
+        rival_only = [
+            w
+            for w in content_words(inp.query.focus)
+            if text_mentions(rival_roots, w, document_words.min_chars, document_words.share)
+            and not document_words.mention(asked, w)
+        ]
         if (
-            not names_document
+            rival_only
             and focus_rival.lexical_raw / scale - inside_focus >= settings.rival_focus_gap
             and focus_rival.strength >= best.strength
         ):
@@ -103,16 +116,36 @@ def make_another_document(
     return another_document_holds_it
 
 
-def make_never_mentioned(
-    index: CorpusIndex, vocab: Vocabulary, settings: Settings
-) -> Callable[[RuleInput], str | None]:
-    # Each document's word stems, once at load: a question's check is then a few set lookups.
-    doc_stems = {
-        sid: StemRoots(
-            stem_all(part for w in content_words(" ".join(s.plain for s in doc.sentences)) for part in w.split("-"))
+class DocumentWords:
+    """Each document's word stems, indexed once at load, to ask "does any of these documents use any
+    form of this word?" with a few binary searches, whatever the corpus's size."""
+
+    def __init__(self, index: CorpusIndex, settings: Settings) -> None:
+        self.min_chars, self.share = settings.word_root_min_chars, settings.word_root_share
+        self.roots = {sid: word_roots(" ".join(s.plain for s in doc.sentences)) for sid, doc in index.documents.items()}
+
+    def mention(self, source_ids: Iterable[str], word: str) -> bool:
+        """Whether any of the documents uses a word of ``word``'s family (every part of a hyphenated one)."""
+        return text_mentions(
+            [self.roots[sid] for sid in source_ids if sid in self.roots], word, self.min_chars, self.share
         )
-        for sid, doc in index.documents.items()
-    }
+
+
+def word_roots(text: str) -> StemRoots:
+    """The stems of a text's words, hyphenated ones also by their parts."""
+    return StemRoots(stem_all(part for w in content_words(text) for part in {w, *w.split("-")} if part))
+
+
+def text_mentions(roots: Sequence[StemRoots], word: str, min_chars: int, share: float) -> bool:
+    """Whether a word of ``word``'s family (every part of a hyphenated one) is among ``roots``."""
+    stems_ = stem_all(content_words(word.replace("-", " ")))
+    return bool(stems_) and all(any(r.has_root_of(stem, min_chars, share) for r in roots) for stem in stems_)
+
+
+def make_never_mentioned(
+    index: CorpusIndex, vocab: Vocabulary, settings: Settings, words: DocumentWords | None = None
+) -> Callable[[RuleInput], str | None]:
+    document_words = words or DocumentWords(index, settings)
 
     def asked_documents_never_mention(inp: RuleInput) -> str | None:
         """The question names its documents (or condition) and a specialist term ("a drug", "a procedure")
@@ -120,22 +153,15 @@ def make_never_mentioned(
         condition Y?" when only another condition's page names X."""
         if not inp.query.targets:
             return None
-        asked = [doc_stems[sid] for sid in set().union(*inp.query.targets) if sid in doc_stems]
-        min_chars, share = settings.word_root_min_chars, settings.word_root_share
-
-        def mentioned(stem: str) -> bool:
-            return any(roots.has_root_of(stem, min_chars, share) for roots in asked)
-
+        asked = set().union(*inp.query.targets)
         for word in inp.query.terms:
             if word in vocab.topic_aliases or word in vocab.document_aliases or any(c.isdigit() for c in word):
                 continue
             parts = [p for p in word.split("-") if p]
             if all(is_general_english(p, settings.general_vocabulary_size) for p in parts) or word not in vocab.words:
                 continue  # an everyday word, or one no document uses (the unknown_term rule's case)
-            alternatives = [word, LAY_TERMS.get(word, ""), vocab.acronyms.get(word, "")]
-            # Every part of a hyphenated word ("follow-up") must go unmentioned, in any form of its family.
-            forms = [stem_all(p for p in content_words(alt.replace("-", " "))) for alt in alternatives if alt]
-            if forms and not any(all(mentioned(stem) for stem in form) for form in forms if form):
+            alternatives = [alt for alt in (word, LAY_TERMS.get(word), vocab.acronyms.get(word)) if alt]
+            if not any(document_words.mention(asked, alt) for alt in alternatives):
                 return f"the documents asked about never mention {word}"
         return None
 
@@ -157,7 +183,9 @@ def term_coverage(query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabular
         alternatives = [term, LAY_TERMS.get(term, ""), vocab.acronyms.get(term, "")]
         for alt in filter(None, alternatives):
             alt_stems = stems(alt)
-            if (alt_stems and alt_stems <= evidence) or (alt_stems & evidence and " " in normalise(alt)):
+            # A derivation counts ("treated" for "treatment"), within the related-stems rule.
+            found = covered_stems(alt_stems, evidence, vocab.settings.related_stem_min_chars)
+            if (alt_stems and found == alt_stems) or (found and " " in normalise(alt)):
                 covered += 1
                 break
     return covered / len(query.terms)
@@ -165,12 +193,13 @@ def term_coverage(query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabular
 
 def default_rules(index: CorpusIndex, vocab: Vocabulary, settings: Settings) -> list[AbstentionRule]:
     """The rules in the order they are tried."""
+    words = DocumentWords(index, settings)
     return [
         AbstentionRule("no_documents_about", no_documents_about),
         AbstentionRule("unknown_term", unknown_term),
         AbstentionRule("weak_evidence", make_weak_evidence(settings)),
         AbstentionRule("low_term_coverage", make_low_coverage(vocab, settings)),
-        AbstentionRule("asked_documents_never_mention", make_never_mentioned(index, vocab, settings)),
-        AbstentionRule("another_document_holds_it", make_another_document(index, vocab, settings)),
+        AbstentionRule("asked_documents_never_mention", make_never_mentioned(index, vocab, settings, words)),
+        AbstentionRule("another_document_holds_it", make_another_document(index, vocab, settings, words)),
         AbstentionRule("missing_figure", missing_figure, after_selection=True),
     ]

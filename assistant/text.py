@@ -138,11 +138,33 @@ def english_counts() -> dict[str, int]:
     return dict(SpellChecker(language="en").word_frequency.dictionary)
 
 
+# British spellings to the American ones of the word list ("behaviour", "tumour", "haemorrhage",
+# "oesophagus", "organise", "centre"): spelling conventions of English, not words of any document.
+_BRITISH_TO_AMERICAN = [
+    (re.compile(r"our(s|ed|ing|al|ite|ites)?$"), r"or\1"),
+    (re.compile(r"is(e|es|ed|ing|ation|ations)$"), r"iz\1"),
+    (re.compile(r"(?<=[^aeiou])tre(s)?$"), r"ter\1"),
+    (re.compile(r"ae"), "e"),
+    (re.compile(r"oe(?=[a-z])"), "e"),
+]
+
+
+def spelling_variants(word: str) -> list[str]:
+    """The word and its American spelling(s), when it is spelt the British way."""
+    variants = [word]
+    for pattern, replacement in _BRITISH_TO_AMERICAN:
+        changed = pattern.sub(replacement, word)
+        if changed != word:
+            variants.append(changed)
+    return variants
+
+
 def is_english(word: str) -> bool:
-    """True for a word of the English word list (any frequency), in any case or with a possessive 's."""
-    lower = fold(word).lower()
+    """True for a word of the English word list (any frequency), in any case, with a possessive 's,
+    or in British spelling."""
+    lower = fold(word).lower().removesuffix("'s")
     counts = english_counts()
-    return lower in counts or lower.removesuffix("'s") in counts
+    return any(v in counts for v in spelling_variants(lower))
 
 
 @cache
@@ -155,7 +177,8 @@ def is_general_english(word: str, vocabulary_size: int) -> bool:
     """True for a word among the ``vocabulary_size`` most frequent English words: everyday language,
     not a specialist term ("diploma" is; "osteosarcoma" and "pazopanib" are not)."""
     lower = fold(word).lower().removesuffix("'s")
-    return english_counts().get(lower, 0) >= max(_general_min_count(vocabulary_size), 1)
+    counts = english_counts()
+    return max(counts.get(v, 0) for v in spelling_variants(lower)) >= max(_general_min_count(vocabulary_size), 1)
 
 
 # A number as written: "1,000" (thousands separated), "0.4", "12".
