@@ -159,6 +159,7 @@ class EmergencyPhrases(_PhraseModel):
 
 class SelfHarmPhrases(_PhraseModel):
     phrases: tuple[str, ...]
+    not_followed_by: tuple[str, ...]
 
 
 class DecisionPhrases(_PhraseModel):
@@ -350,7 +351,7 @@ class _Grammar:
                     rf"\b{_CANNOT} {_alt(em.lost_functions)}\b",
                     rf"\b{_CANNOT} {_alt(em.lost_functions_of_a_part)}(?: (?:or|and) \w+)? {_DETERMINERS}{body}\b",
                     rf"\b{_CANNOT} move(?: at all)?$",
-                    rf"\b(?:no|lost (?:all )?(?:the )?|losing (?:the )?)(?:feeling|sensation|movement|strength|use|"
+                    rf"\b(?:no |lost (?:all )?(?:the )?|losing (?:the )?)(?:feeling|sensation|movement|strength|use|"
                     rf"control)(?: in| of)? {_DETERMINERS}{body}\b",
                     rf"\b{body} (?:just )?(?:gave|give|gives|giving|have given|has given|keep giving) (?:out|way)\b",
                     # bleeding that will not stop
@@ -373,7 +374,9 @@ class _Grammar:
         )
         self.infection_signs = re.compile(rf"\b{_alt(em.infection_signs)}\b")
         self.infection_context = re.compile(rf"\b{_alt(em.infection_contexts)}\b")
-        self.self_harm = re.compile(rf"\b{_alt(phrases.self_harm.phrases)}\b")
+        self.self_harm = re.compile(
+            rf"\b{_alt(phrases.self_harm.phrases)}\b(?! {_alt(phrases.self_harm.not_followed_by)}\b)"
+        )
 
         # Decisions. "Should we X ...", unless the question asks when, where or how in general.
         self.should = re.compile(rf"\b(?:should|shall|must|ought to) {subject} {gap}{_alt(de.choosing_verbs)}\b")

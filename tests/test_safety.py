@@ -52,6 +52,8 @@ EMERGENCY_PHRASINGS = [
     "he suddenly can't see out of one eye",
     "Grandma can not move at all",
     "my boy is paralyzed from the waist down since he woke up",
+    "she has no feeling in her feet since she got up",
+    "I think I'm having a stroke",
     # fever or chills during or after chemotherapy
     "fever after chemo, what do I do",
     "she had chemo last tuesday and now her temp is 38.6",
@@ -146,6 +148,8 @@ NOT_EMERGENCY_PHRASINGS = [
     "Can I feel the lump through the skin?",
     "What should I do if my child gets a fever?",
     "The waiting is killing me",
+    "Mum says she wants to die at home, not in hospital",
+    "I had a stroke years ago, can I still have the operation?",
 ]
 # A person in danger now, even inside a question shaped like a general one.
 EMERGENCIES_IN_QUESTIONS = [
