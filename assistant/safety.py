@@ -8,10 +8,18 @@ person in danger now, and leave general questions ("Can it cause coughing blood?
 from __future__ import annotations
 
 import re
+import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from assistant.settings import Settings
+from assistant.text import fold, is_english
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,7 @@ def emergency_notice(settings: Settings | None = None) -> str:
 
 
 def self_harm_notice(settings: Settings | None = None) -> str:
-    """The first thing said to someone who may harm themselves (Markdown: the call is bold)."""
+    """The first thing said when someone may harm themselves, the writer or a person they tell of (Markdown)."""
     found = contacts(settings)
     if found.crisis:
         how = "call or text" if found.crisis_texts else "call"
@@ -81,8 +89,8 @@ def self_harm_notice(settings: Settings | None = None) -> str:
     else:
         reach = f"call {found.emergency}"
     return (
-        f"**If you are thinking about harming yourself, please {reach} or go to the nearest emergency "
-        "department now.** You don't have to face this alone."
+        f"**If you, or someone you are with, may act on thoughts of suicide or self-harm, please {reach} or go to "
+        "the nearest emergency department now.** You don't have to face this alone."
     )
 
 
@@ -92,68 +100,355 @@ def _default_settings() -> Settings:
     return Settings()
 
 
-_SELF_HARM = re.compile(
-    r"\b(kill(ing)? (myself|me)|end(ing)? (my|it all|my own) life|suicid\w*|self[- ]harm|hurt(ing)? myself|"
-    r"don'?t want to (live|be alive|wake up)|better off dead|take my (own )?life)\b",
-    re.I,
+# --- the phrase lists, kept as data -----------------------------------------------------------------
+
+PHRASES_FILE = resources.files("assistant") / "data" / "safety_phrases.toml"
+_ENTRY_RE = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
+
+
+class SafetyPhrasesError(ValueError):
+    """The safety phrase file is missing a list, or an entry is not in the router's normal form."""
+
+
+class _PhraseModel(BaseModel):
+    """Lists of phrases, each checked to be in the router's normal form so that it can ever match."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="after")
+    def _entries_are_normal(self) -> _PhraseModel:
+        for name, entries in self:
+            if not entries:
+                raise ValueError(f"{name}: the list is empty")
+            for entry in entries:
+                if not _ENTRY_RE.fullmatch(entry) or _normal_form(entry) != entry:
+                    raise ValueError(
+                        f"{name}: {entry!r} is not in normal form (lower case letters and digits, single spaces, "
+                        f"contractions spelt out: {_normal_form(entry)!r})"
+                    )
+            duplicates = sorted({e for e in entries if entries.count(e) > 1})
+            if duplicates:
+                raise ValueError(f"{name}: {', '.join(map(repr, duplicates))} given twice")
+        return self
+
+
+class PeoplePhrases(_PhraseModel):
+    relations: tuple[str, ...]
+
+
+class EmergencyPhrases(_PhraseModel):
+    signs: tuple[str, ...]
+    lost_functions: tuple[str, ...]
+    lost_functions_of_a_part: tuple[str, ...]
+    body_parts: tuple[str, ...]
+    lost_functions_when_sudden: tuple[str, ...]
+    sudden_signs: tuple[str, ...]
+    onset: tuple[str, ...]
+    infection_signs: tuple[str, ...]
+    infection_contexts: tuple[str, ...]
+    ingest_verbs: tuple[str, ...]
+    all_at_once: tuple[str, ...]
+    overdose_amounts: tuple[str, ...]
+    medicines: tuple[str, ...]
+    poisons: tuple[str, ...]
+    disease_nouns: tuple[str, ...]
+    not_now: tuple[str, ...]
+    general_words: tuple[str, ...]
+    hedges: tuple[str, ...]
+
+
+class SelfHarmPhrases(_PhraseModel):
+    phrases: tuple[str, ...]
+    not_followed_by: tuple[str, ...]
+
+
+class DecisionPhrases(_PhraseModel):
+    treatments: tuple[str, ...]
+    treatment_suffixes: tuple[str, ...]
+    choosing_verbs: tuple[str, ...]
+    deferring_verbs: tuple[str, ...]
+    deliberation: tuple[str, ...]
+    refusal: tuple[str, ...]
+    judgements: tuple[str, ...]
+    general_question_openers: tuple[str, ...]
+    asks_for_advice: tuple[str, ...]
+
+
+class ChitchatPhrases(_PhraseModel):
+    greetings: tuple[str, ...]
+    thanks: tuple[str, ...]
+    praise: tuple[str, ...]
+    goodbyes: tuple[str, ...]
+    about_the_assistant: tuple[str, ...]
+    fillers: tuple[str, ...]
+
+
+class SafetyPhrases(BaseModel):
+    """Every phrase list the router uses (see the comments in ``data/safety_phrases.toml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    people: PeoplePhrases
+    emergency: EmergencyPhrases
+    self_harm: SelfHarmPhrases
+    decision: DecisionPhrases
+    chitchat: ChitchatPhrases
+
+    def words(self) -> set[str]:
+        """Every word of every list: what the spelling tolerance corrects towards."""
+        found: set[str] = set()
+        for _, group in self:
+            for _, entries in group:
+                for entry in entries:
+                    found.update(entry.split())
+        return found
+
+
+def load_phrases(source: Traversable | Path = PHRASES_FILE) -> SafetyPhrases:
+    """Read and validate a safety phrase file; a bad file is refused with its name and the entry at fault."""
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+        return SafetyPhrases.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"[{'.'.join(map(str, e['loc']))}] {e['msg']}" for e in exc.errors())
+        raise SafetyPhrasesError(f"safety phrases {source}: {problems}") from exc
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SafetyPhrasesError(f"safety phrases {source}: {exc}") from exc
+
+
+# --- normal form: what every rule matches against ---------------------------------------------------
+
+# Contractions and chat spellings spelt out, so one rule covers "can't", "cant", "can not" and "cannot".
+# Those whose bare form is another English word ("we're"/"were", "he'll"/"hell") need their apostrophe.
+_CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\bcan'?t\b|\bcan not\b", "cannot"),
+        (r"\bwon'?t\b", "will not"),
+        (r"\bain'?t\b", "is not"),
+        (r"\b(could|would|should|must|need|is|are|was|were|does|do|did|has|have|had)n'?t\b", r"\1 not"),
+        (r"\bi'?m\b", "i am"),
+        (r"\b(he|she|it|that|what|there|who|where|here)'s\b|\b(he|she|that|what|there)s\b", r"\1\2 is"),
+        (r"\b(we|they|you|who)'re\b|\b(they|you)re\b", r"\1\2 are"),
+        (r"\b(i|we|they|you|who|should|would|could|must)'?ve\b", r"\1 have"),
+        (r"\b(i|we|they|you|he|she|it|that)'ll\b", r"\1 will"),
+        (r"\b(i|we|they|you|he|she)'d\b", r"\1 would"),
+        (r"\blet'?s\b", "let us"),
+        (r"\bgonna\b", "going to"),
+        (r"\bwanna\b", "want to"),
+        (r"\bu\b", "you"),
+        (r"\bur\b", "your"),
+    )
 )
-_DANGER = re.compile(
-    r"\b(cough(ing|s|ed)? (up )?(a lot of |lots of )?blood|spitting (up )?blood|vomiting blood|"
-    r"can'?t breathe|cannot breathe|can not breathe|unable to breathe|not breathing|stopped breathing|"
-    r"struggling to breathe|gasping|choking|turning blue|lips are blue|"
-    r"unconscious|passed out|fainted|collapsed|won'?t wake( up)?|can'?t wake (him|her|them)|not waking|"
-    r"unresponsive and|is unresponsive|became unresponsive|"
-    r"seizure|seizing|convuls\w+|fitting|"
-    r"bleeding (heavily|a lot|badly|won'?t stop)|won'?t stop bleeding|heavy bleeding|"
-    r"chest pain|crushing pain|severe pain|overdos\w+|anaphyla\w+|hemoptysis|haemoptysis|"
-    r"sats? (are |is )?(dropping|falling|low)|oxygen (is |level )?(dropping|falling)|"
-    r"bleeding\b.{0,40}\bwon'?t stop|swallowed (a |the )?(whole )?(bottle|pack|handful|box)|too many (pills|tablets)|"
-    r"can'?t move (his|her|my|their) (legs?|arms?)|suddenly (paralys\w+|numb|can'?t walk)|paralys\w+ suddenly|"
-    r"can'?t (do this|go on) anymore)\b",
-    re.I,
+# Where a message splits into clauses: sentence and clause punctuation (not a decimal point) and dashes.
+_CLAUSE_BREAK = re.compile(r"[!?;:()\n]+|[.,](?!\d)|(?<!\d)[.,]|\s-+\s|\s-+$|^-+\s")
+
+
+def _normal_form(text: str) -> str:
+    """Lower case, quotes folded, contractions spelt out, possessive 's dropped, anything else a space."""
+    text = fold(text).lower()
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    text = re.sub(r"'s\b", "", text)
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def _alt(phrases: Iterable[str]) -> str:
+    """A regex alternation of whole phrases, longest first (so "a whole" wins over "a")."""
+    return "(?:" + "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True)) + ")"
+
+
+class _Speller:
+    """Tolerance for typos: a word that is not English is read as the phrase-list word one or two edits away.
+
+    Only the router's own words are targets, so "siezure" becomes "seizure" and "unconcious"
+    "unconscious", while an unknown medical word is left alone; the edit limits are the answerer's
+    spelling settings.
+    """
+
+    def __init__(self, words: set[str], settings: Settings) -> None:
+        from symspellpy import SymSpell  # imported here: SymSpell is only built once a message arrives
+
+        self.settings = settings
+        self.words = words
+        self.speller = SymSpell(max_dictionary_edit_distance=settings.spelling_max_edits)
+        for word in words:
+            if len(word) >= settings.spelling_min_word_length - settings.spelling_max_edits:
+                self.speller.create_dictionary_entry(word, 1)
+
+    def correct(self, clause: str) -> str:
+        from symspellpy import Verbosity
+
+        out = []
+        for word in clause.split():
+            if len(word) >= self.settings.spelling_min_word_length and word not in self.words and not is_english(word):
+                edits = min(self.settings.spelling_max_edits, len(word) // self.settings.spelling_letters_per_edit)
+                found = self.speller.lookup(word, Verbosity.CLOSEST, max_edit_distance=edits) if edits else []
+                if len(found) == 1:  # two equally close words: no guess
+                    word = found[0].term
+            out.append(word)
+        return " ".join(out)
+
+
+# --- the grammar: how the phrase lists combine --------------------------------------------------------
+
+_PRONOUN_SUBJECT = r"(?:i|he|she|we|they)"
+_POSSESSIVE = r"(?:my|our|his|her|their)"
+# Words that make a message about a person ("my son", "she", "I") rather than about a condition.
+_PERSON_WORDS = r"(?:i|me|my|we|us|our|he|him|his|she|her|they|them|their)"
+_QUESTION_AUX = r"(?:can|could|does|do|did|is|are|was|were|will|would|may|might|has|have|should|must)"
+# A lost function: "cannot", "unable to", "can no longer" ... before the verb.
+_CANNOT = (
+    r"(?:cannot|could not|can no longer|can barely|can hardly|could barely|unable to|not able to|no longer able to|"
+    r"lost the ability to|will not|would not|does not|did not|is not able to)"
 )
-# A person, now: "my son", "she is", "I'm", "he just" ... (a general question has none of these).
-_SUBJECT_NOW = re.compile(
-    r"\b(i|i'm|im|i am|my|me|we|we're|our|he|he's|she|she's|they're|him|her|"
-    r"son|daughter|child|kid|baby|husband|wife|partner|mom|mum|dad|brother|sister|friend|patient|pt|"
-    r"teen|teenager|toddler|grandson|granddaughter|right now|now)\b",
-    re.I,
-)
-# A question about a condition in general, recognised by its shape, never by a condition's name: a
-# yes/no question whose subject is not a person ("Can it cause ...", "Is difficulty breathing a symptom
-# ..."), or one about symptoms, signs or causes.
-_PERSON_WORDS = r"i|i'm|im|my|me|we|we're|our|us|you|your|he|he's|she|she's|they|they're|him|her|his|their|them"
-_GENERAL_QUESTION = re.compile(
-    rf"^\s*(can|could|does|do|is|are|will|would|may|might)\s+(?!({_PERSON_WORDS})\b)\w+|"
-    r"\bsymptoms?\b|\bsigns?\b|\bcause[sd]?\b|\bcausing\b",
-    re.I,
-)
-# ... unless the clause still tells of a person now: "Is it normal that my son can't breathe?"
-_PERSON_NOW = re.compile(
-    r"\b((my|our|his|her|their) \w+|i|he|she|we|they)('s| is| are| am| has| have| just| keeps| started| can'?t|"
-    r" cannot| won'?t| isn'?t)\b",
-    re.I,
-)
-_DECISION = re.compile(
-    # "should we ..." is a decision only with a verb of choosing or acting ("what should we look for?" is not).
-    r"\b((should|shall) (i|we|he|she|they|my \w+)( \w+){0,2} (have|get|do|start|stop|try|agree|give|take|skip|"
-    r"choose|refuse|delay|go|continue|keep|switch|change|use|accept|decline|consent|let)\b|"
-    r"do (i|we) (have to|need to)|"
-    r"is it (ok|okay|safe|wise|better) (to|for (me|us|him|her|my \w+) to)|"
-    r"(stop|quit|skip|refuse|delay|decline|postpone|start|try)( (her|his|my|our|their|the))?( \w+)?( \w+)? "
-    r"(chemo\w*|treatment|therapy|radiation|radiotherapy|surgery|operation|amputation|meds|medication|"
-    r"follow-up|visits|appointments|scans)|"
-    r"which (treatment|option|surgery|therapy) (should|is best for|would you)|"
-    r"would you (recommend|choose|do)|what would you do)\b",
-    re.I,
-)
-_CHITCHAT_PHRASE = re.compile(
-    r"(hi|hello|hey|hiya|howdy|good (morning|afternoon|evening)|(ok(ay)? )?(thanks?|thank you|thx|ty|cheers)"
-    r"( you)?( so much| a lot| very much)?( for (your|the|all the) help)?|ok(ay)?|bye|goodbye|see you|great|cool|"
-    r"(ok(ay)? )?bye|what can you do|what do you (do|know)|who are you|what are you|help|how does this work|"
-    r"what can i ask( you)?|what (topics|documents) do you (cover|have))( there)?",
-    re.I,
-)
+_DETERMINERS = r"(?:(?:his|her|my|their|your|the|both|either|one|of|left|right|lower|upper|whole) )*"
+
+
+class _Grammar:
+    """The router's compiled rules: the phrase lists joined by English grammar, and gaps of a set size."""
+
+    def __init__(self, phrases: SafetyPhrases, settings: Settings) -> None:
+        em, de, people = phrases.emergency, phrases.decision, phrases.people
+        gap = f"(?:\\w+ ){{0,{settings.safety_max_gap_words}}}?"
+        short_gap = f"(?:\\w+ ){{0,{max(1, settings.safety_max_gap_words // 2)}}}?"
+        relation = _alt(people.relations)
+        treatment = _alt(de.treatments)
+        suffixes = "|".join(de.treatment_suffixes)
+        self.treatment = re.compile(rf"\b(?:{treatment}|\w+(?:{suffixes}))\b")
+        self.person = re.compile(rf"\b(?:{_PERSON_WORDS}|{relation}|right now|now)\b")
+        self.personal_reference = re.compile(rf"\b(?:{_PERSON_WORDS}|the patient|pt)\b")
+        subject = rf"(?:{_PRONOUN_SUBJECT}|{_POSSESSIVE} (?:\w+ ){{0,2}}?{relation}|{_POSSESSIVE} \w+|the patient|pt)"
+        # A person doing or undergoing something now: "my son is", "she just", "I cannot".
+        self.person_now = re.compile(
+            rf"\b(?:{_PRONOUN_SUBJECT}|(?:{_POSSESSIVE}|the) (?:\w+ ){{0,2}}?{relation}|{_POSSESSIVE} \w+|pt)"
+            r" (?:\w+ )?(?:is|are|am|was|were|has|have|had|just|keeps|kept|started|starts|began|cannot|could not|"
+            r"will not|did not|does not|is not|got|gets|became|becomes|went|goes|seems|looks|feels|felt|suddenly|"
+            r"still|be having|swallowed|took)\b"
+        )
+        # A question about signs in general: a yes/no question whose subject is not a person ("Can it cause
+        # ...?"), one asking what may happen ("Will he get ...?"), a wh-question naming nobody, or one about
+        # symptoms, causes or risks.
+        self.general_question = re.compile(
+            rf"^{_QUESTION_AUX} (?!{_PERSON_WORDS}\b)\w+|^(?:will|would|could|might|may|can)\b|"
+            rf"\b{_alt(em.general_words)}\b"
+        )
+        self.wh_question = re.compile(r"^(?:what|how|why|when|which|where|who)\b")
+        self.not_now = re.compile(rf"\b{_alt(em.not_now)}\b")
+        self.hedged = re.compile(rf"\b{_alt(em.hedges)} {gap}$")
+        not_to_a_treatment = rf"(?! to (?:the |his |her |their |my )?{treatment}\b)"
+        # "The tumour is unresponsive": said of a disease, not of a person.
+        self.about_a_disease = re.compile(rf"\b{_alt(em.disease_nouns)} (?:\w+ )?(?:unresponsive|not responding)\b")
+        body = _alt(em.body_parts)
+        medicine = _alt(em.medicines)
+        ingest = _alt(em.ingest_verbs)
+        self.signs = re.compile(
+            "|".join(
+                (
+                    rf"\b{_alt(em.signs)}\b",
+                    # "unresponsive" of a person, not to a treatment (of a tumour: see ``about_a_disease``).
+                    rf"\bunresponsive\b{not_to_a_treatment}",
+                    rf"\b{_CANNOT} {_alt(em.lost_functions)}\b",
+                    rf"\b{_CANNOT} {_alt(em.lost_functions_of_a_part)}(?: (?:or|and) \w+)? {_DETERMINERS}{body}\b",
+                    rf"\b{_CANNOT} move(?: at all)?$",
+                    rf"\b(?:no |lost (?:all )?(?:the )?|losing (?:the )?)(?:feeling|sensation|movement|strength|use|"
+                    rf"control)(?: in| of)? {_DETERMINERS}{body}\b",
+                    rf"\b{body} (?:just )?(?:gave|give|gives|giving|have given|has given|keep giving) (?:out|way)\b",
+                    # bleeding that will not stop
+                    rf"\b(?:bleeding|blood)\b {gap}(?:will not|does not|would not|is not going to|cannot) stop\b",
+                    # overdose: a past intake of an unusual amount, or the whole supply at once, or twice
+                    rf"\b{ingest} {short_gap}{_alt(em.overdose_amounts)} {gap}{medicine}\b",
+                    rf"\b{ingest} {short_gap}(?:[1-9]\d+|dozens of|a dozen) {gap}{medicine}\b",
+                    rf"\bswallowed {short_gap}(?:all|every) {gap}{medicine}\b",
+                    rf"\b{ingest} {short_gap}(?:all|every) {gap}{medicine} {short_gap}{_alt(em.all_at_once)}\b",
+                    rf"\b{ingest} {gap}{medicine} {short_gap}(?:twice|two times|three times|by mistake|by accident)\b",
+                    rf"\bgot into {short_gap}{medicine}\b",
+                    rf"\b(?:swallowed|swallowing|drank|drunk|drinking|ate|eaten|eating|got into|licked) "
+                    rf"{short_gap}{_alt(em.poisons)}\b",
+                )
+            )
+        )
+        self.onset = re.compile(rf"\b{_alt(em.onset)}\b")
+        self.sudden_signs = re.compile(
+            rf"\b(?:{_CANNOT} {_alt(em.lost_functions_when_sudden)}|{_alt(em.sudden_signs)})\b"
+        )
+        self.infection_signs = re.compile(rf"\b{_alt(em.infection_signs)}\b")
+        self.infection_context = re.compile(rf"\b{_alt(em.infection_contexts)}\b")
+        self.self_harm = re.compile(
+            rf"\b{_alt(phrases.self_harm.phrases)}\b(?! {_alt(phrases.self_harm.not_followed_by)}\b)"
+        )
+
+        # Decisions. "Should we X ...", unless the question asks when, where or how in general.
+        self.should = re.compile(rf"\b(?:should|shall|must|ought to) {subject} {gap}{_alt(de.choosing_verbs)}\b")
+        self.general_opener = re.compile(rf"^{_alt(de.general_question_openers)}\b")
+        self.choice = re.compile(r"\b(?:or|instead|rather than|between|hold off|wait and see|wait and watch)\b")
+        self.is_it_ok = re.compile(
+            rf"\b(?:is it|would it be|will it be|is that|would that be)(?: really)? {_alt(de.judgements)}"
+            rf"(?: to| for {subject} to| if {subject})\b"
+        )
+        self.better_for = re.compile(
+            r"\b(?:better|best|safer|right|the right choice|the best option|a better option|the better option) "
+            rf"(?:for|with) (?:me|us|him|her|them|{subject})\b"
+        )
+        deferring = _alt(de.deferring_verbs)
+        self.can_we_defer = re.compile(
+            rf"\b(?:can|could|may|do|does|must) {subject} (?:still |just |really |simply )?{deferring}\b"
+        )
+        self.have_to = re.compile(
+            rf"\b(?:do|does|must) {subject} (?:really )?(?:have to|need to) {_alt(de.choosing_verbs)}\b"
+        )
+        self.deliberating = re.compile(
+            rf"\b(?:{_alt(de.deliberation)}) {short_gap}{deferring}\b|\bif {subject} {short_gap}{deferring}\b"
+        )
+        self.refusing = re.compile(rf"\b{subject} (?:\w+ )?{_alt(de.refusal)}\b")
+        # "Can my wife have radiation instead ...": two searches, not one ".*" pattern that backtracks.
+        self.may_we = re.compile(rf"\b(?:can|could|may|should) {subject}\b")
+        self.instead = re.compile(r"\b(?:instead|rather than)\b")
+        self.asks_for_advice = re.compile(rf"\b{_alt(de.asks_for_advice)}\b")
+        self.choose_between = re.compile(
+            r"\b(?:choose|choosing|chose|pick|picking|decide|deciding|decision|torn|undecided) between\b|"
+            r"\bwhich (?:one |option |treatment |surgery |therapy |approach |procedure |way )?"
+            rf"(?:should {subject}|would you|do you recommend|do you suggest|do you advise)\b"
+        )
+
+        ch = phrases.chitchat
+        self.chitchat = re.compile(
+            rf"\b{_alt((*ch.greetings, *ch.thanks, *ch.praise, *ch.goodbyes, *ch.about_the_assistant))}\b"
+        )
+        self.fillers = frozenset(word for phrase in ch.fillers for word in phrase.split())
+        self.question_start = re.compile(rf"^{_QUESTION_AUX}\b")
+
+
+@dataclass(frozen=True)
+class _Router:
+    phrases: SafetyPhrases
+    grammar: _Grammar
+    speller: _Speller
+
+
+def _router(settings: Settings) -> _Router:
+    """The compiled router for these settings (built once per distinct value of the settings it reads)."""
+    return _built_router(
+        settings.safety_max_gap_words,
+        settings.spelling_min_word_length,
+        settings.spelling_letters_per_edit,
+        settings.spelling_max_edits,
+    )
+
+
+@lru_cache(maxsize=4)
+def _built_router(gap: int, min_length: int, letters_per_edit: int, max_edits: int) -> _Router:
+    settings = Settings(
+        safety_max_gap_words=gap,
+        spelling_min_word_length=min_length,
+        spelling_letters_per_edit=letters_per_edit,
+        spelling_max_edits=max_edits,
+    )
+    phrases = load_phrases()
+    return _Router(phrases, _Grammar(phrases, settings), _Speller(phrases.words(), settings))
+
+
+# --- routing -----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -164,13 +459,74 @@ class SafetyRoute:
     notice: str | None
 
 
-def _clauses(message: str) -> list[str]:
-    return [c.strip() for c in re.split(r"[,.!?;]+", message) if c.strip()]
+def clauses(message: str, settings: Settings | None = None) -> list[str]:
+    """The message's clauses in the router's normal form, typos of its phrase words corrected."""
+    speller = _router(settings or _default_settings()).speller
+    parts = (_normal_form(part) for part in _CLAUSE_BREAK.split(fold(message).lower()))
+    return [speller.correct(part) for part in parts if part]
 
 
-def _describes_danger_now(clause: str) -> bool:
-    """A clause naming a danger sign that is not a general question about it."""
-    return bool(_DANGER.search(clause)) and (not _GENERAL_QUESTION.search(clause) or bool(_PERSON_NOW.search(clause)))
+def _asserted_signs(clause: str, grammar: _Grammar, infection_context: bool) -> bool:
+    """A danger sign said of a person now in this clause, not asked about in general or hedged."""
+    if grammar.not_now.search(clause):
+        return False  # a sign in the past or a long-standing one ("had a seizure as a baby")
+    clause = grammar.about_a_disease.sub("", clause)
+    found = list(grammar.signs.finditer(clause))
+    if grammar.onset.search(clause):
+        found += grammar.sudden_signs.finditer(clause)
+    if infection_context:
+        found += grammar.infection_signs.finditer(clause)
+    found = [m for m in found if not grammar.hedged.search(clause[: m.start()])]  # "at risk of paralysis"
+    if not found:
+        return False
+    general = bool(grammar.general_question.search(clause)) or (
+        bool(grammar.wh_question.search(clause)) and not grammar.personal_reference.search(clause)
+    )
+    return not general or bool(grammar.person_now.search(clause))
+
+
+def _is_emergency(parts: list[str], grammar: _Grammar) -> bool:
+    if not any(grammar.person.search(part) for part in parts):
+        return False  # nobody is described: a question about signs in general
+    infection_context = any(grammar.infection_context.search(part) for part in parts)
+    return any(_asserted_signs(part, grammar, infection_context) for part in parts)
+
+
+def _is_decision(parts: list[str], grammar: _Grammar) -> bool:
+    text = " ".join(parts)
+    about_treatment = bool(grammar.treatment.search(text))
+    for part in parts:
+        if grammar.asks_for_advice.search(part) or grammar.choose_between.search(part):
+            return True
+        if grammar.is_it_ok.search(part) or grammar.better_for.search(part):
+            return True
+        if grammar.should.search(part):
+            general = grammar.general_opener.search(part) and not (about_treatment and " or " in f" {part} ")
+            if not general and (about_treatment or grammar.choice.search(part)):
+                return True
+        in_part = bool(grammar.treatment.search(part))
+        if in_part and (
+            grammar.refusing.search(part)
+            or grammar.can_we_defer.search(part)
+            or grammar.have_to.search(part)
+            or grammar.deliberating.search(part)
+            or (grammar.instead.search(part) and grammar.may_we.search(part))
+        ):
+            return True
+    return False
+
+
+def _is_chitchat(parts: list[str], grammar: _Grammar) -> bool:
+    """Every clause is greetings, thanks, praise, goodbyes or a question about the assistant, and nothing else."""
+    if not parts:
+        return False
+    for part in parts:
+        rest = grammar.chitchat.sub(" ", part).split()
+        if rest == part.split() or any(word not in grammar.fillers for word in rest):
+            return False
+        if grammar.question_start.search(part) and rest and part.startswith(rest[0]):
+            return False  # "is that clear?" asks something; "that is clear" does not
+    return True
 
 
 def route(message: str, settings: Settings | None = None) -> SafetyRoute:
@@ -178,14 +534,16 @@ def route(message: str, settings: Settings | None = None) -> SafetyRoute:
 
     The notices give the numbers of ``settings.emergency_locale`` (default: settings from the environment).
     """
-    if _SELF_HARM.search(message):
+    settings = settings or _default_settings()
+    grammar = _router(settings).grammar
+    parts = clauses(message, settings)
+    if any(grammar.self_harm.search(part) for part in parts):
         return SafetyRoute("emergency", self_harm_notice(settings))
-    if _SUBJECT_NOW.search(message) and any(_describes_danger_now(c) for c in _clauses(message)):
+    if _is_emergency(parts, grammar):
         return SafetyRoute("emergency", emergency_notice(settings))
-    if _DECISION.search(message):
+    if _is_decision(parts, grammar):
         return SafetyRoute("treatment_decision", CARE_TEAM_NOTICE)
-    clauses = _clauses(message)
-    if clauses and all(_CHITCHAT_PHRASE.fullmatch(c) for c in clauses):
+    if _is_chitchat(parts, grammar):
         return SafetyRoute("chitchat", None)
     return SafetyRoute(None, None)
 

@@ -280,6 +280,13 @@ class Settings(BaseSettings):
         None, description="Overrides the locale's emergency number (for a locale not in the table)."
     )
     crisis_line_number: str | None = Field(None, description="Overrides the locale's suicide and crisis line number.")
+    safety_max_gap_words: int = Field(
+        4,
+        ge=1,
+        le=8,
+        description="Most words the safety router allows between the parts of one phrase ('swallowed [all of "
+        "his] pills', 'should we [really] stop'): wider catches more phrasings, and more unrelated word pairs.",
+    )
     ui_concurrency: int = Field(
         2,
         ge=1,

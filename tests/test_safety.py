@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import re
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.safety import LOCALES, contacts, emergency_notice, is_injection, route, self_harm_notice
+from assistant.safety import (
+    CARE_TEAM_NOTICE,
+    LOCALES,
+    PHRASES_FILE,
+    SafetyPhrasesError,
+    SafetyRoute,
+    clauses,
+    contacts,
+    emergency_notice,
+    is_injection,
+    load_phrases,
+    route,
+    self_harm_notice,
+)
+from assistant.settings import REPO_ROOT
+from assistant.text import is_english
 
 EMERGENCIES = [
     "My daughter is coughing up a lot of blood and can't breathe",
@@ -15,6 +36,63 @@ EMERGENCIES = [
     "My son passed out and is unconscious, he has ASPS",
     "I want to kill myself since the diagnosis",
     "my husband has HPC and is struggling to breathe right now",
+]
+# A person in danger now, said in many ways: first and third person, lower case, typos, clinical shorthand.
+# Each kind of danger is here: lost function, fever during chemotherapy, overdose and poisoning, bleeding,
+# chest pain, breathing, consciousness and seizures.
+EMERGENCY_PHRASINGS = [
+    # sudden loss of function
+    "I can't feel my legs since this morning",
+    "my dad had back surgery 3 days ago and now he cant feel his feet",
+    "my wife suddenly cannot move her left arm and her speech is slurred",
+    "pt post laminectomy cannot pee and has no feeling in his legs",
+    "my daughter is suddenly very confused and weak after her infusion",
+    "he has lost control of his bladder and his legs went numb last night",
+    "my kid's legs gave out and all of a sudden he can't stand up",
+    "he suddenly can't see out of one eye",
+    "Grandma can not move at all",
+    "my boy is paralyzed from the waist down since he woke up",
+    "she has no feeling in her feet since she got up",
+    "I think I'm having a stroke",
+    # fever or chills during or after chemotherapy
+    "fever after chemo, what do I do",
+    "she had chemo last tuesday and now her temp is 38.6",
+    "my little boy is on chemo and he's burning up and shivering",
+    "my mum has a temperature and the nurse said her counts are low",
+    "my son has a 40 degree fever and chills, his last chemo was a week ago",
+    "after chemo yesterday i'm getting rigors",
+    "Our daughter feels hot to the touch, she is neutropenic",
+    # overdose and poisoning
+    "my son swallowed all his pills",
+    "i think my daughter took a whole pack of my sleeping pills",
+    "grandpa accidentally took his heart pills twice this morning",
+    "my toddler got into the medicine cabinet and ate a handful of tablets",
+    "my husband overdosed on his pain meds",
+    "my partner took a double dose of his painkillers by mistake",
+    "I swallowed bleach",
+    "my daughter drank a bottle of cough medicine",
+    # bleeding, chest, breathing, consciousness, seizures
+    "the wound on his leg is bleeding heavily and won't stop",
+    "she is spitting up blood",
+    "my dad has crushing chest pain",
+    "i have chest pains and my left arm hurts",
+    "my brother cant breath",
+    "her lips are turning blue",
+    "my mom is not breathing",
+    "she collapsed in the kitchen",
+    "my son is unconcious and wont wake up",
+    "my father is unresponsive",
+    "he is having a siezure right now",
+    "my wife is having a fit",
+    "the patient is seizing and sats are dropping",
+]
+SELF_HARM = [
+    "I want to end my life",
+    "my son said he wants to kill himself",
+    "im thinking of hurting myself",
+    "my sister is suicidal",
+    "i cant take it anymore, i wish i was dead",
+    "My daughter has been cutting herself",
 ]
 NOT_EMERGENCIES = [
     "Can hemangiopericytoma cause coughing blood?",
@@ -29,12 +107,173 @@ NOT_EMERGENCIES = [
     "What are the signs of a seizure in my child?",
     "Can it cause seizures in my son?",
 ]
+# Ordinary questions that mention fever, pain, legs, pills, chemo, bleeding or seizures: none is an emergency.
+NOT_EMERGENCY_PHRASINGS = [
+    "Can zentaroma cause fever?",
+    "How is fever treated?",
+    "Does chemotherapy cause hair loss?",
+    "What are the side effects of chemo?",
+    "Can chemo cause a fever?",
+    "Is fever common after chemotherapy?",
+    "What temperature counts as a fever during chemo?",
+    "Will my son get fevers during chemo?",
+    "What are the warning signs of infection during chemo?",
+    "Is shaking a symptom?",
+    "I'm shaking with nerves about starting chemo",
+    "Can this tumor cause leg pain?",
+    "Why does the tumour make legs weak?",
+    "How long until he can walk after the operation?",
+    "My daughter can't walk well since her amputation last year",
+    "Is numbness in the hands a side effect of chemo?",
+    "My hands have been numb for months since chemo, is that normal?",
+    "Can the tumour cause paralysis?",
+    "Is my son at risk of paralysis after surgery?",
+    "I'm worried about seizures after the operation",
+    "He had a seizure as a baby, can he still have the surgery?",
+    "My daughter has a history of seizures, is the treatment safe?",
+    "How many pills a day will my son have to take?",
+    "What dose of the pills is usual for children?",
+    "My son took his pills this morning, can he eat now?",
+    "What happens if someone takes too many pills?",
+    "Should I give my child double her pain medicine tonight?",
+    "Does the tumour bleed a lot during surgery?",
+    "Why is there a bleeding risk with this surgery?",
+    "What causes chest pain in these tumours?",
+    "Why do they do a chest CT?",
+    "Is the tumour unresponsive to chemo?",
+    "My son's tumour is unresponsive to chemotherapy, what now?",
+    "The cancer is not responding to treatment",
+    "I can't talk to my son about his cancer",
+    "I can't move on from the diagnosis",
+    "Can I feel the lump through the skin?",
+    "What should I do if my child gets a fever?",
+    "The waiting is killing me",
+    "Mum says she wants to die at home, not in hospital",
+    "I had a stroke years ago, can I still have the operation?",
+]
 # A person in danger now, even inside a question shaped like a general one.
 EMERGENCIES_IN_QUESTIONS = [
     "Is it normal that my son can't breathe?",
     "My son is having a seizure, is it a symptom?",
     "my dad collapsed, what could cause this?",
     "Is my son coughing blood because of the tumour?",
+]
+# Personal treatment decisions: should I/we ..., choosing between options, waiting versus operating,
+# stopping, skipping or refusing a treatment, asking the assistant what it would do.
+DECISIONS = [
+    "The surgeon wants to take the tumour out next week. Should we hold off and watch it?",
+    "Our doctor wants to operate straight away; should we wait and see instead?",
+    "Should I go with surgery or radiation for my dad?",
+    "should we choose the trial or standard chemo",
+    "We are thinking about stopping her treatment",
+    "can i skip my next chemo cycle",
+    "my son refuses to have the operation, what do we do",
+    "my dad doesn't want chemo anymore",
+    "I'm tempted to refuse the chemo",
+    "Is it OK for my daughter to stop taking her tablets?",
+    "would it be better to wait before operating on my wife?",
+    "is it safe to delay my surgery until after the wedding",
+    "Is surgery or radiotherapy better for my husband?",
+    "Which option would you recommend for my mother?",
+    "What would you do if it was your child?",
+    "do you think we should wait and see?",
+    "we can't decide between amputation and limb salvage for our daughter",
+    "Should my son get a second opinion before surgery?",
+    "Do we really have to do chemo after the operation?",
+    "My oncologist suggests immunotherapy. Should I go ahead?",
+    "Can my wife have radiation instead of the operation?",
+    "should i keep going to the follow up scans",
+    "Should we let them amputate?",
+    "what if we don't do the radiation?",
+    "Should I stop my son's medication because of the side effects?",
+    "My pt is 80 - should we operate or go palliative?",
+    "should my daughter continue her injections",
+    "Is it wise to switch to the other drug?",
+    "Should we push for a biopsy?",
+    "Should I consent to the procedure?",
+    "should we do the embolization first",
+    "Should I choose option A or option B for my tumour?",
+]
+NOT_DECISIONS = [
+    "What should we look for?",
+    "Should I be worried?",
+    "Should we ask about it?",
+    "When should someone get a lump checked?",
+    "when should we get a bump looked at, from the patient page?",
+    "when should a child see a doctor about a swelling?",
+    "How often should scans be done after surgery?",
+    "What should I ask the surgeon?",
+    "Should I take notes at the appointment?",
+    "Does my son need chemo?",
+    "Will my child need an amputation?",
+    "How long does chemo last?",
+    "When is radiation used instead of surgery?",
+    "Which treatment is used most for this tumour?",
+    "Which is better for this tumour, surgery or radiation?",
+    "What happens if the drug is stopped?",
+    "Why should the biopsy be planned by the surgeon?",
+    "How should patients be followed up?",
+    "Where should the biopsy be done?",
+    "Is surgery the first choice for these tumours?",
+    "What are the treatment options?",
+    "Is chemo used for this?",
+    "Can chemotherapy shrink the tumour?",
+    "When do they usually start chemo after surgery?",
+    "How is the surgery done?",
+    "What is watch and wait?",
+    "Is active surveillance an option for these tumours?",
+    "my son does not want to go to school",
+    "Can we visit him in hospital?",
+    "How long should I wait for the results?",
+    "What can we do to give him the best chance?",
+]
+CHITCHAT = [
+    "hi",
+    "Thanks!",
+    "what can you do?",
+    "Hello there",
+    "thanks so much!",
+    "Thanks a lot, bye",
+    "that's great, thanks",
+    "cheers",
+    "ok thank you very much",
+    "You've been very helpful",
+    "great answer, thank you",
+    "goodbye",
+    "have a nice day",
+    "hey there",
+    "good evening",
+    "perfect, that makes sense",
+    "thanks for explaining",
+    "much appreciated",
+    "got it, thanks",
+    "thx",
+    "see you later",
+    "that was really useful, thank you",
+    "thank you doctor",
+    "wonderful, thanks again",
+    "i appreciate your help",
+    "Thank you so much for your time",
+    "that is all, thanks",
+    "who are you?",
+    "thnaks, that helped a lot",
+]
+# A thank-you or a greeting that also asks something is a question.
+NOT_CHITCHAT = [
+    "thanks, what is the survival rate?",
+    "thank you! how is it treated?",
+    "great, and what about radiation?",
+    "thanks but what causes it?",
+    "is that clear?",
+    "ok so what are the symptoms",
+    "hi, what is this tumour?",
+    "thank you for telling me about chemo, does it hurt?",
+    "good to know, is it genetic?",
+    "thanks - can it come back?",
+    "helpful, but how long is recovery?",
+    "What is good for pain?",
+    "Help me understand staging",
+    "Thanks. Does it spread?",
 ]
 
 
@@ -46,7 +285,20 @@ def test_an_emergency_now_gets_emergency_services_first(bot: Assistant, message:
     assert re.search(r"\b(911|988)\b", first_line) and "emergency" in first_line.lower()
 
 
-@pytest.mark.parametrize("message", NOT_EMERGENCIES)
+@pytest.mark.parametrize("message", EMERGENCY_PHRASINGS)
+def test_a_person_in_danger_now_is_an_emergency_however_it_is_said(message: str) -> None:
+    found = route(message)
+    assert found.label == "emergency" and found.notice == emergency_notice()
+
+
+@pytest.mark.parametrize("message", SELF_HARM)
+def test_thoughts_of_self_harm_get_the_crisis_line_first(message: str) -> None:
+    found = route(message, Settings(emergency_locale="US"))
+    assert found.label == "emergency" and found.notice == self_harm_notice(Settings(emergency_locale="US"))
+    assert "988" in found.notice
+
+
+@pytest.mark.parametrize("message", NOT_EMERGENCIES + NOT_EMERGENCY_PHRASINGS)
 def test_questions_about_symptoms_are_not_emergencies(message: str) -> None:
     assert route(message).label != "emergency"
 
@@ -56,9 +308,32 @@ def test_a_person_in_danger_now_is_an_emergency_even_in_a_question(message: str)
     assert route(message).label == "emergency"
 
 
-@pytest.mark.parametrize("message", ["What should we look for?", "Should I be worried?", "Should we ask about it?"])
-def test_a_should_question_is_a_decision_only_when_it_chooses_or_acts(message: str) -> None:
-    assert route(message).label != "treatment_decision"
+@pytest.mark.parametrize("message", DECISIONS)
+def test_a_personal_treatment_decision_goes_to_the_care_team(message: str) -> None:
+    found = route(message)
+    assert found.label == "treatment_decision" and found.notice == CARE_TEAM_NOTICE
+
+
+@pytest.mark.parametrize("message", NOT_DECISIONS)
+def test_general_questions_about_when_or_how_are_not_decisions(message: str) -> None:
+    assert route(message).label is None
+
+
+@pytest.mark.parametrize("message", CHITCHAT)
+def test_thanks_praise_greetings_and_goodbyes_are_small_talk(message: str) -> None:
+    assert route(message) == SafetyRoute("chitchat", None)
+
+
+@pytest.mark.parametrize("message", NOT_CHITCHAT)
+def test_a_thank_you_that_also_asks_something_is_a_question(message: str) -> None:
+    assert route(message).label is None
+
+
+def test_typos_of_the_router_words_are_read_but_other_words_are_left_alone() -> None:
+    assert clauses("My son is unconcious, he had a siezure!") == ["my son is unconscious", "he had a seizure"]
+    # An unknown word (a made-up condition) and ordinary English words stay as written.
+    assert clauses("Can glorbomatosis cause a fevor?") == ["can glorbomatosis cause a fever"]
+    assert clauses("He can't walk; she won't eat") == ["he cannot walk", "she will not eat"]
 
 
 @pytest.mark.parametrize(
@@ -82,13 +357,59 @@ def test_the_default_locale_is_the_us_and_an_unknown_one_is_refused_clearly() ->
     assert (own.emergency, own.crisis, own.crisis_name) == ("110", "0800 111 0 111", None)
 
 
-def test_no_rule_names_a_condition_of_the_corpus() -> None:
-    """What counts as a general question is learned from its shape, never from the seed documents' names."""
+def _corpus_names() -> set[str]:
+    """The conditions the seed and extra corpora are about: each topic, its acronym, and its uncommon words."""
+    names: set[str] = set()
+    for manifest in (REPO_ROOT / "corpus" / "manifest.json", REPO_ROOT / "eval" / "extra-corpus" / "manifest.json"):
+        for document in json.loads(manifest.read_text(encoding="utf-8"))["documents"]:
+            for topic in document["topics"]:
+                names.add(re.sub(r"\s*\(.*\)", "", topic).lower())
+                names.update(a.lower() for a in re.findall(r"\(([A-Z]{2,})\)", topic))
+                names.update(w for w in re.findall(r"[a-z]+", topic.lower()) if not is_english(w))
+    return names
+
+
+def test_no_rule_or_phrase_names_a_condition_of_the_corpora() -> None:
+    """What counts as a general question is learned from its shape, never from the documents' names."""
     import assistant.safety as safety
 
-    names = re.compile(r"hemangio|alveolar|\basps\b|\bhpc\b|sarcoma", re.I)
+    names = _corpus_names()
+    assert {"hemangiopericytoma", "asps", "chordoma", "synovial sarcoma"} <= names  # the check sees the corpora
+    found = re.compile(rf"\b({'|'.join(map(re.escape, sorted(names)))})\b", re.I)
     patterns = [v.pattern for v in vars(safety).values() if isinstance(v, re.Pattern)]
-    assert patterns and not [p for p in patterns if names.search(p)]
+    assert patterns and not [p for p in patterns if found.search(p)]
+    phrase_text = safety.PHRASES_FILE.read_text(encoding="utf-8")
+    assert not found.findall(phrase_text)
+
+
+def _toml(data: dict[str, dict[str, list[str]]]) -> str:
+    """Tables of string lists as TOML (a JSON string is a TOML basic string)."""
+    return "".join(
+        f"[{table}]\n" + "".join(f"{key} = {json.dumps(value)}\n" for key, value in lists.items())
+        for table, lists in data.items()
+    )
+
+
+def test_the_phrase_file_is_validated_on_load(tmp_path: Path) -> None:
+    assert load_phrases().chitchat.thanks  # the shipped file loads
+    good = tomllib.loads(PHRASES_FILE.read_text(encoding="utf-8"))
+
+    def refused(change: Callable[[dict[str, Any]], None]) -> str:
+        data = copy.deepcopy(good)
+        change(data)
+        path = tmp_path / "phrases.toml"
+        path.write_text(_toml(data), encoding="utf-8")
+        with pytest.raises(SafetyPhrasesError) as caught:
+            load_phrases(path)
+        return str(caught.value)
+
+    message = refused(lambda d: d["emergency"]["signs"].append("Can't Breathe"))
+    assert "phrases.toml" in message and "[emergency]" in message and "Can't Breathe" in message
+    assert "'cannot breathe'" in message  # the form it should take
+    assert "given twice" in refused(lambda d: d["chitchat"]["thanks"].append("thanks"))
+    assert "the list is empty" in refused(lambda d: d["decision"].update(treatments=[]))
+    assert "medicines" in refused(lambda d: d["emergency"].pop("medicines"))
+    assert "not_a_list" in refused(lambda d: d["people"].update(not_a_list=["x"]))
 
 
 @pytest.mark.parametrize(
