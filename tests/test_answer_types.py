@@ -33,7 +33,12 @@ def test_a_figure_question_needs_that_kind_of_figure(question: str, text: str, h
 
 @pytest.mark.parametrize(
     "question",
-    ["What causes it?", "Where does it start?", "What symptoms does it cause when it is in the lungs?", "How common is it?"],
+    [
+        "What causes it?",
+        "Where does it start?",
+        "What symptoms does it cause when it is in the lungs?",
+        "How common is it?",
+    ],
 )
 def test_questions_without_a_narrow_answer_ask_for_none(question: str) -> None:
     assert figure_gap(question, "Nothing with a figure here.") is None
@@ -47,7 +52,12 @@ def test_an_age_question_is_answered_by_an_age() -> None:
 
 @pytest.mark.parametrize(
     ("a", "b", "related"),
-    [("treated", "treatments", True), ("genetic", "genes", False), ("care", "career", False), ("spread", "spread", True)],
+    [
+        ("treated", "treatments", True),
+        ("genetic", "genes", False),
+        ("care", "career", False),
+        ("spread", "spread", True),
+    ],
 )
 def test_word_families_join_derivations_of_a_real_length(a: str, b: str, related: bool) -> None:
     sa, sb = stem_all([a, b])
