@@ -103,6 +103,22 @@ UNIT_FORMS = {"yr": "(yr|year)", "year": "(yr|year)", "%": "(%|percent)", "perce
 QUESTION_NUMBER_RE = re.compile(r"\b(\d+)(?=[- ]?(yr|year|month|week|day|percent|%|cm)s?\b)", re.I)
 
 
+# A rate of something is a figure said of that thing: a survival figure talks of surviving or being
+# alive, a recurrence figure of coming back. (The rate's noun in the question, what its figure must be about.)
+RATE_SUBJECTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"\bsurviv\w*", re.I), re.compile(r"\b(surviv\w*|alive|living|cured?)\b", re.I)),
+    (re.compile(r"\bcure (rate|rates)\b", re.I), re.compile(r"\b(cur(e|ed|es)|surviv\w*|alive)\b", re.I)),
+    (
+        re.compile(r"\b(recurrence|relapse) rates?\b", re.I),
+        re.compile(r"\b(recur\w*|relapse\w*|(come|comes|came|grow|grows|grew) back|return\w*)\b", re.I),
+    ),
+    (
+        re.compile(r"\b(death|mortality) rates?\b", re.I),
+        re.compile(r"\b(die[sd]?|death|dying|mortality|fatal)\b", re.I),
+    ),
+]
+
+
 def asks_for_figure(question: str) -> bool:
     """True when the question can only be answered with a figure (a rate, an age, a count)."""
     return any(asks.search(question) for asks, _ in FIGURE_REQUIREMENTS)
@@ -113,6 +129,9 @@ def figure_gap(question: str, text: str) -> str | None:
     for asks, needs in FIGURE_REQUIREMENTS:
         if asks.search(question) and not needs.search(text):
             return "the question asks for a figure the evidence does not give"
+    for rate, subject in RATE_SUBJECTS:
+        if (asked := rate.search(question)) and not subject.search(text):
+            return f"the question asks for a {asked.group(0)} figure; the evidence's is of something else"
     # "How many weeks/cycles/cases ...": a number must count that very thing.
     if counted := HOW_MANY_RE.search(question):
         # The counted thing is the head of the noun phrase: its last word before a function word

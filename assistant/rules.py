@@ -6,6 +6,7 @@ answer's trace. Each rule reads only the question as understood and the scored c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -142,6 +143,27 @@ def text_mentions(roots: Sequence[StemRoots], word: str, min_chars: int, share: 
     return bool(stems_) and all(any(r.has_root_of(stem, min_chars, share) for r in roots) for stem in stems_)
 
 
+# Words named like a disease ("...oma", "...itis", "...osis"): English medical word formation.
+DISEASE_NAME_RE = re.compile(r"^[a-z]{3,}(oma|omas|itis|osis)$")
+
+
+def make_no_document_is_about(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
+    topic_stems = set(stem_all(w for alias in vocab.topic_aliases for w in alias.split()))
+
+    def no_document_is_about(inp: RuleInput) -> str | None:
+        """The question is about a condition the documents only mention in passing ("the second most
+        common bone cancer after X"): a disease-named word the corpus uses, that no document is about,
+        in a question that names none of the conditions the documents are about."""
+        if inp.query.targets:
+            return None
+        for word in inp.query.terms:
+            if DISEASE_NAME_RE.match(word) and word in vocab.words and stem_all([word])[0] not in topic_stems:
+                return f"no document is about {word}; the documents only mention it"
+        return None
+
+    return no_document_is_about
+
+
 def make_never_mentioned(
     index: CorpusIndex, vocab: Vocabulary, settings: Settings, words: DocumentWords | None = None
 ) -> Callable[[RuleInput], str | None]:
@@ -199,6 +221,7 @@ def default_rules(index: CorpusIndex, vocab: Vocabulary, settings: Settings) -> 
         AbstentionRule("unknown_term", unknown_term),
         AbstentionRule("weak_evidence", make_weak_evidence(settings)),
         AbstentionRule("low_term_coverage", make_low_coverage(vocab, settings)),
+        AbstentionRule("no_document_is_about", make_no_document_is_about(vocab)),
         AbstentionRule("asked_documents_never_mention", make_never_mentioned(index, vocab, settings, words)),
         AbstentionRule("another_document_holds_it", make_another_document(index, vocab, settings, words)),
         AbstentionRule("missing_figure", missing_figure, after_selection=True),

@@ -13,6 +13,8 @@ from assistant.text import covered_stems, stem_all, stems_related
     [
         ("What is the survival rate?", "About 8 in 10 children are alive five years later.", True),
         ("What is the survival rate?", "The outlook depends on the size of the tumor.", False),
+        ("What is the five-year survival rate?", "They make up about 0.03% of all tumors.", False),
+        ("What is the recurrence rate?", "About 2 in 10 tumors come back.", True),
         ("What is the recurrence rate?", "It came back in 0.4% of cases.", True),
         ("How many cases had been reported before?", "Review found only seven previously reported cases.", True),
         ("How many cases had been reported before?", "A 48-year-old woman presented with pain.", False),

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.query import understand
+from assistant.query import build_vocabulary, understand
 from assistant.rules import (
     RuleInput,
     make_another_document,
     make_low_coverage,
     make_never_mentioned,
+    make_no_document_is_about,
     make_weak_evidence,
     missing_figure,
     no_documents_about,
@@ -127,3 +128,18 @@ def test_asked_documents_never_mention_a_specialist_term_another_document_uses(b
     assert rule(RuleInput(understand("Does ASPS need follow-up visits?", [], bot.vocab), [], [])) is None
     # A question that names no condition or document is not this rule's to judge.
     assert rule(RuleInput(understand("Is rotationplasty an option?", [], bot.vocab), [], [])) is None
+
+
+def test_no_document_is_about_a_condition_only_mentioned_in_passing() -> None:
+    texts = [
+        "Bone sarcomas are rare.",
+        "After osteosarcoma, Ewing sarcoma is the second most common bone cancer in children.",
+        "Ewing sarcoma is treated with chemotherapy.",
+    ]
+    vocab = build_vocabulary(texts, {"Ewing sarcoma": ["ewing-page"]})
+    rule = make_no_document_is_about(vocab)
+    passing = understand("What are the symptoms of osteosarcoma?", [], vocab)
+    assert "osteosarcoma" in (rule(RuleInput(passing, [], [])) or "")
+    # The condition the documents are about (in any form), or a question naming it, is not this rule's case.
+    assert rule(RuleInput(understand("How are bone sarcomas treated?", [], vocab), [], [])) is None
+    assert rule(RuleInput(understand("Is Ewing sarcoma like osteosarcoma?", [], vocab), [], [])) is None
