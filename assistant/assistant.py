@@ -16,7 +16,7 @@ from assistant.embeddings import embed_query
 from assistant.errors import InvalidQuestionError
 from assistant.index import CorpusIndex, load_index
 from assistant.profile import load_profile
-from assistant.query import UnderstoodQuery, Vocabulary, build_vocabulary, understand
+from assistant.query import UnderstoodQuery, Vocabulary, understand, vocabulary_from_corpus
 from assistant.retrieve import CandidateRetriever, Candidates
 from assistant.safety import is_injection, route
 from assistant.schema import Answer, AnswerTrace, ScoredCandidate
@@ -32,21 +32,7 @@ class Assistant:
     def __init__(self, index: CorpusIndex, settings: Settings) -> None:
         self.index = index
         self.settings = settings
-        texts = [s.text for d in index.documents.values() for s in d.sentences]
-        topics: dict[str, list[str]] = {}
-        for sid, info in index.infos.items():
-            for topic in info.topics:
-                topics.setdefault(topic, []).append(sid)
-        # Case reports are named by their first author ("the Woitzik report"); documents by their kind.
-        authors = {}
-        kinds: dict[str, list[str]] = {}
-        for doc in index.documents.values():
-            author = str(doc.metadata.get("first_author", "")).split()
-            if author:
-                authors[author[-1]] = doc.source_id
-            kind = index.infos[doc.source_id].kind.removesuffix(" abstract")
-            kinds.setdefault(kind, []).append(doc.source_id)
-        self.vocab: Vocabulary = build_vocabulary(texts, topics, authors, kinds)
+        self.vocab: Vocabulary = vocabulary_from_corpus(index.documents.values(), index.infos, settings)
         self.profile = load_profile(settings.corpus_dir, settings.coverage_max_names)
         self.retriever = CandidateRetriever(index, settings.retrieval_mode)
         self.answerer = ExtractiveAnswerer(index, self.vocab, settings)
@@ -125,7 +111,8 @@ class Assistant:
                 record.abstain_rule, record.abstain_reason = "injection", "the message tries to change the rules"
             return self._abstain(question, audience, safety.label, safety.notice, trace=record)
         clock = time.perf_counter()
-        query = understand(question, history, self.vocab)
+        # The refusal and greeting name everything the documents cover: an earlier one is about nothing.
+        query = understand(question, history, self.vocab, (self.coverage_summary(), self.greeting_text()))
         vector = embed_query(query.text)
         embedded = time.perf_counter()
         named = set().union(*query.targets) if query.targets else None

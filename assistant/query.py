@@ -19,6 +19,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from assistant.corpus import DocumentInfo
+from assistant.ingest import ParsedDocument
 from assistant.settings import Settings
 from assistant.text import (
     ROMAN_NUMERAL_RE,
@@ -232,7 +234,50 @@ class Vocabulary:
     kinds: dict[str, list[str]] = field(default_factory=dict)  # "case report" -> its source ids
     glosses: dict[str, str] = field(default_factory=dict)  # "low blood sugar" -> "hypoglycemia"
     counts: dict[str, int] = field(default_factory=dict, repr=False)  # corpus word -> occurrences (spelling ties)
+    # The first QUOTE_KEY_WORDS words of each corpus sentence -> the source ids that hold it: finds the
+    # documents an earlier answer quoted from its text alone (a conversation's history is plain text).
+    openings: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     settings: Settings = field(default_factory=Settings, repr=False)
+
+    @cached_property
+    def report_ids(self) -> frozenset[str]:
+        """Documents named by their first author (case reports): "she" or "the patient" is theirs."""
+        return frozenset(self.document_aliases.values())
+
+    @cached_property
+    def _document_topics(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for topic, source_ids in self.topics.items():
+            for sid in source_ids:
+                found.setdefault(sid, []).append(topic)
+        return found
+
+    def quoted_sources(self, text: str) -> list[str]:
+        """The documents whose sentences a text quotes (an earlier answer, labels and markers around its
+        quotes), in order of first quote. A sentence several documents share says nothing about which one
+        was quoted, so it counts only when nothing else is found."""
+        tokens = normalise(text).split()
+        unique: dict[str, None] = {}
+        shared: dict[str, None] = {}
+        for i in range(len(tokens) - QUOTE_KEY_WORDS + 1):
+            source_ids = self.openings.get(" ".join(tokens[i : i + QUOTE_KEY_WORDS]), frozenset())
+            for sid in sorted(source_ids):
+                (unique if len(source_ids) == 1 else shared).setdefault(sid)
+        return list(unique or shared)
+
+    def subjects_of(self, source_ids: Sequence[str]) -> tuple[list[str], list[frozenset[str]]]:
+        """The conditions some documents are about, with each condition's documents as one target (a
+        document about none is its own target)."""
+        topics: list[str] = []
+        targets: list[frozenset[str]] = []
+        for sid in source_ids:
+            for topic in self._document_topics.get(sid, []) or [""]:
+                group = frozenset(self.topics[topic]) if topic else frozenset({sid})
+                if topic and topic not in topics:
+                    topics.append(topic)
+                if group not in targets:
+                    targets.append(group)
+        return topics, targets
 
     @cached_property
     def word_stems(self) -> frozenset[str]:
@@ -313,24 +358,52 @@ class Vocabulary:
         return " ".join(" ".join([*kept, text[at:]]).split())
 
 
+# Words of a sentence's opening that identify it when an answer quotes it: enough that two different
+# sentences rarely share them, few enough that most list items and short sentences have them.
+QUOTE_KEY_WORDS = 6
+
+
+def sentence_openings(sentences: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    """The first QUOTE_KEY_WORDS normalised words of each sentence -> the source ids it occurs in."""
+    found: dict[str, set[str]] = {}
+    for source_id, texts in sentences.items():
+        for text in texts:
+            tokens = normalise(text).split()
+            if len(tokens) >= QUOTE_KEY_WORDS:
+                found.setdefault(" ".join(tokens[:QUOTE_KEY_WORDS]), set()).add(source_id)
+    return {key: frozenset(ids) for key, ids in found.items()}
+
+
 # Nouns that name a source rather than say anything about its subject.
 SOURCE_NOUNS = ("report", "case", "study", "article")
 _TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 
 
+def spelling_key(phrase: str) -> str:
+    """A normalised phrase with British spellings folded to American ones ("desmoid tumours" and
+    "desmoid tumors", "haemangioma" and "hemangioma" meet): for matching names, never for quoting."""
+    return " ".join(_BRITISH_OUR_RE.sub(r"or\1", word).replace("ae", "e").replace("oe", "e") for word in phrase.split())
+
+
+_BRITISH_OUR_RE = re.compile(r"our(s?)$")  # tumour(s), colour, behaviour
+
+
 class PhraseTable:
-    """Normalised phrases found in a text by whole words, longest first, a plural "s" allowed: the
-    cost of a lookup grows with the text, not with the number of phrases."""
+    """Normalised phrases found in a text by whole words, longest first, a plural "s" and British
+    spelling allowed: the cost of a lookup grows with the text, not with the number of phrases."""
 
     def __init__(self, phrases: Iterable[str]) -> None:
         self.phrases = {normalise(p) for p in phrases if normalise(p)}
+        self.spellings = {spelling_key(p): p for p in sorted(self.phrases)}
         self.longest = max((len(p.split()) for p in self.phrases), default=0)
 
     def _key(self, phrase: str) -> str | None:
         if phrase in self.phrases:
             return phrase
         singular = phrase.removesuffix("s")
-        return singular if singular != phrase and singular in self.phrases else None
+        if singular != phrase and singular in self.phrases:
+            return singular
+        return self.spellings.get(spelling_key(phrase)) or self.spellings.get(spelling_key(singular))
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, phrase) of each phrase in the text, in order, not overlapping."""
@@ -355,8 +428,10 @@ def build_vocabulary(
     document_aliases: dict[str, str] | None = None,
     kinds: dict[str, list[str]] | None = None,
     settings: Settings | None = None,
+    sentences: Mapping[str, Iterable[str]] | None = None,
 ) -> Vocabulary:
-    """Learn words, acronyms, glosses and topic aliases from the corpus texts and the manifest's topics."""
+    """Learn words, acronyms, glosses and topic aliases from the corpus texts and the manifest's topics
+    (``sentences``, source id -> its sentences, lets follow-ups find what an earlier answer quoted)."""
     settings = settings or Settings()
     counts = Counter(w for text in texts for w in words(text))
     acronyms = learn_acronyms(texts)
@@ -380,8 +455,31 @@ def build_vocabulary(
         kinds={normalise(k): v for k, v in (kinds or {}).items()},
         glosses=learn_glosses(texts, settings.general_vocabulary_size),
         counts=dict(counts),
+        openings=sentence_openings(sentences or {}),
         settings=settings,
     )
+
+
+def vocabulary_from_corpus(
+    documents: Iterable[ParsedDocument], infos: Mapping[str, DocumentInfo], settings: Settings | None = None
+) -> Vocabulary:
+    """The vocabulary of parsed documents and their manifest entries: their sentences, the conditions
+    each is about, case reports by their first author ("the Smith report"), documents by their kind."""
+    sentences: dict[str, list[str]] = {}
+    topics: dict[str, list[str]] = {}
+    authors: dict[str, str] = {}
+    kinds: dict[str, list[str]] = {}
+    for doc in documents:
+        info = infos[doc.source_id]
+        sentences[doc.source_id] = [s.text for s in doc.sentences]
+        for topic in info.topics:
+            topics.setdefault(topic, []).append(doc.source_id)
+        author = str(doc.metadata.get("first_author", "")).split()
+        if author:
+            authors[author[-1]] = doc.source_id
+        kinds.setdefault(info.kind.removesuffix(" abstract"), []).append(doc.source_id)
+    texts = [text for texts in sentences.values() for text in texts]
+    return build_vocabulary(texts, topics, authors, kinds, settings, sentences)
 
 
 @dataclass
@@ -439,8 +537,6 @@ def correct_spelling(text: str, vocab: Vocabulary) -> str:
 
     return re.sub(r"[A-Za-z][A-Za-z'’-]+", fix, text)
 
-
-ELLIPTIC_RE = re.compile(r"^\s*(and|or|but|also|what about|how about|what if|if|so|then)\b", re.I)
 
 # Word shapes that name a disease, drug or procedure ("osteosarcoma", "pazopanib", "immunotherapy").
 MEDICAL_SHAPE_RE = re.compile(
@@ -503,6 +599,47 @@ def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
     return found
 
 
+# How an elliptic follow-up opens: a connective ("and with mets?"), "what about ..." or a condition
+# ("what if it has spread?"). English question shapes, nothing about any corpus.
+CONNECTIVE_RE = re.compile(r"^\s*(?:(?:and|or|but|also|so|then|ok|okay|well)\b[\s,]*)+", re.I)
+WHAT_ABOUT_RE = re.compile(r"^\s*(?:what|how)\s+about\b", re.I)
+CONDITION_RE = re.compile(r"^\s*(?:what\s+)?if\b", re.I)
+# What follows the opening when it only qualifies the previous question ("with mets", "for adults", "if
+# it has spread") or points back at its subject ("the one in the leg"): the previous question goes on.
+QUALIFIER_RE = re.compile(
+    r"^(?:what\s+if|if|when|with|without|for|in|at|on|after|before|during|since|by|from|versus|vs|compared|"
+    r"instead|than|as|the\s+(?:one|ones|other|others|same)|that|this|those|these|it|they|them)\b",
+    re.I,
+)
+# "she", "his", "the patient": a person, the patient of a case report discussed before, unless the
+# asker spoke of their own people ("my daughter"), whom the pronoun then means.
+PERSON_RE = re.compile(r"\b(?:she|he|her|him|his|hers|the (?:patient|woman|man|girl|boy|lady))\b", re.I)
+OWN_PEOPLE_RE = re.compile(
+    r"\b(?:my|our)\s+(?:[\w'-]+\s+){0,2}?(?:daughter|son|child|kid|baby|boy|girl|wife|husband|partner|mother|"
+    r"father|mom|mum|dad|sister|brother|friend|niece|nephew|grandson|granddaughter|grandchild|patient)s?\b",
+    re.I,
+)
+PATIENT_WORD = "patient"  # what case reports call the person a pronoun stands for
+
+
+@dataclass
+class Referent:
+    """What an earlier turn was about: conditions, groups of documents, or a name the corpus never uses."""
+
+    topics: list[str] = field(default_factory=list)
+    targets: list[frozenset[str]] = field(default_factory=list)
+    reports: list[str] = field(default_factory=list)  # case reports singled out (by author, or quoted)
+    unknown: list[str] = field(default_factory=list)  # names the corpus never mentions
+    person: bool = False  # the follow-up's pronoun stands for a case report's patient
+
+    def __bool__(self) -> bool:
+        return bool(self.topics or self.targets or self.unknown)
+
+    def authors(self, vocab: Vocabulary) -> list[str]:
+        """The author names of the case reports it singles out."""
+        return [alias for alias, sid in vocab.document_aliases.items() if sid in self.reports]
+
+
 def _exchanges(history: Sequence[dict[str, str]]) -> list[tuple[str, str]]:
     """(question, answer) pairs of the conversation, latest first."""
     pairs: list[tuple[str, str]] = []
@@ -519,34 +656,107 @@ def _exchanges(history: Sequence[dict[str, str]]) -> list[tuple[str, str]]:
     return pairs
 
 
+def _named(text: str, vocab: Vocabulary) -> Referent:
+    """The subjects a text names: conditions, documents by author or kind."""
+    if not text:
+        return Referent()
+    targets = vocab.targets_in(text)
+    reports = [sid for group in targets if len(group) == 1 for sid in group if sid in vocab.report_ids]
+    return Referent(vocab.topics_in(text), targets, reports)
+
+
+def _subject(asked: str, answer: str, vocab: Vocabulary, stock_replies: Sequence[str]) -> Referent:
+    """What one exchange was about: what its question names; failing that, a name its question used
+    that the corpus never does (a follow-up about it cannot be answered either); failing that, the
+    documents its answer quoted, or the subjects the answer names. The assistant's stock replies (its
+    refusal, its greeting) name everything it covers and so are about nothing."""
+    asked = correct_spelling(asked, vocab) if asked else ""
+    if found := _named(asked, vocab):
+        return found
+    if asked and (unknown := unknown_terms(asked, vocab)):
+        return Referent(unknown=unknown)
+    for stock in stock_replies:
+        if stock:
+            answer = answer.replace(stock, " ")
+    if quoted := vocab.quoted_sources(answer):
+        topics, targets = vocab.subjects_of(quoted)
+        return Referent(topics, targets, [sid for sid in quoted if sid in vocab.report_ids])
+    return _named(correct_spelling(answer, vocab) if answer.strip() else "", vocab)
+
+
 def _referent(
-    history: Sequence[dict[str, str]], vocab: Vocabulary
-) -> tuple[list[str], list[frozenset[str]], list[str]]:
-    """What a follow-up without a subject refers to: the latest exchange that names one, its question
-    before its answer. Every topic of that turn is kept: after an answer about two conditions, "it"
-    could mean either, and the answerer answers for each or asks which."""
-    for question, answer in _exchanges(history):
-        for turn in (question, answer):
-            if not turn:
-                continue
-            turn = correct_spelling(turn, vocab)
-            topics, targets = vocab.topics_in(turn), vocab.targets_in(turn)
-            if topics or targets:
-                said = f" {normalise(turn)} "
-                authors = [alias for alias in vocab.document_aliases if f" {alias} " in said]
-                return topics, targets, authors
-    return [], [], []
+    question: str, history: Sequence[dict[str, str]], vocab: Vocabulary, stock_replies: Sequence[str] = ()
+) -> Referent:
+    """What a follow-up without a subject refers to: the latest exchange that has one (see
+    :func:`_subject`). Every subject of that exchange is kept: after an answer about two conditions,
+    "it" could mean either, and the answerer answers for each or asks which. A person ("she", "the
+    patient") is the patient of the latest case report singled out, unless the asker spoke of their own
+    people first."""
+    person = bool(PERSON_RE.search(question)) and not OWN_PEOPLE_RE.search(question)
+    first: Referent | None = None
+    for asked, answer in _exchanges(history):
+        found = _subject(asked, answer, vocab, stock_replies)
+        if person and OWN_PEOPLE_RE.search(asked):
+            person = False
+        if person and found.reports:
+            return Referent([], [frozenset({sid}) for sid in found.reports], found.reports, person=True)
+        if first is None and found:
+            first = found
+        if first is not None and not person:
+            return first
+    return first or Referent()
 
 
-def understand(question: str, history: Sequence[dict[str, str]], vocab: Vocabulary) -> UnderstoodQuery:
-    """Correct and expand a question; a follow-up takes the conversation's topic and, when elliptic
-    ("And if it has spread?"), the previous question it continues."""
+def _continuation(question: str, previous: str, vocab: Vocabulary) -> str:
+    """What an elliptic follow-up carries of the previous question: all of it when it only qualifies
+    that question ("and with mets?", "what if it has spread?", "why?"), its words without its subject
+    when it only names a new subject ("what about X?"), and nothing when it asks something of its own
+    ("what about treatment?", "and what's the outlook?": the subject alone is carried, by the referent)."""
+    if not previous:
+        return ""
+    if not content_words(question):
+        return previous
+    connective = CONNECTIVE_RE.match(question)
+    rest = question[connective.end() :] if connective else question
+    if about := WHAT_ABOUT_RE.match(rest):
+        rest = rest[about.end() :]
+    elif not connective and not CONDITION_RE.match(rest):
+        return ""  # not elliptic
+    rest = rest.strip(" ?.!,;:")
+    if not rest or QUALIFIER_RE.match(rest):
+        return previous
+    if not content_words(vocab.without_names(rest)) and (vocab.topics_in(rest) or vocab.targets_in(rest)):
+        return vocab.without_names(previous)
+    return ""
+
+
+def _asked(history: Sequence[dict[str, str]], vocab: Vocabulary) -> list[str]:
+    """The user's questions, spelling corrected, each elliptic one completed by the one before it."""
+    asked: list[str] = []
+    for turn in history:
+        if turn.get("role") == "user":
+            question = correct_spelling(str(turn.get("content", "")), vocab)
+            carried = _continuation(question, asked[-1], vocab) if asked else ""
+            asked.append(f"{question} {carried}".strip())
+    return asked
+
+
+def _terms(text: str) -> list[str]:
+    """The content words of a question, a phrase of the lexicon counting as one term ("come back")."""
+    phrases = [phrase for phrase, _ in LEXICON.matches(text) if " " in phrase]
+    inside = {word for phrase in phrases for word in phrase.split()}
+    return list(dict.fromkeys([w for w in content_words(text) if w not in inside] + phrases))
+
+
+def understand(
+    question: str, history: Sequence[dict[str, str]], vocab: Vocabulary, stock_replies: Sequence[str] = ()
+) -> UnderstoodQuery:
+    """Correct and expand a question. A follow-up that names no subject takes the conversation's (see
+    :func:`_referent`; ``stock_replies`` are what the assistant says whatever the question); an elliptic
+    one ("And if it has spread?") also carries the previous question it continues."""
     corrected = correct_spelling(question, vocab)
-    previous = [str(t.get("content", "")) for t in reversed(history) if t.get("role") == "user"]
-    continued = ""
-    if previous and (ELLIPTIC_RE.match(corrected) or not content_words(corrected)):
-        # An elliptic follow-up means "the previous question, but ...": carry that question along.
-        continued = correct_spelling(previous[0], vocab)
+    asked = _asked(history, vocab)
+    continued = _continuation(corrected, asked[-1], vocab) if asked else ""
     base = f"{corrected} {continued}".strip()
     lowered = f" {normalise(base)} "
     expansions: list[str] = []
@@ -559,22 +769,27 @@ def understand(question: str, history: Sequence[dict[str, str]], vocab: Vocabula
     expansions += lay + [t for t in learned if f" {t} " not in lowered]
     topics = vocab.topics_in(corrected)
     targets = vocab.targets_in(corrected)
-    carried = False
-    authors: list[str] = []
+    referent = Referent()
     if not topics and not targets:
-        # "What are its symptoms?": the subject is the one the conversation named last.
-        topics, targets, authors = _referent(history, vocab)
-        carried = bool(topics or targets)
-        # Name what was carried, so retrieval and matching see it too.
-        expansions += authors + [re.sub(r"\([^)]*\)", "", t).strip() for t in topics]
+        # "What are its symptoms?": the subject is the one the conversation was about.
+        referent = _referent(corrected, history, vocab, stock_replies)
+        topics, targets = referent.topics, referent.targets
+    carried = bool(topics or targets) and bool(referent)
+    # Name what was carried, so retrieval and matching see it too ("she" is the report's "patient").
+    person = [PATIENT_WORD] if referent.person else []
+    names = referent.authors(vocab) + person
+    carried_topics = [re.sub(r"\([^)]*\)", "", t).strip() for t in topics if carried]
+    expansions += names + carried_topics
     text = base if not expansions else f"{base} ({'; '.join(dict.fromkeys(expansions))})"
     # The focus is what the question asks *about* its subject: drop the names of the subject
     # (condition, document author, document kind), which match every passage of that document.
     focus = vocab.without_names(base)
-    plain_words = list(dict.fromkeys(lay + learned + (authors if carried else [])))
+    plain_words = list(dict.fromkeys(lay + learned + names))
     if plain_words:
         focus = f"{focus} ({'; '.join(plain_words)})"
-    terms = content_words(base)
+    # A follow-up's terms hold what it refers to, as if it had named it ("how is it treated?" after a
+    # question about X asks what "how is X treated?" asks).
+    terms = list(dict.fromkeys(_terms(base) + carried_topics + person))
     return UnderstoodQuery(
         question,
         text,
@@ -583,7 +798,7 @@ def understand(question: str, history: Sequence[dict[str, str]], vocab: Vocabula
         targets,
         terms,
         focus or text,
-        unknown_terms(corrected, vocab),
+        list(dict.fromkeys(unknown_terms(corrected, vocab) + referent.unknown)),
         absent_terms(terms, vocab),
     )
 
