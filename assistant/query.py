@@ -234,9 +234,9 @@ class Vocabulary:
     kinds: dict[str, list[str]] = field(default_factory=dict)  # "case report" -> its source ids
     glosses: dict[str, str] = field(default_factory=dict)  # "low blood sugar" -> "hypoglycemia"
     counts: dict[str, int] = field(default_factory=dict, repr=False)  # corpus word -> occurrences (spelling ties)
-    # The first QUOTE_KEY_WORDS words of each corpus sentence -> the source ids that hold it: finds the
-    # documents an earlier answer quoted from its text alone (a conversation's history is plain text).
-    openings: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    # The first QUOTE_KEY_WORDS words of each corpus sentence -> (its length in words, a hash of its
+    # words, its source id): finds what an earlier answer quoted from its text alone (history is text).
+    openings: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict, repr=False)
     settings: Settings = field(default_factory=Settings, repr=False)
 
     @cached_property
@@ -252,31 +252,42 @@ class Vocabulary:
                 found.setdefault(sid, []).append(topic)
         return found
 
-    def quoted_sources(self, text: str) -> list[str]:
-        """The documents whose sentences a text quotes (an earlier answer, labels and markers around its
-        quotes), in order of first quote. A sentence several documents share says nothing about which one
-        was quoted, so it counts only when nothing else is found."""
+    def quoted_sources(self, text: str) -> tuple[list[str], str]:
+        """The documents whose sentences a text quotes (an earlier answer, with labels and markers
+        around its quotes), in order of first quote, and the text's own words: what is left (normalised)
+        once the quoted sentences are taken out. A sentence several documents share says nothing about
+        which one was quoted, so it counts only when nothing else is found."""
         tokens = normalise(text).split()
+        kept = [True] * len(tokens)
         unique: dict[str, None] = {}
         shared: dict[str, None] = {}
         for i in range(len(tokens) - QUOTE_KEY_WORDS + 1):
-            source_ids = self.openings.get(" ".join(tokens[i : i + QUOTE_KEY_WORDS]), frozenset())
+            entries = self.openings.get(" ".join(tokens[i : i + QUOTE_KEY_WORDS]), [])
+            source_ids = {sid for _, _, sid in entries}
             for sid in sorted(source_ids):
                 (unique if len(source_ids) == 1 else shared).setdefault(sid)
-        return list(unique or shared)
+            quoted = [size for size, digest, _ in entries if hash(" ".join(tokens[i : i + size])) == digest]
+            if entries:
+                size = max(quoted, default=QUOTE_KEY_WORDS)
+                kept[i : i + size] = [False] * len(kept[i : i + size])
+        return list(unique or shared), " ".join(t for t, keep in zip(tokens, kept, strict=True) if keep)
 
     def subjects_of(self, source_ids: Sequence[str]) -> tuple[list[str], list[frozenset[str]]]:
-        """The conditions some documents are about, with each condition's documents as one target (a
-        document about none is its own target)."""
+        """The conditions some documents are about, and those documents grouped by condition, one target
+        per condition (a document about none is its own target)."""
         topics: list[str] = []
-        targets: list[frozenset[str]] = []
+        groups: dict[str, set[str]] = {}
         for sid in source_ids:
-            for topic in self._document_topics.get(sid, []) or [""]:
-                group = frozenset(self.topics[topic]) if topic else frozenset({sid})
-                if topic and topic not in topics:
+            for topic in self._document_topics.get(sid, []):
+                if topic not in topics:
                     topics.append(topic)
-                if group not in targets:
-                    targets.append(group)
+                groups.setdefault(topic, set()).add(sid)
+            if sid not in self._document_topics:
+                groups[sid] = {sid}
+        targets: list[frozenset[str]] = []
+        for group in groups.values():
+            if frozenset(group) not in targets:
+                targets.append(frozenset(group))
         return topics, targets
 
     @cached_property
@@ -363,15 +374,19 @@ class Vocabulary:
 QUOTE_KEY_WORDS = 6
 
 
-def sentence_openings(sentences: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
-    """The first QUOTE_KEY_WORDS normalised words of each sentence -> the source ids it occurs in."""
-    found: dict[str, set[str]] = {}
+def sentence_openings(sentences: Mapping[str, Iterable[str]]) -> dict[str, list[tuple[int, int, str]]]:
+    """The first QUOTE_KEY_WORDS normalised words of each sentence -> (its length in words, a hash of
+    its normalised words, its source id) for each sentence that opens so."""
+    found: dict[str, list[tuple[int, int, str]]] = {}
     for source_id, texts in sentences.items():
         for text in texts:
             tokens = normalise(text).split()
             if len(tokens) >= QUOTE_KEY_WORDS:
-                found.setdefault(" ".join(tokens[:QUOTE_KEY_WORDS]), set()).add(source_id)
-    return {key: frozenset(ids) for key, ids in found.items()}
+                entry = (len(tokens), hash(" ".join(tokens)), source_id)
+                entries = found.setdefault(" ".join(tokens[:QUOTE_KEY_WORDS]), [])
+                if entry not in entries:
+                    entries.append(entry)
+    return found
 
 
 # Nouns that name a source rather than say anything about its subject.
@@ -669,7 +684,8 @@ def _subject(asked: str, answer: str, vocab: Vocabulary, stock_replies: Sequence
     """What one exchange was about: what its question names; failing that, a name its question used
     that the corpus never does (a follow-up about it cannot be answered either); failing that, the
     documents its answer quoted, or the subjects the answer names. The assistant's stock replies (its
-    refusal, its greeting) name everything it covers and so are about nothing."""
+    refusal, its greeting) name everything it covers and so are about nothing. An answer is about the
+    documents it quoted and what its own words (labels, paraphrase) name."""
     asked = correct_spelling(asked, vocab) if asked else ""
     if found := _named(asked, vocab):
         return found
@@ -678,10 +694,14 @@ def _subject(asked: str, answer: str, vocab: Vocabulary, stock_replies: Sequence
     for stock in stock_replies:
         if stock:
             answer = answer.replace(stock, " ")
-    if quoted := vocab.quoted_sources(answer):
-        topics, targets = vocab.subjects_of(quoted)
-        return Referent(topics, targets, [sid for sid in quoted if sid in vocab.report_ids])
-    return _named(correct_spelling(answer, vocab) if answer.strip() else "", vocab)
+    quoted, own_words = vocab.quoted_sources(answer)
+    topics, targets = vocab.subjects_of(quoted)
+    named = _named(correct_spelling(own_words, vocab) if own_words else "", vocab)
+    # What the answer's own words name joins what it quoted, unless a quote already stands for it.
+    targets += [t for t in named.targets if t not in targets and not any(t & q for q in targets)]
+    topics += [t for t in named.topics if t not in topics]
+    reports = [sid for sid in quoted if sid in vocab.report_ids]
+    return Referent(topics, targets, reports + [sid for sid in named.reports if sid not in reports])
 
 
 def _referent(
