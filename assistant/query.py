@@ -237,7 +237,20 @@ class Vocabulary:
     # The first QUOTE_KEY_WORDS words of each corpus sentence -> (its length in words, a hash of its
     # words, its source id): finds what an earlier answer quoted from its text alone (history is text).
     openings: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict, repr=False)
+    # Stems of what the corpus's question-shaped headings ask about a subject ("symptoms", "treated",
+    # "outlook"): a follow-up with one of them asks a new thing of the same subject.
+    aspects: frozenset[str] = field(default_factory=frozenset, repr=False)
     settings: Settings = field(default_factory=Settings, repr=False)
+
+    def asks_aspect(self, text: str) -> bool:
+        """Whether a text asks one of the things the corpus's headings ask about a subject (a stem, or a
+        stem that begins another: "treat" and "treatment")."""
+        for stem in stem_all(content_words(self.without_names(text))):
+            for aspect in self.aspects:
+                shorter, longer = sorted((stem, aspect), key=len)
+                if len(shorter) >= ASPECT_MIN_STEM and longer.startswith(shorter):
+                    return True
+        return False
 
     @cached_property
     def report_ids(self) -> frozenset[str]:
@@ -369,6 +382,8 @@ class Vocabulary:
         return " ".join(" ".join([*kept, text[at:]]).split())
 
 
+ASPECT_MIN_STEM = 4  # stems that share a beginning shorter than this ("us", "car") need not be related
+
 # Words of a sentence's opening that identify it when an answer quotes it: enough that two different
 # sentences rarely share them, few enough that most list items and short sentences have them.
 QUOTE_KEY_WORDS = 6
@@ -444,9 +459,11 @@ def build_vocabulary(
     kinds: dict[str, list[str]] | None = None,
     settings: Settings | None = None,
     sentences: Mapping[str, Iterable[str]] | None = None,
+    headings: Iterable[str] = (),
 ) -> Vocabulary:
     """Learn words, acronyms, glosses and topic aliases from the corpus texts and the manifest's topics
-    (``sentences``, source id -> its sentences, lets follow-ups find what an earlier answer quoted)."""
+    (``sentences``, source id -> its sentences, lets follow-ups find what an earlier answer quoted; the
+    section ``headings`` teach what questions ask about a subject)."""
     settings = settings or Settings()
     counts = Counter(w for text in texts for w in words(text))
     acronyms = learn_acronyms(texts)
@@ -461,7 +478,7 @@ def build_vocabulary(
             aliases[abbr.lower()] = topic
     for alias, topic in learn_other_names(texts, aliases).items():
         aliases.setdefault(alias, topic)
-    return Vocabulary(
+    vocab = Vocabulary(
         words=frozenset(counts),
         acronyms=acronyms,
         topics=topics,
@@ -473,6 +490,9 @@ def build_vocabulary(
         openings=sentence_openings(sentences or {}),
         settings=settings,
     )
+    asked = [vocab.without_names(h) for h in headings if h.rstrip().endswith("?")]
+    vocab.aspects = frozenset(stem_all(w for h in asked for w in content_words(h) if w.isalpha()))
+    return vocab
 
 
 def vocabulary_from_corpus(
@@ -481,12 +501,14 @@ def vocabulary_from_corpus(
     """The vocabulary of parsed documents and their manifest entries: their sentences, the conditions
     each is about, case reports by their first author ("the Smith report"), documents by their kind."""
     sentences: dict[str, list[str]] = {}
+    headings: list[str] = []
     topics: dict[str, list[str]] = {}
     authors: dict[str, str] = {}
     kinds: dict[str, list[str]] = {}
     for doc in documents:
         info = infos[doc.source_id]
         sentences[doc.source_id] = [s.text for s in doc.sentences]
+        headings += doc.sections
         for topic in info.topics:
             topics.setdefault(topic, []).append(doc.source_id)
         author = str(doc.metadata.get("first_author", "")).split()
@@ -494,7 +516,7 @@ def vocabulary_from_corpus(
             authors[author[-1]] = doc.source_id
         kinds.setdefault(info.kind.removesuffix(" abstract"), []).append(doc.source_id)
     texts = [text for texts in sentences.values() for text in texts]
-    return build_vocabulary(texts, topics, authors, kinds, settings, sentences)
+    return build_vocabulary(texts, topics, authors, kinds, settings, sentences, headings)
 
 
 @dataclass
@@ -634,6 +656,8 @@ OWN_PEOPLE_RE = re.compile(
     r"father|mom|mum|dad|sister|brother|friend|niece|nephew|grandson|granddaughter|grandchild|patient)s?\b",
     re.I,
 )
+# A follow-up that asks for something other than what was just discussed ("what else", "instead").
+CONTRAST_RE = re.compile(r"\b(?:instead|else|other|others|alternatives?|besides|apart from)\b", re.I)
 PATIENT_WORD = "patient"  # what case reports call the person a pronoun stands for
 
 
@@ -795,21 +819,30 @@ def understand(
         referent = _referent(corrected, history, vocab, stock_replies)
         topics, targets = referent.topics, referent.targets
     carried = bool(topics or targets) and bool(referent)
+    # "Is it ever used on its own?" after "Role of radiation in X?": "it" is what the previous question
+    # asked about, unless the follow-up asks a new thing of the subject ("how is it treated?", "did it
+    # come back?") or something other than that thing ("what do they use instead?").
+    new_thing = vocab.asks_aspect(corrected) or bool(lay) or bool(CONTRAST_RE.search(corrected))
+    if carried and asked and not continued and not new_thing:
+        previous = content_words(vocab.without_names(asked[-1]))
+        context = [w for w in previous if w.isalpha() and len(w) > 2 and f" {w} " not in lowered]
+    else:
+        context = []
     # Name what was carried, so retrieval and matching see it too ("she" is the report's "patient").
     person = [PATIENT_WORD] if referent.person else []
     names = referent.authors(vocab) + person
     carried_topics = [re.sub(r"\([^)]*\)", "", t).strip() for t in topics if carried]
-    expansions += names + carried_topics
+    expansions += names + carried_topics + context
     text = base if not expansions else f"{base} ({'; '.join(dict.fromkeys(expansions))})"
     # The focus is what the question asks *about* its subject: drop the names of the subject
     # (condition, document author, document kind), which match every passage of that document.
     focus = vocab.without_names(base)
-    plain_words = list(dict.fromkeys(lay + learned + names))
+    plain_words = list(dict.fromkeys(lay + learned + names + context))
     if plain_words:
         focus = f"{focus} ({'; '.join(plain_words)})"
     # A follow-up's terms hold what it refers to, as if it had named it ("how is it treated?" after a
     # question about X asks what "how is X treated?" asks).
-    terms = list(dict.fromkeys(_terms(base) + carried_topics + person))
+    terms = list(dict.fromkeys(_terms(base) + carried_topics + person + context))
     return UnderstoodQuery(
         question,
         text,
