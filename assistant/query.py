@@ -656,6 +656,8 @@ OWN_PEOPLE_RE = re.compile(
     r"father|mom|mum|dad|sister|brother|friend|niece|nephew|grandson|granddaughter|grandchild|patient)s?\b",
     re.I,
 )
+# Pronouns by which a follow-up speaks of its subject without naming it.
+SUBJECT_PRONOUN_RE = re.compile(r"\b(?:it|its|itself|they|them|their|she|he|her|him|his)\b(?!')", re.I)
 # A follow-up that asks for something other than what was just discussed ("what else", "instead").
 CONTRAST_RE = re.compile(r"\b(?:instead|else|other|others|alternatives?|besides|apart from)\b", re.I)
 PATIENT_WORD = "patient"  # what case reports call the person a pronoun stands for
@@ -837,6 +839,8 @@ def understand(
     # The focus is what the question asks *about* its subject: drop the names of the subject
     # (condition, document author, document kind), which match every passage of that document.
     focus = vocab.without_names(base)
+    if carried:  # and the pronouns that stand for the subject: "how is it treated?" asks "how is X treated?"
+        focus = " ".join(SUBJECT_PRONOUN_RE.sub(" ", focus).split())
     plain_words = list(dict.fromkeys(lay + learned + names + context))
     if plain_words:
         focus = f"{focus} ({'; '.join(plain_words)})"
