@@ -163,12 +163,27 @@ class ExtractiveAnswerer:
     def _one_per_target(
         self, query: UnderstoodQuery, ranked: list[ScoredPassage], audience: str
     ) -> list[ScoredPassage]:
-        """A question about two conditions or documents: the best passage for each, cited separately."""
+        """A question about two conditions or documents: for each, cited separately, what it would get
+        alone when asked in a section's words (the opening parts of its section, within an equal share
+        of the section budget), else its best passage not already quoted (two conditions of one review)."""
         chosen: list[ScoredPassage] = []
+        share = self.settings.section_answer_max_words // len(query.targets)
         for docs in query.targets:
-            best = next((r for r in ranked if r.evidence.doc.source_id in docs), None)
-            if best is not None and best not in chosen:
-                chosen.append(best)
+            own = [r for r in ranked if r.evidence.doc.source_id in docs]
+            section = self._asked_section(query, own)
+            parts = self._section_parts(section, own) if section is not None else []
+            budget = share
+            if len(parts) < self.settings.section_answer_min_parts:
+                parts, budget = own, 0  # the best passage alone
+            words = 0
+            for part in parts:
+                size = len(part.evidence.text.split())
+                if any(_overlaps(part.evidence, c.evidence) for c in chosen):
+                    continue
+                if words and words + size > budget:
+                    break
+                chosen.append(part)
+                words += size
         return chosen
 
     def _asked_section(self, query: UnderstoodQuery, ranked: list[ScoredPassage]) -> tuple[str, str] | None:
