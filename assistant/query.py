@@ -382,6 +382,7 @@ class Vocabulary:
         return " ".join(" ".join([*kept, text[at:]]).split())
 
 
+ASPECT_MIN_DOCUMENTS = 2  # a word of question-shaped headings in this many documents is an aspect
 ASPECT_MIN_STEM = 4  # stems that share a beginning shorter than this ("us", "car") need not be related
 
 # Words of a sentence's opening that identify it when an answer quotes it: enough that two different
@@ -459,11 +460,11 @@ def build_vocabulary(
     kinds: dict[str, list[str]] | None = None,
     settings: Settings | None = None,
     sentences: Mapping[str, Iterable[str]] | None = None,
-    headings: Iterable[str] = (),
+    headings: Mapping[str, Iterable[str]] | None = None,
 ) -> Vocabulary:
     """Learn words, acronyms, glosses and topic aliases from the corpus texts and the manifest's topics
-    (``sentences``, source id -> its sentences, lets follow-ups find what an earlier answer quoted; the
-    section ``headings`` teach what questions ask about a subject)."""
+    (``sentences``, source id -> its sentences, lets follow-ups find what an earlier answer quoted;
+    ``headings``, source id -> its section headings, what questions ask about a subject)."""
     settings = settings or Settings()
     counts = Counter(w for text in texts for w in words(text))
     acronyms = learn_acronyms(texts)
@@ -490,8 +491,20 @@ def build_vocabulary(
         openings=sentence_openings(sentences or {}),
         settings=settings,
     )
-    asked = [vocab.without_names(h) for h in headings if h.rstrip().endswith("?")]
-    vocab.aspects = frozenset(stem_all(w for h in asked for w in content_words(h) if w.isalpha()))
+    # What question-shaped headings ask, in the words several documents share ("symptoms", "treated"):
+    # a word in one page's headings only ("why choose <site>?") says nothing about questions in general.
+    documents = Counter(
+        stem
+        for texts in (headings or {}).values()
+        for stem in {
+            stem
+            for text in texts
+            if text.rstrip().endswith("?")
+            for stem in stem_all(w for w in content_words(vocab.without_names(text)) if w.isalpha())
+        }
+    )
+    shared = min(ASPECT_MIN_DOCUMENTS, len(headings or {}))
+    vocab.aspects = frozenset(stem for stem, count in documents.items() if count >= shared)
     return vocab
 
 
@@ -501,14 +514,14 @@ def vocabulary_from_corpus(
     """The vocabulary of parsed documents and their manifest entries: their sentences, the conditions
     each is about, case reports by their first author ("the Smith report"), documents by their kind."""
     sentences: dict[str, list[str]] = {}
-    headings: list[str] = []
+    headings: dict[str, list[str]] = {}
     topics: dict[str, list[str]] = {}
     authors: dict[str, str] = {}
     kinds: dict[str, list[str]] = {}
     for doc in documents:
         info = infos[doc.source_id]
         sentences[doc.source_id] = [s.text for s in doc.sentences]
-        headings += doc.sections
+        headings[doc.source_id] = doc.sections
         for topic in info.topics:
             topics.setdefault(topic, []).append(doc.source_id)
         author = str(doc.metadata.get("first_author", "")).split()
