@@ -1,4 +1,5 @@
-"""Query understanding on a small vocabulary built from a few texts (no index, no model: fast)."""
+"""Query understanding on a small vocabulary built from a few texts, and follow-ups on the vocabulary of
+the real corpus (parsed only: no index, no model, fast); one end-to-end follow-up on the real assistant."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant import Assistant
+from assistant.corpus import load_corpus, read_manifest
+from assistant.ingest import ParsedDocument, parse_corpus
+from assistant.profile import load_profile
 from assistant.query import (
     LAY_TERMS,
     LEXICON,
@@ -16,8 +21,10 @@ from assistant.query import (
     correct_spelling,
     learn_acronyms,
     learn_glosses,
+    spelling_key,
     understand,
     unknown_terms,
+    vocabulary_from_corpus,
 )
 from assistant.settings import Settings
 
@@ -221,3 +228,175 @@ def test_words_no_document_uses_are_reported(vocab: Vocabulary) -> None:
     query = understand("Can a special diet help shrink my daughter's HPC?", [], vocab)
     assert query.absent_terms == ["special", "diet", "help", "shrink"]
     assert understand("Is surgery the main treatment for HPC?", [], vocab).absent_terms == []
+
+
+# -- follow-ups on the real corpus -------------------------------------------------------------------
+# The vocabulary the assistant builds, from the real seed corpus (parsed, no index or model needed).
+
+REAL_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+HPC_PAGE_ID, ASPS_PAGE_ID = "dfci-hemangiopericytoma", "dfci-alveolar-soft-part-sarcoma"
+WOITZIK_ID = "pubmed-woitzik-2003"
+
+
+@pytest.fixture(scope="module")
+def documents() -> list[ParsedDocument]:
+    return parse_corpus(load_corpus(REAL_CORPUS))
+
+
+@pytest.fixture(scope="module")
+def real(documents: list[ParsedDocument]) -> Vocabulary:
+    return vocabulary_from_corpus(documents, {info.id: info for info in read_manifest(REAL_CORPUS)})
+
+
+@pytest.fixture(scope="module")
+def stock_replies() -> tuple[str, str]:
+    """What the assistant says whatever the question: the coverage its refusals name, and its greeting."""
+    profile = load_profile(REAL_CORPUS)
+    assert profile.coverage and profile.greeting
+    return profile.coverage, profile.greeting
+
+
+def quote(documents: list[ParsedDocument], source_id: str, fragment: str) -> str:
+    """The corpus sentence of a document that holds a fragment (what an answer quotes verbatim)."""
+    doc = next(d for d in documents if d.source_id == source_id)
+    return next(s.text for s in doc.sentences if fragment in s.text)
+
+
+def refusal(coverage: str) -> str:
+    return f"I'm sorry — the documents I have don't answer that, and I won't guess. They cover {coverage}."
+
+
+def turns(*pairs: tuple[str, str]) -> list[dict[str, str]]:
+    return [t for q, a in pairs for t in ({"role": "user", "content": q}, {"role": "assistant", "content": a})]
+
+
+def test_an_answer_is_traced_to_the_documents_it_quoted(real: Vocabulary, documents: list[ParsedDocument]) -> None:
+    lead = quote(documents, HPC_PAGE_ID, "symptoms your child may be experiencing")
+    report = quote(documents, WOITZIK_ID, "new metastases")
+    answer = f"Patient page: {lead} a painless swelling or lump; pain or soreness. [1] Case report: {report} [2]"
+    quoted, own_words = real.quoted_sources(answer)
+    assert quoted == [HPC_PAGE_ID, WOITZIK_ID]
+    # What is left is the answer's own words: labels, markers and the short list items.
+    assert own_words.startswith("patient page") and "metastases" not in own_words
+    paraphrase = "A paraphrase that quotes nothing at all from any page."
+    assert real.quoted_sources(paraphrase) == ([], "a paraphrase that quotes nothing at all from any page")
+
+
+def test_it_after_an_answer_quoting_one_page_means_that_page(real: Vocabulary, documents: list[ParsedDocument]) -> None:
+    lead = quote(documents, HPC_PAGE_ID, "symptoms your child may be experiencing")
+    history = turns(
+        ("My daughter has a lump on her arm that doesn't hurt, could it be one of these tumours?", f"{lead} [1]")
+    )
+    query = understand("how is it treated?", history, real)
+    assert query.carried_topic and query.topics == ["hemangiopericytoma"]
+    assert query.targets == [frozenset({HPC_PAGE_ID})]
+    # Carried as if named: "how is hemangiopericytoma treated?" has the same terms.
+    assert query.terms == ["treated", "hemangiopericytoma"] and "hemangiopericytoma" in query.text
+    assert " it " not in f" {query.focus} "
+
+
+def test_it_after_an_answer_quoting_two_conditions_targets_each(
+    real: Vocabulary, documents: list[ParsedDocument]
+) -> None:
+    hpc = quote(documents, HPC_PAGE_ID, "symptoms your child may be experiencing")
+    asps = quote(documents, ASPS_PAGE_ID, "most common alveolar soft part sarcoma symptoms")
+    history = turns(
+        (
+            "My son has a lump, could it be one of these?",
+            f"Hemangiopericytoma: {hpc} [1] Alveolar Soft Part Sarcoma (ASPS): {asps} [2]",
+        )
+    )
+    query = understand("How is it treated?", history, real)
+    assert query.targets == [frozenset({HPC_PAGE_ID}), frozenset({ASPS_PAGE_ID})]
+    assert query.topics == ["hemangiopericytoma", "alveolar soft part sarcoma (ASPS)"]
+
+
+def test_a_refusal_names_nothing_so_the_earlier_subject_stays(real: Vocabulary, stock_replies: tuple[str, str]) -> None:
+    coverage = stock_replies[0]
+    history = turns(
+        ("What is alveolar soft part sarcoma?", "A malignant soft tissue tumor. [1]"),
+        ("is it genetic?", refusal(coverage)),
+    )
+    query = understand("what about treatment?", history, real, stock_replies)
+    assert query.targets == [frozenset({ASPS_PAGE_ID})] and query.carried_topic
+    # An answer aspect of its own: the refused question is not carried along.
+    assert "genetic" not in query.text and "treatment" in query.terms
+    # A greeting names everything too.
+    history = turns(("What is alveolar soft part sarcoma?", "A tumor. [1]"), ("hello!", stock_replies[1]))
+    assert understand("how is it treated?", history, real, stock_replies).targets == [frozenset({ASPS_PAGE_ID})]
+
+
+def test_a_name_the_corpus_never_uses_stays_unknown_in_a_follow_up(
+    real: Vocabulary, stock_replies: tuple[str, str]
+) -> None:
+    history = turns(("What is HPC?", "A rare tumor. [1]"), ("What is Ewing sarcoma?", refusal(stock_replies[0])))
+    query = understand("Is it genetic?", history, real, stock_replies)
+    assert query.unknown_terms == ["Ewing"] and not query.targets
+
+
+def test_she_is_the_patient_of_the_case_report_discussed_before(
+    real: Vocabulary, documents: list[ParsedDocument]
+) -> None:
+    page = quote(documents, HPC_PAGE_ID, "rare tumor that grows")
+    history = turns(
+        ("Summarize the Woitzik 2003 case.", "A metastasis years after the first tumour. [1]"),
+        ("What is HPC?", f"{page} [1]"),
+    )
+    query = understand("How was she treated?", history, real)
+    assert query.targets == [frozenset({WOITZIK_ID})] and "patient" in query.terms
+    assert "woitzik" in query.text and "patient" in query.focus
+    # After the asker speaks of their own daughter, "she" is the daughter: the latest subject holds.
+    history += turns(("My daughter has it, what now?", f"{page} [1]"))
+    assert understand("How will she be treated?", history, real).targets == [frozenset({HPC_PAGE_ID})]
+
+
+def test_a_quoted_case_report_stays_the_referent(real: Vocabulary, documents: list[ParsedDocument]) -> None:
+    treated = quote(documents, WOITZIK_ID, "two-staged total removal")
+    history = turns(("Summarize the Woitzik 2003 case.", "A case. [1]"), ("How was she treated?", f"{treated} [1]"))
+    assert understand("Did it come back?", history, real).targets == [frozenset({WOITZIK_ID})]
+
+
+def test_an_elliptic_follow_up_carries_what_it_qualifies(real: Vocabulary) -> None:
+    history = turns(("ASPS 5-yr survival without metastases?", "91 percent. [1]"))
+    assert "survival" in understand("and with mets?", history, real).text
+    # "What about X?" keeps the question and swaps the subject; a qualifier then carries both along.
+    history = turns(("How is HPC treated?", "Surgery. [1]"))
+    swapped = understand("What about ASPS?", history, real)
+    assert swapped.targets == [frozenset({ASPS_PAGE_ID})] and "treated" in swapped.text
+    assert "hemangiopericytoma" not in swapped.text.lower()
+    history += turns(("What about ASPS?", "Surgery and radiation. [1]"))
+    chained = understand("and for children?", history, real)
+    assert "treated" in chained.text and chained.targets == [frozenset({ASPS_PAGE_ID})]
+    # A follow-up that asks something of its own carries only the subject.
+    assert "treated" not in understand("and what's the outlook?", history, real).text
+
+
+def test_it_is_the_thing_the_previous_question_asked_about(real: Vocabulary) -> None:
+    history = turns(("What is arterial embolization for ASPS?", "Blocking the tumor's blood supply. [1]"))
+    query = understand("How do they check it's safe to do?", history, real)
+    assert {"arterial", "embolization"} <= set(query.terms) and "embolization" in query.focus
+    # Unless the follow-up asks a new thing of the subject (an aspect the pages' headings ask about),
+    # or something other than that thing.
+    history = turns(("What are the symptoms of ASPS?", "A painless lump. [1]"))
+    assert "symptoms" not in understand("How is it treated?", history, real).text
+    history = turns(("Does chemo work for ASPS?", "Typically unresponsive. [1]"))
+    assert "chemo" not in understand("So what do they use instead?", history, real).text
+    assert "chemo" in understand("which drugs were tried?", history, real).text
+
+
+def test_british_spellings_meet_topic_names(real: Vocabulary) -> None:
+    assert real.topics_in("Is haemangiopericytoma a cancer?") == ["hemangiopericytoma"]
+    assert spelling_key("desmoid tumours") == spelling_key("desmoid tumors")
+
+
+def test_a_lexicon_phrase_is_one_term(real: Vocabulary) -> None:
+    assert understand("Did it come back?", [], real).terms == ["come back"]
+
+
+def test_the_assistant_reads_its_own_refusal_as_about_nothing(bot: Assistant) -> None:
+    """End to end: after a refused follow-up, the conversation is still about its one condition."""
+    first = bot.ask("What is alveolar soft part sarcoma?")
+    history = turns(("What is alveolar soft part sarcoma?", first.text), ("is it contagious?", bot.abstention_text()))
+    answer = bot.ask("what about treatment?", history=history, trace=True)
+    assert answer.trace is not None and answer.trace.targets == [[ASPS_PAGE_ID]]
+    assert not answer.abstained and {c.source_id for c in answer.citations} == {ASPS_PAGE_ID}
