@@ -195,26 +195,34 @@ def learn_glosses(texts: Iterable[str], general_vocabulary_size: int) -> dict[st
 
 # ", also called Y" / "(also known as Y or Z)": other names the text gives for what it just named.
 OTHER_NAMES_RE = re.compile(
-    r"[,(]\s*(?:also|sometimes|formerly|previously|once)\s+(?:called|known as|named|termed|referred to as)\s+"
-    r"([^,;:.()\n]+)",
+    r"(?:[,(]\s*|\s(?:is|are|was|were)\s+)(?:(?:also|sometimes|formerly|previously|once)\s+)?"
+    r"(?:called|known as|named(?!\s+(?:after|for|by)\b)|termed|referred to as)\s+([^,;:.()\n]+)",
     re.I,
 )
+# "In a baby, this condition is called Y": a page naming its own subject by a general noun.
+SELF_REFERENCE_RE = re.compile(r"\b(this (condition|disease|disorder|illness|tumou?rs?|cancer)|it)$", re.I)
 OTHER_NAME_MAX_WORDS = 6  # a name, not a clause
 OTHER_NAME_CONTEXT = 120  # characters before ", also called" searched for the name it follows
 
 
-def learn_other_names(texts: Iterable[str], aliases: Mapping[str, str]) -> dict[str, str]:
+def learn_other_names(
+    texts: Iterable[str], aliases: Mapping[str, str], own_topics: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Other names → topic, where the text gives them right after a name it already knows:
-    "X, also called Y" teaches that a question about Y is about X's topic."""
+    "X, also called Y" or "Xs are also called Y" teaches that a question about Y is about X's topic.
+    ``own_topics`` (text -> the one topic of the page it is from) also reads "this condition is called Y"."""
     known = PhraseTable(aliases)
     learned: dict[str, str] = {}
     for text in texts:
         for match in OTHER_NAMES_RE.finditer(text):
             tail = text[max(0, match.start() - OTHER_NAME_CONTEXT) : match.start()].rstrip(" ,(")
             before = known.spans(tail)
-            if not before or before[-1][1] != len(tail):
+            if before and before[-1][1] == len(tail):
+                topic = aliases[before[-1][2]]
+            elif own_topics and text in own_topics and SELF_REFERENCE_RE.search(tail):
+                topic = own_topics[text]
+            else:
                 continue  # the words just before are not a name the corpus knows
-            topic = aliases[before[-1][2]]
             for name in re.split(r"\s+(?:or|and)\s+", match.group(1)):
                 plain = normalise(re.sub(r"^(?:an?|the)\s+", "", name.strip(), flags=re.I))
                 if plain and len(plain.split()) <= OTHER_NAME_MAX_WORDS and plain not in aliases:
@@ -477,8 +485,32 @@ def build_vocabulary(
                 aliases[abbr] = topic
         for abbr in ACRONYM_RE.findall(topic):
             aliases[abbr.lower()] = topic
-    for alias, topic in learn_other_names(texts, aliases).items():
+    # A sentence of a page about one condition may name it "this condition".
+    page_topics: dict[str, list[str]] = {}
+    for topic, source_ids in topics.items():
+        for sid in source_ids:
+            page_topics.setdefault(sid, []).append(topic)
+    own_topics = {
+        text: page_topics[sid][0]
+        for sid, page in (sentences or {}).items()
+        if len(page_topics.get(sid, [])) == 1
+        for text in page
+    }
+    for alias, topic in learn_other_names(texts, aliases, own_topics).items():
         aliases.setdefault(alias, topic)
+    # A name of three or more words is often written as its initials ("giant cell tumor of bone" ->
+    # "GCTB"), even where the pages never do: learn the initials unless they are a word already.
+    for alias, topic in list(aliases.items()):
+        initials = "".join(w[0] for w in alias.split() if w not in STOPWORDS)
+        if (
+            len(alias.split()) >= settings.topic_initials_min_words
+            and initials.isalpha()
+            and initials not in aliases
+            and initials not in counts
+            and not is_english(initials)
+        ):
+            aliases[initials] = topic
+            acronyms.setdefault(initials, alias)
     vocab = Vocabulary(
         words=frozenset(counts),
         acronyms=acronyms,
@@ -581,11 +613,32 @@ def correct_spelling(text: str, vocab: Vocabulary) -> str:
         edits = min(settings.spelling_max_edits, len(lower) // settings.spelling_letters_per_edit)
         found = vocab.speller.lookup(lower, Verbosity.CLOSEST, max_edit_distance=edits) if edits else []
         if not found:
+            # Spelt as it sounds ("kordoma", "fosfamide"): one English sound-spelling swap, then the same edits.
+            for variant in sound_alike_spellings(lower):
+                found = vocab.speller.lookup(variant, Verbosity.CLOSEST, max_edit_distance=edits)
+                if found:
+                    break
+        if not found:
             return word
         fixed: str = found[0].term
         return fixed.capitalize() if word[0].isupper() else fixed
 
     return re.sub(r"[A-Za-z][A-Za-z'’-]+", fix, text)
+
+
+# Letters English spells one sound with (a writer who hears the word may pick either).
+SOUND_SPELLINGS = [("k", "ch"), ("k", "c"), ("c", "k"), ("f", "ph"), ("s", "c"), ("z", "s"), ("i", "y"), ("y", "i")]
+
+
+def sound_alike_spellings(word: str) -> list[str]:
+    """The word with one of its letters swapped for another spelling of the same sound."""
+    variants = []
+    for heard, spelt in SOUND_SPELLINGS:
+        start = word.find(heard)
+        while start >= 0:
+            variants.append(word[:start] + spelt + word[start + len(heard) :])
+            start = word.find(heard, start + 1)
+    return variants
 
 
 # Word shapes that name a disease, drug or procedure ("osteosarcoma", "pazopanib", "immunotherapy").

@@ -166,6 +166,12 @@ class Settings(BaseSettings):
         description="Two stems count as one word family when one starts the other and has at least this many "
         "letters ('treat'/'treatment'); 4 would also join 'care'/'career'.",
     )
+    topic_initials_min_words: int = Field(
+        3,
+        ge=2,
+        description="A condition's name of at least this many words is also known by its initials ('giant cell "
+        "tumor of bone' -> GCTB); two initials are too ambiguous to take for a name.",
+    )
     word_root_min_chars: int = Field(
         4,
         ge=3,

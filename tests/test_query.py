@@ -400,3 +400,29 @@ def test_the_assistant_reads_its_own_refusal_as_about_nothing(bot: Assistant) ->
     answer = bot.ask("what about treatment?", history=history, trace=True)
     assert answer.trace is not None and answer.trace.targets == [[ASPS_PAGE_ID]]
     assert not answer.abstained and {c.source_id for c in answer.citations} == {ASPS_PAGE_ID}
+
+
+def test_other_names_are_learned_from_how_a_page_names_its_subject() -> None:
+    sentences = {
+        "fibro-page": [
+            "Fibroid lumps are also called nodular fibrosis.",
+            "It is named after the fibres it grows from.",
+        ],
+        "baby-page": ["In a baby, this condition is called infant nodulosis, and it goes away."],
+    }
+    texts = [t for page in sentences.values() for t in page]
+    vocab = build_vocabulary(
+        texts, {"fibroid lump": ["fibro-page"], "baby lump disorder": ["baby-page"]}, sentences=sentences
+    )
+    assert vocab.topic_aliases["nodular fibrosis"] == "fibroid lump"  # "Xs are also called Y"
+    assert vocab.topic_aliases["infant nodulosis"] == "baby lump disorder"  # "this condition is called Y"
+    assert not any(alias.startswith("after") for alias in vocab.topic_aliases)  # "named after" names nothing
+    # A name of three or more words is also known by its initials, which then name the condition.
+    assert vocab.topic_aliases["bld"] == "baby lump disorder"
+    assert vocab.targets_in("What causes BLD?") == [frozenset({"baby-page"})]
+
+
+def test_a_word_spelt_as_it_sounds_is_corrected() -> None:
+    vocab = build_vocabulary(["Chordoma grows slowly in the bones of the skull."], {"chordoma": ["page"]})
+    assert correct_spelling("Do children get kordoma?", vocab) == "Do children get chordoma?"
+    assert correct_spelling("Can aroma therapy help?", vocab) == "Can aroma therapy help?"  # real words stay
