@@ -33,6 +33,8 @@ class Assistant:
         self.index = index
         self.settings = settings
         self.vocab: Vocabulary = vocabulary_from_corpus(index.documents.values(), index.infos, settings)
+        # The spelling index is built at load, not on the first misspelt question (seconds at 100 k words).
+        _ = self.vocab.speller
         self.profile = load_profile(settings.corpus_dir, settings.coverage_max_names)
         self.retriever = CandidateRetriever(index, settings.retrieval_mode)
         self.answerer = ExtractiveAnswerer(index, self.vocab, settings)

@@ -318,9 +318,9 @@ class Vocabulary:
 
     @cached_property
     def speller(self) -> Any:
-        """A SymSpell deletion index over the corpus words, built on first need: seconds at 100 k words
-        (scripts/bench_query.py), after which a lookup costs well under a millisecond whatever the
-        vocabulary's size. Touch it at load time to keep that cost off the first misspelt question."""
+        """A SymSpell deletion index over the corpus words, built once (the assistant builds it at load):
+        seconds at 100 k words (scripts/bench_query.py), after which a lookup costs well under a
+        millisecond whatever the vocabulary's size."""
         from symspellpy import SymSpell  # imported here: most questions need no correction
 
         settings = self.settings
@@ -900,7 +900,15 @@ def understand(
     person = [PATIENT_WORD] if referent.person else []
     names = referent.authors(vocab) + person
     carried_topics = [re.sub(r"\([^)]*\)", "", t).strip() for t in topics if carried]
-    expansions += names + carried_topics + context
+    # "Onoki 2018 treatment": a document named by its author is about its condition, which the
+    # embedded text then names (the model knows the condition, not the author).
+    named_documents = set().union(*targets) if targets and not topics and not carried else set()
+    document_topics = [
+        re.sub(r"\([^)]*\)", "", topic).strip()
+        for topic, source_ids in vocab.topics.items()
+        if named_documents & set(source_ids) and named_documents <= set(source_ids)
+    ]
+    expansions += names + carried_topics + document_topics + context
     text = base if not expansions else f"{base} ({'; '.join(dict.fromkeys(expansions))})"
     # The focus is what the question asks *about* its subject: drop the names of the subject
     # (condition, document author, document kind), which match every passage of that document.
