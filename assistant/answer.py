@@ -52,6 +52,13 @@ class ExtractiveAnswerer:
         self.scorer = PassageScorer(index, vocab, settings)
         self.rules: list[AbstentionRule] = default_rules(index, vocab, settings)
         self.composer = Composer(index, settings)
+        self.vocab = vocab
+        # What each heading asks about its subject, as stems (names taken out), once at load.
+        self.heading_focus = {
+            (doc.source_id, heading): frozenset(stem_all(content_words(vocab.without_names(heading))))
+            for doc in index.documents.values()
+            for heading in doc.sections
+        }
 
     def select(self, query: UnderstoodQuery, vector: np.ndarray, candidates: Candidates, audience: str) -> Evidence:
         """Choose the passages to quote, or say which rule abstains and why."""
@@ -193,13 +200,25 @@ class ExtractiveAnswerer:
         chemotherapy work?"), is a fact question."""
         if not ranked or asks_for_figure(query.question):
             return None
+        asked = set(stem_all(content_words(query.focus))) - stems(" ".join(query.topics))
+        if not asked:
+            return None
+        min_chars = self.settings.related_stem_min_chars
+        # The question and a heading ask the same of their subject, word family for word family ("How
+        # is X treated?" / "What are the treatments for X?"); names are left out, which would
+        # otherwise dominate both vectors. Among such headings, the one retrieval ranks best.
+        for candidate in ranked:
+            key = (candidate.evidence.doc.source_id, candidate.evidence.passage.section or "")
+            heading = self.heading_focus.get(key, frozenset())
+            if heading and covered_stems(asked, heading, min_chars) == asked and (
+                covered_stems(heading, asked, min_chars) == heading
+            ):
+                return key
         best = max(ranked, key=lambda r: r.heading_similarity)
         section = best.evidence.passage.section
         if best.heading_similarity < self.settings.section_answer_min_similarity or not section:
             return None
-        asked = set(stem_all(content_words(query.focus))) - stems(" ".join(query.topics))
-        heading = stems(section)
-        if not asked or covered_stems(asked, heading, self.settings.related_stem_min_chars) != asked:
+        if covered_stems(asked, stems(section), min_chars) != asked:
             return None
         return (best.evidence.doc.source_id, section)
 

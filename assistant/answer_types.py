@@ -4,7 +4,7 @@ Two tables of English question shapes and answer shapes, never a corpus's condit
 
 * :data:`QUESTION_CUES`: what a question type looks for (a figure, a time, a place, a cause, a
   definition, a treatment, a test). The scorer gives a small bonus to passages holding it; the
-  *narrow* one (an age) also decides which passage is chosen when one
+  *narrow* ones (an age, levels) also decide which passage is chosen when one
   nearly as good holds the answer and the best does not.
 * :data:`FIGURE_REQUIREMENTS`: questions that can only be answered with a figure of a kind (a rate,
   an age, a count). Evidence without one does not answer them (the ``missing_figure`` rule).
@@ -30,8 +30,9 @@ _AGE = r"\b\d+-year-old\b|\baged? \d+|\b\d+ years? old\b"
 @dataclass(frozen=True)
 class QuestionCue:
     """A question shape (``asks``), the shape of text that answers it (``holds``), and whether the
-    answer is narrow (an age: a passage without one does not answer). Times, places and figures in
-    general are not narrow: "when it's in the lungs" or "the best chance" ask for no time or figure."""
+    answer is narrow (an age, a span of levels: a passage without one does not answer). Times,
+    places and figures in general are not narrow: "when it's in the lungs" or "the best chance"
+    ask for no time or figure."""
 
     asks: re.Pattern[str]
     holds: re.Pattern[str]
@@ -65,6 +66,12 @@ QUESTION_CUES: list[QuestionCue] = [
             r"\bfrom [A-Z]\d{1,2}\b|\b[A-Z]\d{1,2}\s*(-|–|to)\s*[A-Z]?\d{1,2}\b",
             re.I,
         ),
+    ),
+    # Which levels or segments: answered by a span of level codes ("X6 to Y2", "X5-X7").
+    QuestionCue(
+        re.compile(r"\b(levels?|segments?)\b", re.I),
+        re.compile(r"\bfrom [A-Z]\d{1,2}\b|\b[A-Z]\d{1,2}\s*(-|–|to)\s*[A-Z]?\d{1,2}\b"),
+        narrow=True,
     ),
     QuestionCue(
         re.compile(r"^\s*(what('s| is| are)|define|meaning of|what does .* (stand for|mean))\b", re.I),

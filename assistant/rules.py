@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from assistant.answer_types import figure_gap
 from assistant.index import CorpusIndex
-from assistant.query import LAY_TERMS, SOURCE_NOUNS, UnderstoodQuery, Vocabulary, normalise
+from assistant.query import LAY_TERMS, UnderstoodQuery, Vocabulary, normalise
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
 from assistant.text import StemRoots, content_words, covered_stems, is_general_english, stem_all, stems
@@ -197,12 +197,9 @@ def missing_figure(inp: RuleInput) -> str | None:
 
 def term_coverage(query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabulary) -> float:
     """Share of the question's content words (or their lay/acronym equivalents) found in ``texts``."""
-    # A document's author, kind or "report" says where to look, not what is asked: pages do not
-    # repeat their author's name, and the question's words about its subject are what must be found.
-    where = {*vocab.document_aliases, *vocab.kinds, *SOURCE_NOUNS}
-    terms = [t for t in query.terms if t not in where] if query.targets else list(query.terms)
+    terms = list(query.terms)
     if not terms:
-        return 0.0 if not query.terms else 1.0
+        return 0.0
     evidence = set().union(*(stems(t) for t in texts)) if texts else set()
     covered = 0
     for term in terms:
