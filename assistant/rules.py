@@ -15,7 +15,7 @@ from assistant.index import CorpusIndex
 from assistant.query import LAY_TERMS, UnderstoodQuery, Vocabulary, normalise
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
-from assistant.text import StemRoots, content_words, covered_stems, is_general_english, stem_all, stems
+from assistant.text import STOPWORDS, StemRoots, content_words, covered_stems, is_general_english, stem_all, stems
 
 
 @dataclass
@@ -143,6 +143,13 @@ def text_mentions(roots: Sequence[StemRoots], word: str, min_chars: int, share: 
     return bool(stems_) and all(any(r.has_root_of(stem, min_chars, share) for r in roots) for stem in stems_)
 
 
+# "<kind word> <kind>": a phrase naming one kind of a treatment, test or other thing a page may list.
+# English category nouns, nothing of any document.
+KIND_PHRASE_RE = re.compile(
+    r"\b([a-z][a-z-]+) (therapy|therapies|surgery|surgeries|diet|diets|genes?|tests?|scans?|drugs?|"
+    r"trials?|number|doses?|injections?|implants?|vaccines?)\b"
+)
+
 # Words named like a disease ("...oma", "...itis", "...osis"): English medical word formation.
 DISEASE_NAME_RE = re.compile(r"^[a-z]{3,}(oma|omas|itis|osis)$")
 
@@ -176,6 +183,14 @@ def make_never_mentioned(
         if not inp.query.targets:
             return None
         asked = set().union(*inp.query.targets)
+        # "Is proton therapy used for X?", "a special diet": a kind of treatment, test or thing the
+        # documents asked about never name, neither its kind word nor the kind.
+        for match in KIND_PHRASE_RE.finditer(normalise(inp.query.question)):
+            modifier, kind = match.group(1), match.group(2)
+            if modifier in STOPWORDS or modifier in vocab.topic_aliases or modifier.isdigit():
+                continue
+            if not document_words.mention(asked, modifier) or not document_words.mention(asked, kind):
+                return f"the documents asked about never mention {modifier} {kind}"
         for word in inp.query.terms:
             if word in vocab.topic_aliases or word in vocab.document_aliases or any(c.isdigit() for c in word):
                 continue

@@ -126,6 +126,12 @@ def test_asked_documents_never_mention_a_specialist_term_another_document_uses(b
     # Another form of a word the page uses ("metastatic" / "metastases") is mentioned; so are everyday words.
     assert rule(RuleInput(understand("ASPS 5-year survival metastatic", [], bot.vocab), [], [])) is None
     assert rule(RuleInput(understand("Does ASPS need follow-up visits?", [], bot.vocab), [], [])) is None
+    # A kind of treatment or test the pages never name ("proton therapy", "a special diet") is not theirs
+    # to answer; a kind they name is.
+    for kind in ("Is proton therapy used for ASPS?", "Can a special diet help ASPS?"):
+        assert "never mention" in (rule(RuleInput(understand(kind, [], bot.vocab), [], [])) or "")
+    for kind in ("Does radiation therapy help ASPS?", "Which blood tests are done for ASPS?"):
+        assert rule(RuleInput(understand(kind, [], bot.vocab), [], [])) is None
     # A question that names no condition or document is not this rule's to judge.
     assert rule(RuleInput(understand("Is rotationplasty an option?", [], bot.vocab), [], [])) is None
 
