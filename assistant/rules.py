@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from assistant.answer_types import figure_gap
 from assistant.index import CorpusIndex
-from assistant.query import LAY_TERMS, UnderstoodQuery, Vocabulary, normalise
+from assistant.query import LAY_TERMS, SOURCE_NOUNS, UnderstoodQuery, Vocabulary, normalise
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
 from assistant.text import STOPWORDS, StemRoots, content_words, covered_stems, is_general_english, stem_all, stems
@@ -123,7 +123,11 @@ class DocumentWords:
 
     def __init__(self, index: CorpusIndex, settings: Settings) -> None:
         self.min_chars, self.share = settings.word_root_min_chars, settings.word_root_share
-        self.roots = {sid: word_roots(" ".join(s.plain for s in doc.sentences)) for sid, doc in index.documents.items()}
+        # A document's title and headings count: "the X report" is about what its title says.
+        self.roots = {
+            sid: word_roots(" ".join([index.infos[sid].title, *doc.sections, *(s.plain for s in doc.sentences)]))
+            for sid, doc in index.documents.items()
+        }
 
     def mention(self, source_ids: Iterable[str], word: str) -> bool:
         """Whether any of the documents uses a word of ``word``'s family (every part of a hyphenated one)."""
@@ -187,7 +191,8 @@ def make_never_mentioned(
         # documents asked about never name, neither its kind word nor the kind.
         for match in KIND_PHRASE_RE.finditer(normalise(inp.query.question)):
             modifier, kind = match.group(1), match.group(2)
-            if modifier in STOPWORDS or modifier in vocab.topic_aliases or modifier.isdigit():
+            named = modifier in vocab.topic_aliases or modifier in vocab.document_aliases or modifier in vocab.kinds
+            if modifier in STOPWORDS or named or modifier in SOURCE_NOUNS or modifier.isdigit():
                 continue
             if not document_words.mention(asked, modifier) or not document_words.mention(asked, kind):
                 return f"the documents asked about never mention {modifier} {kind}"

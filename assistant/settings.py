@@ -179,11 +179,11 @@ class Settings(BaseSettings):
         "sharing its root: at least this many first letters...",
     )
     word_root_share: float = Field(
-        0.6,
+        0.5,
         gt=0,
         le=1,
         description="...and at least this share of the word's stem ('metastatic' / 'metastases', 'sacrum' / "
-        "'sacral'). Loose on purpose: the rule refuses, so it must not miss a word's family.",
+        "'sacral', 'surgery' / 'surgical'). Loose on purpose: the rule refuses, so it must not miss a word's family.",
     )
     section_answer_min_parts: int = Field(
         3, ge=2, description="A section is answered part by part only when it has at least this many parts."
