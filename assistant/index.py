@@ -41,20 +41,19 @@ from pathlib import Path
 import bm25s
 import faiss
 import numpy as np
-import Stemmer
 
 from assistant.chunking import passage_text
 from assistant.corpus import DocumentInfo, corpus_hash, load_corpus
 from assistant.errors import IndexCorruptError, StaleIndexError
 from assistant.ingest import ParsedDocument, Passage, parse_corpus, parsed_document_from_dict
 from assistant.settings import Settings
+from assistant.text import stemmer  # one PyStemmer object per thread: it is not thread-safe
 
 logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
 EMBEDDING_DIM = 384
-STEMMER = Stemmer.Stemmer("english")
 ROW_KINDS = ("passage", "piece", "heading")
 
 
@@ -274,7 +273,7 @@ def embed_with_cache(texts: list[str], settings: Settings, show_progress: bool =
 def build_lexical(passages: Sequence[EvidencePassage]) -> bm25s.BM25:
     """bm25s over each passage's match text (English stop words, Snowball stems)."""
     lexical = bm25s.BM25()
-    tokens = bm25s.tokenize([p.match_text for p in passages], stopwords="en", stemmer=STEMMER, show_progress=False)
+    tokens = bm25s.tokenize([p.match_text for p in passages], stopwords="en", stemmer=stemmer(), show_progress=False)
     lexical.index(tokens, show_progress=False)
     return lexical
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import bm25s
 import numpy as np
 
-from assistant.index import STEMMER, CorpusIndex
+from assistant.index import CorpusIndex
+from assistant.text import stemmer  # one PyStemmer object per thread: it is not thread-safe
 from assistant.vector_store import search
 
 MODES = ("hybrid", "dense", "bm25")
@@ -44,7 +45,7 @@ def reciprocal_rank_fusion(rankings: list[list[int]], k: int) -> dict[int, float
 
 def lexical_tokens(text: str) -> list[str]:
     """The BM25 tokens of a query: English stop words out, Snowball stems."""
-    tokens = bm25s.tokenize([text], stopwords="en", stemmer=STEMMER, show_progress=False, return_ids=False)
+    tokens = bm25s.tokenize([text], stopwords="en", stemmer=stemmer(), show_progress=False, return_ids=False)
     return list(tokens[0]) if tokens else []
 
 
