@@ -575,11 +575,12 @@ def test_no_rating_is_lost_or_duplicated_when_the_server_is_killed_and_clients_r
     acked: dict[str, int] = {}
     lock = threading.Lock()
 
-    def post(key: str, rating: str) -> None:
+    def post(key: str, rating: str, shared: Any = None) -> None:
         try:
-            c = client_for(url)
+            c = shared or client_for(url)
             result = c.predict(rating, f"question {key}", "answer [1]", "[]", "", "family", key, api_name="/feedback")
-            c.close()
+            if shared is None:
+                c.close()
         except Exception:  # the server was killed under it: this client will retry
             return
         with lock:
@@ -588,8 +589,9 @@ def test_no_rating_is_lost_or_duplicated_when_the_server_is_killed_and_clients_r
     process = _start_server(settings, db, port, log)
     try:
         _wait_up(url, process, log)
+        first = client_for(url)  # one client for the ratings sent one after another
         for key in keys[:15]:
-            post(key, "up")
+            post(key, "up", first)
         threads = [threading.Thread(target=post, args=(key, "up")) for key in keys[15:]]
         for t in threads:
             t.start()
@@ -605,8 +607,10 @@ def test_no_rating_is_lost_or_duplicated_when_the_server_is_killed_and_clients_r
         process = _start_server(settings, db, port, log)
         _wait_up(url, process, log)
         unsure = [k for k in keys if k not in acked] + keys[:5]  # no answer heard, or the client is not sure
+        again = client_for(url)
         for key in unsure:
-            post(key, "down")
+            post(key, "down", again)
+        again.close()
         assert set(acked) == set(keys)
     finally:
         if process.poll() is None:
