@@ -20,7 +20,8 @@ EXTRA = REPO_ROOT / "eval" / "extra-corpus"
 # Until the second corpus exists, a small fixture corpus of other conditions stands in for it.
 OTHER = EXTRA if (EXTRA / "manifest.json").exists() else REPO_ROOT / "tests" / "fixtures" / "mini-corpus"
 SEED_GOLD = REPO_ROOT / "eval" / "gold.jsonl"
-WORSE_BUDGET = 6
+# Measured: 4 seed answers lose a fact group when the extra corpus joins (was 6); none borrows text.
+WORSE_BUDGET = 4
 
 
 def names_subject(bot: Assistant, question: str, answer: Answer) -> bool:
