@@ -2,6 +2,8 @@
 VENV   ?= .venv
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 BIN    := $(VENV)/bin
+# Test processes (pytest-xdist): one per core of this 2-core machine; files stay whole on one worker.
+TEST_WORKERS ?= 2
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
@@ -27,7 +29,7 @@ run: index ## serve the chat UI on 127.0.0.1:7860
 test: install ## check the gold files against their corpora, then run every test (browser tests run when a Chromium is found; under CI=true they must)
 	python3 eval/check_gold.py --quiet
 	if [ -d eval/extra-corpus ]; then python3 eval/check_gold.py --quiet --corpus eval/extra-corpus --gold eval/extra-corpus/gold.jsonl; fi
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check assistant tests eval scripts
