@@ -41,6 +41,7 @@ class Evidence:
     section: tuple[str, str] | None = None  # (source id, heading) a section answer comes from
     abstain_rule: str | None = None
     abstain_reason: str | None = None
+    question: str = ""  # as asked (the composer quotes the clause that holds a narrow answer)
 
 
 class ExtractiveAnswerer:
@@ -66,7 +67,7 @@ class ExtractiveAnswerer:
         allowed = set().union(*query.targets) if query.targets else None
         ranked = [r for r in every if allowed is None or r.evidence.doc.source_id in allowed]
         outside = [r for r in every if allowed is not None and r.evidence.doc.source_id not in allowed]
-        evidence = Evidence([], ranked, outside)
+        evidence = Evidence([], ranked, outside, question=query.question)
         inputs = RuleInput(query, ranked, outside)
         for rule in self.rules:
             if not rule.after_selection and (reason := rule.check(inputs)):
@@ -83,7 +84,9 @@ class ExtractiveAnswerer:
 
     def compose(self, evidence: Evidence, audience: str) -> Draft:
         """The cited answer text for the chosen evidence."""
-        return self.composer.compose(evidence.selected, audience, as_list=evidence.mode == "section")
+        return self.composer.compose(
+            evidence.selected, audience, as_list=evidence.mode == "section", question=evidence.question
+        )
 
     # -- choosing ----------------------------------------------------------------------------
     def _choose(

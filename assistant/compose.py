@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answer_types import holds_asked_answer
 from assistant.corpus import source_span
-from assistant.index import CorpusIndex, EvidencePassage
+from assistant.index import CorpusIndex, EvidencePassage, sentence_pieces
 from assistant.ingest import split_sentences
 from assistant.schema import Citation
 from assistant.scoring import ScoredPassage
@@ -77,8 +78,12 @@ class Composer:
         self.settings = settings
         self.glossary = learn_glossary(index.passages)
 
-    def compose(self, selected: list[ScoredPassage], audience: str, as_list: bool = False) -> Draft:
-        """The answer text for ``selected`` passages; ``as_list`` renders one passage per line (a section's parts)."""
+    def compose(
+        self, selected: list[ScoredPassage], audience: str, as_list: bool = False, question: str = ""
+    ) -> Draft:
+        """The answer text for ``selected`` passages; ``as_list`` renders one passage per line (a section's parts).
+        A long sentence whose one clause holds the narrow answer ``question`` asks for (an age, a figure)
+        is quoted as that clause: the fact, not the sentence around it."""
         selected = list(selected)
         if audience == "family" and len(selected) > 1 and not as_list:
             selected = self._plain_lead(selected)
@@ -90,8 +95,9 @@ class Composer:
         for scored in selected:
             ev = scored.evidence
             marker = len(citations) + 1
-            citations.append(self.citation(ev, marker))
-            sentences = sentences_of(render_passage(ev)) or [render_passage(ev)]
+            clause = self._answering_clause(ev, question) if question and not as_list else None
+            citations.append(self.citation(ev, marker, clause))
+            sentences = [clause[2]] if clause else sentences_of(render_passage(ev)) or [render_passage(ev)]
             if audience == "clinician" and labelled != ev.doc.source_id:
                 sentences[0] = f"{self.source_label(ev)}: {sentences[0]}"
                 labelled = ev.doc.source_id
@@ -139,18 +145,39 @@ class Composer:
         kind = info.kind.removesuffix(" abstract").capitalize()
         return f"{kind} ({info.journal} {info.year})" if info.journal and info.year else kind
 
-    def citation(self, ev: EvidencePassage, marker: int) -> Citation:
-        """The citation for a passage, its quote cut from the source file itself."""
+    def _answering_clause(self, ev: EvidencePassage, question: str) -> tuple[int, int, str] | None:
+        """(start, end, text) in the source of the one clause of a long single-sentence passage that holds
+        the narrow answer the question asks for; None when the answer is not in exactly one clause."""
+        passage = ev.passage
+        if passage.kind == "list" or len(passage.sentence_ids) != 1:
+            return None
+        sentence = ev.doc.sentences[passage.sentence_ids[0]].plain
+        if len(sentence.split()) < self.settings.clause_quote_min_words or not holds_asked_answer(question, sentence):
+            return None
+        holding = [c for c in sentence_pieces(sentence)[1:] if holds_asked_answer(question, c)]
+        path = self.index.source_path(ev.doc.source_id)
+        if len(holding) != 1 or path.suffix.lower() in (".html", ".htm"):
+            return None  # the answer spans clauses (quote the sentence), or offsets would not be the text's
+        # The clause as the source writes it (white space may differ from the parsed sentence's).
+        span = source_span(path, passage.start, passage.end)
+        found = re.search(r"\s+".join(re.escape(w) for w in holding[0].split()), span)
+        if found is None:
+            return None
+        return passage.start + found.start(), passage.start + found.end(), found.group(0)
+
+    def citation(self, ev: EvidencePassage, marker: int, clause: tuple[int, int, str] | None = None) -> Citation:
+        """The citation for a passage (or the clause of it that is quoted), its quote cut from the source file."""
         info = self.index.infos[ev.doc.source_id]
         passage = ev.passage
+        start, end = (clause[0], clause[1]) if clause else (passage.start, passage.end)
         return Citation(
             marker=marker,
             source_id=ev.doc.source_id,
             title=info.title,
             section=passage.section,
-            quote=source_span(self.index.source_path(ev.doc.source_id), passage.start, passage.end),
-            start=passage.start,
-            end=passage.end,
+            quote=source_span(self.index.source_path(ev.doc.source_id), start, end),
+            start=start,
+            end=end,
             context=passage.context,
             source_kind=info.kind,
             publisher=info.publisher,

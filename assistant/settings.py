@@ -148,6 +148,12 @@ class Settings(BaseSettings):
         description="A question at least this similar to the heading of its best passage's section is answered "
         "from that section, with the opening passage of each part (tuned on the dev split).",
     )
+    clause_quote_min_words: int = Field(
+        30,
+        ge=5,
+        description="A sentence of at least this many words is quoted as its one clause that holds the narrow "
+        "answer asked for (an age, a figure): the fact, not a long abstract sentence around it.",
+    )
     keyword_question_max_words: int = Field(
         6,
         ge=1,

@@ -198,3 +198,20 @@ def test_quotes_come_from_the_file_even_with_typographic_characters(bot: Assista
     quote = next(c for c in answer.citations if "genetic" in c.quote)
     assert "’" in quote.quote or "\u00a0" in quote.quote
     assert source_span(bot.index.source_path(quote.source_id), quote.start, quote.end) == quote.quote
+
+
+def test_a_long_sentence_is_quoted_as_the_clause_that_holds_the_asked_figure(bot: Assistant) -> None:
+    answer = bot.ask("Woitzik 2003 case: patient age and sex", audience="clinician", trace=True)
+    assert not answer.abstained and answer.trace is not None
+    quote = answer.citations[0]
+    sentence = answer.trace.candidates[answer.trace.selected[0]].text
+    # The clause with the age, verbatim at its own offsets, not the 60-word sentence around it.
+    assert "48-year-old" in quote.quote and quote.quote in sentence and len(quote.quote) < len(sentence)
+    path = bot.index.source_path(quote.source_id)
+    assert source_span(path, quote.start, quote.end) == quote.quote
+    assert quote.quote in answer.text
+    # A question that asks for no figure or age gets whole sentences.
+    plain = bot.ask("What symptoms did the woman in the Woitzik case have?", audience="clinician", trace=True)
+    assert plain.trace is not None and plain.citations
+    chosen = [plain.trace.candidates[i] for i in plain.trace.selected]
+    assert [(c.start, c.end) for c in plain.citations] == [(c.start, c.end) for c in chosen]
