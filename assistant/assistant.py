@@ -115,7 +115,7 @@ class Assistant:
         clock = time.perf_counter()
         # The refusal and greeting name everything the documents cover: an earlier one is about nothing.
         query = understand(question, history, self.vocab, (self.coverage_summary(), self.greeting_text()))
-        vector = embed_query(query.text)
+        vector = embed_query(query.text, self.settings.query_batch_max)
         embedded = time.perf_counter()
         named = set().union(*query.targets) if query.targets else None
         candidates = self.retriever.retrieve(query.text, vector, query.focus, named)

@@ -20,3 +20,31 @@ def test_query_and_index_embeddings_are_the_same_vectors() -> None:
         assert query_side.shape == (384,)
         assert abs(float(np.linalg.norm(query_side)) - 1.0) < 1e-4
         assert float(query_side @ row) > 0.9999
+
+
+def test_questions_asked_at_once_are_batched_and_get_their_own_vectors() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assistant.embeddings import QueryBatcher, load_query_encoder
+
+    batcher = QueryBatcher(load_query_encoder(), max_batch=4)
+    alone = [batcher.embed(text) for text in TEXTS]
+    questions = TEXTS * 6  # 18 at once: batches of up to 4 form while the model runs
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        together = list(pool.map(batcher.embed, questions))
+    assert batcher.largest_batch > 1
+    for text, vector in zip(questions, together, strict=True):
+        assert float(vector @ alone[TEXTS.index(text)]) > 0.9999  # padding in a batch changes nothing
+
+
+def test_a_failed_batch_is_reported_to_every_waiting_question() -> None:
+    from assistant.embeddings import QueryBatcher, load_query_encoder
+
+    batcher = QueryBatcher(load_query_encoder(), max_batch=4)
+    try:
+        batcher.embed(None)  # type: ignore[arg-type]  # the tokenizer refuses it
+    except Exception as error:
+        assert not isinstance(error, AssertionError)
+    else:
+        raise AssertionError("a bad input was embedded")
+    assert batcher.embed(TEXTS[0]).shape == (384,)  # the model thread lives on
