@@ -14,7 +14,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -418,6 +418,7 @@ SOURCE_NOUNS = ("report", "case", "study", "article")
 _TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 
 
+@lru_cache(maxsize=1 << 16)
 def spelling_key(phrase: str) -> str:
     """A normalised phrase with British spellings folded to American ones ("desmoid tumours" and
     "desmoid tumors", "haemangioma" and "hemangioma" meet): for matching names, never for quoting."""
@@ -425,6 +426,12 @@ def spelling_key(phrase: str) -> str:
 
 
 _BRITISH_OUR_RE = re.compile(r"our(s?)$")  # tumour(s), colour, behaviour
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_key(token: str) -> str:
+    """A token as phrases are looked up: normalised, without a possessive 's (cached: questions repeat words)."""
+    return normalise(token).removesuffix("'s")
 
 
 class PhraseTable:
@@ -446,7 +453,7 @@ class PhraseTable:
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, phrase) of each phrase in the text, in order, not overlapping."""
-        tokens = [(m.start(), m.end(), normalise(m.group()).removesuffix("'s")) for m in _TOKEN_RE.finditer(text)]
+        tokens = [(m.start(), m.end(), _token_key(m.group())) for m in _TOKEN_RE.finditer(text)]
         found: list[tuple[int, int, str]] = []
         i = 0
         while i < len(tokens):
