@@ -565,25 +565,23 @@ def time_each(function: Any, inputs: list[Any], repeats: int) -> tuple[list[floa
     return times, results
 
 
-def ann_figures(kind: str, passages: int, queries: int, repeats: int, sweep: list[int]) -> dict[str, Any]:
-    """Build the size-chosen FAISS index over one synthetic set; latency, recall and build figures."""
+def synthetic_set(kind: str, passages: int, queries: int) -> tuple[np.ndarray, np.ndarray]:
+    return clustered_unit_vectors(passages, queries, CALIBRATED if kind == "calibrated" else HARD, MEANING_RANK[kind])
+
+
+def ann_figures(vectors: np.ndarray, asked: np.ndarray, repeats: int, sweep: list[int]) -> dict[str, Any]:
+    """Build the size-chosen FAISS index over ``vectors``; latency, recall and build figures for ``asked``."""
     import faiss
 
     from assistant.settings import Settings
     from assistant.vector_store import build_faiss_index, exact_recall_at_k, index_description, search
 
     settings = Settings()
-    started = time.perf_counter()
-    vectors, asked = clustered_unit_vectors(
-        passages, queries, CALIBRATED if kind == "calibrated" else HARD, MEANING_RANK[kind]
-    )
-    out: dict[str, Any] = {"generate_s": time.perf_counter() - started}
-    if kind == "calibrated":
-        out["stats"] = neighbourhood_stats(vectors, asked[:300])
+    out: dict[str, Any] = {"stats": neighbourhood_stats(vectors, asked[:300])}
     started = time.perf_counter()
     index = build_faiss_index(vectors, settings)
     out["build_s"] = time.perf_counter() - started
-    out["index"] = index_description(passages, settings)
+    out["index"] = index_description(len(vectors), settings)
     out["index_mb"] = len(faiss.serialize_index(index)) / 2**20
     rows = [asked[i : i + 1] for i in range(len(asked))]
     times, results = time_each(lambda q: search(index, q, TOP_K, settings)[1][0], rows, repeats)
@@ -619,6 +617,7 @@ def bm25_figures(passages: int, queries: int, repeats: int) -> dict[str, Any]:
     retriever = bm25s.BM25()
     retriever.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
     out: dict[str, Any] = {"build_s": time.perf_counter() - started}
+    out["index_mb"] = sum(a.nbytes for a in retriever.scores.values() if isinstance(a, np.ndarray)) / 2**20
     del ids
     times, _ = time_each(lambda q: retriever.retrieve([q], k=TOP_K, show_progress=False), asked, repeats)
     out["p50_ms"], out["p95_ms"] = statistics.median(times), percentile(times, 0.95)
@@ -634,11 +633,62 @@ def bm25_figures(passages: int, queries: int, repeats: int) -> dict[str, Any]:
     return out
 
 
+REAL_QUERIES = 300  # the last rows of a --real-vectors file are its queries
+
+
+def real_worker(path: Path, repeats: int, sweep: list[int]) -> dict[str, Any]:
+    data = np.load(path).astype("float32")
+    vectors, asked = data[:-REAL_QUERIES], data[-REAL_QUERIES:]
+    return {"passages": len(vectors), "real": ann_figures(vectors, asked, repeats, sweep), "peak_rss_mb": peak_rss_mb()}
+
+
+def make_real_vectors_file(path: Path, count: int) -> None:
+    """Embed ``count`` real English sentences (docstrings of the installed Python packages) into ``path``.
+
+    Real text embedded by the real model: the yardstick the synthetic sets were calibrated on.
+    """
+    import ast
+    import re
+    import sysconfig
+
+    from assistant.vector_store import embed_texts_fast
+
+    sentences: set[str] = set()
+    files = sorted(Path(sysconfig.get_paths()["stdlib"]).rglob("*.py")) + sorted(
+        Path(sysconfig.get_paths()["purelib"]).rglob("*.py")
+    )
+    random.Random(0).shuffle(files)
+    for file in files:
+        try:
+            tree = ast.parse(file.read_text(encoding="utf-8", errors="ignore"))
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                for paragraph in re.split(r"\n\s*\n", ast.get_docstring(node) or ""):
+                    for sentence in re.split(r"(?<=[.?!])\s+(?=[A-Z])", " ".join(paragraph.split())):
+                        words = sentence.split()
+                        letters = sum(c.isalpha() or c == " " for c in sentence)
+                        if 8 <= len(words) <= 60 and letters > 0.85 * len(sentence):
+                            sentences.add(sentence)
+        if len(sentences) >= count:
+            break
+    chosen = sorted(sentences)
+    random.Random(0).shuffle(chosen)
+    started = time.perf_counter()
+    vectors = embed_texts_fast(chosen[:count], batch_size=32)
+    np.save(path, vectors)
+    click.echo(f"{len(vectors)} sentences embedded in {time.perf_counter() - started:.0f} s into {path}")
+
+
 def synthetic_worker(passages: int, repeats: int, queries: int, sweep: list[int], hard: bool) -> dict[str, Any]:
     figures: dict[str, Any] = {"passages": passages}
-    figures["calibrated"] = ann_figures("calibrated", passages, queries, repeats, sweep)
-    if hard:
-        figures["hard"] = ann_figures("hard", passages, queries, repeats, sweep)
+    for kind in ("calibrated", "hard") if hard else ("calibrated",):
+        started = time.perf_counter()
+        vectors, asked = synthetic_set(kind, passages, queries)
+        generate_s = time.perf_counter() - started
+        figures[kind] = {"generate_s": generate_s, **ann_figures(vectors, asked, repeats, sweep)}
+        del vectors
     figures["bm25"] = bm25_figures(passages, queries, repeats)
     figures["peak_rss_mb"] = peak_rss_mb()
     return figures
@@ -683,35 +733,24 @@ def print_corpora(rows: list[dict[str, Any]]) -> None:
         )
 
 
+SETS = ("real", "calibrated", "hard")
+
+
 def print_synthetic(rows: list[dict[str, Any]]) -> None:
-    click.echo("\n## Retrieval layer on synthetic passages (one query at a time, k=10)\n")
+    click.echo("\n## Retrieval layer (one query at a time, k=10; index type chosen by size from the settings)\n")
     click.echo(
         "| passages | set | FAISS index | build s | index MiB | p50 ms | p95 ms | recall@10 | exact scan p50 / p95 ms |"
     )
     click.echo("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        for kind in ("calibrated", "hard"):
-            if kind in r:
-                f = r[kind]
-                click.echo(
-                    f"| {r['passages']:,} | {kind} | {f['index']} | {f['build_s']:.1f} | {f['index_mb']:.0f} "
-                    f"| {f['p50_ms']:.2f} | {f['p95_ms']:.2f} | {f['recall']:.3f} "
-                    f"| {f['exact_p50_ms']:.1f} / {f['exact_p95_ms']:.1f} |"
-                )
-    click.echo(
-        "\n| passages | bm25s build s | bm25s retrieve p50 / p95 ms | get_scores + top-k fix p50 / p95 ms "
-        "| peak RSS MiB |"
-    )
-    click.echo("| ---: | ---: | ---: | ---: | ---: |")
-    for r in rows:
-        b = r["bm25"]
-        click.echo(
-            f"| {r['passages']:,} | {b['build_s']:.1f} | {b['p50_ms']:.2f} / {b['p95_ms']:.2f} "
-            f"| {b['topk_fix_p50_ms']:.2f} / {b['topk_fix_p95_ms']:.2f} | {r['peak_rss_mb']:.0f} |"
-        )
-    sweeps = [
-        (r["passages"], kind, s) for r in rows for kind in ("calibrated", "hard") if kind in r for s in r[kind]["sweep"]
-    ]
+        for kind in (k for k in SETS if k in r):
+            f = r[kind]
+            click.echo(
+                f"| {r['passages']:,} | {kind} | {f['index']} | {f['build_s']:.1f} | {f['index_mb']:.0f} "
+                f"| {f['p50_ms']:.2f} | {f['p95_ms']:.2f} | {f['recall']:.3f} "
+                f"| {f['exact_p50_ms']:.1f} / {f['exact_p95_ms']:.1f} |"
+            )
+    sweeps = [(r["passages"], kind, s) for r in rows for kind in SETS if kind in r for s in r[kind]["sweep"]]
     if sweeps:
         click.echo("\n| passages | set | knob | p50 ms | p95 ms | recall@10 |")
         click.echo("| ---: | --- | --- | ---: | ---: | ---: |")
@@ -721,11 +760,26 @@ def print_synthetic(rows: list[dict[str, Any]]) -> None:
                 f"| {passages:,} | {kind} | {knob}={s[knob]} | {s['p50_ms']:.2f} | {s['p95_ms']:.2f} "
                 f"| {s['recall']:.3f} |"
             )
-    for r in rows:
-        s = r["calibrated"].get("stats")
-        if s:
+    bm25_rows = [r for r in rows if "bm25" in r]
+    if bm25_rows:
+        click.echo(
+            "\n| passages | bm25s build s | bm25s index MiB | bm25s retrieve p50 / p95 ms "
+            "| get_scores + top-k fix p50 / p95 ms | worker peak RSS MiB |"
+        )
+        click.echo("| ---: | ---: | ---: | ---: | ---: | ---: |")
+        for r in bm25_rows:
+            b = r["bm25"]
             click.echo(
-                f"\nsynthetic neighbourhoods at {r['passages']:,}: pair cosine {s['pair_cos']:.3f}, "
+                f"| {r['passages']:,} | {b['build_s']:.1f} | {b['index_mb']:.0f} "
+                f"| {b['p50_ms']:.2f} / {b['p95_ms']:.2f} | {b['topk_fix_p50_ms']:.2f} / {b['topk_fix_p95_ms']:.2f} "
+                f"| {r['peak_rss_mb']:.0f} |"
+            )
+    click.echo("")
+    for r in rows:
+        for kind in (k for k in SETS if k in r):
+            s = r[kind]["stats"]
+            click.echo(
+                f"neighbourhoods, {kind} set at {r['passages']:,}: pair cosine {s['pair_cos']:.3f}, "
                 f"1st / 10th neighbour cosine {s['top1_cos']:.3f} / {s['top10_cos']:.3f}, LID {s['lid']:.1f}"
             )
 
@@ -741,6 +795,17 @@ def print_synthetic(rows: list[dict[str, Any]]) -> None:
 @click.option("--sweep", default="", help="Also measure these nprobe (IVF) or efSearch (HNSW) values, e.g. 16,32,64.")
 @click.option("--no-hard", is_flag=True, help="Skip the harder (less clustered) synthetic vector set.")
 @click.option("--timeout", default=3600.0, show_default=True, help="Seconds before one measurement is stopped.")
+@click.option(
+    "--real-vectors",
+    type=click.Path(path_type=Path),
+    help="Also measure this .npy of real embeddings (its last 300 rows are the queries).",
+)
+@click.option(
+    "--make-real-vectors",
+    type=click.Path(path_type=Path),
+    help="Embed --real-count docstring sentences of the installed Python into this .npy, then stop.",
+)
+@click.option("--real-count", default=100_000, show_default=True, help="Sentences for --make-real-vectors.")
 @click.option("--as-json", "as_json", is_flag=True, help="Print the figures as JSON as well.")
 @click.option("--worker", hidden=True, default="")
 @click.option("--size", hidden=True, default=0)
@@ -755,12 +820,21 @@ def main(
     sweep: str,
     no_hard: bool,
     timeout: float,
+    real_vectors: Path | None,
+    make_real_vectors: Path | None,
+    real_count: int,
     as_json: bool,
     worker: str,
     size: int,
 ) -> None:
     """Measure how build, load, memory and query latency grow with the corpus."""
     sweep_values = [int(v) for v in sweep.split(",") if v.strip()]
+    if make_real_vectors:
+        make_real_vectors_file(make_real_vectors, real_count)
+        return
+    if worker == "real" and real_vectors:
+        click.echo(json.dumps(real_worker(real_vectors, repeats, sweep_values)))
+        return
     if worker == "corpus":
         click.echo(json.dumps(corpus_worker(size, repeats)))
         return
@@ -788,6 +862,12 @@ def main(
             args += ["--sweep", sweep] if sweep else []
             args += ["--no-hard"] if no_hard else []
             result = run_worker(args, timeout)
+            if result:
+                figures["synthetic"].append(result)
+        if real_vectors:
+            click.echo(f"real vectors from {real_vectors} ...", err=True)
+            args = ["real", "--real-vectors", str(real_vectors), "--repeats", str(repeats)]
+            result = run_worker([*args, "--sweep", sweep] if sweep else args, timeout)
             if result:
                 figures["synthetic"].append(result)
         print_synthetic(figures["synthetic"])
