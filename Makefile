@@ -24,7 +24,9 @@ index: install ## build the index if missing or stale
 run: index ## serve the chat UI on 127.0.0.1:7860
 	$(BIN)/assistant serve
 
-test: install ## run every test (browser tests run when a Chromium is found; under CI=true they must)
+test: install ## check the gold files against their corpora, then run every test (browser tests run when a Chromium is found; under CI=true they must)
+	python3 eval/check_gold.py --quiet
+	if [ -d eval/extra-corpus ]; then python3 eval/check_gold.py --quiet --corpus eval/extra-corpus --gold eval/extra-corpus/gold.jsonl; fi
 	$(BIN)/pytest
 
 lint: install ## ruff and mypy

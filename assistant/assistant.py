@@ -5,20 +5,22 @@ Everything a person or script touches (CLI, chat UI, eval) goes through :class:`
 
 from __future__ import annotations
 
+import time
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-import torch
-
-from assistant.answer import ExtractiveAnswerer, QueryVectors
+from assistant.answer import Evidence, ExtractiveAnswerer
 from assistant.citations import enforce_citations
+from assistant.embeddings import embed_query
 from assistant.errors import InvalidQuestionError
 from assistant.index import CorpusIndex, load_index
-from assistant.query import Vocabulary, build_vocabulary, understand
-from assistant.retrieve import HybridRetriever
+from assistant.profile import load_profile
+from assistant.query import UnderstoodQuery, Vocabulary, build_vocabulary, understand
+from assistant.retrieve import CandidateRetriever, Candidates
 from assistant.safety import is_injection, route
-from assistant.schema import Answer
+from assistant.schema import Answer, AnswerTrace, ScoredCandidate
+from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
 
 AUDIENCES = ("family", "clinician")
@@ -45,30 +47,23 @@ class Assistant:
             kind = index.infos[doc.source_id].kind.removesuffix(" abstract")
             kinds.setdefault(kind, []).append(doc.source_id)
         self.vocab: Vocabulary = build_vocabulary(texts, topics, authors, kinds)
-        self.retriever = HybridRetriever(index)
+        self.profile = load_profile(settings.corpus_dir, settings.coverage_max_names)
+        self.retriever = CandidateRetriever(index, settings.retrieval_mode)
         self.answerer = ExtractiveAnswerer(index, self.vocab, settings)
 
     @classmethod
     def load(cls, settings: Settings | None = None, rebuild: bool = False, show_progress: bool = False) -> Assistant:
         """Load the stored index (building it when missing or stale) and wire the pipeline."""
+        import torch
+
         settings = settings or Settings()
         torch.set_num_threads(settings.torch_threads)
         return cls(load_index(settings, rebuild=rebuild, show_progress=show_progress), settings)
 
     # -- what the assistant knows -------------------------------------------------------------
     def coverage_summary(self) -> str:
-        """One phrase naming what the documents cover, grouped by condition (for messages and the UI)."""
-        parts = []
-        for topic in sorted({t for i in self.index.infos.values() for t in i.topics}):
-            kinds: dict[str, int] = {}
-            for info in self.index.infos.values():
-                if topic in info.topics:
-                    kinds[info.kind] = kinds.get(info.kind, 0) + 1
-            described = " and ".join(
-                f"{'a' if n == 1 else n} {kind}{'' if n == 1 else 's'}" for kind, n in kinds.items()
-            )
-            parts.append(f"{topic} ({described})")
-        return " and ".join(parts)
+        """A short phrase naming what the documents cover (the corpus profile's, or derived from the manifest)."""
+        return self.profile.coverage or "the documents in this collection"
 
     def abstention_text(self) -> str:
         """The fixed, kind message used whenever the documents do not support an answer."""
@@ -79,13 +74,8 @@ class Assistant:
         )
 
     def greeting_text(self) -> str:
-        """The short friendly reply to greetings, thanks and "what can you do?"."""
-        return (
-            f"Hello! I answer questions from a few documents about {self.coverage_summary()}, "
-            "and I show the source of every sentence. "
-            'For example: "What are the symptoms of hemangiopericytoma?" '
-            "I give information, not medical advice."
-        )
+        """The short friendly reply to greetings, thanks and "what can you do?" (from the corpus profile)."""
+        return self.profile.greeting or f"Hello! I answer questions about {self.coverage_summary()}."
 
     # -- asking ------------------------------------------------------------------------------
     def ask(
@@ -93,19 +83,30 @@ class Assistant:
         question: str,
         history: Sequence[dict[str, str]] | None = None,
         audience: str = "family",
+        trace: bool = False,
     ) -> Answer:
         """Answer ``question`` from the documents, using ``history`` to resolve follow-ups.
 
+        With ``trace=True`` the answer carries an :class:`~assistant.schema.AnswerTrace`: the understood
+        query, the candidates with their score parts, the chosen evidence and any abstention rule.
         Raises :class:`InvalidQuestionError` for an empty, over-long or non-text question.
         """
         question = self.validate_question(question)
         history = validate_history(history)
         if audience not in AUDIENCES:
             raise InvalidQuestionError(f"audience must be one of {AUDIENCES}, not {audience!r}")
-        safety = route(question)
+        record = AnswerTrace(retrieval_mode=self.retriever.mode) if trace else None
+        safety = route(question, self.settings)
+        if record is not None:
+            record.route = safety.label
         if safety.label == "chitchat":
             return Answer(
-                question=question, text=self.greeting_text(), abstained=True, safety="chitchat", audience=audience
+                question=question,
+                text=self.greeting_text(),
+                abstained=True,
+                safety="chitchat",
+                audience=audience,
+                trace=record,
             )
         if safety.label == "emergency":
             # Nothing may delay or dilute the emergency guidance: no document answer follows it.
@@ -117,19 +118,37 @@ class Assistant:
                 safety="emergency",
                 notice=safety.notice,
                 audience=audience,
+                trace=record,
             )
         if is_injection(question):
-            return self._abstain(question, audience, safety.label, safety.notice)
+            if record is not None:
+                record.abstain_rule, record.abstain_reason = "injection", "the message tries to change the rules"
+            return self._abstain(question, audience, safety.label, safety.notice, trace=record)
+        clock = time.perf_counter()
         query = understand(question, history, self.vocab)
-        vectors = QueryVectors.embed(query)
-        chunks = self.retriever.retrieve(query.text, vectors.full, self.settings.retrieve_top_k)
-        evidence = self.answerer.select(query, vectors, chunks)
+        vector = embed_query(query.text)
+        embedded = time.perf_counter()
+        named = set().union(*query.targets) if query.targets else None
+        candidates = self.retriever.retrieve(query.text, vector, query.focus, named)
+        retrieved = time.perf_counter()
+        evidence = self.answerer.select(query, vector, candidates, audience)
+        if record is not None:
+            self._record(record, query, candidates, evidence)
+            record.timings_ms = {
+                "understand_embed": round((embedded - clock) * 1000, 2),
+                "retrieve": round((retrieved - embedded) * 1000, 2),
+                "score_and_rules": round((time.perf_counter() - retrieved) * 1000, 2),
+            }
         if evidence.abstain_reason:
-            return self._abstain(question, audience, safety.label, safety.notice)
+            return self._abstain(question, audience, safety.label, safety.notice, trace=record)
         draft = self.answerer.compose(evidence, audience)
         enforced = enforce_citations(draft.text, draft.citations, self.index.source_path, acronyms=self.vocab.acronyms)
+        if record is not None:
+            record.removed = enforced.removed
         if not enforced.citations:
-            return self._abstain(question, audience, safety.label, safety.notice, enforced.removed)
+            if record is not None:
+                record.abstain_rule, record.abstain_reason = "citation_gate", "no sentence survived the citation gate"
+            return self._abstain(question, audience, safety.label, safety.notice, enforced.removed, record)
         text = enforced.text if safety.notice is None else f"{safety.notice}\n\n{enforced.text}"
         return Answer(
             question=question,
@@ -140,10 +159,58 @@ class Assistant:
             notice=safety.notice,
             audience=audience,
             removed=enforced.removed,
+            trace=record,
+        )
+
+    def _record(self, record: AnswerTrace, query: UnderstoodQuery, candidates: Candidates, evidence: Evidence) -> None:
+        """Fill the trace from what the pipeline did (never recomputes a step)."""
+        record.query_text, record.lexical_text = query.text, query.focus
+        record.topics, record.targets = list(query.topics), [sorted(t) for t in query.targets]
+        record.carried_topic, record.unknown_terms = query.carried_topic, list(query.unknown_terms)
+        asked = {id(r) for r in evidence.ranked}
+        scored = sorted([*evidence.ranked, *evidence.outside], key=lambda r: -r.score)
+        record.candidates = [self._candidate(r, candidates, id(r) in asked) for r in scored]
+        by_passage = {r.evidence.index: r for r in scored}
+        record.retrieved = [
+            self._candidate(by_passage[p], candidates, id(by_passage[p]) in asked)
+            for p in sorted(candidates.fused_rank, key=lambda p: candidates.fused_rank[p])
+            if p in by_passage
+        ]
+        record.sections = [heading for _, heading in candidates.sections]
+        position = {id(r): i for i, r in enumerate(scored)}
+        record.selected = [position[id(r)] for r in evidence.selected if id(r) in position]
+        record.mode = evidence.mode
+        record.abstain_rule, record.abstain_reason = evidence.abstain_rule, evidence.abstain_reason
+
+    @staticmethod
+    def _candidate(scored: ScoredPassage, candidates: Candidates, asked_about: bool) -> ScoredCandidate:
+        ev = scored.evidence
+        return ScoredCandidate(
+            source_id=ev.doc.source_id,
+            passage_id=ev.passage.id,
+            start=ev.passage.start,
+            end=ev.passage.end,
+            section=ev.passage.section,
+            text=ev.text,
+            fused_rank=candidates.fused_rank.get(ev.index),
+            dense=round(scored.dense, 4),
+            lexical=round(scored.lexical, 4),
+            heading=round(scored.heading, 4),
+            prior=round(scored.prior, 4),
+            cue=round(scored.cue, 4),
+            strength=round(scored.strength, 4),
+            score=round(scored.score, 4),
+            asked_about=asked_about,
         )
 
     def _abstain(
-        self, question: str, audience: str, label: str | None, notice: str | None, removed: list[str] | None = None
+        self,
+        question: str,
+        audience: str,
+        label: str | None,
+        notice: str | None,
+        removed: list[str] | None = None,
+        trace: AnswerTrace | None = None,
     ) -> Answer:
         text = self.abstention_text() if notice is None else f"{notice}\n\n{self.abstention_text()}"
         return Answer(
@@ -154,6 +221,7 @@ class Assistant:
             notice=notice,
             audience=audience,
             removed=removed or [],
+            trace=trace,
         )
 
     def validate_question(self, question: Any) -> str:
@@ -173,16 +241,21 @@ def validate_question(question: Any, max_chars: int) -> str:
         raise InvalidQuestionError("the question is empty")
     if not is_readable_text(question):
         raise InvalidQuestionError("the question does not look like text (it is mostly control or binary characters)")
+    if not any(ch.isalnum() for ch in question):
+        raise InvalidQuestionError(
+            "the question has no words in it, only emoji or symbols; please type your question in words"
+        )
     return " ".join(question.split())
 
 
 def is_readable_text(text: str) -> bool:
-    """False for binary junk: NUL bytes, or mostly control, private-use or unassigned characters."""
+    """False for binary junk: NUL bytes, or control, private-use or unassigned characters.
+
+    Emoji and symbols are readable (a question of emoji alone is refused for having no words, not as junk).
+    """
     if "\x00" in text or "\ufffd" in text:
         return False
-    bad = sum(unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs") and ch not in "\n\r\t" for ch in text)
-    letters = sum(ch.isalnum() for ch in text)
-    return bad == 0 and letters > 0
+    return not any(unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs") and ch not in "\n\r\t" for ch in text)
 
 
 def validate_history(history: Sequence[dict[str, str]] | None) -> list[dict[str, str]]:

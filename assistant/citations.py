@@ -4,7 +4,9 @@ Rules, applied claim by claim (a claim is a sentence or a list line of the answe
 1. it ends with at least one ``[n]`` marker;
 2. every marker points to a citation of the answer;
 3. every cited quote is verbatim in its source file at its recorded offsets;
-4. the cited quotes support the claim: its content words (and every number) occur in them.
+4. the cited quotes support the claim: its content words (and every number) occur in them;
+5. for an extractive answerer (``extractive=True``), the claim is verbatim text of its quotes
+   (:func:`is_verbatim_extract`): nothing from another passage is inserted inside a quoted sentence.
 A claim that fails is removed, unused citations are dropped and markers renumbered 1..n; an
 answer with nothing left is turned into an abstention by the caller.
 """
@@ -19,12 +21,16 @@ from pathlib import Path
 from assistant.corpus import source_span
 from assistant.errors import CorpusError
 from assistant.ingest import split_sentences
-from assistant.query import content_words, normalise
 from assistant.schema import Citation
+from assistant.text import content_words, normalise, numbers
 
 MARKER_RE = re.compile(r"\[(\d+)\]")
 TRAILING_MARKERS_RE = re.compile(r"(?:\s*\[\d+\])+\s*$")
-NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
+# A fixed label the composer may put before an extract ("Treatment: ..."): a few words and a colon.
+LABEL_RE = re.compile(r"^[^\s:][^:\n]{0,80}?:\s+")
+LABEL_MAX_WORDS = 8  # a label is a name or heading, never a sentence (which could carry a claim of its own)
+# A list's bullet at the start of a line of a quote: rendering an item drops it.
+BULLET_RE = re.compile(r"^[ \t]*(?:[•·▪◦‣●○*\-–]|\d{1,2}[.)])[ \t]+", re.M)
 
 
 @dataclass
@@ -38,8 +44,14 @@ class Enforced:
 
 def split_claims(text: str) -> list[str]:
     """Claims of an answer: lines, then sentences, with each sentence's trailing markers kept on it."""
-    claims: list[str] = []
-    for line in text.splitlines():
+    return [claim for _, claim in split_claims_by_line(text)]
+
+
+def split_claims_by_line(text: str) -> list[tuple[int, str]]:
+    """Claims of an answer with the number of the line each stands on."""
+    numbered: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines()):
+        claims: list[str] = []
         line = line.strip()
         if not line:
             continue
@@ -52,7 +64,8 @@ def split_claims(text: str) -> list[str]:
                 piece = lead.group(2).strip()
             if piece:
                 claims.append(piece)
-    return claims
+        numbered += [(number, claim) for claim in claims]
+    return numbered
 
 
 def quote_is_verbatim(citation: Citation, source_path: Callable[[str], Path]) -> bool:
@@ -63,26 +76,70 @@ def quote_is_verbatim(citation: Citation, source_path: Callable[[str], Path]) ->
         return False
 
 
+def claim_body(claim: str) -> str:
+    """The claim without its citation markers."""
+    return " ".join(MARKER_RE.sub(" ", claim).split())
+
+
 def supports(
     claim: str, quotes: list[str], min_overlap: float = 0.9, acronyms: Mapping[str, str] | None = None
 ) -> bool:
     """Offline support test: the claim's content words (≥ min_overlap) and all its numbers are in the quotes.
 
-    An acronym and its long form count as the same words (``acronyms``: "asps" -> "alveolar soft part sarcoma").
+    Words and numbers are compared as whole tokens ("4" is not found in "14"; "0.4" keeps its decimal
+    point). An acronym and its long form count as the same words (``acronyms``: "lf" -> "long form").
     """
-    body = TRAILING_MARKERS_RE.sub("", MARKER_RE.sub(" ", claim))
-    evidence = normalise(" ".join(quotes))
+    body = claim_body(claim)
+    evidence = f" {normalise(' '.join(quotes))} "
     evidence_words = set(content_words(evidence))
     for short, long_form in (acronyms or {}).items():
-        if f" {long_form} " in f" {evidence} ":
+        if f" {long_form} " in evidence:
             evidence_words.add(short)
         if short in evidence_words:
             evidence_words.update(long_form.split())
-    words = content_words(body)
-    if not words:
+    claim_words = content_words(body)
+    if not claim_words:
         return False
-    numbers_ok = all(n in evidence for n in NUMBER_RE.findall(body))
-    return numbers_ok and sum(w in evidence_words for w in words) / len(words) >= min_overlap
+    numbers_ok = numbers(body) <= numbers(" ".join(quotes))
+    return numbers_ok and sum(w in evidence_words for w in claim_words) / len(claim_words) >= min_overlap
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _extract_in(body: str, quote: str) -> bool:
+    """True when ``body`` is contiguous text of ``quote``, or the quote's list rendered as "lead item;
+    item.": each "; "-separated piece found in order, a closing full stop or semicolon allowed."""
+    if body in quote:
+        return True
+    position = 0
+    pieces = body.split("; ")
+    for i, piece in enumerate(pieces):
+        forms = [piece]
+        if i == len(pieces) - 1 and piece.endswith("."):
+            forms.append(piece[:-1])  # the rendering closes the list with a full stop
+        found = next(((quote.find(f, position), f) for f in forms if f and quote.find(f, position) >= 0), None)
+        if found is None:
+            return False
+        position = found[0] + len(found[1])
+    return True
+
+
+def is_verbatim_extract(claim: str, quotes: list[str]) -> bool:
+    """True when the claim (markers stripped) is made only of text found contiguously in one of its
+    quotes, white space folded: the whole claim, or a list rendered as "lead item; item." in the
+    quote's order, optionally after a short label ("Treatment: "). Nothing from another passage
+    can then sit inside a quoted sentence."""
+    body = _folded(claim_body(claim))
+    if not body:
+        return False
+    texts = [_folded(BULLET_RE.sub("", q)) for q in quotes]
+    candidates = [body]
+    label = LABEL_RE.match(body)
+    if label and len(label.group(0).split()) <= LABEL_MAX_WORDS:
+        candidates.append(body[label.end() :])
+    return any(_extract_in(candidate, text) for candidate in candidates if candidate for text in texts)
 
 
 def _evidence_text(citation: Citation) -> str:
@@ -97,13 +154,17 @@ def enforce_citations(
     source_path: Callable[[str], Path],
     min_overlap: float = 0.9,
     acronyms: Mapping[str, str] | None = None,
+    extractive: bool = False,
 ) -> Enforced:
-    """Keep only the claims that pass every rule; renumber the surviving citations 1..n."""
+    """Keep only the claims that pass every rule; renumber the surviving citations 1..n.
+
+    ``extractive``: the answerer only quotes, so every claim must also be verbatim text of its quotes.
+    """
     by_marker = {c.marker: c for c in citations}
     verbatim = {c.marker: quote_is_verbatim(c, source_path) for c in citations}
-    kept: list[tuple[str, list[int]]] = []
+    kept: list[tuple[str, list[int], int]] = []
     removed: list[str] = []
-    for claim in split_claims(text):
+    for line, claim in split_claims_by_line(text):
         trailing = TRAILING_MARKERS_RE.search(claim)
         markers = [int(m) for m in MARKER_RE.findall(claim)]
         if not trailing or not markers:
@@ -114,16 +175,21 @@ def enforce_citations(
             removed.append(f"quote not verbatim in its source: {claim}")
         elif not supports(claim, [_evidence_text(by_marker[m]) for m in markers], min_overlap, acronyms):
             removed.append(f"not supported by its quote: {claim}")
+        elif extractive and not is_verbatim_extract(claim, [by_marker[m].quote for m in markers]):
+            removed.append(f"not verbatim text of its quote: {claim}")
         else:
-            kept.append((claim, markers))
+            kept.append((claim, markers, line))
     renumber: dict[int, int] = {}
-    for _, markers in kept:
+    for _, markers, _ in kept:
         for m in markers:
             renumber.setdefault(m, len(renumber) + 1)
-    lines = []
-    for claim, _ in kept:
-        lines.append(MARKER_RE.sub(lambda m: f"[{renumber[int(m.group(1))]}]", claim))
+    lines: dict[int, list[str]] = {}
+    for claim, _, line in kept:
+        lines.setdefault(line, []).append(MARKER_RE.sub(lambda m: f"[{renumber[int(m.group(1))]}]", claim))
     surviving = [
         by_marker[old].model_copy(update={"marker": new}) for old, new in sorted(renumber.items(), key=lambda x: x[1])
     ]
-    return Enforced(" ".join(lines), surviving, removed)
+    # A list answer (one claim per line) keeps its lines; prose stays one paragraph.
+    return Enforced(
+        ("\n" if "\n" in text.strip() else " ").join(" ".join(c) for c in lines.values()), surviving, removed
+    )

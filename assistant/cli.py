@@ -60,8 +60,12 @@ def index(rebuild: bool) -> None:
     show_default=True,
     help="Plain, kind answers for families; terse, fact-first answers for clinicians.",
 )
-@click.option("--history", "history_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="JSON file with earlier turns: [{'role': 'user'|'assistant', 'content': '...'}].")
+@click.option(
+    "--history",
+    "history_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSON file with earlier turns: [{'role': 'user'|'assistant', 'content': '...'}].",
+)
 def ask(question: str, as_json: bool, audience: str, history_file: Path | None) -> None:
     """Answer QUESTION from the documents, with numbered citations and verbatim quotes."""
     from assistant import Assistant
@@ -105,41 +109,107 @@ def serve(host: str | None, port: int | None) -> None:
 
 
 @main.command("eval")
-@click.option("--gold", "gold_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Gold JSONL file (default: eval/gold.jsonl).")
-@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="test", show_default=True,
-              help="Which gold items to run; the gate applies to the test split.")
-@click.option("--systems", default=None,
-              help="Comma-separated: full,bm25,dense,naive,llamaindex (default: all of them; none with --predictions).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for report.md, report.html and results.jsonl (default: eval/out).")
-@click.option("--predictions", "predictions_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="JSONL of another system's answers (id, text, citations, abstained) to score the same way.")
-@click.option("--thresholds", "thresholds_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Gate thresholds (default: eval/thresholds.toml).")
-@click.option("--gate/--no-gate", default=True, show_default=True,
-              help="Exit 1 when the full system is below eval/thresholds.toml on the test split.")
+@click.option(
+    "--gold",
+    "gold_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Gold JSONL file (default: eval/gold.jsonl). Its shape is described in the README.",
+)
+@click.option(
+    "--split",
+    default=None,
+    help="Which gold items to run: a split name of the file (dev, test, ...) or 'all'; items without a "
+    "split are in every run. Default: test.",
+)
+@click.option(
+    "--corpus",
+    "corpus_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Run on this corpus folder (repeat to combine several) instead of the configured one; its index "
+    "is kept under data/eval-corpora/, keyed by the corpus content.",
+)
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Override a setting for this run (repeatable), e.g. --set answer_max_words=80; recorded in the report.",
+)
+@click.option(
+    "--compare",
+    "compare_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="An earlier run's folder (or its results.jsonl): the report lists the items whose pass/fail changed.",
+)
+@click.option(
+    "--config",
+    "config_name",
+    default=None,
+    help="Run a configuration of the thresholds file (its corpus, gold file and split) and gate it.",
+)
+@click.option(
+    "--systems",
+    default=None,
+    help="Comma-separated: full,bm25,dense,naive,llamaindex (default: all of them; none with --predictions).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for report.md, report.html and results.jsonl (default: eval/out).",
+)
+@click.option(
+    "--predictions",
+    "predictions_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="JSONL of another system's answers (id, text, citations, abstained) to score the same way.",
+)
+@click.option(
+    "--thresholds",
+    "thresholds_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Gate configurations (default: eval/thresholds.toml).",
+)
+@click.option(
+    "--gate/--no-gate",
+    default=True,
+    show_default=True,
+    help="Exit 1 when the full system misses the bounds of the thresholds configuration this run matches.",
+)
 def eval_command(
     gold_path: Path | None,
-    split: str,
+    split: str | None,
+    corpus_dirs: tuple[Path, ...],
+    assignments: tuple[str, ...],
+    compare_dir: Path | None,
+    config_name: str | None,
     systems: str | None,
     out_dir: Path | None,
     predictions_path: Path | None,
     thresholds_path: Path | None,
     gate: bool,
 ) -> None:
-    """Score the assistant and baselines on the gold set; write report.md, report.html and results.jsonl."""
+    """Score the assistant and baselines on a gold set; write report.md, report.html and results.jsonl."""
     from tqdm import tqdm
 
     from assistant import Assistant
-    from assistant.evaluation import GOLD_PATH, OUT_DIR, THRESHOLDS_PATH, evaluate, load_gold, load_predictions
+    from assistant.evaluation import GOLD_PATH, OUT_DIR, THRESHOLDS_PATH, evaluate, find_config, load_configs
     from assistant.evaluation import gate as check_gate
-    from assistant.evaluation.gate import load_thresholds
+    from assistant.evaluation.compare import compare_runs
+    from assistant.evaluation.environment import eval_settings, override_settings, parse_assignments
+    from assistant.evaluation.gate import GateResult, not_applied
+    from assistant.evaluation.items import load_predictions, load_results, read_gold
     from assistant.evaluation.report import comparison_table, markdown_table, write_report
     from assistant.evaluation.systems import SYSTEM_NAMES
 
-    gold_path = gold_path or GOLD_PATH
     out_dir = out_dir or OUT_DIR
+    thresholds_path = thresholds_path or THRESHOLDS_PATH
     if systems is None:
         systems = "" if predictions_path else ",".join(SYSTEM_NAMES)
     names = [n.strip() for n in systems.split(",") if n.strip()]
@@ -149,34 +219,70 @@ def eval_command(
     if not names and predictions_path is None:
         _fail("nothing to evaluate: give --systems and/or --predictions")
     try:
-        gated = gate and "full" in names and split == "test"
-        thresholds = load_thresholds(thresholds_path or THRESHOLDS_PATH) if gated else None
-        items = load_gold(gold_path, split)
+        overrides = parse_assignments(assignments)
+        base = Settings()
+        configured = override_settings(base, overrides)  # a bad --set fails here, before anything loads
+        configs = load_configs(thresholds_path) if (gate and "full" in names) or config_name else {}
+        config = None
+        if config_name is not None:
+            if gold_path or split or corpus_dirs:
+                _fail(
+                    "--config sets the corpus, gold file and split; do not combine it with --corpus, --gold or --split"
+                )
+            if config_name not in configs:
+                _fail(f"{thresholds_path} has no configuration {config_name!r}; it has {', '.join(configs)}")
+            config = configs[config_name]
+            corpus_dirs, gold_path, split = tuple(config.corpus), config.gold, config.split
+        gold_path = gold_path or GOLD_PATH
+        split = split or "test"
+        gold = read_gold(gold_path)
+        for warning in gold.warnings:
+            click.echo(f"Warning: {warning}", err=True)
+        items = gold.select(split)
         if not items:
             _fail(f"{gold_path}: no items in the {split} split")
         predictions = None
         if predictions_path is not None:
-            predictions = load_predictions(predictions_path, {i.id for i in load_gold(gold_path, "all")})
-        settings = Settings()
-        bot = Assistant.load(settings) if names else None
-        with tqdm(total=len(items) * (len(names) + (predictions is not None)), desc="eval", unit="item") as bar:
+            predictions = load_predictions(predictions_path, {i.id for i in gold.items})
+        earlier = load_results(compare_dir) if compare_dir is not None else None
+        run_corpus = list(corpus_dirs) or [configured.corpus_dir]
+        if config is None and gate and "full" in names:
+            config = find_config(configs, run_corpus, gold_path, split)
+        with eval_settings(base, corpus_dirs, overrides) as settings:
+            bot = Assistant.load(settings, show_progress=True) if names else None
+            total = len(items) * (len(names) + (predictions is not None))
+            with tqdm(total=total, desc="eval", unit="item") as bar:
 
-            def advance(system: str, item: object) -> None:
-                bar.set_postfix_str(system)
-                bar.update()
+                def advance(system: str, item: object) -> None:
+                    bar.set_postfix_str(system)
+                    bar.update()
 
-            run = evaluate(bot, items, names, predictions, split, gold_path, advance, settings)
-        command = ["assistant eval", f"--gold {gold_path}", f"--split {split}"]
-        command += [f"--systems {','.join(names)}"] if names else []
-        command += [f"--predictions {predictions_path}"] if predictions_path else []
-        run.notes.insert(0, "reproduce: " + " ".join(command))
+                run = evaluate(bot, items, names, predictions, split, gold_path, advance, settings)
     except AssistantError as exc:
         _fail(str(exc))
         return
-    verdict = check_gate(run.summaries, split, thresholds) if thresholds is not None else None
+    run.corpus = [str(d) for d in corpus_dirs]
+    run.overrides = overrides
+    if earlier is not None and compare_dir is not None:
+        run.comparison = compare_runs(run.results, earlier, str(compare_dir))
+    command = ["assistant eval"]
+    command += [f"--config {config_name}"] if config_name else [f"--gold {gold_path}", f"--split {split}"]
+    command += [f"--corpus {d}" for d in corpus_dirs] if not config_name else []
+    command += [f"--set {k}={v}" for k, v in overrides.items()]
+    command += [f"--systems {','.join(names)}"] if names else []
+    command += [f"--predictions {predictions_path}"] if predictions_path else []
+    run.notes.insert(0, "reproduce: " + " ".join(command))
+    verdict: GateResult | None = None
+    if gate and "full" in names:
+        if config is not None:
+            verdict = check_gate(run.summaries, config)
+        else:
+            verdict = not_applied(f"no configuration of {thresholds_path} has this corpus, gold file and split")
     paths = write_report(run, out_dir, verdict)
     header, rows = comparison_table(run)
     click.echo(markdown_table(header, rows))
+    if run.comparison is not None:
+        click.echo(f"\n{run.comparison.summary()}")
     click.echo(f"\nWrote {paths['md']}, {paths['html']} and {paths['jsonl']} ({run.seconds:.1f} s).")
     if verdict is not None:
         click.echo(verdict.message)
@@ -190,12 +296,28 @@ def feedback() -> None:
 
 
 @feedback.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
-              help="CSV (citations as a JSON column) or JSON Lines (one object per rating).")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write (default: standard output).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Feedback database (default: settings, data/feedback.sqlite3).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl"]),
+    default="csv",
+    show_default=True,
+    help="CSV (citations as a JSON column) or JSON Lines (one object per rating).",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: standard output).",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Feedback database (default: settings, data/feedback.sqlite3).",
+)
 def feedback_export(fmt: str, out_path: Path | None, db_path: Path | None) -> None:
     """Write every stored rating with its time, question, answer, comment and citations."""
     import sqlite3

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
@@ -30,7 +31,9 @@ MAX_COMMENT_CHARS = 2000
 MAX_TEXT_CHARS = 50_000
 BUSY_TIMEOUT_S = 30.0
 EXPORT_FORMATS = ("csv", "jsonl")
-FIELDS = ("id", "created_at", "rating", "comment", "question", "answer", "citations", "audience")
+FIELDS = ("id", "created_at", "rating", "comment", "question", "answer", "citations", "audience", "key")
+# A key is chosen by the client (the chat uses a UUID per answer): short, and safe to log and export.
+KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -41,9 +44,12 @@ CREATE TABLE IF NOT EXISTS feedback (
     question   TEXT NOT NULL,
     answer     TEXT NOT NULL,
     citations  TEXT NOT NULL DEFAULT '[]',                 -- JSON list of Citation dicts
-    audience   TEXT
+    audience   TEXT,
+    key        TEXT                                        -- idempotency key, one per rated answer
 )
 """
+# NULL keys (ratings sent without one) never collide: SQLite treats NULLs as distinct in a UNIQUE index.
+_KEY_INDEX = "CREATE UNIQUE INDEX IF NOT EXISTS feedback_key ON feedback (key)"
 
 
 class InvalidFeedbackError(AssistantError, ValueError):
@@ -62,6 +68,7 @@ class FeedbackRecord:
     answer: str
     citations: list[dict[str, Any]]
     audience: str | None
+    key: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict of the record."""
@@ -92,6 +99,17 @@ def validate_comment(comment: Any) -> str:
     if "\x00" in comment:
         raise InvalidFeedbackError("the comment contains a NUL character; please send plain text")
     return comment
+
+
+def validate_key(key: Any) -> str | None:
+    """Return the idempotency key (None for none), or raise InvalidFeedbackError when it is malformed."""
+    if key is None or key == "":
+        return None
+    if not isinstance(key, str) or not KEY_RE.fullmatch(key):
+        raise InvalidFeedbackError(
+            f"the feedback key must be 1-100 letters, digits or . _ : - (for example a UUID), not {key!r}"
+        )
+    return key
 
 
 def _validate_text(name: str, value: Any) -> str:
@@ -137,12 +155,18 @@ class FeedbackStore:
             # WAL is a property of the file: set once, every later connection inherits it.
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(_SCHEMA)
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(feedback)")}
+            if "key" not in columns:  # a database made before ratings had keys
+                conn.execute("ALTER TABLE feedback ADD COLUMN key TEXT")
+            conn.execute(_KEY_INDEX)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         """A fresh connection for one operation, committed on success and always closed."""
         with closing(sqlite3.connect(self.path, timeout=self.busy_timeout_s)) as conn:
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_s * 1000)}")
+            # WAL's default (NORMAL) may lose the last commits if the machine, not just the process, dies.
+            conn.execute("PRAGMA synchronous = FULL")
             with conn:  # one transaction: commit, or roll back on error
                 yield conn
 
@@ -154,8 +178,13 @@ class FeedbackStore:
         citations: Any = None,
         comment: Any = "",
         audience: str | None = None,
+        key: Any = None,
     ) -> int:
-        """Store one rating and return its id; raises InvalidFeedbackError (storing nothing) on bad input."""
+        """Store one rating and return its id; raises InvalidFeedbackError (storing nothing) on bad input.
+
+        With a ``key`` already stored, that row is updated instead (its rating, and its comment unless
+        the new one is empty): a retried or changed rating of the same answer never adds a second row.
+        """
         row = (
             datetime.now(UTC).isoformat(timespec="milliseconds"),
             normalize_rating(rating),
@@ -164,14 +193,18 @@ class FeedbackStore:
             _validate_text("answer", answer),
             _citations_json(citations),
             audience if audience is None else _validate_text("audience", audience)[:40],
+            validate_key(key),
         )
         with self._connect() as conn:
             cursor = conn.execute(
-                "INSERT INTO feedback (created_at, rating, comment, question, answer, citations, audience)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO feedback (created_at, rating, comment, question, answer, citations, audience, key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET rating = excluded.rating,"
+                " comment = CASE WHEN excluded.comment = '' THEN feedback.comment ELSE excluded.comment END"
+                " RETURNING id",
                 row,
             )
-            return int(cursor.lastrowid or 0)
+            return int(cursor.fetchone()[0])
 
     def update(self, feedback_id: int, rating: Any = None, comment: Any = None) -> bool:
         """Change the rating and/or comment of a stored row; False when no such row exists."""
@@ -192,9 +225,19 @@ class FeedbackStore:
         with self._connect() as conn:
             return conn.execute("DELETE FROM feedback WHERE id = ?", (feedback_id,)).rowcount == 1
 
+    def delete_key(self, key: Any) -> bool:
+        """Remove the row stored under an idempotency key; False when there is none."""
+        with self._connect() as conn:
+            return conn.execute("DELETE FROM feedback WHERE key = ?", (validate_key(key),)).rowcount == 1
+
     def get(self, feedback_id: int) -> FeedbackRecord | None:
         """The stored row with this id, or None."""
         records = self._select("WHERE id = ?", (feedback_id,))
+        return records[0] if records else None
+
+    def get_by_key(self, key: Any) -> FeedbackRecord | None:
+        """The stored row with this idempotency key, or None."""
+        records = self._select("WHERE key = ?", (validate_key(key),))
         return records[0] if records else None
 
     def records(self) -> list[FeedbackRecord]:
@@ -219,6 +262,7 @@ class FeedbackStore:
                 answer=r[5],
                 citations=json.loads(r[6]),
                 audience=r[7],
+                key=r[8],
             )
             for r in rows
         ]

@@ -1,8 +1,25 @@
-"""Index stage: FAISS (dense) and BM25 (lexical) indexes over the chunks, persisted with a manifest.
+"""Index stage: one dense store (FAISS) and one lexical store (BM25) over the evidence passages.
 
-The manifest records what the index was built from (corpus content hash, model, settings hash,
-format version) and a checksum of every stored file, so that a stale index is rebuilt (or refused)
-and a truncated or corrupt one is reported clearly instead of failing somewhere deep in FAISS.
+The dense store holds three kinds of rows, each a unit-length MiniLM embedding:
+
+* ``passage`` rows: each evidence passage in its context (title, section), which finds the right place;
+* ``piece`` rows: each sentence alone, and the clauses of a long one, which tell sentences apart;
+* ``heading`` rows: each document's title and section headings, which let a question asked in a
+  section's words ("How is X treated?") land on that section.
+
+The lexical store is bm25s over each passage's text with its section. Everything that depends only
+on the corpus (row maps, section membership) is computed here, once, so that answering a question
+touches only the candidates retrieval returns.
+
+Embeddings are cached by text (``embedding_cache.npz`` beside the index): a rebuild after adding,
+changing or removing one document embeds only the texts that are new. The manifest records what the
+index was built from (corpus hash, model, settings, code) and a checksum of every stored file, so a
+stale index is rebuilt (or refused) and a truncated one is reported clearly.
+
+We use faiss and bm25s directly rather than through llama-index's ``FaissVectorStore`` and
+``BM25Retriever``: our rows are passages, sentence pieces and headings mapped back to passages by
+arrays, not nodes; the answerer needs the raw scores of its candidates; and importing llama-index's
+stores costs seconds of cold start for a thin wrapper. llama-index remains the eval's stock baseline.
 """
 
 from __future__ import annotations
@@ -12,10 +29,12 @@ import hashlib
 import io
 import json
 import logging
+import os
 import re
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,24 +42,20 @@ import bm25s
 import faiss
 import numpy as np
 import Stemmer
-from llama_index.core import StorageContext, VectorStoreIndex, load_index_from_storage
-from llama_index.core.schema import BaseNode
-from llama_index.retrievers.bm25 import BM25Retriever
-from llama_index.vector_stores.faiss import FaissVectorStore
 
-from assistant.chunking import build_chunks, passage_text
+from assistant.chunking import passage_text
 from assistant.corpus import DocumentInfo, corpus_hash, load_corpus
-from assistant.embeddings import embed_texts, load_embed_model
 from assistant.errors import IndexCorruptError, StaleIndexError
 from assistant.ingest import ParsedDocument, Passage, parse_corpus, parsed_document_from_dict
 from assistant.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
 EMBEDDING_DIM = 384
 STEMMER = Stemmer.Stemmer("english")
+ROW_KINDS = ("passage", "piece", "heading")
 
 
 @dataclass
@@ -57,49 +72,98 @@ class EvidencePassage:
 
 @dataclass
 class CorpusIndex:
-    """The loaded index: documents, passages with embeddings, a FAISS chunk index and BM25."""
+    """The loaded index: documents, passages, the dense store and the lexical store, with row maps."""
 
     settings: Settings
     infos: dict[str, DocumentInfo]
     documents: dict[str, ParsedDocument]
     passages: list[EvidencePassage]
-    passage_vectors: np.ndarray  # contextual: title, section and text of each passage
-    sentence_vectors: np.ndarray  # bare: each sentence piece's own text (see sentence_pieces)
-    heading_vectors: np.ndarray  # each document's title, then its distinct headings (see heading_texts)
-    vector_index: VectorStoreIndex
-    chunk_bm25: BM25Retriever
+    vectors: np.ndarray  # every dense row: passages, then pieces, then headings
+    dense: faiss.Index  # over ``vectors`` (exact or approximate by size: see vector_store)
+    lexical: bm25s.BM25  # over passages' match_text
     manifest: dict[str, object]
-    passage_bm25: bm25s.BM25 = field(init=False)
-    by_key: dict[tuple[str, int], int] = field(init=False)
-    passage_rows: list[list[int]] = field(init=False)
-    heading_row: dict[tuple[str, str], int] = field(init=False)
+    # Row layout and maps, derived from the documents on load (see _derive).
+    passage_count: int = field(init=False)
     piece_count: int = field(init=False)
+    heading_keys: list[tuple[str, str]] = field(init=False)  # heading row -> (source id, heading text)
+    heading_row: dict[tuple[str, str], int] = field(init=False)  # (source id, heading) -> global row
+    piece_passages: list[list[int]] = field(init=False)  # piece number -> passages holding its sentence
+    passage_pieces: list[np.ndarray] = field(init=False)  # passage -> global rows of its pieces
+    passage_heading: np.ndarray = field(init=False)  # passage -> global row of its section heading (-1: none)
+    doc_heading_rows: dict[str, np.ndarray] = field(init=False)  # source id -> its headings' global rows
+    section_passages: dict[tuple[str, str], list[int]] = field(init=False)  # (source id, section) -> passages
+    doc_passages: dict[str, list[int]] = field(init=False)
+    by_key: dict[tuple[str, int], int] = field(init=False)  # (source id, passage id) -> passage index
+    passage_window: list[int] = field(init=False)  # passage -> its window (consecutive passages of a section)
 
     def __post_init__(self) -> None:
-        # Passage-level BM25 is rebuilt on load: it takes milliseconds and needs no file of its own.
-        self.passage_bm25 = bm25s.BM25()
-        tokens = bm25s.tokenize(
-            [p.match_text for p in self.passages], stopwords="en", stemmer=STEMMER, show_progress=False
-        )
-        self.passage_bm25.index(tokens, show_progress=False)
+        self._derive()
+
+    def _derive(self) -> None:
+        self.passage_count = len(self.passages)
         self.by_key = {(p.doc.source_id, p.passage.id): p.index for p in self.passages}
-        # Rows of sentence_vectors for each passage, laid out as build_index embeds them.
+        self.doc_passages = {}
+        self.section_passages = {}
+        for ev in self.passages:
+            self.doc_passages.setdefault(ev.doc.source_id, []).append(ev.index)
+            if ev.passage.section:
+                self.section_passages.setdefault((ev.doc.source_id, ev.passage.section), []).append(ev.index)
+        # Windows: runs of consecutive passages within one section, up to prior_window_words words.
+        self.passage_window = []
+        window, words, place = -1, 0, None
+        for ev in self.passages:
+            size = len(ev.text.split())
+            if (ev.doc.source_id, ev.passage.section) != place or words + size > self.settings.prior_window_words:
+                window, words, place = window + 1, 0, (ev.doc.source_id, ev.passage.section)
+            self.passage_window.append(window)
+            words += size
+        # Pieces: the sentence-level rows, laid out as build_index embeds them.
+        passages_of_sentence: dict[tuple[str, int], list[int]] = {}
+        for ev in self.passages:
+            for sid in ev.passage.sentence_ids:
+                passages_of_sentence.setdefault((ev.doc.source_id, sid), []).append(ev.index)
         rows_of_sentence: dict[tuple[str, int], list[int]] = {}
-        row = 0
+        self.piece_passages = []
+        row = self.passage_count
         for doc in self.documents.values():
             for sentence in doc.sentences:
                 count = len(sentence_pieces(sentence.plain))
                 rows_of_sentence[(doc.source_id, sentence.id)] = list(range(row, row + count))
+                owners = passages_of_sentence.get((doc.source_id, sentence.id), [])
+                self.piece_passages += [owners] * count
                 row += count
-        self.piece_count = row
-        self.heading_row = {}
-        for doc in self.documents.values():
-            for text in heading_texts(doc):
-                self.heading_row[(doc.source_id, text)] = len(self.heading_row)
-        self.passage_rows = [
-            [r for sid in ev.passage.sentence_ids for r in rows_of_sentence[(ev.doc.source_id, sid)]]
+        self.piece_count = row - self.passage_count
+        self.passage_pieces = [
+            np.array([r for sid in ev.passage.sentence_ids for r in rows_of_sentence[(ev.doc.source_id, sid)]], int)
             for ev in self.passages
         ]
+        self.heading_keys = [(doc.source_id, text) for doc in self.documents.values() for text in heading_texts(doc)]
+        first_heading = self.passage_count + self.piece_count
+        self.heading_row = {key: first_heading + i for i, key in enumerate(self.heading_keys)}
+        self.doc_heading_rows = {}
+        for key, hrow in self.heading_row.items():
+            self.doc_heading_rows.setdefault(key[0], np.array([], int))
+            self.doc_heading_rows[key[0]] = np.append(self.doc_heading_rows[key[0]], hrow)
+        self.passage_heading = np.array(
+            [
+                self.heading_row.get((ev.doc.source_id, ev.passage.section or ""), -1)
+                if ev.passage.section and ev.passage.section != ev.doc.title
+                else -1
+                for ev in self.passages
+            ],
+            int,
+        )
+
+    @property
+    def passage_vectors(self) -> np.ndarray:
+        """The contextual passage rows of the dense store."""
+        return self.vectors[: self.passage_count]
+
+    def row_kind(self, row: int) -> str:
+        """Which kind of unit a dense row holds: 'passage', 'piece' or 'heading'."""
+        if row < self.passage_count:
+            return "passage"
+        return "piece" if row < self.passage_count + self.piece_count else "heading"
 
     def source_path(self, source_id: str) -> Path:
         return self.settings.corpus_dir / self.infos[source_id].file
@@ -113,7 +177,7 @@ def sentence_pieces(text: str) -> list[str]:
     """
     pieces = [text]
     if len(text.split()) > 25:
-        clauses = [c.strip() for c in re.split(r"[:;]\s", text)]
+        clauses = [c.strip() for c in re.split(r"[:;]\s|,\s(?:and|but|while|whereas|which)\s", text)]
         if len(clauses) > 1 and all(len(c.split()) >= 4 for c in clauses):
             pieces += clauses
     return pieces
@@ -128,20 +192,28 @@ def _contexts(doc: ParsedDocument, passage: Passage, text: str) -> tuple[str, st
     """(embed text, match text): the passage with its title and section for embedding, and with its
     section but not its title for BM25 (a title word is in every passage of a document: it says
     which document, not which passage)."""
-    # Case reports are asked about by author and year ("the Woitzik report"), so those go in too.
+    # Case reports are asked about by author and year ("the <author> report"), so those go in too.
     author = str(doc.metadata.get("first_author", "")).split()[-1:] or []
     cite = f"{author[0]} et al. {doc.metadata.get('year', '')}".strip() if author else ""
     local = " — ".join(x for x in (cite, passage.context, passage.section) if x)
     return f"{doc.title} — {local}: {text}", f"{local}: {text}"
 
 
-def _evidence(documents: list[ParsedDocument]) -> list[EvidencePassage]:
+def evidence_passages(documents: Sequence[ParsedDocument]) -> list[EvidencePassage]:
+    """Every passage of every document, numbered in one global list."""
     out: list[EvidencePassage] = []
     for doc in documents:
         for passage in doc.passages:
             text = passage_text(doc, passage)
             out.append(EvidencePassage(len(out), doc, passage, text, *_contexts(doc, passage, text)))
     return out
+
+
+def dense_texts(documents: Sequence[ParsedDocument], passages: Sequence[EvidencePassage]) -> list[str]:
+    """The text of every dense row, in row order: passages, pieces, headings."""
+    pieces = [piece for d in documents for s in d.sentences for piece in sentence_pieces(s.plain)]
+    headings = [h for d in documents for h in heading_texts(d)]
+    return [*(p.embed_text for p in passages), *pieces, *headings]
 
 
 def _sha256(path: Path) -> str:
@@ -151,8 +223,10 @@ def _sha256(path: Path) -> str:
 def pipeline_hash() -> str:
     """Hash of the code that shapes a stored index: a change to ingest, chunking or indexing makes it stale."""
     digest = hashlib.sha256()
-    for module in ("ingest.py", "chunking.py", "index.py"):
-        digest.update((Path(__file__).parent / module).read_bytes())
+    for module in ("ingest.py", "chunking.py", "index.py", "vector_store.py"):
+        path = Path(__file__).parent / module
+        if path.exists():
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -160,29 +234,68 @@ def index_dir(settings: Settings) -> Path:
     return settings.data_dir / "index"
 
 
+def cache_path(settings: Settings) -> Path:
+    """The text-keyed embedding cache: kept across rebuilds so unchanged documents are not re-embedded."""
+    return settings.data_dir / f"embedding_cache-{settings.index_fingerprint()}.npz"
+
+
+def _text_key(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def embed_with_cache(texts: list[str], settings: Settings, show_progress: bool = False) -> tuple[np.ndarray, int]:
+    """Embeddings of ``texts``, taking known ones from the cache; returns the vectors and how many were new."""
+    from assistant.embeddings import embed_texts
+
+    path = cache_path(settings)
+    cached: dict[str, np.ndarray] = {}
+    if path.exists():
+        try:
+            with np.load(path) as stored:
+                cached = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
+        except Exception as exc:  # a broken cache only costs time: rebuild it
+            logger.warning("ignoring the embedding cache %s (%s)", path, exc)
+    keys = [_text_key(t) for t in texts]
+    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cached}.items())
+    if missing:
+        fresh = embed_texts([t for _, t in missing], settings.embed_batch_size, show_progress, settings.build_threads)
+        cached.update({k: v for (k, _), v in zip(missing, fresh, strict=True)})
+    vectors = np.stack([cached[k] for k in keys]).astype("float32") if keys else np.zeros((0, EMBEDDING_DIM), "float32")
+    if missing:
+        # Keep only what the current corpus uses, so the cache does not grow without bound.
+        used = dict.fromkeys(keys)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = path.with_suffix(".tmp.npz")
+        np.savez(staging, keys=np.array(list(used)), vectors=np.stack([cached[k] for k in used]))
+        os.replace(staging, path)
+    return vectors, len(missing)
+
+
+def build_lexical(passages: Sequence[EvidencePassage]) -> bm25s.BM25:
+    """bm25s over each passage's match text (English stop words, Snowball stems)."""
+    lexical = bm25s.BM25()
+    tokens = bm25s.tokenize([p.match_text for p in passages], stopwords="en", stemmer=STEMMER, show_progress=False)
+    lexical.index(tokens, show_progress=False)
+    return lexical
+
+
 def build_index(settings: Settings, show_progress: bool = True) -> dict[str, object]:
-    """Parse the corpus, embed chunks and passages, and write the index atomically. Returns the manifest."""
+    """Parse the corpus, embed what is new, and write the index atomically. Returns the manifest."""
+    from assistant.vector_store import build_faiss_index
+
     started = time.perf_counter()
     sources = load_corpus(settings.corpus_dir)
-    documents = parse_corpus(sources)
-    nodes: list[BaseNode] = [n for d in documents for n in build_chunks(d, settings.chunk_max_words)]
-    evidence = _evidence(documents)
+    documents = parse_corpus(sources, settings)
+    evidence = evidence_passages(documents)
+    vectors, embedded = embed_with_cache(dense_texts(documents, evidence), settings, show_progress)
     target = index_dir(settings)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".index-", dir=target.parent))
     try:
-        embed_model = load_embed_model(settings.embed_batch_size)
-        vector_store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(EMBEDDING_DIM))
-        storage = StorageContext.from_defaults(vector_store=vector_store)
-        VectorStoreIndex(nodes, storage_context=storage, embed_model=embed_model, show_progress=show_progress)
-        storage.persist(persist_dir=str(staging / "vector"))
-        BM25Retriever.from_defaults(nodes=nodes, stemmer=STEMMER, language="en").persist(str(staging / "bm25"))
-        vectors = embed_texts([e.embed_text for e in evidence], settings.embed_batch_size, show_progress)
-        np.save(staging / "passage_vectors.npy", vectors)
-        sentences = [piece for d in documents for s in d.sentences for piece in sentence_pieces(s.plain)]
-        np.save(staging / "sentence_vectors.npy", embed_texts(sentences, settings.embed_batch_size, show_progress))
-        headings = [h for d in documents for h in heading_texts(d)]
-        np.save(staging / "heading_vectors.npy", embed_texts(headings, settings.embed_batch_size, show_progress))
+        np.save(staging / "vectors.npy", vectors)
+        faiss.write_index(build_faiss_index(vectors, settings), str(staging / "dense.faiss"))
+        with contextlib.redirect_stderr(io.StringIO()):
+            build_lexical(evidence).save(str(staging / "lexical"))
         (staging / "documents.json").write_text(
             json.dumps(
                 {"infos": [s.info.model_dump() for s in sources], "documents": [d.to_dict() for d in documents]},
@@ -194,12 +307,18 @@ def build_index(settings: Settings, show_progress: bool = True) -> dict[str, obj
         manifest: dict[str, object] = {
             "format_version": FORMAT_VERSION,
             "corpus_hash": corpus_hash(settings.corpus_dir),
+            "document_hashes": {s.source_id: hashlib.sha256(s.text.encode()).hexdigest() for s in sources},
             "embedding_model": settings.embedding_model,
             "settings_hash": settings.index_fingerprint(),
             "pipeline_hash": pipeline_hash(),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "build_seconds": round(time.perf_counter() - started, 2),
-            "counts": {"documents": len(documents), "chunks": len(nodes), "passages": len(evidence)},
+            "counts": {
+                "documents": len(documents),
+                "passages": len(evidence),
+                "dense_rows": int(vectors.shape[0]),
+                "embedded_now": embedded,
+            },
             "files": files,
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -257,59 +376,47 @@ def verify_files(settings: Settings, manifest: dict[str, object]) -> None:
             )
 
 
-def load_index(settings: Settings, rebuild: bool = False, show_progress: bool = False) -> CorpusIndex:
-    """Load the stored index, building it when missing or stale (``on_stale_index='fail'`` refuses)."""
+def ensure_index(settings: Settings, rebuild: bool = False, show_progress: bool = False) -> dict[str, object]:
+    """The manifest of a current index, building it when missing, stale or asked to."""
     manifest = None if rebuild else read_manifest(settings)
     if manifest is None:
         logger.info("building the index in %s", index_dir(settings))
-        manifest = build_index(settings, show_progress=show_progress)
-    elif reasons := stale_reasons(settings, manifest):
+        return build_index(settings, show_progress=show_progress)
+    if reasons := stale_reasons(settings, manifest):
         if settings.on_stale_index == "fail":
             raise StaleIndexError(
                 f"the index in {index_dir(settings)} is stale ({'; '.join(reasons)}); run `assistant index`"
             )
         logger.info("rebuilding the index: %s", "; ".join(reasons))
-        manifest = build_index(settings, show_progress=show_progress)
+        return build_index(settings, show_progress=show_progress)
+    return manifest
+
+
+def load_index(settings: Settings, rebuild: bool = False, show_progress: bool = False) -> CorpusIndex:
+    """Load the stored index, building it when missing or stale (``on_stale_index='fail'`` refuses)."""
+    manifest = ensure_index(settings, rebuild, show_progress)
     verify_files(settings, manifest)
     root = index_dir(settings)
     try:
         stored = json.loads((root / "documents.json").read_text(encoding="utf-8"))
         infos = {i["id"]: DocumentInfo.model_validate(i) for i in stored["infos"]}
         documents = [parsed_document_from_dict(d) for d in stored["documents"]]
-        vectors = np.load(root / "passage_vectors.npy")
-        sentence_vectors = np.load(root / "sentence_vectors.npy")
-        heading_vectors = np.load(root / "heading_vectors.npy")
-        vector_store = FaissVectorStore.from_persist_dir(str(root / "vector"))
-        storage = StorageContext.from_defaults(vector_store=vector_store, persist_dir=str(root / "vector"))
-        vector_index = load_index_from_storage(storage, embed_model=load_embed_model(settings.embed_batch_size))
+        vectors = np.load(root / "vectors.npy")
+        dense = faiss.read_index(str(root / "dense.faiss"))
         with contextlib.redirect_stderr(io.StringIO()):  # bm25s shows a progress bar on every load
-            chunk_bm25 = BM25Retriever.from_persist_dir(str(root / "bm25"))
+            lexical = bm25s.BM25.load(str(root / "lexical"))
     except Exception as exc:  # any failure to read a stored file means the index cannot be used
         raise IndexCorruptError(f"the index in {root} cannot be read ({exc}); run `assistant index --rebuild`") from exc
-    evidence = _evidence(documents)
-    if vectors.shape != (len(evidence), EMBEDDING_DIM):
-        raise IndexCorruptError(
-            f"{root / 'passage_vectors.npy'} does not match the passages; run `assistant index --rebuild`"
-        )
-    assert isinstance(vector_index, VectorStoreIndex)
-    loaded = CorpusIndex(
+    evidence = evidence_passages(documents)
+    if len(dense_texts(documents, evidence)) != vectors.shape[0] or dense.ntotal != vectors.shape[0]:
+        raise IndexCorruptError(f"{root / 'vectors.npy'} does not match the documents; run `assistant index --rebuild`")
+    return CorpusIndex(
         settings=settings,
         infos=infos,
         documents={d.source_id: d for d in documents},
         passages=evidence,
-        passage_vectors=vectors,
-        sentence_vectors=sentence_vectors,
-        heading_vectors=heading_vectors,
-        vector_index=vector_index,
-        chunk_bm25=chunk_bm25,
+        vectors=vectors,
+        dense=dense,
+        lexical=lexical,
         manifest=manifest,
     )
-    if heading_vectors.shape != (len(loaded.heading_row), EMBEDDING_DIM):
-        raise IndexCorruptError(
-            f"{root / 'heading_vectors.npy'} does not match the headings; run `assistant index --rebuild`"
-        )
-    if sentence_vectors.shape != (loaded.piece_count, EMBEDDING_DIM):
-        raise IndexCorruptError(
-            f"{root / 'sentence_vectors.npy'} does not match the sentences; run `assistant index --rebuild`"
-        )
-    return loaded

@@ -5,6 +5,22 @@ which are content; structure decides which content lines are headings, paragraph
 every sentence keeps its ``[start, end)`` offsets into the file so that a quote can always be cut
 from, and verified against, the file itself.
 
+Chrome is told from content by general signals, never by a document's own wording:
+
+* shape: link rails ("A | B | C", "Print  Share"), calls to action ("Continue reading…", "Read more
+  about …", a trailing "›"), image captions ("Photo: …"), copyright lines, runs of short label lines;
+* position: before the page's title (from the manifest) and before the first content, after the
+  last content;
+* repetition across the pages of one site (same publisher, or same opening lines): a short
+  non-sentence line repeated there is the site's template. A full sentence or a list item is never
+  dropped only because another page shares it.
+
+What is not chrome but must not be quoted either is kept with a role build_passages skips:
+"aside" for promotional cards and patient stories (a block closed by a call to action under a
+heading that is not a question about the condition; a section carrying a photo caption), and
+"dangling" for a lead with no list, a layout pointer, or an unfinished fragment (a capture cut
+mid-sentence).
+
 We write this ourselves rather than use llama-index's readers and node parsers because they drop
 character offsets into the original file (they work on cleaned text) and know nothing of captured
 page chrome, question-shaped headings or list lead sentences.
@@ -12,17 +28,20 @@ page chrome, question-shaped headings or list lead sentences.
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from assistant.corpus import SourceDocument, html_span_text
+from assistant.settings import Settings
 
 # --- page chrome ------------------------------------------------------------------------------
-# Generic chrome of captured web pages (government banners, PubMed's interface labels, share and
-# navigation controls). These are the captured *site's* interface, not any document's sentences.
+# Known interface lines of captured sites (government banners, PubMed's interface labels, cookie
+# consent, share and navigation controls). These are a site's interface, not any document's text.
 CHROME_LINE_PATTERNS = [
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -39,6 +58,7 @@ CHROME_LINE_PATTERNS = [
         r"^pubmed disclaimer$",
         r"^linkout\b",
         r"^(full text links|actions|cite|share|permalink|copy|print|email|back to top|menu)$",
+        r"^we use cookies\b",
         r"callout bg$",
         r"\blogo(?=[A-Z\s]|$)",
     )
@@ -58,18 +78,59 @@ CHROME_SECTIONS = {
     "erratum in",
     "supplementary concepts",
     "full text sources",
+    "conflict of interest statement",
+    "associated data",
+    "supplementary info",
+    "figures",
 }
 BREADCRUMB_RE = re.compile(r"^(?P<topic>[^|]{2,80}?)\s+\|\s+(?P<section>[^|]{2,80})$")
 BULLET_RE = re.compile(r"^(?:[•·▪◦●\-*+–]|\d{1,2}[.)])\s+")
-ABSTRACT_PART_RE = re.compile(
-    r"^(?P<label>Background|Purpose|Objectives?|Aims?|Introduction|Methods?|Materials and methods|"
-    r"Results?|Conclusions?|Case (?:presentation|report|description)|Discussion)\s*:\s*",
+# Separators of a link rail or breadcrumb trail: a spaced pipe, middle dot, chevron or slash, or a wide gap.
+RAIL_SEPARATOR_RE = re.compile(r"\s+[|·•›»>/]\s+|\s{2,}")
+VISIBLE_SEPARATOR_RE = re.compile(r"\s+[|·•›»>/]\s+")
+# A sentence ends with . ! or ? (then perhaps a closing quote or bracket); "…" and "›" do not end one.
+TERMINAL_RE = re.compile(r"[.!?][\"”’')\]]*$")
+# Link text: a call to action, generic web vocabulary rather than any site's wording.
+CALL_TO_ACTION_RE = re.compile(
+    r"^(?:continue reading|read (?:more|the full|the rest)|learn more|see (?:more|all|the full|our)|find out more|"
+    r"view (?:more|all|the full)|watch (?:the|our) video|download|request an? |register|sign up|subscribe|"
+    r"explore|meet (?:our|the)|discover|book an? |schedule an? |make an appointment|donate|give now|back to top|"
+    r"visit our)\b",
     re.IGNORECASE,
 )
-DOI_RE = re.compile(r"\bdoi:\s*(?P<doi>10\.\d{4,9}/\S+?)\.?(?=\s|$)", re.IGNORECASE)
+LINK_GLYPH_RE = re.compile(r"(?:[›»→]|>>)\s*$")
+CONTACT_RE = re.compile(r"\b(?:\d{3}[-. ]\d{3,4}(?:[-. ]\d{4})?|https?://|www\.)", re.IGNORECASE)
+CAPTION_RE = re.compile(
+    r"^(?:\[(?:image|photo|picture|img)\]|(?:photo|image|picture|photograph)(?: credit)?\s*:|credit\s*:|"
+    r"fig(?:ure)?\.?\s*\d+[a-z]?(?:[.:|]|$))",
+    re.IGNORECASE,
+)
+LEGAL_RE = re.compile(r"^(?:©|\(c\)\s*(?:19|20)\d{2}|copyright\b)", re.IGNORECASE)
+FIRST_PERSON_RE = re.compile(r"\b(?:we|our|ours|us)\b", re.IGNORECASE)
+QUOTATION_RE = re.compile(r"[“”]|(?:^|\s)\"\w")
+# A title-shaped line does not end on a word that needs a continuation (a wrapped line does).
+CONTINUATION_WORDS = {"a", "an", "the", "of", "and", "or", "to", "in", "for", "with", "on", "at", "by", "from"}
+
+# --- scholarly front matter ----------------------------------------------------------------------
+ABSTRACT_PART_RE = re.compile(r"^(?P<label>[A-Z][A-Za-z]+(?:[ /-][A-Za-z]+){0,3})\s*:\s+(?=\S)")
+DOI_RE = re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.\d{4,9}/\S+?)\.?(?=\s|$)", re.I)
+PMID_RE = re.compile(r"\bPMID:?\s*(?P<pmid>\d{4,9})\b")
 CITATION_RE = re.compile(r"^(?P<author>.+?)\s+et al\.\s+(?P<journal>.+?)\.\s+(?P<year>(?:19|20)\d{2})\b")
-ISSUE_RE = re.compile(r"^\.?\s*(?P<year>(?:19|20)\d{2})\s+\w+;(?P<issue>[^.]+)")
-KEYWORDS_RE = re.compile(r"^keywords\s*:\s*(?P<words>.+)$", re.IGNORECASE)
+# "Eur Spine J. 2018 Jul;27(3):386-92", ". 2018 Jul;27(3)...", "Case Rep Rare Oncol 2020;6:211–218"
+ISSUE_RE = re.compile(
+    r"^(?:(?P<journal>[A-Z][^.;:]*?)\.?\s+|\.\s*)?(?P<year>(?:19|20)\d{2})(?:\s+[A-Z][a-z]{2,8}(?:\s+\d{1,2})?)?"
+    r";\s*(?P<issue>[^.;\s][^.;]*?)\s*(?:\.(?=\s|$)|$)"
+)
+KEYWORDS_RE = re.compile(r"^keywords?\s*:\s*(?P<words>.+)$", re.IGNORECASE)
+AFFILIATION_MARK_RE = re.compile(r"^(?:\(?(?:\d{1,2}|[a-z])\)|\d{1,2}\s+(?=[A-Z]))\s*\S")
+AUTHOR_SPLIT_RE = re.compile(r"\s*(?:[,;·•]|\band\b|&)\s*")
+AUTHOR_MARKER_RE = re.compile(r"(?:\s*(?:\(\w{1,3}(?:,\s*\w{1,3})*\)|\d{1,2}(?:,\d{1,2})*|[*†‡§]+))+$")
+INITIALS_RE = re.compile(r"^(?:[A-Z]{1,3}|(?:[A-Z]\.-?){1,3})$")
+NAME_WORD_RE = re.compile(r"^[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*$")
+NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "del", "della", "di", "du", "la", "le", "dos", "bin"}
+FRONT_MATTER_LABELS = {"affiliations", "author information", "abstract"}
+# Roles of sentences that stay in the parsed document (for context) but are never evidence.
+UNQUOTABLE_ROLES = ("dangling", "aside")
 
 # --- sentences ----------------------------------------------------------------------------------
 _ABBREVIATIONS = {
@@ -120,7 +181,7 @@ class Sentence:
     section: str | None
     context: str | None  # enclosing breadcrumb or abstract label, e.g. "Symptoms & Causes"
     block: int
-    role: str  # "sentence" | "lead" | "item" | "dangling"
+    role: str  # "sentence" | "lead" | "item" | "dangling" | "aside" (the last two are never quoted)
 
     @property
     def plain(self) -> str:
@@ -180,10 +241,18 @@ class _Line:
     indent: int
     blank_before: int = 0
     kind: str = "text"  # text | bullet | heading | chrome | breadcrumb | meta
+    call_to_action: bool = False  # link text such as "Read more": chrome, but it closes the block above it
+    caption: bool = False  # an image caption: chrome, and it marks its section as a feature
+    boilerplate: bool = False  # occurs on many pages of this document's site
 
 
 def _norm_line(text: str) -> str:
     return " ".join(text.replace("’", "'").split()).lower()
+
+
+def _repeat_key(text: str) -> str:
+    """A line as compared across pages: bullet marker dropped, digits folded (dates and counts vary)."""
+    return re.sub(r"\d+", "0", _norm_line(BULLET_RE.sub("", text)))
 
 
 def _lines(text: str) -> list[_Line]:
@@ -232,69 +301,130 @@ def mask_html(raw: str) -> str:
     return _HTML_TAG_RE.sub(tag, masked)
 
 
-def repeated_lines(documents: Sequence[SourceDocument]) -> frozenset[str]:
-    """Lines that occur in two or more documents: in a corpus of distinct documents, that is chrome."""
-    counts: Counter[str] = Counter()
-    for doc in documents:
-        text = mask_html(doc.text) if doc.is_html else doc.text
-        counts.update({_norm_line(line.text) for line in _lines(text)})
-    return frozenset(line for line, n in counts.items() if n >= 2)
+def _view(doc: SourceDocument) -> str:
+    return mask_html(doc.text) if doc.is_html else doc.text
 
 
-def _is_chrome(text: str) -> bool:
-    return any(p.search(text) for p in CHROME_LINE_PATTERNS)
+# --- line shapes --------------------------------------------------------------------------------
+def _is_sentence(text: str) -> bool:
+    """Ends like a sentence and is long enough to be one (a label such as "Yes." is not)."""
+    return bool(TERMINAL_RE.search(text)) and len(text.split()) >= 3
 
 
-def _looks_like_heading(text: str) -> bool:
+def _is_label(text: str, max_words: int) -> bool:
+    """Short and without sentence punctuation: a menu entry, tab, link title or heading."""
+    words = text.split()
+    return 0 < len(words) <= max_words and not BULLET_RE.match(text) and not re.search(r"[.!?:;,]\W*$", text)
+
+
+def _is_rail(text: str, max_words: int, wide_gaps: bool = True) -> bool:
+    """A row of short labels: "Overview | Symptoms | Causes", "Print  Share", "Home › Cancer › X".
+
+    In a masked HTML view inline tags also leave wide gaps, so there only visible separators count.
+    """
+    separators = RAIL_SEPARATOR_RE if wide_gaps else VISIBLE_SEPARATOR_RE
+    parts = [p for p in separators.split(text) if p.strip()]
+    return len(parts) >= 2 and all(_is_label(p, max_words) for p in parts)
+
+
+def _is_call_to_action(text: str, max_words: int) -> bool:
+    """Link text: ends in a link arrow, or is a short "Read more …" / "Request an appointment" line,
+    or a short "Call 555-…" contact line."""
+    words = len(text.split())
+    if words > 2 * max_words:
+        return False
+    if LINK_GLYPH_RE.search(text):
+        return True
+    if CALL_TO_ACTION_RE.match(text) and not TERMINAL_RE.search(text):
+        return True
+    return bool(re.match(r"(?:call|phone|text|email|contact|visit)\b", text, re.I) and CONTACT_RE.search(text))
+
+
+def _looks_like_heading(text: str, max_words: int) -> bool:
     words = text.split()
     return (
-        0 < len(words) <= MAX_HEADING_WORDS
+        0 < len(words) <= max_words
         and len(text) <= 100
         and not text.endswith((".", ",", ";", ":"))
         and not BULLET_RE.match(text)
     )
 
 
-def _mark_chrome(lines: list[_Line], shared: frozenset[str]) -> None:
-    """Mark chrome lines: known interface lines, interface sections, and lines shared across documents."""
-    in_chrome_section = False
-    for i, line in enumerate(lines):
-        norm = _norm_line(line.text)
-        heading_like = _looks_like_heading(line.text) and (i + 1 == len(lines) or lines[i + 1].blank_before > 0)
-        if norm in CHROME_SECTIONS:
-            line.kind, in_chrome_section = "chrome", True
-            continue
-        if in_chrome_section:
-            if heading_like and not BULLET_RE.match(line.text) and line.blank_before:
-                in_chrome_section = False
+def _title_shaped(text: str) -> bool:
+    """Starts with a capital and does not stop on a word that needs more (as a wrapped line does)."""
+    words = text.split()
+    return bool(words) and text[0].isupper() and words[-1].lower() not in CONTINUATION_WORDS
+
+
+def _heading_text(line: _Line) -> str:
+    return " ".join(BULLET_RE.sub("", line.text.lstrip("#").strip()).split())
+
+
+# --- sites --------------------------------------------------------------------------------------
+def site_groups(documents: Sequence[SourceDocument]) -> list[list[int]]:
+    """Documents of one site: the same publisher in the manifest, or the same two opening lines."""
+    parent = list(range(len(documents)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_seen: dict[str, int] = {}
+    for i, doc in enumerate(documents):
+        keys = []
+        if doc.info.publisher:
+            keys.append("publisher:" + _norm_line(doc.info.publisher))
+        opening = [_norm_line(line.text) for line in _lines(_view(doc))[:2]]
+        if len(opening) == 2:
+            keys.append("opening:" + "\n".join(opening))
+        for key in keys:
+            if key in first_seen:
+                parent[root(i)] = root(first_seen[key])
             else:
-                line.kind = "chrome"
-                continue
-        if _is_chrome(line.text) or (norm in shared and not heading_like):
-            line.kind = "chrome"
-    # A heading shared with other documents is chrome unless it still has content under it
-    # (PubMed's "Abstract" does; the banner's "Dot gov" does not once its text is gone).
-    for i, line in enumerate(lines):
-        if line.kind == "text" and _norm_line(line.text) in shared and _looks_like_heading(line.text):
-            following = [ln for ln in lines[i + 1 :] if ln.kind != "chrome"]
-            if not following or _looks_like_heading(following[0].text):
-                line.kind = "chrome"
+                first_seen[key] = i
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(documents)):
+        groups[root(i)].append(i)
+    return list(groups.values())
 
 
+def site_boilerplate(documents: Sequence[SourceDocument], settings: Settings) -> dict[str, frozenset[str]]:
+    """For each document, the lines (as :func:`_repeat_key`) that recur across the pages of its site.
+
+    A line shared by two unrelated documents says nothing; a line on most pages of one site is that
+    site's template (menus, footers, banners). How such a line is treated depends on its shape and
+    position (see :func:`_mark_boilerplate`): repetition alone never removes a sentence or list item.
+    """
+    result: dict[str, frozenset[str]] = {}
+    for group in site_groups(documents):
+        if len(group) < 2:
+            continue
+        counts: Counter[str] = Counter()
+        for i in group:
+            counts.update({_repeat_key(line.text) for line in _lines(_view(documents[i]))})
+        need = max(2, math.ceil(settings.ingest_site_repeat_share * len(group)))
+        repeated = frozenset(key for key, n in counts.items() if n >= need)
+        for i in group:
+            result[documents[i].source_id] = repeated
+    return result
+
+
+# --- chrome -------------------------------------------------------------------------------------
 def _mark_callout_rail(lines: list[_Line]) -> None:
     """Drop a trailing rail of promotional cards: shallow bullets each followed by one short paragraph.
 
-    On captured pages these are the marketing call-outs after the article ("Top Ranked for ...").
+    On captured pages these are the marketing call-outs after the article.
     """
-    content = lines
-    body_indent = Counter(ln.indent for ln in content if not BULLET_RE.match(ln.text)).most_common(1)
+    body_indent = Counter(ln.indent for ln in lines if not BULLET_RE.match(ln.text)).most_common(1)
     if not body_indent:
         return
     indent = body_indent[0][0]
     cards: list[list[_Line]] = []
-    i = len(content) - 1
+    i = len(lines) - 1
     while i >= 1:
-        head, body = content[i - 1], content[i]
+        head, body = lines[i - 1], lines[i]
         is_card = BULLET_RE.match(head.text) and head.indent < indent and not BULLET_RE.match(body.text)
         if not is_card or len(body.text.split()) > 60:
             break
@@ -306,49 +436,327 @@ def _mark_callout_rail(lines: list[_Line]) -> None:
                 line.kind = "chrome"
 
 
-def _scholarly_front_matter(lines: list[_Line]) -> tuple[int, dict[str, object]]:
+def _mark_shapes(lines: list[_Line], settings: Settings, metadata: dict[str, object], wide_gaps: bool) -> None:
+    """Chrome told by the shape of a line: known interface lines, rails, calls to action, captions,
+    copyright paragraphs, interface sections; keyword and PMID lines become metadata."""
+    label_words = settings.ingest_label_max_words
+    legal = False
+    interface_section = False
+    for i, line in enumerate(lines):
+        text, norm = line.text, _norm_line(line.text)
+        if line.blank_before:
+            legal = False
+        if m := KEYWORDS_RE.match(text):
+            words = m.group("words")
+            separator = ";" if ";" in words else "·" if "·" in words else ","
+            metadata["keywords"] = [w.strip(" .") for w in words.split(separator) if w.strip(" .")]
+            line.kind = "meta"
+            continue
+        if (m := PMID_RE.match(text)) and len(text.split()) <= label_words + 2:
+            metadata["pmid"] = m.group("pmid")
+            line.kind = "meta"
+            continue
+        if norm in CHROME_SECTIONS:
+            line.kind, interface_section = "chrome", True
+            if norm == "publication types":
+                following = [ln.text for ln in lines[i + 1 : i + 3] if ln.blank_before == 0]
+                if following and _is_label(following[0], label_words):
+                    metadata.setdefault("publication_type", following[0])
+            continue
+        if interface_section:
+            next_is_blank = i + 1 == len(lines) or lines[i + 1].blank_before > 0
+            heading_like = _looks_like_heading(text, settings.ingest_heading_max_words) and next_is_blank
+            if heading_like and line.blank_before and not BULLET_RE.match(text) and not CAPTION_RE.match(text):
+                interface_section = False
+            else:
+                line.kind = "chrome"
+                continue
+        if any(p.search(text) for p in CHROME_LINE_PATTERNS):
+            line.kind = "chrome"
+        elif LEGAL_RE.match(text) or legal:
+            line.kind, legal = "chrome", True
+        elif CAPTION_RE.match(text):
+            line.kind, line.caption = "chrome", True
+        elif BULLET_RE.match(text) or BREADCRUMB_RE.match(text):
+            continue
+        elif _is_call_to_action(text, label_words):
+            line.kind, line.call_to_action = "chrome", True
+        elif _is_rail(text, label_words, wide_gaps):
+            line.kind = "chrome"
+    # The title of a link just above its "Continue reading…" ("From our blog: …") is link text too.
+    for before, line in itertools.pairwise(lines):
+        linked = line.call_to_action and line.blank_before == 0 and before.kind == "text"
+        if linked and not TERMINAL_RE.search(before.text) and not BULLET_RE.match(before.text):
+            before.kind = "chrome"
+    _mark_label_runs(lines, settings)
+
+
+def _mark_label_runs(lines: list[_Line], settings: Settings) -> None:
+    """Runs of short label lines with no blank line between them are link lists (menus, "Related
+    conditions", "On this page"), unless a lead sentence ending in ':' introduces them: then a list."""
+
+    def member(line: _Line) -> bool:
+        if BULLET_RE.match(line.text) or line.kind == "meta":
+            return False
+        return line.kind == "chrome" or (line.kind == "text" and _is_label(line.text, settings.ingest_label_max_words))
+
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and member(lines[j]) and (j == i or lines[j].blank_before == 0):
+            j += 1
+        run = [ln for ln in lines[i:j] if ln.kind == "text"]
+        if j - i >= settings.ingest_label_run_min_lines and run:
+            before = lines[i - 1] if i else None
+            led = (
+                before is not None
+                and before.kind == "text"
+                and lines[i].blank_before <= 1
+                and before.text.endswith(":")
+                and len(before.text.split()) >= 3
+            )
+            for line in run:
+                line.kind = "bullet" if led else "chrome"
+        i = max(j, i + 1)
+
+
+def _in_led_list(lines: list[_Line], i: int) -> bool:
+    """Whether bullet line ``i`` belongs to a list introduced by a lead sentence ending in ':'."""
+    k = i
+    while k > 0 and BULLET_RE.match(lines[k].text) and lines[k].blank_before <= 1:
+        k -= 1
+    return not BULLET_RE.match(lines[k].text) and lines[k].text.endswith(":")
+
+
+def _next_content(lines: list[_Line], i: int) -> _Line | None:
+    return next((ln for ln in lines[i + 1 :] if ln.kind in ("text", "bullet", "heading")), None)
+
+
+def _has_content_under(lines: list[_Line], i: int, settings: Settings) -> bool:
+    """A heading-shaped line keeps its place only if prose or a list follows it, not another heading."""
+    following = _next_content(lines, i)
+    return following is not None and not _looks_like_heading(following.text, settings.ingest_heading_max_words)
+
+
+def _title_line(lines: list[_Line], title: str, settings: Settings) -> int | None:
+    """Index of the line that shows the manifest's title, if no question heading comes before it."""
+    wanted = _norm_line(title).rstrip(".")
+    for i, line in enumerate(lines):
+        if line.kind != "text":
+            continue
+        if _norm_line(_heading_text(line)).rstrip(".") == wanted:
+            return i
+        if line.text.endswith("?") and _looks_like_heading(line.text, settings.ingest_heading_max_words):
+            return None
+    return None
+
+
+def _mark_position(lines: list[_Line], title: str, body_from: int, settings: Settings) -> None:
+    """Chrome by position: everything above the page's title; in the lead-in (before the first
+    content line) and the tail (after the last one), site boilerplate and label-shaped lines.
+
+    A boilerplate *sentence* there is chrome only when page furniture (a chrome line) separates it
+    from the content: a site's closing template prose right under the content (the same closing
+    paragraph on every condition page) stays, its "Reviewed by ... 2023." under the footer links goes.
+    """
+    title_at = _title_line(lines, title, settings) if body_from == 0 else None
+    start = body_from
+    # The title shown near the top: a page whose only matching line is far down (a related-links
+    # list) keeps everything above it.
+    if title_at is not None and title_at <= len(lines) // 2:
+        for line in lines[:title_at]:
+            if line.kind == "text":
+                line.kind = "chrome"
+        start = title_at + 1
+    order = list(range(start, len(lines)))
+    _mark_edge(lines, order, settings)  # the lead-in, walked down from the top
+    _mark_edge(lines, order[::-1], settings)  # the tail, walked up from the end
+
+
+def _mark_edge(lines: list[_Line], walk: list[int], settings: Settings) -> None:
+    """Walk from an edge of the page toward its content; mark the furniture met before the content."""
+    max_words = settings.ingest_heading_max_words
+    region: list[int] = []
+    for i in walk:
+        line = lines[i]
+        if line.kind == "bullet" or (BULLET_RE.match(line.text) and _in_led_list(lines, i)):
+            break  # a list item is content
+        furniture = line.kind != "text" or BREADCRUMB_RE.match(line.text) or line.boilerplate
+        label = _is_label(line.text, settings.ingest_label_max_words)
+        question = line.text.endswith("?") and _looks_like_heading(line.text, max_words)
+        if not (furniture or label or question):
+            break
+        region.append(i)
+    separated = False  # whether chrome lies between the line and the content
+    for i in reversed(region):
+        line = lines[i]
+        if line.kind == "chrome":
+            separated = True
+        elif line.kind != "text" or BREADCRUMB_RE.match(line.text):
+            continue
+        else:
+            template = line.boilerplate and (separated or not _is_sentence(line.text))
+            bare_label = _is_label(line.text, settings.ingest_label_max_words) and not _has_content_under(
+                lines, i, settings
+            )
+            if template or bare_label:
+                line.kind, separated = "chrome", True
+
+
+def _mark_boilerplate(lines: list[_Line], settings: Settings) -> None:
+    """Site boilerplate inside the page: a short non-sentence line repeated across the site is chrome,
+    unless it heads content of its own ("Care at X" over a paragraph) or is an item of a led list."""
+    for i, line in enumerate(lines):
+        if line.kind != "text" or not line.boilerplate or _is_sentence(line.text):
+            continue
+        if BULLET_RE.match(line.text):
+            if not _in_led_list(lines, i):
+                line.kind = "chrome"
+        elif not _has_content_under(lines, i, settings):
+            line.kind = "chrome"
+
+
+# --- scholarly front matter ---------------------------------------------------------------------
+def _person_name(part: str) -> str | None:
+    """A personal name as written in an author list ("Astrid Lindqvist", "Brennecke AL"), or None."""
+    tokens = part.split()
+    if not 2 <= len(tokens) <= 4:
+        return None
+    for token in tokens:
+        if token.lower() in NAME_PARTICLES or INITIALS_RE.match(token):
+            continue
+        if not (NAME_WORD_RE.match(token) and token[0].isupper()):
+            return None
+    if not any(NAME_WORD_RE.match(t) and any(c.islower() for c in t) for t in tokens):
+        return None
+    return " ".join(tokens)
+
+
+def _author_names(text: str) -> list[str]:
+    """Names of an author-list line ("A Smith(1), B Jones(2)" or "Smith AL, Jones B."), else []."""
+    if ":" in text or " et al" in text:
+        return []
+    parts = [p for p in AUTHOR_SPLIT_RE.split(text.rstrip(".")) if p.strip()]
+    marked = any(AUTHOR_MARKER_RE.search(p) for p in parts)
+    names = [_person_name(AUTHOR_MARKER_RE.sub("", p).strip()) for p in parts]
+    if not names or None in names or not (len(names) >= 3 or (len(names) >= 2 and marked)):
+        return []
+    return [n for n in names if n]
+
+
+def _display_name(name: str) -> tuple[str, str]:
+    """(name in given-name-first order, surname): "Smith AL" -> ("A. L. Smith", "Smith")."""
+    tokens = name.split()
+    if len(tokens) >= 2 and INITIALS_RE.match(tokens[-1]) and not INITIALS_RE.match(tokens[0]):
+        initials = " ".join(f"{c}." for c in tokens[-1] if c.isalpha())
+        surname = " ".join(tokens[:-1])
+        return f"{initials} {surname}", surname
+    surname = " ".join(t for t in tokens[1:] if t.lower() in NAME_PARTICLES) + " " + tokens[-1]
+    return name, surname.strip()
+
+
+def _scholarly_front_matter(
+    lines: list[_Line], doc: SourceDocument, settings: Settings
+) -> tuple[int, dict[str, object]]:
     """For a journal abstract page, parse the lines before "Abstract" into bibliographic fields.
 
-    Returns the index of the "Abstract" heading (or -1 if the page is not an abstract) and the fields.
+    A page is scholarly when it has an "Abstract" heading and bibliographic signals before it (a
+    DOI, PMID, citation line or author list) or its manifest entry names a journal or DOI. The lines
+    before the abstract are then all front matter: never text to quote. Returns the index of the
+    "Abstract" line (-1 when the page is not an abstract page) and the fields.
     """
-    abstract_at = next((i for i, ln in enumerate(lines) if _norm_line(ln.text) == "abstract"), -1)
-    front = [ln for ln in lines[: max(abstract_at, 0)] if ln.kind == "text"]
-    if abstract_at < 0 or not any(DOI_RE.search(ln.text) for ln in front):
+    # The "Abstract" heading with prose under it (not an "Abstract" tab in a row of tabs).
+    abstract_at = next(
+        (
+            i
+            for i, ln in enumerate(lines[:-1])
+            if _norm_line(ln.text).rstrip(":") == "abstract"
+            and not _is_label(lines[i + 1].text, settings.ingest_label_max_words)
+        ),
+        -1,
+    )
+    if abstract_at < 0:
+        return -1, {}
+    front = lines[:abstract_at]
+    signals = any(
+        DOI_RE.search(ln.text) or PMID_RE.search(ln.text) or CITATION_RE.match(ln.text) or ISSUE_RE.match(ln.text)
+        for ln in front
+    ) or any(_author_names(ln.text) for ln in front)
+    if not (signals or doc.info.journal or doc.info.doi):
         return -1, {}
     meta: dict[str, object] = {}
-    counts = Counter(_norm_line(ln.text) for ln in front)
-    leftovers = []
+    leftovers: list[_Line] = []
     for ln in front:
-        if m := DOI_RE.search(ln.text):
+        text = ln.text
+        known = False
+        if m := DOI_RE.search(text):
             meta.setdefault("doi", m.group("doi"))
-        elif m := CITATION_RE.match(ln.text):
-            meta.setdefault("first_author", " ".join(m.group("author").split()))
+            known = True
+        if m := PMID_RE.search(text):
+            meta.setdefault("pmid", m.group("pmid"))
+            known = True
+        if m := CITATION_RE.match(text):
+            meta.setdefault("first_author", " ".join(m.group("author").split()).rstrip(","))
             meta.setdefault("journal", m.group("journal").strip())
             meta.setdefault("year", int(m.group("year")))
-        elif m := ISSUE_RE.match(ln.text):
+            known = True
+        elif m := ISSUE_RE.match(text):
             meta.setdefault("year", int(m.group("year")))
             meta.setdefault("issue", m.group("issue").strip())
-        elif _norm_line(ln.text) != "affiliations":
+            if m.group("journal"):
+                meta.setdefault("journal", m.group("journal").strip())
+            known = True
+        if known or ln.kind == "meta":
+            continue
+        if names := _author_names(text):
+            meta.setdefault("authors", names)
+        elif not AFFILIATION_MARK_RE.match(text) and _norm_line(text) not in FRONT_MATTER_LABELS:
             leftovers.append(ln)
-    titles = [ln.text for ln in leftovers if len(ln.text.split()) > 3]
+    if "first_author" not in meta and isinstance(authors := meta.get("authors"), list):
+        meta["first_author"] = _display_name(authors[0])[0]
+    if isinstance(first := meta.get("first_author"), str):
+        meta["first_author"], meta["first_author_surname"] = _display_name(first)
+    counts = Counter(_norm_line(ln.text) for ln in leftovers)
+    wanted = _norm_line(doc.info.title).rstrip(".")
+    titled = [ln.text for ln in leftovers if _norm_line(ln.text).rstrip(".") == wanted]
+    titles = titled or [
+        ln.text
+        for ln in leftovers
+        if len(ln.text.split()) > 3 and not _is_rail(ln.text, settings.ingest_label_max_words)
+    ]
     if titles:
-        meta["title"] = max(titles, key=lambda t: (counts[_norm_line(t)], len(t)))
-    types = [ln.text for ln in leftovers if len(ln.text.split()) <= 3]
+        meta["title"] = max(titles, key=lambda t: (counts[_norm_line(t)], len(t))).rstrip(".")
+    # PubMed shows the publication type ("Review", "Case Reports") twice above the title.
+    types = [ln.text for ln in leftovers if len(ln.text.split()) <= 3 and counts[_norm_line(ln.text)] >= 2]
     if types:
         meta["publication_type"] = types[0]
+    for field_name in ("journal", "year", "doi"):
+        if field_name not in meta and getattr(doc.info, field_name):
+            meta[field_name] = getattr(doc.info, field_name)
     for ln in front:
         ln.kind = "meta"
     return abstract_at, meta
 
 
-def _classify(lines: list[_Line]) -> None:
-    """Tell headings, breadcrumbs and bullets apart among the content lines."""
-    content = [ln for ln in lines if ln.kind == "text"]
+# --- structure ----------------------------------------------------------------------------------
+def _classify(lines: list[_Line], settings: Settings, indents: bool) -> None:
+    """Tell headings, breadcrumbs and bullets apart among the content lines.
+
+    ``indents`` says whether indentation is the page's own (a text capture) rather than left by
+    masked markup (HTML), where it says nothing.
+    """
+    max_words = settings.ingest_heading_max_words
+    content = [ln for ln in lines if ln.kind in ("text", "bullet")]
+    position = {id(ln): i for i, ln in enumerate(lines)}
     seen: set[str] = set()
     for i, line in enumerate(content):
+        if line.kind == "bullet":
+            continue
         norm = _norm_line(line.text)
         nxt = content[i + 1] if i + 1 < len(content) else None
-        if norm in seen and len(line.text.split()) <= MAX_HEADING_WORDS:
+        is_bullet = bool(BULLET_RE.match(line.text))
+        repeated = norm in seen and len(line.text.split()) <= max_words and not is_bullet
+        if repeated and not _has_content_under(lines, position[id(line)], settings):
             line.kind = "chrome"  # a repeated short line within a page (tabs, repeated titles)
             continue
         seen.add(norm)
@@ -356,26 +764,54 @@ def _classify(lines: list[_Line]) -> None:
             line.kind = "heading"
         elif BREADCRUMB_RE.match(line.text):
             line.kind = "breadcrumb"
-        elif BULLET_RE.match(line.text):
+        elif is_bullet:
             # A bullet shallower than the text under it is a tab label or page title, not an item.
-            shallow = nxt is not None and not BULLET_RE.match(nxt.text) and nxt.indent > line.indent
-            line.kind = "heading" if shallow and _looks_like_heading(BULLET_RE.sub("", line.text)) else "bullet"
-        elif _looks_like_heading(line.text) and (nxt is None or nxt.blank_before > 0):
+            shallow = indents and nxt is not None and not BULLET_RE.match(nxt.text) and nxt.indent > line.indent
+            heading = shallow and _looks_like_heading(BULLET_RE.sub("", line.text), max_words)
+            line.kind = "heading" if heading else "bullet"
+        elif _looks_like_heading(line.text, max_words) and (nxt is None or nxt.blank_before > 0):
             line.kind = "heading" if nxt is not None else "chrome"
+        elif (
+            _looks_like_heading(line.text, max_words)
+            and _title_shaped(line.text)
+            and line.blank_before > 0
+            and nxt is not None
+            and nxt.kind == "text"
+            and nxt.text[:1].isupper()
+            and not _looks_like_heading(nxt.text, max_words)
+        ):
+            # A sub-heading set directly above its paragraph ("Surgery" / "Surgery removes ...").
+            line.kind = "heading"
 
 
-def _heading_text(line: _Line) -> str:
-    return BULLET_RE.sub("", line.text.lstrip("#").strip()).strip()
+def _site_names(doc: SourceDocument) -> list[str]:
+    """The publisher's leading name ("Northfield" of "Northfield Children's Hospital"), for headings
+    that advertise the site itself ("Why choose Northfield?")."""
+    if not doc.info.publisher:
+        return []
+    first = re.split(r"[\s/]+", doc.info.publisher.strip())[0]
+    return [first] if len(first) >= 4 else []
 
 
-def parse_document(doc: SourceDocument, shared_lines: frozenset[str] = frozenset()) -> ParsedDocument:
-    """Clean and structure one document. ``shared_lines`` comes from :func:`repeated_lines`."""
-    view = mask_html(doc.text) if doc.is_html else doc.text
+def parse_document(
+    doc: SourceDocument, boilerplate: frozenset[str] = frozenset(), settings: Settings | None = None
+) -> ParsedDocument:
+    """Clean and structure one document. ``boilerplate`` comes from :func:`site_boilerplate`."""
+    settings = settings or Settings()
+    view = _view(doc)
     lines = _lines(view)
-    _mark_callout_rail(lines)
-    _mark_chrome(lines, shared_lines)
-    abstract_at, metadata = _scholarly_front_matter(lines)
-    _classify(lines)
+    for line in lines:
+        line.boilerplate = _repeat_key(line.text) in boilerplate
+    metadata: dict[str, object] = {}
+    if not doc.is_html:
+        _mark_callout_rail(lines)
+    _mark_shapes(lines, settings, metadata, wide_gaps=not doc.is_html)
+    abstract_at, front = _scholarly_front_matter(lines, doc, settings)
+    metadata.update(front)
+    _mark_position(lines, doc.info.title, abstract_at + 1, settings)
+    _mark_boilerplate(lines, settings)
+    _classify(lines, settings, indents=not doc.is_html)
+    site_names = _site_names(doc)
 
     def text_at(start: int, end: int) -> str:
         return html_span_text(doc.text[start:end]) if doc.is_html else doc.text[start:end]
@@ -386,8 +822,14 @@ def parse_document(doc: SourceDocument, shared_lines: frozenset[str] = frozenset
     section: str | None = None
     major_section: str | None = None  # the last question-shaped heading: what a sub-heading sits under
     context: str | None = None
-    paragraph: list[_Line] = []
-    bullets: list[_Line] = []
+    paragraph: list[int] = []  # line indices
+    bullets: list[int] = []
+    in_abstract = False
+    heading_count = 0  # numbers the headings, so that a block knows which heading it sits under
+    heading_of: dict[int, str | None] = {0: None}
+    block_heading: dict[int, int] = {}
+    block_last_line: dict[int, int] = {}
+    featured: set[int] = set()  # headings whose section carries an image caption (a story, a feature)
 
     def add_sentences(spans: Iterable[tuple[int, int]], block: int, role: str) -> list[int]:
         ids = []
@@ -398,20 +840,26 @@ def parse_document(doc: SourceDocument, shared_lines: frozenset[str] = frozenset
             ids.append(len(sentences) - 1)
         return ids
 
+    def new_block(kind: str, first_line: int, last_line: int, lead_ids: list[int]) -> Block:
+        block = Block(len(blocks), kind, section, context, lead_ids, lines[first_line].blank_before >= 2)
+        block_heading[block.id] = heading_count
+        block_last_line[block.id] = last_line
+        return block
+
     def flush_paragraph() -> None:
         nonlocal context
         if not paragraph:
             return
-        start, end = paragraph[0].start, paragraph[-1].end
-        part = ABSTRACT_PART_RE.match(view[start:end]) if abstract_at >= 0 else None
-        if part:
-            # "Purpose: ..." inside a structured abstract: the label is the sentence's section.
+        start, end = lines[paragraph[0]].start, lines[paragraph[-1]].end
+        part = ABSTRACT_PART_RE.match(view[start:end]) if in_abstract else None
+        if part and not KEYWORDS_RE.match(view[start:end]):
+            # "Purpose: ..." inside a structured abstract: the label is the sentence's context.
             label = part.group("label").strip().capitalize()
             parts = metadata.setdefault("abstract_parts", {})
             assert isinstance(parts, dict)
             parts[label] = " ".join(text_at(start + part.end(), end).split())
             context, start = label, start + part.end()
-        block = Block(len(blocks), "paragraph", section, context, [], paragraph[0].blank_before >= 2)
+        block = new_block("paragraph", paragraph[0], paragraph[-1], [])
         block.sentence_ids = add_sentences(split_sentences(view[start:end], start), block.id, "sentence")
         blocks.append(block)
         paragraph.clear()
@@ -427,10 +875,11 @@ def parse_document(doc: SourceDocument, shared_lines: frozenset[str] = frozenset
             sentences[lead_ids[0]].role = "lead"
             if not previous.sentence_ids:
                 blocks.pop()
-        block = Block(len(blocks), "list", section, context, lead_ids, bullets[0].blank_before >= 2)
+        block = new_block("list", bullets[0], bullets[-1], lead_ids)
         for sid in lead_ids:
             sentences[sid].block = block.id
-        for item in bullets:
+        for index in bullets:
+            item = lines[index]
             marker = BULLET_RE.match(item.text)
             start = item.start + (marker.end() if marker else 0)
             item_ids = add_sentences(split_sentences(view[start : item.end], start), block.id, "item")
@@ -443,17 +892,22 @@ def parse_document(doc: SourceDocument, shared_lines: frozenset[str] = frozenset
         if i == abstract_at:
             flush_paragraph()
             flush_list()
-            section, context = "Abstract", None
+            section, context, in_abstract = "Abstract", None, True
             sections.append(section)
+            heading_count += 1
+            heading_of[heading_count] = section
             continue
         if line.kind in ("chrome", "meta"):
+            if line.caption:
+                # A caption above a heading belongs to the section that heading opens.
+                following = _next_content(lines, i)
+                featured.add(
+                    heading_count + 1 if following is not None and following.kind == "heading" else heading_count
+                )
             if line.kind == "meta" or i < abstract_at:
                 continue
             flush_paragraph()
             flush_list()
-            continue
-        if line.kind == "text" and (m := KEYWORDS_RE.match(line.text)):
-            metadata["keywords"] = [w.strip(" .") for w in m.group("words").split(";") if w.strip(" .")]
             continue
         if line.kind in ("heading", "breadcrumb"):
             flush_paragraph()
@@ -462,8 +916,13 @@ def parse_document(doc: SourceDocument, shared_lines: frozenset[str] = frozenset
                 crumb = BREADCRUMB_RE.match(line.text)
                 context = crumb.group("section").strip() if crumb else None
             else:
-                section = _heading_text(line)
+                if in_abstract:
+                    context = None  # an abstract part's label ends with the abstract
+                shown = _Line(line.start, line.end, text_at(line.start, line.end), line.indent)
+                section, in_abstract = _heading_text(shown), False
                 sections.append(section)
+                heading_count += 1
+                heading_of[heading_count] = section
                 if section.endswith("?"):
                     major_section = section
             continue
@@ -471,28 +930,20 @@ def parse_document(doc: SourceDocument, shared_lines: frozenset[str] = frozenset
             flush_paragraph()
             if bullets and line.blank_before >= 2:
                 flush_list()
-            bullets.append(line)
+            bullets.append(i)
             continue
         flush_list()
-        if paragraph and line.blank_before:
+        if paragraph and (line.blank_before or (in_abstract and ABSTRACT_PART_RE.match(line.text))):
             flush_paragraph()
         if line.blank_before >= 2 and major_section and section != major_section:
             # Two blank lines where a sub-heading was lost in capture: the text belongs under the
             # enclosing question heading, not under the previous sub-heading.
             section = major_section
-        paragraph.append(line)
+        paragraph.append(i)
     flush_paragraph()
     flush_list()
 
-    # A sentence that promises a list ("one or more of the following:") with none after it, or that
-    # points at the page layout ("We've described ... below."), says nothing on its own.
-    for block in blocks:
-        last = sentences[block.sentence_ids[-1]] if block.sentence_ids else None
-        if block.kind == "paragraph" and last is not None and last.text.endswith(":"):
-            last.role = "dangling"
-        for sid in block.sentence_ids:
-            if NAVIGATIONAL_RE.search(sentences[sid].text) and len(sentences[sid].text.split()) <= 15:
-                sentences[sid].role = "dangling"
+    _mark_unquotable(lines, blocks, sentences, site_names, heading_of, block_heading, block_last_line, featured)
 
     title = str(metadata.get("title") or doc.info.title)
     parsed = ParsedDocument(
@@ -506,6 +957,60 @@ def parse_document(doc: SourceDocument, shared_lines: frozenset[str] = frozenset
     )
     parsed.passages = build_passages(parsed)
     return parsed
+
+
+def _mark_unquotable(
+    lines: list[_Line],
+    blocks: list[Block],
+    sentences: list[Sentence],
+    site_names: list[str],
+    heading_of: dict[int, str | None],
+    block_heading: dict[int, int],
+    block_last_line: dict[int, int],
+    featured: set[int],
+) -> None:
+    """Give the roles build_passages skips.
+
+    "dangling": a sentence that promises a list ("one or more of the following:") with none after it,
+    one that points at the page layout ("We've described ... below."), link text, and a paragraph's
+    unfinished fragment (no sentence punctuation at its end: a capture cut mid-sentence, a link title).
+    "aside": a promotional card: a block closed by a call to action ("Read more", "… ›") that speaks
+    for the site (names it, or says "we" / "our") in its heading or text; and a story: a block under
+    a heading that is not a question, in a section carrying a photo caption, that is closed by a call
+    to action, speaks for the site or quotes someone.
+    """
+
+    def speaks_for_site(text: str) -> bool:
+        return bool(FIRST_PERSON_RE.search(text)) or any(re.search(rf"\b{re.escape(n)}\b", text) for n in site_names)
+
+    for block in blocks:
+        ids = block.sentence_ids
+        last = sentences[ids[-1]] if ids else None
+        if block.kind == "paragraph" and last is not None and last.text.endswith(":"):
+            last.role = "dangling"
+        for sid in ids:
+            sentence = sentences[sid]
+            if NAVIGATIONAL_RE.search(sentence.text) and len(sentence.text.split()) <= 15:
+                sentence.role = "dangling"
+            unfinished = not TERMINAL_RE.search(sentence.text) and not sentence.text.endswith(":")
+            if sentence.role == "sentence" and (unfinished or LINK_GLYPH_RE.search(sentence.text)):
+                sentence.role = "dangling"
+        heading = heading_of.get(block_heading[block.id]) or ""
+        text = " ".join(sentences[sid].text for sid in ids)
+        after = block_last_line[block.id] + 1
+        closed_by_link = (after < len(lines) and lines[after].call_to_action and lines[after].blank_before == 0) or (
+            last is not None and bool(LINK_GLYPH_RE.search(last.text))
+        )
+        promotional = speaks_for_site(heading) or speaks_for_site(text)
+        story = (
+            block_heading[block.id] in featured
+            and not heading.endswith("?")
+            and (closed_by_link or promotional or bool(QUOTATION_RE.search(text)))
+        )
+        if (closed_by_link and promotional) or story:
+            for sid in ids:
+                if sentences[sid].role != "dangling":
+                    sentences[sid].role = "aside"
 
 
 def build_passages(doc: ParsedDocument) -> list[Passage]:
@@ -524,7 +1029,7 @@ def build_passages(doc: ParsedDocument) -> list[Passage]:
         )
 
     for block in doc.blocks:
-        ids = [sid for sid in block.sentence_ids if doc.sentences[sid].role != "dangling"]
+        ids = [sid for sid in block.sentence_ids if doc.sentences[sid].role not in UNQUOTABLE_ROLES]
         if not ids:
             continue
         if block.kind == "list" and any(doc.sentences[sid].role == "lead" for sid in ids):
@@ -547,10 +1052,11 @@ def build_passages(doc: ParsedDocument) -> list[Passage]:
     return passages
 
 
-def parse_corpus(documents: Sequence[SourceDocument]) -> list[ParsedDocument]:
-    """Parse every document, with chrome detection informed by lines the documents share."""
-    shared = repeated_lines(documents)
-    return [parse_document(doc, shared) for doc in documents]
+def parse_corpus(documents: Sequence[SourceDocument], settings: Settings | None = None) -> list[ParsedDocument]:
+    """Parse every document, with chrome detection informed by the boilerplate of each one's site."""
+    settings = settings or Settings()
+    boilerplate = site_boilerplate(documents, settings)
+    return [parse_document(doc, boilerplate.get(doc.source_id, frozenset()), settings) for doc in documents]
 
 
 def parsed_document_from_dict(data: dict[str, Any]) -> ParsedDocument:

@@ -1,85 +1,125 @@
-"""Retrieve stage: hybrid retrieval of chunks (FAISS dense + BM25 lexical) fused by reciprocal rank.
+"""Retrieve stage: the funnel's first cut. Dense (FAISS) and lexical (BM25) search return candidate
+passages; only these reach the answerer.
 
-We fuse the two rankings ourselves (a few lines) rather than with llama-index's
-``QueryFusionRetriever`` because that one re-embeds the query inside an event loop, and the
-answerer needs the very same query embedding again to score passages: one embedding per question
-is the latency budget.
+One FAISS search over all dense rows finds passages in context, single sentences or clauses, and
+section headings; one BM25 search finds passages by their words. The two passage rankings are fused
+by reciprocal rank (Cormack et al. 2009). A heading that matches the question brings its section's
+passages in (a question asked in a section's words is answered from that section), and documents
+the question names bring in theirs, each bounded by the size of a section or document, never the
+corpus. Either half can run alone (``mode``) for the eval's ablations.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import bm25s
 import numpy as np
-from llama_index.core.schema import QueryBundle
 
-from assistant.index import CorpusIndex
+from assistant.index import STEMMER, CorpusIndex
+from assistant.vector_store import search
+
+MODES = ("hybrid", "dense", "bm25")
 
 
 @dataclass
-class RetrievedChunk:
-    """A chunk with its fused score and its rank in each retriever (None when it missed)."""
+class Candidates:
+    """What retrieval found for one question: candidate passages with their retrieval evidence."""
 
-    node_id: str
-    source_id: str
-    section: str
-    passage_ids: list[int]
-    score: float
-    dense_rank: int | None
-    lexical_rank: int | None
-    dense_score: float
+    passages: list[int]  # passage indexes, best fused rank first
+    fused_rank: dict[int, int]  # passage -> 1-based rank in the fused ranking (absent: brought in by section/doc)
+    lexical: dict[int, float]  # passage -> raw BM25 score (absent: no lexical match)
+    headings: dict[int, float] = field(default_factory=dict)  # heading row -> cosine, for rows the search found
+    sections: list[tuple[str, str]] = field(default_factory=list)  # sections brought in whole, best first
 
 
-def reciprocal_rank_fusion(rankings: list[list[str]], k: int) -> dict[str, float]:
+def reciprocal_rank_fusion(rankings: list[list[int]], k: int) -> dict[int, float]:
     """Cormack et al. (2009): score = sum over rankings of 1 / (k + rank), rank starting at 1."""
-    scores: dict[str, float] = {}
+    scores: dict[int, float] = {}
     for ranking in rankings:
         for rank, key in enumerate(ranking, start=1):
             scores[key] = scores.get(key, 0.0) + 1.0 / (k + rank)
     return scores
 
 
-class HybridRetriever:
-    """Dense + BM25 chunk retrieval over a :class:`CorpusIndex`, with either half usable alone."""
+def lexical_tokens(text: str) -> list[str]:
+    """The BM25 tokens of a query: English stop words out, Snowball stems."""
+    tokens = bm25s.tokenize([text], stopwords="en", stemmer=STEMMER, show_progress=False, return_ids=False)
+    return list(tokens[0]) if tokens else []
+
+
+class CandidateRetriever:
+    """Dense + BM25 candidate retrieval over a :class:`CorpusIndex`, with either half usable alone."""
 
     def __init__(self, index: CorpusIndex, mode: str = "hybrid") -> None:
-        if mode not in ("hybrid", "dense", "bm25"):
-            raise ValueError(f"unknown retrieval mode {mode!r}")
+        if mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r}; choose one of {MODES}")
         self.index = index
         self.mode = mode
 
-    def retrieve(self, query: str, query_vector: np.ndarray, top_k: int) -> list[RetrievedChunk]:
-        """The ``top_k`` chunks for a query whose embedding is already computed."""
-        settings = self.index.settings
-        depth = max(top_k * 2, 10)
-        dense_nodes = []
+    def dense_search(self, vector: np.ndarray) -> tuple[list[int], dict[int, float]]:
+        """Passages ranked by their best dense row (context, sentence or clause), and heading rows found."""
+        index, settings = self.index, self.index.settings
+        depth = min(settings.dense_depth, index.dense.ntotal)
+        scores, rows = search(index.dense, vector, depth, settings)
+        best: dict[int, float] = {}
+        headings: dict[int, float] = {}
+        first_heading = index.passage_count + index.piece_count
+        for score, row in zip(scores[0].tolist(), rows[0].tolist(), strict=True):
+            if row < 0:
+                continue
+            if row < index.passage_count:
+                owners = [row]
+            elif row < first_heading:
+                owners = index.piece_passages[row - index.passage_count]
+            else:
+                headings[row] = score
+                continue
+            for passage in owners:
+                best.setdefault(passage, score)  # rows come best first
+        return sorted(best, key=lambda p: -best[p]), headings
+
+    def lexical_search(self, text: str) -> dict[int, float]:
+        """Passages with a BM25 match for ``text``, top ``lexical_depth``, with their raw scores."""
+        tokens = lexical_tokens(text)
+        if not tokens:
+            return {}
+        scores = self.index.lexical.get_scores(tokens)
+        depth = min(self.index.settings.lexical_depth, len(scores))
+        top = np.argpartition(-scores, depth - 1)[:depth] if depth < len(scores) else np.arange(len(scores))
+        return {int(p): float(scores[p]) for p in top if scores[p] > 0}
+
+    def retrieve(
+        self, text: str, vector: np.ndarray, lexical_text: str | None = None, documents: set[str] | None = None
+    ) -> Candidates:
+        """Candidates for a question: ``text`` is what is matched densely (already embedded as ``vector``),
+        ``lexical_text`` what BM25 matches (default ``text``), ``documents`` the ones it names."""
+        index, settings = self.index, self.index.settings
+        dense_ranking: list[int] = []
+        headings: dict[int, float] = {}
         if self.mode in ("hybrid", "dense"):
-            retriever = self.index.vector_index.as_retriever(similarity_top_k=depth)
-            dense_nodes = retriever.retrieve(QueryBundle(query, embedding=query_vector.tolist()))
-        lexical_nodes = []
+            dense_ranking, headings = self.dense_search(vector)
+        lexical: dict[int, float] = {}
         if self.mode in ("hybrid", "bm25"):
-            bm25 = self.index.chunk_bm25
-            bm25.similarity_top_k = min(depth, len(bm25.corpus) if bm25.corpus else depth)
-            lexical_nodes = [n for n in bm25.retrieve(query) if (n.score or 0) > 0]
-        dense_ids = [n.node.node_id for n in dense_nodes]
-        lexical_ids = [n.node.node_id for n in lexical_nodes]
-        fused = reciprocal_rank_fusion([r for r in (dense_ids, lexical_ids) if r], settings.rrf_k)
-        nodes = {n.node.node_id: n for n in [*lexical_nodes, *dense_nodes]}
-        dense_scores = {n.node.node_id: float(n.score or 0.0) for n in dense_nodes}
-        ranked = sorted(fused, key=lambda key: -fused[key])[:top_k]
-        out = []
-        for key in ranked:
-            meta = nodes[key].node.metadata
-            out.append(
-                RetrievedChunk(
-                    node_id=key,
-                    source_id=str(meta["source_id"]),
-                    section=str(meta.get("section", "")),
-                    passage_ids=list(meta.get("passage_ids", [])),
-                    score=fused[key],
-                    dense_rank=dense_ids.index(key) + 1 if key in dense_ids else None,
-                    lexical_rank=lexical_ids.index(key) + 1 if key in lexical_ids else None,
-                    dense_score=dense_scores.get(key, 0.0),
-                )
-            )
-        return out
+            lexical = self.lexical_search(lexical_text or text)
+        lexical_ranking = sorted(lexical, key=lambda p: -lexical[p])
+        fused = reciprocal_rank_fusion([r for r in (dense_ranking, lexical_ranking) if r], settings.rrf_k)
+        ranked = sorted(fused, key=lambda p: -fused[p])[: settings.candidate_limit]
+        fused_rank = {p: rank for rank, p in enumerate(ranked, start=1)}
+        chosen = list(ranked)
+        # A heading that matches the question well brings in its whole section (bounded by its size).
+        sections: list[tuple[str, str]] = []
+        for row, score in sorted(headings.items(), key=lambda x: -x[1]):
+            key = index.heading_keys[row - index.passage_count - index.piece_count]
+            members = index.section_passages.get(key, [])
+            if score < settings.section_heading_min or not members or len(sections) >= settings.section_limit:
+                continue
+            sections.append(key)
+            chosen += members[: settings.section_max_passages]
+        # Documents the question names: their passages compete even when they rank low corpus-wide,
+        # so that "X of document D" is answered from D or refused, never from a lookalike.
+        for source_id in sorted(documents or ()):
+            members = index.doc_passages.get(source_id, [])
+            if len(members) <= settings.named_document_max_passages:
+                chosen += members
+        return Candidates(list(dict.fromkeys(chosen)), fused_rank, lexical, headings, sections)

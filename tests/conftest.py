@@ -39,3 +39,14 @@ def corpus_copy(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS, target)
     return target
+
+
+@pytest.fixture()
+def private_settings(corpus_copy: Path, tmp_path: Path, bot: Assistant, settings: Settings) -> Settings:
+    """Settings over a private corpus copy with a private copy of the session's built index (and its
+    embedding cache): a test may change either without rebuilding from scratch."""
+    data = tmp_path / "data"
+    shutil.copytree(settings.data_dir, data, ignore=shutil.ignore_patterns("*.sqlite3*"))
+    copied = Settings(corpus_dir=corpus_copy, data_dir=data, feedback_db=tmp_path / "feedback.sqlite3")
+    # The copied index was built from an identical corpus in another folder; its manifest stays valid.
+    return copied

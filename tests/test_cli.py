@@ -76,3 +76,38 @@ def test_abstention_through_the_cli(env: dict[str, str]) -> None:
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["abstained"] is True and data["citations"] == []
+
+
+HEAVY_LIBRARIES = ("torch", "llama_index", "gradio", "transformers", "sentence_transformers", "faiss")
+
+
+@pytest.mark.parametrize("command", [["--help"], ["feedback", "export", "--format", "jsonl"]])
+def test_help_and_feedback_export_load_no_model_search_or_ui_library(tmp_path: Path, command: list[str]) -> None:
+    from assistant.feedback import FeedbackStore
+
+    db = tmp_path / "feedback.sqlite3"
+    FeedbackStore(db).add("up", "What is it?", "It is a tumour. [1]", [], comment="", audience="family")
+    if command[0] == "feedback":
+        command = [*command, "--db", str(db)]
+    # A fresh interpreter: this test process has already imported everything.
+    code = (
+        "import json, sys\n"
+        "from click.testing import CliRunner\n"
+        "from assistant.cli import main\n"
+        "result = CliRunner().invoke(main, json.loads(sys.argv[1]))\n"
+        "heavy = [m for m in json.loads(sys.argv[2]) if m in sys.modules]\n"
+        "print(json.dumps({'exit': result.exit_code, 'output': result.output, 'heavy': heavy}))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(command), json.dumps(HEAVY_LIBRARIES)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout.splitlines()[-1])
+    assert report["exit"] == 0, report["output"]
+    assert report["heavy"] == [], f"`assistant {' '.join(command)}` imported {report['heavy']}"
+    expected = "Usage:" if command[0] == "--help" else "It is a tumour."
+    assert expected in report["output"]

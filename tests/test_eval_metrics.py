@@ -16,7 +16,7 @@ from llama_index.core.evaluation.retrieval.metrics import NDCG
 
 from assistant import Assistant, Citation, Settings
 from assistant.cli import main
-from assistant.evaluation.gate import Thresholds, check, gate, load_thresholds
+from assistant.evaluation.gate import GateConfig, Thresholds, check, find_config, gate, load_configs
 from assistant.evaluation.items import EvalInputError, load_gold, load_predictions
 from assistant.evaluation.metrics import (
     CitationScore,
@@ -280,9 +280,10 @@ def write_jsonl(path: Path, rows: list[object]) -> Path:
         ('["a list"]', "line 2: expected a JSON object"),
         (json.dumps({**GOLD_ITEMS[0], "id": "x", "answerable": "maybe"}), "line 2, field 'answerable'"),
         (json.dumps({k: v for k, v in GOLD_ITEMS[0].items() if k != "question"} | {"id": "x"}), "field 'question'"),
-        (json.dumps({**GOLD_ITEMS[0], "id": "x", "split": "train"}), "line 2, field 'split'"),
+        (json.dumps({**GOLD_ITEMS[0], "id": "x", "split": ""}), "line 2, field 'split'"),
         (json.dumps({**GOLD_ITEMS[0], "id": "x", "facts": [[]]}), "line 2, field 'facts'"),
-        (json.dumps({**GOLD_ITEMS[0], "id": "x", "fact": ["typo"]}), "line 2, field 'fact'"),
+        (json.dumps({k: v for k, v in GOLD_ITEMS[0].items() if k != "facts"} | {"id": "x", "fact": ["typo"]}),
+         "line 2, field 'facts': Field required"),
         (json.dumps({**GOLD_ITEMS[0], "id": "x", "safety": "urgent"}), "line 2, field 'safety'"),
         (json.dumps({**GOLD_ITEMS[0], "id": "x", "history": [{"role": "bot", "content": "hi"}]}),
          "line 2, field 'history.0.role'"),
@@ -332,20 +333,46 @@ def test_gate_lists_each_metric_outside_its_bound(tmp_path: Path) -> None:
         "errors = 2.000 is above the maximum 0",
     ]
     assert check({"fact_recall": 0.8, "abstain_f1": 0.9, "errors": 0}, thresholds) == []
-    result = gate({"full": {"fact_recall": 0.7, "abstain_f1": 1.0, "errors": 0}}, "test", thresholds)
-    assert result.applied and not result.passed and "fact_recall" in result.message
-    assert gate({"full": {}}, "dev", thresholds).passed
+    config = GateConfig("seed", [CORPUS], tmp_path / "gold.jsonl", "test", thresholds)
+    result = gate({"full": {"fact_recall": 0.7, "abstain_f1": 1.0, "errors": 0}}, config)
+    assert result.applied and not result.passed and "fact_recall" in result.message and "seed" in result.message
+    assert not gate({"naive": {}}, config).applied
+
+
+def test_gate_configurations_are_read_and_matched_to_a_run(tmp_path: Path) -> None:
     path = tmp_path / "thresholds.toml"
-    path.write_text("[min]\nfact_recall = 0.5\n[max]\nerrors = 0\n")
-    assert load_thresholds(path) == Thresholds({"fact_recall": 0.5}, {"errors": 0.0})
-    path.write_text('[min]\nfact_recall = "high"\n')
-    with pytest.raises(EvalInputError, match="fact_recall"):
-        load_thresholds(path)
+    path.write_text(
+        '[one]\ncorpus = ["corpus"]\ngold = "g.jsonl"\nsplit = "test"\n[one.min]\nfact_recall = 0.5\n'
+        "[one.max]\nerrors = 0\n"
+        '[two]\ncorpus = ["corpus", "/elsewhere/extra"]\ngold = "/elsewhere/extra/gold.jsonl"\nsplit = "extra"\n'
+    )
+    configs = load_configs(path, root=tmp_path)
+    assert list(configs) == ["one", "two"]
+    one, two = configs["one"], configs["two"]
+    assert one.corpus == [tmp_path / "corpus"] and one.gold == tmp_path / "g.jsonl"
+    assert one.thresholds == Thresholds({"fact_recall": 0.5}, {"errors": 0.0})
+    assert two.corpus == [tmp_path / "corpus", Path("/elsewhere/extra")] and two.thresholds == Thresholds()
+    assert find_config(configs, [tmp_path / "corpus"], tmp_path / "g.jsonl", "test") is one
+    assert find_config(configs, [tmp_path / "corpus"], tmp_path / "g.jsonl", "dev") is None
+    assert find_config(configs, [tmp_path / "corpus", Path("/elsewhere/extra")], two.gold, "extra") is two
+    # Every problem of the file at once, each naming its table and key.
+    path.write_text(
+        '[one]\ngold = "g.jsonl"\n[one.min]\nfact_recall = "high"\n[two]\ncorpus = []\ngold = "x"\nsplt = 1\n'
+    )
+    with pytest.raises(EvalInputError) as error:
+        load_configs(path)
+    message = str(error.value)
+    for expected in ("[one] corpus", "[one] min.fact_recall", "[two] corpus", "[two] splt"):
+        assert expected in message
 
 
 def test_the_repository_thresholds_file_is_valid() -> None:
-    thresholds = load_thresholds(REPO_ROOT / "eval" / "thresholds.toml")
-    assert thresholds.minimum and thresholds.maximum
+    configs = load_configs(REPO_ROOT / "eval" / "thresholds.toml")
+    assert {"seed", "extra", "seed-on-combined"} <= set(configs)
+    seed = configs["seed"]
+    assert seed.corpus == [CORPUS] and seed.split == "test" and seed.gold.is_file()
+    assert seed.thresholds.minimum and seed.thresholds.maximum
+    assert configs["seed-on-combined"].gold == seed.gold and len(configs["seed-on-combined"].corpus) == 2
 
 
 # -- the CLI -----------------------------------------------------------------------------------

@@ -162,3 +162,72 @@ def test_export_without_a_database_says_so(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["feedback", "export", "--db", str(tmp_path / "none.sqlite3")])
     assert result.exit_code == 2
     assert "no feedback database yet" in result.output
+
+
+def test_a_key_makes_a_retry_update_the_row_instead_of_adding_one(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "fb.sqlite3")
+    first = store.add("up", "q", "a [1]", CITATIONS, comment="clear", key="answer-1")
+    retried = store.add("up", "q", "a [1]", CITATIONS, key="answer-1")  # a retry without the comment keeps it
+    changed = store.add("down", "q", "a [1]", CITATIONS, comment="on reflection", key="answer-1")
+    other = store.add("up", "q", "a [1]", CITATIONS, key="answer-2")
+    unkeyed = [store.add("up", "q", "a"), store.add("up", "q", "a")]  # no key: every call is a new rating
+    assert first == retried == changed and other != first and len(set(unkeyed)) == 2
+    assert store.count() == 4
+    record = store.get_by_key("answer-1")
+    assert record is not None and (record.rating, record.comment, record.key) == ("down", "on reflection", "answer-1")
+    assert store.delete_key("answer-1") and store.get_by_key("answer-1") is None and store.count() == 3
+    with sqlite3.connect(store.path) as conn:
+        indexes = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'feedback_key'"
+        ).fetchone()
+    assert "UNIQUE" in indexes[0]
+
+
+@pytest.mark.parametrize("key", ["has space", "x" * 101, 42, "semi;colon"])
+def test_a_malformed_key_is_refused_clearly(tmp_path: Path, key: object) -> None:
+    store = FeedbackStore(tmp_path / "fb.sqlite3")
+    with pytest.raises(InvalidFeedbackError, match="the feedback key must be"):
+        store.add("up", "q", "a", key=key)
+    assert store.count() == 0
+
+
+def test_a_database_from_before_keys_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL,"
+            " rating TEXT NOT NULL, comment TEXT NOT NULL DEFAULT '', question TEXT NOT NULL, answer TEXT NOT NULL,"
+            " citations TEXT NOT NULL DEFAULT '[]', audience TEXT)"
+        )
+        conn.execute(
+            "INSERT INTO feedback (created_at, rating, question, answer) VALUES ('2024-01-01', 'up', 'q', 'a')"
+        )
+    store = FeedbackStore(path)
+    assert [r.key for r in store.records()] == [None]
+    store.add("down", "q2", "a2", key="k")
+    store.add("up", "q2", "a2", key="k")
+    assert [(r.rating, r.key) for r in store.records()] == [("up", None), ("up", "k")]
+
+
+def test_concurrent_retries_with_one_key_leave_one_row(tmp_path: Path) -> None:
+    """20 threads send the same keyed rating at once (as retries after a timeout would): one row."""
+    path = tmp_path / "fb.sqlite3"
+    FeedbackStore(path)
+    errors: list[BaseException] = []
+    ids: list[int] = []
+    start = threading.Barrier(20)
+
+    def retry() -> None:
+        try:
+            store = FeedbackStore(path)
+            start.wait()
+            ids.append(store.add("up", "q", "a", key="same-answer"))
+        except BaseException as exc:  # collected: an exception in a thread would otherwise vanish
+            errors.append(exc)
+
+    threads = [threading.Thread(target=retry) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(set(ids)) == 1 and FeedbackStore(path).count() == 1

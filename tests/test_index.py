@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import json
 
 import pytest
 from click.testing import CliRunner
@@ -11,11 +11,6 @@ from assistant import Settings
 from assistant.cli import main
 from assistant.errors import IndexCorruptError, StaleIndexError
 from assistant.index import index_dir, load_index, read_manifest
-
-
-@pytest.fixture()
-def private_settings(corpus_copy: Path, tmp_path: Path) -> Settings:
-    return Settings(corpus_dir=corpus_copy, data_dir=tmp_path / "data")
 
 
 def test_index_persists_with_a_manifest_and_loads_without_rebuilding(private_settings: Settings) -> None:
@@ -28,6 +23,41 @@ def test_index_persists_with_a_manifest_and_loads_without_rebuilding(private_set
     assert abs(float((first.passage_vectors**2).sum(axis=1).mean()) - 1.0) < 1e-3  # normalised
     second = load_index(private_settings)
     assert second.manifest["built_at"] == manifest["built_at"]  # loaded, not rebuilt
+
+
+def _add_document(settings: Settings, source_id: str, text: str) -> None:
+    (settings.corpus_dir / f"{source_id}.txt").write_text(text, encoding="utf-8")
+    manifest_path = settings.corpus_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["documents"].append(
+        {"id": source_id, "file": f"{source_id}.txt", "title": "Test page", "kind": "patient page",
+         "audience": "family", "topics": ["test condition"]}
+    )  # fmt: skip
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_adding_or_removing_a_document_embeds_only_what_is_new(private_settings: Settings) -> None:
+    before = load_index(private_settings)
+    _add_document(
+        private_settings,
+        "test-page",
+        "What is the test condition?\n\nThe test condition is a made-up illness used to check the index.\n",
+    )
+    added = load_index(private_settings)
+    counts = added.manifest["counts"]
+    assert isinstance(counts, dict)
+    new_rows = counts["dense_rows"] - before.vectors.shape[0]
+    assert 0 < counts["embedded_now"] <= new_rows  # only the new page's texts were embedded
+    assert "test-page" in added.documents
+    # The old rows are the very same vectors (taken from the cache, not re-embedded).
+    assert (added.vectors[: before.passage_count] == before.vectors[: before.passage_count]).all()
+    manifest_path = private_settings.corpus_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["documents"] = [d for d in manifest["documents"] if d["id"] != "test-page"]
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    removed = load_index(private_settings)
+    assert "test-page" not in removed.documents
+    assert removed.manifest["counts"]["embedded_now"] == 0  # type: ignore[index]
 
 
 def test_a_changed_corpus_is_detected_and_rebuilt(private_settings: Settings) -> None:
@@ -49,12 +79,12 @@ def test_a_changed_corpus_is_detected_and_rebuilt(private_settings: Settings) ->
 
 def test_changed_index_settings_make_the_index_stale(private_settings: Settings) -> None:
     load_index(private_settings)
-    other = private_settings.model_copy(update={"chunk_max_words": 60, "on_stale_index": "fail"})
+    other = private_settings.model_copy(update={"faiss_exact_max": 10, "on_stale_index": "fail"})
     with pytest.raises(StaleIndexError, match="settings changed"):
         load_index(other)
 
 
-@pytest.mark.parametrize("victim", ["vector/default__vector_store.json", "passage_vectors.npy", "documents.json"])
+@pytest.mark.parametrize("victim", ["dense.faiss", "vectors.npy", "documents.json"])
 def test_a_truncated_index_file_gives_a_clear_error_and_rebuild_mends_it(
     private_settings: Settings, victim: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

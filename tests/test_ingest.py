@@ -1,15 +1,19 @@
-"""Cleaning and structure on the real corpus and on a tiny stub corpus of HTML and Markdown files."""
+"""Cleaning and structure on the real corpus, on fixture pages of other sites and layouts
+(tests/fixtures/ingest, written for these tests), and on a tiny stub corpus of HTML and Markdown."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from assistant.corpus import load_corpus, source_span
-from assistant.ingest import ParsedDocument, parse_corpus, split_sentences
+from assistant.corpus import SourceDocument, load_corpus, source_span
+from assistant.ingest import ParsedDocument, parse_corpus, site_groups, split_sentences
 from tests.conftest import CORPUS
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 
 CHROME = [
     "Skip to main page content",
@@ -170,6 +174,7 @@ def write_stub_corpus(root: Path) -> Path:
         "<h2>What is glomangioma?</h2>"
         "<p>Glomangioma is a <b>very rare</b> tumor &amp; it grows slowly. It is usually benign.</p>"
         "<p>Common signs include:</p><ul><li>a small blue lump</li><li>pain in the cold</li></ul>"
+        "<h3>Laser <em>therapy</em></h3><p>Laser light can shrink a small one.</p>"
         "<p>PubMed Disclaimer</p></body></html>",
         encoding="utf-8",
     )
@@ -216,6 +221,9 @@ def test_html_and_markdown_documents_are_cleaned_with_offsets(tmp_path: Path) ->
         "a small blue lump",
         "pain in the cold",
     ]
+    # Inline tags leave wide gaps in the masked view: a heading with one is still a heading.
+    assert "Laser therapy" in page.sections
+    assert [s.section for s in page.sentences if s.text.startswith("Laser light")] == ["Laser therapy"]
     for s in page.sentences:
         assert source_span(root / "stub-page.html", s.start, s.end) == s.text
     notes = docs["stub-notes"]
@@ -226,3 +234,217 @@ def test_html_and_markdown_documents_are_cleaned_with_offsets(tmp_path: Path) ->
         "surgery",
         "laser therapy",
     ]
+
+
+# --- other sites and layouts ---------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def fixture_sources() -> list[SourceDocument]:
+    return load_corpus(FIXTURES)
+
+
+@pytest.fixture(scope="module")
+def fixtures(fixture_sources: list[SourceDocument]) -> dict[str, ParsedDocument]:
+    return {d.source_id: d for d in parse_corpus(fixture_sources)}
+
+
+def passage_texts(doc: ParsedDocument) -> list[str]:
+    return [" ".join(doc.sentences[i].text for i in p.sentence_ids) for p in doc.passages]
+
+
+def quoted(doc: ParsedDocument) -> str:
+    """Everything an answer could quote from the document."""
+    return "\n".join(passage_texts(doc))
+
+
+def test_fixture_offsets_round_trip_to_the_file(fixtures: dict[str, ParsedDocument]) -> None:
+    for doc in fixtures.values():
+        path = next(FIXTURES.glob(f"{doc.source_id}.*"))
+        raw = path.read_text(encoding="utf-8")
+        assert doc.sentences
+        for s in doc.sentences:
+            assert raw[s.start : s.end] == s.text == source_span(path, s.start, s.end)
+
+
+def test_pages_of_one_site_are_grouped_by_publisher_or_opening_lines(fixture_sources: list[SourceDocument]) -> None:
+    ids = [doc.source_id for doc in fixture_sources]
+    groups = sorted(sorted(ids[i] for i in group) for group in site_groups(fixture_sources))
+    assert groups == [
+        ["harbor-glomus-tumor", "harbor-lipoblastoma"],
+        ["lakeside-pilomatrixoma"],
+        ["legacy-okafor-2016"],
+        ["pubmed-quintero-2011"],
+    ]
+
+
+def test_a_site_alert_banner_navigation_and_footer_are_never_quoted(fixtures: dict[str, ParsedDocument]) -> None:
+    for source_id in ("harbor-glomus-tumor", "harbor-lipoblastoma"):
+        doc = fixtures[source_id]
+        text = "\n".join(s.text for s in doc.sentences)
+        for chrome in (
+            "Garage B is closed",  # the alert banner above the title
+            "Parking details",
+            "Find a Specialist",  # navigation
+            "Signs  |  Testing",  # tab rail
+            "Ask a Nurse",  # a label repeated on every page of the site
+            "Was this page helpful",  # footer
+            "All rights reserved",
+            "Page reviewed by the Hand and Skin Program",  # a footer sentence repeated on the site
+        ):
+            assert chrome not in text, (source_id, chrome)
+        assert any("Garage B is closed" in line for line in doc.dropped_lines)
+    first = fixtures["harbor-glomus-tumor"].passages[0]
+    assert first.section == "What is a glomus tumor?"
+
+
+def test_a_cookie_banner_link_list_and_read_more_link_are_dropped(fixtures: dict[str, ParsedDocument]) -> None:
+    doc = fixtures["lakeside-pilomatrixoma"]
+    text = "\n".join(s.text for s in doc.sentences)
+    for chrome in ("cookies", "In this article", "Read more about skin biopsies", "Last updated"):
+        assert chrome not in text
+    assert doc.sections == ["Pilomatrixoma in children", "Signs", "Treatment"]
+    assert "Pilomatrixomas rarely come back once they are fully removed." in quoted(doc)
+
+
+def test_a_bullet_shared_by_pages_stays_in_every_list(fixtures: dict[str, ParsedDocument]) -> None:
+    """Two pages of one site and a page of another share a symptom bullet: each list keeps it, whole."""
+    shared = "A small lump that does not hurt"
+    leads = {
+        "harbor-glomus-tumor": "Parents may notice:",
+        "harbor-lipoblastoma": "Signs can include:",
+        "lakeside-pilomatrixoma": "Look for:",
+    }
+    for source_id, lead in leads.items():
+        doc = fixtures[source_id]
+        lists = [p for p in doc.passages if p.kind == "list"]
+        assert len(lists) == 1, source_id
+        texts = [doc.sentences[i].text for i in lists[0].sentence_ids]
+        assert texts[0] == lead and texts[1] == shared, (source_id, texts)
+        assert len(texts) >= 4
+
+
+def test_a_sentence_shared_by_two_pages_of_one_site_is_kept_in_both(fixtures: dict[str, ParsedDocument]) -> None:
+    for source_id in ("harbor-glomus-tumor", "harbor-lipoblastoma"):
+        assert "Most children recover fully after surgery." in passage_texts(fixtures[source_id])
+
+
+def test_continue_reading_links_and_promotional_cards_are_not_quoted(fixtures: dict[str, ParsedDocument]) -> None:
+    doc = fixtures["harbor-glomus-tumor"]
+    assert "Continue reading" not in "\n".join(s.text for s in doc.sentences)
+    # Content above a "Continue reading…" link under a question heading is still evidence.
+    assert "An ultrasound or MRI can show the size of the tumor before surgery." in passage_texts(doc)
+    # A card that speaks for the site and ends in a link ("Book a visit ›") is an aside, never evidence.
+    card = [s for s in doc.sentences if s.section == "Why families choose Harbor Point"]
+    assert card and {s.role for s in card} == {"aside"}
+    assert "same-week visits" not in quoted(doc)
+
+
+def test_a_patient_story_with_a_photo_caption_is_not_quoted(fixtures: dict[str, ParsedDocument]) -> None:
+    doc = fixtures["harbor-glomus-tumor"]
+    assert any(line.startswith("Photo: Ava") for line in doc.dropped_lines)
+    story = [s for s in doc.sentences if s.section == "Ava's story"]
+    assert story and {s.role for s in story} == {"aside"}
+    assert "snowmen" not in quoted(doc) and "Photo:" not in quoted(doc)
+
+
+def test_a_sub_heading_set_directly_above_its_paragraph_is_a_heading(fixtures: dict[str, ParsedDocument]) -> None:
+    doc = fixtures["harbor-glomus-tumor"]
+    assert {"Surgery", "Laser treatment"} <= set(doc.sections)
+    surgery = next(s for s in doc.sentences if s.text.startswith("The surgeon removes"))
+    assert surgery.section == "Surgery" and surgery.text == "The surgeon removes the whole tumor through a small cut."
+
+
+def test_the_unfinished_end_of_a_cut_capture_is_never_quoted(fixtures: dict[str, ParsedDocument]) -> None:
+    doc = fixtures["harbor-lipoblastoma"]
+    last = doc.sentences[-1]
+    assert last.text.endswith("every six months during the") and last.role == "dangling"
+    assert "every six months" not in quoted(doc)
+    assert "so your child will have check-ups for a few years." in quoted(doc)
+
+
+def test_a_pubmed_page_without_a_doi_line_has_its_front_matter_parsed_not_quoted(
+    fixtures: dict[str, ParsedDocument],
+) -> None:
+    doc = fixtures["pubmed-quintero-2011"]
+    meta = doc.metadata
+    assert (meta["first_author"], meta["first_author_surname"], meta["journal"], meta["year"]) == (
+        "Marta Quintero",
+        "Quintero",
+        "J Rare Pediatr Surg",
+        2011,
+    )
+    assert meta["title"] == "Lipoblastoma of the neck compressing the airway in a 14-month-old boy"
+    assert meta["publication_type"] == "Case Reports" and meta["issue"] == "14(2):88-91"
+    assert "doi" not in meta
+    text = quoted(doc)
+    for front in ("Quintero et al", "2011 Feb", "Case Reports", "compressing the airway in a 14-month-old"):
+        assert front not in text
+    assert doc.sections == ["Abstract"]
+    assert passage_texts(doc)[0].startswith("We describe a 14-month-old boy")
+
+
+def test_a_capitals_labelled_abstract_of_another_layout(fixtures: dict[str, ParsedDocument]) -> None:
+    doc = fixtures["legacy-okafor-2016"]
+    meta = doc.metadata
+    assert meta["authors"] == ["Okafor CN", "Lindgren P", "Ruiz-Ortega M"]
+    assert (meta["first_author"], meta["first_author_surname"]) == ("C. N. Okafor", "Okafor")
+    assert (meta["journal"], meta["year"], meta["issue"], meta["pmid"]) == (
+        "J Hand Tumor Surg",
+        2016,
+        "8(4):201-4",
+        "27654321",
+    )
+    assert meta["title"] == "Subungual glomus tumour misdiagnosed as a wart for six years: case report"
+    assert meta["keywords"] == ["Cold sensitivity", "Glomus tumour", "Nail bed"]
+    assert meta["publication_type"] == "Case Reports"
+    parts = meta["abstract_parts"]
+    assert isinstance(parts, dict) and list(parts) == ["Background", "Case presentation", "Conclusions"]
+    presentation = [s.text for s in doc.sentences if s.context == "Case presentation"]
+    assert presentation[0].startswith("A 34-year-old woman")  # the label is not part of the quote
+    text = quoted(doc)
+    for front in ("Okafor CN", "Department of Hand Surgery", "Copyright", "PMID", "KEYWORDS", "Humans"):
+        assert front not in text
+
+
+def test_a_new_page_of_a_seed_site_changes_no_seed_passage(tmp_path: Path, parsed: dict[str, ParsedDocument]) -> None:
+    """Metamorphic: a sibling page of the same publisher that repeats a seed page's symptom bullet, a
+    sentence and its closing list and paragraph (site template prose) leaves every seed passage as
+    it was, and keeps those lines itself."""
+    root = tmp_path / "grown"
+    shutil.copytree(CORPUS, root)
+    seed = next(d for d in load_corpus(CORPUS) if d.info.publisher and d.info.kind == "patient page")
+    seed_doc = parsed[seed.source_id]
+    bullet_line = next(line for line in seed.text.splitlines() if line.strip().startswith("•"))
+    shared_sentence = next(
+        seed_doc.sentences[p.sentence_ids[0]].text for p in seed_doc.passages if p.kind == "sentence"
+    )
+    seed_lines = seed.text.rstrip().splitlines()
+    last_lead = max(i for i, line in enumerate(seed_lines) if line.rstrip().endswith(":"))
+    closing = "\n".join(seed_lines[last_lead:])  # the seed's last list and whatever follows it
+    sibling = "\n\n".join(
+        [
+            "What is a spindle cell tumor?",
+            "A spindle cell tumor is a growth made of long, thin cells. Most are found in the arms and legs.",
+            "What are the symptoms of a spindle cell tumor?",
+            "Children may have:\n" + bullet_line + "\n  • a swelling that grows slowly",
+            "How is it treated?",
+            shared_sentence,
+            "What is the outlook?",
+            closing,
+        ]
+    )
+    (root / "sibling.txt").write_text(sibling + "\n", encoding="utf-8")
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    manifest["documents"].append(
+        {**seed.info.model_dump(), "id": "sibling", "file": "sibling.txt", "title": "Spindle cell tumor"}
+    )
+    (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    grown = {d.source_id: d for d in parse_corpus(load_corpus(root))}
+    for source_id, before in parsed.items():
+        assert passage_texts(grown[source_id]) == passage_texts(before), source_id
+    sibling_doc = grown["sibling"]
+    listed = next(p for p in sibling_doc.passages if p.kind == "list")
+    items = [sibling_doc.sentences[i].text for i in listed.sentence_ids]
+    assert items == ["Children may have:", bullet_line.strip().lstrip("• "), "a swelling that grows slowly"]
+    assert shared_sentence in passage_texts(sibling_doc)
+    closing_passages = [p for p in sibling_doc.passages if p.section == "What is the outlook?"]
+    assert closing_passages and closing_passages[0].kind == "list"

@@ -1,4 +1,4 @@
-"""The right document comes first: one question per document section, through the real hybrid index."""
+"""The right document comes first: one question per document section, through the real hybrid funnel."""
 
 from __future__ import annotations
 
@@ -38,8 +38,9 @@ QUESTIONS = [
 
 @pytest.mark.parametrize(("question", "source"), QUESTIONS)
 def test_the_right_document_comes_first(bot: Assistant, question: str, source: str) -> None:
-    chunks = bot.retriever.retrieve(question, embed_query(question), top_k=5)
-    assert chunks[0].source_id == source
+    candidates = bot.retriever.retrieve(question, embed_query(question))
+    first = bot.index.passages[candidates.passages[0]]
+    assert first.doc.source_id == source
     answer = bot.ask(question)
     assert not answer.abstained
     assert answer.citations[0].source_id == source
@@ -47,9 +48,27 @@ def test_the_right_document_comes_first(bot: Assistant, question: str, source: s
 
 def test_both_halves_of_hybrid_retrieval_contribute(bot: Assistant) -> None:
     question = "T5-T7 spondylectomy"
-    chunks = bot.retriever.retrieve(question, embed_query(question), top_k=5)
-    assert chunks[0].source_id == ONOKI
-    assert chunks[0].dense_rank is not None and chunks[0].lexical_rank is not None
+    candidates = bot.retriever.retrieve(question, embed_query(question))
+    first = candidates.passages[0]
+    assert bot.index.passages[first].doc.source_id == ONOKI
+    assert first in candidates.lexical  # BM25 found it ...
+    dense_ranking, _ = bot.retriever.dense_search(embed_query(question))
+    assert first in dense_ranking[:10]  # ... and so did FAISS
+
+
+def test_the_funnel_is_bounded_by_settings_not_by_the_corpus(bot: Assistant) -> None:
+    question = "What are the symptoms?"
+    candidates = bot.retriever.retrieve(question, embed_query(question))
+    settings = bot.settings
+    bound = settings.candidate_limit + settings.section_limit * settings.section_max_passages
+    assert 0 < len(candidates.passages) <= bound
+    assert len(candidates.passages) < len(bot.index.passages)  # later stages never see the whole corpus
+
+
+def test_a_question_in_a_sections_words_brings_that_section_in(bot: Assistant) -> None:
+    question = "How is hemangiopericytoma treated?"
+    candidates = bot.retriever.retrieve(question, embed_query(question))
+    assert candidates.sections[0] == (HPC, "What are the treatments for a hemangiopericytoma?")
 
 
 def test_reciprocal_rank_fusion_on_known_rankings() -> None:

@@ -10,12 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from assistant.assistant import Assistant
-from assistant.evaluation.gate import GateResult, Thresholds, gate, load_thresholds
-from assistant.evaluation.items import EvalInputError, GoldItem, Prediction, load_gold, load_predictions
+from assistant.evaluation.gate import GateConfig, GateResult, Thresholds, find_config, gate, load_configs
+from assistant.evaluation.items import (
+    EvalInputError,
+    GoldItem,
+    GoldSet,
+    Prediction,
+    load_gold,
+    load_predictions,
+    load_results,
+    read_gold,
+)
 from assistant.evaluation.runner import EvalRun, run_eval
 from assistant.settings import REPO_ROOT, Settings
+
+if TYPE_CHECKING:
+    from assistant.assistant import Assistant
 
 GOLD_PATH = REPO_ROOT / "eval" / "gold.jsonl"
 THRESHOLDS_PATH = REPO_ROOT / "eval" / "thresholds.toml"
@@ -27,15 +39,20 @@ __all__ = [
     "THRESHOLDS_PATH",
     "EvalInputError",
     "EvalRun",
+    "GateConfig",
     "GateResult",
     "GoldItem",
+    "GoldSet",
     "Prediction",
     "Thresholds",
     "evaluate",
+    "find_config",
     "gate",
+    "load_configs",
     "load_gold",
     "load_predictions",
-    "load_thresholds",
+    "load_results",
+    "read_gold",
     "run_eval",
     "scoring_context",
 ]

@@ -1,20 +1,35 @@
-"""The quality gate: minimum (and maximum) scores the full system must reach on the test split.
+"""The quality gate: named configurations, each a corpus, a gold file and a split with the minimum (and
+maximum) scores the full system must reach on it.
 
-``eval/thresholds.toml`` has a ``[min]`` table (a metric must be at least this) and a ``[max]``
-table (at most this: error counts, false abstentions, latency); metric names are the keys of
+``eval/thresholds.toml`` holds one table per configuration::
+
+    [seed]
+    description = "the seed corpus, test split"
+    corpus = ["corpus"]            # one or more corpus folders (combined when several)
+    gold = "eval/gold.jsonl"
+    split = "test"
+    [seed.min]                     # a metric must be at least this
+    fact_recall = 0.79
+    [seed.max]                     # at most this: error counts, false abstentions, latency
+    errors = 0
+
+Relative paths are relative to the repository root. Metric names are the keys of
 :func:`assistant.evaluation.metrics.summarise`.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError
+
 from assistant.evaluation.items import EvalInputError
+from assistant.settings import REPO_ROOT
 
 GATED_SYSTEM = "full"
-GATED_SPLIT = "test"
 
 
 @dataclass
@@ -30,27 +45,97 @@ class Thresholds:
         return list(dict.fromkeys([*self.minimum, *self.maximum]))
 
 
-def load_thresholds(path: Path) -> Thresholds:
-    """Read a thresholds file; a malformed one raises :class:`EvalInputError` naming the file and key."""
+class _ConfigTable(BaseModel):
+    """One configuration table as written in the file."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    description: str = ""
+    corpus: list[str] = Field(min_length=1)
+    gold: str = Field(min_length=1)
+    split: str = Field("all", min_length=1)
+    minimum: dict[str, StrictInt | StrictFloat] = Field(default_factory=dict, alias="min")
+    maximum: dict[str, StrictInt | StrictFloat] = Field(default_factory=dict, alias="max")
+
+
+@dataclass
+class GateConfig:
+    """A named configuration: what the eval runs on, and the bounds the full system must meet there."""
+
+    name: str
+    corpus: list[Path]
+    gold: Path
+    split: str
+    thresholds: Thresholds
+    description: str = ""
+
+    def matches(self, corpus: Sequence[Path], gold: Path, split: str) -> bool:
+        """True when a run over these corpus folders, gold file and split is this configuration's."""
+        return (
+            [p.resolve() for p in corpus] == [p.resolve() for p in self.corpus]
+            and gold.resolve() == self.gold.resolve()
+            and split == self.split
+        )
+
+    def label(self) -> str:
+        """'seed (corpus: corpus; gold: eval/gold.jsonl; split: test)'."""
+        corpus = ", ".join(_shown(p) for p in self.corpus)
+        return f"{self.name} (corpus: {corpus}; gold: {_shown(self.gold)}; split: {self.split})"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _resolve(value: str, root: Path) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else root / path
+
+
+def load_configs(path: Path, root: Path = REPO_ROOT) -> dict[str, GateConfig]:
+    """Read a thresholds file; a malformed one raises :class:`EvalInputError` naming the file, table and key."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise EvalInputError(f"{path}: file not found") from exc
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise EvalInputError(f"{path}: cannot be read ({exc})") from exc
-    unknown = sorted(set(data) - {"min", "max"})
-    if unknown:
-        raise EvalInputError(f"{path}: unknown table(s) {unknown}; expected [min] and [max]")
-    bounds: dict[str, dict[str, float]] = {}
-    for table in ("min", "max"):
-        values = data.get(table, {})
-        if not isinstance(values, dict):
-            raise EvalInputError(f"{path}: [{table}] must be a table")
-        for key, value in values.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise EvalInputError(f"{path}, [{table}] {key}: expected a number, got {value!r}")
-        bounds[table] = {k: float(v) for k, v in values.items()}
-    return Thresholds(bounds["min"], bounds["max"])
+    if not data:
+        raise EvalInputError(f"{path}: no configuration tables")
+    problems: list[str] = []
+    configs: dict[str, GateConfig] = {}
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            problems.append(f"{path}, {name}: expected a table [{name}] (a configuration), got {table!r}")
+            continue
+        try:
+            parsed = _ConfigTable.model_validate(table)
+        except ValidationError as exc:
+            for error in exc.errors():
+                where = ".".join(str(p) for p in error["loc"])
+                problems.append(f"{path}, [{name}] {where}: {error['msg']}")
+            continue
+        configs[name] = GateConfig(
+            name=name,
+            corpus=[_resolve(c, root) for c in parsed.corpus],
+            gold=_resolve(parsed.gold, root),
+            split=parsed.split,
+            thresholds=Thresholds(
+                {k: float(v) for k, v in parsed.minimum.items()}, {k: float(v) for k, v in parsed.maximum.items()}
+            ),
+            description=parsed.description,
+        )
+    if problems:
+        raise EvalInputError("\n".join(problems))
+    return configs
+
+
+def find_config(configs: dict[str, GateConfig], corpus: Sequence[Path], gold: Path, split: str) -> GateConfig | None:
+    """The configuration a run over these corpus folders, gold file and split belongs to, if any."""
+    return next((c for c in configs.values() if c.matches(corpus, gold, split)), None)
 
 
 def check(summary: dict[str, float | int | None], thresholds: Thresholds) -> list[str]:
@@ -82,15 +167,20 @@ class GateResult:
     message: str
 
 
-def gate(summaries: dict[str, dict[str, float | int | None]], split: str, thresholds: Thresholds) -> GateResult:
-    """Check the full system's summary on the test split; other runs are reported, not gated."""
-    if split != GATED_SPLIT or GATED_SYSTEM not in summaries:
-        why = f"the gate applies to the '{GATED_SYSTEM}' system on the '{GATED_SPLIT}' split"
-        return GateResult(False, True, [], {}, f"Gate not applied: {why}.")
+def not_applied(why: str) -> GateResult:
+    """A gate that was not applied, and why (it does not fail the run)."""
+    return GateResult(False, True, [], {}, f"Gate not applied: {why}.")
+
+
+def gate(summaries: dict[str, dict[str, float | int | None]], config: GateConfig) -> GateResult:
+    """Check the full system's summary against one configuration's bounds."""
+    if GATED_SYSTEM not in summaries:
+        return not_applied(f"the gate applies to the '{GATED_SYSTEM}' system, which did not run")
+    thresholds = config.thresholds
     summary = summaries[GATED_SYSTEM]
     failures = check(summary, thresholds)
     values = {name: summary.get(name) for name in thresholds.metrics}
-    lines = ["Current values of the gated metrics (full system, test split) against their thresholds:"]
+    lines = [f"Gated metrics of the full system, configuration {config.label()}, against their thresholds:"]
     for name in thresholds.metrics:
         value = values[name]
         shown = "n/a" if value is None else f"{value:.4f}"

