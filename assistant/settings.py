@@ -75,13 +75,13 @@ class Settings(BaseSettings):
         description="A document the question names brings all its passages in when it has at most this many.",
     )
     faiss_ann: str = Field(
-        "ivf",
+        "hnsw",
         pattern="^(ivf|hnsw)$",
         description="Approximate index above faiss_exact_max.",
     )
     faiss_hnsw_m: int = Field(32, ge=4, description="HNSW links per node.")
     faiss_hnsw_ef_construction: int = Field(80, ge=8, description="HNSW candidate list while building.")
-    faiss_hnsw_ef_search: int = Field(64, ge=1, description="HNSW candidate list per query.")
+    faiss_hnsw_ef_search: int = Field(512, ge=1, description="HNSW candidate list per query.")
     faiss_ivf_lists_per_sqrt: float = Field(
         4.0, gt=0, description="IVF lists = this × √(vectors); FAISS's guideline is 4–16 × √N."
     )
