@@ -3,19 +3,22 @@
 Part 1 (corpora): generates corpora of 4, 40 and 400 documents with distinct text per document
 (captured-style patient pages and journal abstracts built from templates with generated condition
 names, sections, sentences and numbers, plus a manifest.json), and for each prints documents,
-passages, build time, time to add one document, load time, peak memory, one query embedding p50
-and warm ``Assistant.ask`` p50/p95 over 30 varied questions, all through the public API.
+passages, build time, the time to add one document to the built index (``Assistant.load`` on the
+corpus with one more document: the embedding cache embeds only its texts), load time, peak memory,
+one query embedding p50 and warm ``Assistant.ask`` p50/p95 over 30 varied questions, all through
+the public API, with the stages of ``ask`` from its trace.
 
-Part 2 (retrieval layer): 100 k and 1 M passages of synthetic unit vectors (clustered, calibrated
-against real embeddings of this model, see ``clustered_unit_vectors``) and synthetic token texts:
-query p50/p95 of ``assistant.vector_store`` (FAISS, index type chosen by size) and of bm25s, and
-FAISS recall@10 against exact search.
+Part 2 (retrieval layer): 100 k and 1 M passages of synthetic unit vectors (clustered, fitted to
+real embeddings of this model, see ``clustered_unit_vectors``) and synthetic token texts: query
+p50/p95 of the FAISS index the settings choose for that size (``assistant.vector_store``), of
+``assistant.retrieve``'s BM25 search and of its whole dense + BM25 + fusion retrieval, and FAISS
+recall@10 against exact search, with an efSearch / nprobe sweep; plus one exact search by size.
 
 Every measurement runs in its own subprocess (so peak memory is its own, and a stuck run is
-stopped by ``--timeout``).
+stopped by ``--timeout``); each reports the load average before and after it.
 
     .venv/bin/python scripts/scale_bench.py [--sizes 4,40,400] [--skip-synthetic] [--skip-corpora]
-        [--max-passages 1000000] [--repeats 3] [--sweep 16,32,64,128]
+        [--max-passages 1000000] [--repeats 3] [--sweep auto|64,128] [--timeout 3600]
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 import numpy as np
@@ -381,44 +385,45 @@ def questions_for(entries: list[dict[str, Any]], count: int = 30, seed: int = 3)
     return asked[:count]
 
 
-def passage_count(bot: Any) -> int:
-    """Passages in the loaded index (reads the index's own count: the pipeline is being rewritten)."""
-    index = getattr(bot, "index", None)
-    for attribute in ("passages", "evidence"):
-        if index is not None and hasattr(index, attribute):
-            return len(getattr(index, attribute))
-    counts = getattr(index, "manifest", {}).get("counts", {}) if index is not None else {}
-    return int(counts.get("passages", -1))
-
-
 def corpus_worker(documents: int, repeats: int) -> dict[str, Any]:
     from assistant import Assistant, Settings
     from assistant.embeddings import embed_query, load_embed_model
 
-    figures: dict[str, Any] = {"documents": documents}
+    figures: dict[str, Any] = {"documents": documents, "load_before": os.getloadavg()[0]}
     with tempfile.TemporaryDirectory(prefix="scale-bench-") as tmp:
         corpus, data = Path(tmp) / "corpus", Path(tmp) / "data"
         entries = write_corpus(corpus, documents)
         settings = Settings(corpus_dir=corpus, data_dir=data, feedback_db=Path(tmp) / "feedback.sqlite3")
-        load_embed_model(settings.embed_batch_size)  # the model's load is not part of any figure
+        # Loading the models is in no figure here (cold start is scripts/bench.py's): both encoders warm.
+        load_embed_model()
         embed_query("warm up")
         figures["rss_model_mb"] = rss_mb()
 
         started = time.perf_counter()
-        Assistant.load(settings)
-        figures["build_s"] = time.perf_counter() - started  # build + load, index absent
+        bot = Assistant.load(settings)  # index absent: parse, embed everything, build, then load
+        figures["build_s"] = time.perf_counter() - started
+        counts = bot.index.manifest["counts"]
+        assert isinstance(counts, dict)
+        figures["passages"] = len(bot.index.passages)
+        figures["dense_rows"] = counts["dense_rows"]
+        figures["build_texts_per_s"] = counts["embedded_now"] / float(str(bot.index.manifest["build_seconds"]))
+        del bot
         started = time.perf_counter()
         bot = Assistant.load(settings)
-        figures["load_s"] = time.perf_counter() - started  # index present, model warm
-        figures["passages"] = passage_count(bot)
+        figures["load_s"] = time.perf_counter() - started  # index present, models warm
 
+        # One more document and its manifest entry: the text-keyed embedding cache embeds only its texts.
         add_document(corpus, entries)
+        del bot
         started = time.perf_counter()
         bot = Assistant.load(settings)
-        figures["add_one_s"] = time.perf_counter() - started  # one new document + manifest entry, reload
+        figures["add_one_s"] = time.perf_counter() - started  # rebuild from the cache + load
+        counts = bot.index.manifest["counts"]
+        assert isinstance(counts, dict)
+        figures["add_one_embedded"] = counts["embedded_now"]
 
         questions = questions_for(entries)
-        for question in questions:  # warm up caches
+        for question in questions:  # warm-up pass
             bot.ask(question)
         embed_times, ask_times = [], []
         for _ in range(repeats):
@@ -433,9 +438,19 @@ def corpus_worker(documents: int, repeats: int) -> dict[str, Any]:
         figures["ask_ms_p50"] = statistics.median(ask_times) * 1000
         figures["ask_ms_p95"] = percentile(ask_times, 0.95) * 1000
         figures["asks"] = len(ask_times)
-        figures["abstained"] = sum(bot.ask(q).abstained for q in questions)
+        # Where the time goes: the stages ask records in its trace (one more pass).
+        stages: dict[str, list[float]] = {}
+        abstained = 0
+        for question in questions:
+            answer = bot.ask(question, trace=True)
+            abstained += answer.abstained
+            for stage, ms in (answer.trace.timings_ms if answer.trace else {}).items():
+                stages.setdefault(stage, []).append(ms)
+        figures["stages_ms"] = {s: [statistics.median(v), percentile(v, 0.95)] for s, v in stages.items()}
+        figures["abstained"] = abstained
         figures["questions"] = len(questions)
     figures["peak_rss_mb"] = peak_rss_mb()
+    figures["load_after"] = os.getloadavg()[0]
     return figures
 
 
@@ -443,7 +458,7 @@ def corpus_worker(documents: int, repeats: int) -> dict[str, Any]:
 # Part 2: retrieval layer on synthetic vectors and token texts
 # ================================================================================================
 # Shares of variance of each component of a synthetic passage vector, and the rank of its
-# continuous "meaning" part. Calibrated (scripts/scale_bench.py --calibrate) so that the
+# continuous "meaning" part, fitted by hand (docs/scaling.md) so that the
 # synthetic set matches 4,755 real English sentences embedded by all-MiniLM-L6-v2 on what decides
 # ANN difficulty: mean pair cosine 0.10 (real 0.11), mean 10th-neighbour cosine 0.49 (0.50), local
 # intrinsic dimensionality (Levina-Bickel MLE, k=20) 15.6 (15.5), and within-document cosine 0.27
@@ -565,82 +580,217 @@ def time_each(function: Any, inputs: list[Any], repeats: int) -> tuple[list[floa
     return times, results
 
 
-def ann_figures(kind: str, passages: int, queries: int, repeats: int, sweep: list[int]) -> dict[str, Any]:
-    """Build the size-chosen FAISS index over one synthetic set; latency, recall and build figures."""
+def synthetic_set(kind: str, passages: int, queries: int) -> tuple[np.ndarray, np.ndarray]:
+    return clustered_unit_vectors(passages, queries, CALIBRATED if kind == "calibrated" else HARD, MEANING_RANK[kind])
+
+
+@dataclass
+class SyntheticIndex:
+    """What ``assistant.retrieve.CandidateRetriever`` reads of a ``CorpusIndex``, over synthetic stores.
+
+    Every dense row is a passage (no sentence pieces or headings), so retrieval runs its own code
+    unchanged: one FAISS search of ``dense_depth`` rows, bm25s scores with its top ``lexical_depth``,
+    reciprocal-rank fusion.
+    """
+
+    settings: Any
+    dense: Any
+    lexical: Any
+    passage_count: int
+    piece_count: int = 0
+    piece_passages: list[list[int]] = field(default_factory=list)
+    heading_keys: list[tuple[str, str]] = field(default_factory=list)
+    section_passages: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    doc_passages: dict[str, list[int]] = field(default_factory=dict)
+
+
+def retriever_over(index: Any, lexical: Any, settings: Any, mode: str) -> Any:
+    from assistant.retrieve import CandidateRetriever
+
+    stores = SyntheticIndex(settings=settings, dense=index, lexical=lexical, passage_count=index.ntotal)
+    return CandidateRetriever(cast(Any, stores), mode)
+
+
+def ann_figures(
+    vectors: np.ndarray, asked: np.ndarray, texts: list[str], lexical: Any, repeats: int, sweep: list[int] | None
+) -> dict[str, Any]:
+    """Build the size-chosen FAISS index over ``vectors``; latency, recall and build figures for ``asked``.
+
+    The dense search asks for ``dense_depth`` rows as retrieval does; recall@10 is of its first 10.
+    The layer figure is ``CandidateRetriever.retrieve`` (dense + BM25 + fusion) with ``texts`` as the
+    questions' words over ``lexical``.
+    """
     import faiss
 
     from assistant.settings import Settings
     from assistant.vector_store import build_faiss_index, exact_recall_at_k, index_description, search
 
     settings = Settings()
-    started = time.perf_counter()
-    vectors, asked = clustered_unit_vectors(
-        passages, queries, CALIBRATED if kind == "calibrated" else HARD, MEANING_RANK[kind]
-    )
-    out: dict[str, Any] = {"generate_s": time.perf_counter() - started}
-    if kind == "calibrated":
-        out["stats"] = neighbourhood_stats(vectors, asked[:300])
+    depth = settings.dense_depth
+    out: dict[str, Any] = {"stats": neighbourhood_stats(vectors, asked[:300]), "load_before": os.getloadavg()[0]}
     started = time.perf_counter()
     index = build_faiss_index(vectors, settings)
     out["build_s"] = time.perf_counter() - started
-    out["index"] = index_description(passages, settings)
+    out["index"] = index_description(len(vectors), settings)
     out["index_mb"] = len(faiss.serialize_index(index)) / 2**20
     rows = [asked[i : i + 1] for i in range(len(asked))]
-    times, results = time_each(lambda q: search(index, q, TOP_K, settings)[1][0], rows, repeats)
-    out["p50_ms"], out["p95_ms"] = statistics.median(times), percentile(times, 0.95)
-    found = np.stack(results)
-    out["recall"] = exact_recall_at_k(vectors, asked, found, TOP_K)
-    # The exact scan the index replaces, on a few queries (it is slow at this size).
+
+    pairs = list(zip(texts, rows, strict=True))
+
+    def measure(tuned: Settings) -> dict[str, float]:
+        times, results = time_each(lambda q: search(index, q, depth, tuned)[1][0], rows, repeats)
+        found = np.stack(results)
+        # The whole retrieval layer as assistant/retrieve.py runs it: dense + BM25 + fusion, one question at a time.
+        hybrid = retriever_over(index, lexical, tuned, "hybrid")
+        layer, _ = time_each(lambda pair: hybrid.retrieve(pair[0], pair[1]), pairs, repeats)
+        return {
+            "p50_ms": statistics.median(times),
+            "p95_ms": percentile(times, 0.95),
+            "recall": exact_recall_at_k(vectors, asked, found[:, :TOP_K], TOP_K),
+            f"recall_at_{depth}": exact_recall_at_k(vectors, asked, found, depth),
+            "layer_p50_ms": statistics.median(layer),
+            "layer_p95_ms": percentile(layer, 0.95),
+        }
+
+    out.update(measure(settings))
+    out["depth"] = depth
+    # The exact scan the index replaces, on a few queries (slow at this size), one thread as served.
     faiss.omp_set_num_threads(settings.faiss_search_threads)
-    exact_times, _ = time_each(lambda q: faiss.knn(q, vectors, TOP_K, metric=faiss.METRIC_INNER_PRODUCT), rows[:30], 1)
+    exact_times, _ = time_each(lambda q: faiss.knn(q, vectors, depth, metric=faiss.METRIC_INNER_PRODUCT), rows[:30], 1)
     out["exact_p50_ms"], out["exact_p95_ms"] = statistics.median(exact_times), percentile(exact_times, 0.95)
     knob = "faiss_hnsw_ef_search" if out["index"].startswith("HNSW") else "faiss_ivf_nprobe"
+    if sweep is None:
+        sweep = [128, 256, 512, 1024] if knob == "faiss_hnsw_ef_search" else [64, 128, 256, 512]
     out["sweep"] = []
     for value in sweep if not out["index"].startswith("Flat") else []:
         tuned = settings.model_copy(update={knob: value})
-        times, results = time_each(lambda q, s=tuned: search(index, q, TOP_K, s)[1][0], rows, repeats)
-        out["sweep"].append(
-            {
-                knob: value,
-                "p50_ms": statistics.median(times),
-                "p95_ms": percentile(times, 0.95),
-                "recall": exact_recall_at_k(vectors, asked, np.stack(results), TOP_K),
-            }
-        )
+        out["sweep"].append({knob: value, **measure(tuned)})
+    out["load_after"] = os.getloadavg()[0]
     return out
 
 
-def bm25_figures(passages: int, queries: int, repeats: int) -> dict[str, Any]:
+def bm25_figures(passages: int, queries: int, repeats: int) -> tuple[dict[str, Any], Any, list[str]]:
+    """bm25s over synthetic token texts: (figures, the index, the questions as text)."""
     import bm25s
     from bm25s.tokenization import Tokenized
 
+    from assistant.retrieve import CandidateRetriever
+    from assistant.settings import Settings
+
     ids, vocab, asked = synthetic_tokens(passages, queries)
     started = time.perf_counter()
-    retriever = bm25s.BM25()
-    retriever.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
+    lexical = bm25s.BM25()
+    lexical.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
     out: dict[str, Any] = {"build_s": time.perf_counter() - started}
+    out["index_mb"] = sum(a.nbytes for a in lexical.scores.values() if isinstance(a, np.ndarray)) / 2**20
     del ids
-    times, _ = time_each(lambda q: retriever.retrieve([q], k=TOP_K, show_progress=False), asked, repeats)
+    texts = [" ".join(words) for words in asked]
+    # assistant/retrieve.py's lexical search: tokenise, get_scores, top lexical_depth by argpartition(-scores).
+    settings = Settings()
+    lexical_only = CandidateRetriever(cast(Any, SyntheticIndex(settings, None, lexical, passages)), "bm25")
+    times, _ = time_each(lexical_only.lexical_search, texts, repeats)
     out["p50_ms"], out["p95_ms"] = statistics.median(times), percentile(times, 0.95)
+    out["depth"] = settings.lexical_depth
+    # For reference, bm25s's own retrieve on a few queries: its numpy top-k, np.argpartition(scores, -k),
+    # is slow on score arrays that are mostly zeros, which is why retrieve.py selects from -scores.
+    times, _ = time_each(
+        lambda words: lexical.retrieve([words], k=settings.lexical_depth, show_progress=False), asked[:50], 1
+    )
+    out["retrieve_p50_ms"], out["retrieve_p95_ms"] = statistics.median(times), percentile(times, 0.95)
+    return out, lexical, texts
 
-    # bm25s's numpy top-k is np.argpartition(scores, -k): on BM25 scores (mostly zeros) numpy's
-    # selection is pathologically slow picking from the top; selecting the k smallest of -scores is not.
-    def scores_then_top_k(query: list[str]) -> np.ndarray:
-        scores = retriever.get_scores(query)
-        return np.argpartition(-scores, TOP_K)[:TOP_K]
 
-    times, _ = time_each(scores_then_top_k, asked, repeats)
-    out["topk_fix_p50_ms"], out["topk_fix_p95_ms"] = statistics.median(times), percentile(times, 0.95)
+def flat_worker(sizes: list[int], queries: int, repeats: int) -> dict[str, Any]:
+    """One exact search (IndexFlatIP, one thread, dense_depth rows) at each size: what faiss_exact_max trades."""
+    import faiss
+
+    from assistant.settings import Settings
+    from assistant.vector_store import search
+
+    settings = Settings()
+    vectors, asked = synthetic_set("calibrated", max(sizes), queries)
+    rows = [asked[i : i + 1] for i in range(len(asked))]
+    out: dict[str, Any] = {"flat": [], "load_before": os.getloadavg()[0]}
+    for size in sorted(sizes):
+        index = faiss.IndexFlatIP(DIM)
+        index.add(vectors[:size])
+        times, _ = time_each(lambda q, i=index: search(i, q, settings.dense_depth, settings), rows, repeats)
+        out["flat"].append({"rows": size, "p50_ms": statistics.median(times), "p95_ms": percentile(times, 0.95)})
+    out["load_after"] = os.getloadavg()[0]
     return out
 
 
-def synthetic_worker(passages: int, repeats: int, queries: int, sweep: list[int], hard: bool) -> dict[str, Any]:
-    figures: dict[str, Any] = {"passages": passages}
-    figures["calibrated"] = ann_figures("calibrated", passages, queries, repeats, sweep)
-    if hard:
-        figures["hard"] = ann_figures("hard", passages, queries, repeats, sweep)
-    figures["bm25"] = bm25_figures(passages, queries, repeats)
+REAL_QUERIES = 300  # the last rows of a --real-vectors file are its queries
+
+
+def real_worker(path: Path, repeats: int, sweep: list[int] | None) -> dict[str, Any]:
+    """The ANN figures on real embeddings (dense only: they have no texts for BM25)."""
+    data = np.load(path).astype("float32")
+    vectors, asked = data[:-REAL_QUERIES], data[-REAL_QUERIES:]
+    texts, lexical = real_lexical(len(vectors), len(asked))
+    return {
+        "passages": len(vectors),
+        "real": ann_figures(vectors, asked, texts, lexical, repeats, sweep),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def real_lexical(passages: int, queries: int) -> tuple[list[str], Any]:
+    """A synthetic lexical store of the same size, so the layer figure of real vectors is complete."""
+    _, lexical, texts = bm25_figures(passages, queries, 1)
+    return texts, lexical
+
+
+def make_real_vectors_file(path: Path, count: int) -> None:
+    """Embed ``count`` real English sentences (docstrings of the installed Python packages) into ``path``.
+
+    Real text embedded by the real model: the yardstick the synthetic sets were calibrated on.
+    """
+    import ast
+    import re
+    import sysconfig
+
+    from assistant.embeddings import embed_texts
+
+    sentences: set[str] = set()
+    files = sorted(Path(sysconfig.get_paths()["stdlib"]).rglob("*.py")) + sorted(
+        Path(sysconfig.get_paths()["purelib"]).rglob("*.py")
+    )
+    random.Random(0).shuffle(files)
+    for file in files:
+        try:
+            tree = ast.parse(file.read_text(encoding="utf-8", errors="ignore"))
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                for paragraph in re.split(r"\n\s*\n", ast.get_docstring(node) or ""):
+                    for sentence in re.split(r"(?<=[.?!])\s+(?=[A-Z])", " ".join(paragraph.split())):
+                        words = sentence.split()
+                        letters = sum(c.isalpha() or c == " " for c in sentence)
+                        if 8 <= len(words) <= 60 and letters > 0.85 * len(sentence):
+                            sentences.add(sentence)
+        if len(sentences) >= count:
+            break
+    chosen = sorted(sentences)
+    random.Random(0).shuffle(chosen)
+    started = time.perf_counter()
+    vectors = embed_texts(chosen[:count], batch_size=32, threads=len(os.sched_getaffinity(0)))
+    np.save(path, vectors)
+    click.echo(f"{len(vectors)} sentences embedded in {time.perf_counter() - started:.0f} s into {path}")
+
+
+def synthetic_worker(passages: int, repeats: int, queries: int, sweep: list[int] | None, hard: bool) -> dict[str, Any]:
+    figures: dict[str, Any] = {"passages": passages, "load_before": os.getloadavg()[0]}
+    figures["bm25"], lexical, texts = bm25_figures(passages, queries, repeats)
+    for kind in ("calibrated", "hard") if hard else ("calibrated",):
+        started = time.perf_counter()
+        vectors, asked = synthetic_set(kind, passages, queries)
+        generate_s = time.perf_counter() - started
+        figures[kind] = {"generate_s": generate_s, **ann_figures(vectors, asked, texts, lexical, repeats, sweep)}
+        del vectors
     figures["peak_rss_mb"] = peak_rss_mb()
+    figures["load_after"] = os.getloadavg()[0]
     return figures
 
 
@@ -659,88 +809,152 @@ def run_worker(args: list[str], timeout: float) -> dict[str, Any] | None:
             timeout=timeout,
         )
     except subprocess.TimeoutExpired:
-        click.echo(f"  {' '.join(args)}: stopped after {timeout:.0f} s", err=True)
+        click.echo(f"  {' '.join(args)}: stopped after {timeout:.0f} s (--timeout)", err=True)
         return None
     if done.returncode != 0:
         click.echo(f"  {' '.join(args)} failed:\n{done.stderr[-3000:]}", err=True)
         return None
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return cast(dict[str, Any], json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def load_range(figures: dict[str, Any]) -> str:
+    return f"{figures['load_before']:.1f}–{figures['load_after']:.1f}"
 
 
 def print_corpora(rows: list[dict[str, Any]]) -> None:
-    click.echo("\n## Corpora (public API: Assistant.load / ask; model warm, in-process)\n")
+    click.echo("\n## Corpora (public API: Assistant.load / ask; models warm, in-process)\n")
     click.echo(
-        "| documents | passages | build s | add one doc s | load s | peak RSS MiB (model alone) "
-        "| query embedding p50 ms | ask p50 ms | ask p95 ms | p95 / embedding | abstained |"
+        "| documents | passages | dense rows | build s (texts/s) | add one doc s (texts embedded) | load s "
+        "| peak RSS MiB (models alone) | query embedding p50 ms | ask p50 ms | ask p95 ms | p95 / embedding "
+        "| abstained | load avg |"
     )
-    click.echo("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    click.echo("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
         click.echo(
-            f"| {r['documents']} | {r['passages']} | {r['build_s']:.1f} | {r['add_one_s']:.1f} | {r['load_s']:.2f} "
-            f"| {r['peak_rss_mb']:.0f} ({r['rss_model_mb']:.0f}) | {r['embed_ms_p50']:.1f} | {r['ask_ms_p50']:.1f} "
-            f"| {r['ask_ms_p95']:.1f} | {r['ask_ms_p95'] / r['embed_ms_p50']:.2f}x "
-            f"| {r['abstained']}/{r['questions']} |"
+            f"| {r['documents']} | {r['passages']:,} | {r['dense_rows']:,} "
+            f"| {r['build_s']:.1f} ({r['build_texts_per_s']:.0f}) | {r['add_one_s']:.1f} ({r['add_one_embedded']}) "
+            f"| {r['load_s']:.2f} | {r['peak_rss_mb']:.0f} ({r['rss_model_mb']:.0f}) | {r['embed_ms_p50']:.1f} "
+            f"| {r['ask_ms_p50']:.1f} | {r['ask_ms_p95']:.1f} | {r['ask_ms_p95'] / r['embed_ms_p50']:.2f}x "
+            f"| {r['abstained']}/{r['questions']} | {load_range(r)} |"
         )
+    stages = sorted({s for r in rows for s in r["stages_ms"]})
+    if stages:
+        click.echo("\nStages of ask from its trace (p50 / p95 ms):\n")
+        click.echo("| documents | " + " | ".join(stages) + " |")
+        click.echo("| ---: |" + " ---: |" * len(stages))
+        for r in rows:
+            cells = ["{:.1f} / {:.1f}".format(*r["stages_ms"][s]) if s in r["stages_ms"] else "–" for s in stages]
+            click.echo(f"| {r['documents']} | " + " | ".join(cells) + " |")
 
 
-def print_synthetic(rows: list[dict[str, Any]]) -> None:
-    click.echo("\n## Retrieval layer on synthetic passages (one query at a time, k=10)\n")
+SETS = ("real", "calibrated", "hard")
+
+
+def print_synthetic(rows: list[dict[str, Any]], flat: dict[str, Any] | None) -> None:
     click.echo(
-        "| passages | set | FAISS index | build s | index MiB | p50 ms | p95 ms | recall@10 | exact scan p50 / p95 ms |"
+        "\n## Retrieval layer (one question at a time; FAISS index type chosen by size from the settings;"
+        " dense search of dense_depth rows, recall@10 of its first 10 against exact search)\n"
     )
-    click.echo("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for r in rows:
-        for kind in ("calibrated", "hard"):
-            if kind in r:
-                f = r[kind]
-                click.echo(
-                    f"| {r['passages']:,} | {kind} | {f['index']} | {f['build_s']:.1f} | {f['index_mb']:.0f} "
-                    f"| {f['p50_ms']:.2f} | {f['p95_ms']:.2f} | {f['recall']:.3f} "
-                    f"| {f['exact_p50_ms']:.1f} / {f['exact_p95_ms']:.1f} |"
-                )
     click.echo(
-        "\n| passages | bm25s build s | bm25s retrieve p50 / p95 ms | get_scores + top-k fix p50 / p95 ms "
-        "| peak RSS MiB |"
+        "| passages | set | FAISS index | build s | index MiB | dense p50 / p95 ms | recall@10 | recall@depth "
+        "| exact scan p50 / p95 ms | layer (dense + BM25 + fusion) p50 / p95 ms | load avg |"
     )
-    click.echo("| ---: | ---: | ---: | ---: | ---: |")
+    click.echo("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        b = r["bm25"]
-        click.echo(
-            f"| {r['passages']:,} | {b['build_s']:.1f} | {b['p50_ms']:.2f} / {b['p95_ms']:.2f} "
-            f"| {b['topk_fix_p50_ms']:.2f} / {b['topk_fix_p95_ms']:.2f} | {r['peak_rss_mb']:.0f} |"
-        )
-    sweeps = [
-        (r["passages"], kind, s) for r in rows for kind in ("calibrated", "hard") if kind in r for s in r[kind]["sweep"]
-    ]
+        for kind in (k for k in SETS if k in r):
+            f = r[kind]
+            click.echo(
+                f"| {r['passages']:,} | {kind} | {f['index']} | {f['build_s']:.1f} | {f['index_mb']:.0f} "
+                f"| {f['p50_ms']:.2f} / {f['p95_ms']:.2f} | {f['recall']:.3f} "
+                f"| {f['recall_at_' + str(f['depth'])]:.3f} (@{f['depth']}) "
+                f"| {f['exact_p50_ms']:.1f} / {f['exact_p95_ms']:.1f} "
+                f"| {f['layer_p50_ms']:.2f} / {f['layer_p95_ms']:.2f} | {load_range(f)} |"
+            )
+    sweeps = [(r["passages"], kind, r[kind], s) for r in rows for kind in SETS if kind in r for s in r[kind]["sweep"]]
     if sweeps:
-        click.echo("\n| passages | set | knob | p50 ms | p95 ms | recall@10 |")
-        click.echo("| ---: | --- | --- | ---: | ---: | ---: |")
-        for passages, kind, s in sweeps:
+        click.echo("\n| passages | set | knob | dense p50 / p95 ms | recall@10 | recall@depth | layer p50 / p95 ms |")
+        click.echo("| ---: | --- | --- | ---: | ---: | ---: | ---: |")
+        for passages, kind, f, s in sweeps:
             knob = next(k for k in s if k.startswith("faiss_"))
             click.echo(
-                f"| {passages:,} | {kind} | {knob}={s[knob]} | {s['p50_ms']:.2f} | {s['p95_ms']:.2f} "
-                f"| {s['recall']:.3f} |"
+                f"| {passages:,} | {kind} | {knob}={s[knob]} | {s['p50_ms']:.2f} / {s['p95_ms']:.2f} "
+                f"| {s['recall']:.3f} | {s['recall_at_' + str(f['depth'])]:.3f} "
+                f"| {s['layer_p50_ms']:.2f} / {s['layer_p95_ms']:.2f} |"
             )
-    for r in rows:
-        s = r["calibrated"].get("stats")
-        if s:
+    bm25_rows = [r for r in rows if "bm25" in r]
+    if bm25_rows:
+        click.echo(
+            "\n| passages | bm25s build s | bm25s index MiB | retrieve.py lexical search (get_scores + "
+            "argpartition(-scores)) p50 / p95 ms | bm25s.retrieve, same k (not used) p50 / p95 ms "
+            "| worker peak RSS MiB | load avg |"
+        )
+        click.echo("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for r in bm25_rows:
+            b = r["bm25"]
             click.echo(
-                f"\nsynthetic neighbourhoods at {r['passages']:,}: pair cosine {s['pair_cos']:.3f}, "
+                f"| {r['passages']:,} | {b['build_s']:.1f} | {b['index_mb']:.0f} "
+                f"| {b['p50_ms']:.2f} / {b['p95_ms']:.2f} | {b['retrieve_p50_ms']:.2f} / {b['retrieve_p95_ms']:.2f} "
+                f"| {r['peak_rss_mb']:.0f} | {load_range(r)} |"
+            )
+    if flat:
+        click.echo(f"\nExact search (IndexFlatIP, one thread), load avg {load_range(flat)}:\n")
+        click.echo("| dense rows | p50 ms | p95 ms |")
+        click.echo("| ---: | ---: | ---: |")
+        for f in flat["flat"]:
+            click.echo(f"| {f['rows']:,} | {f['p50_ms']:.2f} | {f['p95_ms']:.2f} |")
+    click.echo("")
+    for r in rows:
+        for kind in (k for k in SETS if k in r):
+            s = r[kind]["stats"]
+            click.echo(
+                f"neighbourhoods, {kind} set at {r['passages']:,}: pair cosine {s['pair_cos']:.3f}, "
                 f"1st / 10th neighbour cosine {s['top1_cos']:.3f} / {s['top10_cos']:.3f}, LID {s['lid']:.1f}"
             )
+
+
+def numbers(text: str) -> list[int]:
+    return [int(v) for v in text.split(",") if v.strip() and int(v) > 0]
 
 
 @click.command()
 @click.option("--sizes", default="4,40,400", show_default=True, help="Corpus sizes in documents.")
 @click.option("--synthetic-sizes", default="100000,1000000", show_default=True, help="Synthetic passage counts.")
 @click.option("--max-passages", default=1_000_000, show_default=True, help="Skip synthetic sizes above this.")
+@click.option(
+    "--flat-sizes",
+    default="25000,50000,100000,200000,400000",
+    show_default=True,
+    help="Dense row counts at which one exact search is timed (empty: skip).",
+)
 @click.option("--skip-synthetic", is_flag=True, help="Only the generated corpora.")
 @click.option("--skip-corpora", is_flag=True, help="Only the synthetic retrieval layer.")
 @click.option("--repeats", default=3, show_default=True, help="Passes over the questions / queries.")
 @click.option("--queries", default=200, show_default=True, help="Synthetic queries per size.")
-@click.option("--sweep", default="", help="Also measure these nprobe (IVF) or efSearch (HNSW) values, e.g. 16,32,64.")
+@click.option(
+    "--sweep",
+    default="auto",
+    show_default=True,
+    help="efSearch (HNSW) or nprobe (IVF) values measured on each approximate index, e.g. 64,128,256 "
+    "('auto': 128,256,512,1024 for HNSW, 64,128,256,512 for IVF; empty: none).",
+)
 @click.option("--no-hard", is_flag=True, help="Skip the harder (less clustered) synthetic vector set.")
-@click.option("--timeout", default=3600.0, show_default=True, help="Seconds before one measurement is stopped.")
+@click.option(
+    "--timeout",
+    default=7200.0,
+    show_default=True,
+    help="Seconds before one measurement is stopped (1M passages, two HNSW builds: ~40 min on two idle cores).",
+)
+@click.option(
+    "--real-vectors",
+    type=click.Path(path_type=Path),
+    help="Also measure this .npy of real embeddings (its last 300 rows are the queries).",
+)
+@click.option(
+    "--make-real-vectors",
+    type=click.Path(path_type=Path),
+    help="Embed --real-count docstring sentences of the installed Python into this .npy, then stop.",
+)
+@click.option("--real-count", default=100_000, show_default=True, help="Sentences for --make-real-vectors.")
 @click.option("--as-json", "as_json", is_flag=True, help="Print the figures as JSON as well.")
 @click.option("--worker", hidden=True, default="")
 @click.option("--size", hidden=True, default=0)
@@ -748,6 +962,7 @@ def main(
     sizes: str,
     synthetic_sizes: str,
     max_passages: int,
+    flat_sizes: str,
     skip_synthetic: bool,
     skip_corpora: bool,
     repeats: int,
@@ -755,43 +970,60 @@ def main(
     sweep: str,
     no_hard: bool,
     timeout: float,
+    real_vectors: Path | None,
+    make_real_vectors: Path | None,
+    real_count: int,
     as_json: bool,
     worker: str,
     size: int,
 ) -> None:
-    """Measure how build, load, memory and query latency grow with the corpus."""
-    sweep_values = [int(v) for v in sweep.split(",") if v.strip()]
-    if worker == "corpus":
-        click.echo(json.dumps(corpus_worker(size, repeats)))
+    """Measure how build, load, memory and query latency grow with the corpus (approximate-index
+    settings come from the environment as usual, e.g. ASSISTANT_FAISS_ANN=ivf)."""
+    sweep_values = None if sweep == "auto" else numbers(sweep)
+    if make_real_vectors:
+        make_real_vectors_file(make_real_vectors, real_count)
         return
-    if worker == "synthetic":
-        click.echo(json.dumps(synthetic_worker(size, repeats, queries, sweep_values, not no_hard)))
+    if worker:
+        jobs = {
+            "real": lambda: real_worker(cast(Path, real_vectors), repeats, sweep_values),
+            "corpus": lambda: corpus_worker(size, repeats),
+            "synthetic": lambda: synthetic_worker(size, repeats, queries, sweep_values, not no_hard),
+            "flat": lambda: flat_worker(numbers(flat_sizes), queries, repeats),
+        }
+        click.echo(json.dumps(jobs[worker]()))
         return
-    figures: dict[str, list[dict[str, Any]]] = {"corpora": [], "synthetic": []}
+    figures: dict[str, Any] = {"corpora": [], "synthetic": [], "flat": None}
     click.echo(
-        f"cores {len(os.sched_getaffinity(0))}, load average at start {os.getloadavg()[0]:.2f} "
-        "(other processes on the machine widen p95)"
+        f"cores {len(os.sched_getaffinity(0))}, load average (1 min) at start {os.getloadavg()[0]:.2f}; "
+        "each row gives the load average before / after its measurement (other processes widen p95)"
     )
     if not skip_corpora:
-        for documents in (int(s) for s in sizes.split(",") if s.strip()):
+        for documents in numbers(sizes):
             click.echo(f"corpus of {documents} documents ...", err=True)
             result = run_worker(["corpus", "--size", str(documents), "--repeats", str(repeats)], timeout)
             if result:
                 figures["corpora"].append(result)
         print_corpora(figures["corpora"])
     if not skip_synthetic:
-        for passages in (int(s) for s in synthetic_sizes.split(",") if s.strip()):
+        common = ["--repeats", str(repeats), "--queries", str(queries), "--sweep", sweep]
+        if flat_sizes.strip():
+            click.echo("exact search by size ...", err=True)
+            figures["flat"] = run_worker(["flat", "--flat-sizes", flat_sizes, *common], timeout)
+        for passages in numbers(synthetic_sizes):
             if passages > max_passages:
                 continue
             click.echo(f"synthetic retrieval at {passages:,} passages ...", err=True)
-            args = ["synthetic", "--size", str(passages), "--repeats", str(repeats), "--queries", str(queries)]
-            args += ["--sweep", sweep] if sweep else []
-            args += ["--no-hard"] if no_hard else []
+            args = ["synthetic", "--size", str(passages), *common, *(["--no-hard"] if no_hard else [])]
             result = run_worker(args, timeout)
             if result:
                 figures["synthetic"].append(result)
-        print_synthetic(figures["synthetic"])
-    click.echo(f"\nload average at end {os.getloadavg()[0]:.2f}")
+        if real_vectors:
+            click.echo(f"real vectors from {real_vectors} ...", err=True)
+            result = run_worker(["real", "--real-vectors", str(real_vectors), *common], timeout)
+            if result:
+                figures["synthetic"].append(result)
+        print_synthetic(figures["synthetic"], figures["flat"])
+    click.echo(f"\nload average (1 min) at end {os.getloadavg()[0]:.2f}")
     if as_json:
         click.echo(json.dumps(figures, indent=2))
 
