@@ -2,9 +2,10 @@
 
 Loaded once per process and never from a hub: this machine has no network. Index builds call
 sentence-transformers directly (llama-index's ``HuggingFaceEmbedding`` wrapper adds nothing we use).
-Questions are embedded by :class:`QueryEncoder`, the same model through ``transformers`` with the same
-mean pooling and normalisation: importing sentence-transformers costs about 3 s (it pulls in
-scikit-learn and more), which would be most of a cold start; tests check both give the same vectors.
+Questions are embedded by :class:`QueryEncoder`, the same model's weights in a plain-torch forward pass
+with the same mean pooling and normalisation: importing sentence-transformers costs about 3 s (it
+pulls in scikit-learn and more) and transformers' BERT about 2 s, which would be most of a cold
+start; tests check both sides give the same vectors.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import queue
 import threading
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,25 +34,82 @@ def model_path() -> str:
 
 
 class QueryEncoder:
-    """all-MiniLM-L6-v2 via ``transformers``: token embeddings mean-pooled over the attention mask, then
-    L2-normalised, as the model's sentence-transformers pooling config (1_Pooling) specifies."""
+    """all-MiniLM-L6-v2 for questions: the packaged tokenizer (``tokenizers``) and the BERT forward pass
+    in plain torch over the packaged weights, then mean pooling over the attention mask and L2
+    normalisation, as the model's sentence-transformers pooling config (1_Pooling) specifies.
+
+    Why not ``transformers.AutoModel``: importing its BERT module costs about 2 s (it pulls in
+    torch.distributed and its kernel hub), which was half of a cold start; the forward pass of this
+    six-layer encoder is twenty lines. tests/test_embeddings.py checks the vectors against
+    sentence-transformers' own.
+    """
 
     def __init__(self, path: str, max_length: int) -> None:
-        from transformers import AutoModel, AutoTokenizer
+        import json
+        from pathlib import Path
 
-        self.tokenizer = AutoTokenizer.from_pretrained(path)
-        self.model = AutoModel.from_pretrained(path).eval()
+        from safetensors.torch import load_file
+        from tokenizers import Tokenizer
+
+        folder = Path(path)
+        config = json.loads((folder / "config.json").read_text())
+        self.heads = int(config["num_attention_heads"])
+        self.layers = int(config["num_hidden_layers"])
+        self.eps = float(config["layer_norm_eps"])
+        self.weights = load_file(str(folder / "model.safetensors"))
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length)
+        self.tokenizer.enable_padding(pad_id=int(config.get("pad_token_id", 0)))
         self.max_length = max_length
 
     def encode(self, texts: list[str]) -> np.ndarray:
         import torch
 
-        batch = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt")
+        encodings = self.tokenizer.encode_batch(texts)
+        ids = torch.tensor([e.ids for e in encodings], dtype=torch.long)
+        mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.long)
         with torch.inference_mode():
-            tokens = self.model(**batch).last_hidden_state
-        mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)
-        pooled = (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-        return torch.nn.functional.normalize(pooled, dim=1).numpy().astype("float32")
+            tokens = self._forward(ids, mask)
+            weights = mask.unsqueeze(-1).to(tokens.dtype)
+            pooled = (tokens * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, dim=1).numpy().astype("float32")
+
+    def _forward(self, ids: Any, mask: Any) -> Any:
+        """BERT's encoder: embeddings, then per layer self-attention and a feed-forward block, each
+        followed by a residual connection and layer norm (post-norm, exact GELU)."""
+        import torch
+        from torch.nn import functional
+
+        w, eps = self.weights, self.eps
+        batch, length = ids.shape
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][:length]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
+        hidden = x.shape[-1]
+        x = functional.layer_norm(x, (hidden,), w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps)
+        keep = mask[:, None, None, :].to(torch.bool)  # padding is never attended to
+        size = hidden // self.heads
+
+        for layer in range(self.layers):
+            prefix = f"encoder.layer.{layer}."
+
+            def dense(t: Any, name: str, prefix: str = prefix) -> Any:
+                return functional.linear(t, w[f"{prefix}{name}.weight"], w[f"{prefix}{name}.bias"])
+
+            def norm(t: Any, name: str, prefix: str = prefix) -> Any:
+                return functional.layer_norm(t, (hidden,), w[f"{prefix}{name}.weight"], w[f"{prefix}{name}.bias"], eps)
+
+            def heads(t: Any) -> Any:
+                return t.view(batch, length, self.heads, size).transpose(1, 2)
+
+            query, key, value = (heads(dense(x, f"attention.self.{n}")) for n in ("query", "key", "value"))
+            context = functional.scaled_dot_product_attention(query, key, value, attn_mask=keep)
+            context = context.transpose(1, 2).reshape(batch, length, hidden)
+            x = norm(dense(context, "attention.output.dense") + x, "attention.output.LayerNorm")
+            x = norm(dense(functional.gelu(dense(x, "intermediate.dense")), "output.dense") + x, "output.LayerNorm")
+        return x
 
 
 @lru_cache(maxsize=1)
