@@ -184,7 +184,8 @@ class ExtractiveAnswerer:
             parts = self._section_parts(section, own) if section is not None else []
             budget = share
             if len(parts) < self.settings.section_answer_min_parts:
-                parts, budget = own, 0  # the best passage alone
+                # The best passage alone; for a figure, an age or levels, the best one holding it.
+                parts, budget = (self._answer_first(query, own, self._topics(own[0]))[0] if own else own), 0
             words = 0
             for part in parts:
                 size = len(part.evidence.text.split())
