@@ -167,21 +167,30 @@ class Composer:
 
     def citation(self, ev: EvidencePassage, marker: int, clause: tuple[int, int, str] | None = None) -> Citation:
         """The citation for a passage (or the clause of it that is quoted), its quote cut from the source file."""
-        info = self.index.infos[ev.doc.source_id]
         passage = ev.passage
         start, end = (clause[0], clause[1]) if clause else (passage.start, passage.end)
-        return Citation(
-            marker=marker,
-            source_id=ev.doc.source_id,
-            title=info.title,
-            section=passage.section,
-            quote=source_span(self.index.source_path(ev.doc.source_id), start, end),
-            start=start,
-            end=end,
-            context=passage.context,
-            source_kind=info.kind,
-            publisher=info.publisher,
-            journal=info.journal,
-            year=info.year,
-            doi=info.doi,
+        return make_citation(
+            self.index, ev.doc.source_id, marker, start, end, section=passage.section, context=passage.context
         )
+
+
+def make_citation(
+    index: CorpusIndex, source_id: str, marker: int, start: int, end: int, **extra: str | None
+) -> Citation:
+    """A citation of ``[start, end)`` of a source: its quote cut from the file itself, the source's facts
+    from the manifest (``extra``: section, context)."""
+    info = index.infos[source_id]
+    return Citation(
+        marker=marker,
+        source_id=source_id,
+        title=info.title,
+        quote=source_span(index.source_path(source_id), start, end),
+        start=start,
+        end=end,
+        source_kind=info.kind,
+        publisher=info.publisher,
+        journal=info.journal,
+        year=info.year,
+        doi=info.doi,
+        **extra,
+    )

@@ -19,10 +19,10 @@ from typing import Protocol
 import numpy as np
 
 from assistant.assistant import Assistant
-from assistant.corpus import SUPPORTED_SUFFIXES, source_span
+from assistant.compose import make_citation
+from assistant.corpus import SUPPORTED_SUFFIXES
 from assistant.evaluation.items import GoldItem, Prediction
 from assistant.evaluation.metrics import MRR_DEPTH, RankedItem
-from assistant.index import CorpusIndex
 from assistant.schema import Citation
 
 SYSTEM_NAMES = ("full", "bm25", "dense", "naive", "llamaindex")
@@ -61,24 +61,6 @@ class EvalSystem(Protocol):
 
 def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
-
-
-def _citation(index: CorpusIndex, source_id: str, marker: int, start: int, end: int, **extra: str | None) -> Citation:
-    info = index.infos[source_id]
-    return Citation(
-        marker=marker,
-        source_id=source_id,
-        title=info.title,
-        quote=source_span(index.source_path(source_id), start, end),
-        start=start,
-        end=end,
-        source_kind=info.kind,
-        publisher=info.publisher,
-        journal=info.journal,
-        year=info.year,
-        doi=info.doi,
-        **extra,
-    )
 
 
 class PipelineSystem:
@@ -162,7 +144,7 @@ class NaiveSystem:
             for marker, row in enumerate(order[:NAIVE_TOP_SENTENCES], start=1):
                 s = self.sentences[int(row)]
                 out.citations.append(
-                    _citation(self.index, s.source_id, marker, s.start, s.end, section=s.section, context=s.context)
+                    make_citation(self.index, s.source_id, marker, s.start, s.end, section=s.section, context=s.context)
                 )
                 parts.append(f"{s.plain} [{marker}]")
             # One sentence per line: corpus sentences such as list leads ("... with:") have no full stop,
