@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import click
+from timing import percentile, warm_ask_times  # scripts/timing.py, beside this script
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -44,10 +45,6 @@ COLD_START = (
 )
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
 
 @click.command()
 @click.option("--repeats", default=5, show_default=True, help="Times each question is asked warm.")
@@ -55,7 +52,7 @@ def percentile(values: list[float], q: float) -> float:
 def main(repeats: int, as_json: bool) -> None:
     """Measure build, cold start and warm latency of the default (extractive) assistant."""
     from assistant import Assistant, Settings
-    from assistant.embeddings import embed_query, load_embed_model
+    from assistant.embeddings import load_embed_model
     from assistant.index import build_index
 
     figures: dict[str, float] = {}
@@ -83,17 +80,7 @@ def main(repeats: int, as_json: bool) -> None:
         figures["cold_start_s"] = min(cold)
 
         bot = Assistant.load(settings)
-        for q in QUESTIONS:  # warm up caches
-            bot.ask(q)
-        embed_times, ask_times = [], []
-        for _ in range(repeats):
-            for q in QUESTIONS:
-                t = time.perf_counter()
-                embed_query(q)
-                embed_times.append(time.perf_counter() - t)
-                t = time.perf_counter()
-                bot.ask(q)
-                ask_times.append(time.perf_counter() - t)
+        embed_times, ask_times = warm_ask_times(bot, QUESTIONS, repeats)
     figures["query_embedding_ms_p50"] = statistics.median(embed_times) * 1000
     figures["ask_ms_p50"] = statistics.median(ask_times) * 1000
     figures["ask_ms_p95"] = percentile(ask_times, 0.95) * 1000

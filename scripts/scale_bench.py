@@ -38,6 +38,7 @@ from typing import Any, cast
 
 import click
 import numpy as np
+from timing import percentile, warm_ask_times  # scripts/timing.py, beside this script
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -47,10 +48,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DIM = 384  # all-MiniLM-L6-v2
 TOP_K = 10
 
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def peak_rss_mb() -> float:
@@ -423,17 +420,7 @@ def corpus_worker(documents: int, repeats: int) -> dict[str, Any]:
         figures["add_one_embedded"] = counts["embedded_now"]
 
         questions = questions_for(entries)
-        for question in questions:  # warm-up pass
-            bot.ask(question)
-        embed_times, ask_times = [], []
-        for _ in range(repeats):
-            for question in questions:
-                t = time.perf_counter()
-                embed_query(question)
-                embed_times.append(time.perf_counter() - t)
-                t = time.perf_counter()
-                bot.ask(question)
-                ask_times.append(time.perf_counter() - t)
+        embed_times, ask_times = warm_ask_times(bot, questions, repeats)
         figures["embed_ms_p50"] = statistics.median(embed_times) * 1000
         figures["ask_ms_p50"] = statistics.median(ask_times) * 1000
         figures["ask_ms_p95"] = percentile(ask_times, 0.95) * 1000
