@@ -345,17 +345,22 @@ def _insert_before(path: Path, anchor: str, sentence: str) -> None:
     path.write_text(text.replace(anchor, sentence + " " + anchor, 1), encoding="utf-8")
 
 
-def test_an_edited_document_is_reindexed_in_the_background_while_others_keep_answering(
-    bot: Assistant, corpus_copy: Path, tmp_path: Path
-) -> None:
+def _live_service(corpus_dir: Path, tmp_path: Path) -> tuple[LiveAssistant, ChatService]:
+    """A live assistant over ``corpus_dir`` that checks the corpus before every question, and its chat."""
     settings = Settings(
-        corpus_dir=corpus_copy,
+        corpus_dir=corpus_dir,
         data_dir=tmp_path / "data",
         feedback_db=tmp_path / "fb.sqlite3",
         corpus_check_interval_s=0,
     )
     live = LiveAssistant(Assistant.load(settings), settings)
-    service = ChatService(live, settings)
+    return live, ChatService(live, settings)
+
+
+def test_an_edited_document_is_reindexed_in_the_background_while_others_keep_answering(
+    bot: Assistant, corpus_copy: Path, tmp_path: Path
+) -> None:
+    live, service = _live_service(corpus_copy, tmp_path)
     _, first = live.ask("What does ASPS stand for?")
     _, again = live.ask("What does ASPS stand for?")
     assert again == first and again is not first  # a repeat is answered from memory
@@ -382,14 +387,7 @@ def test_an_edited_document_is_reindexed_in_the_background_while_others_keep_ans
 def test_a_deleted_document_never_shows_a_path_and_the_others_keep_answering(
     bot: Assistant, corpus_copy: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = Settings(
-        corpus_dir=corpus_copy,
-        data_dir=tmp_path / "data",
-        feedback_db=tmp_path / "fb.sqlite3",
-        corpus_check_interval_s=0,
-    )
-    live = LiveAssistant(Assistant.load(settings), settings)
-    service = ChatService(live, settings)
+    live, service = _live_service(corpus_copy, tmp_path)
     (corpus_copy / "dfci-hemangiopericytoma.txt").unlink()  # still named by the manifest
     conv = Conversation()
     reply(service, conv, "What are the symptoms of hemangiopericytoma?")
