@@ -211,8 +211,9 @@ class ExtractiveAnswerer:
         # The question and a heading ask the same of their subject, word family for word family ("How
         # is X treated?" / "What are the treatments for X?"); names are left out, which would
         # otherwise dominate both vectors. Among such headings, the one retrieval ranks best.
-        for candidate in ranked:
-            key = (candidate.evidence.doc.source_id, candidate.evidence.passage.section or "")
+        # Each section once, in the rank order of its best passage (many candidates share a heading).
+        keys = dict.fromkeys((r.evidence.doc.source_id, r.evidence.passage.section or "") for r in ranked)
+        for key in keys:
             heading = self.heading_focus.get(key, frozenset())
             if heading and covered_stems(asked, heading, min_chars) == asked and (
                 covered_stems(heading, asked, min_chars) == heading
