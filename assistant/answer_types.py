@@ -24,7 +24,7 @@ _ANY_NUMBER = rf"\d|\b({_NUMBER_WORD}|hundred|dozen|single|percent)\b"
 _PROPORTION = (
     rf"\b(\d+|{_NUMBER_WORD})( to \d+)? (in|out of) (\d+|two|three|four|five|six|seven|eight|nine|ten|a hundred)\b"
 )
-_AGE = r"\b\d+-year-old\b|\baged? \d+|\b\d+ years? old\b"
+_AGE = r"\b\d+-year-old\b|\baged? \d+|\b\d+ years? old\b|\bin (their|the) (teens|twenties|thirties|forties|\d0s)\b"
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,8 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         re.compile(r"\b(percent\w*|%|survival|(success|cure|recurrence|death|mortality) rates?|odds)\b", re.I),
         re.compile(rf"\d+(\.\d+)?\s*(%|percent)|{_PROPORTION}", re.I),
     ),
-    (re.compile(r"\bhow old\b", re.I), re.compile(_AGE, re.I)),
+    # An age asked for ("how old", "at what age", "typical age") is a number of years, not "children".
+    (re.compile(r"\b(how old|what age|typical age|age range|average age|median age)\b", re.I), re.compile(_AGE, re.I)),
     (re.compile(r"\b(how many|how much|number of|cost)\b", re.I), re.compile(_ANY_NUMBER, re.I)),
     # A dose is a number with a unit of dose (grays, milligrams, units), not any number.
     (
@@ -160,6 +161,25 @@ def figure_gap(question: str, text: str) -> str | None:
             if not re.search(rf"\b({number}|{word})[- ]?{unit_re}", text, re.I):
                 return f"the question asks about {number} {unit}s; the evidence does not mention it"
     return None
+
+
+# Question words that name the shape of their answer, not a thing the answer says: "typical age" is
+# answered by "between 20 and 40 years old", "which levels" by "X6 to Y2", "what proportion" by "1 in 10".
+_LEVEL_SPAN = r"\bfrom [A-Z]\d{1,2}\b|\b[A-Z]\d{1,2}\s*(-|–|to)\s*[A-Z]?\d{1,2}\b"
+SHAPE_WORDS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"ages?", re.I), re.compile(_AGE, re.I)),
+    (re.compile(r"levels?|segments?", re.I), re.compile(_LEVEL_SPAN)),
+    (
+        re.compile(r"rates?|percent\w*|proportions?|fractions?|share", re.I),
+        re.compile(rf"\d+(\.\d+)?\s*(%|percent)|{_PROPORTION}", re.I),
+    ),
+    (re.compile(r"number|incidence|prevalence|count", re.I), re.compile(_ANY_NUMBER, re.I)),
+]
+
+
+def answers_by_shape(word: str, text: str) -> bool:
+    """Whether ``word`` names the shape of its answer (see :data:`SHAPE_WORDS`) and ``text`` holds one."""
+    return any(asks.fullmatch(word) and holds.search(text) for asks, holds in SHAPE_WORDS)
 
 
 def narrow_cues(question: str) -> list[re.Pattern[str]]:

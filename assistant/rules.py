@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from assistant.answer_types import figure_gap
+from assistant.answer_types import answers_by_shape, figure_gap
 from assistant.index import CorpusIndex
 from assistant.query import LAY_TERMS, SOURCE_NOUNS, UnderstoodQuery, Vocabulary, normalise
 from assistant.scoring import ScoredPassage
@@ -221,8 +221,12 @@ def term_coverage(query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabular
     if not terms:
         return 0.0
     evidence = set().union(*(stems(t) for t in texts)) if texts else set()
+    joined = " ".join(texts)
     covered = 0
     for term in terms:
+        if answers_by_shape(term, joined):
+            covered += 1
+            continue
         alternatives = [term, LAY_TERMS.get(term, ""), vocab.acronyms.get(term, "")]
         for alt in filter(None, alternatives):
             alt_stems = stems(alt)
