@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import asks_for_figure, figure_gap, holds_asked_answer
+from assistant.answer_types import answers_by_shape, asks_for_figure, figure_gap, holds_asked_answer
 from assistant.text import covered_stems, stem_all, stems_related
 
 
@@ -25,6 +25,8 @@ from assistant.text import covered_stems, stem_all, stems_related
         ("ASPS 5-yr survival", "The five-year survival rate is 91 percent.", True),
         ("How old was the patient?", "A 31-year-old man was treated.", True),
         ("How old was the patient?", "A man was treated for the tumour.", False),
+        ("At what age is it usually found?", "It usually affects adults between 20 and 40 years old.", True),
+        ("At what age is it usually found?", "It is very rare in children.", False),
     ],
 )
 def test_a_figure_question_needs_that_kind_of_figure(question: str, text: str, holds: bool) -> None:
@@ -50,6 +52,23 @@ def test_questions_without_a_narrow_answer_ask_for_none(question: str) -> None:
 def test_an_age_question_is_answered_by_an_age() -> None:
     assert holds_asked_answer("patient age and sex", "a 48-year-old woman presented with pain") is True
     assert holds_asked_answer("patient age and sex", "the patient presented with pain") is False
+
+
+@pytest.mark.parametrize(
+    ("word", "text", "answered"),
+    [
+        ("age", "most patients are between 15 and 40 years old", True),
+        ("age", "it is rare in children", False),
+        ("levels", "a tumour from C6 to T2", True),
+        ("levels", "a tumour of the cervical spine", False),
+        ("proportion", "about 1 in 10 is linked to an inherited condition", True),
+        ("incidence", "diagnosed in about 4.2 people per million each year", True),
+        ("incidence", "it is very rare", False),
+        ("survival", "about 8 in 10 are alive", False),  # a subject, not a shape: the word itself must occur
+    ],
+)
+def test_words_naming_their_answers_shape_are_answered_by_that_shape(word: str, text: str, answered: bool) -> None:
+    assert answers_by_shape(word, text) is answered
 
 
 @pytest.mark.parametrize(
