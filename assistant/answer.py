@@ -54,6 +54,15 @@ class ExtractiveAnswerer:
         self.rules: list[AbstentionRule] = default_rules(index, vocab, settings)
         self.composer = Composer(index, settings)
         self.vocab = vocab
+        # A passage of a document about several conditions (a review of two) is about the ones it
+        # names, when it names any ("For X, ..."); other passages are about what their document is about.
+        self.passage_topics: dict[int, frozenset[str]] = {}
+        for ev in index.passages:
+            own = index.infos[ev.doc.source_id].topics
+            if len(own) > 1:
+                named = frozenset(vocab.topics_in(ev.text)) & frozenset(own)
+                if named:
+                    self.passage_topics[ev.index] = named
         # What each heading asks about its subject, as stems (names taken out), once at load.
         self.heading_focus = {
             (doc.source_id, heading): frozenset(stem_all(content_words(vocab.without_names(heading))))
@@ -125,7 +134,7 @@ class ExtractiveAnswerer:
             # A question that names no condition is answered about the best passage's condition; another
             # condition's page joins only when it answers about as well (adding pages about other
             # conditions must not creep into an answer).
-            if chosen and self._topics(candidate) != topics and candidate.score < top - settings.other_topic_margin:
+            if chosen and not self._shares_topic(candidate, topics) and candidate.score < top - settings.other_topic_margin:
                 continue
             # A nurse gets the fact (a figure asked for: that alone) and what stands beside it, not
             # nearly-as-good text from elsewhere.
@@ -156,14 +165,21 @@ class ExtractiveAnswerer:
         holding = [
             r
             for r in ranked
-            if r.score >= floor and self._topics(r) == topics and holds_asked_answer(question, r.evidence.text)
+            if r.score >= floor and self._shares_topic(r, topics) and holds_asked_answer(question, r.evidence.text)
         ]
         if not holding:
             return ranked, False
         return holding + [r for r in ranked if r not in holding], True
 
     def _topics(self, scored: ScoredPassage) -> frozenset[str]:
-        return frozenset(self.index.infos[scored.evidence.doc.source_id].topics)
+        named = self.passage_topics.get(scored.evidence.index)
+        return named if named is not None else frozenset(self.index.infos[scored.evidence.doc.source_id].topics)
+
+    def _shares_topic(self, scored: ScoredPassage, topics: frozenset[str]) -> bool:
+        """About one of ``topics`` (a review of two conditions is about each), or, for documents about
+        no listed condition, from a document about none either."""
+        own = self._topics(scored)
+        return bool(own & topics) or own == topics
 
     def _related(self, candidate: ScoredPassage, chosen: list[ScoredPassage]) -> bool:
         """Whether a passage stands in the same window (neighbouring passages of a section) as a chosen one."""
