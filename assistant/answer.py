@@ -14,12 +14,11 @@ the cited answer. This module chooses between them:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answer_types import asks_for_figure, holds_asked_answer
+from assistant.answer_types import asks_for_figure, holds_asked_answer, is_keyword_question
 from assistant.compose import Composer, Draft
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.query import UnderstoodQuery, Vocabulary
@@ -286,23 +285,6 @@ class ExtractiveAnswerer:
                 break
             out += self.index.section_passages.get((source_id, sub), [])
         return out
-
-
-QUESTION_OPENING_RE = re.compile(
-    r"^\s*(what|whats|what's|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|"
-    r"should|would|will|may|might|has|have|had|my|our|i|we|please|tell|explain)\b",
-    re.I,
-)
-
-
-def is_keyword_question(question: str, max_words: int) -> bool:
-    """A lookup typed as keywords ("X 5-yr survival", "X etiology"): short, no question mark, and not
-    opening like an English question or a sentence about someone."""
-    return (
-        "?" not in question
-        and len(question.split()) <= max_words
-        and not QUESTION_OPENING_RE.match(question)
-    )
 
 
 def _unscored(ev: EvidencePassage) -> ScoredPassage:

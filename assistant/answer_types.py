@@ -196,3 +196,50 @@ def holds_asked_answer(question: str, text: str) -> bool | None:
     if not cues:
         return None
     return any(cue.search(text) for cue in cues)
+
+
+QUESTION_OPENING_RE = re.compile(
+    r"^\s*(what|whats|what's|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|"
+    r"should|would|will|may|might|has|have|had|my|our|i|we|please|tell|explain)\b",
+    re.I,
+)
+
+
+def is_keyword_question(question: str, max_words: int) -> bool:
+    """A lookup typed as keywords ("X 5-yr survival", "X etiology"): short, no question mark, and not
+    opening like an English question or a sentence about someone."""
+    return (
+        "?" not in question
+        and len(question.split()) <= max_words
+        and not QUESTION_OPENING_RE.match(question)
+    )
+
+
+# A case report tells what happened to its patient in the past tense, with the person or what was
+# done and found: English case-report narrative, nothing of any one report.
+_CASE_PERSON = (
+    r"\b(she|he|her|his|the patient|our patient|this patient|a \d+-year-old|\d+-year-old "
+    r"(man|woman|girl|boy|child|patient))\b"
+)
+_CASE_EVENT = (
+    r"\b(presented|underwent|revealed|showed|disappeared|developed|received|remained|recovered|returned|"
+    r"died|improved|complained|noticed|(was|were) (then |later |subsequently |also )?(\w+ed|given|done|seen|"
+    r"found|taken|made|begun|put|sent|kept|present|absent|free))\b"
+)
+CASE_NARRATIVE_RE = re.compile(rf"{_CASE_PERSON}|{_CASE_EVENT}|\b\w+ (months?|years?) (later|earlier|after)\b", re.I)
+# A question about what happened in a case: in the past tense, or about the patient.
+CASE_QUESTION_RE = re.compile(
+    r"\b(was|were|did|had|she|he|her|his|patient|woman|man|girl|boy)\b", re.I
+)
+
+
+def asks_about_case(question: str) -> bool:
+    """Whether a question about a case report asks what happened in its case (the patient, what was
+    done and found), not what the report says of the condition in general or recommends. A figure
+    asked for is found by its shape instead (see :func:`holds_asked_answer`)."""
+    return bool(CASE_QUESTION_RE.search(question)) and not asks_for_figure(question) and not HOW_MANY_RE.search(question)
+
+
+def is_case_narrative(text: str) -> bool:
+    """Whether a passage tells what happened in a case (see :data:`CASE_NARRATIVE_RE`)."""
+    return bool(CASE_NARRATIVE_RE.search(text))

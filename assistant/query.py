@@ -118,6 +118,11 @@ class Lexicon:
     def __contains__(self, phrase: object) -> bool:
         return isinstance(phrase, str) and " ".join(_lexicon_tokens(phrase)) in self.terms
 
+    def said_as(self, word: str) -> list[str]:
+        """The lay words and phrases that mean ``word`` first of all ("operation" for "surgery"; not
+        "workup", whose tests are one of its meanings): other ways a page may say it."""
+        return [phrase for phrase, expansion in self.terms.items() if expansion.split()[0] == word]
+
 
 def _lexicon_tokens(text: str) -> list[str]:
     """Words as the lexicon matches them: hyphenated parts apart ("5-yr"), possessives dropped ("daughter's")."""
@@ -240,6 +245,7 @@ class Vocabulary:
     topic_aliases: dict[str, str] = field(default_factory=dict)  # alias (acronym, long form) -> topic
     document_aliases: dict[str, str] = field(default_factory=dict)  # first author -> source id
     kinds: dict[str, list[str]] = field(default_factory=dict)  # "case report" -> its source ids
+    years: dict[str, list[str]] = field(default_factory=dict)  # "2003" -> source ids published that year
     glosses: dict[str, str] = field(default_factory=dict)  # "low blood sugar" -> "hypoglycemia"
     counts: dict[str, int] = field(default_factory=dict, repr=False)  # corpus word -> occurrences (spelling ties)
     # The first QUOTE_KEY_WORDS words of each corpus sentence -> (its length in words, a hash of its
@@ -367,6 +373,12 @@ class Vocabulary:
         for _, _, alias in self._author_names.spans(text):
             if frozenset({self.document_aliases[alias]}) not in targets:
                 targets.append(frozenset({self.document_aliases[alias]}))
+        # "the 2003 report": a year of publication, with a noun for a publication, names its documents.
+        if any(f" {noun} " in lowered or f" {noun}s " in lowered for noun in (*SOURCE_NOUNS, *self.kinds)):
+            for year in YEAR_RE.findall(lowered):
+                source_ids = frozenset(self.years.get(year, ()))
+                if source_ids and source_ids not in targets and not any(source_ids & t for t in targets):
+                    targets.append(source_ids)
         for kind, source_ids in self.kinds.items():  # a handful of document kinds, whatever the corpus size
             if re.search(rf" (both|two|all|each|the) (\w+ )?{re.escape(kind)}s ", lowered) and len(source_ids) > 1:
                 targets += [frozenset({sid}) for sid in source_ids if frozenset({sid}) not in targets]
@@ -414,7 +426,10 @@ def sentence_openings(sentences: Mapping[str, Iterable[str]]) -> dict[str, list[
 
 
 # Nouns that name a source rather than say anything about its subject.
-SOURCE_NOUNS = ("report", "case", "study", "article")
+SOURCE_NOUNS = ("report", "case", "study", "article", "paper")
+YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b")
+# The general nouns a condition's name may end in: "X tumor" is often called "X" alone.
+CONDITION_HEADS = frozenset({"tumor", "tumour", "sarcoma", "cancer", "carcinoma", "disease", "syndrome", "disorder"})
 _TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 
 
@@ -476,6 +491,7 @@ def build_vocabulary(
     settings: Settings | None = None,
     sentences: Mapping[str, Iterable[str]] | None = None,
     headings: Mapping[str, Iterable[str]] | None = None,
+    years: Mapping[str, list[str]] | None = None,
 ) -> Vocabulary:
     """Learn words, acronyms, glosses and topic aliases from the corpus texts and the manifest's topics
     (``sentences``, source id -> its sentences, lets follow-ups find what an earlier answer quoted;
@@ -505,6 +521,24 @@ def build_vocabulary(
     }
     for alias, topic in learn_other_names(texts, aliases, own_topics).items():
         aliases.setdefault(alias, topic)
+    # "X tumor" is often called "X" alone: a two-word name ending in a general noun for a condition
+    # gives its first word as a name, when that word is no common English word and, outside the
+    # condition's own pages, the corpus only ever writes it as part of the full name.
+    own_pages = {topic: set(sids) for topic, sids in topics.items()}
+    for alias, topic in list(aliases.items()):
+        parts = alias.split()
+        if len(parts) != 2 or parts[1] not in CONDITION_HEADS or parts[0] in aliases:
+            continue
+        if is_general_english(parts[0], settings.general_vocabulary_size) or parts[0] not in counts:
+            continue
+        alone = re.compile(rf"\b{re.escape(parts[0])}\b(?! ({'|'.join(CONDITION_HEADS)})s?\b)")
+        if not any(
+            alone.search(normalise(text))
+            for sid, page in (sentences or {}).items()
+            if sid not in own_pages.get(topic, set())
+            for text in page
+        ):
+            aliases[parts[0]] = topic
     # A name of three or more words is often written as its initials ("giant cell tumor of bone" ->
     # "GCTB"), even where the pages never do: learn the initials unless they are a word already.
     for alias, topic in list(aliases.items()):
@@ -525,6 +559,7 @@ def build_vocabulary(
         topic_aliases=aliases,
         document_aliases={normalise(k): v for k, v in (document_aliases or {}).items()},
         kinds={normalise(k): v for k, v in (kinds or {}).items()},
+        years=dict(years or {}),
         glosses=learn_glosses(texts, settings.general_vocabulary_size),
         counts=dict(counts),
         openings=sentence_openings(sentences or {}),
@@ -557,6 +592,7 @@ def vocabulary_from_corpus(
     topics: dict[str, list[str]] = {}
     authors: dict[str, str] = {}
     kinds: dict[str, list[str]] = {}
+    years: dict[str, list[str]] = {}
     for doc in documents:
         info = infos[doc.source_id]
         sentences[doc.source_id] = [s.text for s in doc.sentences]
@@ -567,8 +603,11 @@ def vocabulary_from_corpus(
         if author:
             authors[author[-1]] = doc.source_id
         kinds.setdefault(info.kind.removesuffix(" abstract"), []).append(doc.source_id)
+        year = info.year or doc.metadata.get("year")
+        if year:
+            years.setdefault(str(year), []).append(doc.source_id)
     texts = [text for texts in sentences.values() for text in texts]
-    return build_vocabulary(texts, topics, authors, kinds, settings, sentences, headings)
+    return build_vocabulary(texts, topics, authors, kinds, settings, sentences, headings, years)
 
 
 @dataclass

@@ -80,12 +80,16 @@ class CandidateRetriever:
                 best.setdefault(passage, score)  # rows come best first
         return sorted(best, key=lambda p: -best[p]), headings
 
-    def lexical_search(self, text: str) -> dict[int, float]:
-        """Passages with a BM25 match for ``text``, top ``lexical_depth``, with their raw scores."""
+    def lexical_scores(self, text: str) -> np.ndarray | None:
+        """Every passage's raw BM25 score for ``text`` (None when it has no searchable word)."""
         tokens = lexical_tokens(text)
-        if not tokens:
+        return self.index.lexical.get_scores(tokens) if tokens else None
+
+    def lexical_search(self, text: str, scores: np.ndarray | None = None) -> dict[int, float]:
+        """Passages with a BM25 match for ``text``, top ``lexical_depth``, with their raw scores."""
+        scores = self.lexical_scores(text) if scores is None else scores
+        if scores is None:
             return {}
-        scores = self.index.lexical.get_scores(tokens)
         depth = min(self.index.settings.lexical_depth, len(scores))
         top = np.argpartition(-scores, depth - 1)[:depth] if depth < len(scores) else np.arange(len(scores))
         return {int(p): float(scores[p]) for p in top if scores[p] > 0}
@@ -101,8 +105,10 @@ class CandidateRetriever:
         if self.mode in ("hybrid", "dense"):
             dense_ranking, headings = self.dense_search(vector)
         lexical: dict[int, float] = {}
+        all_scores: np.ndarray | None = None
         if self.mode in ("hybrid", "bm25"):
-            lexical = self.lexical_search(lexical_text or text)
+            all_scores = self.lexical_scores(lexical_text or text)
+            lexical = self.lexical_search(lexical_text or text, all_scores)
         lexical_ranking = sorted(lexical, key=lambda p: -lexical[p])
         fused = reciprocal_rank_fusion([r for r in (dense_ranking, lexical_ranking) if r], settings.rrf_k)
         ranked = sorted(fused, key=lambda p: -fused[p])[: settings.candidate_limit]
@@ -123,4 +129,8 @@ class CandidateRetriever:
             members = index.doc_passages.get(source_id, [])
             if len(members) <= settings.named_document_max_passages:
                 chosen += members
+                # ... with their own lexical match, which passages of other documents may have pushed
+                # out of the corpus-wide top (BM25 already scored every passage: no extra search).
+                if all_scores is not None:
+                    lexical.update({p: float(all_scores[p]) for p in members if all_scores[p] > 0})
         return Candidates(list(dict.fromkeys(chosen)), fused_rank, lexical, headings, sections)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from assistant.answer_types import answers_by_shape, figure_gap
 from assistant.index import CorpusIndex
-from assistant.query import LAY_TERMS, SOURCE_NOUNS, UnderstoodQuery, Vocabulary, normalise
+from assistant.query import LAY_TERMS, LEXICON, SOURCE_NOUNS, UnderstoodQuery, Vocabulary, normalise
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
 from assistant.text import STOPWORDS, StemRoots, content_words, covered_stems, is_general_english, stem_all, stems
@@ -194,7 +194,11 @@ def make_never_mentioned(
             named = modifier in vocab.topic_aliases or modifier in vocab.document_aliases or modifier in vocab.kinds
             if modifier in STOPWORDS or named or modifier in SOURCE_NOUNS or modifier.isdigit():
                 continue
-            if not document_words.mention(asked, modifier) or not document_words.mention(asked, kind):
+            # The kind may be said in other words ("removal" or "operation" for "surgery").
+            kind_forms = [kind, *LEXICON.said_as(kind.rstrip("s")), *LEXICON.said_as(kind)]
+            if not document_words.mention(asked, modifier) or not any(
+                document_words.mention(asked, form) for form in kind_forms
+            ):
                 return f"the documents asked about never mention {modifier} {kind}"
         for word in inp.query.terms:
             if word in vocab.topic_aliases or word in vocab.document_aliases or any(c.isdigit() for c in word):

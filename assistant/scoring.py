@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer_types import QUESTION_CUES
+from assistant.answer_types import QUESTION_CUES, asks_about_case, is_case_narrative
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.query import UnderstoodQuery, Vocabulary
 from assistant.retrieve import Candidates
@@ -53,6 +53,7 @@ class PassageScorer:
         self.index = index
         self.vocab = vocab
         self.settings = settings
+        self._narrative: dict[int, bool] = {}  # passage -> tells its case's story (filled as candidates come)
 
     def score(self, query: UnderstoodQuery, vector: np.ndarray, candidates: Candidates) -> list[ScoredPassage]:
         """The candidates scored for the question, best first."""
@@ -142,12 +143,22 @@ class PassageScorer:
             if asks_definition
             else []
         )
+        about_case = asks_about_case(query.question)
         out = np.zeros(len(passages))
         for i, ev in enumerate(passages):
+            if about_case and self._tells_case(ev):
+                out[i] += s.case_narrative_bonus
             cue = s.cue_bonus * sum(bool(c.search(ev.text)) for c in cues) / max(len(cues), 1)
             if asked and asks_definition and any(f"({a.upper()})" in ev.text for a in asked):
                 cue += s.definition_bonus
             if any(d.search(ev.text) for d in defines):
                 cue += s.definition_bonus
-            out[i] = cue
+            out[i] += cue
         return out
+
+    def _tells_case(self, ev: EvidencePassage) -> bool:
+        """Whether a passage of a case report tells what happened in its case."""
+        if ev.index not in self._narrative:
+            kind = self.index.infos[ev.doc.source_id].kind
+            self._narrative[ev.index] = "case report" in kind and is_case_narrative(ev.text)
+        return self._narrative[ev.index]

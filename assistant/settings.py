@@ -162,6 +162,13 @@ class Settings(BaseSettings):
     definition_bonus: float = Field(
         0.1, ge=0, description="Bonus for a passage that defines the asked acronym or says what the topic is."
     )
+    case_narrative_bonus: float = Field(
+        0.15,
+        ge=0,
+        description="Bonus for a case report's passage telling what happened in its case (the patient, what was "
+        "done and found) when the question asks about the case: its background sentences name the condition and "
+        "so match the question's words better, but do not answer it (set on the eval's dev split).",
+    )
     strength_depth: int = Field(5, ge=1, description="Evidence strength is the best of this many top passages.")
     coverage_depth: int = Field(3, ge=1, description="Term coverage is measured over this many top passages.")
     weight_heading: float = Field(0.15, ge=0, description="Weight of the heading-matches-question signal.")
