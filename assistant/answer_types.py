@@ -97,6 +97,8 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     # An age asked for ("how old", "at what age", "typical age") is a number of years, not "children".
     (re.compile(r"\b(how old|what age|typical age|age range|average age|median age)\b", re.I), re.compile(_AGE, re.I)),
     (re.compile(r"\b(how many|how much|number of|cost)\b", re.I), re.compile(_ANY_NUMBER, re.I)),
+    # Incidence and prevalence are rates of new and existing cases: figures ("4 per million a year").
+    (re.compile(r"\b(incidence|prevalence)\b", re.I), re.compile(_ANY_NUMBER, re.I)),
     # A dose is a number with a unit of dose (grays, milligrams, units), not any number.
     (
         re.compile(r"\b(dose|doses|dosage|dosing)\b", re.I),
