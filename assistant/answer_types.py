@@ -122,6 +122,11 @@ RATE_SUBJECTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         re.compile(r"\b(recurrence|relapse) rates?\b", re.I),
         re.compile(r"\b(recur\w*|relapse\w*|(come|comes|came|grow|grows|grew) back|return\w*)\b", re.I),
     ),
+    # Incidence and prevalence: how many people have or get it, per head or per year.
+    (
+        re.compile(r"\b(incidence|prevalence)\b", re.I),
+        re.compile(r"\bper (\d|a |one |hundred|thousand|million)|\b(each|a|per|every) year\b|\bnew cases\b", re.I),
+    ),
     (
         re.compile(r"\b(death|mortality) rates?\b", re.I),
         re.compile(r"\b(die[sd]?|death|dying|mortality|fatal)\b", re.I),

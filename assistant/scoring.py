@@ -143,11 +143,15 @@ class PassageScorer:
             if asks_definition
             else []
         )
+        # What happened to one patient answers a question about that case; asked of the condition in
+        # general ("symptoms of X"), it is an anecdote, not the answer.
         about_case = asks_about_case(query.question)
+        names_one_document = any(len(group) == 1 for group in query.targets)
+        case_weight = s.case_narrative_bonus if about_case else 0.0 if names_one_document else -s.case_narrative_bonus
         out = np.zeros(len(passages))
         for i, ev in enumerate(passages):
-            if about_case and self._tells_case(ev):
-                out[i] += s.case_narrative_bonus
+            if case_weight and self._tells_case(ev):
+                out[i] += case_weight
             cue = s.cue_bonus * sum(bool(c.search(ev.text)) for c in cues) / max(len(cues), 1)
             if asked and asks_definition and any(f"({a.upper()})" in ev.text for a in asked):
                 cue += s.definition_bonus
