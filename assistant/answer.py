@@ -133,12 +133,18 @@ class ExtractiveAnswerer:
             # A question that names no condition is answered about the best passage's condition; another
             # condition's page joins only when it answers about as well (adding pages about other
             # conditions must not creep into an answer).
-            if chosen and not self._shares_topic(candidate, topics) and candidate.score < top - settings.other_topic_margin:
+            if (
+                chosen
+                and not self._shares_topic(candidate, topics)
+                and candidate.score < top - settings.other_topic_margin
+            ):
                 continue
             # A nurse gets the fact (a figure asked for: that alone) and what stands beside it, not
             # nearly-as-good text from elsewhere.
-            if chosen and brief and (
-                terse or (not self._related(candidate, chosen) and candidate.score < top - clinician_margin)
+            if (
+                chosen
+                and brief
+                and (terse or (not self._related(candidate, chosen) and candidate.score < top - clinician_margin))
             ):
                 continue
             size = len(candidate.evidence.text.split())
@@ -161,6 +167,17 @@ class ExtractiveAnswerer:
         if holds_asked_answer(question, ranked[0].evidence.text) is not False:
             return ranked, False
         floor = ranked[0].score - self.settings.answer_type_margin
+        # A question that names its document ("the 2003 report: which levels?") has said where the answer
+        # is: there, the passage holding an answer of the asked shape answers it, however it scores.
+        named = {sid for group in query.targets if len(group) == 1 for sid in group}
+        if ranked[0].evidence.doc.source_id in named:
+            document = ranked[0].evidence.doc.source_id
+            holding = [
+                r
+                for r in ranked
+                if r.evidence.doc.source_id == document and holds_asked_answer(question, r.evidence.text)
+            ]
+            return (holding + [r for r in ranked if r not in holding], True) if holding else (ranked, False)
         holding = [
             r
             for r in ranked
@@ -230,8 +247,10 @@ class ExtractiveAnswerer:
         keys = dict.fromkeys((r.evidence.doc.source_id, r.evidence.passage.section or "") for r in ranked)
         for key in keys:
             heading = self.heading_focus.get(key, frozenset())
-            if heading and covered_stems(asked, heading, min_chars) == asked and (
-                covered_stems(heading, asked, min_chars) == heading
+            if (
+                heading
+                and covered_stems(asked, heading, min_chars) == asked
+                and (covered_stems(heading, asked, min_chars) == heading)
             ):
                 return key
         best = max(ranked, key=lambda r: r.heading_similarity)

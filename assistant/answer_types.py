@@ -24,6 +24,8 @@ _ANY_NUMBER = rf"\d|\b({_NUMBER_WORD}|hundred|dozen|single|percent)\b"
 _PROPORTION = (
     rf"\b(\d+|{_NUMBER_WORD})( to \d+)? (in|out of) (\d+|two|three|four|five|six|seven|eight|nine|ten|a hundred)\b"
 )
+# A level or span of levels in the letter-and-number notation of segments ("below X2", "X6 to Y2").
+_LEVEL = r"\b(from|at|below|above|of) [A-Z]\d{1,2}\b|\b[A-Z]\d{1,2}\s*(-|–|to|and)\s*[A-Z]?\d{1,2}\b"
 _AGE = r"\b\d+-year-old\b|\baged? \d+|\b\d+ years? old\b|\bin (their|the) (teens|twenties|thirties|forties|\d0s)\b"
 
 
@@ -62,15 +64,14 @@ QUESTION_CUES: list[QuestionCue] = [
         # Where-answers by their shape: a verb of place with a preposition, or a span of levels ("X6 to Y2").
         re.compile(
             r"\b(found|starts?|started|grows?|located|aris\w+|occur\w*|originat\w+|develop\w*|spread\w*|"
-            r"involv\w+)\s+(in|from|to|at|into|within)\b|"
-            r"\bfrom [A-Z]\d{1,2}\b|\b[A-Z]\d{1,2}\s*(-|–|to)\s*[A-Z]?\d{1,2}\b",
+            r"involv\w+)\s+(in|from|to|at|into|within)\b|" + _LEVEL,
             re.I,
         ),
     ),
     # Which levels or segments: answered by a span of level codes ("X6 to Y2", "X5-X7").
     QuestionCue(
         re.compile(r"\b(levels?|segments?)\b", re.I),
-        re.compile(r"\bfrom [A-Z]\d{1,2}\b|\b[A-Z]\d{1,2}\s*(-|–|to)\s*[A-Z]?\d{1,2}\b"),
+        re.compile(_LEVEL),
         narrow=True,
     ),
     QuestionCue(
@@ -172,10 +173,9 @@ def figure_gap(question: str, text: str) -> str | None:
 
 # Question words that name the shape of their answer, not a thing the answer says: "typical age" is
 # answered by "between 20 and 40 years old", "which levels" by "X6 to Y2", "what proportion" by "1 in 10".
-_LEVEL_SPAN = r"\bfrom [A-Z]\d{1,2}\b|\b[A-Z]\d{1,2}\s*(-|–|to)\s*[A-Z]?\d{1,2}\b"
 SHAPE_WORDS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"ages?", re.I), re.compile(_AGE, re.I)),
-    (re.compile(r"levels?|segments?", re.I), re.compile(_LEVEL_SPAN)),
+    (re.compile(r"levels?|segments?", re.I), re.compile(_LEVEL)),
     (
         re.compile(r"rates?|percent\w*|proportions?|fractions?|share", re.I),
         re.compile(rf"\d+(\.\d+)?\s*(%|percent)|{_PROPORTION}", re.I),
@@ -215,11 +215,7 @@ QUESTION_OPENING_RE = re.compile(
 def is_keyword_question(question: str, max_words: int) -> bool:
     """A lookup typed as keywords ("X 5-yr survival", "X etiology"): short, no question mark, and not
     opening like an English question or a sentence about someone."""
-    return (
-        "?" not in question
-        and len(question.split()) <= max_words
-        and not QUESTION_OPENING_RE.match(question)
-    )
+    return "?" not in question and len(question.split()) <= max_words and not QUESTION_OPENING_RE.match(question)
 
 
 # A case report tells what happened to its patient in the past tense, with the person or what was
@@ -235,16 +231,22 @@ _CASE_EVENT = (
 )
 CASE_NARRATIVE_RE = re.compile(rf"{_CASE_PERSON}|{_CASE_EVENT}|\b\w+ (months?|years?) (later|earlier|after)\b", re.I)
 # A question about what happened in a case: in the past tense, or about the patient.
-CASE_QUESTION_RE = re.compile(
-    r"\b(was|were|did|had|she|he|her|his|patient|woman|man|girl|boy)\b", re.I
-)
+CASE_QUESTION_RE = re.compile(r"\b(was|were|did|had|she|he|her|his|patient|woman|man|girl|boy)\b", re.I)
+
+
+FIRST_PERSON_RE = re.compile(r"\b(i|we|my|our|me|us|i'm|we're|i've|we've)\b", re.I)
 
 
 def asks_about_case(question: str) -> bool:
     """Whether a question about a case report asks what happened in its case (the patient, what was
     done and found), not what the report says of the condition in general or recommends. A figure
     asked for is found by its shape instead (see :func:`holds_asked_answer`)."""
-    return bool(CASE_QUESTION_RE.search(question)) and not asks_for_figure(question) and not HOW_MANY_RE.search(question)
+    # "Did we cause it?", "my daughter was...": the asker's own story, not a report's case.
+    if FIRST_PERSON_RE.search(question):
+        return False
+    return (
+        bool(CASE_QUESTION_RE.search(question)) and not asks_for_figure(question) and not HOW_MANY_RE.search(question)
+    )
 
 
 def is_case_narrative(text: str) -> bool:

@@ -78,9 +78,7 @@ class Composer:
         self.settings = settings
         self.glossary = learn_glossary(index.passages)
 
-    def compose(
-        self, selected: list[ScoredPassage], audience: str, as_list: bool = False, question: str = ""
-    ) -> Draft:
+    def compose(self, selected: list[ScoredPassage], audience: str, as_list: bool = False, question: str = "") -> Draft:
         """The answer text for ``selected`` passages; ``as_list`` renders one passage per line (a section's parts).
         A long sentence whose one clause holds the narrow answer ``question`` asks for (an age, a figure)
         is quoted as that clause: the fact, not the sentence around it."""

@@ -87,7 +87,7 @@ class Lexicon:
         merged: dict[str, str] = {}
         for table, entries in data.items():
             if not isinstance(entries, dict):
-                raise LexiconError(f"lexicon {source}: [{table}] must be a table of phrase = \"words\" entries")
+                raise LexiconError(f'lexicon {source}: [{table}] must be a table of phrase = "words" entries')
             for phrase, expansion in entries.items():
                 key = " ".join(_lexicon_tokens(phrase))
                 if key in merged:
@@ -376,9 +376,9 @@ class Vocabulary:
         # "the 2003 report": a year of publication, with a noun for a publication, names its documents.
         if any(f" {noun} " in lowered or f" {noun}s " in lowered for noun in (*SOURCE_NOUNS, *self.kinds)):
             for year in YEAR_RE.findall(lowered):
-                source_ids = frozenset(self.years.get(year, ()))
-                if source_ids and source_ids not in targets and not any(source_ids & t for t in targets):
-                    targets.append(source_ids)
+                published = frozenset(self.years.get(year, ()))
+                if published and published not in targets and not any(published & t for t in targets):
+                    targets.append(published)
         for kind, source_ids in self.kinds.items():  # a handful of document kinds, whatever the corpus size
             if re.search(rf" (both|two|all|each|the) (\w+ )?{re.escape(kind)}s ", lowered) and len(source_ids) > 1:
                 targets += [frozenset({sid}) for sid in source_ids if frozenset({sid}) not in targets]

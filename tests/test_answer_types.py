@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import answers_by_shape, asks_for_figure, figure_gap, holds_asked_answer
+from assistant.answer_types import (
+    answers_by_shape,
+    asks_about_case,
+    asks_for_figure,
+    figure_gap,
+    holds_asked_answer,
+    is_case_narrative,
+)
 from assistant.text import covered_stems, stem_all, stems_related
 
 
@@ -84,3 +91,37 @@ def test_word_families_join_derivations_of_a_real_length(a: str, b: str, related
     sa, sb = stem_all([a, b])
     assert stems_related(sa, sb, 5) is related
     assert (covered_stems({sa}, {sb}, 5) == {sa}) is related
+
+
+@pytest.mark.parametrize(
+    ("text", "narrative"),
+    [
+        ("A 22-year-old woman presented with a painless nodule.", True),
+        ("She underwent amputation of the fourth ray.", True),
+        ("Carbon ion radiotherapy was then given to the surgical bed.", True),
+        ("One year later, however, new metastases were present.", True),
+        ("Chordoma is a malignant tumour that tends to recur locally.", False),
+        ("Patients should be followed for local recurrence.", False),
+    ],
+)
+def test_a_case_reports_narrative_is_told_from_its_background(text: str, narrative: bool) -> None:
+    assert is_case_narrative(text) is narrative
+
+
+@pytest.mark.parametrize(
+    ("question", "about_case"),
+    [
+        ("How was the patient doing at the end of follow-up?", True),
+        ("What radiation did she get after surgery?", True),
+        ("What are the symptoms of chordoma?", False),
+        ("What follow-up do the two case reports recommend?", False),
+        ("How many cases had been reported before?", False),  # a count: found by its shape instead
+    ],
+)
+def test_questions_about_what_happened_in_a_case(question: str, about_case: bool) -> None:
+    assert asks_about_case(question) is about_case
+
+
+def test_the_askers_own_story_is_not_a_case_reports_case() -> None:
+    assert not asks_about_case("Did we do something to cause our child's tumour?")
+    assert not asks_about_case("My daughter was treated last year; was that right?")

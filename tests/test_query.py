@@ -426,3 +426,32 @@ def test_a_word_spelt_as_it_sounds_is_corrected() -> None:
     vocab = build_vocabulary(["Chordoma grows slowly in the bones of the skull."], {"chordoma": ["page"]})
     assert correct_spelling("Do children get kordoma?", vocab) == "Do children get chordoma?"
     assert correct_spelling("Can aroma therapy help?", vocab) == "Can aroma therapy help?"  # real words stay
+
+
+def test_a_year_with_a_publication_noun_names_that_years_documents() -> None:
+    vocab = build_vocabulary(
+        [HPC_PAGE, REPORT],
+        TOPICS,
+        document_aliases={"Onoki": "onoki-2018"},
+        kinds={"case report": ["onoki-2018"]},
+        years={"2018": ["onoki-2018"]},
+    )
+    assert vocab.targets_in("Which levels were resected in the 2018 report?") == [frozenset({"onoki-2018"})]
+    assert vocab.targets_in("What happened in 2018?") == []  # a year alone names no publication
+    assert vocab.targets_in("the 1999 paper") == []  # no document of that year
+
+
+def test_a_two_word_condition_is_also_called_by_its_distinctive_word() -> None:
+    texts = {
+        "desmoid-page": ["A desmoid tumor is a growth of fibrous tissue.", "Most desmoids are found in young adults."],
+        "other-page": ["Unlike a desmoid tumor, this cancer spreads.", "A giant tumor is rare."],
+    }
+    topics = {"desmoid tumor": ["desmoid-page"], "giant tumor": ["other-page"]}
+    vocab = build_vocabulary([t for page in texts.values() for t in page], topics, sentences=texts)
+    assert vocab.topic_aliases["desmoid"] == "desmoid tumor"  # other pages write it only with "tumor"
+    assert "giant" not in vocab.topic_aliases  # an everyday English word is no name
+
+
+def test_lexicon_phrases_that_mean_a_word_first_of_all() -> None:
+    assert "operation" in LEXICON.said_as("surgery")
+    assert "workup" not in LEXICON.said_as("tests")  # tests are one of its meanings, not the first
