@@ -24,6 +24,19 @@ _ANY_NUMBER = rf"\d|\b({_NUMBER_WORD}|hundred|dozen|single|percent)\b"
 _PROPORTION = (
     rf"\b(\d+|{_NUMBER_WORD})( to \d+)? (in|out of) (\d+|two|three|four|five|six|seven|eight|nine|ten|a hundred)\b"
 )
+_UNIT_OF_TIME = r"(days?|weeks?|months?|years?)"
+_DURATION = rf"\b(\d+|a|an|one|{_NUMBER_WORD}|several|few|many)( to (\d+|{_NUMBER_WORD}))? {_UNIT_OF_TIME}\b"
+_SHARE = rf"\d+(\.\d+)?\s*(%|percent)|{_PROPORTION}"
+_SCHEDULE = (
+    rf"\bevery (\d+ |few |{_NUMBER_WORD} )?{_UNIT_OF_TIME}|\b(once|twice|\d+ times) (a|per|each)\b|"
+    r"\b(daily|weekly|monthly|yearly|annually)\b"
+)
+# Stems of international nonproprietary drug names (WHO INN stems): ...mab, ...tinib, ...platin, ...
+_DRUG_NAME = (
+    r"\b[a-z]+(mab|nib|ciclib|parib|stat|platin|phosphamide|fosfamide|rubicin|mycin|taxel|tecan|citabine|"
+    r"trexate|blastine|cristine|poside|mustine|olimus|zomib|lisib|degib|dronate|dronic)\b"
+)
+_PHONE = r"\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\+\d[\d\s().-]{7,}\d"
 # A level or span of levels in the letter-and-number notation of segments ("below X2", "X6 to Y2").
 _LEVEL = r"\b(from|at|below|above|of) [A-Z]\d{1,2}\b|\b[A-Z]\d{1,2}\s*(-|–|to|and)\s*[A-Z]?\d{1,2}\b"
 _AGE = r"\b\d+-year-old\b|\baged? \d+|\b\d+ years? old\b|\bin (their|the) (teens|twenties|thirties|forties|\d0s)\b"
@@ -90,20 +103,38 @@ QUESTION_CUES: list[QuestionCue] = [
 
 # Questions that can only be answered with a figure of a kind: (question pattern, what the evidence
 # must then contain).
-FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     (
         re.compile(r"\b(percent\w*|%|survival|(success|cure|recurrence|death|mortality) rates?|odds)\b", re.I),
-        re.compile(rf"\d+(\.\d+)?\s*(%|percent)|{_PROPORTION}", re.I),
+        re.compile(_SHARE, re.I),
+        "a figure",
     ),
     # An age asked for ("how old", "at what age", "typical age") is a number of years, not "children".
-    (re.compile(r"\b(how old|what age|typical age|age range|average age|median age)\b", re.I), re.compile(_AGE, re.I)),
-    (re.compile(r"\b(how many|how much|number of|cost)\b", re.I), re.compile(_ANY_NUMBER, re.I)),
+    (
+        re.compile(r"\b(how old|what age|typical age|age range|average age|median age)\b", re.I),
+        re.compile(_AGE, re.I),
+        "an age",
+    ),
+    (re.compile(r"\b(how many|how much|number of|cost)\b", re.I), re.compile(_ANY_NUMBER, re.I), "a number"),
+    # "How long", "how soon": a span of time ("a year", "9 to 12 months"), not "a long time".
+    (re.compile(r"\bhow (long|soon)\b", re.I), re.compile(_DURATION, re.I), "a span of time"),
+    # "How often": a share of cases ("2 to 3 in 100", "10%") or a schedule ("every 6 months").
+    (re.compile(r"\bhow often\b", re.I), re.compile(rf"{_SHARE}|{_SCHEDULE}", re.I), "how often"),
+    # "Which drugs": drug names (international nonproprietary names end in their class's stem), not
+    # "chemotherapy may be part of treatment".
+    (
+        re.compile(r"\b(which|what)( \w+)? (drugs|medicines|medications|agents)\b|^\W*which drugs\b", re.I),
+        re.compile(_DRUG_NAME, re.I),
+        "drug names",
+    ),
+    (re.compile(r"\b(phone|telephone) numbers?\b|\bnumber to call\b", re.I), re.compile(_PHONE), "a phone number"),
     # Incidence and prevalence are rates of new and existing cases: figures ("4 per million a year").
-    (re.compile(r"\b(incidence|prevalence)\b", re.I), re.compile(_ANY_NUMBER, re.I)),
+    (re.compile(r"\b(incidence|prevalence)\b", re.I), re.compile(_ANY_NUMBER, re.I), "a figure"),
     # A dose is a number with a unit of dose (grays, milligrams, units), not any number.
     (
         re.compile(r"\b(dose|doses|dosage|dosing)\b", re.I),
         re.compile(r"\d+(\.\d+)?\s*(c?gy|mg|mcg|µg|g|ml|iu|units?)\b(/\S+)?", re.I),
+        "a dose",
     ),
 ]
 # "How many earlier cases ...": the counted noun is among the next few words, after any adjectives.
@@ -137,14 +168,14 @@ RATE_SUBJECTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
 
 def asks_for_figure(question: str) -> bool:
     """True when the question can only be answered with a figure (a rate, an age, a count)."""
-    return any(asks.search(question) for asks, _ in FIGURE_REQUIREMENTS)
+    return any(asks.search(question) for asks, _, _ in FIGURE_REQUIREMENTS)
 
 
 def figure_gap(question: str, text: str) -> str | None:
     """Why ``text`` lacks the figure ``question`` asks for, or None when it holds it (or none is asked)."""
-    for asks, needs in FIGURE_REQUIREMENTS:
+    for asks, needs, what in FIGURE_REQUIREMENTS:
         if asks.search(question) and not needs.search(text):
-            return "the question asks for a figure the evidence does not give"
+            return f"the question asks for {what}; the evidence gives none"
     for rate, subject in RATE_SUBJECTS:
         if (asked := rate.search(question)) and not subject.search(text):
             return f"the question asks for a {asked.group(0)} figure; the evidence's is of something else"

@@ -125,3 +125,20 @@ def test_questions_about_what_happened_in_a_case(question: str, about_case: bool
 def test_the_askers_own_story_is_not_a_case_reports_case() -> None:
     assert not asks_about_case("Did we do something to cause our child's tumour?")
     assert not asks_about_case("My daughter was treated last year; was that right?")
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "holds"),
+    [
+        ("which drugs?", "The drugs used most often are ifosfamide and doxorubicin.", True),
+        ("What chemotherapy drugs are used?", "Chemotherapy may be part of the recommended treatment.", False),
+        ("How long is the recovery?", "Recovery of the arm takes about a year.", True),
+        ("How long is the recovery?", "Recovery depends on the operation.", False),
+        ("How often should it be checked?", "Scans are repeated every 6 months.", True),
+        ("How often should it be checked?", "You will need regular checks.", False),
+        ("What is the phone number to book?", "Call 617-632-3000 to book a visit.", True),
+        ("What is the phone number to book?", "Our program offers comprehensive care.", False),
+    ],
+)
+def test_other_answers_of_a_required_shape(question: str, text: str, holds: bool) -> None:
+    assert (figure_gap(question, text) is None) is holds
