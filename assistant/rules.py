@@ -7,6 +7,7 @@ answer's trace. Each rule reads only the question as understood and the scored c
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -214,6 +215,45 @@ def make_never_mentioned(
     return asked_documents_never_mention
 
 
+def make_evidence_never_names(
+    index: CorpusIndex, vocab: Vocabulary, settings: Settings
+) -> Callable[[RuleInput], str | None]:
+    # How many documents use each word, once at load: a specialist thing is named by few of them.
+    documents_using: Counter[str] = Counter()
+    for doc in index.documents.values():
+        documents_using.update({w for s in doc.sentences for w in content_words(s.plain)})
+    rare_limit = max(settings.rare_term_min_documents, int(settings.rare_term_document_share * len(index.documents)))
+    name_words = {w for alias in [*vocab.topic_aliases, *vocab.document_aliases] for w in alias.split()}
+
+    def evidence_never_names(inp: RuleInput) -> str | None:
+        """The question names a specialist thing ("nirogacestat", "sacrectomy") that the passages chosen
+        to answer it never name in any form: they answer about something else ("side effects" of
+        another treatment). Everyday words and the subject's own names are left to the other rules."""
+        # A question that names its document describes it in its own words ("the lung metastasis
+        # report"): those words say where to look, not what to find.
+        if not inp.selected or any(len(group) == 1 for group in inp.query.targets):
+            return None
+        roots = [word_roots(" ".join(p.evidence.text for p in inp.selected))]
+        for word in inp.query.terms:
+            if word in name_words or any(c.isdigit() for c in word):
+                continue
+            parts = [p for p in word.split("-") if p]
+            if word not in vocab.words or all(is_general_english(p, settings.general_vocabulary_size) for p in parts):
+                continue
+            if documents_using[word] > rare_limit:
+                continue
+            # Said in other words: any word of a lay or long form ("radiation" for "radiotherapy").
+            alternatives = [word, *content_words(f"{LAY_TERMS.get(word, '')} {vocab.acronyms.get(word, '')}")]
+            if not any(
+                text_mentions(roots, alt, settings.word_root_min_chars, settings.word_root_share)
+                for alt in alternatives
+            ):
+                return f"the passages that come closest never mention {word}"
+        return None
+
+    return evidence_never_names
+
+
 def missing_figure(inp: RuleInput) -> str | None:
     """The question asks for a figure (a rate, an age, a count) that the selected passages do not give."""
     return figure_gap(inp.query.question, " ".join(p.evidence.text for p in inp.selected))
@@ -254,4 +294,5 @@ def default_rules(index: CorpusIndex, vocab: Vocabulary, settings: Settings) -> 
         AbstentionRule("asked_documents_never_mention", make_never_mentioned(index, vocab, settings, words)),
         AbstentionRule("another_document_holds_it", make_another_document(index, vocab, settings, words)),
         AbstentionRule("missing_figure", missing_figure, after_selection=True),
+        AbstentionRule("evidence_never_names", make_evidence_never_names(index, vocab, settings), after_selection=True),
     ]

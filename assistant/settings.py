@@ -169,6 +169,15 @@ class Settings(BaseSettings):
         "done and found) when the question asks about the case: its background sentences name the condition and "
         "so match the question's words better, but do not answer it (set on the eval's dev split).",
     )
+    rare_term_min_documents: int = Field(
+        2,
+        ge=1,
+        description="A question word used by at most this many documents (or rare_term_document_share of them, if "
+        "more) names a specialist thing, which the quoted passages must name too (the evidence_never_names rule).",
+    )
+    rare_term_document_share: float = Field(
+        0.02, ge=0, le=1, description="See rare_term_min_documents: the share of a large corpus's documents."
+    )
     strength_depth: int = Field(5, ge=1, description="Evidence strength is the best of this many top passages.")
     coverage_depth: int = Field(3, ge=1, description="Term coverage is measured over this many top passages.")
     weight_heading: float = Field(0.15, ge=0, description="Weight of the heading-matches-question signal.")

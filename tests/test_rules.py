@@ -9,6 +9,7 @@ from assistant.query import build_vocabulary, understand
 from assistant.rules import (
     RuleInput,
     make_another_document,
+    make_evidence_never_names,
     make_low_coverage,
     make_never_mentioned,
     make_no_document_is_about,
@@ -149,3 +150,15 @@ def test_no_document_is_about_a_condition_only_mentioned_in_passing() -> None:
     # The condition the documents are about (in any form), or a question naming it, is not this rule's case.
     assert rule(RuleInput(understand("How are bone sarcomas treated?", [], vocab), [], [])) is None
     assert rule(RuleInput(understand("Is Ewing sarcoma like osteosarcoma?", [], vocab), [], [])) is None
+
+
+def test_evidence_never_names_needs_the_quoted_passages_to_name_a_specialist_thing(bot: Assistant) -> None:
+    rule = make_evidence_never_names(bot.index, bot.vocab, bot.settings)
+    query = understand("Is arterial embolization done before the operation?", [], bot.vocab)
+    naming = scored(bot, ASPS, "embolization", 0.9)
+    other = scored(bot, ASPS, "malignant", 0.9)
+    assert rule(RuleInput(query, [naming], [], selected=[naming])) is None
+    assert "embolization" in (rule(RuleInput(query, [other], [], selected=[other])) or "")
+    # The subject's own names and everyday words are left to the other rules.
+    named = understand("Is alveolar soft part sarcoma malignant?", [], bot.vocab)
+    assert rule(RuleInput(named, [other], [], selected=[other])) is None
