@@ -25,7 +25,11 @@ _PROPORTION = (
     rf"\b(\d+|{_NUMBER_WORD})( to \d+)? (in|out of) (\d+|two|three|four|five|six|seven|eight|nine|ten|a hundred)\b"
 )
 _UNIT_OF_TIME = r"(days?|weeks?|months?|years?)"
-_DURATION = rf"\b(\d+|a|an|one|{_NUMBER_WORD}|several|few|many)( to (\d+|{_NUMBER_WORD}))? {_UNIT_OF_TIME}\b"
+# A span of time: "a year", "9 to 12 months", or, said of a wait, "a long delay".
+_DURATION = (
+    rf"\b(\d+|a|an|one|{_NUMBER_WORD}|several|few|many)( to (\d+|{_NUMBER_WORD}))? {_UNIT_OF_TIME}\b|"
+    r"\blong (delay|time|period|interval)\b"
+)
 _SHARE = rf"\d+(\.\d+)?\s*(%|percent)|{_PROPORTION}"
 _SCHEDULE = (
     rf"\bevery (\d+ |few |{_NUMBER_WORD} )?{_UNIT_OF_TIME}|\b(once|twice|\d+ times) (a|per|each)\b|"

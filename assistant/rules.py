@@ -234,8 +234,10 @@ def make_evidence_never_names(
         if not inp.selected or any(len(group) == 1 for group in inp.query.targets):
             return None
         roots = [word_roots(" ".join(p.evidence.text for p in inp.selected))]
+        # An abbreviation ("MRI") may be spelled out where it is quoted, in words no rule can link to it.
+        abbreviations = {w.lower() for w in re.findall(r"\b[A-Z]{2,6}s?\b", inp.query.question)}
         for word in inp.query.terms:
-            if word in name_words or any(c.isdigit() for c in word):
+            if word in name_words or word in abbreviations or any(c.isdigit() for c in word):
                 continue
             parts = [p for p in word.split("-") if p]
             if word not in vocab.words or all(is_general_english(p, settings.general_vocabulary_size) for p in parts):
