@@ -25,6 +25,7 @@ from assistant.query import UnderstoodQuery, Vocabulary
 from assistant.retrieve import Candidates
 from assistant.settings import Settings
 
+DEFINES_CONDITION_RE = re.compile(r"\b(definition|define|defined|what is|what's|what are)\b", re.I)
 DEFINITION_RE = re.compile(
     r"\b(stand for|stands for|mean|means|what is|what's|what are|define|definition|defined)\b|^\s*\w+\s*\?*$", re.I
 )
@@ -136,6 +137,8 @@ class PassageScorer:
         # "What does XYZ stand for?": the sentence that spells the acronym out answers it.
         asked = [a for a in self.vocab.acronyms if re.search(rf"\b{re.escape(a)}\b", query.question, re.I)]
         asks_definition = bool(DEFINITION_RE.search(query.question))
+        # "What does XYZ stand for?" (not "XYZ definition", which asks what the condition is).
+        asks_spelled_out = asks_definition and not (DEFINES_CONDITION_RE.search(query.question) and query.topics)
         # "What is X?" / "X definition": a sentence saying what the condition *is* answers it.
         names = {re.sub(r"\s*\([^)]*\)", "", topic) for topic in query.topics}
         defines = (
@@ -153,7 +156,7 @@ class PassageScorer:
             if case_weight and self._tells_case(ev):
                 out[i] += case_weight
             cue = s.cue_bonus * sum(bool(c.search(ev.text)) for c in cues) / max(len(cues), 1)
-            if asked and asks_definition and any(f"({a.upper()})" in ev.text for a in asked):
+            if asked and asks_spelled_out and any(f"({a.upper()})" in ev.text for a in asked):
                 cue += s.definition_bonus
             if any(d.search(ev.text) for d in defines):
                 cue += s.definition_bonus
