@@ -83,7 +83,7 @@ class PassageScorer:
         scale = max(max(inside, default=0.0), s.lexical_full_score)
         lexical = np.minimum(lexical_raw / scale, 1.0)
         heading_sim, heading_lift = self._headings(ids, vector)
-        prior = self._window_prior(ids, candidates)
+        prior = self._window_prior(ids, candidates, allowed)
         cue = self._cues(query, [index.passages[p] for p in ids.tolist()])
         strength = dense + s.weight_lexical * lexical + s.weight_heading * heading_lift
         score = strength + s.weight_chunk_prior * prior + cue
@@ -105,13 +105,17 @@ class PassageScorer:
         scored.sort(key=lambda item: -item.score)
         return scored
 
-    def _window_prior(self, ids: np.ndarray, candidates: Candidates) -> np.ndarray:
+    def _window_prior(self, ids: np.ndarray, candidates: Candidates, allowed: set[str] | None) -> np.ndarray:
         """1/rank of each passage's window (a run of neighbouring passages of one section) among windows
         ordered by their best fused retrieval rank: retrieval's verdict on *where* the answer is,
-        shared by the neighbours of a strong match."""
+        shared by the neighbours of a strong match. When the question names its documents, windows
+        rank among theirs only: pages about other things must not push the answer's place down."""
         window_of = self.index.passage_window
+        passages = self.index.passages
         window_rank: dict[int, int] = {}
         for passage in sorted(candidates.fused_rank, key=lambda p: candidates.fused_rank[p]):
+            if allowed is not None and passages[passage].doc.source_id not in allowed:
+                continue
             window_rank.setdefault(window_of[passage], len(window_rank) + 1)
         prior = np.zeros(len(ids))
         for i, p in enumerate(ids.tolist()):
