@@ -261,10 +261,13 @@ _CASE_PERSON = (
 )
 _CASE_EVENT = (
     r"\b(presented|underwent|revealed|showed|disappeared|developed|received|remained|recovered|returned|"
-    r"died|improved|complained|noticed|(was|were) (then |later |subsequently |also )?(\w+ed|given|done|seen|"
-    r"found|taken|made|begun|put|sent|kept|present|absent|free))\b"
+    r"died|improved|complained|noticed|(was|were) (then |later |subsequently |also |first )?(given|performed|"
+    r"treated|removed|resected|excised|found|detected|discovered|diagnosed|admitted|referred|started|stopped|"
+    r"seen|noted|operated|amputated|irradiated|discharged|present|absent|free|well|alive))\b"
 )
 CASE_NARRATIVE_RE = re.compile(rf"{_CASE_PERSON}|{_CASE_EVENT}|\b\w+ (months?|years?) (later|earlier|after)\b", re.I)
+# What a report says of the literature it reviewed is not its case ("a search of the literature found ...").
+LITERATURE_RE = re.compile(r"\b(literature|our review|previously reported|published (cases|series))\b", re.I)
 # A question about what happened in a case: in the past tense, or about the patient.
 CASE_QUESTION_RE = re.compile(r"\b(was|were|did|had|she|he|her|his|patient|woman|man|girl|boy)\b", re.I)
 
@@ -286,4 +289,4 @@ def asks_about_case(question: str) -> bool:
 
 def is_case_narrative(text: str) -> bool:
     """Whether a passage tells what happened in a case (see :data:`CASE_NARRATIVE_RE`)."""
-    return bool(CASE_NARRATIVE_RE.search(text))
+    return bool(CASE_NARRATIVE_RE.search(text)) and not LITERATURE_RE.search(text)

@@ -102,6 +102,8 @@ def test_word_families_join_derivations_of_a_real_length(a: str, b: str, related
         ("One year later, however, new metastases were present.", True),
         ("Chordoma is a malignant tumour that tends to recur locally.", False),
         ("Patients should be followed for local recurrence.", False),
+        ("The tumour was recognised as a separate entity in 1970.", False),
+        ("A search of the literature identified 16 previously reported patients.", False),
     ],
 )
 def test_a_case_reports_narrative_is_told_from_its_background(text: str, narrative: bool) -> None:
