@@ -343,6 +343,18 @@ class Vocabulary:
         return PhraseTable([*self.topic_aliases, *self.document_aliases, *self.kinds, *SOURCE_NOUNS])
 
     @cached_property
+    def long_names_by_word(self) -> dict[str, list[tuple[str, ...]]]:
+        """Each word of a name of three or more words -> those names, as word tuples: a question that
+        has all of such a name's words but one finds it from any of the others."""
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for alias in self.topic_aliases:
+            parts = tuple(alias.split())
+            if len(parts) >= NAME_TYPO_MIN_WORDS:
+                for part in set(parts):
+                    index.setdefault(part, []).append(parts)
+        return index
+
+    @cached_property
     def _topic_names(self) -> PhraseTable:
         return PhraseTable(self.topic_aliases)
 
@@ -672,6 +684,44 @@ def correct_spelling(text: str, vocab: Vocabulary) -> str:
     return re.sub(r"[A-Za-z][A-Za-z'’-]+", fix, text)
 
 
+NAME_TYPO_MIN_WORDS = 3  # a name this long is recognised with one of its words mistyped
+NAME_TYPO_MIN_LETTERS = 3  # shorter words ("of") are too alike to correct even inside a name
+
+
+def correct_name_typos(text: str, vocab: Vocabulary) -> str:
+    """Correct a mistyped word inside a long name ("alveolar soft prat sarcoma"), even when the typo is
+    an English word ("prat"): the other words of the name, in order, say which word was meant. One
+    word per name, within ``spelling_max_edits`` (transpositions count one)."""
+    from symspellpy.editdistance import DistanceAlgorithm, EditDistance
+
+    tokens = list(re.finditer(r"[A-Za-z][A-Za-z'’-]*", text))
+    lowered = [fold(t.group(0)).lower() for t in tokens]
+    fixes: dict[int, str] = {}
+    distance = EditDistance(DistanceAlgorithm.DAMERAU_OSA)
+    limit = vocab.settings.spelling_max_edits
+    for position, word in enumerate(lowered):
+        for name in vocab.long_names_by_word.get(word, []):
+            for offset in (i for i, part in enumerate(name) if part == word):
+                start = position - offset
+                window = lowered[start : start + len(name)] if start >= 0 else []
+                if len(window) != len(name):
+                    continue
+                wrong = [i for i, (got, want) in enumerate(zip(window, name, strict=True)) if got != want]
+                if len(wrong) != 1:
+                    continue
+                got, want = window[wrong[0]], name[wrong[0]]
+                if len(got) >= NAME_TYPO_MIN_LETTERS and 0 < distance.compare(got, want, limit) <= limit:
+                    fixes[start + wrong[0]] = want
+    if not fixes:
+        return text
+    out, at = [], 0
+    for i, token in enumerate(tokens):
+        if i in fixes:
+            out += [text[at : token.start()], fixes[i]]
+            at = token.end()
+    return "".join([*out, text[at:]])
+
+
 # Letters English spells one sound with (a writer who hears the word may pick either).
 SOUND_SPELLINGS = [("k", "ch"), ("k", "c"), ("c", "k"), ("f", "ph"), ("s", "c"), ("z", "s"), ("i", "y"), ("y", "i")]
 
@@ -708,6 +758,19 @@ def _is_word(part: str, vocab: Vocabulary) -> bool:
         and (is_english(part[cut:]) or _is_known(part[cut:], vocab))
         for cut in range(shortest, len(part) - shortest + 1)
     )
+
+
+def compound_parts(word: str, vocab: Vocabulary) -> list[str]:
+    """The two words a compound the corpus never uses is made of, when the first is a corpus or lexicon
+    word ("chemosensitivity" -> "chemo", "sensitivity"): the documents may say it in two words."""
+    if word in vocab.words or "-" in word:
+        return []
+    shortest = COMPOUND_PART_MIN_LETTERS
+    for cut in range(shortest, len(word) - shortest + 1):
+        head, tail = word[:cut], word[cut:]
+        if (head in vocab.words or head in LEXICON) and (is_english(tail) or _is_known(tail, vocab)):
+            return [head, tail]
+    return []
 
 
 def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
@@ -912,7 +975,7 @@ def understand(
     """Correct and expand a question. A follow-up that names no subject takes the conversation's (see
     :func:`_referent`; ``stock_replies`` are what the assistant says whatever the question); an elliptic
     one ("And if it has spread?") also carries the previous question it continues."""
-    corrected = correct_spelling(question, vocab)
+    corrected = correct_name_typos(correct_spelling(question, vocab), vocab)
     asked = _asked(history, vocab)
     continued = _continuation(corrected, asked[-1], vocab) if asked else ""
     base = f"{corrected} {continued}".strip()
@@ -922,7 +985,9 @@ def understand(
         long_form = vocab.acronyms.get(token)
         if long_form and f" {long_form} " not in lowered:
             expansions.append(long_form)
-    lay = LEXICON.expansions(base)
+    # "chemosensitivity": its parts, and what the lexicon says of them ("chemotherapy sensitivity").
+    parts = [p for w in dict.fromkeys(lowered.split()) if w.isalpha() for p in compound_parts(w, vocab)]
+    lay = LEXICON.expansions(f"{base} {' '.join(parts)}") + [p for p in parts if p not in LEXICON]
     learned = vocab.glossed_terms(base)
     expansions += lay + [t for t in learned if f" {t} " not in lowered]
     topics = vocab.topics_in(corrected)

@@ -455,3 +455,22 @@ def test_a_two_word_condition_is_also_called_by_its_distinctive_word() -> None:
 def test_lexicon_phrases_that_mean_a_word_first_of_all() -> None:
     assert "operation" in LEXICON.said_as("surgery")
     assert "workup" not in LEXICON.said_as("tests")  # tests are one of its meanings, not the first
+
+
+def test_a_mistyped_word_inside_a_long_name_is_corrected(vocab: Vocabulary) -> None:
+    from assistant.query import correct_name_typos
+
+    # "prat" is an English word, so only the name around it says it was meant as "part".
+    assert correct_name_typos("does alveolar soft prat sarcoma grow fast?", vocab) == (
+        "does alveolar soft part sarcoma grow fast?"
+    )
+    assert correct_name_typos("a soft part of the arm", vocab) == "a soft part of the arm"
+    assert understand("alveolar soft prat sarcoma", [], vocab).topics == ["alveolar soft part sarcoma (ASPS)"]
+
+
+def test_a_compound_the_corpus_never_uses_is_looked_up_by_its_parts(vocab: Vocabulary) -> None:
+    from assistant.query import compound_parts
+
+    assert compound_parts("chemosensitivity", vocab) == ["chemo", "sensitivity"]
+    assert compound_parts("chemotherapy", vocab) == []  # a corpus word stays whole
+    assert "chemotherapy" in understand("ASPS chemosensitivity", [], vocab).text
