@@ -246,6 +246,7 @@ class Vocabulary:
     document_aliases: dict[str, str] = field(default_factory=dict)  # first author -> source id
     kinds: dict[str, list[str]] = field(default_factory=dict)  # "case report" -> its source ids
     years: dict[str, list[str]] = field(default_factory=dict)  # "2003" -> source ids published that year
+    patients: dict[str, list[str]] = field(default_factory=dict)  # "woman" -> case reports of such a patient
     glosses: dict[str, str] = field(default_factory=dict)  # "low blood sugar" -> "hypoglycemia"
     counts: dict[str, int] = field(default_factory=dict, repr=False)  # corpus word -> occurrences (spelling ties)
     # The first QUOTE_KEY_WORDS words of each corpus sentence -> (its length in words, a hash of its
@@ -391,6 +392,11 @@ class Vocabulary:
                 published = frozenset(self.years.get(year, ()))
                 if published and published not in targets and not any(published & t for t in targets):
                     targets.append(published)
+        # "the woman in the report", "the young man": the case reports whose patient that is.
+        for match in NAMED_PATIENT_RE.finditer(lowered):
+            reports = frozenset(self.patients.get(PERSON_KINDS[match.group(1)], ()))
+            if reports and reports not in targets and not any(reports & t for t in targets):
+                targets.append(reports)
         for kind, source_ids in self.kinds.items():  # a handful of document kinds, whatever the corpus size
             if re.search(rf" (both|two|all|each|the) (\w+ )?{re.escape(kind)}s ", lowered) and len(source_ids) > 1:
                 targets += [frozenset({sid}) for sid in source_ids if frozenset({sid}) not in targets]
@@ -439,6 +445,11 @@ def sentence_openings(sentences: Mapping[str, Iterable[str]]) -> dict[str, list[
 
 # Nouns that name a source rather than say anything about its subject.
 SOURCE_NOUNS = ("report", "case", "study", "article", "paper")
+# A case report's patient as a question names them ("the woman", "this young man"), and their kind.
+PERSON_KINDS = {"woman": "woman", "lady": "woman", "girl": "girl", "man": "man", "boy": "boy"}
+NAMED_PATIENT_RE = re.compile(r" (?:the|this|that) (?:\w+ )?(woman|lady|girl|man|boy)(?:'s|s)? ")
+# How a case report names its patient ("a 48-year-old woman presented ...").
+REPORT_PATIENT_RE = re.compile(r"\b\d+[- ](?:year|month)s?[- ]old (woman|girl|man|boy)\b", re.I)
 YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b")
 # The general nouns a condition's name may end in: "X tumor" is often called "X" alone.
 CONDITION_HEADS = frozenset({"tumor", "tumour", "sarcoma", "cancer", "carcinoma", "disease", "syndrome", "disorder"})
@@ -605,6 +616,7 @@ def vocabulary_from_corpus(
     authors: dict[str, str] = {}
     kinds: dict[str, list[str]] = {}
     years: dict[str, list[str]] = {}
+    patients: dict[str, list[str]] = {}
     for doc in documents:
         info = infos[doc.source_id]
         sentences[doc.source_id] = [s.text for s in doc.sentences]
@@ -618,8 +630,14 @@ def vocabulary_from_corpus(
         year = info.year or doc.metadata.get("year")
         if year:
             years.setdefault(str(year), []).append(doc.source_id)
+        if "case report" in info.kind:
+            found = {m.group(1).lower() for s in doc.sentences for m in REPORT_PATIENT_RE.finditer(s.text)}
+            if len(found) == 1:  # one patient (a report of several is not "the woman's" report)
+                patients.setdefault(found.pop(), []).append(doc.source_id)
     texts = [text for texts in sentences.values() for text in texts]
-    return build_vocabulary(texts, topics, authors, kinds, settings, sentences, headings, years)
+    vocab = build_vocabulary(texts, topics, authors, kinds, settings, sentences, headings, years)
+    vocab.patients = patients
+    return vocab
 
 
 @dataclass
