@@ -107,6 +107,9 @@ class ExtractiveAnswerer:
             parts = self._section_parts(section, ranked)
             if len(parts) >= self.settings.section_answer_min_parts:
                 return parts, "section", section
+            # A short section the question restates is answered by its best passage, as a fact.
+            inside = [r for r in ranked if (r.evidence.doc.source_id, r.evidence.passage.section or "") == section]
+            ranked = inside + [r for r in ranked if r not in inside]
         return self._best(query, ranked, audience), "fact", None
 
     def _best(self, query: UnderstoodQuery, ranked: list[ScoredPassage], audience: str) -> list[ScoredPassage]:
@@ -236,7 +239,8 @@ class ExtractiveAnswerer:
         chemotherapy work?"), is a fact question."""
         if not ranked or asks_for_figure(query.question):
             return None
-        asked = set(stem_all(content_words(query.focus))) - stems(" ".join(query.topics))
+        # Who asks and for whom ("our child", "something") is not what a heading asks of its subject.
+        asked = set(stem_all(content_words(query.focus))) - stems(" ".join(query.topics)) - ASKER_STEMS
         if not asked:
             return None
         min_chars = self.settings.related_stem_min_chars
@@ -304,6 +308,14 @@ class ExtractiveAnswerer:
                 break
             out += self.index.section_passages.get((source_id, sub), [])
         return out
+
+
+# Words for the person asked about or for an unnamed thing: a family's question has them, a heading does not.
+ASKER_STEMS = frozenset(
+    stem_all(
+        ["child", "children", "kid", "kids", "son", "daughter", "baby", "teen", "teenager", "something", "anything"]
+    )
+)
 
 
 def _unscored(ev: EvidencePassage) -> ScoredPassage:

@@ -781,7 +781,7 @@ def _is_word(part: str, vocab: Vocabulary) -> bool:
 def compound_parts(word: str, vocab: Vocabulary) -> list[str]:
     """The two words a compound the corpus never uses is made of, when the first is a corpus or lexicon
     word ("chemosensitivity" -> "chemo", "sensitivity"): the documents may say it in two words."""
-    if word in vocab.words or "-" in word:
+    if word in vocab.words or "-" in word or is_english(word):
         return []
     shortest = COMPOUND_PART_MIN_LETTERS
     for cut in range(shortest, len(word) - shortest + 1):
