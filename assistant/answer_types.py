@@ -61,7 +61,7 @@ class QuestionCue:
 QUESTION_CUES: list[QuestionCue] = [
     QuestionCue(
         re.compile(r"\b(how old|what age|age of|aged?)\b", re.I),
-        re.compile(rf"{_AGE}|\b(infant|baby|child|adolescen\w+|teen\w*|adult)s?\b", re.I),
+        re.compile(_AGE, re.I),
         narrow=True,
     ),
     QuestionCue(
