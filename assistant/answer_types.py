@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.query import LAY_TERMS
 from assistant.text import STOPWORDS, content_words, stem_all, stems
@@ -170,11 +171,13 @@ RATE_SUBJECTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
 ]
 
 
+@lru_cache(maxsize=1 << 14)  # a pure function of its text, asked of the same candidates again and again
 def asks_for_figure(question: str) -> bool:
     """True when the question can only be answered with a figure (a rate, an age, a count)."""
     return any(asks.search(question) for asks, _, _ in FIGURE_REQUIREMENTS)
 
 
+@lru_cache(maxsize=1 << 14)  # a pure function of its text, asked of the same candidates again and again
 def figure_gap(question: str, text: str) -> str | None:
     """Why ``text`` lacks the figure ``question`` asks for, or None when it holds it (or none is asked)."""
     for asks, needs, what in FIGURE_REQUIREMENTS:
@@ -229,6 +232,7 @@ def narrow_cues(question: str) -> list[re.Pattern[str]]:
     return [cue.holds for cue in QUESTION_CUES if cue.narrow and cue.asks.search(question)]
 
 
+@lru_cache(maxsize=1 << 14)  # a pure function of its text, asked of the same candidates again and again
 def holds_asked_answer(question: str, text: str) -> bool | None:
     """Whether ``text`` holds the narrow answer ``question`` asks for: a required figure when one is
     asked, else any narrow cue's shape. None when the question asks for nothing narrow."""

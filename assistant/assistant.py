@@ -12,7 +12,7 @@ from typing import Any
 
 from assistant.answer import Evidence, ExtractiveAnswerer
 from assistant.citations import enforce_citations
-from assistant.embeddings import embed_query
+from assistant.embeddings import submit_query
 from assistant.errors import InvalidQuestionError
 from assistant.index import CorpusIndex, load_index
 from assistant.profile import load_profile
@@ -115,10 +115,14 @@ class Assistant:
         clock = time.perf_counter()
         # The refusal and greeting name everything the documents cover: an earlier one is about nothing.
         query = understand(question, history, self.vocab, (self.coverage_summary(), self.greeting_text()))
-        vector = embed_query(query.text, self.settings.query_batch_max)
+        # The model embeds the question on its own thread, outside the GIL; BM25 needs no vector and
+        # scores meanwhile.
+        vector_of = submit_query(query.text, self.settings.query_batch_max)
+        lexical = self.retriever.lexical_scores(query.focus) if self.retriever.mode != "dense" else None
+        vector = vector_of()
         embedded = time.perf_counter()
         named = set().union(*query.targets) if query.targets else None
-        candidates = self.retriever.retrieve(query.text, vector, query.focus, named)
+        candidates = self.retriever.retrieve(query.text, vector, query.focus, named, lexical_scores=lexical)
         retrieved = time.perf_counter()
         evidence = self.answerer.select(query, vector, candidates, audience)
         if record is not None:

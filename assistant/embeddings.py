@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -178,8 +179,17 @@ class QueryBatcher:
 
     def embed(self, text: str) -> np.ndarray:
         """Unit-length float32 embedding of one question (blocks until its batch is done)."""
+        return self.result(self.submit(text))
+
+    def submit(self, text: str) -> _Pending:
+        """Queue a question for embedding and return at once: the caller may work meanwhile (the model
+        runs outside the GIL) and collect the vector with :meth:`result`."""
         item = _Pending(text)
         self.pending.put(item)
+        return item
+
+    def result(self, item: _Pending) -> np.ndarray:
+        """The vector of a submitted question (blocks until its batch is done)."""
         item.done.wait()
         if item.error is not None:
             raise item.error
@@ -211,6 +221,13 @@ class QueryBatcher:
 def query_batcher(max_batch: int) -> QueryBatcher:
     """The process's question batcher (one model thread)."""
     return QueryBatcher(load_query_encoder(), max_batch)
+
+
+def submit_query(text: str, max_batch: int = 8) -> Callable[[], np.ndarray]:
+    """Start embedding a question; the returned function waits for its vector."""
+    batcher = query_batcher(max_batch)
+    item = batcher.submit(text)
+    return lambda: batcher.result(item)
 
 
 def embed_query(text: str, max_batch: int = 8) -> np.ndarray:

@@ -95,10 +95,16 @@ class CandidateRetriever:
         return {int(p): float(scores[p]) for p in top if scores[p] > 0}
 
     def retrieve(
-        self, text: str, vector: np.ndarray, lexical_text: str | None = None, documents: set[str] | None = None
+        self,
+        text: str,
+        vector: np.ndarray,
+        lexical_text: str | None = None,
+        documents: set[str] | None = None,
+        lexical_scores: np.ndarray | None = None,
     ) -> Candidates:
         """Candidates for a question: ``text`` is what is matched densely (already embedded as ``vector``),
-        ``lexical_text`` what BM25 matches (default ``text``), ``documents`` the ones it names."""
+        ``lexical_text`` what BM25 matches (default ``text``; ``lexical_scores`` when already scored),
+        ``documents`` the ones it names."""
         index, settings = self.index, self.index.settings
         dense_ranking: list[int] = []
         headings: dict[int, float] = {}
@@ -107,7 +113,7 @@ class CandidateRetriever:
         lexical: dict[int, float] = {}
         all_scores: np.ndarray | None = None
         if self.mode in ("hybrid", "bm25"):
-            all_scores = self.lexical_scores(lexical_text or text)
+            all_scores = self.lexical_scores(lexical_text or text) if lexical_scores is None else lexical_scores
             lexical = self.lexical_search(lexical_text or text, all_scores)
         lexical_ranking = sorted(lexical, key=lambda p: -lexical[p])
         fused = reciprocal_rank_fusion([r for r in (dense_ranking, lexical_ranking) if r], settings.rrf_k)

@@ -55,6 +55,7 @@ class PassageScorer:
         self.vocab = vocab
         self.settings = settings
         self._narrative: dict[int, bool] = {}  # passage -> tells its case's story (filled as candidates come)
+        self._shapes: dict[tuple[str, int], bool] = {}  # (answer shape, passage) -> passage holds it
 
     def score(self, query: UnderstoodQuery, vector: np.ndarray, candidates: Candidates) -> list[ScoredPassage]:
         """The candidates scored for the question, best first."""
@@ -159,13 +160,22 @@ class PassageScorer:
         for i, ev in enumerate(passages):
             if case_weight and self._tells_case(ev):
                 out[i] += case_weight
-            cue = s.cue_bonus * sum(bool(c.search(ev.text)) for c in cues) / max(len(cues), 1)
+            cue = s.cue_bonus * sum(self._holds(c, ev) for c in cues) / max(len(cues), 1)
             if asked and asks_spelled_out and any(f"({a.upper()})" in ev.text for a in asked):
                 cue += s.definition_bonus
             if any(d.search(ev.text) for d in defines):
                 cue += s.definition_bonus
             out[i] += cue
         return out
+
+    def _holds(self, shape: re.Pattern[str], ev: EvidencePassage) -> bool:
+        """Whether a passage holds an answer shape, remembered: the same passages come back question after
+        question, and the shapes are a fixed table."""
+        key = (shape.pattern, ev.index)
+        found = self._shapes.get(key)
+        if found is None:
+            found = self._shapes[key] = bool(shape.search(ev.text))
+        return found
 
     def _tells_case(self, ev: EvidencePassage) -> bool:
         """Whether a passage of a case report tells what happened in its case."""

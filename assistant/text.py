@@ -11,7 +11,7 @@ import math
 import re
 import threading
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 import Stemmer
 
@@ -50,6 +50,7 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+@lru_cache(maxsize=1 << 15)
 def normalise(text: str) -> str:
     """Lower case, folded, punctuation to single spaces: the form used for matching, never for quotes.
 
@@ -86,9 +87,11 @@ def stem_all(tokens: Iterable[str]) -> list[str]:
     return list(stemmer().stemWords(list(tokens)))
 
 
-def stems(text: str) -> set[str]:
-    """The set of stems of a text's words (what two texts share when they say the same thing)."""
-    return set(stem_all(re.findall(r"[a-z0-9]+", normalise(text))))
+@lru_cache(maxsize=1 << 15)
+def stems(text: str) -> frozenset[str]:
+    """The set of stems of a text's words (what two texts share when they say the same thing).
+    Cached: the same passages are matched by question after question."""
+    return frozenset(stem_all(re.findall(r"[a-z0-9]+", normalise(text))))
 
 
 def stems_related(a: str, b: str, min_shared: int) -> bool:
