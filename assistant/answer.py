@@ -122,6 +122,7 @@ class ExtractiveAnswerer:
         top = ranked[0].score
         topics = self._topics(ranked[0])
         ranked, promoted = self._answer_first(query, ranked, topics)
+        ranked = self._with_continuation(ranked)
         # A terse, keyword-style question ("X 5-yr survival", "X etiology") is a lookup: it gets the
         # fact, as a nurse would, whoever asks.
         brief = audience == "clinician" or is_keyword_question(query.question, settings.keyword_question_max_words)
@@ -189,6 +190,21 @@ class ExtractiveAnswerer:
         if not holding:
             return ranked, False
         return holding + [r for r in ranked if r not in holding], True
+
+    def _with_continuation(self, ranked: list[ScoredPassage]) -> list[ScoredPassage]:
+        """The best passage with the sentence that continues it ("X is a pill. It is used when ..."),
+        when that longer passage scores nearly as well: it says the same and what follows of it."""
+        if not ranked:
+            return ranked
+        best = ranked[0].evidence.passage
+        floor = ranked[0].score - self.settings.clinician_selection_margin
+        for candidate in ranked[1:]:
+            if candidate.score < floor:
+                break
+            other = candidate.evidence.passage
+            if other.source_id == best.source_id and other.start <= best.start and other.end > best.end:
+                return [candidate] + [r for r in ranked if r is not candidate]
+        return ranked
 
     def _topics(self, scored: ScoredPassage) -> frozenset[str]:
         named = self.passage_topics.get(scored.evidence.index)
