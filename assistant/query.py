@@ -932,6 +932,8 @@ def _referent(
     patient") is the patient of the latest case report singled out, unless the asker spoke of their own
     people first."""
     person = bool(PERSON_RE.search(question)) and not OWN_PEOPLE_RE.search(question)
+    if OTHER_ONE_RE.search(question):
+        return _the_other_one(history, vocab, stock_replies)
     first: Referent | None = None
     for asked, answer in _exchanges(history):
         found = _subject(asked, answer, vocab, stock_replies)
@@ -944,6 +946,30 @@ def _referent(
         if first is not None and not person:
             return first
     return first or Referent()
+
+
+# "What about the other one?": the subject talked about before the latest one.
+OTHER_ONE_RE = re.compile(r"\bthe other (?:one|condition|tumou?r|disease|cancer|sarcoma)\b|\bthe other\s*\??\s*$", re.I)
+
+
+def _the_other_one(history: Sequence[dict[str, str]], vocab: Vocabulary, stock_replies: Sequence[str]) -> Referent:
+    """The subject "the other one" means: the latest one the conversation had before its latest subject;
+    with no such turn, the other condition of a corpus about two. Otherwise nothing (the answerer then
+    says which conditions it can answer about rather than guess)."""
+    latest: Referent | None = None
+    for asked, answer in _exchanges(history):
+        found = _subject(asked, answer, vocab, stock_replies)
+        if not found.topics:
+            continue
+        if latest is None:
+            latest = found
+        elif set(found.topics) != set(latest.topics):
+            return found
+    conditions = list(vocab.topics)
+    if latest is not None and len(conditions) == 2 and len(latest.topics) == 1:
+        other = next(t for t in conditions if t not in latest.topics)
+        return Referent([other], [frozenset(vocab.topics[other])])
+    return Referent()
 
 
 def _continuation(question: str, previous: str, vocab: Vocabulary) -> str:

@@ -486,3 +486,15 @@ def test_the_patient_a_question_describes_names_that_case_report() -> None:
 
 def test_case_reports_are_known_by_their_patient(bot: Assistant) -> None:
     assert bot.vocab.patients.get("woman") == ["pubmed-woitzik-2003"]
+
+
+def test_the_other_one_is_the_subject_before_the_latest(vocab: Vocabulary) -> None:
+    asps_then_hpc = [
+        {"role": "user", "content": "What is alveolar soft part sarcoma?"},
+        {"role": "assistant", "content": "It is a rare sarcoma."},
+        {"role": "user", "content": "And hemangiopericytoma?"},
+        {"role": "assistant", "content": "It is a rare tumor."},
+    ]
+    assert understand("What about the other one?", asps_then_hpc, vocab).topics == ["alveolar soft part sarcoma (ASPS)"]
+    # With one subject so far, in a corpus about two conditions, it is the other condition.
+    assert understand("what about the other one?", asps_then_hpc[:2], vocab).topics == ["hemangiopericytoma"]
