@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from assistant.answer_types import holds_asked_answer
 from assistant.corpus import source_span
-from assistant.index import CorpusIndex, EvidencePassage, sentence_pieces
+from assistant.index import CorpusIndex, EvidencePassage
 from assistant.ingest import split_sentences
 from assistant.schema import Citation
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
+from assistant.text import sentence_pieces
 
 # "term (plain words)": a gloss the page gives for its own term. Words that open a parenthetical
 # aside rather than a gloss are excluded.

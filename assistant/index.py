@@ -30,7 +30,6 @@ import io
 import json
 import logging
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -47,7 +46,7 @@ from assistant.corpus import DocumentInfo, corpus_hash, load_corpus
 from assistant.errors import IndexCorruptError, StaleIndexError
 from assistant.ingest import ParsedDocument, Passage, parse_corpus, parsed_document_from_dict
 from assistant.settings import Settings
-from assistant.text import stemmer  # one PyStemmer object per thread: it is not thread-safe
+from assistant.text import sentence_pieces, stemmer  # one PyStemmer object per thread: not thread-safe
 
 logger = logging.getLogger(__name__)
 
@@ -166,20 +165,6 @@ class CorpusIndex:
 
     def source_path(self, source_id: str) -> Path:
         return self.settings.corpus_dir / self.infos[source_id].file
-
-
-def sentence_pieces(text: str) -> list[str]:
-    """What is embedded for one sentence: the sentence, and for a long one also its clauses.
-
-    A 60-word abstract sentence ("... is reported: a 48-year-old woman presented with ...") embeds
-    to a blur; its clauses, embedded on their own, still match a question about one of them.
-    """
-    pieces = [text]
-    if len(text.split()) > 25:
-        clauses = [c.strip() for c in re.split(r"[:;]\s|,\s(?:and|but|while|whereas|which)\s", text)]
-        if len(clauses) > 1 and all(len(c.split()) >= 4 for c in clauses):
-            pieces += clauses
-    return pieces
 
 
 def heading_texts(doc: ParsedDocument) -> list[str]:

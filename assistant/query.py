@@ -31,6 +31,7 @@ from assistant.text import (
     is_english,
     is_general_english,
     normalise,
+    sentence_pieces,
     stem_all,
     stems,
     words,
@@ -429,11 +430,12 @@ QUOTE_KEY_WORDS = 6
 
 
 def sentence_openings(sentences: Mapping[str, Iterable[str]]) -> dict[str, list[tuple[int, int, str]]]:
-    """The first QUOTE_KEY_WORDS normalised words of each sentence -> (its length in words, a hash of
-    its normalised words, its source id) for each sentence that opens so."""
+    """The first QUOTE_KEY_WORDS normalised words of each sentence, and of each clause an answer may
+    quote alone (see :func:`sentence_pieces`) -> (its length in words, a hash of its normalised words,
+    its source id) for each that opens so."""
     found: dict[str, list[tuple[int, int, str]]] = {}
     for source_id, texts in sentences.items():
-        for text in texts:
+        for text in (piece for sentence in texts for piece in sentence_pieces(sentence)):
             tokens = normalise(text).split()
             if len(tokens) >= QUOTE_KEY_WORDS:
                 entry = (len(tokens), hash(" ".join(tokens)), source_id)

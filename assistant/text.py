@@ -191,3 +191,17 @@ _NUMBER_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 def numbers(text: str) -> set[str]:
     """The numbers a text states, thousands separators dropped ("1,000" -> "1000"; "0.4%" -> "0.4")."""
     return {n.replace(",", "") for n in _NUMBER_RE.findall(fold(text))}
+
+
+def sentence_pieces(text: str) -> list[str]:
+    """What is embedded for one sentence: the sentence, and for a long one also its clauses.
+
+    A 60-word abstract sentence ("... is reported: a 48-year-old woman presented with ...") embeds
+    to a blur; its clauses, embedded on their own, still match a question about one of them.
+    """
+    pieces = [text]
+    if len(text.split()) > 25:
+        clauses = [c.strip() for c in re.split(r"[:;]\s|,\s(?:and|but|while|whereas|which)\s", text)]
+        if len(clauses) > 1 and all(len(c.split()) >= 4 for c in clauses):
+            pieces += clauses
+    return pieces
