@@ -11,7 +11,9 @@ corpus. Either half can run alone (``mode``) for the eval's ablations.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import bm25s
 import numpy as np
@@ -47,6 +49,12 @@ def lexical_tokens(text: str) -> list[str]:
     """The BM25 tokens of a query: English stop words out, Snowball stems."""
     tokens = bm25s.tokenize([text], stopwords="en", stemmer=stemmer(), show_progress=False, return_ids=False)
     return list(tokens[0]) if tokens else []
+
+
+@lru_cache(maxsize=1)
+def _lexical_pool() -> ThreadPoolExecutor:
+    """Threads that score BM25 beside a FAISS search (one per core the two searches can share)."""
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="bm25")
 
 
 class CandidateRetriever:
@@ -108,12 +116,24 @@ class CandidateRetriever:
         index, settings = self.index, self.index.settings
         dense_ranking: list[int] = []
         headings: dict[int, float] = {}
+        # BM25 scores on another thread while FAISS searches (both leave the GIL for most of their work),
+        # unless the caller scored them already (ask does, while the question is embedded).
+        pending = None
+        if (
+            self.mode == "hybrid"
+            and lexical_scores is None
+            and index.passage_count >= settings.parallel_lexical_min_passages
+        ):
+            pending = _lexical_pool().submit(self.lexical_scores, lexical_text or text)
         if self.mode in ("hybrid", "dense"):
             dense_ranking, headings = self.dense_search(vector)
         lexical: dict[int, float] = {}
         all_scores: np.ndarray | None = None
         if self.mode in ("hybrid", "bm25"):
-            all_scores = self.lexical_scores(lexical_text or text) if lexical_scores is None else lexical_scores
+            if pending is not None:
+                all_scores = pending.result()
+            else:
+                all_scores = self.lexical_scores(lexical_text or text) if lexical_scores is None else lexical_scores
             lexical = self.lexical_search(lexical_text or text, all_scores)
         lexical_ranking = sorted(lexical, key=lambda p: -lexical[p])
         fused = reciprocal_rank_fusion([r for r in (dense_ranking, lexical_ranking) if r], settings.rrf_k)

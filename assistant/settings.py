@@ -120,6 +120,13 @@ class Settings(BaseSettings):
         description="k-means training sample per IVF list: FAISS's floor (it warns below 39); its default of "
         "256 doubled the training time for at most 0.013 more recall@10 at 100k vectors.",
     )
+    parallel_lexical_min_passages: int = Field(
+        200_000,
+        ge=0,
+        description="From this many passages, BM25 scores on a second thread while FAISS searches: at 1M passages "
+        "each search takes milliseconds, while at 100k BM25 takes 0.6 ms and the thread hand-off costs more than "
+        "it saves (scripts/scale_bench.py). ask scores BM25 while the question is embedded, whatever the size.",
+    )
     faiss_search_threads: int = Field(
         1,
         ge=1,
