@@ -21,7 +21,7 @@ import numpy as np
 from assistant.answer_types import asks_for_figure, holds_asked_answer, is_keyword_question
 from assistant.compose import Composer, Draft
 from assistant.index import CorpusIndex, EvidencePassage
-from assistant.query import UnderstoodQuery, Vocabulary
+from assistant.query import LEXICON, UnderstoodQuery, Vocabulary
 from assistant.retrieve import Candidates
 from assistant.rules import AbstentionRule, RuleInput, default_rules
 from assistant.scoring import PassageScorer, ScoredPassage
@@ -257,6 +257,10 @@ class ExtractiveAnswerer:
             return None
         # Who asks and for whom ("our child", "something") is not what a heading asks of its subject.
         asked = set(stem_all(content_words(query.focus))) - stems(" ".join(query.topics)) - ASKER_STEMS
+        # A lay word or shorthand the lexicon expanded ("etiology" -> "causes") is asked in its expansion's words.
+        for word in content_words(query.question):
+            if word in LEXICON:
+                asked -= set(stem_all([word])) - stems(LEXICON.terms.get(word, ""))
         if not asked:
             return None
         min_chars = self.settings.related_stem_min_chars
