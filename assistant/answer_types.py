@@ -98,7 +98,12 @@ QUESTION_CUES: list[QuestionCue] = [
     ),
     QuestionCue(
         re.compile(r"\b(treat\w*|therapy|options?|manage\w*|surgery|cure)\b", re.I),
-        re.compile(r"\b(treat\w*|therapy|surgery|surgical|removal|radiation|chemotherapy|radiotherapy)\b", re.I),
+        # ... or, in a case's story, what was done ("underwent amputation", "was resected").
+        re.compile(
+            r"\b(treat\w*|therapy|surgery|surgical|removal|radiation|chemotherapy|radiotherapy|underwent|"
+            r"amputation|resection|excision|resected|excised|removed)\b",
+            re.I,
+        ),
     ),
     QuestionCue(
         re.compile(r"\b(diagnos\w*|tests?|scans?|imaging|biopsy|detect\w*)\b", re.I),
