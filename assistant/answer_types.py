@@ -219,10 +219,7 @@ def figure_gap(question: str, text: str) -> str | None:
 SHAPE_WORDS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"ages?", re.I), re.compile(_AGE, re.I)),
     (re.compile(r"levels?|segments?", re.I), re.compile(_LEVEL)),
-    (
-        re.compile(r"rates?|percent\w*|proportions?|fractions?|share", re.I),
-        re.compile(rf"\d+(\.\d+)?\s*(%|percent)|{_PROPORTION}", re.I),
-    ),
+    (re.compile(r"rates?|percent\w*|proportions?|fractions?|share", re.I), re.compile(_SHARE, re.I)),
     (re.compile(r"number|incidence|prevalence|count", re.I), re.compile(_ANY_NUMBER, re.I)),
 ]
 

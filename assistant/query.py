@@ -387,17 +387,20 @@ class Vocabulary:
         for _, _, alias in self._author_names.spans(text):
             if frozenset({self.document_aliases[alias]}) not in targets:
                 targets.append(frozenset({self.document_aliases[alias]}))
+
+        def add_unless_named(group: Iterable[str]) -> None:
+            """A group of documents, unless one of them is named already."""
+            found = frozenset(group)
+            if found and not any(found & t for t in targets):
+                targets.append(found)
+
         # "the 2003 report": a year of publication, with a noun for a publication, names its documents.
         if any(f" {noun} " in lowered or f" {noun}s " in lowered for noun in (*SOURCE_NOUNS, *self.kinds)):
             for year in YEAR_RE.findall(lowered):
-                published = frozenset(self.years.get(year, ()))
-                if published and published not in targets and not any(published & t for t in targets):
-                    targets.append(published)
+                add_unless_named(self.years.get(year, ()))
         # "the woman in the report", "the young man": the case reports whose patient that is.
         for match in NAMED_PATIENT_RE.finditer(lowered):
-            reports = frozenset(self.patients.get(PERSON_KINDS[match.group(1)], ()))
-            if reports and reports not in targets and not any(reports & t for t in targets):
-                targets.append(reports)
+            add_unless_named(self.patients.get(PERSON_KINDS[match.group(1)], ()))
         for kind, source_ids in self.kinds.items():  # a handful of document kinds, whatever the corpus size
             if re.search(rf" (both|two|all|each|the) (\w+ )?{re.escape(kind)}s ", lowered) and len(source_ids) > 1:
                 targets += [frozenset({sid}) for sid in source_ids if frozenset({sid}) not in targets]
@@ -517,10 +520,12 @@ def build_vocabulary(
     sentences: Mapping[str, Iterable[str]] | None = None,
     headings: Mapping[str, Iterable[str]] | None = None,
     years: Mapping[str, list[str]] | None = None,
+    patients: Mapping[str, list[str]] | None = None,
 ) -> Vocabulary:
     """Learn words, acronyms, glosses and topic aliases from the corpus texts and the manifest's topics
     (``sentences``, source id -> its sentences, lets follow-ups find what an earlier answer quoted;
-    ``headings``, source id -> its section headings, what questions ask about a subject)."""
+    ``headings``, source id -> its section headings, what questions ask about a subject; ``years``,
+    year -> documents published then; ``patients``, "woman"/"man"/... -> case reports of such a patient)."""
     settings = settings or Settings()
     counts = Counter(w for text in texts for w in words(text))
     acronyms = learn_acronyms(texts)
@@ -550,20 +555,26 @@ def build_vocabulary(
     # gives its first word as a name, when that word is no common English word and, outside the
     # condition's own pages, the corpus only ever writes it as part of the full name.
     own_pages = {topic: set(sids) for topic, sids in topics.items()}
-    for alias, topic in list(aliases.items()):
+    short_names: dict[str, list[str]] = {}  # the word -> the conditions it may stand for, in order
+    for alias, topic in aliases.items():
         parts = alias.split()
         if len(parts) != 2 or parts[1] not in CONDITION_HEADS or parts[0] in aliases:
             continue
-        if is_general_english(parts[0], settings.general_vocabulary_size) or parts[0] not in counts:
-            continue
-        alone = re.compile(rf"\b{re.escape(parts[0])}\b(?! ({'|'.join(CONDITION_HEADS)})s?\b)")
-        if not any(
-            alone.search(normalise(text))
-            for sid, page in (sentences or {}).items()
-            if sid not in own_pages.get(topic, set())
-            for text in page
-        ):
-            aliases[parts[0]] = topic
+        if not is_general_english(parts[0], settings.general_vocabulary_size) and parts[0] in counts:
+            short_names.setdefault(parts[0], []).append(topic)
+    if short_names:
+        # Where each such word stands alone (not before a condition noun), in one pass over the corpus.
+        alone = re.compile(rf"\b({'|'.join(map(re.escape, short_names))})\b(?! ({'|'.join(CONDITION_HEADS)})s?\b)")
+        pages_alone: dict[str, set[str]] = {}
+        for sid, page in (sentences or {}).items():
+            for text in page:
+                for match in alone.finditer(normalise(text)):
+                    pages_alone.setdefault(match.group(1), set()).add(sid)
+        for word, candidates in short_names.items():
+            for topic in candidates:
+                if pages_alone.get(word, set()) <= own_pages.get(topic, set()):
+                    aliases.setdefault(word, topic)
+                    break
     # A name of three or more words is often written as its initials ("giant cell tumor of bone" ->
     # "GCTB"), even where the pages never do: learn the initials unless they are a word already.
     for alias, topic in list(aliases.items()):
@@ -585,6 +596,7 @@ def build_vocabulary(
         document_aliases={normalise(k): v for k, v in (document_aliases or {}).items()},
         kinds={normalise(k): v for k, v in (kinds or {}).items()},
         years=dict(years or {}),
+        patients=dict(patients or {}),
         glosses=learn_glosses(texts, settings.general_vocabulary_size),
         counts=dict(counts),
         openings=sentence_openings(sentences or {}),
@@ -637,9 +649,7 @@ def vocabulary_from_corpus(
             if len(found) == 1:  # one patient (a report of several is not "the woman's" report)
                 patients.setdefault(found.pop(), []).append(doc.source_id)
     texts = [text for texts in sentences.values() for text in texts]
-    vocab = build_vocabulary(texts, topics, authors, kinds, settings, sentences, headings, years)
-    vocab.patients = patients
-    return vocab
+    return build_vocabulary(texts, topics, authors, kinds, settings, sentences, headings, years, patients)
 
 
 @dataclass
@@ -772,12 +782,17 @@ def _is_word(part: str, vocab: Vocabulary) -> bool:
     ("op"), or a compound of two such words ("chemosensitivity")."""
     if len(part) <= 2 or is_english(part) or _is_known(part, vocab):
         return True
-    shortest = COMPOUND_PART_MIN_LETTERS
     return any(
-        (is_english(part[:cut]) or _is_known(part[:cut], vocab))
-        and (is_english(part[cut:]) or _is_known(part[cut:], vocab))
-        for cut in range(shortest, len(part) - shortest + 1)
+        (is_english(head) or _is_known(head, vocab)) and (is_english(tail) or _is_known(tail, vocab))
+        for head, tail in _two_parts(part)
     )
+
+
+def _two_parts(word: str) -> Iterable[tuple[str, str]]:
+    """Each way to cut a word in two parts of at least COMPOUND_PART_MIN_LETTERS letters, shortest head first."""
+    shortest = COMPOUND_PART_MIN_LETTERS
+    for cut in range(shortest, len(word) - shortest + 1):
+        yield word[:cut], word[cut:]
 
 
 def compound_parts(word: str, vocab: Vocabulary) -> list[str]:
@@ -785,9 +800,7 @@ def compound_parts(word: str, vocab: Vocabulary) -> list[str]:
     word ("chemosensitivity" -> "chemo", "sensitivity"): the documents may say it in two words."""
     if word in vocab.words or "-" in word or is_english(word):
         return []
-    shortest = COMPOUND_PART_MIN_LETTERS
-    for cut in range(shortest, len(word) - shortest + 1):
-        head, tail = word[:cut], word[cut:]
+    for head, tail in _two_parts(word):
         if (head in vocab.words or head in LEXICON) and (is_english(tail) or _is_known(tail, vocab)):
             return [head, tail]
     return []

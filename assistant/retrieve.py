@@ -102,9 +102,12 @@ class CandidateRetriever:
         top = np.argpartition(-scores, depth - 1)[:depth] if depth < len(scores) else np.arange(len(scores))
         return {int(p): float(scores[p]) for p in top if scores[p] > 0}
 
-    def _scored_and_top(self, text: str) -> tuple[np.ndarray | None, dict[int, float]]:
-        """Every passage's BM25 score and the top ones (the part of retrieval that needs no vector)."""
-        scores = self.lexical_scores(text)
+    def _scored_and_top(
+        self, text: str, scores: np.ndarray | None = None
+    ) -> tuple[np.ndarray | None, dict[int, float]]:
+        """Every passage's BM25 score (``scores`` when already scored) and the top ones: the part of
+        retrieval that needs no vector."""
+        scores = self.lexical_scores(text) if scores is None else scores
         return scores, self.lexical_search(text, scores)
 
     def retrieve(
@@ -138,8 +141,7 @@ class CandidateRetriever:
             if pending is not None:
                 all_scores, lexical = pending.result()
             else:
-                all_scores = self.lexical_scores(lexical_text or text) if lexical_scores is None else lexical_scores
-                lexical = self.lexical_search(lexical_text or text, all_scores)
+                all_scores, lexical = self._scored_and_top(lexical_text or text, lexical_scores)
         lexical_ranking = sorted(lexical, key=lambda p: -lexical[p])
         fused = reciprocal_rank_fusion([r for r in (dense_ranking, lexical_ranking) if r], settings.rrf_k)
         ranked = sorted(fused, key=lambda p: -fused[p])[: settings.candidate_limit]

@@ -202,10 +202,9 @@ def make_never_mentioned(
             ):
                 return f"the documents asked about never mention {modifier} {kind}"
         for word in inp.query.terms:
-            if word in vocab.topic_aliases or word in vocab.document_aliases or any(c.isdigit() for c in word):
+            if word in vocab.topic_aliases or word in vocab.document_aliases:
                 continue
-            parts = [p for p in word.split("-") if p]
-            if all(is_general_english(p, settings.general_vocabulary_size) for p in parts) or word not in vocab.words:
+            if not is_specialist_word(word, vocab, settings):
                 continue  # an everyday word, or one no document uses (the unknown_term rule's case)
             alternatives = [alt for alt in (word, LAY_TERMS.get(word), vocab.acronyms.get(word)) if alt]
             if not any(document_words.mention(asked, alt) for alt in alternatives):
@@ -237,10 +236,7 @@ def make_evidence_never_names(
         # An abbreviation ("MRI") may be spelled out where it is quoted, in words no rule can link to it.
         abbreviations = {w.lower() for w in re.findall(r"\b[A-Z]{2,6}s?\b", inp.query.question)}
         for word in inp.query.terms:
-            if word in name_words or word in abbreviations or any(c.isdigit() for c in word):
-                continue
-            parts = [p for p in word.split("-") if p]
-            if word not in vocab.words or all(is_general_english(p, settings.general_vocabulary_size) for p in parts):
+            if word in name_words or word in abbreviations or not is_specialist_word(word, vocab, settings):
                 continue
             if documents_using[word] > rare_limit:
                 continue
@@ -254,6 +250,14 @@ def make_evidence_never_names(
         return None
 
     return evidence_never_names
+
+
+def is_specialist_word(word: str, vocab: Vocabulary, settings: Settings) -> bool:
+    """A word some document uses that is no everyday English (nor a figure): a drug, a procedure, a
+    term of the trade ("denosumab", "sacrectomy"), every part of a hyphenated one counted."""
+    if word not in vocab.words or any(c.isdigit() for c in word):
+        return False
+    return not all(is_general_english(p, settings.general_vocabulary_size) for p in word.split("-") if p)
 
 
 def missing_figure(inp: RuleInput) -> str | None:

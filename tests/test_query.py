@@ -477,8 +477,12 @@ def test_a_compound_the_corpus_never_uses_is_looked_up_by_its_parts(vocab: Vocab
 
 
 def test_the_patient_a_question_describes_names_that_case_report() -> None:
-    vocab = build_vocabulary([HPC_PAGE, REPORT], TOPICS, kinds={"case report": ["onoki-2018"]})
-    vocab.patients = {"woman": ["woitzik-2003"], "man": ["onoki-2018"]}
+    vocab = build_vocabulary(
+        [HPC_PAGE, REPORT],
+        TOPICS,
+        kinds={"case report": ["onoki-2018"]},
+        patients={"woman": ["woitzik-2003"], "man": ["onoki-2018"]},
+    )
     assert vocab.targets_in("Did the woman's pain get better after the operation?") == [frozenset({"woitzik-2003"})]
     assert vocab.targets_in("How was the young man treated?") == [frozenset({"onoki-2018"})]
     assert vocab.targets_in("My daughter is a young woman; is it common?") == []  # the asker's family, not a report
