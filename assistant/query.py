@@ -119,6 +119,23 @@ class Lexicon:
     def __contains__(self, phrase: object) -> bool:
         return isinstance(phrase, str) and " ".join(_lexicon_tokens(phrase)) in self.terms
 
+    def equivalents(self, text: str) -> list[str]:
+        """Other phrasings the lexicon gives the same meaning as a term the text uses, as a page in
+        plain words may put it: "inherited" is also "passed down" and "runs in families". Only
+        phrases of several words: a single lay word is already in the expansion's own words."""
+        used = self.matches(text)
+        meanings = {expansion for _, expansion in used}
+        # A phrasing counts once, and not when it is only an inflection of what was said ("came back"
+        # for "comes back"): those the lexical match finds by their stems already.
+        seen = [frozenset(stem_all(content_words(phrase))) for phrase, _ in used]
+        found = []
+        for phrase, expansion in self.terms.items():
+            key = frozenset(stem_all(content_words(phrase)))
+            if expansion in meanings and " " in phrase and key and key not in seen:
+                seen.append(key)
+                found.append(phrase)
+        return found
+
     def said_as(self, word: str) -> list[str]:
         """The lay words and phrases that mean ``word`` first of all ("operation" for "surgery"; not
         "workup", whose tests are one of its meanings): other ways a page may say it."""
@@ -1047,6 +1064,9 @@ def understand(
     # "chemosensitivity": its parts, and what the lexicon says of them ("chemotherapy sensitivity").
     parts = [p for w in dict.fromkeys(lowered.split()) if w.isalpha() for p in compound_parts(w, vocab)]
     lay = LEXICON.expansions(f"{base} {' '.join(parts)}") + [p for p in parts if p not in LEXICON]
+    # Said another way on the page ("passed down" for "inherited"): for the lexical match only, since
+    # several phrasings of one meaning would pull the embedded question towards none of them.
+    phrasings = [p for p in LEXICON.equivalents(base) if f" {p} " not in lowered]
     learned = vocab.glossed_terms(base)
     expansions += lay + [t for t in learned if f" {t} " not in lowered]
     topics = vocab.topics_in(corrected)
@@ -1085,7 +1105,7 @@ def understand(
     focus = vocab.without_names(base)
     if carried:  # and the pronouns that stand for the subject: "how is it treated?" asks "how is X treated?"
         focus = " ".join(SUBJECT_PRONOUN_RE.sub(" ", focus).split())
-    plain_words = list(dict.fromkeys(lay + learned + names + context))
+    plain_words = list(dict.fromkeys(lay + phrasings + learned + names + context))
     if plain_words:
         focus = f"{focus} ({'; '.join(plain_words)})"
     # A follow-up's terms hold what it refers to, as if it had named it ("how is it treated?" after a

@@ -502,3 +502,16 @@ def test_the_other_one_is_the_subject_before_the_latest(vocab: Vocabulary) -> No
     assert understand("What about the other one?", asps_then_hpc, vocab).topics == ["alveolar soft part sarcoma (ASPS)"]
     # With one subject so far, in a corpus about two conditions, it is the other condition.
     assert understand("what about the other one?", asps_then_hpc[:2], vocab).topics == ["hemangiopericytoma"]
+
+
+def test_lexicon_equivalents_are_other_phrasings_of_the_same_meaning() -> None:
+    found = LEXICON.equivalents("Is it hereditary?")
+    assert "passed down" in found and "run in families" in found
+    # An inflection of what was said is no other phrasing: stems find it already.
+    assert "runs in families" not in found and "comes back" not in LEXICON.equivalents("did it come back?")
+    assert LEXICON.equivalents("how big is it?") == []
+
+
+def test_a_page_in_plain_words_is_matched_from_the_clinical_word(vocab) -> None:
+    query = understand("Is it inherited?", [], vocab)
+    assert "passed down" in query.focus and "passed down" not in query.text
