@@ -21,9 +21,10 @@ import numpy as np
 
 from assistant.answer_types import QUESTION_CUES, asks_about_case, is_case_narrative
 from assistant.index import CorpusIndex, EvidencePassage
-from assistant.query import UnderstoodQuery, Vocabulary
+from assistant.query import LEXICON, UnderstoodQuery, Vocabulary
 from assistant.retrieve import Candidates
 from assistant.settings import Settings
+from assistant.text import negated_stems, stem_all, stems, stems_related
 
 DEFINES_CONDITION_RE = re.compile(r"\b(definition|define|defined|what is|what's|what are)\b", re.I)
 DEFINITION_RE = re.compile(
@@ -156,10 +157,13 @@ class PassageScorer:
         about_case = asks_about_case(query.question)
         names_one_document = any(len(group) == 1 for group in query.targets)
         case_weight = s.case_narrative_bonus if about_case else 0.0 if names_one_document else -s.case_narrative_bonus
+        negated = self._negated(query.question)
         out = np.zeros(len(passages))
         for i, ev in enumerate(passages):
             if case_weight and self._tells_case(ev):
                 out[i] += case_weight
+            if negated:
+                out[i] += s.polarity_bonus * self._polarity(negated, ev.text)
             cue = s.cue_bonus * sum(self._holds(c, ev) for c in cues) / max(len(cues), 1)
             if asked and asks_spelled_out and any(f"({a.upper()})" in ev.text for a in asked):
                 cue += s.definition_bonus
@@ -167,6 +171,22 @@ class PassageScorer:
                 cue += s.definition_bonus
             out[i] += cue
         return out
+
+    @staticmethod
+    def _negated(question: str) -> frozenset[str]:
+        """What the question negates, with the lexicon's words for it ("hasn't spread": metastasis too)."""
+        negated = set(negated_stems(question))
+        for phrase, expansion in LEXICON.matches(question):
+            if stem_all(phrase.split()[:1])[0] in negated:
+                negated |= stems(expansion)
+        return frozenset(negated)
+
+    def _polarity(self, negated: frozenset[str], text: str) -> int:
+        """+1 when a passage negates what the question negates, -1 when it only affirms it, else 0."""
+        related = self.settings.related_stem_min_chars
+        if any(stems_related(q, p, related) for q in negated for p in negated_stems(text)):
+            return 1
+        return -1 if any(stems_related(q, p, related) for q in negated for p in stems(text)) else 0
 
     def _holds(self, shape: re.Pattern[str], ev: EvidencePassage) -> bool:
         """Whether a passage holds an answer shape, remembered: the same passages come back question after

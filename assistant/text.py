@@ -205,3 +205,28 @@ def sentence_pieces(text: str) -> list[str]:
         if len(clauses) > 1 and all(len(c.split()) >= 4 for c in clauses):
             pieces += clauses
     return pieces
+
+
+# Words that negate what follows them ("has not spread", "without spread", "never came back").
+NEGATORS = frozenset({"not", "no", "never", "without", "cannot", "nor"})
+# Words that may stand between a negator and what it negates ("has not yet spread").
+_NEGATION_FILLERS = frozenset({"yet", "ever", "even", "always", "really", "usually", "often", "further"})
+
+
+@lru_cache(maxsize=1 << 15)
+def negated_stems(text: str, reach: int = 3) -> frozenset[str]:
+    """Stems of the content words a text negates: the first word after a negator ("not", "never",
+    "without", any "-n't") within ``reach`` words that is not a stop word. "whose cancer has not yet
+    spread" negates "spread"; "it has spread" negates nothing."""
+    tokens = words(text)
+    found: list[str] = []
+    for i, token in enumerate(tokens):
+        if token in NEGATORS or token.endswith("n't"):
+            following = [
+                w
+                for w in tokens[i + 1 : i + 1 + reach]
+                if w not in STOPWORDS and w not in NEGATORS and w not in _NEGATION_FILLERS
+            ]
+            if following and following[0].isalpha():
+                found.append(following[0])
+    return frozenset(stem_all(found))

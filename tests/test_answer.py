@@ -215,3 +215,10 @@ def test_a_long_sentence_is_quoted_as_the_clause_that_holds_the_asked_figure(bot
     assert plain.trace is not None and plain.citations
     chosen = [plain.trace.candidates[i] for i in plain.trace.selected]
     assert [(c.start, c.end) for c in plain.citations] == [(c.start, c.end) for c in chosen]
+
+
+def test_a_question_about_what_is_not_so_is_answered_by_a_passage_that_negates_it(bot: Assistant) -> None:
+    """'cannot be removed' is answered by the page's 'cannot be removed', not by text about removing it."""
+    answer = bot.ask("What if the hemangiopericytoma cannot be removed?")
+    assert not answer.abstained
+    assert any("cannot be removed" in c.quote for c in answer.citations)

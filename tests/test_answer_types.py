@@ -12,7 +12,7 @@ from assistant.answer_types import (
     holds_asked_answer,
     is_case_narrative,
 )
-from assistant.text import covered_stems, stem_all, stems_related
+from assistant.text import covered_stems, negated_stems, stem_all, stems_related
 
 
 @pytest.mark.parametrize(
@@ -144,3 +144,18 @@ def test_the_askers_own_story_is_not_a_case_reports_case() -> None:
 )
 def test_other_answers_of_a_required_shape(question: str, text: str, holds: bool) -> None:
     assert (figure_gap(question, text) is None) is holds
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("when it hasn't spread", {"spread"}),
+        ("whose cancer has not yet spread are cured", {"spread"}),
+        ("In children without metastases, the rate is 91 percent", {"metastas"}),
+        ("the tumor cannot be removed because it involves nerves", {"remov"}),
+        ("When the cancer has spread only to the lungs", set()),
+        ("Is it genetic?", set()),
+    ],
+)
+def test_what_a_text_negates(text: str, negated: set[str]) -> None:
+    assert set(negated_stems(text)) == negated
