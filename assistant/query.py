@@ -77,6 +77,9 @@ class Lexicon:
                 raise LexiconError(f"lexicon entry {phrase!r} needs a phrase and a non-empty string of words")
             self.terms[key] = expansion.strip()
         self.longest = max((len(k.split()) for k in self.terms), default=0)
+        self._said_as: dict[str, list[str]] = {}
+        for phrase, expansion in self.terms.items():
+            self._said_as.setdefault(expansion.split()[0], []).append(phrase)
 
     @classmethod
     def from_toml(cls, source: Path | Any) -> Lexicon:
@@ -139,7 +142,7 @@ class Lexicon:
     def said_as(self, word: str) -> list[str]:
         """The lay words and phrases that mean ``word`` first of all ("operation" for "surgery"; not
         "workup", whose tests are one of its meanings): other ways a page may say it."""
-        return [phrase for phrase, expansion in self.terms.items() if expansion.split()[0] == word]
+        return self._said_as.get(word, [])
 
 
 def _lexicon_tokens(text: str) -> list[str]:

@@ -277,7 +277,8 @@ def term_coverage(query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabular
         if answers_by_shape(term, joined):
             covered += 1
             continue
-        alternatives = [term, LAY_TERMS.get(term, ""), vocab.acronyms.get(term, "")]
+        # ... or as a page may say it in other words ("an operation" for "surgery").
+        alternatives = [term, LAY_TERMS.get(term, ""), vocab.acronyms.get(term, ""), *LEXICON.said_as(term)]
         for alt in filter(None, alternatives):
             alt_stems = stems(alt)
             # A derivation counts ("treated" for "treatment"), within the related-stems rule.

@@ -60,6 +60,13 @@ def test_low_term_coverage_counts_the_questions_words_in_the_evidence(bot: Assis
     assert rule(RuleInput(uncovered, [passage], [])) is not None
 
 
+def test_term_coverage_accepts_the_words_a_page_uses_for_a_term(bot: Assistant) -> None:
+    """ "surgery" is covered by a page's "operation" (the lexicon's word for it), not by unrelated text."""
+    query = understand("What about surgery?", [], bot.vocab)
+    assert term_coverage(query, ["There is potential for blood loss during an operation."], bot.vocab) == 1.0
+    assert term_coverage(query, ["There is potential for blood loss."], bot.vocab) == 0.0
+
+
 def test_another_document_fires_when_a_rival_is_far_better(bot: Assistant) -> None:
     rule = make_another_document(bot.index, bot.vocab, bot.settings)
     query = understand("What is it?", [], bot.vocab)
