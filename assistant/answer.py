@@ -81,7 +81,7 @@ class ExtractiveAnswerer:
             if not rule.after_selection and (reason := rule.check(inputs)):
                 evidence.abstain_rule, evidence.abstain_reason = rule.name, reason
                 return evidence
-        evidence.selected, evidence.mode, evidence.section = self._choose(query, ranked, audience)
+        evidence.selected, evidence.mode, evidence.section = self._choose(query, ranked, audience, vector)
         inputs.selected = evidence.selected
         for rule in self.rules:
             if rule.after_selection and (reason := rule.check(inputs)):
@@ -98,10 +98,10 @@ class ExtractiveAnswerer:
 
     # -- choosing ----------------------------------------------------------------------------
     def _choose(
-        self, query: UnderstoodQuery, ranked: list[ScoredPassage], audience: str
+        self, query: UnderstoodQuery, ranked: list[ScoredPassage], audience: str, vector: np.ndarray
     ) -> tuple[list[ScoredPassage], str, tuple[str, str] | None]:
         if len(query.targets) > 1:
-            return self._one_per_target(query, ranked, audience), "several", None
+            return self._one_per_target(query, ranked, vector), "several", None
         section = self._asked_section(query, ranked)
         if section is not None:
             parts = self._section_parts(section, ranked)
@@ -222,7 +222,7 @@ class ExtractiveAnswerer:
         return any(window[candidate.evidence.index] == window[c.evidence.index] for c in chosen)
 
     def _one_per_target(
-        self, query: UnderstoodQuery, ranked: list[ScoredPassage], audience: str
+        self, query: UnderstoodQuery, ranked: list[ScoredPassage], vector: np.ndarray
     ) -> list[ScoredPassage]:
         """A question about two conditions or documents: for each, cited separately, what it would get
         alone when asked in a section's words (the opening parts of its section, within an equal share
@@ -231,7 +231,7 @@ class ExtractiveAnswerer:
         share = self.settings.section_answer_max_words // len(query.targets)
         for docs in query.targets:
             own = [r for r in ranked if r.evidence.doc.source_id in docs]
-            section = self._asked_section(query, own)
+            section = self._asked_section(query, own) or self._heading_asked_in(query, docs, vector)
             parts = self._section_parts(section, own) if section is not None else []
             budget = share
             if len(parts) < self.settings.section_answer_min_parts:
@@ -255,12 +255,7 @@ class ExtractiveAnswerer:
         chemotherapy work?"), is a fact question."""
         if not ranked or asks_for_figure(query.question):
             return None
-        # Who asks and for whom ("our child", "something") is not what a heading asks of its subject.
-        asked = set(stem_all(content_words(query.focus))) - stems(" ".join(query.topics)) - ASKER_STEMS
-        # A lay word or shorthand the lexicon expanded ("etiology" -> "causes") is asked in its expansion's words.
-        for word in content_words(query.question):
-            if word in LEXICON:
-                asked -= set(stem_all([word])) - stems(LEXICON.terms.get(word, ""))
+        asked = self._asked_of_subject(query)
         if not asked:
             return None
         min_chars = self.settings.related_stem_min_chars
@@ -284,6 +279,38 @@ class ExtractiveAnswerer:
         if covered_stems(asked, stems(section), min_chars) != asked:
             return None
         return (best.evidence.doc.source_id, section)
+
+    @staticmethod
+    def _asked_of_subject(query: UnderstoodQuery) -> set[str]:
+        """The stems of what the question asks of its subject, as a heading would put it."""
+        # Who asks and for whom ("our child", "something") is not what a heading asks of its subject.
+        asked = set(stem_all(content_words(query.focus))) - stems(" ".join(query.topics)) - ASKER_STEMS
+        # A lay word or shorthand the lexicon expanded ("etiology" -> "causes") is asked in its expansion's words.
+        for word in content_words(query.question):
+            if word in LEXICON:
+                asked -= set(stem_all([word])) - stems(LEXICON.terms.get(word, ""))
+        return asked
+
+    def _heading_asked_in(
+        self, query: UnderstoodQuery, documents: frozenset[str], vector: np.ndarray
+    ) -> tuple[str, str] | None:
+        """Of the headings of a few named documents, the closest one holding all the question asks ("how is it
+        treated?" about two conditions: each one's treatment section). A question about several subjects
+        matches each one's headings weakly, so retrieval may not have brought their sections in."""
+        asked = self._asked_of_subject(query)
+        if not asked or asks_for_figure(query.question):
+            return None
+        min_chars = self.settings.related_stem_min_chars
+        keys = [
+            key
+            for key, row in self.index.heading_row.items()
+            if key[0] in documents
+            and self.index.section_passages.get(key)
+            and covered_stems(asked, self.heading_focus.get(key, frozenset()), min_chars) == asked
+        ]
+        if not keys:
+            return None
+        return max(keys, key=lambda key: float(self.index.vectors[self.index.heading_row[key]] @ vector))
 
     def _section_parts(self, section: tuple[str, str], ranked: list[ScoredPassage]) -> list[ScoredPassage]:
         """The opening passage of each part of a section (a part starts after a lost or sub-heading),

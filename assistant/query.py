@@ -425,6 +425,14 @@ class Vocabulary:
             if re.search(rf" (both|two|all|each|the) (\w+ )?{re.escape(kind)}s ", lowered) and len(source_ids) > 1:
                 targets += [frozenset({sid}) for sid in source_ids if frozenset({sid}) not in targets]
         named = set().union(*targets) if targets else set()
+        # "Could it be one of these tumours?": each condition of a small collection, when none is named.
+        if (
+            not targets
+            and 1 < len(self.topics) <= self.settings.collection_max_topics
+            and EVERY_CONDITION_RE.search(lowered)
+            and not self.topics_in(text)
+        ):
+            return [frozenset(source_ids) for source_ids in self.topics.values()]
         for topic in self.topics_in(text):
             docs = frozenset(self.topics.get(topic, []))
             if docs and not docs & named:
@@ -476,6 +484,11 @@ NAMED_PATIENT_RE = re.compile(r" (?:the|this|that) (?:\w+ )?(woman|lady|girl|man
 # How a case report names its patient ("a 48-year-old woman presented ...").
 REPORT_PATIENT_RE = re.compile(r"\b\d+[- ](?:year|month)s?[- ]old (woman|girl|man|boy)\b", re.I)
 YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b")
+# "One of these tumours", "both conditions": every condition the documents are about, in general words.
+EVERY_CONDITION_RE = re.compile(
+    r" (?:these|those|both|both of the|the two|each of the|either of the|any of the|all the|all of the|all these|"
+    r"each|either) (?:\w+ )?(?:tumou?rs?|cancers?|conditions?|diseases?|illness(?:es)?|disorders?) "
+)
 # The general nouns a condition's name may end in: "X tumor" is often called "X" alone.
 CONDITION_HEADS = frozenset({"tumor", "tumour", "sarcoma", "cancer", "carcinoma", "disease", "syndrome", "disorder"})
 _TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")

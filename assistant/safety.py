@@ -50,6 +50,12 @@ CARE_TEAM_NOTICE = (
 )
 
 
+DIAGNOSIS_NOTICE = (
+    "Only a doctor who examines the person can tell what it is, so please have it checked. The documents "
+    "describe conditions in general and cannot say what anyone has. Here is what they say:"
+)
+
+
 def contacts(settings: Settings | None = None) -> EmergencyContacts:
     """The numbers the notices give: the settings' locale, with any number the settings override."""
     settings = settings or _default_settings()
@@ -174,6 +180,13 @@ class DecisionPhrases(_PhraseModel):
     asks_for_advice: tuple[str, ...]
 
 
+class DiagnosisPhrases(_PhraseModel):
+    conditions: tuple[str, ...]
+    condition_suffixes: tuple[str, ...]
+    noticed: tuple[str, ...]
+    not_followed_by: tuple[str, ...]
+
+
 class ChitchatPhrases(_PhraseModel):
     greetings: tuple[str, ...]
     thanks: tuple[str, ...]
@@ -192,6 +205,7 @@ class SafetyPhrases(BaseModel):
     emergency: EmergencyPhrases
     self_harm: SelfHarmPhrases
     decision: DecisionPhrases
+    diagnosis: DiagnosisPhrases
     chitchat: ChitchatPhrases
 
     def words(self) -> set[str]:
@@ -411,6 +425,23 @@ class _Grammar:
             rf"(?:should {subject}|would you|do you recommend|do you suggest|do you advise)\b"
         )
 
+        # Whether a person has a condition: "could it be one of these?", "does my son have cancer?".
+        dx = phrases.diagnosis
+        condition = (
+            rf"(?:{_alt(dx.conditions)}|\w+(?:{'|'.join(dx.condition_suffixes)}))\b(?! {_alt(dx.not_followed_by)}\b)"
+        )
+        thing = rf"(?:it|this|that|these|those|(?:this|that|the|{_POSSESSIVE}) (?:\w+ ){{0,2}}?{_alt(dx.noticed)})"
+        self.could_it_be = re.compile(
+            rf"\b(?:could|might|may|can|would|is|are|was) {thing} (?:(?:on|in|under|near|at|by) (?:\w+ ){{1,2}}?)?"
+            rf"(?:really |possibly |actually |just )?(?:be )?"
+            rf"{condition}"
+        )
+        self.has_condition = re.compile(
+            rf"\b(?:does|do|did|could|might|may|can|would) {subject} (?:\w+ )?(?:have|has|had|got) "
+            rf"(?:\w+ ){{0,2}}?{condition}"
+        )
+        self.noticed = re.compile(rf"\b(?:this|that|the|{_POSSESSIVE}) (?:\w+ ){{0,2}}?{_alt(dx.noticed)}\b")
+
         ch = phrases.chitchat
         self.chitchat = re.compile(
             rf"\b{_alt((*ch.greetings, *ch.thanks, *ch.praise, *ch.goodbyes, *ch.about_the_assistant))}\b"
@@ -455,7 +486,7 @@ def _built_router(gap: int, min_length: int, letters_per_edit: int, max_edits: i
 class SafetyRoute:
     """How a message is routed before retrieval: its label and the notice that must come first."""
 
-    label: str | None  # None | "emergency" | "treatment_decision" | "chitchat"
+    label: str | None  # None | "emergency" | "treatment_decision" | "diagnosis" | "chitchat"
     notice: str | None
 
 
@@ -516,6 +547,16 @@ def _is_decision(parts: list[str], grammar: _Grammar) -> bool:
     return False
 
 
+def _is_diagnosis(parts: list[str], grammar: _Grammar) -> bool:
+    """Whether someone asks if a person has a condition. "Is it cancer?" alone may ask about a condition
+    just named; with a person ("my daughter") or what was noticed ("this lump") it asks about someone."""
+    text = " ".join(parts)
+    if any(grammar.has_condition.search(part) for part in parts):
+        return True
+    personal = bool(grammar.personal_reference.search(text) or grammar.noticed.search(text))
+    return personal and any(grammar.could_it_be.search(part) for part in parts)
+
+
 def _is_chitchat(parts: list[str], grammar: _Grammar) -> bool:
     """Every clause is greetings, thanks, praise, goodbyes or a question about the assistant, and nothing else."""
     if not parts:
@@ -530,7 +571,8 @@ def _is_chitchat(parts: list[str], grammar: _Grammar) -> bool:
 
 
 def route(message: str, settings: Settings | None = None) -> SafetyRoute:
-    """Classify a message: an emergency now, a personal treatment decision, small talk, or a question.
+    """Classify a message: an emergency now, a personal treatment decision, whether a person has a
+    condition, small talk, or a question.
 
     The notices give the numbers of ``settings.emergency_locale`` (default: settings from the environment).
     """
@@ -543,6 +585,8 @@ def route(message: str, settings: Settings | None = None) -> SafetyRoute:
         return SafetyRoute("emergency", emergency_notice(settings))
     if _is_decision(parts, grammar):
         return SafetyRoute("treatment_decision", CARE_TEAM_NOTICE)
+    if _is_diagnosis(parts, grammar):
+        return SafetyRoute("diagnosis", DIAGNOSIS_NOTICE)
     if _is_chitchat(parts, grammar):
         return SafetyRoute("chitchat", None)
     return SafetyRoute(None, None)

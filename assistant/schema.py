@@ -32,7 +32,7 @@ class Answer(BaseModel):
     text: str = Field(description="Markdown; every sentence of document content ends with [n].")
     citations: list[Citation] = Field(default_factory=list)
     abstained: bool = Field(False, description="True when the documents do not support an answer.")
-    safety: str | None = Field(None, description="None, 'emergency', 'treatment_decision' or 'chitchat'.")
+    safety: str | None = Field(None, description="None, 'emergency', 'treatment_decision', 'diagnosis' or 'chitchat'.")
     notice: str | None = Field(
         None, description="Fixed guidance placed before the cited text (emergency, care team); not a claim."
     )

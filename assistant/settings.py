@@ -186,6 +186,13 @@ class Settings(BaseSettings):
         0.02, ge=0, le=1, description="See rare_term_min_documents: the share of a large corpus's documents."
     )
     strength_depth: int = Field(5, ge=1, description="Evidence strength is the best of this many top passages.")
+    collection_max_topics: int = Field(
+        3,
+        ge=0,
+        description="'Could it be one of these tumours?' is answered for each condition the documents cover, cited "
+        "separately, when they cover at most this many; with more, an answer per condition is too long to read and "
+        "the question is answered as if it named none.",
+    )
     coverage_depth: int = Field(3, ge=1, description="Term coverage is measured over this many top passages.")
     weight_heading: float = Field(0.15, ge=0, description="Weight of the heading-matches-question signal.")
     cue_bonus: float = Field(0.06, ge=0, description="Bonus for passages with what the question type asks for.")

@@ -515,3 +515,13 @@ def test_lexicon_equivalents_are_other_phrasings_of_the_same_meaning() -> None:
 def test_a_page_in_plain_words_is_matched_from_the_clinical_word(vocab) -> None:
     query = understand("Is it inherited?", [], vocab)
     assert "passed down" in query.focus and "passed down" not in query.text
+
+
+def test_one_of_these_tumours_means_each_condition_of_a_small_collection(vocab: Vocabulary) -> None:
+    both = [frozenset(TOPICS["hemangiopericytoma"]), frozenset(TOPICS["alveolar soft part sarcoma (ASPS)"])]
+    assert sorted(vocab.targets_in("Could it be one of these tumours?"), key=sorted) == sorted(both, key=sorted)
+    assert sorted(vocab.targets_in("how are both conditions treated?"), key=sorted) == sorted(both, key=sorted)
+    assert vocab.targets_in("Is this tumour painful?") == []  # one tumour: the one being talked about
+    # With more conditions than an answer can take one by one, the question names none.
+    crowded = build_vocabulary([HPC_PAGE, ASPS_PAGE], TOPICS, settings=Settings(collection_max_topics=1))
+    assert crowded.targets_in("Could it be one of these tumours?") == []
