@@ -14,16 +14,16 @@ the cited answer. This module chooses between them:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from assistant.answer_types import asks_for_figure, holds_asked_answer, is_keyword_question
+from assistant.answer_types import asks_for_figure, holds_asked_answer, is_figure_word, is_keyword_question
 from assistant.compose import Composer, Draft
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.query import LEXICON, UnderstoodQuery, Vocabulary
 from assistant.retrieve import Candidates
-from assistant.rules import AbstentionRule, RuleInput, default_rules
+from assistant.rules import AbstentionRule, RuleInput, default_rules, term_coverage
 from assistant.scoring import PassageScorer, ScoredPassage
 from assistant.settings import Settings
 from assistant.text import content_words, covered_stems, stem_all, stems
@@ -41,6 +41,9 @@ class Evidence:
     abstain_rule: str | None = None
     abstain_reason: str | None = None
     question: str = ""  # as asked (the composer quotes the clause that holds a narrow answer)
+    # When the only fault is a missing figure ("HPC recurrence rate") and the passages speak of exactly
+    # what was asked: they may be shown, after saying that the figure is not given.
+    related: list[ScoredPassage] = field(default_factory=list)
 
 
 class ExtractiveAnswerer:
@@ -83,12 +86,25 @@ class ExtractiveAnswerer:
                 return evidence
         evidence.selected, evidence.mode, evidence.section = self._choose(query, ranked, audience, vector)
         inputs.selected = evidence.selected
-        for rule in self.rules:
-            if rule.after_selection and (reason := rule.check(inputs)):
-                evidence.abstain_rule, evidence.abstain_reason = rule.name, reason
-                evidence.selected = []
-                return evidence
+        faults = [(rule.name, reason) for rule in self.rules if rule.after_selection and (reason := rule.check(inputs))]
+        if faults:
+            evidence.abstain_rule, evidence.abstain_reason = faults[0]
+            if [name for name, _ in faults] == ["missing_figure"] and self._speaks_of_all_else(
+                query, evidence.selected
+            ):
+                evidence.related = evidence.selected
+            evidence.selected = []
         return evidence
+
+    def _speaks_of_all_else(self, query: UnderstoodQuery, selected: list[ScoredPassage]) -> bool:
+        """Whether the passages hold every word of the question but those asking for the figure: "HPC
+        recurrence rate" against passages on HPC recurrence, not "phone number to book" against any text."""
+        rest = [term for term in query.terms if not is_figure_word(term)]
+        names = stems(" ".join([*query.topics, *self.vocab.topic_aliases]))
+        if not selected or not any(stems(term) - names for term in rest):
+            return False  # nothing asked but the figure, of a subject named
+        texts = [r.evidence.embed_text for r in selected]
+        return term_coverage(replace(query, terms=rest), texts, self.vocab) == 1.0
 
     def compose(self, evidence: Evidence, audience: str) -> Draft:
         """The cited answer text for the chosen evidence."""

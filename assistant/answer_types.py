@@ -183,6 +183,17 @@ def asks_for_figure(question: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 14)  # a pure function of its text, asked of the same candidates again and again
+def figure_asked(question: str) -> str:
+    """What kind of figure a question asks for, in words ("an age", "a phone number")."""
+    return next((what for asks, _, what in FIGURE_REQUIREMENTS if asks.search(question)), "the figure asked for")
+
+
+def is_figure_word(word: str) -> bool:
+    """A question word that asks for a figure's shape ("rate", "percent", "5", "yr"), not for a thing
+    ("survival", "dose" and "cost" are things a passage must speak of)."""
+    return word[:1].isdigit() or word in UNIT_FORMS or any(asks.fullmatch(word) for asks, _ in SHAPE_WORDS)
+
+
 def figure_gap(question: str, text: str) -> str | None:
     """Why ``text`` lacks the figure ``question`` asks for, or None when it holds it (or none is asked)."""
     for asks, needs, what in FIGURE_REQUIREMENTS:

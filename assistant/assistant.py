@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.answer import Evidence, ExtractiveAnswerer
+from assistant.answer_types import figure_asked
 from assistant.citations import enforce_citations
 from assistant.embeddings import submit_query
 from assistant.errors import InvalidQuestionError
@@ -18,7 +19,7 @@ from assistant.index import CorpusIndex, load_index
 from assistant.profile import load_profile
 from assistant.query import UnderstoodQuery, Vocabulary, understand, vocabulary_from_corpus
 from assistant.retrieve import CandidateRetriever, Candidates
-from assistant.safety import is_injection, route
+from assistant.safety import SafetyRoute, is_injection, route
 from assistant.schema import Answer, AnswerTrace, ScoredCandidate
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
@@ -133,6 +134,8 @@ class Assistant:
                 "score_and_rules": round((time.perf_counter() - retrieved) * 1000, 2),
             }
         if evidence.abstain_reason:
+            if evidence.related and (partial := self._figure_not_given(query.question, evidence, audience, safety)):
+                return partial.model_copy(update={"trace": record})
             return self._abstain(question, audience, safety.label, safety.notice, trace=record)
         draft = self.answerer.compose(evidence, audience)
         enforced = enforce_citations(draft.text, draft.citations, self.index.source_path, acronyms=self.vocab.acronyms)
@@ -153,6 +156,30 @@ class Assistant:
             audience=audience,
             removed=enforced.removed,
             trace=record,
+        )
+
+    def _figure_not_given(self, question: str, evidence: Evidence, audience: str, safety: SafetyRoute) -> Answer | None:
+        """A refusal of the figure asked for, then what the documents do say of exactly that ("HPC recurrence
+        rate": no rate is given; here is what they say of recurrence). Still an abstention: the question
+        asked for a figure, and none is given."""
+        related = Evidence(evidence.related, evidence.ranked, question=evidence.question)
+        draft = self.answerer.compose(related, audience)
+        enforced = enforce_citations(draft.text, draft.citations, self.index.source_path, acronyms=self.vocab.acronyms)
+        if not enforced.citations:
+            return None
+        said = (
+            f"The documents don't give {figure_asked(question)} for that, and I won't guess. Here is what they do say:"
+        )
+        notice = said if safety.notice is None else f"{safety.notice}\n\n{said}"
+        return Answer(
+            question=question,
+            text=f"{notice}\n\n{enforced.text}",
+            citations=enforced.citations,
+            abstained=True,
+            safety=safety.label,
+            notice=notice,
+            audience=audience,
+            removed=enforced.removed,
         )
 
     def _record(self, record: AnswerTrace, query: UnderstoodQuery, candidates: Candidates, evidence: Evidence) -> None:

@@ -222,3 +222,14 @@ def test_a_question_about_what_is_not_so_is_answered_by_a_passage_that_negates_i
     answer = bot.ask("What if the hemangiopericytoma cannot be removed?")
     assert not answer.abstained
     assert any("cannot be removed" in c.quote for c in answer.citations)
+
+
+def test_a_figure_the_documents_do_not_give_is_refused_then_what_they_say_of_it_is_cited(bot: Assistant) -> None:
+    """"HPC recurrence rate": no rate is given (an abstention), then the cited sentences on recurrence."""
+    answer = bot.ask("HPC recurrence rate", audience="clinician")
+    assert answer.abstained and answer.notice and "don't give a figure" in answer.notice
+    assert answer.text.startswith(answer.notice)
+    assert answer.citations and all("recurrence" in c.quote for c in answer.citations)
+    # Text that speaks of something else is not offered: a plain refusal.
+    other = bot.ask("What is the phone number to book an appointment with the Bone and Soft Tissue Tumors Program?")
+    assert other.abstained and not other.citations and other.notice is None
