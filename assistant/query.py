@@ -399,9 +399,10 @@ class Vocabulary:
         said = stems(text)
         return [term for stem in sorted(said) for needed, term in self._gloss_index.get(stem, []) if needed <= said]
 
-    def targets_in(self, text: str) -> list[frozenset[str]]:
+    def targets_in(self, text: str, every_condition: bool = True) -> list[frozenset[str]]:
         """What a text asks about, as groups of source ids: each named document, each document of a
-        kind named in the plural ("the case reports"), each named condition's documents."""
+        kind named in the plural ("the case reports"), each named condition's documents, and with
+        ``every_condition`` each condition of a small collection for "one of these tumours"."""
         lowered = f" {normalise(text)} "
         targets: list[frozenset[str]] = []
         for _, _, alias in self._author_names.spans(text):
@@ -427,7 +428,8 @@ class Vocabulary:
         named = set().union(*targets) if targets else set()
         # "Could it be one of these tumours?": each condition of a small collection, when none is named.
         if (
-            not targets
+            every_condition
+            and not targets
             and 1 < len(self.topics) <= self.settings.collection_max_topics
             and EVERY_CONDITION_RE.search(lowered)
             and not self.topics_in(text)
@@ -942,7 +944,8 @@ def _named(text: str, vocab: Vocabulary) -> Referent:
     """The subjects a text names: conditions, documents by author or kind."""
     if not text:
         return Referent()
-    targets = vocab.targets_in(text)
+    # "Could it be one of these tumours?" names no subject: the answer's quotes say which ones it was about.
+    targets = vocab.targets_in(text, every_condition=False)
     reports = [sid for group in targets if len(group) == 1 for sid in group if sid in vocab.report_ids]
     return Referent(vocab.topics_in(text), targets, reports)
 

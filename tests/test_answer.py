@@ -225,7 +225,7 @@ def test_a_question_about_what_is_not_so_is_answered_by_a_passage_that_negates_i
 
 
 def test_a_figure_the_documents_do_not_give_is_refused_then_what_they_say_of_it_is_cited(bot: Assistant) -> None:
-    """"HPC recurrence rate": no rate is given (an abstention), then the cited sentences on recurrence."""
+    """ "HPC recurrence rate": no rate is given (an abstention), then the cited sentences on recurrence."""
     answer = bot.ask("HPC recurrence rate", audience="clinician")
     assert answer.abstained and answer.notice and "don't give a figure" in answer.notice
     assert answer.text.startswith(answer.notice)
