@@ -78,7 +78,9 @@ QUESTION_CUES: list[QuestionCue] = [
         re.compile(r"\b(because|caus\w+|genes?|genetic|due to|link\w*|inherit\w*|risk)\b", re.I),
     ),
     QuestionCue(
-        re.compile(r"\bwhere\b|\bwhich (\w+ )?(part|parts|bones?|organs?|levels?|sites?|area)\b|\blocation\b", re.I),
+        re.compile(
+            r"\bwhere\b|\bwhich (\w+ )?(part|parts|bones?|organs?|levels?|sites?|area)\b|\b(locations?|sites)\b", re.I
+        ),
         # Where-answers by their shape: a verb of place with a preposition, or a span of levels ("X6 to Y2").
         re.compile(
             r"\b(found|starts?|started|grows?|located|aris\w+|occur\w*|originat\w+|develop\w*|spread\w*|"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer_types import (
+    QUESTION_CUES,
     answers_by_shape,
     asks_about_case,
     asks_for_figure,
@@ -159,3 +160,16 @@ def test_other_answers_of_a_required_shape(question: str, text: str, holds: bool
 )
 def test_what_a_text_negates(text: str, negated: set[str]) -> None:
     assert set(negated_stems(text)) == negated
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "holds"),
+    [
+        ("desmoid sites in children", "In children they often grow in the arms and legs.", True),
+        ("desmoid sites in children", "Most children go on to lead full, active lives.", False),
+        ("Where does it start?", "It usually starts in the thigh.", True),
+    ],
+)
+def test_a_where_question_is_answered_by_a_place(question: str, text: str, holds: bool) -> None:
+    cues = [cue for cue in QUESTION_CUES if cue.asks.search(question)]
+    assert cues and any(cue.holds.search(text) for cue in cues) == holds
