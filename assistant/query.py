@@ -1143,6 +1143,18 @@ def understand(
     )
 
 
+def names_a_document(word: str, vocab: Vocabulary) -> bool:
+    """An author's name, a year of publication, or a word for a kind of document ("case", "report")."""
+    kind_words = {w for kind in vocab.kinds for w in kind.split()}
+    return (
+        word in vocab.document_aliases
+        or word in vocab.years
+        or word.removesuffix("s") in SOURCE_NOUNS
+        or word.removesuffix("s") in kind_words
+        or word in ("et", "al")
+    )
+
+
 def absent_terms(terms: Sequence[str], vocab: Vocabulary) -> list[str]:
     """Content words that no document uses in any form (nor the lexicon knows): "Can a special diet
     help?" asks about diet, which a corpus that never says "diet" cannot answer. Everyday words,

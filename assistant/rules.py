@@ -11,9 +11,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from assistant.answer_types import answers_by_shape, figure_gap
+from assistant.answer_types import answers_by_shape, figure_gap, holds_asked_answer
 from assistant.index import CorpusIndex
-from assistant.query import LAY_TERMS, LEXICON, SOURCE_NOUNS, UnderstoodQuery, Vocabulary, normalise
+from assistant.query import LAY_TERMS, LEXICON, SOURCE_NOUNS, UnderstoodQuery, Vocabulary, names_a_document, normalise
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
 from assistant.text import STOPWORDS, StemRoots, content_words, covered_stems, is_general_english, stem_all, stems
@@ -64,9 +64,17 @@ def make_weak_evidence(settings: Settings) -> Callable[[RuleInput], str | None]:
 def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleInput], str | None]:
     def low_term_coverage(inp: RuleInput) -> str | None:
         """Too few of the question's content words occur in the best passages."""
-        coverage = term_coverage(
-            inp.query, [r.evidence.embed_text for r in inp.ranked[: settings.coverage_depth]], vocab
-        )
+        passages = inp.ranked[: settings.coverage_depth]
+        # A question that names its document and asks for a narrow answer ("which levels ... in the 2003
+        # report?") is answered by that document's passage holding one, wherever it ranks (see the
+        # answerer's answer-first choice): its words count too.
+        if any(len(group) == 1 for group in inp.query.targets):
+            passages += [
+                r
+                for r in inp.ranked[settings.coverage_depth :]
+                if holds_asked_answer(inp.query.question, r.evidence.text)
+            ][:1]
+        coverage = term_coverage(inp.query, [r.evidence.embed_text for r in passages], vocab)
         if coverage < settings.abstain_min_term_coverage:
             return f"the evidence covers only {coverage:.0%} of the question's terms"
         return None
@@ -272,9 +280,12 @@ def term_coverage(query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabular
         return 0.0
     evidence = set().union(*(stems(t) for t in texts)) if texts else set()
     joined = " ".join(texts)
+    names_its_document = any(len(group) == 1 for group in query.targets)
     covered = 0
     for term in terms:
-        if answers_by_shape(term, joined):
+        # Words that pick the document asked about ("the Woitzik case report", "the 2003 paper") are
+        # answered by quoting that document, whatever its passages say.
+        if answers_by_shape(term, joined) or (names_its_document and names_a_document(term, vocab)):
             covered += 1
             continue
         # ... or as a page may say it in other words ("an operation" for "surgery").

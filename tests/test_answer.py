@@ -233,3 +233,10 @@ def test_a_figure_the_documents_do_not_give_is_refused_then_what_they_say_of_it_
     # Text that speaks of something else is not offered: a plain refusal.
     other = bot.ask("What is the phone number to book an appointment with the Bone and Soft Tissue Tumors Program?")
     assert other.abstained and not other.citations and other.notice is None
+
+
+@pytest.mark.parametrize("question", ["Tell me about the Woitzik case report.", "Tell me about the Woitzik report."])
+def test_words_that_name_the_document_are_answered_by_quoting_it(bot: Assistant, question: str) -> None:
+    answer = bot.ask(question)
+    assert not answer.abstained
+    assert {c.source_id for c in answer.citations} == {"pubmed-woitzik-2003"}
