@@ -71,7 +71,8 @@ QUESTION_CUES: list[QuestionCue] = [
     ),
     QuestionCue(
         re.compile(r"\b(how long|when|how soon|how quickly|how fast|duration|interval|years? later)\b", re.I),
-        re.compile(r"\b(years?|months?|weeks?|days?|later|delay|long time)\b", re.I),
+        # ... a span or point in time, not an age ("48-year-old") or a survival measure ("5-year").
+        re.compile(r"(?<!-)\b(years?|months?|weeks?|days?)\b(?!-)|\b(later|delay|long time)\b", re.I),
     ),
     QuestionCue(
         re.compile(r"\b(why|cause[sd]?|causing|reason|genetic|inherit\w*|hereditary)\b", re.I),
@@ -151,7 +152,10 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
 ]
 # "How many earlier cases ...": the counted noun is among the next few words, after any adjectives.
 HOW_MANY_RE = re.compile(r"\bhow many ((?:[a-z-]+\W+){0,2}[a-z-]+)", re.I)
-_COUNT_RE = re.compile(rf"\b(\d+|{_NUMBER_WORD}|dozen)\b((?:\W+\w+){{1,3}})", re.I)
+# (An age, "48-year-old", counts no years.)
+_COUNT_RE = re.compile(
+    rf"\b(\d+|{_NUMBER_WORD}|dozen)\b(?![- ](?:year|month|week|day)s?[- ]old)((?:\W+\w+){{1,3}})", re.I
+)
 NUMBER_WORDS = {str(n): w for n, w in enumerate(f"zero {_NUMBER_WORD.replace('|', ' ')}".split())}
 UNIT_FORMS = {"yr": "(yr|year)", "year": "(yr|year)", "%": "(%|percent)", "percent": "(%|percent)"}
 QUESTION_NUMBER_RE = re.compile(r"\b(\d+)(?=[- ]?(yr|year|month|week|day|percent|%|cm)s?\b)", re.I)

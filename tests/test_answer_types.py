@@ -173,3 +173,12 @@ def test_what_a_text_negates(text: str, negated: set[str]) -> None:
 def test_a_where_question_is_answered_by_a_place(question: str, text: str, holds: bool) -> None:
     cues = [cue for cue in QUESTION_CUES if cue.asks.search(question)]
     assert cues and any(cue.holds.search(text) for cue in cues) == holds
+
+
+def test_an_age_is_no_count_of_years_nor_a_time() -> None:
+    question = "How many years after the first tumour did the metastasis show up?"
+    assert holds_asked_answer(question, "a 48-year-old woman presented with a mass") is False
+    assert holds_asked_answer(question, "the tumour was removed 8 years earlier") is True
+    (time_cue,) = [cue for cue in QUESTION_CUES if cue.asks.search("When did it come back?")]
+    assert not time_cue.holds.search("a 48-year-old woman presented")
+    assert time_cue.holds.search("One year later, new metastases were present.")
