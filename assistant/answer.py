@@ -250,7 +250,7 @@ class ExtractiveAnswerer:
             section = self._asked_section(query, own) or self._heading_asked_in(query, docs, vector)
             parts = self._section_parts(section, own) if section is not None else []
             budget = share
-            if len(parts) < self.settings.section_answer_min_parts:
+            if not parts:
                 # The best passage alone; for a figure, an age or levels, the best one holding it.
                 parts, budget = (self._answer_first(query, own, self._topics(own[0]))[0] if own else own), 0
             words = 0

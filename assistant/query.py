@@ -427,19 +427,20 @@ class Vocabulary:
                 targets += [frozenset({sid}) for sid in source_ids if frozenset({sid}) not in targets]
         named = set().union(*targets) if targets else set()
         # "Could it be one of these tumours?": each condition of a small collection, when none is named.
-        if (
-            every_condition
-            and not targets
-            and 1 < len(self.topics) <= self.settings.collection_max_topics
-            and EVERY_CONDITION_RE.search(lowered)
-            and not self.topics_in(text)
-        ):
-            return [frozenset(source_ids) for source_ids in self.topics.values()]
+        if every_condition and not targets and EVERY_CONDITION_RE.search(lowered) and not self.topics_in(text):
+            return self.every_condition()
         for topic in self.topics_in(text):
             docs = frozenset(self.topics.get(topic, []))
             if docs and not docs & named:
                 targets.append(docs)
         return targets
+
+    def every_condition(self) -> list[frozenset[str]]:
+        """Each condition's documents, when the collection is small enough to answer for each (see
+        ``Settings.collection_max_topics``); else none."""
+        if 1 < len(self.topics) <= self.settings.collection_max_topics:
+            return [frozenset(source_ids) for source_ids in self.topics.values()]
+        return []
 
     def topics_in(self, text: str) -> list[str]:
         """Topics a text names, by full name or acronym (or their plural), in order of first mention."""
@@ -901,6 +902,8 @@ OWN_PEOPLE_RE = re.compile(
 )
 # Pronouns by which a follow-up speaks of its subject without naming it.
 SUBJECT_PRONOUN_RE = re.compile(r"\b(?:it|its|itself|they|them|their|she|he|her|him|his)\b(?!')", re.I)
+# "it" for a subject not yet named ("Is it genetic?" as a first question).
+UNSAID_IT_RE = re.compile(r"\b(?:it|its|itself)\b(?!')", re.I)
 # A follow-up that asks for something other than what was just discussed ("what else", "instead").
 CONTRAST_RE = re.compile(r"\b(?:instead|else|other|others|alternatives?|besides|apart from)\b", re.I)
 PATIENT_WORD = "patient"  # what case reports call the person a pronoun stands for
@@ -1095,6 +1098,10 @@ def understand(
         # "What are its symptoms?": the subject is the one the conversation was about.
         referent = _referent(corrected, history, vocab, stock_replies)
         topics, targets = referent.topics, referent.targets
+        # "Is it genetic?" with nothing said before: "it" may be any of the conditions, so a small
+        # collection is answered for each, cited separately.
+        if not referent and UNSAID_IT_RE.search(corrected):
+            targets = vocab.every_condition()
     carried = bool(topics or targets) and bool(referent)
     # "Is it ever used on its own?" after "Role of radiation in X?": "it" is what the previous question
     # asked about, unless the follow-up asks a new thing of the subject ("how is it treated?", "did it

@@ -240,3 +240,11 @@ def test_words_that_name_the_document_are_answered_by_quoting_it(bot: Assistant,
     answer = bot.ask(question)
     assert not answer.abstained
     assert {c.source_id for c in answer.citations} == {"pubmed-woitzik-2003"}
+
+
+def test_it_as_a_first_question_is_answered_for_each_condition_from_its_section(bot: Assistant) -> None:
+    answer = bot.ask("How is it diagnosed?")
+    assert not answer.abstained and answer.trace is None
+    by_source = {c.source_id: c for c in answer.citations}
+    assert "biopsy" in by_source["dfci-hemangiopericytoma"].quote
+    assert "doctors diagnose ASPS with" in by_source["dfci-alveolar-soft-part-sarcoma"].quote

@@ -525,3 +525,14 @@ def test_one_of_these_tumours_means_each_condition_of_a_small_collection(vocab: 
     # With more conditions than an answer can take one by one, the question names none.
     crowded = build_vocabulary([HPC_PAGE, ASPS_PAGE], TOPICS, settings=Settings(collection_max_topics=1))
     assert crowded.targets_in("Could it be one of these tumours?") == []
+
+
+def test_it_with_nothing_said_before_may_be_any_condition(vocab: Vocabulary) -> None:
+    query = understand("Is it genetic?", [], vocab)
+    assert sorted(query.targets, key=sorted) == sorted(
+        [frozenset(TOPICS["hemangiopericytoma"]), frozenset(TOPICS["alveolar soft part sarcoma (ASPS)"])], key=sorted
+    )
+    # After a question that named one, "it" is that one.
+    history = turns(("What is alveolar soft part sarcoma?", "It is a rare sarcoma. [1]"))
+    asps = frozenset(TOPICS["alveolar soft part sarcoma (ASPS)"])
+    assert understand("Is it genetic?", history, vocab).targets == [asps]
