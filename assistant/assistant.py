@@ -19,7 +19,7 @@ from assistant.index import CorpusIndex, load_index
 from assistant.profile import load_profile
 from assistant.query import UnderstoodQuery, Vocabulary, understand, vocabulary_from_corpus
 from assistant.retrieve import CandidateRetriever, Candidates
-from assistant.safety import SafetyRoute, is_injection, route
+from assistant.safety import ANSWER_LEAD_IN, SafetyRoute, is_injection, route
 from assistant.schema import Answer, AnswerTrace, ScoredCandidate
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
@@ -60,6 +60,13 @@ class Assistant:
             "I'm sorry — the documents I have don't answer that, and I won't guess. "
             f"They cover {self.coverage_summary()}. "
             "You could ask about one of those, or ask your care team."
+        )
+
+    def which_condition_text(self) -> str:
+        """The reply to a question about one of many conditions that does not say which."""
+        return (
+            f"Which condition do you mean? The documents cover {self.coverage_summary()}. "
+            "Ask about one by name, and I'll show what its pages say."
         )
 
     def greeting_text(self) -> str:
@@ -115,7 +122,8 @@ class Assistant:
             return self._abstain(question, audience, safety.label, safety.notice, trace=record)
         clock = time.perf_counter()
         # The refusal and greeting name everything the documents cover: an earlier one is about nothing.
-        query = understand(question, history, self.vocab, (self.coverage_summary(), self.greeting_text()))
+        stock = (self.coverage_summary(), self.greeting_text(), self.which_condition_text())
+        query = understand(question, history, self.vocab, stock)
         # The model embeds the question on its own thread, outside the GIL; BM25 needs no vector and
         # scores meanwhile.
         vector_of = submit_query(query.text, self.settings.query_batch_max)
@@ -136,7 +144,9 @@ class Assistant:
         if evidence.abstain_reason:
             if evidence.related and (partial := self._figure_not_given(query.question, evidence, audience, safety)):
                 return partial.model_copy(update={"trace": record})
-            return self._abstain(question, audience, safety.label, safety.notice, trace=record)
+            return self._abstain(
+                question, audience, safety.label, safety.notice, trace=record, rule=evidence.abstain_rule
+            )
         draft = self.answerer.compose(evidence, audience)
         enforced = enforce_citations(draft.text, draft.citations, self.index.source_path, acronyms=self.vocab.acronyms)
         if record is not None:
@@ -145,14 +155,15 @@ class Assistant:
             if record is not None:
                 record.abstain_rule, record.abstain_reason = "citation_gate", "no sentence survived the citation gate"
             return self._abstain(question, audience, safety.label, safety.notice, enforced.removed, record)
-        text = enforced.text if safety.notice is None else f"{safety.notice}\n\n{enforced.text}"
+        notice = None if safety.notice is None else f"{safety.notice} {ANSWER_LEAD_IN}"
+        text = enforced.text if notice is None else f"{notice}\n\n{enforced.text}"
         return Answer(
             question=question,
             text=text,
             citations=enforced.citations,
             abstained=False,
             safety=safety.label,
-            notice=safety.notice,
+            notice=notice,
             audience=audience,
             removed=enforced.removed,
             trace=record,
@@ -231,8 +242,10 @@ class Assistant:
         notice: str | None,
         removed: list[str] | None = None,
         trace: AnswerTrace | None = None,
+        rule: str | None = None,
     ) -> Answer:
-        text = self.abstention_text() if notice is None else f"{notice}\n\n{self.abstention_text()}"
+        reply = self.which_condition_text() if rule == "which_condition" else self.abstention_text()
+        text = reply if notice is None else f"{notice}\n\n{reply}"
         return Answer(
             question=question,
             text=text,

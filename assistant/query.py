@@ -701,6 +701,9 @@ class UnderstoodQuery:
     focus: str = ""  # the question without its topic's name: what it asks *about* the topic
     unknown_terms: list[str] = field(default_factory=list)  # names of things the corpus never mentions
     absent_terms: list[str] = field(default_factory=list)  # everyday content words no document uses ("diet")
+    # About one of many conditions without saying which: "could it be one of these tumours?" over a dozen,
+    # or "how is it treated?" when nothing said before has a subject.
+    which_condition: bool = False
 
 
 def _is_known(lower: str, vocab: Vocabulary) -> bool:
@@ -1102,6 +1105,18 @@ def understand(
         # collection is answered for each, cited separately.
         if not referent and UNSAID_IT_RE.search(corrected):
             targets = vocab.every_condition()
+    # ... and over more conditions than that, the reader is asked which: when the question says "one of
+    # these", or a conversation's "it" has nothing to stand for (a first question's "it" may be idiom).
+    unsaid = not topics and not targets and not referent
+    too_many = len(vocab.topics) > vocab.settings.collection_max_topics
+    which_condition = (
+        unsaid
+        and too_many
+        and (
+            bool(EVERY_CONDITION_RE.search(f" {normalise(corrected)} "))
+            or (bool(history) and bool(UNSAID_IT_RE.search(corrected)))
+        )
+    )
     carried = bool(topics or targets) and bool(referent)
     # "Is it ever used on its own?" after "Role of radiation in X?": "it" is what the previous question
     # asked about, unless the follow-up asks a new thing of the subject ("how is it treated?", "did it
@@ -1147,6 +1162,7 @@ def understand(
         focus or text,
         list(dict.fromkeys(unknown_terms(corrected, vocab) + referent.unknown)),
         absent_terms(terms, vocab),
+        which_condition,
     )
 
 

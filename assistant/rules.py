@@ -43,6 +43,14 @@ def no_documents_about(inp: RuleInput) -> str | None:
     return "no documents about that topic" if not inp.ranked else None
 
 
+def which_condition(inp: RuleInput) -> str | None:
+    """The question is about one of many conditions without saying which ("could it be one of these
+    tumours?" over a dozen): the reader is asked which, rather than answered about one at random."""
+    if inp.query.which_condition:
+        return "the question is about one of many conditions and does not say which"
+    return None
+
+
 def unknown_term(inp: RuleInput) -> str | None:
     """The question names a thing (disease, drug, person) the corpus never mentions."""
     if inp.query.unknown_terms:
@@ -304,6 +312,7 @@ def default_rules(index: CorpusIndex, vocab: Vocabulary, settings: Settings) -> 
     """The rules in the order they are tried."""
     words = DocumentWords(index, settings)
     return [
+        AbstentionRule("which_condition", which_condition),
         AbstentionRule("no_documents_about", no_documents_about),
         AbstentionRule("unknown_term", unknown_term),
         AbstentionRule("weak_evidence", make_weak_evidence(settings)),

@@ -46,13 +46,15 @@ LOCALES: dict[str, EmergencyContacts] = {
 
 CARE_TEAM_NOTICE = (
     "That is a decision to make together with your (or your child's) care team, who know the whole "
-    "picture; please talk it through with them before changing anything. Here is what the documents say:"
+    "picture; please talk it through with them before changing anything."
 )
 
 
+# What follows a notice when the documents do answer (not before a refusal).
+ANSWER_LEAD_IN = "Here is what the documents say:"
 DIAGNOSIS_NOTICE = (
     "Only a doctor who examines the person can tell what it is, so please have it checked. The documents "
-    "describe conditions in general and cannot say what anyone has. Here is what they say:"
+    "describe conditions in general and cannot say what anyone has."
 )
 
 

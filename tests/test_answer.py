@@ -248,3 +248,14 @@ def test_it_as_a_first_question_is_answered_for_each_condition_from_its_section(
     by_source = {c.source_id: c for c in answer.citations}
     assert "biopsy" in by_source["dfci-hemangiopericytoma"].quote
     assert "doctors diagnose ASPS with" in by_source["dfci-alveolar-soft-part-sarcoma"].quote
+
+
+def test_one_of_more_conditions_than_an_answer_can_take_is_asked_which(bot: Assistant) -> None:
+    crowded = Assistant(bot.index, bot.settings.model_copy(update={"collection_max_topics": 1}))
+    answer = crowded.ask("My daughter has a lump on her arm that doesn't hurt, could it be one of these tumours?")
+    assert answer.abstained and answer.safety == "diagnosis" and not answer.citations
+    assert "Which condition do you mean?" in answer.text and "Here is what" not in answer.text
+    history = [{"role": "user", "content": answer.question}, {"role": "assistant", "content": answer.text}]
+    assert "Which condition do you mean?" in crowded.ask("how is it treated?", history=history).text
+    # Named, it is answered.
+    assert not crowded.ask("how is alveolar soft part sarcoma treated?", history=history).abstained

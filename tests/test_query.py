@@ -536,3 +536,13 @@ def test_it_with_nothing_said_before_may_be_any_condition(vocab: Vocabulary) -> 
     history = turns(("What is alveolar soft part sarcoma?", "It is a rare sarcoma. [1]"))
     asps = frozenset(TOPICS["alveolar soft part sarcoma (ASPS)"])
     assert understand("Is it genetic?", history, vocab).targets == [asps]
+
+
+def test_one_of_many_conditions_unnamed_asks_which() -> None:
+    crowded = build_vocabulary([HPC_PAGE, ASPS_PAGE], TOPICS, settings=Settings(collection_max_topics=1))
+    assert understand("Could it be one of these tumours?", [], crowded).which_condition
+    # A first question's "it" may be idiom ("how long does it take?"): answered from the best page.
+    assert not understand("How is it treated?", [], crowded).which_condition
+    history = turns(("Hello", "Hello! I answer questions about two conditions."))
+    assert understand("How is it treated?", history, crowded).which_condition
+    assert not understand("How is ASPS treated?", history, crowded).which_condition

@@ -18,6 +18,7 @@ from assistant.rules import (
     no_documents_about,
     term_coverage,
     unknown_term,
+    which_condition,
 )
 from assistant.scoring import ScoredPassage
 
@@ -169,3 +170,9 @@ def test_evidence_never_names_needs_the_quoted_passages_to_name_a_specialist_thi
     # The subject's own names and everyday words are left to the other rules.
     named = understand("Is alveolar soft part sarcoma malignant?", [], bot.vocab)
     assert rule(RuleInput(named, [other], [], selected=[other])) is None
+
+
+def test_which_condition_fires_only_when_the_question_leaves_it_open(bot: Assistant) -> None:
+    crowded = Assistant(bot.index, bot.settings.model_copy(update={"collection_max_topics": 1})).vocab
+    assert which_condition(RuleInput(understand("Could it be one of these tumours?", [], crowded), [], []))
+    assert which_condition(RuleInput(understand("Could it be one of these tumours?", [], bot.vocab), [], [])) is None
