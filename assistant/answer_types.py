@@ -188,7 +188,22 @@ def asks_for_figure(question: str) -> bool:
     return any(asks.search(question) for asks, _, _ in FIGURE_REQUIREMENTS)
 
 
-@lru_cache(maxsize=1 << 14)  # a pure function of its text, asked of the same candidates again and again
+_VAGUE_DURATION = re.compile(r"\blong (delay|time|period|interval)\b", re.I)
+
+
+def vague_duration_sentences(question: str, text: str) -> tuple[list[str], set[str]] | None:
+    """For a "how long" question whose only answer in ``text`` is a vague span ("for a long time"): the
+    sentences saying it, and the question's words that ask for the span ("how", "long"). None when the
+    question asks no span, or ``text`` gives one in numbers ("9 to 12 months")."""
+    asks = re.search(r"\bhow (long|soon)\b", question, re.I)
+    if not asks:
+        return None
+    sentences = re.split(r"(?<=[.!?;])\s+", text)
+    if any(re.search(_DURATION, s, re.I) and not _VAGUE_DURATION.search(s) for s in sentences):
+        return None
+    return [s for s in sentences if _VAGUE_DURATION.search(s)], {"how", asks.group(1).lower()}
+
+
 def figure_asked(question: str) -> str:
     """What kind of figure a question asks for, in words ("an age", "a phone number")."""
     return next((what for asks, _, what in FIGURE_REQUIREMENTS if asks.search(question)), "the figure asked for")
@@ -200,6 +215,7 @@ def is_figure_word(word: str) -> bool:
     return word[:1].isdigit() or word in UNIT_FORMS or any(asks.fullmatch(word) for asks, _ in SHAPE_WORDS)
 
 
+@lru_cache(maxsize=1 << 14)  # a pure function of its text, asked of the same candidates again and again
 def figure_gap(question: str, text: str) -> str | None:
     """Why ``text`` lacks the figure ``question`` asks for, or None when it holds it (or none is asked)."""
     for asks, needs, what in FIGURE_REQUIREMENTS:

@@ -11,7 +11,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from assistant.answer_types import answers_by_shape, figure_gap, holds_asked_answer
+from assistant.answer_types import (
+    answers_by_shape,
+    figure_gap,
+    holds_asked_answer,
+    is_figure_word,
+    vague_duration_sentences,
+)
 from assistant.index import CorpusIndex
 from assistant.query import LAY_TERMS, LEXICON, SOURCE_NOUNS, UnderstoodQuery, Vocabulary, names_a_document, normalise
 from assistant.scoring import ScoredPassage
@@ -276,9 +282,32 @@ def is_specialist_word(word: str, vocab: Vocabulary, settings: Settings) -> bool
     return not all(is_general_english(p, settings.general_vocabulary_size) for p in word.split("-") if p)
 
 
-def missing_figure(inp: RuleInput) -> str | None:
-    """The question asks for a figure (a rate, an age, a count) that the selected passages do not give."""
-    return figure_gap(inp.query.question, " ".join(p.evidence.text for p in inp.selected))
+def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
+    def missing_figure(inp: RuleInput) -> str | None:
+        """The question asks for a figure (a rate, an age, a count) that the selected passages do not give.
+        A vague span is an answer only when said of what was asked: "how long does chemotherapy last?" is
+        not answered by "a tumor may exist for a long time", which speaks of no chemotherapy."""
+        question, text = inp.query.question, " ".join(p.evidence.text for p in inp.selected)
+        if gap := figure_gap(question, text):
+            return gap
+        found = vague_duration_sentences(question, text)
+        if found is None:
+            return None
+        sentences, asking = found
+        names = stems(" ".join([*inp.query.topics, *vocab.topic_aliases]))
+        things = [
+            t
+            for t in inp.query.terms
+            if t not in asking and not is_figure_word(t) and not names_a_document(t, vocab) and stems(t) - names
+        ]
+        if not things:
+            return None
+        min_chars = vocab.settings.related_stem_min_chars
+        if any(covered_stems(stems(thing), stems(sentence), min_chars) for thing in things for sentence in sentences):
+            return None
+        return f"the question asks how long for {', '.join(things)}; the evidence's span is of something else"
+
+    return missing_figure
 
 
 def term_coverage(query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabulary) -> float:
@@ -320,6 +349,6 @@ def default_rules(index: CorpusIndex, vocab: Vocabulary, settings: Settings) -> 
         AbstentionRule("no_document_is_about", make_no_document_is_about(vocab)),
         AbstentionRule("asked_documents_never_mention", make_never_mentioned(index, vocab, settings, words)),
         AbstentionRule("another_document_holds_it", make_another_document(index, vocab, settings, words)),
-        AbstentionRule("missing_figure", missing_figure, after_selection=True),
+        AbstentionRule("missing_figure", make_missing_figure(vocab), after_selection=True),
         AbstentionRule("evidence_never_names", make_evidence_never_names(index, vocab, settings), after_selection=True),
     ]

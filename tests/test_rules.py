@@ -11,10 +11,10 @@ from assistant.rules import (
     make_another_document,
     make_evidence_never_names,
     make_low_coverage,
+    make_missing_figure,
     make_never_mentioned,
     make_no_document_is_about,
     make_weak_evidence,
-    missing_figure,
     no_documents_about,
     term_coverage,
     unknown_term,
@@ -78,6 +78,7 @@ def test_another_document_fires_when_a_rival_is_far_better(bot: Assistant) -> No
 
 
 def test_missing_figure_needs_the_asked_kind_of_number(bot: Assistant) -> None:
+    missing_figure = make_missing_figure(bot.vocab)
     with_rate = scored(bot, ASPS, "five-year survival rate", 0.9)
     without = scored(bot, ASPS, "malignant", 0.9)
     query = understand("What is the survival rate?", [], bot.vocab)
@@ -176,3 +177,12 @@ def test_which_condition_fires_only_when_the_question_leaves_it_open(bot: Assist
     crowded = Assistant(bot.index, bot.settings.model_copy(update={"collection_max_topics": 1})).vocab
     assert which_condition(RuleInput(understand("Could it be one of these tumours?", [], crowded), [], []))
     assert which_condition(RuleInput(understand("Could it be one of these tumours?", [], bot.vocab), [], [])) is None
+
+
+def test_a_vague_span_answers_how_long_only_when_said_of_what_was_asked(bot: Assistant) -> None:
+    missing_figure = make_missing_figure(bot.vocab)
+    long_time = scored(bot, HPC, "exist for a long time", 0.9)
+    chemo = understand("How long does chemotherapy for hemangiopericytoma last?", [], bot.vocab)
+    assert missing_figure(RuleInput(chemo, [], [], selected=[long_time])) is not None
+    hidden = understand("How long can a hemangiopericytoma go unnoticed before it is discovered?", [], bot.vocab)
+    assert missing_figure(RuleInput(hidden, [], [], selected=[long_time])) is None
