@@ -19,7 +19,7 @@ from assistant.index import CorpusIndex, load_index
 from assistant.profile import load_profile
 from assistant.query import UnderstoodQuery, Vocabulary, understand, vocabulary_from_corpus
 from assistant.retrieve import CandidateRetriever, Candidates
-from assistant.safety import ANSWER_LEAD_IN, SafetyRoute, is_injection, route
+from assistant.safety import ANSWER_LEAD_IN, SafetyRoute, is_injection, normal_form, route
 from assistant.schema import Answer, AnswerTrace, ScoredCandidate
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
@@ -39,6 +39,8 @@ class Assistant:
         self.profile = load_profile(settings.corpus_dir, settings.coverage_max_names)
         self.retriever = CandidateRetriever(index, settings.retrieval_mode)
         self.answerer = ExtractiveAnswerer(index, self.vocab, settings)
+        # What the documents call their conditions, for the safety router ("does my son have X?").
+        self.condition_names = tuple(sorted(normal_form(alias) for alias in self.vocab.topic_aliases))
 
     @classmethod
     def load(cls, settings: Settings | None = None, rebuild: bool = False, show_progress: bool = False) -> Assistant:
@@ -92,7 +94,7 @@ class Assistant:
         if audience not in AUDIENCES:
             raise InvalidQuestionError(f"audience must be one of {AUDIENCES}, not {audience!r}")
         record = AnswerTrace(retrieval_mode=self.retriever.mode) if trace else None
-        safety = route(question, self.settings)
+        safety = route(question, self.settings, self.condition_names)
         if record is not None:
             record.route = safety.label
         if safety.label == "chitchat":

@@ -269,6 +269,11 @@ def _normal_form(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
+def normal_form(text: str) -> str:
+    """The form the router matches messages and phrases in (see ``data/safety_phrases.toml``)."""
+    return _normal_form(text)
+
+
 def _alt(phrases: Iterable[str]) -> str:
     """A regex alternation of whole phrases, longest first (so "a whole" wins over "a")."""
     return "(?:" + "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True)) + ")"
@@ -438,10 +443,14 @@ class _Grammar:
             rf"(?:really |possibly |actually |just )?(?:be )?"
             rf"{condition}"
         )
-        self.has_condition = re.compile(
-            rf"\b(?:does|do|did|could|might|may|can|would) {subject} (?:\w+ )?(?:have|has|had|got) "
-            rf"(?:\w+ ){{0,2}}?{condition}"
-        )
+        has_someone = rf"\b(?:does|do|did|could|might|may|can|would) {subject} (?:\w+ )?(?:have|has|had|got) "
+        self.has_condition = re.compile(rf"{has_someone}(?:\w+ ){{0,2}}?{condition}")
+        # ... and with a condition the documents name ("does my son have ASPS?", "could his pain be X?").
+        self.has_someone = has_someone
+        # ("... have X removed" is a treatment; "is that an X symptom?" asks what X's symptoms are.)
+        self.not_a_treatment = rf"(?! {_alt((*dx.not_followed_by, 'symptom', 'symptoms', 'sign', 'signs'))}\b)"
+        someone_or_thing = rf"(?:{thing}|{_POSSESSIVE} (?:\w+ ){{0,3}}?\w+) (?:really |possibly |actually |just )?"
+        self.could_be = rf"\b(?:could|might|may|can|would) {someone_or_thing}be |\b(?:is|was) {someone_or_thing}"
         self.noticed = re.compile(rf"\b(?:this|that|the|{_POSSESSIVE}) (?:\w+ ){{0,2}}?{_alt(dx.noticed)}\b")
 
         ch = phrases.chitchat
@@ -549,14 +558,30 @@ def _is_decision(parts: list[str], grammar: _Grammar) -> bool:
     return False
 
 
-def _is_diagnosis(parts: list[str], grammar: _Grammar) -> bool:
+@lru_cache(maxsize=16)
+def _named_diagnosis(openings: str, names: tuple[str, ...], after: str) -> re.Pattern[str] | None:
+    """An opening ("does my son have", "could it be") before a condition the documents name, compiled
+    once per corpus."""
+    if not names:
+        return None
+    return re.compile(rf"(?:{openings})(?:a |an |the )?{_alt(names)}\b{after}")
+
+
+def _is_diagnosis(parts: list[str], grammar: _Grammar, names: tuple[str, ...] = ()) -> bool:
     """Whether someone asks if a person has a condition. "Is it cancer?" alone may ask about a condition
     just named; with a person ("my daughter") or what was noticed ("this lump") it asks about someone."""
     text = " ".join(parts)
     if any(grammar.has_condition.search(part) for part in parts):
         return True
+    has_named = _named_diagnosis(grammar.has_someone, names, grammar.not_a_treatment)
+    if has_named is not None and any(has_named.search(part) for part in parts):
+        return True
     personal = bool(grammar.personal_reference.search(text) or grammar.noticed.search(text))
-    return personal and any(grammar.could_it_be.search(part) for part in parts)
+    could_be_named = _named_diagnosis(grammar.could_be, names, grammar.not_a_treatment)
+    return personal and any(
+        grammar.could_it_be.search(part) or (could_be_named is not None and could_be_named.search(part))
+        for part in parts
+    )
 
 
 def _is_chitchat(parts: list[str], grammar: _Grammar) -> bool:
@@ -572,11 +597,13 @@ def _is_chitchat(parts: list[str], grammar: _Grammar) -> bool:
     return True
 
 
-def route(message: str, settings: Settings | None = None) -> SafetyRoute:
+def route(message: str, settings: Settings | None = None, conditions: tuple[str, ...] = ()) -> SafetyRoute:
     """Classify a message: an emergency now, a personal treatment decision, whether a person has a
     condition, small talk, or a question.
 
     The notices give the numbers of ``settings.emergency_locale`` (default: settings from the environment).
+    ``conditions`` are the names the documents give their conditions, in the router's normal form: "does my
+    son have <one of them>?" asks for a diagnosis too.
     """
     settings = settings or _default_settings()
     grammar = _router(settings).grammar
@@ -587,7 +614,7 @@ def route(message: str, settings: Settings | None = None) -> SafetyRoute:
         return SafetyRoute("emergency", emergency_notice(settings))
     if _is_decision(parts, grammar):
         return SafetyRoute("treatment_decision", CARE_TEAM_NOTICE)
-    if _is_diagnosis(parts, grammar):
+    if _is_diagnosis(parts, grammar, conditions):
         return SafetyRoute("diagnosis", DIAGNOSIS_NOTICE)
     if _is_chitchat(parts, grammar):
         return SafetyRoute("chitchat", None)

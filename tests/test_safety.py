@@ -496,3 +496,25 @@ def test_could_it_be_one_of_these_gets_the_doctor_note_then_each_conditions_sign
     assert {c.source_id for c in treated.citations} >= {"dfci-hemangiopericytoma", "dfci-alveolar-soft-part-sarcoma"}
     for source in ("dfci-hemangiopericytoma", "dfci-alveolar-soft-part-sarcoma"):
         assert any("treat" in (c.section or "").lower() for c in treated.citations if c.source_id == source)
+
+
+@pytest.mark.parametrize(
+    ("message", "label"),
+    [
+        ("Does my son have ASPS?", "diagnosis"),
+        ("Could my son's knee pain be alveolar soft part sarcoma?", "diagnosis"),
+        ("Is my daughter's lump a hemangiopericytoma?", "diagnosis"),
+        ("Can my son have a hemangiopericytoma removed?", None),  # a treatment, not whether he has it
+        ("my son has a lump there - is that an ASPS symptom?", None),  # asks what the symptoms are
+        ("Is ASPS cancer?", None),
+        ("Could it be HPC?", None),  # nobody is described: "it" may be a condition just named
+    ],
+)
+def test_whether_a_person_has_a_condition_the_documents_name(message: str, label: str | None) -> None:
+    names = ("asps", "alveolar soft part sarcoma", "hemangiopericytoma", "hpc")
+    assert route(message, conditions=names).label == label
+
+
+def test_the_assistant_knows_its_conditions_names_for_the_doctor_note(bot: Assistant) -> None:
+    answer = bot.ask("Does my son have ASPS?")
+    assert answer.safety == "diagnosis" and answer.text.startswith(DIAGNOSIS_NOTICE)
