@@ -19,7 +19,7 @@ from assistant.index import CorpusIndex, load_index
 from assistant.profile import load_profile
 from assistant.query import UnderstoodQuery, Vocabulary, understand, vocabulary_from_corpus
 from assistant.retrieve import CandidateRetriever, Candidates
-from assistant.safety import ANSWER_LEAD_IN, SafetyRoute, is_injection, normal_form, route
+from assistant.safety import ANSWER_LEAD_IN, SafetyRoute, is_injection, normal_form, route, small_talk_kind
 from assistant.schema import Answer, AnswerTrace, ScoredCandidate
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
@@ -64,6 +64,15 @@ class Assistant:
             "You could ask about one of those, or ask your care team."
         )
 
+    def small_talk_reply(self, kind: str) -> str:
+        """The short reply to small talk: thanks get a "you're welcome", goodbyes a kind farewell, the rest
+        the greeting."""
+        if kind == "thanks":
+            return f"You're welcome. Ask me anything else about {self.coverage_summary()}."
+        if kind == "goodbye":
+            return "Take care. I'm here if you have more questions."
+        return self.greeting_text()
+
     def which_condition_text(self) -> str:
         """The reply to a question about one of many conditions that does not say which."""
         return (
@@ -100,7 +109,7 @@ class Assistant:
         if safety.label == "chitchat":
             return Answer(
                 question=question,
-                text=self.greeting_text(),
+                text=self.small_talk_reply(small_talk_kind(question, self.settings)),
                 abstained=True,
                 safety="chitchat",
                 audience=audience,

@@ -457,6 +457,9 @@ class _Grammar:
         self.chitchat = re.compile(
             rf"\b{_alt((*ch.greetings, *ch.thanks, *ch.praise, *ch.goodbyes, *ch.about_the_assistant))}\b"
         )
+        self.thanks = re.compile(rf"\b{_alt((*ch.thanks, *ch.praise))}\b")
+        self.goodbye = re.compile(rf"\b{_alt(ch.goodbyes)}\b")
+        self.about_the_assistant = re.compile(rf"\b{_alt(ch.about_the_assistant)}\b")
         self.fillers = frozenset(word for phrase in ch.fillers for word in phrase.split())
         self.question_start = re.compile(rf"^{_QUESTION_AUX}\b")
 
@@ -628,6 +631,18 @@ _INJECTION = re.compile(
     r"(say|confirm|state|claim) that .*(cures?|guaranteed)|reveal your|print your (instructions|prompt)\b",
     re.I,
 )
+
+
+def small_talk_kind(message: str, settings: Settings | None = None) -> str:
+    """What a small-talk message does: "thanks" (or praise), "goodbye", or "greeting" (hello, or "what can
+    you do?"), so that a thank-you is not answered with a hello."""
+    grammar = _router(settings or _default_settings()).grammar
+    text = " ".join(clauses(message, settings))
+    if grammar.about_the_assistant.search(text):
+        return "greeting"
+    if grammar.thanks.search(text):
+        return "thanks"
+    return "goodbye" if grammar.goodbye.search(text) else "greeting"
 
 
 def is_injection(message: str) -> bool:

@@ -518,3 +518,12 @@ def test_whether_a_person_has_a_condition_the_documents_name(message: str, label
 def test_the_assistant_knows_its_conditions_names_for_the_doctor_note(bot: Assistant) -> None:
     answer = bot.ask("Does my son have ASPS?")
     assert answer.safety == "diagnosis" and answer.text.startswith(DIAGNOSIS_NOTICE)
+
+
+@pytest.mark.parametrize(
+    ("message", "opening"),
+    [("thank you so much", "You're welcome"), ("thanks, that helped a lot", "You're welcome"), ("bye", "Take care")],
+)
+def test_thanks_and_goodbyes_are_not_answered_with_a_hello(bot: Assistant, message: str, opening: str) -> None:
+    answer = bot.ask(message)
+    assert answer.safety == "chitchat" and answer.text.startswith(opening) and not answer.citations
