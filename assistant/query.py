@@ -78,8 +78,13 @@ class Lexicon:
             self.terms[key] = expansion.strip()
         self.longest = max((len(k.split()) for k in self.terms), default=0)
         self._said_as: dict[str, list[str]] = {}
+        self._phrases_meaning: dict[str, list[str]] = {}  # expansion -> its phrases of several words
+        self._stem_key: dict[str, frozenset[str]] = {}  # phrase -> the stems of its content words
         for phrase, expansion in self.terms.items():
             self._said_as.setdefault(expansion.split()[0], []).append(phrase)
+            self._stem_key[phrase] = frozenset(stem_all(content_words(phrase)))
+            if " " in phrase:
+                self._phrases_meaning.setdefault(expansion, []).append(phrase)
 
     @classmethod
     def from_toml(cls, source: Path | Any) -> Lexicon:
@@ -127,16 +132,15 @@ class Lexicon:
         plain words may put it: "inherited" is also "passed down" and "runs in families". Only
         phrases of several words: a single lay word is already in the expansion's own words."""
         used = self.matches(text)
-        meanings = {expansion for _, expansion in used}
         # A phrasing counts once, and not when it is only an inflection of what was said ("came back"
         # for "comes back"): those the lexical match finds by their stems already.
-        seen = [frozenset(stem_all(content_words(phrase))) for phrase, _ in used]
+        seen = {self._stem_key[phrase] for phrase, _ in used}
         found = []
-        for phrase, expansion in self.terms.items():
-            key = frozenset(stem_all(content_words(phrase)))
-            if expansion in meanings and " " in phrase and key and key not in seen:
-                seen.append(key)
-                found.append(phrase)
+        for meaning in dict.fromkeys(expansion for _, expansion in used):
+            for phrase in self._phrases_meaning.get(meaning, []):
+                if (key := self._stem_key[phrase]) and key not in seen:
+                    seen.add(key)
+                    found.append(phrase)
         return found
 
     def said_as(self, word: str) -> list[str]:
@@ -521,6 +525,8 @@ class PhraseTable:
         self.phrases = {normalise(p) for p in phrases if normalise(p)}
         self.spellings = {spelling_key(p): p for p in sorted(self.phrases)}
         self.longest = max((len(p.split()) for p in self.phrases), default=0)
+        # A question's text is looked up several times (its topics, its names taken out): once is enough.
+        self._cached_spans = lru_cache(maxsize=1 << 12)(self._find_spans)
 
     def _key(self, phrase: str) -> str | None:
         if phrase in self.phrases:
@@ -532,6 +538,9 @@ class PhraseTable:
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, phrase) of each phrase in the text, in order, not overlapping."""
+        return list(self._cached_spans(text))
+
+    def _find_spans(self, text: str) -> tuple[tuple[int, int, str], ...]:
         tokens = [(m.start(), m.end(), _token_key(m.group())) for m in _TOKEN_RE.finditer(text)]
         found: list[tuple[int, int, str]] = []
         i = 0
@@ -544,7 +553,7 @@ class PhraseTable:
                     break
             else:
                 i += 1
-        return found
+        return tuple(found)
 
 
 def build_vocabulary(
