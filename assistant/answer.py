@@ -67,7 +67,7 @@ class ExtractiveAnswerer:
                     self.passage_topics[ev.index] = named
         # What each heading asks about its subject, as stems (names taken out), once at load.
         self.heading_focus = {
-            (doc.source_id, heading): frozenset(stem_all(content_words(vocab.without_names(heading))))
+            (doc.source_id, heading): frozenset(stem_all(content_words(vocab.without_names(heading)))) - ASKER_STEMS
             for doc in index.documents.values()
             for heading in doc.sections
         }
@@ -373,10 +373,14 @@ class ExtractiveAnswerer:
         return out
 
 
-# Words for the person asked about or for an unnamed thing: a family's question has them, a heading does not.
+# Words for the person asked about or for an unnamed thing: a family's question has them, a heading does not;
+# and words that only frame what is asked ("what treatment options are there" asks for the treatments).
 ASKER_STEMS = frozenset(
     stem_all(
-        ["child", "children", "kid", "kids", "son", "daughter", "baby", "teen", "teenager", "something", "anything"]
+        [
+            *("child", "children", "kid", "kids", "son", "daughter", "baby", "teen", "teenager", "something"),
+            *("anything", "option", "options", "choice", "choices", "type", "types", "kind", "kinds", "available"),
+        ]
     )
 )
 

@@ -66,8 +66,13 @@ QUESTION_CUES: list[QuestionCue] = [
         narrow=True,
     ),
     QuestionCue(
-        re.compile(r"\b(how many|how much|how common|percent\w*|rate|how old|what age|number|odds|chance)\b", re.I),
+        re.compile(r"\b(how many|how much|percent\w*|rate|how old|what age|number|odds|chance)\b", re.I),
         re.compile(_ANY_NUMBER, re.I),
+    ),
+    # How common: a frequency, in words ("a rare tumor") or figures ("4 per million").
+    QuestionCue(
+        re.compile(r"\bhow (common|rare|frequent)\b|\b(prevalence|incidence|frequency)\b", re.I),
+        re.compile(r"\b(rare|rarer|rarely|uncommon|common|frequent|frequently|per (million|\d+))\b|\d", re.I),
     ),
     QuestionCue(
         re.compile(r"\b(how long|when|how soon|how quickly|how fast|duration|interval|years? later)\b", re.I),

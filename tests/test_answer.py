@@ -259,3 +259,15 @@ def test_one_of_more_conditions_than_an_answer_can_take_is_asked_which(bot: Assi
     assert "Which condition do you mean?" in crowded.ask("how is it treated?", history=history).text
     # Named, it is answered.
     assert not crowded.ask("how is alveolar soft part sarcoma treated?", history=history).abstained
+
+
+def test_words_that_only_frame_a_question_do_not_keep_it_from_its_section(bot: Assistant) -> None:
+    """ "What treatment options are there" asks what "What are the treatments for X?" answers."""
+    answer = bot.ask("What treatment options are there for HPC?", trace=True)
+    assert answer.trace is not None and answer.trace.mode == "section"
+    assert {c.section for c in answer.citations} & {"What are the treatments for a hemangiopericytoma?"}
+
+
+def test_how_common_is_answered_by_how_rare(bot: Assistant) -> None:
+    answer = bot.ask("How common is hemangiopericytoma?")
+    assert any("is a rare tumor" in c.quote for c in answer.citations)
