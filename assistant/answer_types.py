@@ -75,7 +75,7 @@ QUESTION_CUES: list[QuestionCue] = [
         re.compile(r"\b(rare|rarer|rarely|uncommon|common|frequent|frequently|per (million|\d+))\b|\d", re.I),
     ),
     QuestionCue(
-        re.compile(r"\b(how long|when|how soon|how quickly|how fast|duration|interval|years? later)\b", re.I),
+        re.compile(r"\b(how long|when|how soon|how quickly|how fast|duration|interval|years? later|timeline)\b", re.I),
         # ... a span or point in time, not an age ("48-year-old") or a survival measure ("5-year").
         re.compile(r"(?<!-)\b(years?|months?|weeks?|days?)\b(?!-)|\b(later|delay|long time)\b", re.I),
     ),
@@ -135,7 +135,11 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     ),
     (re.compile(r"\b(how many|how much|number of|cost)\b", re.I), re.compile(_ANY_NUMBER, re.I), "a number"),
     # "How long", "how soon": a span of time ("a year", "9 to 12 months"), not "a long time".
-    (re.compile(r"\bhow (long|soon)\b", re.I), re.compile(_DURATION, re.I), "a span of time"),
+    (
+        re.compile(r"\bhow (long|soon)\b|\b(timeline|time ?frame|time course)s?\b", re.I),
+        re.compile(_DURATION, re.I),
+        "a span of time",
+    ),
     # "How often": a share of cases ("2 to 3 in 100", "10%") or a schedule ("every 6 months").
     (re.compile(r"\bhow often\b", re.I), re.compile(rf"{_SHARE}|{_SCHEDULE}", re.I), "how often"),
     # "Which drugs": drug names (international nonproprietary names end in their class's stem), not

@@ -18,7 +18,7 @@ from assistant.answer_types import (
     is_figure_word,
     vague_duration_sentences,
 )
-from assistant.index import CorpusIndex
+from assistant.index import CorpusIndex, EvidencePassage
 from assistant.query import LAY_TERMS, LEXICON, SOURCE_NOUNS, UnderstoodQuery, Vocabulary, names_a_document, normalise
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
@@ -254,7 +254,9 @@ def make_evidence_never_names(
         # report"): those words say where to look, not what to find.
         if not inp.selected or any(len(group) == 1 for group in inp.query.targets):
             return None
-        roots = [word_roots(" ".join(p.evidence.text for p in inp.selected))]
+        # The paragraphs the quotes come from: "As the swelling decreases ..." is about the amputation the
+        # sentence before it names.
+        roots = [word_roots(" ".join(_paragraph(p.evidence) for p in inp.selected))]
         # An abbreviation ("MRI") may be spelled out where it is quoted, in words no rule can link to it.
         abbreviations = {w.lower() for w in re.findall(r"\b[A-Z]{2,6}s?\b", inp.query.question)}
         for word in inp.query.terms:
@@ -272,6 +274,13 @@ def make_evidence_never_names(
         return None
 
     return evidence_never_names
+
+
+def _paragraph(ev: EvidencePassage) -> str:
+    """The whole paragraph (or list) a passage is quoted from."""
+    doc = ev.doc
+    block = doc.blocks[doc.sentences[ev.passage.sentence_ids[0]].block]
+    return " ".join(doc.sentences[sid].text for sid in block.sentence_ids)
 
 
 def is_specialist_word(word: str, vocab: Vocabulary, settings: Settings) -> bool:

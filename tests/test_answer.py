@@ -271,3 +271,9 @@ def test_words_that_only_frame_a_question_do_not_keep_it_from_its_section(bot: A
 def test_how_common_is_answered_by_how_rare(bot: Assistant) -> None:
     answer = bot.ask("How common is hemangiopericytoma?")
     assert any("is a rare tumor" in c.quote for c in answer.citations)
+
+
+def test_a_timeline_is_answered_by_spans_of_time(bot: Assistant) -> None:
+    """The quote holding the spans answers, though it names the amputation only in its paragraph."""
+    answer = bot.ask("HPC amputation prosthesis timeline", audience="clinician")
+    assert not answer.abstained and "10 to 14 days" in answer.citations[0].quote
