@@ -179,10 +179,15 @@ RATE_SUBJECTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         re.compile(r"\b(recurrence|relapse) rates?\b", re.I),
         re.compile(r"\b(recur\w*|relapse\w*|(come|comes|came|grow|grows|grew) back|return\w*)\b", re.I),
     ),
-    # Incidence and prevalence: how many people have or get it, per head or per year.
+    # Incidence and prevalence: how many people have or get it, per head or per year, or its share of all
+    # tumours of a kind ("0.03% of all tumors").
     (
         re.compile(r"\b(incidence|prevalence)\b", re.I),
-        re.compile(r"\bper (\d|a |one |hundred|thousand|million)|\b(each|a|per|every) year\b|\bnew cases\b", re.I),
+        re.compile(
+            r"\bper (\d|a |one |hundred|thousand|million)|\b(each|a|per|every) year\b|\bnew cases\b|"
+            r"(%|\bpercent) of all\b",
+            re.I,
+        ),
     ),
     (
         re.compile(r"\b(death|mortality) rates?\b", re.I),

@@ -182,3 +182,8 @@ def test_an_age_is_no_count_of_years_nor_a_time() -> None:
     (time_cue,) = [cue for cue in QUESTION_CUES if cue.asks.search("When did it come back?")]
     assert not time_cue.holds.search("a 48-year-old woman presented")
     assert time_cue.holds.search("One year later, new metastases were present.")
+
+
+def test_incidence_is_a_rate_per_head_or_a_share_of_all_tumours() -> None:
+    assert figure_gap("desmoid incidence %", "they make up about 0.03% of all tumors") is None
+    assert figure_gap("desmoid incidence", "the fusion is found in 90% of cases") is not None
