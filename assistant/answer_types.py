@@ -113,6 +113,20 @@ QUESTION_CUES: list[QuestionCue] = [
             re.I,
         ),
     ),
+    # How a patient was doing, or the outcome: a case report's last word on its patient ("at 30 months she
+    # had no evidence of disease").
+    QuestionCue(
+        re.compile(
+            r"\bhow (is|was|are|were) (she|he|they|the patient|the child|the boy|the girl|the woman|the man)\b|"
+            r"\b(outcome|status|doing now|at (the )?(last|latest|final|end of) follow[- ]?up)\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(no evidence of (disease|recurrence)|free of disease|disease[- ]free|alive|was well|is well|"
+            r"doing well|died|recurrence[- ]free|without (recurrence|relapse))\b|\bat \d+ (months|years)\b",
+            re.I,
+        ),
+    ),
     QuestionCue(
         re.compile(r"\b(diagnos\w*|tests?|scans?|imaging|biopsy|detect\w*)\b", re.I),
         re.compile(r"\b(diagnos\w+|biopsy|imaging|x-rays?|mri|scan|examination|tests?)\b", re.I),

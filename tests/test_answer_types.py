@@ -187,3 +187,16 @@ def test_an_age_is_no_count_of_years_nor_a_time() -> None:
 def test_incidence_is_a_rate_per_head_or_a_share_of_all_tumours() -> None:
     assert figure_gap("desmoid incidence %", "they make up about 0.03% of all tumors") is None
     assert figure_gap("desmoid incidence", "the fusion is found in 90% of cases") is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "holds"),
+    [
+        ("How was the patient doing at the end of follow-up?", "At 30 months she had no evidence of disease.", True),
+        ("How was she at follow-up?", "Our patient was well and free of disease 42 months after surgery.", True),
+        ("How was the patient doing at the end of follow-up?", "She underwent amputation of the ray.", False),
+    ],
+)
+def test_an_outcome_question_is_answered_by_the_patients_state(question: str, text: str, holds: bool) -> None:
+    cues = [cue for cue in QUESTION_CUES if cue.asks.search(question) and "evidence of" in cue.holds.pattern]
+    assert cues and bool(cues[0].holds.search(text)) == holds
