@@ -335,6 +335,10 @@ _CASE_EVENT = (
 CASE_NARRATIVE_RE = re.compile(rf"{_CASE_PERSON}|{_CASE_EVENT}|\b\w+ (months?|years?) (later|earlier|after)\b", re.I)
 # What a report says of the literature it reviewed is not its case ("a search of the literature found ...").
 LITERATURE_RE = re.compile(r"\b(literature|our review|previously reported|published (cases|series))\b", re.I)
+# Nor is what it recommends ("we suggest that imaging be continued for ten years after treatment").
+RECOMMENDATION_RE = re.compile(
+    r"\b(we (suggest|recommend|advise|propose)|should (be|therefore|include|continue)|must be|is recommended)\b", re.I
+)
 # A question about what happened in a case: in the past tense, or about the patient.
 CASE_QUESTION_RE = re.compile(r"\b(was|were|did|had|she|he|her|his|patient|woman|man|girl|boy)\b", re.I)
 
@@ -356,4 +360,6 @@ def asks_about_case(question: str) -> bool:
 
 def is_case_narrative(text: str) -> bool:
     """Whether a passage tells what happened in a case (see :data:`CASE_NARRATIVE_RE`)."""
-    return bool(CASE_NARRATIVE_RE.search(text)) and not LITERATURE_RE.search(text)
+    return (
+        bool(CASE_NARRATIVE_RE.search(text)) and not LITERATURE_RE.search(text) and not RECOMMENDATION_RE.search(text)
+    )

@@ -200,3 +200,10 @@ def test_incidence_is_a_rate_per_head_or_a_share_of_all_tumours() -> None:
 def test_an_outcome_question_is_answered_by_the_patients_state(question: str, text: str, holds: bool) -> None:
     cues = [cue for cue in QUESTION_CUES if cue.asks.search(question) and "evidence of" in cue.holds.pattern]
     assert cues and bool(cues[0].holds.search(text)) == holds
+
+
+def test_what_a_report_recommends_is_not_its_case() -> None:
+    assert not is_case_narrative(
+        "Because lung spread may appear late, we suggest that chest imaging be continued for ten years after treatment."
+    )
+    assert is_case_narrative("Nine years later, nodules were found on a routine chest radiograph.")
