@@ -103,14 +103,6 @@ class Assistant:
         if audience not in AUDIENCES:
             raise InvalidQuestionError(f"audience must be one of {AUDIENCES}, not {audience!r}")
         record = AnswerTrace(retrieval_mode=self.retriever.mode) if trace else None
-        clock = time.perf_counter()
-        # The refusal and greeting name everything the documents cover: an earlier one is about nothing.
-        stock = (self.coverage_summary(), self.greeting_text(), self.which_condition_text())
-        query = understand(question, history, self.vocab, stock)
-        # The model embeds the question on its own thread, outside the GIL. Meanwhile the safety router
-        # reads it (an emergency or small talk is answered at once; its vector is never waited for) and
-        # BM25, which needs no vector, scores it.
-        vector_of = submit_query(query.text, self.settings.query_batch_max)
         safety = route(question, self.settings, self.condition_names)
         if record is not None:
             record.route = safety.label
@@ -139,6 +131,14 @@ class Assistant:
             if record is not None:
                 record.abstain_rule, record.abstain_reason = "injection", "the message tries to change the rules"
             return self._abstain(question, audience, safety.label, safety.notice, trace=record)
+        clock = time.perf_counter()
+        # The refusal and greeting name everything the documents cover: an earlier one is about nothing.
+        stock = (self.coverage_summary(), self.greeting_text(), self.which_condition_text())
+        query = understand(question, history, self.vocab, stock)
+        # The model embeds the question on its own thread, outside the GIL; BM25 needs no vector and
+        # scores meanwhile. (The safety route comes first: an emergency must not wait for, nor leave
+        # behind, a forward pass of the model.)
+        vector_of = submit_query(query.text, self.settings.query_batch_max)
         lexical = self.retriever.lexical_scores(query.focus) if self.retriever.mode != "dense" else None
         vector = vector_of()
         embedded = time.perf_counter()

@@ -111,3 +111,16 @@ def test_help_and_feedback_export_load_no_model_search_or_ui_library(tmp_path: P
     assert report["heavy"] == [], f"`assistant {' '.join(command)}` imported {report['heavy']}"
     expected = "Usage:" if command[0] == "--help" else "It is a tumour."
     assert expected in report["output"]
+
+
+def test_an_emergency_in_a_real_process_exits_cleanly(env: dict[str, str]) -> None:
+    """The emergency reply leaves no model work running behind it (which aborted the process at exit)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ask", "My daughter is not breathing"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr[-500:]
+    assert "911" in proc.stdout and "terminate called" not in proc.stderr
