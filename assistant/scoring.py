@@ -15,6 +15,7 @@ question depends on the candidates, not on the size of the corpus. The parts:
 from __future__ import annotations
 
 import re
+import statistics
 from dataclasses import dataclass
 
 import numpy as np
@@ -131,9 +132,19 @@ class PassageScorer:
         index = self.index
         rows = index.passage_heading[ids]
         similarity = np.where(rows >= 0, index.vectors[np.maximum(rows, 0)] @ vector, 0.0)
-        docs = {index.passages[p].doc.source_id for p in ids.tolist()}
-        median = {d: float(np.median(index.vectors[index.doc_heading_rows[d]] @ vector)) for d in docs}
-        baseline = np.array([median[index.passages[p].doc.source_id] for p in ids.tolist()])
+        sources = [index.passages[p].doc.source_id for p in ids.tolist()]
+        docs = list(dict.fromkeys(sources))
+        # Every heading of these documents in one product; each document's median over its own (a
+        # handful of values each: Python's median of a short list costs less than numpy's call).
+        heading_rows = [index.doc_heading_rows[d] for d in docs]
+        cosines = (index.vectors[np.concatenate(heading_rows)] @ vector).tolist() if docs else []
+        median: dict[str, float] = {}
+        at = 0
+        for doc, doc_rows in zip(docs, heading_rows, strict=True):
+            values = cosines[at : at + len(doc_rows)]
+            median[doc] = statistics.median(values) if values else 0.0
+            at += len(doc_rows)
+        baseline = np.array([median[source] for source in sources])
         lift = np.where(rows >= 0, np.maximum(0.0, similarity - baseline), 0.0)
         return similarity, lift
 
