@@ -22,7 +22,16 @@ from assistant.index import CorpusIndex, EvidencePassage
 from assistant.query import LAY_TERMS, LEXICON, SOURCE_NOUNS, UnderstoodQuery, Vocabulary, names_a_document, normalise
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
-from assistant.text import STOPWORDS, StemRoots, content_words, covered_stems, is_general_english, stem_all, stems
+from assistant.text import (
+    STOPWORDS,
+    StemRoots,
+    content_words,
+    covered_stems,
+    is_general_english,
+    stem_all,
+    stems,
+)
+from assistant.text import words as word_list
 
 
 @dataclass
@@ -223,17 +232,27 @@ def make_never_mentioned(
                 document_words.mention(asked, form) for form in kind_forms
             ):
                 return f"the documents asked about never mention {modifier} {kind}"
+        question_words = word_list(inp.query.question)
         for word in inp.query.terms:
             if word in vocab.topic_aliases or word in vocab.document_aliases:
                 continue
             if not is_specialist_word(word, vocab, settings):
                 continue  # an everyday word, or one no document uses (the unknown_term rule's case)
+            if _qualifies_an_answered_shape(word, question_words, inp.ranked):
+                continue
             alternatives = [alt for alt in (word, LAY_TERMS.get(word), vocab.acronyms.get(word)) if alt]
             if not any(document_words.mention(asked, alt) for alt in alternatives):
                 return f"the documents asked about never mention {word}"
         return None
 
     return asked_documents_never_mention
+
+
+def _qualifies_an_answered_shape(word: str, question_words: list[str], ranked: list[ScoredPassage]) -> bool:
+    """ "vertebral levels", when a candidate holds levels ("from C6 to T2"): the word only says what kind of
+    levels, which the notation answers without naming it."""
+    following = [question_words[i + 1] for i, w in enumerate(question_words[:-1]) if w == word]
+    return any(answers_by_shape(shape, r.evidence.text) for shape in following for r in ranked)
 
 
 def make_evidence_never_names(

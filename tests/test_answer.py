@@ -277,3 +277,9 @@ def test_a_timeline_is_answered_by_spans_of_time(bot: Assistant) -> None:
     """The quote holding the spans answers, though it names the amputation only in its paragraph."""
     answer = bot.ask("HPC amputation prosthesis timeline", audience="clinician")
     assert not answer.abstained and "10 to 14 days" in answer.citations[0].quote
+
+
+def test_a_word_that_only_qualifies_an_answered_shape_does_not_refuse(bot: Assistant) -> None:
+    """ "vertebral levels" is answered by "from C6 to T2", which never says "vertebral"."""
+    answer = bot.ask("Which vertebral levels did the tumour span in Woitzik 2003?", audience="clinician")
+    assert not answer.abstained and "C6 to T2" in answer.citations[0].quote
