@@ -32,6 +32,7 @@ from assistant.text import (
     is_general_english,
     normalise,
     sentence_pieces,
+    spelling_key,
     stem_all,
     stems,
     words,
@@ -502,15 +503,6 @@ _TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 
 
 @lru_cache(maxsize=1 << 16)
-def spelling_key(phrase: str) -> str:
-    """A normalised phrase with British spellings folded to American ones ("desmoid tumours" and
-    "desmoid tumors", "haemangioma" and "hemangioma" meet): for matching names, never for quoting."""
-    return " ".join(_BRITISH_OUR_RE.sub(r"or\1", word).replace("ae", "e").replace("oe", "e") for word in phrase.split())
-
-
-_BRITISH_OUR_RE = re.compile(r"our(s?)$")  # tumour(s), colour, behaviour
-
-
 @lru_cache(maxsize=1 << 16)
 def _token_key(token: str) -> str:
     """A token as phrases are looked up: normalised, without a possessive 's (cached: questions repeat words)."""

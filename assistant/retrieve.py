@@ -19,7 +19,7 @@ import bm25s
 import numpy as np
 
 from assistant.index import CorpusIndex
-from assistant.text import stemmer  # one PyStemmer object per thread: it is not thread-safe
+from assistant.text import spelling_key, stemmer  # one PyStemmer object per thread: it is not thread-safe
 from assistant.vector_store import search
 
 MODES = ("hybrid", "dense", "bm25")
@@ -49,6 +49,16 @@ def lexical_tokens(text: str) -> list[str]:
     """The BM25 tokens of a query: English stop words out, Snowball stems."""
     tokens = bm25s.tokenize([text], stopwords="en", stemmer=stemmer(), show_progress=False, return_ids=False)
     return list(tokens[0]) if tokens else []
+
+
+@lru_cache(maxsize=1 << 12)
+def spelling_variants(token: str) -> tuple[str, ...]:
+    """The American and British spellings of a BM25 token ("tumour" and "tumor", "haem-" and "hem-"):
+    a question in one spelling must find pages written in the other. Only forms a page uses are searched."""
+    forms = {spelling_key(token)}
+    if token.endswith("or") and len(token) >= 5:
+        forms.add(f"{token[:-2]}our")
+    return tuple(sorted(form for form in forms if form != token))
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +101,8 @@ class CandidateRetriever:
     def lexical_scores(self, text: str) -> np.ndarray | None:
         """Every passage's raw BM25 score for ``text`` (None when it has no searchable word)."""
         tokens = lexical_tokens(text)
+        vocabulary = self.index.lexical.vocab_dict
+        tokens += [v for t in tokens for v in spelling_variants(t) if v in vocabulary and v not in tokens]
         return self.index.lexical.get_scores(tokens) if tokens else None
 
     def lexical_search(self, text: str, scores: np.ndarray | None = None) -> dict[int, float]:

@@ -230,3 +230,12 @@ def negated_stems(text: str, reach: int = 3) -> frozenset[str]:
             if following and following[0].isalpha():
                 found.append(following[0])
     return frozenset(stem_all(found))
+
+
+def spelling_key(phrase: str) -> str:
+    """A normalised phrase with British spellings folded to American ones ("desmoid tumours" and
+    "desmoid tumors", "haemangioma" and "hemangioma" meet): for matching names, never for quoting."""
+    return " ".join(_BRITISH_OUR_RE.sub(r"or\1", word).replace("ae", "e").replace("oe", "e") for word in phrase.split())
+
+
+_BRITISH_OUR_RE = re.compile(r"our(s?)$")  # tumour(s), colour, behaviour

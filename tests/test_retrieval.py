@@ -6,7 +6,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.embeddings import embed_query
-from assistant.retrieve import reciprocal_rank_fusion
+from assistant.retrieve import reciprocal_rank_fusion, spelling_variants
 
 HPC, ASPS = "dfci-hemangiopericytoma", "dfci-alveolar-soft-part-sarcoma"
 WOITZIK, ONOKI = "pubmed-woitzik-2003", "pubmed-onoki-2018"
@@ -76,3 +76,14 @@ def test_reciprocal_rank_fusion_on_known_rankings() -> None:
     assert scores["b"] == pytest.approx(1 / 62 + 1 / 61)
     assert scores["a"] == pytest.approx(1 / 61)
     assert sorted(scores, key=lambda key: -scores[key]) == ["b", "c", "a"]
+
+
+def test_british_and_american_spellings_find_each_other(bot: Assistant) -> None:
+    """A page written "tumor" is found by a question written "tumour", and the other way round."""
+    assert "tumor" in spelling_variants("tumour") and "tumour" in spelling_variants("tumor")
+    assert "hemangiopericytoma" in spelling_variants("haemangiopericytoma")
+    retriever = bot.retriever
+    british = retriever.lexical_scores("haemangiopericytoma tumour")
+    american = retriever.lexical_scores("hemangiopericytoma tumor")
+    assert british is not None and american is not None
+    assert int(british.argmax()) == int(american.argmax())
