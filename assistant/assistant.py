@@ -81,7 +81,7 @@ class Assistant:
         )
 
     def greeting_text(self) -> str:
-        """The short friendly reply to greetings, thanks and "what can you do?" (from the corpus profile)."""
+        """The short friendly reply to greetings and "what can you do?" (from the corpus profile)."""
         return self.profile.greeting or f"Hello! I answer questions about {self.coverage_summary()}."
 
     # -- asking ------------------------------------------------------------------------------
