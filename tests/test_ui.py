@@ -3,6 +3,7 @@ assistant, and real servers driven by gradio_client (including one killed with S
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -637,3 +638,21 @@ def test_the_load_test_only_loads_this_machine() -> None:
     assert result.exit_code == 2 and "not a loopback address" in result.output
     result = CliRunner().invoke(load_test.main, ["--users", "500"])
     assert result.exit_code == 2 and "users must be 1-200" in result.output
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("My daughter has a lump on her arm, could it be one of these tumours?", "Only a doctor"),
+        ("HPC recurrence rate", "don't give a figure"),
+    ],
+)
+def test_a_doctor_or_missing_figure_note_opens_the_reply_above_its_cited_sources(
+    bot: Assistant, question: str, note: str
+) -> None:
+    answer = bot.ask(question, audience="clinician" if "rate" in question else "family")
+    rendered = html.unescape(answer_html(bot, answer, turn=1))
+    head = rendered.split('class="care-notice"', 1)
+    assert len(head) == 2 and note in head[1].split("</p>", 1)[0]
+    # ... and its sources with their quotes below it.
+    assert answer.citations and answer.citations[0].quote[:40] in head[1]
