@@ -65,6 +65,7 @@ class ExtractiveAnswerer:
                 named = frozenset(vocab.topics_in(ev.text)) & frozenset(own)
                 if named:
                     self.passage_topics[ev.index] = named
+        self.name_stems = stems(" ".join(vocab.topic_aliases))  # the conditions' names, once at load
         # What each heading asks about its subject, as stems (names taken out), once at load.
         self.heading_focus = {
             (doc.source_id, heading): frozenset(stem_all(content_words(vocab.without_names(heading)))) - ASKER_STEMS
@@ -100,7 +101,7 @@ class ExtractiveAnswerer:
         """Whether the passages hold every word of the question but those asking for the figure: "HPC
         recurrence rate" against passages on HPC recurrence, not "phone number to book" against any text."""
         rest = [term for term in query.terms if not is_figure_word(term)]
-        names = stems(" ".join([*query.topics, *self.vocab.topic_aliases]))
+        names = self.name_stems | stems(" ".join(query.topics))
         if not selected or not any(stems(term) - names for term in rest):
             return False  # nothing asked but the figure, of a subject named
         texts = [r.evidence.embed_text for r in selected]
