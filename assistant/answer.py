@@ -65,7 +65,6 @@ class ExtractiveAnswerer:
                 named = frozenset(vocab.topics_in(ev.text)) & frozenset(own)
                 if named:
                     self.passage_topics[ev.index] = named
-        self.name_stems = stems(" ".join(vocab.topic_aliases))  # the conditions' names, once at load
         # What each heading asks about its subject, as stems (names taken out), once at load.
         self.heading_focus = {
             (doc.source_id, heading): frozenset(stem_all(content_words(vocab.without_names(heading)))) - ASKER_STEMS
@@ -101,7 +100,7 @@ class ExtractiveAnswerer:
         """Whether the passages hold every word of the question but those asking for the figure: "HPC
         recurrence rate" against passages on HPC recurrence, not "phone number to book" against any text."""
         rest = [term for term in query.terms if not is_figure_word(term)]
-        names = self.name_stems | stems(" ".join(query.topics))
+        names = self.vocab.name_stems | stems(" ".join(query.topics))
         if not selected or not any(stems(term) - names for term in rest):
             return False  # nothing asked but the figure, of a subject named
         texts = [r.evidence.embed_text for r in selected]
@@ -318,16 +317,20 @@ class ExtractiveAnswerer:
         if not asked or asks_for_figure(query.question):
             return None
         min_chars = self.settings.related_stem_min_chars
-        keys = [
-            key
-            for key, row in self.index.heading_row.items()
-            if key[0] in documents
-            and self.index.section_passages.get(key)
-            and covered_stems(asked, self.heading_focus.get(key, frozenset()), min_chars) == asked
-        ]
+        index = self.index
+        # Only these documents' sections (not every heading of the corpus), in page order across them.
+        keys = sorted(
+            (
+                key
+                for key in ((sid, heading) for sid in documents for heading in index.documents[sid].sections)
+                if index.section_passages.get(key)
+                and covered_stems(asked, self.heading_focus.get(key, frozenset()), min_chars) == asked
+            ),
+            key=index.heading_row.__getitem__,
+        )
         if not keys:
             return None
-        return max(keys, key=lambda key: float(self.index.vectors[self.index.heading_row[key]] @ vector))
+        return max(keys, key=lambda key: float(index.vectors[index.heading_row[key]] @ vector))
 
     def _section_parts(self, section: tuple[str, str], ranked: list[ScoredPassage]) -> list[ScoredPassage]:
         """The opening passage of each part of a section (a part starts after a lost or sub-heading),

@@ -26,10 +26,10 @@ _PROPORTION = (
     rf"\b(\d+|{_NUMBER_WORD})( to \d+)? (in|out of) (\d+|two|three|four|five|six|seven|eight|nine|ten|a hundred)\b"
 )
 _UNIT_OF_TIME = r"(days?|weeks?|months?|years?)"
-# A span of time: "a year", "9 to 12 months", or, said of a wait, "a long delay".
+# A span of time: "a year", "9 to 12 months", or, said of a wait, "a long delay" (a vague span).
+_VAGUE_SPAN = r"\blong (delay|time|period|interval)\b"
 _DURATION = (
-    rf"\b(\d+|a|an|one|{_NUMBER_WORD}|several|few|many)( to (\d+|{_NUMBER_WORD}))? {_UNIT_OF_TIME}\b|"
-    r"\blong (delay|time|period|interval)\b"
+    rf"\b(\d+|a|an|one|{_NUMBER_WORD}|several|few|many)( to (\d+|{_NUMBER_WORD}))? {_UNIT_OF_TIME}\b|{_VAGUE_SPAN}"
 )
 _SHARE = rf"\d+(\.\d+)?\s*(%|percent)|{_PROPORTION}"
 _SCHEDULE = (
@@ -216,7 +216,7 @@ def asks_for_figure(question: str) -> bool:
     return any(asks.search(question) for asks, _, _ in FIGURE_REQUIREMENTS)
 
 
-_VAGUE_DURATION = re.compile(r"\blong (delay|time|period|interval)\b", re.I)
+_VAGUE_DURATION = re.compile(_VAGUE_SPAN, re.I)
 
 
 def vague_duration_sentences(question: str, text: str) -> tuple[list[str], set[str]] | None:

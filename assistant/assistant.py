@@ -12,7 +12,7 @@ from typing import Any
 
 from assistant.answer import Evidence, ExtractiveAnswerer
 from assistant.answer_types import figure_asked
-from assistant.citations import enforce_citations
+from assistant.citations import Enforced, enforce_citations
 from assistant.embeddings import submit_query
 from assistant.errors import InvalidQuestionError
 from assistant.index import CorpusIndex, load_index
@@ -154,13 +154,12 @@ class Assistant:
                 "score_and_rules": round((time.perf_counter() - retrieved) * 1000, 2),
             }
         if evidence.abstain_reason:
-            if evidence.related and (partial := self._figure_not_given(query.question, evidence, audience, safety)):
-                return partial.model_copy(update={"trace": record})
+            if evidence.related and (partial := self._figure_not_given(question, evidence, audience, safety, record)):
+                return partial
             return self._abstain(
                 question, audience, safety.label, safety.notice, trace=record, rule=evidence.abstain_rule
             )
-        draft = self.answerer.compose(evidence, audience)
-        enforced = enforce_citations(draft.text, draft.citations, self.index.source_path, acronyms=self.vocab.acronyms)
+        enforced = self._cited(evidence, audience)
         if record is not None:
             record.removed = enforced.removed
         if not enforced.citations:
@@ -168,42 +167,27 @@ class Assistant:
                 record.abstain_rule, record.abstain_reason = "citation_gate", "no sentence survived the citation gate"
             return self._abstain(question, audience, safety.label, safety.notice, enforced.removed, record)
         notice = None if safety.notice is None else f"{safety.notice} {ANSWER_LEAD_IN}"
-        text = enforced.text if notice is None else f"{notice}\n\n{enforced.text}"
-        return Answer(
-            question=question,
-            text=text,
-            citations=enforced.citations,
-            abstained=False,
-            safety=safety.label,
-            notice=notice,
-            audience=audience,
-            removed=enforced.removed,
-            trace=record,
-        )
+        return _cited_answer(question, enforced, notice, False, safety.label, audience, record)
 
-    def _figure_not_given(self, question: str, evidence: Evidence, audience: str, safety: SafetyRoute) -> Answer | None:
+    def _cited(self, evidence: Evidence, audience: str) -> Enforced:
+        """The composed answer for ``evidence``, through the citation gate."""
+        draft = self.answerer.compose(evidence, audience)
+        return enforce_citations(draft.text, draft.citations, self.index.source_path, acronyms=self.vocab.acronyms)
+
+    def _figure_not_given(
+        self, question: str, evidence: Evidence, audience: str, safety: SafetyRoute, record: AnswerTrace | None
+    ) -> Answer | None:
         """A refusal of the figure asked for, then what the documents do say of exactly that ("HPC recurrence
         rate": no rate is given; here is what they say of recurrence). Still an abstention: the question
         asked for a figure, and none is given."""
-        related = Evidence(evidence.related, evidence.ranked, question=evidence.question)
-        draft = self.answerer.compose(related, audience)
-        enforced = enforce_citations(draft.text, draft.citations, self.index.source_path, acronyms=self.vocab.acronyms)
+        enforced = self._cited(Evidence(evidence.related, evidence.ranked, question=evidence.question), audience)
         if not enforced.citations:
             return None
         said = (
             f"The documents don't give {figure_asked(question)} for that, and I won't guess. Here is what they do say:"
         )
         notice = said if safety.notice is None else f"{safety.notice}\n\n{said}"
-        return Answer(
-            question=question,
-            text=f"{notice}\n\n{enforced.text}",
-            citations=enforced.citations,
-            abstained=True,
-            safety=safety.label,
-            notice=notice,
-            audience=audience,
-            removed=enforced.removed,
-        )
+        return _cited_answer(question, enforced, notice, True, safety.label, audience, record)
 
     def _record(self, record: AnswerTrace, query: UnderstoodQuery, candidates: Candidates, evidence: Evidence) -> None:
         """Fill the trace from what the pipeline did (never recomputes a step)."""
@@ -272,6 +256,29 @@ class Assistant:
     def validate_question(self, question: Any) -> str:
         """Return the cleaned question, or raise :class:`InvalidQuestionError` with a clear message."""
         return validate_question(question, self.settings.max_question_chars)
+
+
+def _cited_answer(
+    question: str,
+    enforced: Enforced,
+    notice: str | None,
+    abstained: bool,
+    safety: str | None,
+    audience: str,
+    trace: AnswerTrace | None,
+) -> Answer:
+    """The answer for gated, cited text, after any fixed notice."""
+    return Answer(
+        question=question,
+        text=enforced.text if notice is None else f"{notice}\n\n{enforced.text}",
+        citations=enforced.citations,
+        abstained=abstained,
+        safety=safety,
+        notice=notice,
+        audience=audience,
+        removed=enforced.removed,
+        trace=trace,
+    )
 
 
 def validate_question(question: Any, max_chars: int) -> str:

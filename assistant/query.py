@@ -294,6 +294,16 @@ class Vocabulary:
         return False
 
     @cached_property
+    def name_stems(self) -> frozenset[str]:
+        """The stems of every condition's names: what a question says of its subject, not what it asks."""
+        return stems(" ".join(self.topic_aliases))
+
+    @cached_property
+    def kind_words(self) -> frozenset[str]:
+        """The words of the document kinds ("case", "report"), which pick a document rather than ask of it."""
+        return frozenset(w for kind in self.kinds for w in kind.split())
+
+    @cached_property
     def report_ids(self) -> frozenset[str]:
         """Documents named by their first author (case reports): "she" or "the patient" is theirs."""
         return frozenset(self.document_aliases.values())
@@ -1169,12 +1179,11 @@ def understand(
 
 def names_a_document(word: str, vocab: Vocabulary) -> bool:
     """An author's name, a year of publication, or a word for a kind of document ("case", "report")."""
-    kind_words = {w for kind in vocab.kinds for w in kind.split()}
     return (
         word in vocab.document_aliases
         or word in vocab.years
         or word.removesuffix("s") in SOURCE_NOUNS
-        or word.removesuffix("s") in kind_words
+        or word.removesuffix("s") in vocab.kind_words
         or word in ("et", "al")
     )
 

@@ -311,8 +311,6 @@ def is_specialist_word(word: str, vocab: Vocabulary, settings: Settings) -> bool
 
 
 def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
-    name_stems = stems(" ".join(vocab.topic_aliases))  # the conditions' names, once at load
-
     def missing_figure(inp: RuleInput) -> str | None:
         """The question asks for a figure (a rate, an age, a count) that the selected passages do not give.
         A vague span is an answer only when said of what was asked: "how long does chemotherapy last?" is
@@ -324,7 +322,7 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
         if found is None:
             return None
         sentences, asking = found
-        names = name_stems | stems(" ".join(inp.query.topics))
+        names = vocab.name_stems | stems(" ".join(inp.query.topics))
         things = [
             t
             for t in inp.query.terms
