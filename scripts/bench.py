@@ -45,7 +45,6 @@ COLD_START = (
 )
 
 
-
 @click.command()
 @click.option("--repeats", default=5, show_default=True, help="Times each question is asked warm.")
 @click.option("--as-json", "as_json", is_flag=True, help="Print the figures as JSON.")

@@ -49,7 +49,6 @@ DIM = 384  # all-MiniLM-L6-v2
 TOP_K = 10
 
 
-
 def peak_rss_mb() -> float:
     """This process's peak resident memory (VmHWM) in MiB."""
     for line in Path("/proc/self/status").read_text().splitlines():

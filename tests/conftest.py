@@ -7,10 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant import Assistant, Settings
+from assistant.index import ensure_index
 from assistant.settings import REPO_ROOT
 
 CORPUS = REPO_ROOT / "corpus"
@@ -22,8 +24,25 @@ def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def settings(session_dir: Path) -> Settings:
-    """Settings for the real corpus with the index and feedback database in a temp folder."""
+def built_index(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The seed corpus's index, built once per test run: under pytest-xdist the first worker builds it (with
+    every core) while the others wait on a file lock, instead of each building its own at the same time."""
+    run_dir = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    data = run_dir / "seed-index-data"
+    with FileLock(str(run_dir / "seed-index.lock")):
+        if not data.exists():
+            staging = run_dir / "seed-index-staging"
+            shutil.rmtree(staging, ignore_errors=True)
+            ensure_index(Settings(corpus_dir=CORPUS, data_dir=staging, feedback_db=run_dir / "unused.sqlite3"))
+            staging.rename(data)
+    return data
+
+
+@pytest.fixture(scope="session")
+def settings(session_dir: Path, built_index: Path) -> Settings:
+    """Settings for the real corpus with a copy of the run's built index and a feedback database in this
+    session's temp folder."""
+    shutil.copytree(built_index, session_dir / "data", ignore=shutil.ignore_patterns("*.sqlite3*"))
     return Settings(corpus_dir=CORPUS, data_dir=session_dir / "data", feedback_db=session_dir / "feedback.sqlite3")
 
 

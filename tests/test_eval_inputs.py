@@ -19,6 +19,7 @@ from assistant import Assistant, Settings
 from assistant.cli import main
 from assistant.evaluation.environment import combine_corpora, eval_settings, override_settings, parse_assignments
 from assistant.evaluation.items import EvalInputError, read_gold
+from assistant.index import ensure_index
 from assistant.settings import REPO_ROOT
 
 CORPUS = REPO_ROOT / "corpus"
@@ -279,6 +280,21 @@ def test_eval_runs_on_combined_corpus_folders_and_reuses_their_index(
     assert code == 0, out + err
     assert json.loads(indexes[0].read_text())["built_at"] == built["built_at"]
     assert f"{len(rows)} (item, system) pairs compared with {tmp_path / 'one'}: 0 now pass, 0 now fail." in out
+
+
+def test_a_combined_eval_corpus_reuses_the_embeddings_of_corpora_built_before_it(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """The seed plus another corpus, after that corpus was evaluated alone: every text is embedded already
+    (the seed's in the base data folder, the other's in its own eval folder), so none is embedded again."""
+    root = tmp_path / "eval-corpora"
+    with eval_settings(settings, [MINI], data_root=root) as alone:
+        first = ensure_index(alone)
+    assert first["counts"]["embedded_now"] > 0
+    with eval_settings(settings, [CORPUS, MINI], data_root=root) as both:
+        combined = ensure_index(both)
+    assert combined["counts"]["documents"] == first["counts"]["documents"] + len(list(CORPUS.glob("*.txt")))
+    assert combined["counts"]["embedded_now"] == 0
 
 
 def test_a_run_matching_a_gate_configuration_is_gated(tmp_path: Path, bot: Assistant) -> None:

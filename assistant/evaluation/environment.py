@@ -133,17 +133,37 @@ def _content_key(settings: Settings) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def _share_embedding_cache(base: Settings, settings: Settings) -> None:
-    """Start a new eval data folder with the base data folder's embedding cache.
+def _share_embedding_cache(base: Settings, settings: Settings, root: Path) -> None:
+    """Start a new eval data folder with the embeddings already made: the base data folder's cache and
+    those of the other eval corpora under ``root`` built with the same index settings.
 
-    The cache is keyed by text, so documents the two corpora share are not embedded again.
+    The cache is keyed by text, so documents the corpora share are not embedded again (the seed plus
+    the extra corpus reuses both the seed's and the extra corpus's embeddings).
     """
+    import numpy as np
+
     from assistant.index import cache_path
 
-    source, target = cache_path(base), cache_path(settings)
-    if source.is_file() and not target.exists():
+    target = cache_path(settings)
+    if target.exists():
+        return
+    sources = [cache_path(base), *sorted(root.glob(f"*/{target.name}"))]
+    keys: list[str] = []
+    vectors: list[np.ndarray] = []
+    seen: set[str] = set()
+    for source in sources:
+        try:
+            with np.load(source) as stored:
+                for key, vector in zip(stored["keys"].tolist(), stored["vectors"], strict=True):
+                    if key not in seen:
+                        seen.add(key)
+                        keys.append(key)
+                        vectors.append(vector)
+        except Exception:  # a missing or broken cache only costs time: its texts are embedded again
+            continue
+    if keys:
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
+        np.savez(target, keys=np.array(keys), vectors=np.stack(vectors))
 
 
 @contextmanager
@@ -172,5 +192,5 @@ def eval_settings(
         corpus = combine_corpora(corpus_dirs, Path(folder) / "corpus")
         settings = settings.model_copy(update={"corpus_dir": corpus})
         settings = settings.model_copy(update={"data_dir": root / _content_key(settings)})
-        _share_embedding_cache(base, settings)
+        _share_embedding_cache(base, settings, root)
         yield settings
