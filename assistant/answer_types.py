@@ -44,7 +44,11 @@ _DRUG_NAME = (
 _PHONE = r"\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\+\d[\d\s().-]{7,}\d"
 # A level or span of levels in the letter-and-number notation of segments ("below X2", "X6 to Y2").
 _LEVEL = r"\b(from|at|below|above|of) [A-Z]\d{1,2}\b|\b[A-Z]\d{1,2}\s*(-|–|to|and)\s*[A-Z]?\d{1,2}\b"
-_AGE = r"\b\d+-year-old\b|\baged? \d+|\b\d+ years? old\b|\bin (their|the) (teens|twenties|thirties|forties|\d0s)\b"
+# An age in years, or a baby's in days, weeks or months ("3-month-old", "at 5 days of age", "at birth").
+_AGE = (
+    r"\b\d+[- ](year|month|week|day)s?[- ]old\b|\baged? \d+|\b\d+ (year|month|week|day)s? (old|of age)\b|"
+    r"\bat birth\b|\bin (their|the) (teens|twenties|thirties|forties|\d0s)\b"
+)
 
 
 @dataclass(frozen=True)

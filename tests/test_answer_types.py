@@ -63,6 +63,21 @@ def test_an_age_question_is_answered_by_an_age() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "answered"),
+    [
+        ("Treatment was started at 3 weeks of age.", True),
+        ("A biopsy was taken from the 5-day-old girl.", True),
+        ("The mass was present at birth.", True),
+        ("A 7 month old boy was seen in clinic.", True),
+        ("Treatment was started 3 weeks after the biopsy.", False),  # a span of time, not an age
+        ("The mass grew for several weeks.", False),
+    ],
+)
+def test_a_babys_age_in_days_weeks_or_months_is_an_age(text: str, answered: bool) -> None:
+    assert holds_asked_answer("How old was the baby when treatment started?", text) is answered
+
+
+@pytest.mark.parametrize(
     ("word", "text", "answered"),
     [
         ("age", "most patients are between 15 and 40 years old", True),
