@@ -546,3 +546,10 @@ def test_one_of_many_conditions_unnamed_asks_which() -> None:
     history = turns(("Hello", "Hello! I answer questions about two conditions."))
     assert understand("How is it treated?", history, crowded).which_condition
     assert not understand("How is ASPS treated?", history, crowded).which_condition
+
+
+def test_what_a_paper_concluded_is_looked_for_in_its_conclusions(real: Vocabulary) -> None:
+    """A structured abstract labels its last part "Conclusions" (a review's, "Summary"): the question's
+    verb is not the label's stem, so the lexicon gives the labels."""
+    expanded = " ".join(expansion for _, expansion in LEXICON.matches("What did the authors conclude?"))
+    assert {"conclusions", "summary"} <= set(expanded.split())
