@@ -23,7 +23,7 @@ from assistant.compose import Composer, Draft
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.query import LEXICON, UnderstoodQuery, Vocabulary
 from assistant.retrieve import Candidates
-from assistant.rules import AbstentionRule, RuleInput, default_rules, term_coverage
+from assistant.rules import AbstentionRule, RuleInput, default_rules, is_specialist_word, term_coverage
 from assistant.scoring import PassageScorer, ScoredPassage
 from assistant.settings import Settings
 from assistant.text import content_words, covered_stems, stem_all, stems
@@ -142,6 +142,8 @@ class ExtractiveAnswerer:
         # A terse, keyword-style question ("X 5-yr survival", "X etiology") is a lookup: it gets the
         # fact, as a nurse would, whoever asks.
         brief = audience == "clinician" or is_keyword_question(query.question, settings.keyword_question_max_words)
+        names = self.vocab.name_stems | stems(" ".join(query.topics))
+        named_things = [t for t in query.terms if stems(t) - names and is_specialist_word(t, self.vocab, settings)]
         for candidate in ranked:
             # A figure asked for, or an age, is answered by text holding one: the rest is padding.
             if chosen and (promoted or terse) and not holds_asked_answer(query.question, candidate.evidence.text):
@@ -165,6 +167,15 @@ class ExtractiveAnswerer:
                 chosen
                 and brief
                 and (terse or (not self._related(candidate, chosen) and candidate.score < top - clinician_margin))
+            ):
+                continue
+            # A question about a named thing ("What is <drug>?") gets more text only about that thing, or
+            # beside what was chosen: not a sentence that merely shares the subject.
+            if (
+                chosen
+                and named_things
+                and not self._related(candidate, chosen)
+                and term_coverage(replace(query, terms=named_things), [candidate.evidence.text], self.vocab) == 0
             ):
                 continue
             size = len(candidate.evidence.text.split())

@@ -283,3 +283,10 @@ def test_a_word_that_only_qualifies_an_answered_shape_does_not_refuse(bot: Assis
     """ "vertebral levels" is answered by "from C6 to T2", which never says "vertebral"."""
     answer = bot.ask("Which vertebral levels did the tumour span in Woitzik 2003?", audience="clinician")
     assert not answer.abstained and "C6 to T2" in answer.citations[0].quote
+
+
+def test_a_question_about_a_named_thing_gets_more_text_only_about_that_thing(bot: Assistant) -> None:
+    """The amputation options answer; sentences that only share the condition ("ASPS is slow-growing")
+    are not added to them."""
+    answer = bot.ask("Will my child need an amputation for ASPS?")
+    assert answer.citations and all("amputat" in c.quote.lower() for c in answer.citations)
