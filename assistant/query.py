@@ -1058,9 +1058,36 @@ def _continuation(question: str, previous: str, vocab: Vocabulary) -> str:
     rest = rest.strip(" ?.!,;:")
     if not rest or QUALIFIER_RE.match(rest):
         return previous
-    if not content_words(vocab.without_names(rest)) and (vocab.topics_in(rest) or vocab.targets_in(rest)):
+    if _only_names(rest, vocab):
         return vocab.without_names(previous)
     return ""
+
+
+def _only_names(text: str, vocab: Vocabulary) -> bool:
+    return not content_words(vocab.without_names(text)) and bool(vocab.topics_in(text) or vocab.targets_in(text))
+
+
+def _renamed(question: str, previous: str, vocab: Vocabulary) -> str | None:
+    """An elliptic follow-up that only names a new subject ("And X?", "What about X?") asks the previous
+    question of it: "What is Y?" then "And X?" asks "What is X?". The previous question with its subject's
+    name replaced, when it named one; else None."""
+    connective = CONNECTIVE_RE.match(question)
+    rest = question[connective.end() :] if connective else question
+    if about := WHAT_ABOUT_RE.match(rest):
+        rest = rest[about.end() :]
+    elif not connective:
+        return None
+    rest = rest.strip(" ?.!,;:")
+    spans = vocab._names.spans(previous)
+    if not rest or not spans or not _only_names(rest, vocab):
+        return None
+    (start, end, _), *others = spans
+    renamed = previous[:start] + rest + previous[end:]
+    # Other names of the previous subject go ("... of ASPS (alveolar soft part sarcoma)"), right to left.
+    for other_start, other_end, _ in sorted(others, reverse=True):
+        shift = len(rest) - (end - start)
+        renamed = renamed[: other_start + shift] + renamed[other_end + shift :]
+    return " ".join(re.sub(r"\(\s*\)", " ", renamed).split())
 
 
 def _asked(history: Sequence[dict[str, str]], vocab: Vocabulary) -> list[str]:
@@ -1069,6 +1096,9 @@ def _asked(history: Sequence[dict[str, str]], vocab: Vocabulary) -> list[str]:
     for turn in history:
         if turn.get("role") == "user":
             question = correct_spelling(str(turn.get("content", "")), vocab)
+            if asked and (renamed := _renamed(question, asked[-1], vocab)):
+                asked.append(renamed)
+                continue
             carried = _continuation(question, asked[-1], vocab) if asked else ""
             asked.append(f"{question} {carried}".strip())
     return asked
@@ -1089,7 +1119,11 @@ def understand(
     one ("And if it has spread?") also carries the previous question it continues."""
     corrected = correct_name_typos(correct_spelling(question, vocab), vocab)
     asked = _asked(history, vocab)
-    continued = _continuation(corrected, asked[-1], vocab) if asked else ""
+    # "And X?" after "What is Y?" is asked as "What is X?", and read so (what it asks for, its cues).
+    renamed = _renamed(corrected, asked[-1], vocab) if asked else None
+    if renamed:
+        question = corrected = renamed
+    continued = _continuation(corrected, asked[-1], vocab) if asked and not renamed else ""
     base = f"{corrected} {continued}".strip()
     lowered = f" {normalise(base)} "
     expansions: list[str] = []

@@ -371,6 +371,18 @@ def test_an_elliptic_follow_up_carries_what_it_qualifies(real: Vocabulary) -> No
     assert "treated" not in understand("and what's the outlook?", history, real).text
 
 
+def test_a_follow_up_that_only_names_a_new_subject_asks_the_previous_question_of_it(real: Vocabulary) -> None:
+    """ "What is HPC?" then "And ASPS?" asks "What is ASPS?", and is read as that question (its cues, the
+    figure it asks for), with nothing of the old subject left."""
+    history = turns(("What is hemangiopericytoma?", "A rare tumor. [1]"))
+    for follow_up in ("And ASPS?", "what about alveolar soft part sarcoma?"):
+        query = understand(follow_up, history, real)
+        assert query.question.startswith("What is ") and query.targets == [frozenset({ASPS_PAGE_ID})]
+        assert "hemangiopericytoma" not in query.question.lower()
+    # A follow-up with words of its own is not a renamed question.
+    assert understand("And ASPS treatment?", history, real).question == "And ASPS treatment?"
+
+
 def test_it_is_the_thing_the_previous_question_asked_about(real: Vocabulary) -> None:
     history = turns(("What is arterial embolization for ASPS?", "Blocking the tumor's blood supply. [1]"))
     query = understand("How do they check it's safe to do?", history, real)
