@@ -1002,6 +1002,8 @@ def _referent(
     person = bool(PERSON_RE.search(question)) and not OWN_PEOPLE_RE.search(question)
     if OTHER_ONE_RE.search(question):
         return _the_other_one(history, vocab, stock_replies)
+    if BOTH_RE.search(question) and (both := _the_last_two(history, vocab, stock_replies)):
+        return both
     first: Referent | None = None
     for asked, answer in _exchanges(history):
         found = _subject(asked, answer, vocab, stock_replies)
@@ -1018,6 +1020,29 @@ def _referent(
 
 # "What about the other one?": the subject talked about before the latest one.
 OTHER_ONE_RE = re.compile(r"\bthe other (?:one|condition|tumou?r|disease|cancer|sarcoma)\b|\bthe other\s*\??\s*$", re.I)
+
+
+# "Which one is more common?", "what's the difference between them?": the last two subjects, together.
+BOTH_RE = re.compile(
+    r"\bwhich (?:one|of (?:them|the two|both))\b|\bwhich is (?:more|less|better|worse)\b|"
+    r"\b(?:both|either|each) of (?:them|these|those)\b|\bcompare (?:them|the two)\b|\bbetween (?:them|the two)\b",
+    re.I,
+)
+
+
+def _the_last_two(history: Sequence[dict[str, str]], vocab: Vocabulary, stock_replies: Sequence[str]) -> Referent:
+    """The two latest subjects of the conversation together (each answered and cited apart), or nothing
+    when it had fewer than two."""
+    found_two: list[Referent] = []
+    for asked, answer in _exchanges(history):
+        found = _subject(asked, answer, vocab, stock_replies)
+        if found.topics and all(set(found.topics) != set(f.topics) for f in found_two):
+            found_two.append(found)
+        if len(found_two) == 2:
+            latest, earlier = found_two
+            topics, targets = [*earlier.topics, *latest.topics], [*earlier.targets, *latest.targets]
+            return Referent(topics, targets, [*earlier.reports, *latest.reports])
+    return Referent()
 
 
 def _the_other_one(history: Sequence[dict[str, str]], vocab: Vocabulary, stock_replies: Sequence[str]) -> Referent:

@@ -565,3 +565,13 @@ def test_what_a_paper_concluded_is_looked_for_in_its_conclusions(real: Vocabular
     verb is not the label's stem, so the lexicon gives the labels."""
     expanded = " ".join(expansion for _, expansion in LEXICON.matches("What did the authors conclude?"))
     assert {"conclusions", "summary"} <= set(expanded.split())
+
+
+def test_which_one_after_two_subjects_means_both(real: Vocabulary) -> None:
+    """ "Which one is more common?" after questions about two conditions asks of each (answered and cited
+    apart); after one condition it is that condition."""
+    history = turns(("What is hemangiopericytoma?", "A rare tumor. [1]"), ("And ASPS?", "A rare sarcoma. [1]"))
+    both = understand("Which one is more common?", history, real)
+    assert len(both.targets) == 2 and {HPC_PAGE_ID, ASPS_PAGE_ID} <= set().union(*both.targets)
+    one = understand("Which one is more common?", history[:2], real)
+    assert len(one.targets) == 1 and HPC_PAGE_ID in one.targets[0] and ASPS_PAGE_ID not in one.targets[0]
