@@ -29,7 +29,9 @@ _UNIT_OF_TIME = r"(days?|weeks?|months?|years?)"
 # A span of time: "a year", "9 to 12 months", or, said of a wait, "a long delay" (a vague span).
 _VAGUE_SPAN = r"\blong (delay|time|period|interval)\b"
 _DURATION = (
-    rf"\b(\d+|a|an|one|{_NUMBER_WORD}|several|few|many)( to (\d+|{_NUMBER_WORD}))? {_UNIT_OF_TIME}\b|{_VAGUE_SPAN}"
+    rf"\b(\d+|a|an|one|{_NUMBER_WORD}|several|few|many)( to (\d+|{_NUMBER_WORD}))? {_UNIT_OF_TIME}\b"
+    # ... not an age ("at 3 weeks of age", "3 weeks old")
+    r"(?! (of age|old)\b)|" + _VAGUE_SPAN
 )
 _SHARE = rf"\d+(\.\d+)?\s*(%|percent)|{_PROPORTION}"
 _SCHEDULE = (

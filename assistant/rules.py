@@ -186,6 +186,10 @@ KIND_PHRASE_RE = re.compile(
     r"trials?|number|doses?|injections?|implants?|vaccines?)\b"
 )
 
+# "should we choose surgery", "to have surgery": after a subject pronoun or "to", the word before a kind is a
+# verb acting on it, not a kind of it ("proton therapy").
+VERB_SLOT_RE = re.compile(r"\b(?:i|we|you|they|he|she|to)\s+$")
+
 # Words named like a disease ("...oma", "...itis", "...osis"): English medical word formation.
 DISEASE_NAME_RE = re.compile(r"^[a-z]{3,}(oma|omas|itis|osis)$")
 
@@ -221,10 +225,13 @@ def make_never_mentioned(
         asked = set().union(*inp.query.targets)
         # "Is proton therapy used for X?", "a special diet": a kind of treatment, test or thing the
         # documents asked about never name, neither its kind word nor the kind.
-        for match in KIND_PHRASE_RE.finditer(normalise(inp.query.question)):
+        question = normalise(inp.query.question)
+        for match in KIND_PHRASE_RE.finditer(question):
             modifier, kind = match.group(1), match.group(2)
             named = modifier in vocab.topic_aliases or modifier in vocab.document_aliases or modifier in vocab.kinds
             if modifier in STOPWORDS or named or modifier in SOURCE_NOUNS or modifier.isdigit():
+                continue
+            if VERB_SLOT_RE.search(question[: match.start()]):
                 continue
             # The kind may be said in other words ("removal" or "operation" for "surgery").
             kind_forms = [kind, *LEXICON.said_as(kind.rstrip("s")), *LEXICON.said_as(kind)]

@@ -77,6 +77,11 @@ def test_a_babys_age_in_days_weeks_or_months_is_an_age(text: str, answered: bool
     assert holds_asked_answer("How old was the baby when treatment started?", text) is answered
 
 
+def test_an_age_is_no_span_of_time() -> None:
+    assert holds_asked_answer("How long is the drug given?", "The drug was started at 3 weeks of age.") is False
+    assert holds_asked_answer("How long is the drug given?", "The drug was given for 6 months.") is True
+
+
 @pytest.mark.parametrize(
     ("word", "text", "answered"),
     [

@@ -142,6 +142,9 @@ def test_asked_documents_never_mention_a_specialist_term_another_document_uses(b
         assert "never mention" in (rule(RuleInput(understand(kind, [], bot.vocab), [], [])) or "")
     for kind in ("Does radiation therapy help ASPS?", "Which blood tests are done for ASPS?"):
         assert rule(RuleInput(understand(kind, [], bot.vocab), [], [])) is None
+    # After a pronoun or "to", the word before the kind is a verb, not a kind of it.
+    for verb in ("Should we choose surgery or radiation for ASPS?", "Does my son with ASPS need to have surgery?"):
+        assert rule(RuleInput(understand(verb, [], bot.vocab), [], [])) is None
     # A question that names no condition or document is not this rule's to judge.
     assert rule(RuleInput(understand("Is rotationplasty an option?", [], bot.vocab), [], [])) is None
 
