@@ -97,6 +97,13 @@ def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleIn
                 for r in inp.ranked[settings.coverage_depth :]
                 if holds_asked_answer(inp.query.question, r.evidence.text)
             ][:1]
+            # ... and so is its passage that best matches the question's words, wherever it ranks: whether
+            # one document speaks of what was asked should not hang on thousandths of a score.
+            rest = inp.ranked[settings.coverage_depth :]
+            if rest and (best := max(rest, key=lambda r: r.lexical)).lexical >= max(
+                (r.lexical for r in passages), default=0.0
+            ):
+                passages.append(best)
         coverage = term_coverage(inp.query, [r.evidence.embed_text for r in passages], vocab)
         if coverage < settings.abstain_min_term_coverage:
             return f"the evidence covers only {coverage:.0%} of the question's terms"
@@ -118,6 +125,10 @@ def make_another_document(
             return None
         question = f" {normalise(inp.query.question)} "
         if any(f" {alias} " in question for alias in vocab.document_aliases):
+            return None
+        # ... nor for a follow-up about a document the conversation singled out ("Did it come back?" after
+        # a question about the X report): it chose where to look too.
+        if inp.query.carried_topic and inp.query.targets and all(len(group) == 1 for group in inp.query.targets):
             return None
         rival, best = inp.outside[0], inp.ranked[0]
         # What the question asks *about* its subject (its focus words) is matched lexically far better

@@ -124,6 +124,34 @@ def test_another_document_fires_when_only_a_rival_matches_the_questions_focus(bo
     assert rule(RuleInput(query, inside, [rival])) is not None
     named = understand("What is it called when babies get it in the Onoki report?", [], bot.vocab)
     assert rule(RuleInput(named, inside, [rival])) is None  # the reader named where to look
+    # ... and so does a conversation that singled out one document: "it" is that report's tumour.
+    history = [
+        {"role": "user", "content": "Did the spine surgery help the woman in the Woitzik report?"},
+        {"role": "assistant", "content": "Her symptoms disappeared after the operation."},
+    ]
+    follow_up = understand("Did it come back?", history, bot.vocab)
+    report = [scored(bot, "pubmed-woitzik-2003", "One year later", 0.5)]
+    far_better = scored(bot, HPC, "In a baby", 0.5 + bot.settings.rival_margin + 0.05)
+    assert rule(RuleInput(follow_up, report, [far_better])) is None
+    assert rule(RuleInput(understand("Did it come back?", [], bot.vocab), report, [far_better])) is not None
+
+
+def test_one_documents_best_match_for_the_questions_words_counts_towards_coverage(bot: Assistant) -> None:
+    """Whether the report singled out speaks of what was asked does not hang on where that passage ranks."""
+    rule = make_low_coverage(bot.vocab, bot.settings)
+    history = [
+        {"role": "user", "content": "Did the spine surgery help the woman in the Woitzik report?"},
+        {"role": "assistant", "content": "Her symptoms disappeared after the operation."},
+    ]
+    query = understand("Did it come back?", history, bot.vocab)
+    woitzik = "pubmed-woitzik-2003"
+    top = [scored(bot, woitzik, text, 0.5) for text in ("One year later", "radicular symptoms", "two-staged")]
+    for passage in top:
+        passage.lexical = 0.5
+    speaks_of_it = scored(bot, woitzik, "local recurrence", 0.45)
+    speaks_of_it.lexical = 1.0
+    assert rule(RuleInput(query, top, [])) is not None
+    assert rule(RuleInput(query, [*top, speaks_of_it], [])) is None
 
 
 def test_asked_documents_never_mention_a_specialist_term_another_document_uses(bot: Assistant) -> None:
