@@ -461,6 +461,10 @@ class Vocabulary:
         """Topics a text names, by full name or acronym (or their plural), in order of first mention."""
         return list(dict.fromkeys(self.topic_aliases[alias] for _, _, alias in self._topic_names.spans(text)))
 
+    def name_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, name) of each subject name in the text, in order."""
+        return self._names.spans(text)
+
     def without_names(self, text: str) -> str:
         """The text with every subject name taken out (what it asks *about* its subject)."""
         kept, at = [], 0
@@ -703,7 +707,7 @@ def vocabulary_from_corpus(
 class UnderstoodQuery:
     """A question made ready for retrieval."""
 
-    question: str  # as asked
+    question: str  # as asked; an elliptic "And X?" as the question it asks (see _renamed)
     text: str  # spelling-corrected and expanded: what is embedded and matched
     topics: list[str]  # conditions the question is about (its own, or carried from history)
     carried_topic: bool  # True when the topic came from the conversation, not the question
@@ -1089,6 +1093,7 @@ def _continuation(question: str, previous: str, vocab: Vocabulary) -> str:
 
 
 def _only_names(text: str, vocab: Vocabulary) -> bool:
+    """Whether the text says nothing but the names of subjects ("desmoid tumors", "the Onoki report")."""
     return not content_words(vocab.without_names(text)) and bool(vocab.topics_in(text) or vocab.targets_in(text))
 
 
@@ -1103,14 +1108,14 @@ def _renamed(question: str, previous: str, vocab: Vocabulary) -> str | None:
     elif not connective:
         return None
     rest = rest.strip(" ?.!,;:")
-    spans = vocab._names.spans(previous)
+    spans = vocab.name_spans(previous)
     if not rest or not spans or not _only_names(rest, vocab):
         return None
     (start, end, _), *others = spans
     renamed = previous[:start] + rest + previous[end:]
     # Other names of the previous subject go ("... of ASPS (alveolar soft part sarcoma)"), right to left.
+    shift = len(rest) - (end - start)
     for other_start, other_end, _ in sorted(others, reverse=True):
-        shift = len(rest) - (end - start)
         renamed = renamed[: other_start + shift] + renamed[other_end + shift :]
     return " ".join(re.sub(r"\(\s*\)", " ", renamed).split())
 
