@@ -100,7 +100,7 @@ class ExtractiveAnswerer:
         """Whether the passages hold every word of the question but those asking for the figure: "HPC
         recurrence rate" against passages on HPC recurrence, not "phone number to book" against any text."""
         rest = [term for term in query.terms if not is_figure_word(term)]
-        names = self.vocab.name_stems | stems(" ".join(query.topics))
+        names = self.vocab.subject_stems(query.topics)
         if not selected or not any(stems(term) - names for term in rest):
             return False  # nothing asked but the figure, of a subject named
         texts = [r.evidence.embed_text for r in selected]
@@ -142,7 +142,7 @@ class ExtractiveAnswerer:
         # A terse, keyword-style question ("X 5-yr survival", "X etiology") is a lookup: it gets the
         # fact, as a nurse would, whoever asks.
         brief = audience == "clinician" or is_keyword_question(query.question, settings.keyword_question_max_words)
-        names = self.vocab.name_stems | stems(" ".join(query.topics))
+        names = self.vocab.subject_stems(query.topics)
         named_things = [t for t in query.terms if stems(t) - names and is_specialist_word(t, self.vocab, settings)]
         for candidate in ranked:
             # A figure asked for, or an age, is answered by text holding one: the rest is padding.

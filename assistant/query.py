@@ -298,6 +298,11 @@ class Vocabulary:
         """The stems of every condition's names: what a question says of its subject, not what it asks."""
         return stems(" ".join(self.topic_aliases))
 
+    def subject_stems(self, topics: Iterable[str]) -> frozenset[str]:
+        """The stems of every condition's names and of ``topics``: the words that name a question's
+        subject, not what it asks of it."""
+        return self.name_stems | stems(" ".join(topics))
+
     @cached_property
     def kind_words(self) -> frozenset[str]:
         """The words of the document kinds ("case", "report"), which pick a document rather than ask of it."""
@@ -517,7 +522,6 @@ _TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 
 
 @lru_cache(maxsize=1 << 16)
-@lru_cache(maxsize=1 << 16)
 def _token_key(token: str) -> str:
     """A token as phrases are looked up: normalised, without a possessive 's (cached: questions repeat words)."""
     return normalise(token).removesuffix("'s")
@@ -719,6 +723,11 @@ class UnderstoodQuery:
     # About one of many conditions without saying which: "could it be one of these tumours?" over a dozen,
     # or "how is it treated?" when nothing said before has a subject.
     which_condition: bool = False
+
+    @property
+    def names_one_document(self) -> bool:
+        """Whether the question singles out a document ("the Woitzik report", "the 2003 paper")."""
+        return any(len(group) == 1 for group in self.targets)
 
 
 def _is_known(lower: str, vocab: Vocabulary) -> bool:
@@ -1078,11 +1087,8 @@ def _continuation(question: str, previous: str, vocab: Vocabulary) -> str:
         return ""
     if not content_words(question):
         return previous
-    connective = CONNECTIVE_RE.match(question)
-    rest = question[connective.end() :] if connective else question
-    if about := WHAT_ABOUT_RE.match(rest):
-        rest = rest[about.end() :]
-    elif not connective and not CONDITION_RE.match(rest):
+    rest, opened = _elliptic_opening(question)
+    if not opened and not CONDITION_RE.match(rest):
         return ""  # not elliptic
     rest = rest.strip(" ?.!,;:")
     if not rest or QUALIFIER_RE.match(rest):
@@ -1090,6 +1096,23 @@ def _continuation(question: str, previous: str, vocab: Vocabulary) -> str:
     if _only_names(rest, vocab):
         return vocab.without_names(previous)
     return ""
+
+
+def _elliptic_opening(question: str) -> tuple[str, bool]:
+    """The question after an elliptic opening ("and", "what about"), and whether it had one."""
+    connective = CONNECTIVE_RE.match(question)
+    rest = question[connective.end() :] if connective else question
+    if about := WHAT_ABOUT_RE.match(rest):
+        return rest[about.end() :], True
+    return rest, bool(connective)
+
+
+def _complete(question: str, previous: str, vocab: Vocabulary) -> tuple[str, str]:
+    """A follow-up as asked in full: the question (renamed, for "And X?") and what it carries of the
+    previous one."""
+    if renamed := _renamed(question, previous, vocab):
+        return renamed, ""
+    return question, _continuation(question, previous, vocab)
 
 
 def _only_names(text: str, vocab: Vocabulary) -> bool:
@@ -1101,11 +1124,8 @@ def _renamed(question: str, previous: str, vocab: Vocabulary) -> str | None:
     """An elliptic follow-up that only names a new subject ("And X?", "What about X?") asks the previous
     question of it: "What is Y?" then "And X?" asks "What is X?". The previous question with its subject's
     name replaced, when it named one; else None."""
-    connective = CONNECTIVE_RE.match(question)
-    rest = question[connective.end() :] if connective else question
-    if about := WHAT_ABOUT_RE.match(rest):
-        rest = rest[about.end() :]
-    elif not connective:
+    rest, opened = _elliptic_opening(question)
+    if not opened:
         return None
     rest = rest.strip(" ?.!,;:")
     spans = vocab.name_spans(previous)
@@ -1126,11 +1146,8 @@ def _asked(history: Sequence[dict[str, str]], vocab: Vocabulary) -> list[str]:
     for turn in history:
         if turn.get("role") == "user":
             question = correct_spelling(str(turn.get("content", "")), vocab)
-            if asked and (renamed := _renamed(question, asked[-1], vocab)):
-                asked.append(renamed)
-                continue
-            carried = _continuation(question, asked[-1], vocab) if asked else ""
-            asked.append(f"{question} {carried}".strip())
+            completed, carried = _complete(question, asked[-1], vocab) if asked else (question, "")
+            asked.append(f"{completed} {carried}".strip())
     return asked
 
 
@@ -1150,10 +1167,9 @@ def understand(
     corrected = correct_name_typos(correct_spelling(question, vocab), vocab)
     asked = _asked(history, vocab)
     # "And X?" after "What is Y?" is asked as "What is X?", and read so (what it asks for, its cues).
-    renamed = _renamed(corrected, asked[-1], vocab) if asked else None
-    if renamed:
-        question = corrected = renamed
-    continued = _continuation(corrected, asked[-1], vocab) if asked and not renamed else ""
+    completed, continued = _complete(corrected, asked[-1], vocab) if asked else (corrected, "")
+    if completed != corrected:
+        question = corrected = completed
     base = f"{corrected} {continued}".strip()
     lowered = f" {normalise(base)} "
     expansions: list[str] = []

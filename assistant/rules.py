@@ -87,19 +87,14 @@ def make_weak_evidence(settings: Settings) -> Callable[[RuleInput], str | None]:
 def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleInput], str | None]:
     def low_term_coverage(inp: RuleInput) -> str | None:
         """Too few of the question's content words occur in the best passages."""
-        passages = inp.ranked[: settings.coverage_depth]
+        passages, rest = inp.ranked[: settings.coverage_depth], inp.ranked[settings.coverage_depth :]
         # A question that names its document and asks for a narrow answer ("which levels ... in the 2003
         # report?") is answered by that document's passage holding one, wherever it ranks (see the
         # answerer's answer-first choice): its words count too.
-        if any(len(group) == 1 for group in inp.query.targets):
-            passages += [
-                r
-                for r in inp.ranked[settings.coverage_depth :]
-                if holds_asked_answer(inp.query.question, r.evidence.text)
-            ][:1]
+        if inp.query.names_one_document:
+            passages += [r for r in rest if holds_asked_answer(inp.query.question, r.evidence.text)][:1]
             # ... and so is its passage that best matches the question's words, wherever it ranks: whether
             # one document speaks of what was asked should not hang on thousandths of a score.
-            rest = inp.ranked[settings.coverage_depth :]
             if rest and (best := max(rest, key=lambda r: r.lexical)).lexical >= max(
                 (r.lexical for r in passages), default=0.0
             ):
@@ -289,7 +284,7 @@ def make_evidence_never_names(
         another treatment). Everyday words and the subject's own names are left to the other rules."""
         # A question that names its document describes it in its own words ("the lung metastasis
         # report"): those words say where to look, not what to find.
-        if not inp.selected or any(len(group) == 1 for group in inp.query.targets):
+        if not inp.selected or inp.query.names_one_document:
             return None
         # The paragraphs the quotes come from: "As the swelling decreases ..." is about the amputation the
         # sentence before it names.
@@ -340,7 +335,7 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
         if found is None:
             return None
         sentences, asking = found
-        names = vocab.name_stems | stems(" ".join(inp.query.topics))
+        names = vocab.subject_stems(inp.query.topics)
         things = [
             t
             for t in inp.query.terms
@@ -363,12 +358,11 @@ def term_coverage(query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabular
         return 0.0
     evidence = set().union(*(stems(t) for t in texts)) if texts else set()
     joined = " ".join(texts)
-    names_its_document = any(len(group) == 1 for group in query.targets)
     covered = 0
     for term in terms:
         # Words that pick the document asked about ("the Woitzik case report", "the 2003 paper") are
         # answered by quoting that document, whatever its passages say.
-        if answers_by_shape(term, joined) or (names_its_document and names_a_document(term, vocab)):
+        if answers_by_shape(term, joined) or (query.names_one_document and names_a_document(term, vocab)):
             covered += 1
             continue
         # ... or as a page may say it in other words ("an operation" for "surgery").

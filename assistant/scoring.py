@@ -166,8 +166,9 @@ class PassageScorer:
         # What happened to one patient answers a question about that case; asked of the condition in
         # general ("symptoms of X"), it is an anecdote, not the answer.
         about_case = asks_about_case(query.question)
-        names_one_document = any(len(group) == 1 for group in query.targets)
-        case_weight = s.case_narrative_bonus if about_case else 0.0 if names_one_document else -s.case_narrative_bonus
+        case_weight = (
+            s.case_narrative_bonus if about_case else 0.0 if query.names_one_document else -s.case_narrative_bonus
+        )
         negated = self._negated(query.question)
         out = np.zeros(len(passages))
         for i, ev in enumerate(passages):

@@ -232,6 +232,7 @@ def negated_stems(text: str, reach: int = 3) -> frozenset[str]:
     return frozenset(stem_all(found))
 
 
+@lru_cache(maxsize=1 << 16)
 def spelling_key(phrase: str) -> str:
     """A normalised phrase with British spellings folded to American ones ("desmoid tumours" and
     "desmoid tumors", "haemangioma" and "hemangioma" meet): for matching names, never for quoting."""
