@@ -386,6 +386,14 @@ class Settings(BaseSettings):
         description="Gradio's worker thread pool (Gradio's default, 40). Page loads and feedback writes do not "
         "wait for answers, because answers are capped at ui_concurrency.",
     )
+    ui_asset_cache_mb: int = Field(
+        16,
+        ge=0,
+        description="Memory for the chat page's compressed frontend files (assistant/asset_cache.py). Gradio "
+        "compresses them anew on every page load, a quarter of a second of server CPU taken from answers; one "
+        "page load's files are about 0.3 MB compressed per encoding, so 16 MB holds them with room. 0 turns "
+        "it off.",
+    )
     ui_switch_interval_s: float = Field(
         0.001,
         gt=0,

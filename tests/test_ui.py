@@ -73,7 +73,7 @@ def free_port() -> int:
 def running_app(bot: Assistant | LiveAssistant, settings: Settings) -> Iterator[str]:
     """A real Gradio server for the app on a free port; yields its URL and closes it afterwards."""
     app = build_app(bot, settings)
-    url = launch(app, "127.0.0.1", free_port(), prevent_thread_lock=True, quiet=True)
+    url = launch(app, "127.0.0.1", free_port(), settings, prevent_thread_lock=True, quiet=True)
     try:
         yield url
     finally:
@@ -426,6 +426,29 @@ def test_gradio_client_gets_a_cited_answer(client: Client) -> None:
     assert "91 percent" in follow["text"] and follow["audience"] == "clinician"
     marked = client.predict("<b>x</b> what is ASPS?", None, "family", api_name="/ask")
     assert not marked["abstained"] and "<b>" not in marked["question"]
+
+
+def test_the_page_s_frontend_files_are_compressed_once_and_kept_by_the_browser(server: tuple[str, Path]) -> None:
+    import brotli
+
+    url = server[0]
+    page = httpx.get(url)
+    assert "immutable" not in page.headers.get("cache-control", "")  # the page itself is never replayed
+    assets = sorted(set(re.findall(r"(assets/[\w.-]+\.(?:js|css))", page.text)))
+    assert assets, "the page names no frontend files"
+    served = (Path(gr.__file__).parent / "templates" / "frontend" / assets[0]).read_bytes()
+
+    def fetch(coding: str) -> tuple[httpx.Headers, bytes]:
+        with httpx.stream("GET", url + assets[0], headers={"Accept-Encoding": coding}) as response:
+            assert response.status_code == 200
+            return response.headers, b"".join(response.iter_raw())
+
+    for coding, decode in (("br", brotli.decompress), ("identity", bytes)):
+        (first_headers, first), (headers, body) = fetch(coding), fetch(coding)
+        assert body == first and headers["cache-control"] == first_headers["cache-control"]
+        assert "immutable" in headers["cache-control"] and headers["content-length"] == str(len(body))
+        assert headers.get("content-encoding", "identity") == coding
+        assert decode(body) == served
 
 
 def test_api_says_clearly_what_is_wrong_with_a_question(client: Client) -> None:
