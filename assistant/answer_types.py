@@ -49,7 +49,8 @@ _LEVEL = r"\b(from|at|below|above|of) [A-Z]\d{1,2}\b|\b[A-Z]\d{1,2}\s*(-|–|to|
 # An age in years, or a baby's in days, weeks or months ("3-month-old", "at 5 days of age", "at birth").
 _AGE = (
     r"\b\d+[- ](year|month|week|day)s?[- ]old\b|\baged? \d+|\b\d+ (year|month|week|day)s? (old|of age)\b|"
-    r"\bat birth\b|\bin (their|the) (teens|twenties|thirties|forties|\d0s)\b"
+    r"\bat birth\b|\bin (their|the) (teens|twenties|thirties|forties|\d0s)\b|"
+    r"\b(older|younger) than \d+\b|\bages? of \d+"  # "most are older than 70", "between the ages of 20 and 40"
 )
 
 
@@ -318,6 +319,18 @@ QUESTION_OPENING_RE = re.compile(
     r"should|would|will|may|might|has|have|had|my|our|i|we|please|tell|explain)\b",
     re.I,
 )
+
+
+YES_NO_OPENING_RE = re.compile(
+    r"^\s*(?:(?:and|so|but|also|ok|okay)\b[\s,]*)*(is|are|was|were|do|does|did|can|could|will|would|may|might|"
+    r"has|have|had)\b",
+    re.I,
+)
+
+
+def asks_yes_or_no(question: str) -> bool:
+    """A question answered by yes or no ("Is X hereditary?", "Can it spread?"): English word order."""
+    return bool(YES_NO_OPENING_RE.match(question))
 
 
 def is_keyword_question(question: str, max_words: int) -> bool:

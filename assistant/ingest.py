@@ -240,7 +240,7 @@ class _Line:
     text: str
     indent: int
     blank_before: int = 0
-    kind: str = "text"  # text | bullet | heading | chrome | breadcrumb | meta
+    kind: str = "text"  # text | bullet | heading | group (a label over headings) | chrome | breadcrumb | meta
     call_to_action: bool = False  # link text such as "Read more": chrome, but it closes the block above it
     caption: bool = False  # an image caption: chrome, and it marks its section as a feature
     boilerplate: bool = False  # occurs on many pages of this document's site
@@ -748,18 +748,27 @@ def _classify(lines: list[_Line], settings: Settings, indents: bool) -> None:
     max_words = settings.ingest_heading_max_words
     content = [ln for ln in lines if ln.kind in ("text", "bullet")]
     position = {id(ln): i for i, ln in enumerate(lines)}
-    seen: set[str] = set()
+    # Every occurrence counts, the ones already dropped as furniture too: a line repeated down the page
+    # ("Advertisement" between sections) is page furniture wherever it stands.
+    occurrences = Counter(_norm_line(ln.text) for ln in lines if ln.kind in ("text", "chrome"))
     for i, line in enumerate(content):
-        if line.kind == "bullet":
-            continue
+        if line.kind != "text":
+            continue  # a bullet, or a line an earlier step of this loop has already classified
         norm = _norm_line(line.text)
         nxt = content[i + 1] if i + 1 < len(content) else None
         is_bullet = bool(BULLET_RE.match(line.text))
-        repeated = norm in seen and len(line.text.split()) <= max_words and not is_bullet
+        repeated = occurrences[norm] > 1 and len(line.text.split()) <= max_words and not is_bullet
         if repeated and not _has_content_under(lines, position[id(line)], settings):
-            line.kind = "chrome"  # a repeated short line within a page (tabs, repeated titles)
+            line.kind = "chrome"  # a repeated short line within a page (tabs, repeated titles, ad slots)
             continue
-        seen.add(norm)
+        if run := _heading_run(lines, position[id(line)], settings):
+            # A group label and a question heading set directly above their prose, with no blank lines
+            # ("Symptoms and Causes" / "What are the symptoms of X?" / "Symptoms depend on ...").
+            *groups, last = run
+            for k in groups:
+                lines[k].kind = "group"
+            lines[last].kind = "heading"
+            continue
         if line.text.startswith("#"):
             line.kind = "heading"
         elif BREADCRUMB_RE.match(line.text):
@@ -782,6 +791,40 @@ def _classify(lines: list[_Line], settings: Settings, indents: bool) -> None:
         ):
             # A sub-heading set directly above its paragraph ("Surgery" / "Surgery removes ...").
             line.kind = "heading"
+
+
+def _heading_run(lines: list[_Line], i: int, settings: Settings) -> list[int]:
+    """Indices of a question heading set straight above its prose, and of the group labels right above it.
+
+    The run starts a block (after a blank line or dropped furniture); every line of it is heading-shaped;
+    the labels are title-shaped, the last line asks a question; the line after it is prose. Empty when
+    line ``i`` does not start such a run.
+    """
+    max_words = settings.ingest_heading_max_words
+    starts_block = i == 0 or lines[i].blank_before > 0 or lines[i - 1].kind in ("chrome", "meta", "heading")
+    if not starts_block:
+        return []
+    run = [i]
+    while True:
+        text = lines[run[-1]].text
+        if not _looks_like_heading(text, max_words) or BULLET_RE.match(text):
+            return []
+        if text.endswith("?"):
+            break
+        title_case = all(word[:1].isupper() for word in text.split())  # "Living With" ends on "with"
+        if not (_title_shaped(text) or title_case) or not _is_label(text, settings.ingest_label_max_words):
+            return []
+        following = run[-1] + 1
+        if following >= len(lines) or lines[following].blank_before or lines[following].kind != "text":
+            return []
+        run.append(following)
+    after = run[-1] + 1
+    if after >= len(lines) or lines[after].blank_before > 1 or lines[after].kind != "text":
+        return []
+    prose = lines[after].text
+    if _looks_like_heading(prose, max_words) or not prose[:1].isupper() or BULLET_RE.match(prose):
+        return []
+    return run
 
 
 def _site_names(doc: SourceDocument) -> list[str]:
@@ -822,6 +865,7 @@ def parse_document(
     section: str | None = None
     major_section: str | None = None  # the last question-shaped heading: what a sub-heading sits under
     context: str | None = None
+    context_is_group = False  # the context is a group label of the page, not a breadcrumb
     paragraph: list[int] = []  # line indices
     bullets: list[int] = []
     in_abstract = False
@@ -909,12 +953,20 @@ def parse_document(
             flush_paragraph()
             flush_list()
             continue
-        if line.kind in ("heading", "breadcrumb"):
+        if line.kind in ("heading", "breadcrumb", "group"):
             flush_paragraph()
             flush_list()
-            if line.kind == "breadcrumb":
+            if context_is_group and line.blank_before == 0 and i and lines[i - 1].kind == "chrome":
+                # The label right above this heading was dropped as furniture ("Outlook / Prognosis" read
+                # as a rail): the group label above no longer applies, and this one is unknown.
+                context = None
+            context_is_group = line.kind == "group" or (context_is_group and context is not None)
+            if line.kind == "group":
+                context = _heading_text(_Line(line.start, line.end, text_at(line.start, line.end), line.indent))
+            elif line.kind == "breadcrumb":
                 crumb = BREADCRUMB_RE.match(line.text)
                 context = crumb.group("section").strip() if crumb else None
+                context_is_group = False
             else:
                 if in_abstract:
                     context = None  # an abstract part's label ends with the abstract

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.answer_types import (
     answers_by_shape,
+    asks_yes_or_no,
     figure_gap,
     holds_asked_answer,
     is_figure_word,
@@ -99,9 +100,22 @@ def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleIn
                 (r.lexical for r in passages), default=0.0
             ):
                 passages.append(best)
-        coverage = term_coverage(inp.query, [r.evidence.embed_text for r in passages], vocab)
+        texts = [r.evidence.embed_text for r in passages]
+        coverage = term_coverage(inp.query, texts, vocab)
         if coverage < settings.abstain_min_term_coverage:
             return f"the evidence covers only {coverage:.0%} of the question's terms"
+        # The subject's name is covered by any passage about it; what a yes-or-no question asks *of* it must
+        # be there too: "Is X hereditary?" against passages on X that never speak of heredity can be answered
+        # neither yes nor no. (Not for other questions: "X definition", "X incidence" are answered in
+        # words other than the frame's.)
+        names = vocab.subject_stems(inp.query.topics)
+        focus = [term for term in inp.query.terms if not stems(term) <= names]
+        if (
+            focus
+            and asks_yes_or_no(inp.query.question)
+            and not term_coverage(replace(inp.query, terms=focus), texts, vocab)
+        ):
+            return "the evidence speaks of the subject but of none of what is asked about it"
         return None
 
     return low_term_coverage
@@ -135,10 +149,20 @@ def make_another_document(
         # "genetic"): then they may well answer, in their own words.
         asked = {r.evidence.doc.source_id for r in inp.ranked}
         rival_roots = [word_roots(focus_rival.evidence.text)]
+        # A word and the lexicon's other words for the same meaning stand together: "genetic" asked of
+        # documents that say "genetic" is not asked elsewhere for "inherited" or "runs in families".
+        said_here = {
+            w
+            for phrase, expansion in LEXICON.matches(inp.query.question)
+            for group in [content_words(" ".join([phrase, expansion, *LEXICON.equivalents(phrase)]))]
+            if any(document_words.mention(asked, g) for g in group)
+            for w in group
+        }
         rival_only = [
             w
             for w in content_words(inp.query.focus)
-            if text_mentions(rival_roots, w, document_words.min_chars, document_words.share)
+            if w not in said_here
+            and text_mentions(rival_roots, w, document_words.min_chars, document_words.share)
             and not document_words.mention(asked, w)
         ]
         if (
@@ -366,12 +390,17 @@ def term_coverage(query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabular
             covered += 1
             continue
         # ... or as a page may say it in other words ("an operation" for "surgery").
-        alternatives = [term, LAY_TERMS.get(term, ""), vocab.acronyms.get(term, ""), *LEXICON.said_as(term)]
-        for alt in filter(None, alternatives):
+        # A lay gloss or an acronym's long form is a set of words, any of which will do; a phrasing from
+        # the lexicon is said whole ("run in families" is not covered by "the vessels run through").
+        any_word = [LAY_TERMS.get(term, ""), vocab.acronyms.get(term, "")]
+        whole = [term, *LEXICON.said_as(term), *LEXICON.equivalents(term)]
+        for alt, whole_phrase in [*((a, True) for a in whole), *((a, False) for a in any_word)]:
+            if not alt:
+                continue
             alt_stems = stems(alt)
             # A derivation counts ("treated" for "treatment"), within the related-stems rule.
             found = covered_stems(alt_stems, evidence, vocab.settings.related_stem_min_chars)
-            if (alt_stems and found == alt_stems) or (found and " " in normalise(alt)):
+            if (alt_stems and found == alt_stems) or (found and not whole_phrase and " " in normalise(alt)):
                 covered += 1
                 break
     return covered / len(terms)

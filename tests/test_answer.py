@@ -66,7 +66,7 @@ def test_headings_are_never_quoted(bot: Assistant) -> None:
     [
         "What is the capital of France?",
         "How do I bake sourdough bread?",
-        "What is the survival rate for hemangiopericytoma?",
+        "What is the five-year survival for hemangiopericytoma?",
     ],
 )
 def test_unsupported_questions_abstain_kindly(bot: Assistant, question: str) -> None:

@@ -77,6 +77,18 @@ def test_a_babys_age_in_days_weeks_or_months_is_an_age(text: str, answered: bool
     assert holds_asked_answer("How old was the baby when treatment started?", text) is answered
 
 
+@pytest.mark.parametrize(
+    ("text", "answered"),
+    [
+        ("Most people who get it are older than 70.", True),
+        ("It is found mostly between the ages of 20 and 40.", True),
+        ("It is more common than 70 other tumours.", False),
+    ],
+)
+def test_an_age_said_as_a_bound_or_a_range_is_an_age(text: str, answered: bool) -> None:
+    assert holds_asked_answer("How old are most people who get it?", text) is answered
+
+
 def test_an_age_is_no_span_of_time() -> None:
     assert holds_asked_answer("How long is the drug given?", "The drug was started at 3 weeks of age.") is False
     assert holds_asked_answer("How long is the drug given?", "The drug was given for 6 months.") is True

@@ -273,6 +273,7 @@ def test_pages_of_one_site_are_grouped_by_publisher_or_opening_lines(fixture_sou
         ["lakeside-pilomatrixoma"],
         ["legacy-okafor-2016"],
         ["pubmed-quintero-2011"],
+        ["summit-nodular-fasciitis"],
     ]
 
 
@@ -351,6 +352,33 @@ def test_a_sub_heading_set_directly_above_its_paragraph_is_a_heading(fixtures: d
     assert {"Surgery", "Laser treatment"} <= set(doc.sections)
     surgery = next(s for s in doc.sentences if s.text.startswith("The surgeon removes"))
     assert surgery.section == "Surgery" and surgery.text == "The surgeon removes the whole tumor through a small cut."
+
+
+def test_a_group_label_and_a_question_heading_set_straight_above_their_prose_are_headings(
+    fixtures: dict[str, ParsedDocument],
+) -> None:
+    """ "Symptoms and Causes" / "What are the symptoms of X?" / prose, with no blank lines between: the label
+    is the section's context, the question its heading, and neither is quoted as a sentence."""
+    doc = fixtures["summit-nodular-fasciitis"]
+    asked = [
+        "What are the symptoms of nodular fasciitis?",
+        "How is nodular fasciitis diagnosed?",
+        "What is the outlook for nodular fasciitis?",
+        "When should I see my healthcare provider?",
+    ]
+    assert set(asked) <= set(doc.sections)
+    text = quoted(doc)
+    for heading in [*asked, "Symptoms and Causes", "Diagnosis and Tests", "Living With", "Advertisement"]:
+        assert heading not in text
+    lump = next(s for s in doc.sentences if s.text.startswith("Most people notice"))
+    assert (lump.section, lump.context) == ("What are the symptoms of nodular fasciitis?", "Symptoms and Causes")
+    sample = next(s for s in doc.sentences if s.text.startswith("A provider takes"))
+    assert (sample.section, sample.context) == ("How is nodular fasciitis diagnosed?", "Diagnosis and Tests")
+    # The label over the outlook was dropped as furniture ("Outlook / Prognosis"): no stale label remains.
+    outlook = next(s for s in doc.sentences if s.text.startswith("The outlook is excellent"))
+    assert (outlook.section, outlook.context) == ("What is the outlook for nodular fasciitis?", None)
+    # "Advertisement" between two sections is a slot of the page, not a heading.
+    assert "Advertisement" not in doc.sections and doc.dropped_lines.count("Advertisement") == 3
 
 
 def test_the_unfinished_end_of_a_cut_capture_is_never_quoted(fixtures: dict[str, ParsedDocument]) -> None:
