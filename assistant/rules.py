@@ -154,7 +154,11 @@ def make_another_document(
         said_here = {
             w
             for phrase, expansion in LEXICON.matches(inp.query.question)
-            for group in [content_words(" ".join([phrase, expansion, *LEXICON.equivalents(phrase)]))]
+            for group in [
+                content_words(
+                    " ".join([phrase, expansion, *LEXICON.equivalents(phrase), *LEXICON.said_as(expansion.split()[0])])
+                )
+            ]
             if any(document_words.mention(asked, g) for g in group)
             for w in group
         }

@@ -66,6 +66,10 @@ def test_term_coverage_accepts_the_words_a_page_uses_for_a_term(bot: Assistant) 
     query = understand("What about surgery?", [], bot.vocab)
     assert term_coverage(query, ["There is potential for blood loss during an operation."], bot.vocab) == 1.0
     assert term_coverage(query, ["There is potential for blood loss."], bot.vocab) == 0.0
+    survival = understand("What is the survival rate?", [], bot.vocab)
+    assert term_coverage(survival, ["About 3 in 10 people are alive five years later."], bot.vocab) == 1.0
+    drugs = understand("Which drugs are used?", [], bot.vocab)
+    assert term_coverage(drugs, ["Medicines such as these may be used."], bot.vocab) == 1.0
 
 
 def test_a_phrasing_of_several_words_covers_a_term_only_when_said_whole(bot: Assistant) -> None:
