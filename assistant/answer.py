@@ -356,7 +356,12 @@ class ExtractiveAnswerer:
             ev = index.passages[passage_index]
             block = doc.blocks[doc.sentences[ev.passage.sentence_ids[0]].block]
             # A part starts at the section's first passage, after a lost heading (a gap), or under a sub-heading.
-            starts_part = previous is None or block.after_gap or ev.passage.section != previous.passage.section
+            starts_part = (
+                previous is None
+                or block.after_gap
+                or block.labelled
+                or ev.passage.section != previous.passage.section
+            )
             if previous is not None and block.id == doc.sentences[previous.passage.sentence_ids[0]].block:
                 starts_part = False
             if starts_part and not any(_overlaps(ev, o) for o in openings):

@@ -113,6 +113,8 @@ CONTINUATION_WORDS = {"a", "an", "the", "of", "and", "or", "to", "in", "for", "w
 
 # --- scholarly front matter ----------------------------------------------------------------------
 ABSTRACT_PART_RE = re.compile(r"^(?P<label>[A-Z][A-Za-z]+(?:[ /-][A-Za-z]+){0,3})\s*:\s+(?=\S)")
+# A line that opens with a short label of its own, then its text: "Surgery: The main treatment is ...".
+INLINE_LABEL_RE = re.compile(r"^(?P<label>[A-Z][\w'’-]*(?:[ /&-]+[\w'’-]+){0,4}):\s+(?=[A-Z0-9])")
 DOI_RE = re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.\d{4,9}/\S+?)\.?(?=\s|$)", re.I)
 PMID_RE = re.compile(r"\bPMID:?\s*(?P<pmid>\d{4,9})\b")
 CITATION_RE = re.compile(r"^(?P<author>.+?)\s+et al\.\s+(?P<journal>.+?)\.\s+(?P<year>(?:19|20)\d{2})\b")
@@ -199,6 +201,7 @@ class Block:
     context: str | None
     sentence_ids: list[int]
     after_gap: bool  # preceded by 2+ blank lines: a heading was probably lost in capture
+    labelled: bool = False  # opens with an inline label ("Surgery: The main treatment is ..."): a part of its section
     items: list[list[int]] = field(default_factory=list)  # for a list: the sentence ids of each bullet
 
 
@@ -904,6 +907,7 @@ def parse_document(
             parts[label] = " ".join(text_at(start + part.end(), end).split())
             context, start = label, start + part.end()
         block = new_block("paragraph", paragraph[0], paragraph[-1], [])
+        block.labelled = not in_abstract and bool(INLINE_LABEL_RE.match(lines[paragraph[0]].text))
         block.sentence_ids = add_sentences(split_sentences(view[start:end], start), block.id, "sentence")
         blocks.append(block)
         paragraph.clear()
@@ -985,7 +989,12 @@ def parse_document(
             bullets.append(i)
             continue
         flush_list()
-        if paragraph and (line.blank_before or (in_abstract and ABSTRACT_PART_RE.match(line.text))):
+        if paragraph and (
+            line.blank_before
+            or (in_abstract and ABSTRACT_PART_RE.match(line.text))
+            # A line opening with its own label ("Radiation therapy: ...") under the one before starts a part.
+            or (not in_abstract and INLINE_LABEL_RE.match(line.text))
+        ):
             flush_paragraph()
         if line.blank_before >= 2 and major_section and section != major_section:
             # Two blank lines where a sub-heading was lost in capture: the text belongs under the

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
-from assistant import Assistant, Citation
+from assistant import Assistant, Citation, Settings
 from assistant.citations import enforce_citations, quote_is_verbatim, split_claims, supports
 from assistant.corpus import source_span
 from assistant.errors import InvalidQuestionError
@@ -290,3 +293,21 @@ def test_a_question_about_a_named_thing_gets_more_text_only_about_that_thing(bot
     are not added to them."""
     answer = bot.ask("Will my child need an amputation for ASPS?")
     assert answer.citations and all("amputat" in c.quote.lower() for c in answer.citations)
+
+
+def test_a_section_of_labelled_parts_is_answered_with_each_part(tmp_path: Path) -> None:
+    """ "How is X treated?" over a section whose parts open with labels ("Surgery: ...") on a page of another
+    layout: the answer gives each part, not the single most similar sentence."""
+    fixture = Path(__file__).parent / "fixtures" / "ingest"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(fixture / "summit-nodular-fasciitis.txt", corpus)
+    entry = next(
+        d for d in json.loads((fixture / "manifest.json").read_text())["documents"] if d["id"].startswith("summit")
+    )
+    (corpus / "manifest.json").write_text(json.dumps({"documents": [entry]}))
+    bot = Assistant.load(Settings(corpus_dir=corpus, data_dir=tmp_path / "data"))
+    answer = bot.ask("How is nodular fasciitis treated?", trace=True)
+    assert answer.trace is not None and answer.trace.mode == "section"
+    for part in ("Watchful waiting:", "Surgery:", "Steroid shot:"):
+        assert part in answer.text

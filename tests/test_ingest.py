@@ -377,6 +377,14 @@ def test_a_group_label_and_a_question_heading_set_straight_above_their_prose_are
     # The label over the outlook was dropped as furniture ("Outlook / Prognosis"): no stale label remains.
     outlook = next(s for s in doc.sentences if s.text.startswith("The outlook is excellent"))
     assert (outlook.section, outlook.context) == ("What is the outlook for nodular fasciitis?", None)
+    # A line opening with its own label ("Surgery: A surgeon removes ...") is a part of its section.
+    treated = [b for b in doc.blocks if b.section == "How is nodular fasciitis treated?"]
+    assert [b.labelled for b in treated] == [False, True, True, True]
+    assert [doc.sentences[b.sentence_ids[0]].text.split(":")[0] for b in treated[1:]] == [
+        "Watchful waiting",
+        "Surgery",
+        "Steroid shot",
+    ]
     # "Advertisement" between two sections is a slot of the page, not a heading.
     assert "Advertisement" not in doc.sections and doc.dropped_lines.count("Advertisement") == 3
 
