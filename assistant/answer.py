@@ -357,10 +357,7 @@ class ExtractiveAnswerer:
             block = doc.blocks[doc.sentences[ev.passage.sentence_ids[0]].block]
             # A part starts at the section's first passage, after a lost heading (a gap), or under a sub-heading.
             starts_part = (
-                previous is None
-                or block.after_gap
-                or block.labelled
-                or ev.passage.section != previous.passage.section
+                previous is None or block.after_gap or block.labelled or ev.passage.section != previous.passage.section
             )
             if previous is not None and block.id == doc.sentences[previous.passage.sentence_ids[0]].block:
                 starts_part = False

@@ -23,7 +23,8 @@ from assistant.text import STOPWORDS, content_words, stem_all, stems
 _NUMBER_WORD = r"one|two|three|four|five|six|seven|eight|nine|ten"
 _ANY_NUMBER = rf"\d|\b({_NUMBER_WORD}|hundred|dozen|single|percent)\b"
 _PROPORTION = (
-    rf"\b(\d+|{_NUMBER_WORD})( to \d+)? (in|out of) (\d+|two|three|four|five|six|seven|eight|nine|ten|a hundred)\b"
+    rf"\b(\d+|{_NUMBER_WORD})( to \d+)? (in|out of) (every )?"
+    r"(\d+|two|three|four|five|six|seven|eight|nine|ten|a hundred)\b"
 )
 _UNIT_OF_TIME = r"(days?|weeks?|months?|years?)"
 # A span of time: "a year", "9 to 12 months", or, said of a wait, "a long delay" (a vague span).
@@ -206,7 +207,7 @@ RATE_SUBJECTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         re.compile(r"\b(incidence|prevalence)\b", re.I),
         re.compile(
             r"\bper (\d|a |one |hundred|thousand|million)|\b(each|a|per|every) year\b|\bnew cases\b|"
-            r"(%|\bpercent) of all\b",
+            r"(%|\bpercent) of all\b|\b(out of|in) every \d",  # "1 to 2 out of every 100 sarcomas"
             re.I,
         ),
     ),

@@ -77,6 +77,11 @@ def test_a_babys_age_in_days_weeks_or_months_is_an_age(text: str, answered: bool
     assert holds_asked_answer("How old was the baby when treatment started?", text) is answered
 
 
+def test_a_share_out_of_every_hundred_is_a_figure() -> None:
+    assert holds_asked_answer("X incidence", "It makes up about 1 to 2 out of every 100 soft tissue sarcomas.") is True
+    assert holds_asked_answer("X incidence", "It makes up a small share of soft tissue sarcomas.") is False
+
+
 @pytest.mark.parametrize(
     ("text", "answered"),
     [
