@@ -330,8 +330,9 @@ class Vocabulary:
         kept = [True] * len(tokens)
         unique: dict[str, None] = {}
         shared: dict[str, None] = {}
+        quote_end = 0  # the end of the last whole sentence found: what lies inside it opens no other quote
         for i in range(len(tokens) - QUOTE_KEY_WORDS + 1):
-            entries = self.openings.get(" ".join(tokens[i : i + QUOTE_KEY_WORDS]), [])
+            entries = self.openings.get(" ".join(tokens[i : i + QUOTE_KEY_WORDS]), []) if i >= quote_end else []
             source_ids = {sid for _, _, sid in entries}
             for sid in sorted(source_ids):
                 (unique if len(source_ids) == 1 else shared).setdefault(sid)
@@ -339,6 +340,8 @@ class Vocabulary:
             if entries:
                 size = max(quoted, default=QUOTE_KEY_WORDS)
                 kept[i : i + size] = [False] * len(kept[i : i + size])
+                if quoted:
+                    quote_end = i + size
         return list(unique or shared), " ".join(t for t, keep in zip(tokens, kept, strict=True) if keep)
 
     def subjects_of(self, source_ids: Sequence[str]) -> tuple[list[str], list[frozenset[str]]]:

@@ -3,6 +3,7 @@ the real corpus (parsed only: no index, no model, fast); one end-to-end follow-u
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from assistant.query import (
     correct_spelling,
     learn_acronyms,
     learn_glosses,
+    sentence_openings,
     spelling_key,
     understand,
     unknown_terms,
@@ -280,6 +282,25 @@ def test_an_answer_is_traced_to_the_documents_it_quoted(real: Vocabulary, docume
     assert own_words.startswith("patient page") and "metastases" not in own_words
     paraphrase = "A paraphrase that quotes nothing at all from any page."
     assert real.quoted_sources(paraphrase) == ([], "a paraphrase that quotes nothing at all from any page")
+
+
+def test_a_sentence_opening_inside_a_whole_quote_is_not_another_quote(real: Vocabulary) -> None:
+    """ "Radiation therapy: Radiation is often given after surgery ..." quotes page A whole; page B's
+    sentence that opens "Radiation is often given after surgery" is not quoted by it."""
+    vocab = replace(
+        real,
+        openings=sentence_openings(
+            {
+                "page-a": ["Radiation therapy: Radiation is often given after surgery to destroy cells left behind."],
+                "page-b": ["Radiation is often given after surgery when the margins are not clear."],
+            }
+        ),
+    )
+    answer = "- Radiation therapy: Radiation is often given after surgery to destroy cells left behind. [1]"
+    assert vocab.quoted_sources(answer)[0] == ["page-a"]
+    assert vocab.quoted_sources("Radiation is often given after surgery when the margins are not clear.")[0] == [
+        "page-b"
+    ]
 
 
 def test_it_after_an_answer_quoting_one_page_means_that_page(real: Vocabulary, documents: list[ParsedDocument]) -> None:
