@@ -187,6 +187,7 @@ HOW_MANY_RE = re.compile(r"\bhow many ((?:[a-z-]+\W+){0,2}[a-z-]+)", re.I)
 _COUNT_RE = re.compile(
     rf"\b(\d+|{_NUMBER_WORD}|dozen)\b(?![- ](?:year|month|week|day)s?[- ]old)((?:\W+\w+){{1,3}})", re.I
 )
+TIME_ADVERBS = frozenset({"later", "earlier", "ago", "before", "after", "afterwards", "since"})
 NUMBER_WORDS = {str(n): w for n, w in enumerate(f"zero {_NUMBER_WORD.replace('|', ' ')}".split())}
 UNIT_FORMS = {"yr": "(yr|year)", "year": "(yr|year)", "%": "(%|percent)", "percent": "(%|percent)"}
 QUESTION_NUMBER_RE = re.compile(r"\b(\d+)(?=[- ]?(yr|year|month|week|day|percent|%|cm)s?\b)", re.I)
@@ -266,7 +267,8 @@ def figure_gap(question: str, text: str) -> str | None:
         # ("how many earlier cases of ...", "how many X patients has ...").
         phrase = []
         for word in counted.group(1).lower().split():
-            if word in STOPWORDS:
+            # "how many years later": the years are counted ("how many earlier cases": the cases)
+            if word in STOPWORDS or (phrase and word in TIME_ADVERBS):
                 break
             phrase.append(word)
         head = phrase[-1] if phrase else ""

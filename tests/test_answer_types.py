@@ -77,6 +77,15 @@ def test_a_babys_age_in_days_weeks_or_months_is_an_age(text: str, answered: bool
     assert holds_asked_answer("How old was the baby when treatment started?", text) is answered
 
 
+def test_how_many_years_later_counts_the_years() -> None:
+    question = "How many years later did the tumour come back?"
+    assert holds_asked_answer(question, "He presented nine years later with a mass in the axilla.") is True
+    assert holds_asked_answer(question, "He presented later with a mass in the axilla.") is False
+    earlier = "How many earlier cases had been reported?"
+    assert holds_asked_answer(earlier, "The search found 16 previously reported cases.") is True
+    assert holds_asked_answer(earlier, "He presented nine years later.") is False
+
+
 def test_a_share_out_of_every_hundred_is_a_figure() -> None:
     assert holds_asked_answer("X incidence", "It makes up about 1 to 2 out of every 100 soft tissue sarcomas.") is True
     assert holds_asked_answer("X incidence", "It makes up a small share of soft tissue sarcomas.") is False
