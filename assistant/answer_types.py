@@ -265,7 +265,7 @@ def figure_gap(question: str, text: str) -> str | None:
     if counted := HOW_MANY_RE.search(question):
         # The counted thing is the head of the noun phrase: its last word before a function word
         # ("how many earlier cases of ...", "how many X patients has ...").
-        phrase = []
+        phrase: list[str] = []
         for word in counted.group(1).lower().split():
             # "how many years later": the years are counted ("how many earlier cases": the cases)
             if word in STOPWORDS or (phrase and word in TIME_ADVERBS):
