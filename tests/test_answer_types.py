@@ -80,6 +80,8 @@ def test_a_babys_age_in_days_weeks_or_months_is_an_age(text: str, answered: bool
 def test_how_many_years_later_counts_the_years() -> None:
     question = "How many years later did the tumour come back?"
     assert holds_asked_answer(question, "He presented nine years later with a mass in the axilla.") is True
+    # ... also right after another number, whose words it shares.
+    assert holds_asked_answer(question, "He was operated on in 2008 and presented nine years later.") is True
     assert holds_asked_answer(question, "He presented later with a mass in the axilla.") is False
     earlier = "How many earlier cases had been reported?"
     assert holds_asked_answer(earlier, "The search found 16 previously reported cases.") is True
