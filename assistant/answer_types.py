@@ -187,7 +187,8 @@ HOW_MANY_RE = re.compile(r"\bhow many ((?:[a-z-]+\W+){0,2}[a-z-]+)", re.I)
 _COUNT_RE = re.compile(
     # The words after the number are looked at, not consumed: "in 2008 and presented nine years later" has
     # two numbers, and the second one counts the years.
-    rf"\b(\d+|{_NUMBER_WORD}|dozen)\b(?![- ](?:year|month|week|day)s?[- ]old)(?=((?:\W+\w+){{1,3}}))", re.I
+    rf"\b(\d+|{_NUMBER_WORD}|dozen)\b(?![- ](?:year|month|week|day)s?[- ]old)(?=((?:\W+\w+){{1,3}}))",
+    re.I,
 )
 TIME_ADVERBS = frozenset({"later", "earlier", "ago", "before", "after", "afterwards", "since"})
 NUMBER_WORDS = {str(n): w for n, w in enumerate(f"zero {_NUMBER_WORD.replace('|', ' ')}".split())}
