@@ -491,7 +491,37 @@ def _mark_shapes(lines: list[_Line], settings: Settings, metadata: dict[str, obj
         linked = line.call_to_action and line.blank_before == 0 and before.kind == "text"
         if linked and not TERMINAL_RE.search(before.text) and not BULLET_RE.match(before.text):
             before.kind = "chrome"
+    _mark_unmarked_lists(lines, settings)
     _mark_label_runs(lines, settings)
+
+
+def _mark_unmarked_lists(lines: list[_Line], settings: Settings) -> None:
+    """List items captured without their bullets: two or more lines straight after a lead sentence
+    ending in ':' (one blank line allowed), with no blank line between them, each starting like an item
+    (a capital or a digit) and none ending on a word that needs more (which would make them one wrapped
+    paragraph). "Signs include:" / "A white color in the pupil" / "Eye redness" / "Eye swelling"."""
+    i = 0
+    while i < len(lines):
+        lead = lines[i]
+        i += 1
+        if lead.kind != "text" or not lead.text.endswith(":") or len(lead.text.split()) < 3:
+            continue
+        run: list[_Line] = []
+        for line in lines[i:]:
+            if line.kind != "text" or (run and line.blank_before) or (not run and line.blank_before > 1):
+                break
+            words = line.text.split()
+            wrapped = words[-1].lower() in CONTINUATION_WORDS or line.text.endswith(":")
+            opens_like_item = line.text[:1].isupper() or line.text[:1].isdigit()
+            if BULLET_RE.match(line.text) or not opens_like_item or wrapped:
+                break
+            if len(words) > settings.ingest_heading_max_words * 3:
+                break
+            run.append(line)
+        if len(run) >= 2:
+            for line in run:
+                line.kind = "bullet"
+            i += len(run)
 
 
 def _mark_label_runs(lines: list[_Line], settings: Settings) -> None:

@@ -385,6 +385,13 @@ def test_a_group_label_and_a_question_heading_set_straight_above_their_prose_are
         "Surgery",
         "Steroid shot",
     ]
+    # List items captured without their bullets, under a lead ending in ':', are the lead's list ...
+    call = next(b for b in doc.blocks if b.section == "When should I see my healthcare provider?")
+    assert call.kind == "list" and [len(item) for item in call.items] == [1, 1, 1]
+    assert [doc.sentences[item[0]].text for item in call.items][1] == "Is larger than 5 centimeters"
+    # ... but lines wrapped mid-sentence under such a lead are one paragraph, not a list.
+    wrapped = next(s for s in doc.sentences if "whether the cells" in " ".join(s.text.split()))
+    assert wrapped.role != "item"
     # "Advertisement" between two sections is a slot of the page, not a heading.
     assert "Advertisement" not in doc.sections and doc.dropped_lines.count("Advertisement") == 3
 
