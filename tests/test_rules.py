@@ -68,6 +68,8 @@ def test_term_coverage_accepts_the_words_a_page_uses_for_a_term(bot: Assistant) 
     assert term_coverage(query, ["There is potential for blood loss."], bot.vocab) == 0.0
     survival = understand("What is the survival rate?", [], bot.vocab)
     assert term_coverage(survival, ["About 3 in 10 people are alive five years later."], bot.vocab) == 1.0
+    curable = understand("Is it curable?", [], bot.vocab)
+    assert term_coverage(curable, ["Most children are cured when it is found early."], bot.vocab) == 1.0
     drugs = understand("Which drugs are used?", [], bot.vocab)
     assert term_coverage(drugs, ["Medicines such as these may be used."], bot.vocab) == 1.0
 
