@@ -376,11 +376,13 @@ class ExtractiveAnswerer:
         return chosen
 
     def _subsection_passages(self, section: tuple[str, str]) -> list[int]:
-        """Passages under the headings that follow a question-shaped heading, up to the next one."""
+        """Passages under the headings that follow a question-shaped heading, up to the next one; or under
+        the sub-headings the page's layout sets under another heading."""
         source_id, heading = section
-        if not heading.endswith("?"):
-            return []
         doc = self.index.documents[source_id]
+        if not heading.endswith("?"):
+            subs = doc.subsections.get(heading, [])
+            return [i for sub in subs for i in self.index.section_passages.get((source_id, sub), [])]
         out: list[int] = []
         following = doc.sections[doc.sections.index(heading) + 1 :] if heading in doc.sections else []
         for sub in following:

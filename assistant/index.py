@@ -51,8 +51,8 @@ from assistant.text import sentence_pieces, stemmer  # one PyStemmer object per 
 logger = logging.getLogger(__name__)
 
 # Raised whenever what is stored changes, ingestion's output included, so an index built by older code is
-# rebuilt on load (6: group labels over question headings, inline-labelled parts, lists without bullets).
-FORMAT_VERSION = 6
+# rebuilt on load (7: group labels over question headings, inline-labelled parts, lists without bullets, sub-headings).
+FORMAT_VERSION = 7
 MANIFEST = "manifest.json"
 EMBEDDING_DIM = 384
 ROW_KINDS = ("passage", "piece", "heading")

@@ -231,6 +231,8 @@ class ParsedDocument:
     sentences: list[Sentence]
     passages: list[Passage] = field(default_factory=list)
     dropped_lines: list[str] = field(default_factory=list)
+    # A heading's sub-headings where the layout tells them apart (not question headings: see the answerer).
+    subsections: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -897,6 +899,8 @@ def parse_document(
     sections: list[str] = []
     section: str | None = None
     major_section: str | None = None  # the last question-shaped heading: what a sub-heading sits under
+    loose_heading: str | None = None  # the last heading set apart from its text by a blank line
+    subsections: dict[str, list[str]] = {}
     context: str | None = None
     context_is_group = False  # the context is a group label of the page, not a breadcrumb
     paragraph: list[int] = []  # line indices
@@ -1011,6 +1015,13 @@ def parse_document(
                 heading_of[heading_count] = section
                 if section.endswith("?"):
                     major_section = section
+                # A heading set straight above its text, under one set apart by a blank line ("Treatment",
+                # then "Chemotherapy" / "Laser therapy" each right above its paragraph), is a part of it.
+                tight = i + 1 < len(lines) and lines[i + 1].blank_before == 0
+                if section.endswith("?") or not tight:
+                    loose_heading = section if not tight and not section.endswith("?") else None
+                elif loose_heading is not None:
+                    subsections.setdefault(loose_heading, []).append(section)
             continue
         if line.kind == "bullet":
             flush_paragraph()
@@ -1045,6 +1056,7 @@ def parse_document(
         blocks=blocks,
         sentences=sentences,
         dropped_lines=[ln.text for ln in lines if ln.kind in ("chrome", "breadcrumb")],
+        subsections=subsections,
     )
     parsed.passages = build_passages(parsed)
     return parsed

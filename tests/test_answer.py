@@ -295,19 +295,51 @@ def test_a_question_about_a_named_thing_gets_more_text_only_about_that_thing(bot
     assert answer.citations and all("amputat" in c.quote.lower() for c in answer.citations)
 
 
+def one_page_bot(tmp_path: Path, file: Path, entry: dict[str, object]) -> Assistant:
+    """A real assistant over a corpus of one page (its own index, built here)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(file, corpus / str(entry["file"]))
+    (corpus / "manifest.json").write_text(json.dumps({"documents": [entry]}))
+    return Assistant.load(Settings(corpus_dir=corpus, data_dir=tmp_path / "data"))
+
+
 def test_a_section_of_labelled_parts_is_answered_with_each_part(tmp_path: Path) -> None:
     """ "How is X treated?" over a section whose parts open with labels ("Surgery: ...") on a page of another
     layout: the answer gives each part, not the single most similar sentence."""
     fixture = Path(__file__).parent / "fixtures" / "ingest"
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(fixture / "summit-nodular-fasciitis.txt", corpus)
-    entry = next(
-        d for d in json.loads((fixture / "manifest.json").read_text())["documents"] if d["id"].startswith("summit")
-    )
-    (corpus / "manifest.json").write_text(json.dumps({"documents": [entry]}))
-    bot = Assistant.load(Settings(corpus_dir=corpus, data_dir=tmp_path / "data"))
+    documents = json.loads((fixture / "manifest.json").read_text())["documents"]
+    entry = next(d for d in documents if d["id"] == "summit-nodular-fasciitis")
+    bot = one_page_bot(tmp_path, fixture / "summit-nodular-fasciitis.txt", entry)
     answer = bot.ask("How is nodular fasciitis treated?", trace=True)
     assert answer.trace is not None and answer.trace.mode == "section"
     for part in ("Watchful waiting:", "Surgery:", "Steroid shot:"):
+        assert part in answer.text
+
+
+def test_a_section_of_sub_headed_parts_is_answered_with_each_part(tmp_path: Path) -> None:
+    """A heading set apart by a blank line ("Treatment"), then sub-headings each set straight above its
+    paragraph: "How is X treated?" gets the section's opening and each sub-heading's."""
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Lipoma\n\nOverview\n\nA lipoma is a soft, slow-growing lump of fat under the skin.\n\n"
+        "Treatment\n\nMost lipomas need no treatment unless they hurt or grow.\n\n"
+        "Surgery\nA surgeon cuts the lump out through the skin, usually in one short visit.\n\n"
+        "Liposuction\nA thin tube removes the fat through a small hole in the skin.\n\n"
+        "When to see a doctor\n\nSee a doctor about any lump that grows quickly or hurts.\n",
+        encoding="utf-8",
+    )
+    entry = {
+        "id": "test-lipoma",
+        "file": "lipoma.txt",
+        "title": "Lipoma",
+        "publisher": "Test page written for this test",
+        "kind": "patient page",
+        "audience": "family",
+        "topics": ["lipoma"],
+    }
+    bot = one_page_bot(tmp_path, page, entry)
+    answer = bot.ask("How is a lipoma treated?", trace=True)
+    assert answer.trace is not None and answer.trace.mode == "section"
+    for part in ("need no treatment", "A surgeon cuts the lump out", "A thin tube removes the fat"):
         assert part in answer.text
