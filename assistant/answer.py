@@ -18,7 +18,14 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from assistant.answer_types import asks_for_figure, holds_asked_answer, is_figure_word, is_keyword_question
+from assistant.answer_types import (
+    asks_for_figure,
+    holds_asked_answer,
+    is_case_narrative,
+    is_figure_word,
+    is_keyword_question,
+    speaks_of_case,
+)
 from assistant.compose import Composer, Draft
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.query import LEXICON, UnderstoodQuery, Vocabulary
@@ -208,6 +215,10 @@ class ExtractiveAnswerer:
                 for r in ranked
                 if r.evidence.doc.source_id == document and holds_asked_answer(question, r.evidence.text)
             ]
+            if speaks_of_case(question):
+                # "How many years later did it come back in the X case?": of two passages with a number of
+                # years, the case's own story answers, not the review of earlier cases beside it.
+                holding.sort(key=lambda r: not is_case_narrative(r.evidence.text))
             return (holding + [r for r in ranked if r not in holding], True) if holding else (ranked, False)
         holding = [
             r

@@ -155,7 +155,19 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         re.compile(_AGE, re.I),
         "an age",
     ),
-    (re.compile(r"\b(how many|how much|number of|cost)\b", re.I), re.compile(_ANY_NUMBER, re.I), "a number"),
+    (re.compile(r"\b(how many|how much|number of)\b", re.I), re.compile(_ANY_NUMBER, re.I), "a number"),
+    # A price is an amount of money, not any number ("1 to 2 out of every 100" is no cost).
+    (
+        re.compile(r"\b(cost|costs|price|expensive|afford)\b", re.I),
+        re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(dollars?|euros?|pounds?|usd|eur|gbp)\b", re.I),
+        "a cost",
+    ),
+    # A size is a measurement ("2 to 3 centimeters"), not a count or a word like "large".
+    (
+        re.compile(r"\b(how big|how large|what size|centimet(er|re)s?|millimet(er|re)s?|inches)\b", re.I),
+        re.compile(r"\b\d+(\.\d+)?(\s?(to|-|–)\s?\d+(\.\d+)?)?\s?(cm|mm|centimet\w*|millimet\w*|inch\w*)\b", re.I),
+        "a size",
+    ),
     # "How long", "how soon": a span of time ("a year", "9 to 12 months"), not "a long time".
     (
         re.compile(r"\bhow (long|soon)\b|\b(timeline|time ?frame|time course)s?\b", re.I),
@@ -381,6 +393,11 @@ def asks_about_case(question: str) -> bool:
     return (
         bool(CASE_QUESTION_RE.search(question)) and not asks_for_figure(question) and not HOW_MANY_RE.search(question)
     )
+
+
+def speaks_of_case(question: str) -> bool:
+    """Whether a question speaks of a report's case ("did", "was", "the patient"), whatever it asks for."""
+    return bool(CASE_QUESTION_RE.search(question)) and not FIRST_PERSON_RE.search(question)
 
 
 def is_case_narrative(text: str) -> bool:

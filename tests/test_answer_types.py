@@ -12,6 +12,7 @@ from assistant.answer_types import (
     figure_gap,
     holds_asked_answer,
     is_case_narrative,
+    speaks_of_case,
 )
 from assistant.text import covered_stems, negated_stems, stem_all, stems_related
 
@@ -86,6 +87,20 @@ def test_how_many_years_later_counts_the_years() -> None:
     earlier = "How many earlier cases had been reported?"
     assert holds_asked_answer(earlier, "The search found 16 previously reported cases.") is True
     assert holds_asked_answer(earlier, "He presented nine years later.") is False
+
+
+def test_a_cost_needs_an_amount_of_money_and_a_size_a_measurement() -> None:
+    assert figure_gap("How much does the treatment cost?", "It makes up 1 to 2 out of every 100 sarcomas.")
+    assert figure_gap("How much does the treatment cost?", "A course costs about $5,000.") is None
+    assert figure_gap("How big is it, in centimeters?", "It is usually 2 to 3 centimeters across.") is None
+    assert figure_gap("How big is it usually?", "It can grow large over many years.")
+
+
+def test_a_question_about_a_reports_case_speaks_of_it_whatever_it_asks_for() -> None:
+    assert speaks_of_case("How many years later did the tumour come back in the X case?")
+    assert speaks_of_case("How old was the patient?")
+    assert not speaks_of_case("What do reviews of earlier cases conclude?")
+    assert not speaks_of_case("Did we cause it?")  # the asker's own story
 
 
 def test_a_share_out_of_every_hundred_is_a_figure() -> None:
