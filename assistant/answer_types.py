@@ -388,11 +388,14 @@ def asks_about_case(question: str) -> bool:
     done and found), not what the report says of the condition in general or recommends. A figure
     asked for is found by its shape instead (see :func:`holds_asked_answer`)."""
     # "Did we cause it?", "my daughter was...": the asker's own story, not a report's case.
-    if FIRST_PERSON_RE.search(question):
-        return False
+    if FIRST_PERSON_RE.search(question) or ASKS_ADVICE_RE.search(question):
+        return False  # ... nor "what did the authors recommend?": their advice, not their case
     return (
         bool(CASE_QUESTION_RE.search(question)) and not asks_for_figure(question) and not HOW_MANY_RE.search(question)
     )
+
+
+ASKS_ADVICE_RE = re.compile(r"\b(recommend\w*|advi[cs]e\w*|suggest\w*|conclu\w*|lessons?|take-?home)\b", re.I)
 
 
 def speaks_of_case(question: str) -> bool:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer_types import QUESTION_CUES, asks_about_case, is_case_narrative
+from assistant.answer_types import QUESTION_CUES, RECOMMENDATION_RE, asks_about_case, is_case_narrative
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.query import LEXICON, UnderstoodQuery, Vocabulary
 from assistant.retrieve import Candidates
@@ -174,6 +174,9 @@ class PassageScorer:
         for i, ev in enumerate(passages):
             if case_weight and self._tells_case(ev):
                 out[i] += case_weight
+            elif about_case and self._advises(ev):
+                # What the authors advise in general is not what was done in their case.
+                out[i] -= s.case_narrative_bonus
             if negated:
                 out[i] += s.polarity_bonus * self._polarity(negated, ev.text)
             cue = s.cue_bonus * sum(self._holds(c, ev) for c in cues) / max(len(cues), 1)
@@ -208,6 +211,10 @@ class PassageScorer:
         if found is None:
             found = self._shapes[key] = bool(shape.search(ev.text))
         return found
+
+    def _advises(self, ev: EvidencePassage) -> bool:
+        """Whether a passage of a case report is its authors' advice ("follow-up is recommended")."""
+        return "case report" in self.index.infos[ev.doc.source_id].kind and bool(RECOMMENDATION_RE.search(ev.text))
 
     def _tells_case(self, ev: EvidencePassage) -> bool:
         """Whether a passage of a case report tells what happened in its case."""

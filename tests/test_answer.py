@@ -343,3 +343,17 @@ def test_a_section_of_sub_headed_parts_is_answered_with_each_part(tmp_path: Path
     assert answer.trace is not None and answer.trace.mode == "section"
     for part in ("need no treatment", "A surgeon cuts the lump out", "A thin tube removes the fat"):
         assert part in answer.text
+
+
+def test_a_question_about_a_case_is_not_answered_with_the_authors_general_advice(bot: Assistant) -> None:
+    """What the authors advise every patient ("should be controlled regularly") is not what was done or
+    found in their case."""
+    for question in (
+        "In the Woitzik case report, what symptoms did the patient have?",
+        "How was the Woitzik patient treated?",
+    ):
+        answer = bot.ask(question, audience="clinician")
+        assert not answer.abstained
+        assert "should be controlled regularly" not in answer.text
+    advice = bot.ask("What did Woitzik et al. recommend?", audience="clinician")
+    assert "should be controlled regularly" in advice.text

@@ -96,6 +96,12 @@ def test_a_cost_needs_an_amount_of_money_and_a_size_a_measurement() -> None:
     assert figure_gap("How big is it usually?", "It can grow large over many years.")
 
 
+def test_a_question_for_the_authors_advice_is_not_about_their_case() -> None:
+    assert asks_about_case("What treatment did the patient get?")
+    assert not asks_about_case("What did Tanabe et al. recommend?")
+    assert not asks_about_case("What did the authors conclude?")
+
+
 def test_a_question_about_a_reports_case_speaks_of_it_whatever_it_asks_for() -> None:
     assert speaks_of_case("How many years later did the tumour come back in the X case?")
     assert speaks_of_case("How old was the patient?")
