@@ -149,19 +149,7 @@ def make_another_document(
         # "genetic"): then they may well answer, in their own words.
         asked = {r.evidence.doc.source_id for r in inp.ranked}
         rival_roots = [word_roots(focus_rival.evidence.text)]
-        # A word and the lexicon's other words for the same meaning stand together: "genetic" asked of
-        # documents that say "genetic" is not asked elsewhere for "inherited" or "runs in families".
-        said_here = {
-            w
-            for phrase, expansion in LEXICON.matches(inp.query.question)
-            for group in [
-                content_words(
-                    " ".join([phrase, expansion, *LEXICON.equivalents(phrase), *LEXICON.said_as(expansion.split()[0])])
-                )
-            ]
-            if any(document_words.mention(asked, g) for g in group)
-            for w in group
-        }
+        said_here = _meanings_said(inp.query.question, asked, document_words)
         rival_only = [
             w
             for w in content_words(inp.query.focus)
@@ -181,6 +169,20 @@ def make_another_document(
         return f"the closest answer is in another document ({other}), not the one asked about"
 
     return another_document_holds_it
+
+
+def _meanings_said(question: str, asked: set[str], document_words: DocumentWords) -> set[str]:
+    """The words of each meaning the question uses (its word, the lexicon's clinical words and other
+    phrasings for it) that the asked documents put in any of those words. A word and the lexicon's other
+    words for the same meaning stand together: "genetic" asked of documents that say "genetic" is not
+    asked elsewhere for "inherited" or "runs in families"."""
+    said: set[str] = set()
+    for phrase, expansion in LEXICON.matches(question):
+        lay = LEXICON.said_as(expansion.split()[0])
+        group = content_words(" ".join([phrase, expansion, *LEXICON.equivalents(phrase), *lay]))
+        if any(document_words.mention(asked, word) for word in group):
+            said.update(group)
+    return said
 
 
 class DocumentWords:
