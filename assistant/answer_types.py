@@ -387,11 +387,12 @@ def asks_about_case(question: str) -> bool:
     """Whether a question about a case report asks what happened in its case (the patient, what was
     done and found), not what the report says of the condition in general or recommends. A figure
     asked for is found by its shape instead (see :func:`holds_asked_answer`)."""
-    # "Did we cause it?", "my daughter was...": the asker's own story, not a report's case.
-    if FIRST_PERSON_RE.search(question) or ASKS_ADVICE_RE.search(question):
-        return False  # ... nor "what did the authors recommend?": their advice, not their case
+    # Not "what did the authors recommend?": their advice, not their case.
     return (
-        bool(CASE_QUESTION_RE.search(question)) and not asks_for_figure(question) and not HOW_MANY_RE.search(question)
+        speaks_of_case(question)
+        and not ASKS_ADVICE_RE.search(question)
+        and not asks_for_figure(question)
+        and not HOW_MANY_RE.search(question)
     )
 
 
@@ -399,7 +400,8 @@ ASKS_ADVICE_RE = re.compile(r"\b(recommend\w*|advi[cs]e\w*|suggest\w*|conclu\w*|
 
 
 def speaks_of_case(question: str) -> bool:
-    """Whether a question speaks of a report's case ("did", "was", "the patient"), whatever it asks for."""
+    """Whether a question speaks of a report's case ("did", "was", "the patient"), whatever it asks for;
+    not "Did we cause it?" or "my daughter was ...", the asker's own story."""
     return bool(CASE_QUESTION_RE.search(question)) and not FIRST_PERSON_RE.search(question)
 
 

@@ -234,13 +234,7 @@ def embed_with_cache(texts: list[str], settings: Settings, show_progress: bool =
     from assistant.embeddings import embed_texts
 
     path = cache_path(settings)
-    cached: dict[str, np.ndarray] = {}
-    if path.exists():
-        try:
-            with np.load(path) as stored:
-                cached = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
-        except Exception as exc:  # a broken cache only costs time: rebuild it
-            logger.warning("ignoring the embedding cache %s (%s)", path, exc)
+    cached = read_embedding_cache(path)
     keys = [_text_key(t) for t in texts]
     missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cached}.items())
     if missing:
@@ -249,12 +243,29 @@ def embed_with_cache(texts: list[str], settings: Settings, show_progress: bool =
     vectors = np.stack([cached[k] for k in keys]).astype("float32") if keys else np.zeros((0, EMBEDDING_DIM), "float32")
     if missing:
         # Keep only what the current corpus uses, so the cache does not grow without bound.
-        used = dict.fromkeys(keys)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        staging = path.with_suffix(".tmp.npz")
-        np.savez(staging, keys=np.array(list(used)), vectors=np.stack([cached[k] for k in used]))
-        os.replace(staging, path)
+        write_embedding_cache(path, {k: cached[k] for k in dict.fromkeys(keys)})
     return vectors, len(missing)
+
+
+def read_embedding_cache(path: Path) -> dict[str, np.ndarray]:
+    """A text-keyed embedding cache file as {text key: vector}; empty when missing or unreadable (a
+    broken cache only costs time: its texts are embedded again)."""
+    if not path.exists():
+        return {}
+    try:
+        with np.load(path) as stored:
+            return dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
+    except Exception as exc:
+        logger.warning("ignoring the embedding cache %s (%s)", path, exc)
+        return {}
+
+
+def write_embedding_cache(path: Path, cached: dict[str, np.ndarray]) -> None:
+    """Write an embedding cache file whole, or not at all (staged, then renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_suffix(".tmp.npz")
+    np.savez(staging, keys=np.array(list(cached)), vectors=np.stack(list(cached.values())))
+    os.replace(staging, path)
 
 
 def build_lexical(passages: Sequence[EvidencePassage]) -> bm25s.BM25:

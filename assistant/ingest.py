@@ -999,8 +999,9 @@ def parse_document(
                 # as a rail): the group label above no longer applies, and this one is unknown.
                 context = None
             context_is_group = line.kind == "group" or (context_is_group and context is not None)
+            shown = _heading_text(_Line(line.start, line.end, text_at(line.start, line.end), line.indent))
             if line.kind == "group":
-                context = _heading_text(_Line(line.start, line.end, text_at(line.start, line.end), line.indent))
+                context = shown
             elif line.kind == "breadcrumb":
                 crumb = BREADCRUMB_RE.match(line.text)
                 context = crumb.group("section").strip() if crumb else None
@@ -1008,8 +1009,7 @@ def parse_document(
             else:
                 if in_abstract:
                     context = None  # an abstract part's label ends with the abstract
-                shown = _Line(line.start, line.end, text_at(line.start, line.end), line.indent)
-                section, in_abstract = _heading_text(shown), False
+                section, in_abstract = shown, False
                 sections.append(section)
                 heading_count += 1
                 heading_of[heading_count] = section
@@ -1018,8 +1018,10 @@ def parse_document(
                 # A heading set straight above its text, under one set apart by a blank line ("Treatment",
                 # then "Chemotherapy" / "Laser therapy" each right above its paragraph), is a part of it.
                 tight = i + 1 < len(lines) and lines[i + 1].blank_before == 0
-                if section.endswith("?") or not tight:
-                    loose_heading = section if not tight and not section.endswith("?") else None
+                if section.endswith("?"):
+                    loose_heading = None
+                elif not tight:
+                    loose_heading = section
                 elif loose_heading is not None:
                     subsections.setdefault(loose_heading, []).append(section)
             continue

@@ -108,13 +108,11 @@ def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleIn
         # be there too: "Is X hereditary?" against passages on X that never speak of heredity can be answered
         # neither yes nor no. (Not for other questions: "X definition", "X incidence" are answered in
         # words other than the frame's.)
+        if not asks_yes_or_no(inp.query.question):
+            return None
         names = vocab.subject_stems(inp.query.topics)
         focus = [term for term in inp.query.terms if not stems(term) <= names]
-        if (
-            focus
-            and asks_yes_or_no(inp.query.question)
-            and not term_coverage(replace(inp.query, terms=focus), texts, vocab)
-        ):
+        if focus and not term_coverage(replace(inp.query, terms=focus), texts, vocab):
             return "the evidence speaks of the subject but of none of what is asked about it"
         return None
 

@@ -63,19 +63,28 @@ def test_an_age_question_is_answered_by_an_age() -> None:
     assert holds_asked_answer("patient age and sex", "the patient presented with pain") is False
 
 
+BABY = "How old was the baby when treatment started?"
+MOST = "How old are most people who get it?"
+
+
 @pytest.mark.parametrize(
-    ("text", "answered"),
+    ("question", "text", "answered"),
     [
-        ("Treatment was started at 3 weeks of age.", True),
-        ("A biopsy was taken from the 5-day-old girl.", True),
-        ("The mass was present at birth.", True),
-        ("A 7 month old boy was seen in clinic.", True),
-        ("Treatment was started 3 weeks after the biopsy.", False),  # a span of time, not an age
-        ("The mass grew for several weeks.", False),
+        # A baby's age in days, weeks or months ...
+        (BABY, "Treatment was started at 3 weeks of age.", True),
+        (BABY, "A biopsy was taken from the 5-day-old girl.", True),
+        (BABY, "The mass was present at birth.", True),
+        (BABY, "A 7 month old boy was seen in clinic.", True),
+        (BABY, "Treatment was started 3 weeks after the biopsy.", False),  # a span of time, not an age
+        (BABY, "The mass grew for several weeks.", False),
+        # ... and an age said as a bound or a range.
+        (MOST, "Most people who get it are older than 70.", True),
+        (MOST, "It is found mostly between the ages of 20 and 40.", True),
+        (MOST, "It is more common than 70 other tumours.", False),
     ],
 )
-def test_a_babys_age_in_days_weeks_or_months_is_an_age(text: str, answered: bool) -> None:
-    assert holds_asked_answer("How old was the baby when treatment started?", text) is answered
+def test_an_age_in_days_weeks_months_or_as_a_bound_is_an_age(question: str, text: str, answered: bool) -> None:
+    assert holds_asked_answer(question, text) is answered
 
 
 def test_how_many_years_later_counts_the_years() -> None:
@@ -112,18 +121,6 @@ def test_a_question_about_a_reports_case_speaks_of_it_whatever_it_asks_for() -> 
 def test_a_share_out_of_every_hundred_is_a_figure() -> None:
     assert holds_asked_answer("X incidence", "It makes up about 1 to 2 out of every 100 soft tissue sarcomas.") is True
     assert holds_asked_answer("X incidence", "It makes up a small share of soft tissue sarcomas.") is False
-
-
-@pytest.mark.parametrize(
-    ("text", "answered"),
-    [
-        ("Most people who get it are older than 70.", True),
-        ("It is found mostly between the ages of 20 and 40.", True),
-        ("It is more common than 70 other tumours.", False),
-    ],
-)
-def test_an_age_said_as_a_bound_or_a_range_is_an_age(text: str, answered: bool) -> None:
-    assert holds_asked_answer("How old are most people who get it?", text) is answered
 
 
 def test_an_age_is_no_span_of_time() -> None:

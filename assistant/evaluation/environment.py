@@ -140,30 +140,17 @@ def _share_embedding_cache(base: Settings, settings: Settings, root: Path) -> No
     The cache is keyed by text, so documents the corpora share are not embedded again (the seed plus
     the extra corpus reuses both the seed's and the extra corpus's embeddings).
     """
-    import numpy as np
-
-    from assistant.index import cache_path
+    from assistant.index import cache_path, read_embedding_cache, write_embedding_cache
 
     target = cache_path(settings)
     if target.exists():
         return
-    sources = [cache_path(base), *sorted(root.glob(f"*/{target.name}"))]
-    keys: list[str] = []
-    vectors: list[np.ndarray] = []
-    seen: set[str] = set()
-    for source in sources:
-        try:
-            with np.load(source) as stored:
-                for key, vector in zip(stored["keys"].tolist(), stored["vectors"], strict=True):
-                    if key not in seen:
-                        seen.add(key)
-                        keys.append(key)
-                        vectors.append(vector)
-        except Exception:  # a missing or broken cache only costs time: its texts are embedded again
-            continue
-    if keys:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(target, keys=np.array(keys), vectors=np.stack(vectors))
+    merged: dict[str, Any] = {}  # text key -> vector, the first cache to hold a text wins
+    for source in [cache_path(base), *sorted(root.glob(f"*/{target.name}"))]:
+        for key, vector in read_embedding_cache(source).items():
+            merged.setdefault(key, vector)
+    if merged:
+        write_embedding_cache(target, merged)
 
 
 @contextmanager
