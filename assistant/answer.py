@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from assistant.answer_types import (
+    COMPARISON_WORD_RE,
     asks_for_figure,
     holds_asked_answer,
     is_case_narrative,
@@ -28,10 +29,10 @@ from assistant.answer_types import (
 )
 from assistant.compose import Composer, Draft
 from assistant.index import CorpusIndex, EvidencePassage
-from assistant.query import LEXICON, UnderstoodQuery, Vocabulary
+from assistant.query import LEXICON, UnderstoodQuery, Vocabulary, names_a_document
 from assistant.retrieve import Candidates
 from assistant.rules import AbstentionRule, RuleInput, default_rules, is_specialist_word, term_coverage
-from assistant.scoring import PassageScorer, ScoredPassage
+from assistant.scoring import PassageScorer, ScoredPassage, definition_pattern, topic_name
 from assistant.settings import Settings
 from assistant.text import content_words, covered_stems, stem_all, stems
 
@@ -151,6 +152,7 @@ class ExtractiveAnswerer:
         brief = audience == "clinician" or is_keyword_question(query.question, settings.keyword_question_max_words)
         names = self.vocab.subject_stems(query.topics)
         named_things = [t for t in query.terms if stems(t) - names and is_specialist_word(t, self.vocab, settings)]
+        explains = self.scorer.explanation(query.question)
         for candidate in ranked:
             # A figure asked for, or an age, is answered by text holding one: the rest is padding.
             if chosen and (promoted or terse) and not holds_asked_answer(query.question, candidate.evidence.text):
@@ -183,6 +185,16 @@ class ExtractiveAnswerer:
                 and named_things
                 and not self._related(candidate, chosen)
                 and term_coverage(replace(query, terms=named_things), [candidate.evidence.text], self.vocab) == 0
+            ):
+                continue
+            # "What does <term> mean?" answered by a page's explanation of it: more text only if it explains
+            # the term too, or stands beside the explanation.
+            if (
+                chosen
+                and explains is not None
+                and explains.search(chosen[0].evidence.text)
+                and not explains.search(candidate.evidence.text)
+                and not self._related(candidate, chosen)
             ):
                 continue
             size = len(candidate.evidence.text.split())
@@ -267,11 +279,17 @@ class ExtractiveAnswerer:
         of the section budget), else its best passage not already quoted (two conditions of one review)."""
         chosen: list[ScoredPassage] = []
         share = self.settings.section_answer_max_words // len(query.targets)
+        compared_only = self._compares_only(query)
         for docs in query.targets:
             own = [r for r in ranked if r.evidence.doc.source_id in docs]
-            section = self._asked_section(query, own) or self._heading_asked_in(query, docs, vector)
-            parts = self._section_parts(section, own) if section is not None else []
-            budget = share
+            # "What is the difference between X and Y?", asking nothing else of them: what each one is.
+            defining = [r for r in own if self._defines_its_topic(r)] if compared_only else []
+            if defining:
+                section, parts, budget = None, defining[:1], 0
+            else:
+                section = self._asked_section(query, own) or self._heading_asked_in(query, docs, vector)
+                parts = self._section_parts(section, own) if section is not None else []
+                budget = share
             if not parts:
                 # The best passage alone; for a figure, an age or levels, the best one holding it.
                 parts, budget = (self._answer_first(query, own, self._topics(own[0]))[0] if own else own), 0
@@ -285,6 +303,18 @@ class ExtractiveAnswerer:
                 chosen.append(part)
                 words += size
         return chosen
+
+    def _compares_only(self, query: UnderstoodQuery) -> bool:
+        """Whether a question about several subjects only asks how they differ or compare: its words are
+        their names and words of comparison ("HPC vs ASPS", "the difference between X and Y")."""
+        names = self.vocab.subject_stems(query.topics)
+        words = [t for t in query.terms if stems(t) - names and not names_a_document(t, self.vocab)]
+        return bool(words) and all(COMPARISON_WORD_RE.fullmatch(word) for word in words)
+
+    def _defines_its_topic(self, scored: ScoredPassage) -> bool:
+        """Whether a passage says what its condition is ("X is a rare tumor that ...")."""
+        text = scored.evidence.text
+        return any(definition_pattern(topic_name(topic)).search(text) for topic in self._topics(scored))
 
     def _asked_section(self, query: UnderstoodQuery, ranked: list[ScoredPassage]) -> tuple[str, str] | None:
         """The section whose heading the question restates ("How is X treated?" under "What are the

@@ -141,6 +141,13 @@ QUESTION_CUES: list[QuestionCue] = [
     ),
 ]
 
+# A nurse's terse question for an age: "age/sex", "age and sex", "patient age", "age at diagnosis" (not "does
+# age matter?", which asks about age as a factor).
+_TERSE_AGE = (
+    r"\bage ?(/|and|&) ?(sex|gender)\b|\b(sex|gender) ?(/|and|&) ?age\b|\bpatients?'?s? age\b|"
+    r"\bage (at|of) (diagnosis|presentation|onset)\b"
+)
+
 # Questions that can only be answered with a figure of a kind: (question pattern, what the evidence
 # must then contain).
 FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
@@ -151,7 +158,7 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     ),
     # An age asked for ("how old", "at what age", "typical age") is a number of years, not "children".
     (
-        re.compile(r"\b(how old|what age|typical age|age range|average age|median age)\b", re.I),
+        re.compile(r"\b(how old|what age|typical age|age range|average age|median age)\b|" + _TERSE_AGE, re.I),
         re.compile(_AGE, re.I),
         "an age",
     ),
@@ -410,3 +417,42 @@ def is_case_narrative(text: str) -> bool:
     return (
         bool(CASE_NARRATIVE_RE.search(text)) and not LITERATURE_RE.search(text) and not RECOMMENDATION_RE.search(text)
     )
+
+
+# "What does X mean?", "What is an X?", "meaning of X", "define X", "X definition": the thing asked to be
+# explained (a few words at most: a longer "what is ..." asks something else of its subject).
+_DEFINED_TERM_RES = [
+    re.compile(r"^\W*what does (?:an? |the )?(?P<term>[\w -]{3,40}?) mean\W*$", re.I),
+    re.compile(r"^\W*what(?: is|'s| are) (?:an? |the )?(?P<term>[\w-]+(?: [\w-]+){0,2})\W*$", re.I),
+    re.compile(r"\b(?:meaning of|define|definition of) (?:an? |the )?(?P<term>[\w-]+(?: [\w-]+){0,2})\W*$", re.I),
+    re.compile(r"^\W*(?P<term>[\w-]+(?: [\w-]+){0,2}) (?:definition|meaning)\W*$", re.I),
+]
+
+
+def defined_term(question: str) -> str | None:
+    """The term a question asks to be explained ("What does metastatic mean?": "metastatic"), if any."""
+    for pattern in _DEFINED_TERM_RES:
+        if match := pattern.search(question.strip()):
+            term = match.group("term").strip().lower()
+            # "What are the symptoms of X?" asks a property of X, not what a word means.
+            return None if {"of", "for", "in", "with"} & set(term.split()) else term
+    return None
+
+
+@lru_cache(maxsize=1 << 10)
+def gloss_pattern(term: str) -> re.Pattern[str]:
+    """Text that explains ``term`` in the page's own words: "metastatic, meaning it has spread",
+    "metastatic (spread to other parts)", "X is a ...", "X means", "X refers to", "a procedure called X"."""
+    name = re.escape(term).replace(r"\ ", r"\s+")
+    return re.compile(
+        rf"\b{name}\w*(?:,? meaning\b|,? (?:which|that) (?:is|are|means)\b|\s\((?!\s*[A-Z]{{2,6}}\s*\))|"
+        rf" (?:is|are) (?:an?|the)\b| means?\b| refers? to\b|,? (?:also |or )(?:called|known as)\b)|"
+        rf"\b(?:called|known as) (?:an? )?(?:\w+ )?{name}\b",
+        re.I,
+    )
+
+
+# Words that only ask for two things to be set side by side ("the difference between X and Y", "X vs Y").
+COMPARISON_WORD_RE = re.compile(
+    r"(differences?|differ|different|compared?|comparison|comparing|versus|vs|contrast|similar|alike|same)", re.I
+)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from assistant.answer_types import (
+    COMPARISON_WORD_RE,
     answers_by_shape,
     asks_yes_or_no,
     figure_gap,
@@ -101,7 +102,11 @@ def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleIn
             ):
                 passages.append(best)
         texts = [r.evidence.embed_text for r in passages]
-        coverage = term_coverage(inp.query, texts, vocab)
+        query = inp.query
+        if len(query.targets) > 1:
+            # "HPC vs ASPS": the words that set two subjects side by side are no content of either.
+            query = replace(query, terms=[t for t in query.terms if not COMPARISON_WORD_RE.fullmatch(t)])
+        coverage = term_coverage(query, texts, vocab)
         if coverage < settings.abstain_min_term_coverage:
             return f"the evidence covers only {coverage:.0%} of the question's terms"
         # The subject's name is covered by any passage about it; what a yes-or-no question asks *of* it must

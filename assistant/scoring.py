@@ -17,10 +17,18 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
-from assistant.answer_types import QUESTION_CUES, RECOMMENDATION_RE, asks_about_case, is_case_narrative
+from assistant.answer_types import (
+    QUESTION_CUES,
+    RECOMMENDATION_RE,
+    asks_about_case,
+    defined_term,
+    gloss_pattern,
+    is_case_narrative,
+)
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.query import LEXICON, UnderstoodQuery, Vocabulary
 from assistant.retrieve import Candidates
@@ -31,6 +39,17 @@ DEFINES_CONDITION_RE = re.compile(r"\b(definition|define|defined|what is|what's|
 DEFINITION_RE = re.compile(
     r"\b(stand for|stands for|mean|means|what is|what's|what are|define|definition|defined)\b|^\s*\w+\s*\?*$", re.I
 )
+
+
+def topic_name(topic: str) -> str:
+    """A topic without its acronym: "alveolar soft part sarcoma (ASPS)" -> "alveolar soft part sarcoma"."""
+    return re.sub(r"\s*\([^)]*\)", "", topic)
+
+
+@lru_cache(maxsize=1 << 10)
+def definition_pattern(name: str) -> re.Pattern[str]:
+    """A sentence saying what a condition *is*: "X (XYZ) is a ...", "An X is the ..."."""
+    return re.compile(rf"^(an? |the )?{re.escape(name)}( \([A-Z]+\))? (is|are) (an?|the)\b", re.I)
 
 
 @dataclass
@@ -157,12 +176,9 @@ class PassageScorer:
         # "What does XYZ stand for?" (not "XYZ definition", which asks what the condition is).
         asks_spelled_out = asks_definition and not (DEFINES_CONDITION_RE.search(query.question) and query.topics)
         # "What is X?" / "X definition": a sentence saying what the condition *is* answers it.
-        names = {re.sub(r"\s*\([^)]*\)", "", topic) for topic in query.topics}
-        defines = (
-            [re.compile(rf"^(an? |the )?{re.escape(n)}( \([A-Z]+\))? (is|are) (an?|the)\b", re.I) for n in names]
-            if asks_definition
-            else []
-        )
+        names = {topic_name(topic) for topic in query.topics}
+        defines = [definition_pattern(n) for n in names] if asks_definition else []
+        explains = self.explanation(query.question)
         # What happened to one patient answers a question about that case; asked of the condition in
         # general ("symptoms of X"), it is an anecdote, not the answer.
         about_case = asks_about_case(query.question)
@@ -182,10 +198,20 @@ class PassageScorer:
             cue = s.cue_bonus * sum(self._holds(c, ev) for c in cues) / max(len(cues), 1)
             if asked and asks_spelled_out and any(f"({a.upper()})" in ev.text for a in asked):
                 cue += s.definition_bonus
-            if any(d.search(ev.text) for d in defines):
+            if any(d.search(ev.text) for d in defines) or (explains is not None and explains.search(ev.text)):
                 cue += s.definition_bonus
             out[i] += cue
         return out
+
+    def explanation(self, question: str) -> re.Pattern[str] | None:
+        """For "What does <term> mean?" of a word that is no condition, document or acronym: the shape of
+        the page's own explanation of it ("metastatic, meaning it has spread"). What a *condition* is
+        comes from its definition instead (``defines`` in :meth:`_cues`)."""
+        term = defined_term(question)
+        vocab = self.vocab
+        if term is None or term in vocab.topic_aliases or term in vocab.document_aliases:
+            return None
+        return None if term in {a.lower() for a in vocab.acronyms} else gloss_pattern(term)
 
     @staticmethod
     def _negated(question: str) -> frozenset[str]:

@@ -357,3 +357,30 @@ def test_a_question_about_a_case_is_not_answered_with_the_authors_general_advice
         assert "should be controlled regularly" not in answer.text
     advice = bot.ask("What did Woitzik et al. recommend?", audience="clinician")
     assert "should be controlled regularly" in advice.text
+
+
+def test_a_word_asked_to_be_explained_is_answered_by_the_pages_explanation(bot: Assistant) -> None:
+    """ "What does metastatic mean?" is answered where the page says what it means ("metastatic, meaning
+    it has spread ..."), not by any sentence that uses the word."""
+    answer = bot.ask("What does metastatic mean?")
+    assert not answer.abstained
+    assert "metastatic, meaning it has spread" in answer.citations[0].quote
+    assert all("meaning" in c.quote for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    "question", ["What is the difference between HPC and ASPS?", "HPC vs ASPS", "How does ASPS differ from HPC?"]
+)
+def test_two_conditions_compared_and_nothing_else_asked_get_what_each_one_is(bot: Assistant, question: str) -> None:
+    answer = bot.ask(question)
+    assert not answer.abstained
+    assert {c.source_id for c in answer.citations} == {"dfci-hemangiopericytoma", "dfci-alveolar-soft-part-sarcoma"}
+    assert "Hemangiopericytoma is a rare tumor" in answer.text
+    assert "Alveolar soft part sarcoma (ASPS) is a malignant soft tissue tumor" in answer.text
+
+
+def test_a_terse_age_question_needs_an_age(bot: Assistant) -> None:
+    """ "Onoki case: age/sex": that report gives no age, so nothing is quoted as if it did."""
+    assert bot.ask("Onoki case: age/sex", audience="clinician").abstained
+    answer = bot.ask("Woitzik case: age/sex", audience="clinician")
+    assert not answer.abstained and "48-year-old" in answer.text

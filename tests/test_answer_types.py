@@ -9,7 +9,10 @@ from assistant.answer_types import (
     answers_by_shape,
     asks_about_case,
     asks_for_figure,
+    defined_term,
+    figure_asked,
     figure_gap,
+    gloss_pattern,
     holds_asked_answer,
     is_case_narrative,
     speaks_of_case,
@@ -273,3 +276,49 @@ def test_what_a_report_recommends_is_not_its_case() -> None:
         "Because lung spread may appear late, we suggest that chest imaging be continued for ten years after treatment."
     )
     assert is_case_narrative("Nine years later, nodules were found on a routine chest radiograph.")
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_an_age"),
+    [
+        ("Onoki case: age/sex", True),
+        ("Woitzik 2003 case: patient age and sex", True),
+        ("sex and age of the patient", True),
+        ("age at diagnosis of ASPS", True),
+        ("Does age matter for the outlook?", False),
+        ("What does the stage mean?", False),
+    ],
+)
+def test_a_terse_question_for_an_age_asks_for_one(question: str, asks_an_age: bool) -> None:
+    assert (figure_asked(question) == "an age") is asks_an_age
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("What does metastatic mean?", "metastatic"),
+        ("what is arterial embolization", "arterial embolization"),
+        ("What is a prosthesis?", "prosthesis"),
+        ("meaning of localized", "localized"),
+        ("rotationplasty definition", "rotationplasty"),
+        ("What are the symptoms of X?", None),
+        ("How is it treated?", None),
+    ],
+)
+def test_the_term_a_question_asks_to_be_explained(question: str, term: str | None) -> None:
+    assert defined_term(question) == term
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "explains"),
+    [
+        ("metastatic", "or metastatic, meaning it has spread to the lungs", True),
+        ("metastatic", "whether it is localized or metastatic (spread to other parts of the body)", True),
+        ("embolization", "a radiologist may perform a procedure called arterial embolization.", True),
+        ("rotationplasty", "Rotationplasty is a surgery that keeps the lower leg.", True),
+        ("metastatic", "Imatinib helps about half of patients with metastatic DFSP.", False),
+        ("sarcoma", "alveolar soft part sarcoma (ASPS) is rare", False),
+    ],
+)
+def test_a_pages_own_explanation_of_a_term(term: str, text: str, explains: bool) -> None:
+    assert bool(gloss_pattern(term).search(text)) is explains
