@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import bm25s
 import numpy as np
+from bm25s.stopwords import STOPWORDS_EN
 
 from assistant.index import CorpusIndex
 from assistant.text import spelling_key, stemmer  # one PyStemmer object per thread: it is not thread-safe
@@ -45,9 +46,22 @@ def reciprocal_rank_fusion(rankings: list[list[int]], k: int) -> dict[int, float
     return scores
 
 
+# Words that make a sentence a question, and the asker's pronouns: they are in every question and say
+# nothing of its subject, yet BM25 matches them in passages ("do" in "do a physical exam", "how" in a
+# heading "How is X treated?"). Left out of the query only; the passages' index keeps its words.
+QUESTION_FUNCTION_WORDS = frozenset(
+    """how what when where which who whom whose why do does did doing done can could would should shall may
+    might must i me my mine myself you your yours we us our ours he him his she her hers they them their
+    theirs its am have has had having""".split()
+)
+_QUERY_STOPWORDS = sorted(set(STOPWORDS_EN) | QUESTION_FUNCTION_WORDS)
+
+
 def lexical_tokens(text: str) -> list[str]:
-    """The BM25 tokens of a query: English stop words out, Snowball stems."""
-    tokens = bm25s.tokenize([text], stopwords="en", stemmer=stemmer(), show_progress=False, return_ids=False)
+    """The BM25 tokens of a query: English stop words and question words out, Snowball stems."""
+    tokens = bm25s.tokenize(
+        [text], stopwords=_QUERY_STOPWORDS, stemmer=stemmer(), show_progress=False, return_ids=False
+    )
     return list(tokens[0]) if tokens else []
 
 

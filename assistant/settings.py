@@ -197,11 +197,12 @@ class Settings(BaseSettings):
     weight_heading: float = Field(0.15, ge=0, description="Weight of the heading-matches-question signal.")
     cue_bonus: float = Field(0.06, ge=0, description="Bonus for passages with what the question type asks for.")
     polarity_bonus: float = Field(
-        0.1,
+        0.15,
         ge=0,
         description="A question about what is *not* so ('when it hasn't spread') lifts passages that negate the same "
         "thing ('has not spread', 'without metastases') by this, and lowers those that only affirm it ('has spread "
-        "to the lungs'), which otherwise match its words as well.",
+        "to the lungs'), which otherwise match its words as well. (0.1 until BM25 stopped matching question words: "
+        "then the affirming passage's other shared words, 'survive' for 'survival', outweighed the negation.)",
     )
     selection_margin: float = Field(
         0.25, ge=0, description="Quote further passages only when they score within this of the best one."

@@ -6,7 +6,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.embeddings import embed_query
-from assistant.retrieve import reciprocal_rank_fusion, spelling_variants
+from assistant.retrieve import lexical_tokens, reciprocal_rank_fusion, spelling_variants
 
 HPC, ASPS = "dfci-hemangiopericytoma", "dfci-alveolar-soft-part-sarcoma"
 WOITZIK, ONOKI = "pubmed-woitzik-2003", "pubmed-onoki-2018"
@@ -87,3 +87,18 @@ def test_british_and_american_spellings_find_each_other(bot: Assistant) -> None:
     american = retriever.lexical_scores("hemangiopericytoma tumor")
     assert british is not None and american is not None
     assert int(british.argmax()) == int(american.argmax())
+
+
+@pytest.mark.parametrize(
+    ("question", "tokens"),
+    [
+        ("How do I make an appointment?", ["make", "appoint"]),
+        ("What does ASPS stand for?", ["asp", "stand"]),
+        ("Which has better survival when it hasn't spread?", ["better", "surviv", "hasn", "spread"]),
+        ("how long after surgery did it come back", ["long", "after", "surgeri", "come", "back"]),
+    ],
+)
+def test_bm25_does_not_match_the_words_that_make_a_question(question: str, tokens: list[str]) -> None:
+    """ "how", "do", "I", "what" are in every question and say nothing of its subject; BM25 matched them in
+    passages ("do a physical exam"). Words that carry meaning ("after", "not", "long") stay."""
+    assert lexical_tokens(question) == tokens
