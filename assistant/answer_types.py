@@ -95,10 +95,12 @@ QUESTION_CUES: list[QuestionCue] = [
         re.compile(
             r"\bwhere\b|\bwhich (\w+ )?(part|parts|bones?|organs?|levels?|sites?|area)\b|\b(locations?|sites)\b", re.I
         ),
-        # Where-answers by their shape: a verb of place with a preposition, or a span of levels ("X6 to Y2").
+        # Where-answers by their shape: a verb of place with a preposition, perhaps with how often between
+        # ("found most often in"), or a span of levels ("X6 to Y2").
         re.compile(
             r"\b(found|starts?|started|grows?|located|aris\w+|occur\w*|originat\w+|develop\w*|spread\w*|"
-            r"involv\w+)\s+(in|from|to|at|into|within)\b|" + _LEVEL,
+            r"involv\w+)(\s+(most|more|less|usually|often|mostly|mainly|commonly|typically|generally|also|"
+            r"sometimes|frequently|rarely|\w+ly)){0,2}\s+(in|from|to|at|into|within|near|on)\b|" + _LEVEL,
             re.I,
         ),
     ),

@@ -237,6 +237,9 @@ def test_what_a_text_negates(text: str, negated: set[str]) -> None:
         ("desmoid sites in children", "In children they often grow in the arms and legs.", True),
         ("desmoid sites in children", "Most children go on to lead full, active lives.", False),
         ("Where does it start?", "It usually starts in the thigh.", True),
+        ("Where does it grow?", "It is found most often in the pelvis and the thigh bone.", True),
+        ("Where does it grow?", "It most often grows near a large joint of the leg.", True),
+        ("Where does it grow?", "It grows slowly and is found by chance.", False),
     ],
 )
 def test_a_where_question_is_answered_by_a_place(question: str, text: str, holds: bool) -> None:
