@@ -67,6 +67,15 @@ class QuestionCue:
     narrow: bool = False
 
 
+# What authors recommend or conclude ("we suggest that imaging be continued for ten years", "in conclusion").
+RECOMMENDATION_RE = re.compile(
+    r"\b(we (suggest|recommend|advise|propose|conclude)|in conclusion|should (be|therefore|include|continue)|"
+    r"must be|is recommended)\b",
+    re.I,
+)
+# A question for the authors' advice or conclusion, not for what was done or found.
+ASKS_ADVICE_RE = re.compile(r"\b(recommend\w*|advi[cs]e\w*|suggest\w*|conclu\w*|lessons?|take-?home)\b", re.I)
+
 QUESTION_CUES: list[QuestionCue] = [
     QuestionCue(
         re.compile(r"\b(how old|what age|age of|aged?)\b", re.I),
@@ -83,7 +92,11 @@ QUESTION_CUES: list[QuestionCue] = [
         re.compile(r"\b(rare|rarer|rarely|uncommon|common|frequent|frequently|per (million|\d+))\b|\d", re.I),
     ),
     QuestionCue(
-        re.compile(r"\b(how long|when|how soon|how quickly|how fast|duration|interval|years? later|timeline)\b", re.I),
+        re.compile(
+            r"\b(how long|when|how soon|how quickly|how fast|duration|interval|years? later|timeline)\b|"
+            r"\btime (to|until|till|from|between|before)\b",  # "time to lung metastasis", "time from diagnosis"
+            re.I,
+        ),
         # ... a span or point in time, not an age ("48-year-old") or a survival measure ("5-year").
         re.compile(r"(?<!-)\b(years?|months?|weeks?|days?)\b(?!-)|\b(later|delay|long time)\b", re.I),
     ),
@@ -104,6 +117,9 @@ QUESTION_CUES: list[QuestionCue] = [
             re.I,
         ),
     ),
+    # What the authors recommend or conclude: their sentence of advice or conclusion (an abstract without
+    # a "Conclusions" label says it in words: "we suggest ...", "in conclusion").
+    QuestionCue(ASKS_ADVICE_RE, RECOMMENDATION_RE),
     # Which levels or segments: answered by a span of level codes ("X6 to Y2", "X5-X7").
     QuestionCue(
         re.compile(r"\b(levels?|segments?)\b", re.I),
@@ -179,7 +195,7 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     ),
     # "How long", "how soon": a span of time ("a year", "9 to 12 months"), not "a long time".
     (
-        re.compile(r"\bhow (long|soon)\b|\b(timeline|time ?frame|time course)s?\b", re.I),
+        re.compile(r"\bhow (long|soon)\b|\b(timeline|time ?frame|time course)s?\b|\btime (to|until|till)\b", re.I),
         re.compile(_DURATION, re.I),
         "a span of time",
     ),
@@ -381,10 +397,7 @@ _CASE_EVENT = (
 CASE_NARRATIVE_RE = re.compile(rf"{_CASE_PERSON}|{_CASE_EVENT}|\b\w+ (months?|years?) (later|earlier|after)\b", re.I)
 # What a report says of the literature it reviewed is not its case ("a search of the literature found ...").
 LITERATURE_RE = re.compile(r"\b(literature|our review|previously reported|published (cases|series))\b", re.I)
-# Nor is what it recommends ("we suggest that imaging be continued for ten years after treatment").
-RECOMMENDATION_RE = re.compile(
-    r"\b(we (suggest|recommend|advise|propose)|should (be|therefore|include|continue)|must be|is recommended)\b", re.I
-)
+# Nor is what it recommends (RECOMMENDATION_RE, above).
 # A question about what happened in a case: in the past tense, or about the patient.
 CASE_QUESTION_RE = re.compile(r"\b(was|were|did|had|she|he|her|his|patient|woman|man|girl|boy)\b", re.I)
 
@@ -403,9 +416,6 @@ def asks_about_case(question: str) -> bool:
         and not asks_for_figure(question)
         and not HOW_MANY_RE.search(question)
     )
-
-
-ASKS_ADVICE_RE = re.compile(r"\b(recommend\w*|advi[cs]e\w*|suggest\w*|conclu\w*|lessons?|take-?home)\b", re.I)
 
 
 def speaks_of_case(question: str) -> bool:

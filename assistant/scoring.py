@@ -22,6 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.answer_types import (
+    ASKS_ADVICE_RE,
     QUESTION_CUES,
     RECOMMENDATION_RE,
     asks_about_case,
@@ -50,6 +51,11 @@ def topic_name(topic: str) -> str:
 def definition_pattern(name: str) -> re.Pattern[str]:
     """A sentence saying what a condition *is*: "X (XYZ) is a ...", "An X is the ..."."""
     return re.compile(rf"^(an? |the )?{re.escape(name)}( \([A-Z]+\))? (is|are) (an?|the)\b", re.I)
+
+
+def _concludes(ev: EvidencePassage) -> bool:
+    """Whether a passage is in an abstract's part labelled as its conclusion ("Conclusions:")."""
+    return (ev.passage.context or "").strip().lower().startswith("conclu")
 
 
 @dataclass
@@ -185,6 +191,9 @@ class PassageScorer:
         case_weight = (
             s.case_narrative_bonus if about_case else 0.0 if query.names_one_document else -s.case_narrative_bonus
         )
+        # "What did X et al. conclude / recommend?" of a report: its authors' advice answers, as its story
+        # answers a question about its case.
+        asks_advice = query.names_one_document and bool(ASKS_ADVICE_RE.search(query.question))
         negated = self._negated(query.question)
         out = np.zeros(len(passages))
         for i, ev in enumerate(passages):
@@ -193,6 +202,8 @@ class PassageScorer:
             elif about_case and self._advises(ev):
                 # What the authors advise in general is not what was done in their case.
                 out[i] -= s.case_narrative_bonus
+            elif asks_advice and (self._advises(ev) or _concludes(ev)):
+                out[i] += s.case_narrative_bonus
             if negated:
                 out[i] += s.polarity_bonus * self._polarity(negated, ev.text)
             cue = s.cue_bonus * sum(self._holds(c, ev) for c in cues) / max(len(cues), 1)

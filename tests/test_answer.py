@@ -384,3 +384,14 @@ def test_a_terse_age_question_needs_an_age(bot: Assistant) -> None:
     assert bot.ask("Onoki case: age/sex", audience="clinician").abstained
     answer = bot.ask("Woitzik case: age/sex", audience="clinician")
     assert not answer.abstained and "48-year-old" in answer.text
+
+
+def test_what_a_report_concludes_is_its_authors_advice_and_its_conclusions_part(bot: Assistant) -> None:
+    """ "What did X conclude?" is answered by the authors' advice ("should be controlled regularly") or the
+    abstract's "Conclusions" part, not padded with the case's findings."""
+    woitzik = bot.ask("What did Woitzik et al. conclude?", audience="clinician")
+    assert "should be controlled regularly" in woitzik.citations[0].quote
+    onoki = bot.ask("What did the Onoki paper conclude?", audience="clinician")
+    quotes = [c.quote for c in onoki.citations]
+    assert len(quotes) == 2 and all(c.section == "Abstract" for c in onoki.citations)
+    assert any("might be useful" in q for q in quotes) and any("closely monitored" in q for q in quotes)

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.answer_types import (
     QUESTION_CUES,
+    RECOMMENDATION_RE,
     answers_by_shape,
     asks_about_case,
     asks_for_figure,
@@ -325,3 +326,29 @@ def test_the_term_a_question_asks_to_be_explained(question: str, term: str | Non
 )
 def test_a_pages_own_explanation_of_a_term(term: str, text: str, explains: bool) -> None:
     assert bool(gloss_pattern(term).search(text)) is explains
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Halloran: time to lung metastasis", "a span of time"),
+        ("time until the first recurrence?", "a span of time"),
+        ("How long did the follow-up last?", "a span of time"),
+    ],
+)
+def test_time_to_an_event_asks_for_a_span(question: str, asked: str) -> None:
+    assert figure_asked(question) == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "advises"),
+    [
+        ("We suggest that chest imaging be continued for ten years.", True),
+        ("In conclusion, surgery remains the main treatment.", True),
+        ("We conclude that wide excision is needed.", True),
+        ("Patients should be controlled regularly.", True),
+        ("The nodules were removed by wedge resection.", False),
+    ],
+)
+def test_what_authors_recommend_or_conclude(text: str, advises: bool) -> None:
+    assert bool(RECOMMENDATION_RE.search(text)) is advises
