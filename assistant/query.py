@@ -1275,4 +1275,8 @@ def absent_terms(terms: Sequence[str], vocab: Vocabulary) -> list[str]:
     """Content words that no document uses in any form (nor the lexicon knows): "Can a special diet
     help?" asks about diet, which a corpus that never says "diet" cannot answer. Everyday words,
     unlike unknown names, are a signal for the answerer to weigh, not a reason to refuse alone."""
-    return [t for t in terms if not t[0].isdigit() and not _is_known(t, vocab) and t not in vocab.topic_aliases]
+    return [
+        t
+        for t in terms
+        if not t[0].isdigit() and not _is_known(t.lower(), vocab) and t.lower() not in vocab.topic_aliases
+    ]

@@ -75,6 +75,37 @@ def unknown_term(inp: RuleInput) -> str | None:
     return None
 
 
+# Just before a word where a noun goes: an article, a possessive or a preposition, or the opening verb alone.
+_THING_SLOT_RE = re.compile(
+    r"(?:\b(?:a|an|the|his|her|my|our|their|your|its|any|some|to|for|of|with|about|through|during|from|into|on|at)"
+    r"|^(?:is|are|does|do|did|can|could|will|would|should|has|have|was|were))\s+$"
+)
+# Words of a yes-or-no question that ask nothing of its subject ("Is it OK to ...", "Does he still need ...").
+_ASKING_WORDS = frozenset({"still", "ever", "ok", "okay", "really", "actually", "anyway", "yet", "already"})
+
+
+def absent_thing(inp: RuleInput) -> str | None:
+    """A yes-or-no question about a thing no document mentions in any form ("Does insurance cover proton
+    therapy?", "Can she go to school during chemo?"): the documents can say neither yes nor no. A word
+    where a verb goes ("can we skip radiation?") asks what to do, which the documents may still speak to."""
+    question = inp.query.question
+    if not asks_yes_or_no(question):
+        return None
+    lowered = normalise(question)
+    for term in inp.query.absent_terms:
+        word = term.lower()
+        if word in _ASKING_WORDS or " " in word or word.endswith(("ing", "ed")):
+            continue
+        at = re.search(rf"\b{re.escape(word)}\b", lowered)
+        # Only a word where a thing goes: after an article, a possessive or a preposition ("the flu vaccine",
+        # "to school", "an IV"), or straight after the opening verb ("Does insurance cover ..."). Elsewhere
+        # an everyday word a small corpus lacks ("can it make a kid limp", "will he lose his leg") is how the
+        # question is put, not what it asks about.
+        if at is not None and _THING_SLOT_RE.search(lowered[: at.start()]):
+            return f"the documents never mention {term}"
+    return None
+
+
 def make_weak_evidence(settings: Settings) -> Callable[[RuleInput], str | None]:
     def weak_evidence(inp: RuleInput) -> str | None:
         """The best passages match the question too weakly to answer it."""
@@ -422,6 +453,7 @@ def default_rules(index: CorpusIndex, vocab: Vocabulary, settings: Settings) -> 
         AbstentionRule("which_condition", which_condition),
         AbstentionRule("no_documents_about", no_documents_about),
         AbstentionRule("unknown_term", unknown_term),
+        AbstentionRule("absent_thing", absent_thing),
         AbstentionRule("weak_evidence", make_weak_evidence(settings)),
         AbstentionRule("low_term_coverage", make_low_coverage(vocab, settings)),
         AbstentionRule("no_document_is_about", make_no_document_is_about(vocab)),
