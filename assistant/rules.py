@@ -80,6 +80,11 @@ _THING_SLOT_RE = re.compile(
     r"(?:\b(?:a|an|the|his|her|my|our|their|your|its|any|some|to|for|of|with|about|through|during|from|into|on|at)"
     r"|^(?:is|are|does|do|did|can|could|will|would|should|has|have|was|were))\s+$"
 )
+# Verbs that relate a yes-or-no question's subject to what it asks of it ("Does X cause / affect Y?").
+_RELATION_VERBS = frozenset(
+    "cause causes caused affect affects affected lead leads increase increases raise raises lower lowers "
+    "reduce reduces change changes".split()
+)
 # Words of a yes-or-no question that ask nothing of its subject ("Is it OK to ...", "Does he still need ...").
 _ASKING_WORDS = frozenset({"still", "ever", "ok", "okay", "really", "actually", "anyway", "yet", "already"})
 
@@ -147,7 +152,9 @@ def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleIn
         if not asks_yes_or_no(inp.query.question):
             return None
         names = vocab.subject_stems(inp.query.topics)
-        focus = [term for term in inp.query.terms if not stems(term) <= names]
+        # "Does X cause hair loss?", "Does X affect fertility?": the verb only relates the subject to what is
+        # asked of it, which a page must speak of ("the cause is unknown" does not speak of hair loss).
+        focus = [term for term in inp.query.terms if not stems(term) <= names and term not in _RELATION_VERBS]
         if focus and not term_coverage(replace(inp.query, terms=focus), texts, vocab):
             return "the evidence speaks of the subject but of none of what is asked about it"
         return None

@@ -94,6 +94,17 @@ def test_a_yes_or_no_question_needs_the_evidence_to_speak_of_what_it_asks(bot: A
     assert rule(RuleInput(understand("ASPS definition", [], bot.vocab), about, [])) is None
 
 
+def test_the_verb_relating_a_yes_or_no_questions_subject_to_what_it_asks_covers_nothing(bot: Assistant) -> None:
+    """ "Does HPC affect fertility?" against "hemangiopericytoma affects tissue that is elastic": the page says
+    "affects", never what is asked about."""
+    rule = make_low_coverage(bot.vocab, bot.settings)
+    about = [scored(bot, HPC, text, 0.9) for text in ("elastic and easily moved", "rare tumor that grows")]
+    assert "none of what is asked" in (
+        rule(RuleInput(understand("Does hemangiopericytoma affect fertility?", [], bot.vocab), about, [])) or ""
+    )
+    assert rule(RuleInput(understand("Does hemangiopericytoma affect tendons?", [], bot.vocab), about, [])) is None
+
+
 def test_another_document_fires_when_a_rival_is_far_better(bot: Assistant) -> None:
     rule = make_another_document(bot.index, bot.vocab, bot.settings)
     query = understand("What is it?", [], bot.vocab)
