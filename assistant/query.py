@@ -1161,6 +1161,46 @@ def _terms(text: str) -> list[str]:
     return list(dict.fromkeys([w for w in content_words(text) if w not in inside] + phrases))
 
 
+# "Tell me about X", "X overview", "info on X", and the asker's bare statement "my son has X" / "she was just
+# diagnosed with X": a request for what X is, as "What is X?" asks.
+OVERVIEW_RE = re.compile(
+    r"^\W*(please\W+)?(tell me (a bit |more |something )?about|(an? |give me an? )?overview of|"
+    r"(some )?info(rmation)? (on|about)|explain|describe|what do you know about|i want to (know|learn) about)\b|"
+    r"\boverview\W*$",
+    re.I,
+)
+_STATEMENT_OF_ILLNESS_RE = re.compile(
+    r"^\W*(my|our)\s+(\w+\s+){0,3}?(has|had|have|was|is|got|just got)\s+(just\s+|recently\s+)?"
+    r"(been\s+)?(diagnosed\s+with\s+|found\s+to\s+have\s+)?",
+    re.I,
+)
+
+
+def asks_overview(question: str) -> bool:
+    """Whether a question asks for an overview of its subject ("Tell me about X", "my son has X")."""
+    if OVERVIEW_RE.search(question):
+        return True
+    # A statement, not a question: no question mark and no question word after the opening.
+    return (
+        "?" not in question
+        and bool(_STATEMENT_OF_ILLNESS_RE.match(question))
+        and not re.search(
+            r"\b(what|how|why|when|where|which|who|can|could|should|will|would|does|do|is it)\b", question, re.I
+        )
+    )
+
+
+def _as_definition_question(question: str, vocab: Vocabulary) -> str | None:
+    """ "Tell me about X" / "my son has X", of one condition, asked as "What is X?" (its words and cues)."""
+    if not asks_overview(question):
+        return None
+    topics = vocab.topics_in(question)
+    if len(topics) != 1:
+        return None
+    name = re.sub(r"\s*\([^)]*\)", "", topics[0])  # without its acronym
+    return f"What is {name}?"
+
+
 def understand(
     question: str, history: Sequence[dict[str, str]], vocab: Vocabulary, stock_replies: Sequence[str] = ()
 ) -> UnderstoodQuery:
@@ -1173,6 +1213,8 @@ def understand(
     completed, continued = _complete(corrected, asked[-1], vocab) if asked else (corrected, "")
     if completed != corrected:
         question = corrected = completed
+    elif overview := _as_definition_question(corrected, vocab):
+        question = corrected = overview
     base = f"{corrected} {continued}".strip()
     lowered = f" {normalise(base)} "
     expansions: list[str] = []

@@ -31,7 +31,7 @@ from assistant.answer_types import (
     is_case_narrative,
 )
 from assistant.index import CorpusIndex, EvidencePassage
-from assistant.query import LEXICON, UnderstoodQuery, Vocabulary
+from assistant.query import LEXICON, UnderstoodQuery, Vocabulary, asks_overview
 from assistant.retrieve import Candidates
 from assistant.settings import Settings
 from assistant.text import negated_stems, stem_all, stems, stems_related
@@ -178,7 +178,7 @@ class PassageScorer:
         cues = [cue.holds for cue in QUESTION_CUES if cue.asks.search(query.question)]
         # "What does XYZ stand for?": the sentence that spells the acronym out answers it.
         asked = [a for a in self.vocab.acronyms if re.search(rf"\b{re.escape(a)}\b", query.question, re.I)]
-        asks_definition = bool(DEFINITION_RE.search(query.question))
+        asks_definition = bool(DEFINITION_RE.search(query.question)) or asks_overview(query.question)
         # "What does XYZ stand for?" (not "XYZ definition", which asks what the condition is).
         asks_spelled_out = asks_definition and not (DEFINES_CONDITION_RE.search(query.question) and query.topics)
         # "What is X?" / "X definition": a sentence saying what the condition *is* answers it.

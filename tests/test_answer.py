@@ -395,3 +395,14 @@ def test_what_a_report_concludes_is_its_authors_advice_and_its_conclusions_part(
     quotes = [c.quote for c in onoki.citations]
     assert len(quotes) == 2 and all(c.section == "Abstract" for c in onoki.citations)
     assert any("might be useful" in q for q in quotes) and any("closely monitored" in q for q in quotes)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Tell me about hemangiopericytoma", "my daughter was just diagnosed with hemangiopericytoma", "HPC overview"],
+)
+def test_an_overview_of_a_condition_starts_with_what_it_is(bot: Assistant, question: str) -> None:
+    """ "Tell me about X" and a parent's "my daughter was just diagnosed with X" are answered as "What is X?"
+    is, not with the staging sentences "diagnosed" matches."""
+    answer = bot.ask(question)
+    assert answer.citations[0].quote.startswith("Hemangiopericytoma is a rare tumor")

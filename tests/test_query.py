@@ -18,6 +18,7 @@ from assistant.query import (
     Lexicon,
     LexiconError,
     Vocabulary,
+    asks_overview,
     build_vocabulary,
     correct_spelling,
     learn_acronyms,
@@ -596,3 +597,30 @@ def test_which_one_after_two_subjects_means_both(real: Vocabulary) -> None:
     assert len(both.targets) == 2 and {HPC_PAGE_ID, ASPS_PAGE_ID} <= set().union(*both.targets)
     one = understand("Which one is more common?", history[:2], real)
     assert len(one.targets) == 1 and HPC_PAGE_ID in one.targets[0] and ASPS_PAGE_ID not in one.targets[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "overview"),
+    [
+        ("Tell me about chordoma", True),
+        ("Please tell me more about ASPS", True),
+        ("information on hemangiopericytoma", True),
+        ("HPC overview", True),
+        ("my son has ASPS", True),
+        ("our daughter was just diagnosed with hemangiopericytoma", True),
+        ("my son has ASPS, what should we do?", False),
+        ("my son has ASPS. Can it spread?", False),
+        ("What is ASPS?", False),
+        ("How is HPC treated?", False),
+    ],
+)
+def test_a_request_for_an_overview(question: str, overview: bool) -> None:
+    assert asks_overview(question) is overview
+
+
+def test_an_overview_of_one_condition_is_asked_as_what_it_is(bot: Assistant) -> None:
+    assert understand("my son has ASPS", [], bot.vocab).question == "What is alveolar soft part sarcoma?"
+    assert understand("Tell me about hemangiopericytoma", [], bot.vocab).question == "What is hemangiopericytoma?"
+    # Two conditions, or none: left as asked.
+    assert understand("Tell me about HPC and ASPS", [], bot.vocab).question == "Tell me about HPC and ASPS"
+    assert understand("my son has a lump", [], bot.vocab).question == "my son has a lump"
