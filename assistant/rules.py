@@ -195,6 +195,7 @@ def make_another_document(
             w
             for w in content_words(inp.query.focus)
             if w not in said_here
+            and w not in JUDGING_WORDS  # "the best surgery": another page's "the best chance" is no rival
             and text_mentions(rival_roots, w, document_words.min_chars, document_words.share)
             and not document_words.mention(asked, w)
         ]
@@ -263,6 +264,13 @@ KIND_PHRASE_RE = re.compile(
     r"trials?|number|doses?|injections?|implants?|vaccines?)\b"
 )
 
+# Words that judge or order a kind rather than name one: "the best surgery", "the usual tests", "first scan".
+# ("Newest" is left out: whether a treatment is the newest is a claim the pages must make.)
+JUDGING_WORDS = frozenset(
+    "best better worst worse right wrong main usual standard typical common first second next last other different "
+    "safest safer good only preferred recommended possible available".split()
+)
+
 # "should we choose surgery", "to have surgery": after a subject pronoun or "to", the word before a kind is a
 # verb acting on it, not a kind of it ("proton therapy").
 VERB_SLOT_RE = re.compile(r"\b(?:i|we|you|they|he|she|to)\s+$")
@@ -308,7 +316,7 @@ def make_never_mentioned(
             named = modifier in vocab.topic_aliases or modifier in vocab.document_aliases or modifier in vocab.kinds
             if modifier in STOPWORDS or named or modifier in SOURCE_NOUNS or modifier.isdigit():
                 continue
-            if VERB_SLOT_RE.search(question[: match.start()]):
+            if modifier in JUDGING_WORDS or VERB_SLOT_RE.search(question[: match.start()]):
                 continue
             # The kind may be said in other words ("removal" or "operation" for "surgery").
             kind_forms = [kind, *LEXICON.said_as(kind.rstrip("s")), *LEXICON.said_as(kind)]

@@ -229,6 +229,9 @@ def test_asked_documents_never_mention_a_specialist_term_another_document_uses(b
     # After a pronoun or "to", the word before the kind is a verb, not a kind of it.
     for verb in ("Should we choose surgery or radiation for ASPS?", "Does my son with ASPS need to have surgery?"):
         assert rule(RuleInput(understand(verb, [], bot.vocab), [], [])) is None
+    # A word that judges or orders a kind ("the preferred surgery") names no kind of it; "newest" is a claim.
+    assert rule(RuleInput(understand("What is the preferred surgery for HPC?", [], bot.vocab), [], [])) is None
+    assert rule(RuleInput(understand("What is the newest surgery for HPC?", [], bot.vocab), [], [])) is not None
     # A question that names no condition or document is not this rule's to judge.
     assert rule(RuleInput(understand("Is rotationplasty an option?", [], bot.vocab), [], [])) is None
 
