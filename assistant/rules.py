@@ -318,9 +318,11 @@ def make_never_mentioned(
                 continue
             if modifier in JUDGING_WORDS or VERB_SLOT_RE.search(question[: match.start()]):
                 continue
-            # The kind may be said in other words ("removal" or "operation" for "surgery").
+            # The kind may be said in other words ("removal" or "operation" for "surgery"), and so may its
+            # modifier when it is shorthand the lexicon spells out ("rt dose": a dose of radiation therapy).
             kind_forms = [kind, *LEXICON.said_as(kind.rstrip("s")), *LEXICON.said_as(kind)]
-            if not document_words.mention(asked, modifier) or not any(
+            modifier_forms = [modifier, *(w for e in LEXICON.expansions(modifier) for w in e.split())]
+            if not any(document_words.mention(asked, form) for form in modifier_forms) or not any(
                 document_words.mention(asked, form) for form in kind_forms
             ):
                 return f"the documents asked about never mention {modifier} {kind}"

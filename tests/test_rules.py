@@ -229,6 +229,8 @@ def test_asked_documents_never_mention_a_specialist_term_another_document_uses(b
     # After a pronoun or "to", the word before the kind is a verb, not a kind of it.
     for verb in ("Should we choose surgery or radiation for ASPS?", "Does my son with ASPS need to have surgery?"):
         assert rule(RuleInput(understand(verb, [], bot.vocab), [], [])) is None
+    # Shorthand the lexicon spells out is mentioned in its long form ("rt dose": "dosed radiation").
+    assert rule(RuleInput(understand("ASPS rt dose", [], bot.vocab), [], [])) is None
     # A word that judges or orders a kind ("the preferred surgery") names no kind of it; "newest" is a claim.
     assert rule(RuleInput(understand("What is the preferred surgery for HPC?", [], bot.vocab), [], [])) is None
     assert rule(RuleInput(understand("What is the newest surgery for HPC?", [], bot.vocab), [], [])) is not None
