@@ -170,7 +170,11 @@ _TERSE_AGE = (
 # must then contain).
 FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     (
-        re.compile(r"\b(percent\w*|%|survival|(success|cure|recurrence|death|mortality) rates?|odds)\b", re.I),
+        re.compile(
+            r"\b(percent\w*|%|survival|(success|cure|recurrence|death|mortality) rates?|odds|"
+            r"proportions?|fractions?)\b",
+            re.I,
+        ),
         re.compile(_SHARE, re.I),
         "a figure",
     ),

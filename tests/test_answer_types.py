@@ -297,6 +297,13 @@ def test_a_terse_question_for_an_age_asks_for_one(question: str, asks_an_age: bo
     assert (figure_asked(question) == "an age") is asks_an_age
 
 
+@pytest.mark.parametrize("question", ["retinoblastoma heritable fraction", "desmoid: proportion FAP-associated"])
+def test_a_proportion_or_fraction_asks_for_a_figure(question: str) -> None:
+    assert figure_asked(question) == "a figure"
+    assert holds_asked_answer(question, "In about 1 in 3 children the gene change is inherited.") is True
+    assert holds_asked_answer(question, "Retinoblastoma is an eye cancer of young children.") is False
+
+
 @pytest.mark.parametrize(
     ("question", "term"),
     [
