@@ -214,13 +214,18 @@ class ExtractiveAnswerer:
         reported?" is answered by the sentence with the count, not by the closer one without it.
         Only passages about the best passage's condition qualify; the rest keep their order."""
         question = query.question
-        if holds_asked_answer(question, ranked[0].evidence.text) is not False:
+        named = {sid for group in query.targets if len(group) == 1 for sid in group}
+        in_named = ranked[0].evidence.doc.source_id in named
+        top_holds = holds_asked_answer(question, ranked[0].evidence.text)
+        # "Fairweather: patient age": the best passage's "before the age of 20" is the background's, not the
+        # case's; in a named report a question about its case goes on to look for the case's own answer.
+        background = in_named and speaks_of_case(question) and not is_case_narrative(ranked[0].evidence.text)
+        if top_holds is None or (top_holds and not background):
             return ranked, False
         floor = ranked[0].score - self.settings.answer_type_margin
         # A question that names its document ("the 2003 report: which levels?") has said where the answer
         # is: there, the passage holding an answer of the asked shape answers it, however it scores.
-        named = {sid for group in query.targets if len(group) == 1 for sid in group}
-        if ranked[0].evidence.doc.source_id in named:
+        if in_named:
             document = ranked[0].evidence.doc.source_id
             holding = [
                 r

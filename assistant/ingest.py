@@ -322,6 +322,22 @@ def _is_label(text: str, max_words: int) -> bool:
     return 0 < len(words) <= max_words and not BULLET_RE.match(text) and not re.search(r"[.!?:;,]\W*$", text)
 
 
+def _is_part_label(lines: list[_Line], i: int, settings: Settings) -> bool:
+    """A structured abstract's label on a line of its own, with its prose straight under it ("Background" /
+    "Case presentation" / "Conclusions", each then a paragraph): short, capitalised, without sentence
+    punctuation (a closing colon aside), and followed with no blank line by a sentence-long text line."""
+    text = lines[i].text.strip().removesuffix(":")
+    if not text[:1].isupper() or not _is_label(text, settings.ingest_label_max_words) or i + 1 >= len(lines):
+        return False
+    following = lines[i + 1]
+    return (
+        following.blank_before == 0
+        and following.kind == "text"
+        and len(following.text.split()) > settings.ingest_label_max_words
+        and _is_sentence(following.text)
+    )
+
+
 def _is_rail(text: str, max_words: int, wide_gaps: bool = True) -> bool:
     """A row of short labels: "Overview | Symptoms | Causes", "Print  Share", "Home › Cancer › X".
 
@@ -706,7 +722,11 @@ def _scholarly_front_matter(
             i
             for i, ln in enumerate(lines[:-1])
             if _norm_line(ln.text).rstrip(":") == "abstract"
-            and not _is_label(lines[i + 1].text, settings.ingest_label_max_words)
+            and (
+                not _is_label(lines[i + 1].text, settings.ingest_label_max_words)
+                # ... or its first part's label on a line of its own ("Background", then the prose)
+                or _is_part_label(lines, i + 1, settings)
+            )
         ),
         -1,
     )
@@ -906,6 +926,7 @@ def parse_document(
     paragraph: list[int] = []  # line indices
     bullets: list[int] = []
     in_abstract = False
+    pending_label: str | None = None  # an abstract part's label on its own line, for the paragraph under it
     heading_count = 0  # numbers the headings, so that a block knows which heading it sits under
     heading_of: dict[int, str | None] = {0: None}
     block_heading: dict[int, int] = {}
@@ -928,12 +949,18 @@ def parse_document(
         return block
 
     def flush_paragraph() -> None:
-        nonlocal context
+        nonlocal context, pending_label
         if not paragraph:
             return
         start, end = lines[paragraph[0]].start, lines[paragraph[-1]].end
         part = ABSTRACT_PART_RE.match(view[start:end]) if in_abstract else None
-        if part and not KEYWORDS_RE.match(view[start:end]):
+        if pending_label is not None:
+            # The prose under a label on its own line (see the loop below).
+            parts = metadata.setdefault("abstract_parts", {})
+            assert isinstance(parts, dict)
+            parts[pending_label] = " ".join(text_at(start, end).split())
+            pending_label = None
+        elif part and not KEYWORDS_RE.match(view[start:end]):
             # "Purpose: ..." inside a structured abstract: the label is the sentence's context.
             label = part.group("label").strip().capitalize()
             parts = metadata.setdefault("abstract_parts", {})
@@ -978,6 +1005,14 @@ def parse_document(
             sections.append(section)
             heading_count += 1
             heading_of[heading_count] = section
+            continue
+        if in_abstract and line.kind in ("text", "chrome") and _is_part_label(lines, i, settings):
+            # "Case presentation" on its own line, its prose under it: the label is the context of that
+            # prose, as "Purpose: ..." on one line is (below), and never text to quote.
+            flush_paragraph()
+            flush_list()
+            context = pending_label = line.text.strip().removesuffix(":").capitalize()
+            line.kind = "chrome"
             continue
         if line.kind in ("chrome", "meta"):
             if line.caption:

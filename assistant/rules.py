@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from assistant.answer_types import (
     COMPARISON_WORD_RE,
+    FIGURE_REQUIREMENTS,
     answers_by_shape,
     asks_yes_or_no,
     figure_gap,
@@ -322,9 +323,11 @@ def make_never_mentioned(
             # modifier when it is shorthand the lexicon spells out ("rt dose": a dose of radiation therapy).
             kind_forms = [kind, *LEXICON.said_as(kind.rstrip("s")), *LEXICON.said_as(kind)]
             modifier_forms = [modifier, *(w for e in LEXICON.expansions(modifier) for w in e.split())]
-            if not any(document_words.mention(asked, form) for form in modifier_forms) or not any(
-                document_words.mention(asked, form) for form in kind_forms
-            ):
+            # A kind that is a figure is said by its figure ("50 Gy" is a dose, never called one).
+            kind_said = any(document_words.mention(asked, form) for form in kind_forms) or _gives_figure_of(
+                kind, asked, index
+            )
+            if not any(document_words.mention(asked, form) for form in modifier_forms) or not kind_said:
                 return f"the documents asked about never mention {modifier} {kind}"
         question_words = word_list(inp.query.question)
         for word in inp.query.terms:
@@ -340,6 +343,17 @@ def make_never_mentioned(
         return None
 
     return asked_documents_never_mention
+
+
+def _gives_figure_of(kind: str, source_ids: set[str], index: CorpusIndex) -> bool:
+    """Whether the documents give a figure of the kind a word asks for ("dose": "50 Gy"); bounded by their size."""
+    shapes = [holds for asks, holds, _ in FIGURE_REQUIREMENTS if asks.fullmatch(kind)]
+    return bool(shapes) and any(
+        shape.search(index.passages[p].text)
+        for sid in source_ids
+        for p in index.doc_passages.get(sid, [])
+        for shape in shapes
+    )
 
 
 def _qualifies_an_answered_shape(word: str, question_words: list[str], ranked: list[ScoredPassage]) -> bool:

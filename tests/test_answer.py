@@ -406,3 +406,20 @@ def test_an_overview_of_a_condition_starts_with_what_it_is(bot: Assistant, quest
     is, not with the staging sentences "diagnosed" matches."""
     answer = bot.ask(question)
     assert answer.citations[0].quote.startswith("Hemangiopericytoma is a rare tumor")
+
+
+def test_a_case_question_of_a_named_report_is_answered_from_its_case(tmp_path: Path) -> None:
+    """A structured abstract with its labels on lines of their own: "patient age" is the case's age, not the
+    background's "before the age of 20"; an "RT dose" is given as the report gives it ("50 Gy"), never
+    called a dose."""
+    fixture = Path(__file__).parent / "fixtures" / "ingest"
+    documents = json.loads((fixture / "manifest.json").read_text())["documents"]
+    entry = next(d for d in documents if d["id"] == "pubmed-fairweather-2016")
+    bot = one_page_bot(tmp_path, fixture / "pubmed-fairweather-2016.txt", entry)
+    age = bot.ask("Fairweather 2016: patient age", audience="clinician")
+    assert "15-year-old girl" in age.citations[0].quote
+    dose = bot.ask("What was the RT dose in the Fairweather case?", audience="clinician")
+    assert not dose.abstained and "50 Gy" in dose.text
+    conclusion = bot.ask("What did Fairweather et al. conclude?", audience="clinician")
+    assert "we suggest that follow-up include whole-body MRI" in conclusion.text
+    assert "Ines Fairweather" not in conclusion.text and "Conclusions" not in conclusion.text

@@ -272,7 +272,7 @@ def test_pages_of_one_site_are_grouped_by_publisher_or_opening_lines(fixture_sou
         ["harbor-glomus-tumor", "harbor-lipoblastoma"],
         ["lakeside-pilomatrixoma"],
         ["legacy-okafor-2016"],
-        ["pubmed-quintero-2011"],
+        ["pubmed-fairweather-2016", "pubmed-quintero-2011"],
         ["summit-nodular-fasciitis"],
     ]
 
@@ -491,3 +491,20 @@ def test_a_new_page_of_a_seed_site_changes_no_seed_passage(tmp_path: Path, parse
     assert shared_sentence in passage_texts(sibling_doc)
     closing_passages = [p for p in sibling_doc.passages if p.section == "What is the outlook?"]
     assert closing_passages and closing_passages[0].kind == "list"
+
+
+def test_a_structured_abstract_with_its_labels_on_lines_of_their_own(fixtures: dict[str, ParsedDocument]) -> None:
+    """ "Abstract" / "Background" / prose / "Case presentation" / prose, with no blank lines: each label is
+    the context of the prose under it and is never quoted; the title, authors and numbered affiliations
+    above the abstract are front matter, not sentences."""
+    doc = fixtures["pubmed-fairweather-2016"]
+    text = quoted(doc)
+    for front in ("Ines Fairweather", "Department of Pathology", "a case report", "Case presentation", "Background"):
+        assert front not in text
+    contexts = {s.context for s in doc.sentences}
+    assert contexts == {"Background", "Case presentation", "Conclusions"}
+    girl = next(s for s in doc.sentences if s.text.startswith("A 15-year-old girl"))
+    assert (girl.section, girl.context) == ("Abstract", "Case presentation")
+    assert doc.metadata["first_author_surname"] == "Fairweather"
+    assert doc.metadata["pmid"] == "99030517"
+    assert list(doc.metadata["abstract_parts"]) == ["Background", "Case presentation", "Conclusions"]
