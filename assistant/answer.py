@@ -29,10 +29,10 @@ from assistant.answer_types import (
 )
 from assistant.compose import Composer, Draft
 from assistant.index import CorpusIndex, EvidencePassage
-from assistant.query import LEXICON, UnderstoodQuery, Vocabulary, names_a_document
+from assistant.query import LEXICON, UnderstoodQuery, Vocabulary, names_a_document, topic_name
 from assistant.retrieve import Candidates
 from assistant.rules import AbstentionRule, RuleInput, default_rules, is_specialist_word, term_coverage
-from assistant.scoring import PassageScorer, ScoredPassage, definition_pattern, topic_name
+from assistant.scoring import PassageScorer, ScoredPassage, definition_pattern
 from assistant.settings import Settings
 from assistant.text import content_words, covered_stems, stem_all, stems
 

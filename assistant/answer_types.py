@@ -399,9 +399,9 @@ _CASE_EVENT = (
     r"seen|noted|operated|amputated|irradiated|discharged|present|absent|free|well|alive))\b"
 )
 CASE_NARRATIVE_RE = re.compile(rf"{_CASE_PERSON}|{_CASE_EVENT}|\b\w+ (months?|years?) (later|earlier|after)\b", re.I)
-# What a report says of the literature it reviewed is not its case ("a search of the literature found ...").
+# What a report says of the literature it reviewed is not its case ("a search of the literature found ..."),
+# nor is what it recommends (RECOMMENDATION_RE, above).
 LITERATURE_RE = re.compile(r"\b(literature|our review|previously reported|published (cases|series))\b", re.I)
-# Nor is what it recommends (RECOMMENDATION_RE, above).
 # A question about what happened in a case: in the past tense, or about the patient.
 CASE_QUESTION_RE = re.compile(r"\b(was|were|did|had|she|he|her|his|patient|woman|man|girl|boy)\b", re.I)
 

@@ -954,19 +954,18 @@ def parse_document(
             return
         start, end = lines[paragraph[0]].start, lines[paragraph[-1]].end
         part = ABSTRACT_PART_RE.match(view[start:end]) if in_abstract else None
+        label: str | None = None
         if pending_label is not None:
-            # The prose under a label on its own line (see the loop below).
-            parts = metadata.setdefault("abstract_parts", {})
-            assert isinstance(parts, dict)
-            parts[pending_label] = " ".join(text_at(start, end).split())
-            pending_label = None
+            # The prose under a label on its own line (see the loop below), which set the context already.
+            label, pending_label = pending_label, None
         elif part and not KEYWORDS_RE.match(view[start:end]):
             # "Purpose: ..." inside a structured abstract: the label is the sentence's context.
             label = part.group("label").strip().capitalize()
+            context, start = label, start + part.end()
+        if label is not None:
             parts = metadata.setdefault("abstract_parts", {})
             assert isinstance(parts, dict)
-            parts[label] = " ".join(text_at(start + part.end(), end).split())
-            context, start = label, start + part.end()
+            parts[label] = " ".join(text_at(start, end).split())
         block = new_block("paragraph", paragraph[0], paragraph[-1], [])
         block.labelled = not in_abstract and bool(INLINE_LABEL_RE.match(lines[paragraph[0]].text))
         block.sentence_ids = add_sentences(split_sentences(view[start:end], start), block.id, "sentence")

@@ -155,6 +155,11 @@ def _lexicon_tokens(text: str) -> list[str]:
     return [t.removesuffix("'s") for t in normalise(text).replace("-", " ").split()]
 
 
+def topic_name(topic: str) -> str:
+    """A topic without its acronym: "alveolar soft part sarcoma (ASPS)" -> "alveolar soft part sarcoma"."""
+    return re.sub(r"\s*\([^)]*\)", "", topic).strip()
+
+
 LEXICON = Lexicon.from_toml(resources.files("assistant") / "data" / "lay_terms.toml")
 # The lexicon as a plain mapping (normalised phrase -> clinical words), for callers that look up one term.
 LAY_TERMS: dict[str, str] = LEXICON.terms
@@ -589,7 +594,7 @@ def build_vocabulary(
     acronyms = learn_acronyms(texts)
     aliases: dict[str, str] = {}
     for topic in topics:
-        plain = normalise(re.sub(r"\([^)]*\)", "", topic))
+        plain = normalise(topic_name(topic))
         aliases[plain] = topic
         for abbr, long_form in acronyms.items():
             if normalise(long_form).endswith(plain) or plain.endswith(normalise(long_form)):
@@ -1175,19 +1180,16 @@ _STATEMENT_OF_ILLNESS_RE = re.compile(
     re.I,
 )
 
+# A word that makes a statement a question ("my son has X, what should we do").
+_ASKS_RE = re.compile(r"\b(what|how|why|when|where|which|who|can|could|should|will|would|does|do|is it)\b", re.I)
+
 
 def asks_overview(question: str) -> bool:
     """Whether a question asks for an overview of its subject ("Tell me about X", "my son has X")."""
     if OVERVIEW_RE.search(question):
         return True
     # A statement, not a question: no question mark and no question word after the opening.
-    return (
-        "?" not in question
-        and bool(_STATEMENT_OF_ILLNESS_RE.match(question))
-        and not re.search(
-            r"\b(what|how|why|when|where|which|who|can|could|should|will|would|does|do|is it)\b", question, re.I
-        )
-    )
+    return "?" not in question and bool(_STATEMENT_OF_ILLNESS_RE.match(question)) and not _ASKS_RE.search(question)
 
 
 def _as_definition_question(question: str, vocab: Vocabulary) -> str | None:
@@ -1197,8 +1199,7 @@ def _as_definition_question(question: str, vocab: Vocabulary) -> str | None:
     topics = vocab.topics_in(question)
     if len(topics) != 1:
         return None
-    name = re.sub(r"\s*\([^)]*\)", "", topics[0])  # without its acronym
-    return f"What is {name}?"
+    return f"What is {topic_name(topics[0])}?"
 
 
 def understand(
@@ -1266,12 +1267,12 @@ def understand(
     # Name what was carried, so retrieval and matching see it too ("she" is the report's "patient").
     person = [PATIENT_WORD] if referent.person else []
     names = referent.authors(vocab) + person
-    carried_topics = [re.sub(r"\([^)]*\)", "", t).strip() for t in topics if carried]
+    carried_topics = [topic_name(t) for t in topics if carried]
     # "Onoki 2018 treatment": a document named by its author is about its condition, which the
     # embedded text then names (the model knows the condition, not the author).
     named_documents = set().union(*targets) if targets and not topics and not carried else set()
     document_topics = [
-        re.sub(r"\([^)]*\)", "", topic).strip()
+        topic_name(topic)
         for topic, source_ids in vocab.topics.items()
         if named_documents & set(source_ids) and named_documents <= set(source_ids)
     ]

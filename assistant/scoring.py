@@ -31,7 +31,7 @@ from assistant.answer_types import (
     is_case_narrative,
 )
 from assistant.index import CorpusIndex, EvidencePassage
-from assistant.query import LEXICON, UnderstoodQuery, Vocabulary, asks_overview
+from assistant.query import LEXICON, UnderstoodQuery, Vocabulary, asks_overview, topic_name
 from assistant.retrieve import Candidates
 from assistant.settings import Settings
 from assistant.text import negated_stems, stem_all, stems, stems_related
@@ -40,11 +40,6 @@ DEFINES_CONDITION_RE = re.compile(r"\b(definition|define|defined|what is|what's|
 DEFINITION_RE = re.compile(
     r"\b(stand for|stands for|mean|means|what is|what's|what are|define|definition|defined)\b|^\s*\w+\s*\?*$", re.I
 )
-
-
-def topic_name(topic: str) -> str:
-    """A topic without its acronym: "alveolar soft part sarcoma (ASPS)" -> "alveolar soft part sarcoma"."""
-    return re.sub(r"\s*\([^)]*\)", "", topic)
 
 
 @lru_cache(maxsize=1 << 10)
@@ -222,7 +217,7 @@ class PassageScorer:
         vocab = self.vocab
         if term is None or term in vocab.topic_aliases or term in vocab.document_aliases:
             return None
-        return None if term in {a.lower() for a in vocab.acronyms} else gloss_pattern(term)
+        return None if term in vocab.acronyms else gloss_pattern(term)  # acronyms are kept in lower case
 
     @staticmethod
     def _negated(question: str) -> frozenset[str]:
