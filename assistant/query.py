@@ -877,6 +877,16 @@ def compound_parts(word: str, vocab: Vocabulary) -> list[str]:
     return []
 
 
+def _shorthand_for_nothing_here(lower: str, vocab: Vocabulary) -> bool:
+    """Lexicon shorthand ("MRI") for what no document says, in its own or the long form."""
+    return (
+        lower in LEXICON
+        and lower not in vocab.words
+        and lower not in vocab.acronyms
+        and not any(w in vocab.words for e in LEXICON.expansions(lower) for w in e.split())
+    )
+
+
 def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
     """Names in the question that the corpus never uses. The documents cannot say anything about a
     thing they never name.
@@ -897,7 +907,13 @@ def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
         if len(lower) < 2 or any(ch.isdigit() for ch in lower) or ROMAN_NUMERAL_RE.match(lower):
             continue
         parts = [lower] if _is_known(lower, vocab) else [p for p in lower.split("-") if p]
-        if all(_is_known(p, vocab) or is_general_english(p, settings.general_vocabulary_size) for p in parts):
+        # Shorthand the lexicon knows is a name after all when no page says what it stands for: "Is an
+        # MRI needed?" of pages that never mention one.
+        if all(
+            (_is_known(p, vocab) and not _shorthand_for_nothing_here(p, vocab))
+            or is_general_english(p, settings.general_vocabulary_size)
+            for p in parts
+        ):
             continue  # every part known or everyday ("follow-up", "diploma")
         long_enough = len(lower) >= settings.unknown_term_min_length
         shaped = long_enough and bool(MEDICAL_SHAPE_RE.search(lower))
@@ -1219,10 +1235,13 @@ def understand(
     base = f"{corrected} {continued}".strip()
     lowered = f" {normalise(base)} "
     expansions: list[str] = []
+    spelled_out: list[str] = []  # long forms of acronyms that are no subject's name ("MRI")
     for token in dict.fromkeys(lowered.split()):
         long_form = vocab.acronyms.get(token)
         if long_form and f" {long_form} " not in lowered:
             expansions.append(long_form)
+            if token not in vocab.topic_aliases:
+                spelled_out.append(long_form)
     # "chemosensitivity": its parts, and what the lexicon says of them ("chemotherapy sensitivity").
     parts = [p for w in dict.fromkeys(lowered.split()) if w.isalpha() for p in compound_parts(w, vocab)]
     lay = LEXICON.expansions(f"{base} {' '.join(parts)}") + [p for p in parts if p not in LEXICON]
@@ -1283,7 +1302,9 @@ def understand(
     focus = vocab.without_names(base)
     if carried:  # and the pronouns that stand for the subject: "how is it treated?" asks "how is X treated?"
         focus = " ".join(SUBJECT_PRONOUN_RE.sub(" ", focus).split())
-    plain_words = list(dict.fromkeys(lay + phrasings + learned + names + context))
+    # A report that writes "magnetic resonance imaging" answers "what did the MRI show?": the lexical
+    # match sees the long form too (a subject's acronym is a name, and names leave the focus).
+    plain_words = list(dict.fromkeys(spelled_out + lay + phrasings + learned + names + context))
     if plain_words:
         focus = f"{focus} ({'; '.join(plain_words)})"
     # A follow-up's terms hold what it refers to, as if it had named it ("how is it treated?" after a

@@ -215,6 +215,16 @@ def test_the_focus_drops_subject_names_in_any_form(vocab: Vocabulary) -> None:
     assert "hpc" not in query.focus.lower() and "onoki" not in query.focus.lower()
 
 
+def test_the_focus_spells_out_acronyms_that_name_no_subject(vocab: Vocabulary) -> None:
+    report = "A 40-year-old man had back pain. Computed tomography (CT) showed a mass. Magnetic resonance imaging showed it too."
+    vocab = build_vocabulary([HPC_PAGE, report], {"hemangiopericytoma (HPC)": ["hpc-page"]}, settings=Settings())
+    ct = understand("What did the CT show in HPC?", [], vocab)
+    assert "computed tomography" in ct.focus and "hemangiopericytoma" not in ct.focus
+    # Shorthand the lexicon knows, for what the pages say in full, is no unknown name either.
+    mri = understand("What did the MRI show?", [], vocab)
+    assert "magnetic resonance imaging" in mri.focus and mri.unknown_terms == []
+
+
 def test_compounds_of_known_words_are_not_names(vocab: Vocabulary) -> None:
     assert unknown_terms("ASPS chemosensitivity", vocab) == []
     assert unknown_terms("post-op care after surgery", vocab) == []
