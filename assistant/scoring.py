@@ -23,6 +23,7 @@ import numpy as np
 
 from assistant.answer_types import (
     ASKS_ADVICE_RE,
+    LITERATURE_RE,
     QUESTION_CUES,
     RECOMMENDATION_RE,
     asks_about_case,
@@ -194,8 +195,8 @@ class PassageScorer:
         for i, ev in enumerate(passages):
             if case_weight and self._tells_case(ev):
                 out[i] += case_weight
-            elif about_case and self._advises(ev):
-                # What the authors advise in general is not what was done in their case.
+            elif about_case and (self._advises(ev) or self._reviews_literature(ev)):
+                # What the authors advise in general, or found of earlier cases, is not their case.
                 out[i] -= s.case_narrative_bonus
             elif asks_advice and (self._advises(ev) or _concludes(ev)):
                 out[i] += s.case_narrative_bonus
@@ -247,6 +248,10 @@ class PassageScorer:
     def _advises(self, ev: EvidencePassage) -> bool:
         """Whether a passage of a case report is its authors' advice ("follow-up is recommended")."""
         return "case report" in self.index.infos[ev.doc.source_id].kind and bool(RECOMMENDATION_RE.search(ev.text))
+
+    def _reviews_literature(self, ev: EvidencePassage) -> bool:
+        """Whether a passage of a case report tells what earlier reports found ("16 previously reported")."""
+        return "case report" in self.index.infos[ev.doc.source_id].kind and bool(LITERATURE_RE.search(ev.text))
 
     def _tells_case(self, ev: EvidencePassage) -> bool:
         """Whether a passage of a case report tells what happened in its case."""

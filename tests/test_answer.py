@@ -423,3 +423,18 @@ def test_a_case_question_of_a_named_report_is_answered_from_its_case(tmp_path: P
     conclusion = bot.ask("What did Fairweather et al. conclude?", audience="clinician")
     assert "we suggest that follow-up include whole-body MRI" in conclusion.text
     assert "Ines Fairweather" not in conclusion.text and "Conclusions" not in conclusion.text
+    # The report writes "Magnetic resonance imaging showed a lobulated 9 cm mass": that is what the MRI showed.
+    size = bot.ask("How big was the mass on MRI in the Fairweather case?", audience="clinician")
+    assert "9 cm" in size.citations[0].quote
+
+
+def test_a_case_question_is_not_answered_with_the_reports_review_of_earlier_cases(tmp_path: Path) -> None:
+    """ "How were the metastases discovered in the X case?": the case's own story, not what the authors
+    found of earlier cases ("16 previously reported patients in whom such metastases were first detected")."""
+    extra = Path(__file__).parents[1] / "eval" / "extra-corpus"
+    documents = json.loads((extra / "manifest.json").read_text())["documents"]
+    entry = next(d for d in documents if d["id"] == "pubmed-halloran-1997")
+    bot = one_page_bot(tmp_path, extra / str(entry["file"]), entry)
+    answer = bot.ask("How were the lung metastases discovered in the Halloran case?")
+    assert not answer.abstained
+    assert "routine chest radiograph" in answer.text and "previously reported" not in answer.text
