@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.query import LAY_TERMS
+from assistant.query import LAY_TERMS, speaks_of_case
 from assistant.text import STOPWORDS, content_words, stem_all, stems
 
 # Shared fragments: a number in words, and a proportion ("8 in 10", "2 to 3 in 100", "one in five").
@@ -402,11 +402,6 @@ CASE_NARRATIVE_RE = re.compile(rf"{_CASE_PERSON}|{_CASE_EVENT}|\b\w+ (months?|ye
 # What a report says of the literature it reviewed is not its case ("a search of the literature found ..."),
 # nor is what it recommends (RECOMMENDATION_RE, above).
 LITERATURE_RE = re.compile(r"\b(literature|our review|previously reported|published (cases|series))\b", re.I)
-# A question about what happened in a case: in the past tense, or about the patient.
-CASE_QUESTION_RE = re.compile(r"\b(was|were|did|had|she|he|her|his|patient|woman|man|girl|boy)\b", re.I)
-
-
-FIRST_PERSON_RE = re.compile(r"\b(i|we|my|our|me|us|i'm|we're|i've|we've)\b", re.I)
 
 
 def asks_about_case(question: str) -> bool:
@@ -420,12 +415,6 @@ def asks_about_case(question: str) -> bool:
         and not asks_for_figure(question)
         and not HOW_MANY_RE.search(question)
     )
-
-
-def speaks_of_case(question: str) -> bool:
-    """Whether a question speaks of a report's case ("did", "was", "the patient"), whatever it asks for;
-    not "Did we cause it?" or "my daughter was ...", the asker's own story."""
-    return bool(CASE_QUESTION_RE.search(question)) and not FIRST_PERSON_RE.search(question)
 
 
 def is_case_narrative(text: str) -> bool:

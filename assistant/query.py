@@ -3,7 +3,8 @@
 Everything the expander knows about the documents it learns from them at load time: acronyms such
 as "Long Form (LF)", the plain-words glosses a page gives for its terms ("term (plain words)"), the
 spelling of every word, which conditions each document is about. The only hand-written knowledge is
-a general lay/clinical lexicon kept as data (``assistant/data/lay_terms.toml``), and the English word
+a general lay/clinical lexicon kept as data (``assistant/data/lay_terms.toml``, and ``case_terms.toml`` for
+how case reports tell their cases), and the English word
 list that tells an ordinary word from a specialist term or a name (``assistant.text``).
 """
 
@@ -161,6 +162,21 @@ def topic_name(topic: str) -> str:
 
 
 LEXICON = Lexicon.from_toml(resources.files("assistant") / "data" / "lay_terms.toml")
+# How case reports say what the question asks of their case ("underwent" for "treated"): used only for a
+# question about the case of a case report, since a patient page says "treated" itself.
+CASE_LEXICON = Lexicon.from_toml(resources.files("assistant") / "data" / "case_terms.toml")
+# A question about what happened in a case: in the past tense, or about the patient.
+CASE_QUESTION_RE = re.compile(r"\b(was|were|did|had|she|he|her|his|patient|woman|man|girl|boy)\b", re.I)
+FIRST_PERSON_RE = re.compile(r"\b(i|we|my|our|me|us|i'm|we're|i've|we've)\b", re.I)
+CASE_REPORT_KIND = "case report"
+
+
+def speaks_of_case(question: str) -> bool:
+    """Whether a question speaks of a report's case ("did", "was", "the patient"), whatever it asks for;
+    not "Did we cause it?" or "my daughter was ...", the asker's own story."""
+    return bool(CASE_QUESTION_RE.search(question)) and not FIRST_PERSON_RE.search(question)
+
+
 # The lexicon as a plain mapping (normalised phrase -> clinical words), for callers that look up one term.
 LAY_TERMS: dict[str, str] = LEXICON.terms
 
@@ -1274,6 +1290,10 @@ def understand(
         )
     )
     carried = bool(topics or targets) and bool(referent)
+    # "How was the patient treated?" of case reports: said there as what the patient "underwent".
+    case_reports = set(vocab.kinds.get(CASE_REPORT_KIND, ()))
+    of_a_case = bool(targets) and all(group <= case_reports for group in targets) and speaks_of_case(corrected)
+    case_words = CASE_LEXICON.expansions(base) if of_a_case else []
     # "Is it ever used on its own?" after "Role of radiation in X?": "it" is what the previous question
     # asked about, unless the follow-up asks a new thing of the subject ("how is it treated?", "did it
     # come back?") or something other than that thing ("what do they use instead?").
@@ -1304,7 +1324,7 @@ def understand(
         focus = " ".join(SUBJECT_PRONOUN_RE.sub(" ", focus).split())
     # A report that writes "magnetic resonance imaging" answers "what did the MRI show?": the lexical
     # match sees the long form too (a subject's acronym is a name, and names leave the focus).
-    plain_words = list(dict.fromkeys(spelled_out + lay + phrasings + learned + names + context))
+    plain_words = list(dict.fromkeys(spelled_out + lay + case_words + phrasings + learned + names + context))
     if plain_words:
         focus = f"{focus} ({'; '.join(plain_words)})"
     # A follow-up's terms hold what it refers to, as if it had named it ("how is it treated?" after a

@@ -225,6 +225,14 @@ def test_the_focus_spells_out_acronyms_that_name_no_subject(vocab: Vocabulary) -
     assert "magnetic resonance imaging" in mri.focus and mri.unknown_terms == []
 
 
+def test_a_question_about_a_reports_case_is_matched_in_a_case_reports_words(vocab: Vocabulary) -> None:
+    """A report says what its patient "underwent"; a patient page says how a condition is "treated"."""
+    assert "underwent" in understand("How was the Onoki patient treated?", [], vocab).focus
+    assert "presented" in understand("What symptoms did the patient in the Onoki report have?", [], vocab).focus
+    assert "underwent" not in understand("How is HPC treated?", [], vocab).focus
+    assert "underwent" not in understand("How was my daughter treated in the Onoki way?", [], vocab).focus
+
+
 def test_compounds_of_known_words_are_not_names(vocab: Vocabulary) -> None:
     assert unknown_terms("ASPS chemosensitivity", vocab) == []
     assert unknown_terms("post-op care after surgery", vocab) == []
