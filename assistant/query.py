@@ -169,6 +169,17 @@ CASE_LEXICON = Lexicon.from_toml(resources.files("assistant") / "data" / "case_t
 CASE_QUESTION_RE = re.compile(r"\b(was|were|did|had|she|he|her|his|patient|woman|man|girl|boy)\b", re.I)
 FIRST_PERSON_RE = re.compile(r"\b(i|we|my|our|me|us|i'm|we're|i've|we've)\b", re.I)
 CASE_REPORT_KIND = "case report"
+# Verbs that relate a question's subject to what it asks of it ("Does X cause / affect Y?").
+RELATION_VERBS = frozenset(
+    "cause causes caused affect affects affected lead leads increase increases raise raises lower lowers "
+    "reduce reduces change changes".split()
+)
+_SUBJECT_PRONOUN_BEFORE_VERB_RE = re.compile(r"\b(?:it|this|they|these)\s+$", re.I)
+# A relation verb after its subject ("Can X cause Y?", "What symptoms does X cause?") asks what X leads
+# to, not what causes X ("What causes X?", "What can cause X?" have no subject between).
+_RELATION_USE_RE = re.compile(
+    rf"\b(?:do|does|did|can|could|will|would|may|might)\s+(?:\S+\s+)+?({'|'.join(sorted(RELATION_VERBS))})\b", re.I
+)
 
 
 def speaks_of_case(question: str) -> bool:
@@ -1250,6 +1261,17 @@ def understand(
         question = corrected = overview
     base = f"{corrected} {continued}".strip()
     lowered = f" {normalise(base)} "
+    # What the question asks about, for the lexicon and the lexical focus: without a relation verb after
+    # its subject, which would match "the cause of X is unknown" against "Does X cause hair loss?".
+    asked_text = base
+    relation = _RELATION_USE_RE.search(base)
+    # ... when the subject before the verb is the condition ("Did we do something to cause X?" asks what
+    # causes X).
+    if relation and (
+        vocab.topics_in(base[relation.start() : relation.start(1)])
+        or _SUBJECT_PRONOUN_BEFORE_VERB_RE.search(base[relation.start() : relation.start(1)])
+    ):
+        asked_text = f"{base[: relation.start(1)]}{base[relation.end(1) :]}"
     expansions: list[str] = []
     spelled_out: list[str] = []  # long forms of acronyms that are no subject's name ("MRI")
     for token in dict.fromkeys(lowered.split()):
@@ -1260,10 +1282,10 @@ def understand(
                 spelled_out.append(long_form)
     # "chemosensitivity": its parts, and what the lexicon says of them ("chemotherapy sensitivity").
     parts = [p for w in dict.fromkeys(lowered.split()) if w.isalpha() for p in compound_parts(w, vocab)]
-    lay = LEXICON.expansions(f"{base} {' '.join(parts)}") + [p for p in parts if p not in LEXICON]
+    lay = LEXICON.expansions(f"{asked_text} {' '.join(parts)}") + [p for p in parts if p not in LEXICON]
     # Said another way on the page ("passed down" for "inherited"): for the lexical match only, since
     # several phrasings of one meaning would pull the embedded question towards none of them.
-    phrasings = [p for p in LEXICON.equivalents(base) if f" {p} " not in lowered]
+    phrasings = [p for p in LEXICON.equivalents(asked_text) if f" {p} " not in lowered]
     learned = vocab.glossed_terms(base)
     expansions += lay + [t for t in learned if f" {t} " not in lowered]
     topics = vocab.topics_in(corrected)
@@ -1319,7 +1341,7 @@ def understand(
     text = base if not expansions else f"{base} ({'; '.join(dict.fromkeys(expansions))})"
     # The focus is what the question asks *about* its subject: drop the names of the subject
     # (condition, document author, document kind), which match every passage of that document.
-    focus = vocab.without_names(base)
+    focus = vocab.without_names(asked_text)
     if carried:  # and the pronouns that stand for the subject: "how is it treated?" asks "how is X treated?"
         focus = " ".join(SUBJECT_PRONOUN_RE.sub(" ", focus).split())
     # A report that writes "magnetic resonance imaging" answers "what did the MRI show?": the lexical

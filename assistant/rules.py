@@ -22,7 +22,16 @@ from assistant.answer_types import (
     vague_duration_sentences,
 )
 from assistant.index import CorpusIndex, EvidencePassage
-from assistant.query import LAY_TERMS, LEXICON, SOURCE_NOUNS, UnderstoodQuery, Vocabulary, names_a_document, normalise
+from assistant.query import (
+    LAY_TERMS,
+    LEXICON,
+    RELATION_VERBS,
+    SOURCE_NOUNS,
+    UnderstoodQuery,
+    Vocabulary,
+    names_a_document,
+    normalise,
+)
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
 from assistant.text import (
@@ -79,12 +88,8 @@ def unknown_term(inp: RuleInput) -> str | None:
 # Just before a word where a noun goes: an article, a possessive or a preposition, or the opening verb alone.
 _THING_SLOT_RE = re.compile(
     r"(?:\b(?:a|an|the|his|her|my|our|their|your|its|any|some|to|for|of|with|about|through|during|from|into|on|at)"
-    r"|^(?:is|are|does|do|did|can|could|will|would|should|has|have|was|were))\s+$"
-)
-# Verbs that relate a yes-or-no question's subject to what it asks of it ("Does X cause / affect Y?").
-_RELATION_VERBS = frozenset(
-    "cause causes caused affect affects affected lead leads increase increases raise raises lower lowers "
-    "reduce reduces change changes".split()
+    r"|^(?:is|are|does|do|did|can|could|will|would|should|has|have|was|were)"
+    r"|\b(?:cause|causes|caused|affect|affects|affected|lead to|leads to))\s+$"
 )
 # Words of a yes-or-no question that ask nothing of its subject ("Is it OK to ...", "Does he still need ...").
 _ASKING_WORDS = frozenset({"still", "ever", "ok", "okay", "really", "actually", "anyway", "yet", "already"})
@@ -155,12 +160,36 @@ def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleIn
         names = vocab.subject_stems(inp.query.topics)
         # "Does X cause hair loss?", "Does X affect fertility?": the verb only relates the subject to what is
         # asked of it, which a page must speak of ("the cause is unknown" does not speak of hair loss).
-        focus = [term for term in inp.query.terms if not stems(term) <= names and term not in _RELATION_VERBS]
+        focus = [term for term in inp.query.terms if not stems(term) <= names and term not in RELATION_VERBS]
         if focus and not term_coverage(replace(inp.query, terms=focus), texts, vocab):
             return "the evidence speaks of the subject but of none of what is asked about it"
+        # ... and what the verb leads to is one thing, spoken of whole: "blood loss" does not speak of
+        # "hair loss", nor "blood vessels" of "low blood sugar" (unless a page's gloss of it is there).
+        # Words no document uses are left to the absent-thing rule, which knows where a thing goes: a
+        # page may say "a white color in the center of the eye" for a "white pupil".
+        absent = {t.lower() for t in inp.query.absent_terms}
+        effect = [t for t in _effect_words(inp.query.question) if t in focus and t not in absent]
+        if effect and not _spoken_of(effect, replace(inp.query, terms=effect), texts, vocab):
+            return f"the evidence does not speak of {' '.join(effect)}"
         return None
 
     return low_term_coverage
+
+
+def _effect_words(question: str) -> list[str]:
+    """The words after a yes-or-no question's relation verb, to the end of its clause ("Does X cause
+    hair loss?": "hair", "loss")."""
+    lowered = normalise(question).split()
+    at = next((i for i, w in enumerate(lowered) if w in RELATION_VERBS), None)
+    return [] if at is None else lowered[at + 1 :]
+
+
+def _spoken_of(effect: list[str], query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabulary) -> bool:
+    """Whether the texts speak of every word of a thing asked about, or of a term a page glosses it as."""
+    if term_coverage(query, texts, vocab) == 1.0:
+        return True
+    evidence = set().union(*(stems(t) for t in texts)) if texts else set()
+    return any(stems(term) <= evidence for term in vocab.glossed_terms(" ".join(effect)))
 
 
 def make_another_document(

@@ -233,6 +233,15 @@ def test_a_question_about_a_reports_case_is_matched_in_a_case_reports_words(voca
     assert "underwent" not in understand("How was my daughter treated in the Onoki way?", [], vocab).focus
 
 
+def test_a_relation_verb_after_the_subject_asks_what_it_leads_to_not_what_causes_it(vocab: Vocabulary) -> None:
+    """ "Does HPC cause pain?" asks about pain, not "the cause of HPC"; "What causes HPC?" and "Did we do
+    something to cause HPC?" ask what causes it."""
+    assert "cause" not in understand("Does HPC cause pain?", [], vocab).focus
+    assert "cause" not in understand("What symptoms does it cause?", [], vocab).focus
+    assert "causes" in understand("What can cause HPC?", [], vocab).focus
+    assert "cause" in understand("Did we do something to cause HPC?", [], vocab).focus
+
+
 def test_compounds_of_known_words_are_not_names(vocab: Vocabulary) -> None:
     assert unknown_terms("ASPS chemosensitivity", vocab) == []
     assert unknown_terms("post-op care after surgery", vocab) == []

@@ -280,10 +280,22 @@ def test_a_vague_span_answers_how_long_only_when_said_of_what_was_asked(bot: Ass
     assert missing_figure(RuleInput(hidden, [], [], selected=[long_time])) is None
 
 
+def test_what_a_relation_verb_leads_to_must_be_spoken_of_whole(bot: Assistant) -> None:
+    """ "Can ASPS cause low blood sugar?" against "blood loss during an operation": the page speaks of blood,
+    never of low blood sugar; the page that does (HPC's "hypoglycemia (low blood sugar)") answers it."""
+    rule = make_low_coverage(bot.vocab, bot.settings)
+    asps = [scored(bot, ASPS, text, 0.9) for text in ("blood loss", "cause of alveolar soft part sarcoma")]
+    asked = understand("Can alveolar soft part sarcoma cause low blood sugar?", [], bot.vocab)
+    assert "does not speak of low blood sugar" in (rule(RuleInput(asked, asps, [])) or "")
+    hpc = [scored(bot, HPC, "low blood sugar", 0.9)]
+    assert rule(RuleInput(understand("Does HPC cause low blood sugar?", [], bot.vocab), hpc, [])) is None
+
+
 @pytest.mark.parametrize(
     ("question", "refused"),
     [
         ("Does insurance cover radiation for ASPS?", True),
+        ("Does ASPS cause hair loss?", True),  # what the verb leads to is a thing
         ("Can my child with hemangiopericytoma get the flu vaccine?", True),
         ("Can my daughter go to school during chemo for hemangiopericytoma?", True),
         ("Is ASPS chemo given through an IV or a port?", True),
