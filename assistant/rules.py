@@ -289,10 +289,13 @@ def text_mentions(roots: Sequence[StemRoots], word: str, min_chars: int, share: 
 
 # "<kind word> <kind>": a phrase naming one kind of a treatment, test or other thing a page may list.
 # English category nouns, nothing of any document.
-KIND_PHRASE_RE = re.compile(
-    r"\b([a-z][a-z-]+) (therapy|therapies|surgery|surgeries|diet|diets|genes?|tests?|scans?|drugs?|"
-    r"trials?|number|doses?|injections?|implants?|vaccines?)\b"
+_KINDS = (
+    r"therapy|therapies|surgery|surgeries|diet|diets|genes?|tests?|scans?|drugs?|"
+    r"trials?|number|doses?|injections?|implants?|vaccines?"
 )
+KIND_PHRASE_RE = re.compile(rf"\b([a-z][a-z-]+) ({_KINDS})\b")
+# "What chemotherapy did the patient receive?", "Which drugs was she given?": the kind is what is asked for.
+ASKED_KIND_RE = re.compile(rf"^(?:what|which)(?: kinds? of| types? of| sorts? of)? ([a-z-]*(?:{_KINDS}))\b")
 
 # Words that judge or order a kind rather than name one: "the best surgery", "the usual tests", "first scan".
 # ("Newest" is left out: whether a treatment is the newest is a claim the pages must make.)
@@ -358,6 +361,15 @@ def make_never_mentioned(
             )
             if not any(document_words.mention(asked, form) for form in modifier_forms) or not kind_said:
                 return f"the documents asked about never mention {modifier} {kind}"
+        # "What chemotherapy did the X patient receive?" of a report that never mentions chemotherapy in any
+        # form: it cannot say which.
+        if inp.query.names_one_document and (asked_kind := ASKED_KIND_RE.match(question)):
+            kind = asked_kind.group(1)
+            forms = [kind, *LEXICON.said_as(kind.rstrip("s")), *LEXICON.said_as(kind)]
+            if kind in vocab.words and not (
+                any(document_words.mention(asked, form) for form in forms) or _gives_figure_of(kind, asked, index)
+            ):
+                return f"the documents asked about never mention {kind}"
         question_words = word_list(inp.query.question)
         for word in inp.query.terms:
             if word in vocab.topic_aliases or word in vocab.document_aliases:

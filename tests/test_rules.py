@@ -236,6 +236,11 @@ def test_asked_documents_never_mention_a_specialist_term_another_document_uses(b
     assert rule(RuleInput(understand("What is the newest surgery for HPC?", [], bot.vocab), [], [])) is not None
     # A question that names no condition or document is not this rule's to judge.
     assert rule(RuleInput(understand("Is rotationplasty an option?", [], bot.vocab), [], [])) is None
+    # The kind a question about one report asks for ("what chemotherapy ...?") must be in that report.
+    chemo = understand("What chemotherapy did the Onoki patient receive?", [], bot.vocab)
+    assert "never mention chemotherapy" in (rule(RuleInput(chemo, [], [])) or "")
+    surgery = understand("What surgery did the Onoki patient have?", [], bot.vocab)
+    assert rule(RuleInput(surgery, [], [])) is None
 
 
 def test_no_document_is_about_a_condition_only_mentioned_in_passing() -> None:
