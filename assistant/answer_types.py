@@ -20,7 +20,10 @@ from assistant.query import LAY_TERMS, speaks_of_case
 from assistant.text import STOPWORDS, content_words, stem_all, stems
 
 # Shared fragments: a number in words, and a proportion ("8 in 10", "2 to 3 in 100", "one in five").
-_NUMBER_WORD = r"one|two|three|four|five|six|seven|eight|nine|ten"
+_NUMBER_WORD = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty"
+)
 _ANY_NUMBER = rf"\d|\b({_NUMBER_WORD}|hundred|dozen|single|percent)\b"
 _PROPORTION = (
     rf"\b(\d+|{_NUMBER_WORD})( to \d+)? (in|out of) (every )?"

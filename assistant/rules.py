@@ -15,10 +15,12 @@ from assistant.answer_types import (
     COMPARISON_WORD_RE,
     FIGURE_REQUIREMENTS,
     answers_by_shape,
+    asks_for_figure,
     asks_yes_or_no,
     figure_gap,
     holds_asked_answer,
     is_figure_word,
+    is_keyword_question,
     vague_duration_sentences,
 )
 from assistant.index import CorpusIndex, EvidencePassage
@@ -467,11 +469,28 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
         question, text = inp.query.question, " ".join(p.evidence.text for p in inp.selected)
         if gap := figure_gap(question, text):
             return gap
+        names = vocab.subject_stems(inp.query.topics)
+        min_chars = vocab.settings.related_stem_min_chars
+        # A figure is an answer only when said of something asked besides the subject: "What percentage of
+        # X occur in children?" is not answered by "in up to 4 in 10 patients it eventually spreads".
+        # (A whole question only: a nurse's keywords name the figure in the field's shorthand, and an age is
+        # always of the person asked about.)
+        whole_question = not is_keyword_question(question, vocab.settings.keyword_question_max_words)
+        if asks_for_figure(question) and inp.selected and whole_question and not _AGE_RE.search(question):
+            asked_of = [
+                t
+                for t in inp.query.terms
+                if not is_figure_word(t)
+                and not names_a_document(t, vocab)
+                and stems(t) - names
+                and not re.search(rf"\bhow {re.escape(t)}\b", question, re.I)  # "how long" asks for the figure
+            ]
+            if asked_of and not term_coverage(replace(inp.query, terms=asked_of), [text], vocab):
+                return f"the figure the evidence gives is not of {', '.join(asked_of)}"
         found = vague_duration_sentences(question, text)
         if found is None:
             return None
         sentences, asking = found
-        names = vocab.subject_stems(inp.query.topics)
         things = [
             t
             for t in inp.query.terms
@@ -479,12 +498,14 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
         ]
         if not things:
             return None
-        min_chars = vocab.settings.related_stem_min_chars
         if any(covered_stems(stems(thing), stems(sentence), min_chars) for thing in things for sentence in sentences):
             return None
         return f"the question asks how long for {', '.join(things)}; the evidence's span is of something else"
 
     return missing_figure
+
+
+_AGE_RE = re.compile(r"\b(?:age|ages|aged|old|older|younger)\b", re.I)
 
 
 def term_coverage(query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabulary) -> float:

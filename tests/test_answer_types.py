@@ -127,6 +127,12 @@ def test_a_share_out_of_every_hundred_is_a_figure() -> None:
     assert holds_asked_answer("X incidence", "It makes up a small share of soft tissue sarcomas.") is False
 
 
+def test_a_span_may_be_spelled_out_past_ten() -> None:
+    question = "How long had she had the swelling?"
+    assert holds_asked_answer(question, "a swelling that had grown slowly over eleven months")
+    assert not holds_asked_answer(question, "a swelling that had grown slowly")
+
+
 def test_an_age_is_no_span_of_time() -> None:
     assert holds_asked_answer("How long is the drug given?", "The drug was started at 3 weeks of age.") is False
     assert holds_asked_answer("How long is the drug given?", "The drug was given for 6 months.") is True

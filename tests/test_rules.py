@@ -125,6 +125,19 @@ def test_missing_figure_needs_the_asked_kind_of_number(bot: Assistant) -> None:
     assert missing_figure(RuleInput(ages, [], [], selected=[without])) is not None
 
 
+def test_a_figure_of_something_else_does_not_answer(bot: Assistant) -> None:
+    """ "What percentage of ASPS tumours start in the head?" is not answered by a survival rate: a figure
+    answers when said of something asked besides the subject."""
+    missing_figure = make_missing_figure(bot.vocab)
+    survival = scored(bot, ASPS, "five-year survival rate", 0.9)
+    head = understand("What percentage of ASPS tumours start in the head?", [], bot.vocab)
+    assert "not of" in (missing_figure(RuleInput(head, [], [], selected=[survival])) or "")
+    survive = understand("What percentage of children with ASPS survive five years?", [], bot.vocab)
+    assert missing_figure(RuleInput(survive, [], [], selected=[survival])) is None
+    # A nurse's keywords name the figure in shorthand ("5-yr"), and an age is of whoever is asked about.
+    assert missing_figure(RuleInput(understand("ASPS 5-yr %", [], bot.vocab), [], [], selected=[survival])) is None
+
+
 @pytest.mark.parametrize(
     ("question", "rule"),
     [
