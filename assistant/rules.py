@@ -178,12 +178,20 @@ def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleIn
     return low_term_coverage
 
 
+# Where a yes-or-no question ends by naming a place or thing something goes to or happens in ("Does X
+# spread to the brain?", "Can it come back in the lungs?").
+_END_PLACE_RE = re.compile(r"\b(?:to|into|in|on|at)\s+(?:the|a|an|his|her|my|our|their|your|its)\s+([a-z -]+?)\W*$")
+
+
 def _effect_words(question: str) -> list[str]:
     """The words after a yes-or-no question's relation verb, to the end of its clause ("Does X cause
-    hair loss?": "hair", "loss")."""
+    hair loss?": "hair", "loss"), or of the place it ends with ("spread to the brain?": "brain")."""
     lowered = normalise(question).split()
     at = next((i for i, w in enumerate(lowered) if w in RELATION_VERBS), None)
-    return [] if at is None else lowered[at + 1 :]
+    if at is not None:
+        return lowered[at + 1 :]
+    place = _END_PLACE_RE.search(normalise(question))
+    return place.group(1).split() if place else []
 
 
 def _spoken_of(effect: list[str], query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabulary) -> bool:
@@ -191,7 +199,11 @@ def _spoken_of(effect: list[str], query: UnderstoodQuery, texts: Sequence[str], 
     if term_coverage(query, texts, vocab) == 1.0:
         return True
     evidence = set().union(*(stems(t) for t in texts)) if texts else set()
-    return any(stems(term) <= evidence for term in vocab.glossed_terms(" ".join(effect)))
+    phrase = " ".join(effect)
+    if any(stems(term) <= evidence for term in vocab.glossed_terms(phrase)):
+        return True
+    # ... or in any of the lexicon's clinical words for it ("in the same place": local; "legs": limb).
+    return any(stems(expansion) & evidence for expansion in LEXICON.expansions(phrase))
 
 
 def make_another_document(

@@ -309,6 +309,18 @@ def test_what_a_relation_verb_leads_to_must_be_spoken_of_whole(bot: Assistant) -
     assert rule(RuleInput(understand("Does HPC cause low blood sugar?", [], bot.vocab), hpc, [])) is None
 
 
+def test_the_place_a_yes_or_no_question_ends_with_must_be_spoken_of(bot: Assistant) -> None:
+    """ "Can ASPS spread to the lungs?" against passages on its spread that never name the lungs (another page
+    does); "in the same place" is said "local" in clinical words."""
+    rule = make_low_coverage(bot.vocab, bot.settings)
+    spread = [scored(bot, ASPS, text, 0.9) for text in ("has not spread", "spread to other parts")]
+    lungs = understand("Can ASPS spread to the lungs?", [], bot.vocab)
+    assert "does not speak of lungs" in (rule(RuleInput(lungs, spread, [])) or "")
+    local = [scored(bot, "pubmed-onoki-2018", "local recurrence", 0.9)]
+    same_place = understand("Can HPC come back in the same place?", [], bot.vocab)
+    assert rule(RuleInput(same_place, local, [])) is None
+
+
 @pytest.mark.parametrize(
     ("question", "refused"),
     [
