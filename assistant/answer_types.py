@@ -314,8 +314,9 @@ def figure_gap(question: str, text: str) -> str | None:
         # ("how many earlier cases of ...", "how many X patients has ...").
         phrase: list[str] = []
         for word in counted.group(1).lower().split():
-            # "how many years later": the years are counted ("how many earlier cases": the cases)
-            if word in STOPWORDS or (phrase and word in TIME_ADVERBS):
+            # "how many years later", "how many years passed": the years are counted ("how many earlier
+            # cases": the cases)
+            if word in STOPWORDS or (phrase and (word in TIME_ADVERBS or re.fullmatch(_UNIT_OF_TIME, phrase[-1]))):
                 break
             phrase.append(word)
         head = phrase[-1] if phrase else ""

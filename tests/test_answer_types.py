@@ -33,6 +33,8 @@ from assistant.text import covered_stems, negated_stems, stem_all, stems_related
         ("How many cases had been reported before?", "A 48-year-old woman presented with pain.", False),
         ("How many weeks does radiation last?", "Radiation is given over 6 weeks.", True),
         ("How many weeks does radiation last?", "Radiation is given in 30 sessions.", False),
+        ("How many years passed between the two tumours?", "The first was removed 8 years earlier.", True),
+        ("How many years passed between the two tumours?", "The first tumour was removed.", False),
         ("What is the 10-year survival?", "About 8 in 10 are alive after five years.", False),
         ("What is the 10-year survival?", "Ten-year survival is about 70 percent.", True),
         ("ASPS 5-yr survival", "The five-year survival rate is 91 percent.", True),
