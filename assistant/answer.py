@@ -25,6 +25,7 @@ from assistant.answer_types import (
     is_case_narrative,
     is_figure_word,
     is_keyword_question,
+    missing_number,
     speaks_of_case,
 )
 from assistant.compose import Composer, Draft
@@ -97,8 +98,13 @@ class ExtractiveAnswerer:
         faults = [(rule.name, reason) for rule in self.rules if rule.after_selection and (reason := rule.check(inputs))]
         if faults:
             evidence.abstain_rule, evidence.abstain_reason = faults[0]
-            if [name for name, _ in faults] == ["missing_figure"] and self._speaks_of_all_else(
-                query, evidence.selected
+            # "What they do say" is shown when only the figure is missing, and not when the question names
+            # a figure the documents do not give: a five-year rate beside "the 10-year survival?" misleads.
+            shown = " ".join(r.evidence.text for r in evidence.selected)
+            if (
+                [name for name, _ in faults] == ["missing_figure"]
+                and self._speaks_of_all_else(query, evidence.selected)
+                and missing_number(query.question, shown) is None
             ):
                 evidence.related = evidence.selected
             evidence.selected = []

@@ -323,10 +323,15 @@ def figure_gap(question: str, text: str) -> str | None:
         things = set(stem_all([head])) | set(stem_all(content_words(LAY_TERMS.get(head, "")))) if head else set()
         if things and not any(things & stems(match.group(2)) for match in _COUNT_RE.finditer(text)):
             return f"the question asks how many {' '.join(phrase)}; the evidence counts none"
+    return missing_number(question, text)
+
+
+def missing_number(question: str, text: str) -> str | None:
+    """Why ``text`` lacks the number a figure question names ("the 10-year survival": "10 years" or "ten-year",
+    not "8 in 10 ... five years"), or None."""
     if asks_for_figure(question):
         for number, unit in QUESTION_NUMBER_RE.findall(question):
             word = NUMBER_WORDS.get(number, number)
-            # The number with its unit ("10-year survival" needs "10 years" or "ten-year", not "8 in 10").
             unit_re = UNIT_FORMS.get(unit.lower(), re.escape(unit))
             if not re.search(rf"\b({number}|{word})[- ]?{unit_re}", text, re.I):
                 return f"the question asks about {number} {unit}s; the evidence does not mention it"
