@@ -251,6 +251,21 @@ def make_another_document(
             rival = focus_rival
         elif rival.strength - best.strength <= settings.rival_margin:
             return None
+        else:
+            # ... but not when the asked-about documents' best passages say every word of the question the
+            # rival says ("will he need chemo?": "low-dose chemotherapy" on the asked page): they speak of
+            # it as well, and the rival is only closer in the model's eyes.
+            inside_roots = [word_roots(" ".join(r.evidence.text for r in inp.ranked[: settings.strength_depth]))]
+            closer_roots = [word_roots(rival.evidence.text)]
+            shared = [
+                w
+                for w in content_words(inp.query.focus)
+                if text_mentions(closer_roots, w, document_words.min_chars, document_words.share)
+            ]
+            if shared and all(
+                text_mentions(inside_roots, w, document_words.min_chars, document_words.share) for w in shared
+            ):
+                return None
         other = index.infos[rival.evidence.doc.source_id].title
         return f"the closest answer is in another document ({other}), not the one asked about"
 
@@ -282,12 +297,17 @@ class DocumentWords:
             sid: word_roots(" ".join([index.infos[sid].title, *doc.sections, *(s.plain for s in doc.sentences)]))
             for sid, doc in index.documents.items()
         }
-
-    def mention(self, source_ids: Iterable[str], word: str) -> bool:
-        """Whether any of the documents uses a word of ``word``'s family (every part of a hyphenated one)."""
-        return text_mentions(
-            [self.roots[sid] for sid in source_ids if sid in self.roots], word, self.min_chars, self.share
+        # The words of the conditions' names, which every page about one repeats: they count as the
+        # words they are, never as another word's family ("protuberans" for "proton").
+        self.names = frozenset(
+            stem_all(w for info in index.infos.values() for topic in info.topics for w in content_words(topic))
         )
+
+    def mention(self, source_ids: Iterable[str], word: str, share: float | None = None) -> bool:
+        """Whether any of the documents uses a word of ``word``'s family (every part of a hyphenated one);
+        ``share`` of its stem must open the document's word (default: the setting's)."""
+        roots = [self.roots[sid] for sid in source_ids if sid in self.roots]
+        return text_mentions(roots, word, self.min_chars, share or self.share, self.names)
 
 
 def word_roots(text: str) -> StemRoots:
@@ -295,10 +315,13 @@ def word_roots(text: str) -> StemRoots:
     return StemRoots(stem_all(part for w in content_words(text) for part in {w, *w.split("-")} if part))
 
 
-def text_mentions(roots: Sequence[StemRoots], word: str, min_chars: int, share: float) -> bool:
-    """Whether a word of ``word``'s family (every part of a hyphenated one) is among ``roots``."""
+def text_mentions(
+    roots: Sequence[StemRoots], word: str, min_chars: int, share: float, names: frozenset[str] = frozenset()
+) -> bool:
+    """Whether a word of ``word``'s family (every part of a hyphenated one) is among ``roots`` (a word of a
+    condition's name, ``names``, only as that very word)."""
     stems_ = stem_all(content_words(word.replace("-", " ")))
-    return bool(stems_) and all(any(r.has_root_of(stem, min_chars, share) for r in roots) for stem in stems_)
+    return bool(stems_) and all(any(r.has_root_of(stem, min_chars, share, names) for r in roots) for stem in stems_)
 
 
 # "<kind word> <kind>": a phrase naming one kind of a treatment, test or other thing a page may list.
@@ -373,7 +396,9 @@ def make_never_mentioned(
             kind_said = any(document_words.mention(asked, form) for form in kind_forms) or _gives_figure_of(
                 kind, asked, index
             )
-            if not any(document_words.mention(asked, form) for form in modifier_forms) or not kind_said:
+            # The modifier names the kind, so it is looked for whole: "proton" is no form of "protein".
+            modifier_said = any(document_words.mention(asked, form, share=1.0) for form in modifier_forms)
+            if not modifier_said or not kind_said:
                 return f"the documents asked about never mention {modifier} {kind}"
         # "What chemotherapy did the X patient receive?" of a report that never mentions chemotherapy in any
         # form: it cannot say which.

@@ -118,11 +118,17 @@ class StemRoots:
     def __init__(self, stems_: Iterable[str]) -> None:
         self.sorted = sorted(set(stems_))
 
-    def has_root_of(self, stem: str, min_chars: int, share: float) -> bool:
-        """True when some stem starts with the first max(min_chars, share × length) letters of ``stem``."""
+    def has_root_of(self, stem: str, min_chars: int, share: float, names: frozenset[str] = frozenset()) -> bool:
+        """True when some stem starts with the first max(min_chars, share × length) letters of ``stem``. A stem
+        of ``names`` counts only when it is ``stem`` itself: "protuberans" in a condition's name is no
+        form of "proton"."""
         root = stem[: max(min_chars, math.ceil(share * len(stem)))]
         at = bisect.bisect_left(self.sorted, root)
-        return at < len(self.sorted) and self.sorted[at].startswith(root)
+        while at < len(self.sorted) and self.sorted[at].startswith(root):
+            if self.sorted[at] == stem or self.sorted[at] not in names:
+                return True
+            at += 1
+        return False
 
 
 # A Roman numeral (a stage, grade or list number such as "IV"): a code, never a name.

@@ -22,6 +22,7 @@ from assistant.rules import (
     which_condition,
 )
 from assistant.scoring import ScoredPassage
+from assistant.text import StemRoots, stem_all
 
 ASPS = "dfci-alveolar-soft-part-sarcoma"
 HPC = "dfci-hemangiopericytoma"
@@ -112,6 +113,29 @@ def test_another_document_fires_when_a_rival_is_far_better(bot: Assistant) -> No
     margin = bot.settings.rival_margin
     assert rule(RuleInput(query, inside, [scored(bot, HPC, "night sweats", 0.5 + margin + 0.05)])) is not None
     assert rule(RuleInput(query, inside, [scored(bot, HPC, "night sweats", 0.5 + margin - 0.05)])) is None
+
+
+def test_a_rival_closer_only_in_the_models_eyes_does_not_refuse(bot: Assistant) -> None:
+    """ "Will my son with ASPS need chemotherapy?": the ASPS page speaks of chemotherapy too, so another page's
+    sentence on it, however much closer it embeds, is no reason to refuse."""
+    rule = make_another_document(bot.index, bot.vocab, bot.settings)
+    query = understand("Will my son with ASPS need chemotherapy?", [], bot.vocab)
+    inside = [scored(bot, ASPS, "unresponsive to chemotherapy", 0.5)]
+    closer = scored(bot, HPC, "chemotherapy can be quite effective", 0.5 + bot.settings.rival_margin + 0.05)
+    assert rule(RuleInput(query, inside, [closer])) is None
+    elsewhere = scored(bot, HPC, "night sweats", 0.5 + bot.settings.rival_margin + 0.05)
+    assert rule(RuleInput(understand("What is it?", [], bot.vocab), inside, [elsewhere])) is not None
+
+
+def test_a_word_of_a_conditions_name_is_no_form_of_another_word() -> None:
+    """The family test is loose ("sacrum" / "sacral"), but a condition's name word counts only as itself:
+    "protuberans" is no form of "proton"."""
+    roots = StemRoots(stem_all(["dermatofibrosarcoma", "protuberans", "sacral"]))
+    names = frozenset(stem_all(["dermatofibrosarcoma", "protuberans"]))
+    assert roots.has_root_of(stem_all(["sacrum"])[0], 4, 0.5, names)
+    assert roots.has_root_of(stem_all(["proton"])[0], 4, 0.5)
+    assert not roots.has_root_of(stem_all(["proton"])[0], 4, 0.5, names)
+    assert roots.has_root_of(stem_all(["protuberans"])[0], 4, 0.5, names)
 
 
 def test_missing_figure_needs_the_asked_kind_of_number(bot: Assistant) -> None:
