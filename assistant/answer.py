@@ -159,6 +159,12 @@ class ExtractiveAnswerer:
         names = self.vocab.subject_stems(query.topics)
         named_things = [t for t in query.terms if stems(t) - names and is_specialist_word(t, self.vocab, settings)]
         explains = self.scorer.explanation(query.question)
+        if explains is not None:
+            # "What does benign mean?": the page's explanation of the word ("usually benign (not cancer)") comes
+            # first when it scores nearly as well as a sentence that only uses it ("benign or malignant").
+            floor = top - settings.answer_type_margin
+            explaining = [r for r in ranked if r.score >= floor and explains.search(r.evidence.text)]
+            ranked = explaining + [r for r in ranked if r not in explaining]
         for candidate in ranked:
             # A figure asked for, or an age, is answered by text holding one: the rest is padding.
             if chosen and (promoted or terse) and not holds_asked_answer(query.question, candidate.evidence.text):

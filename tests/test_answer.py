@@ -368,6 +368,31 @@ def test_a_word_asked_to_be_explained_is_answered_by_the_pages_explanation(bot: 
     assert all("meaning" in c.quote for c in answer.citations)
 
 
+def test_the_explanation_of_a_word_comes_before_sentences_that_only_use_it(tmp_path: Path) -> None:
+    """ "What does benign mean?" opens with the page's explanation ("benign (not cancer)"), not with a sentence
+    that matches the word better but only uses it ("benign or malignant")."""
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Lipoma\n\nWhat is a lipoma?\n\nA lipoma is a soft lump of fat under the skin. It is usually benign (not "
+        "cancer) and grows slowly.\n\nIs a lipoma benign?\n\nA benign lump can look like a malignant one, so a "
+        "benign or malignant lump is checked: benign lumps are watched, and benign ones that grow are removed.\n",
+        encoding="utf-8",
+    )
+    entry = {
+        "id": "test-lipoma",
+        "file": "lipoma.txt",
+        "title": "Lipoma",
+        "publisher": "Test page written for this test",
+        "kind": "patient page",
+        "audience": "family",
+        "topics": ["lipoma"],
+    }
+    bot = one_page_bot(tmp_path, page, entry)
+    answer = bot.ask("What does benign mean?")
+    assert not answer.abstained
+    assert "(not cancer)" in answer.citations[0].quote
+
+
 @pytest.mark.parametrize(
     "question", ["What is the difference between HPC and ASPS?", "HPC vs ASPS", "How does ASPS differ from HPC?"]
 )
