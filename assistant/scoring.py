@@ -35,7 +35,7 @@ from assistant.index import CorpusIndex, EvidencePassage
 from assistant.query import LEXICON, UnderstoodQuery, Vocabulary, asks_overview, topic_name
 from assistant.retrieve import Candidates
 from assistant.settings import Settings
-from assistant.text import negated_stems, stem_all, stems, stems_related
+from assistant.text import any_related, negated_stems, stem_all, stems
 
 DEFINES_CONDITION_RE = re.compile(r"\b(definition|define|defined|what is|what's|what are)\b", re.I)
 DEFINITION_RE = re.compile(
@@ -232,9 +232,9 @@ class PassageScorer:
     def _polarity(self, negated: frozenset[str], text: str) -> int:
         """+1 when a passage negates what the question negates, -1 when it only affirms it, else 0."""
         related = self.settings.related_stem_min_chars
-        if any(stems_related(q, p, related) for q in negated for p in negated_stems(text)):
+        if any_related(negated, negated_stems(text), related):
             return 1
-        return -1 if any(stems_related(q, p, related) for q in negated for p in stems(text)) else 0
+        return -1 if any_related(negated, stems(text), related) else 0
 
     def _holds(self, shape: re.Pattern[str], ev: EvidencePassage) -> bool:
         """Whether a passage holds an answer shape, remembered: the same passages come back question after

@@ -106,8 +106,33 @@ def stems_related(a: str, b: str, min_shared: int) -> bool:
 
 def covered_stems(asked: Iterable[str], present: Iterable[str], min_shared: int) -> set[str]:
     """The stems of ``asked`` that some stem of ``present`` is related to (see :func:`stems_related`)."""
-    have = set(present)
-    return {a for a in asked if a in have or any(stems_related(a, p, min_shared) for p in have)}
+    have = present if isinstance(present, frozenset) else frozenset(present)
+    return {a for a in asked if related_in(a, have, min_shared)}
+
+
+def any_related(asked: Iterable[str], present: frozenset[str], min_shared: int) -> bool:
+    """Whether some stem of ``asked`` is related to some stem of ``present`` (see :func:`stems_related`)."""
+    return any(related_in(a, present, min_shared) for a in asked)
+
+
+def related_in(stem: str, present: frozenset[str], min_shared: int) -> bool:
+    """Whether ``present`` holds a stem related to ``stem``: itself, one of its prefixes, or a stem it opens.
+    Set lookups and one binary search instead of a comparison with every stem (questions are scored
+    against dozens of passages, each of dozens of words)."""
+    if stem in present:
+        return True
+    if any(stem[:k] in present for k in range(min_shared, len(stem))):
+        return True
+    if len(stem) < min_shared:
+        return False
+    ordered = _ordered(present)
+    at = bisect.bisect_left(ordered, stem)
+    return at < len(ordered) and ordered[at].startswith(stem)
+
+
+@lru_cache(maxsize=1 << 12)
+def _ordered(present: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(present))
 
 
 class StemRoots:
@@ -219,6 +244,7 @@ NEGATORS = frozenset({"not", "no", "never", "without", "cannot", "nor"})
 _NEGATION_FILLERS = frozenset({"yet", "ever", "even", "always", "really", "usually", "often", "further"})
 
 
+@lru_cache(maxsize=1 << 15)
 @lru_cache(maxsize=1 << 15)
 def negated_stems(text: str, reach: int = 3) -> frozenset[str]:
     """Stems of the content words a text negates: the first word after a negator ("not", "never",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.answer_types import (
@@ -18,7 +20,7 @@ from assistant.answer_types import (
     is_case_narrative,
     speaks_of_case,
 )
-from assistant.text import covered_stems, negated_stems, stem_all, stems_related
+from assistant.text import covered_stems, negated_stems, stem_all, stems, stems_related
 
 
 @pytest.mark.parametrize(
@@ -155,6 +157,17 @@ def test_an_age_is_no_span_of_time() -> None:
 )
 def test_words_naming_their_answers_shape_are_answered_by_that_shape(word: str, text: str, answered: bool) -> None:
     assert answers_by_shape(word, text) is answered
+
+
+def test_the_set_lookup_of_word_families_agrees_with_comparing_every_pair() -> None:
+    """covered_stems looks families up in a set (and one binary search) instead of comparing every pair: the
+    same answer on every pair of the seed pages' words."""
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parents[1] / "corpus").glob("*.txt")))
+    vocabulary = sorted(stems(text))
+    asked, present = vocabulary[::7], frozenset(vocabulary[::3])
+    for min_shared in (4, 5):
+        brute = {a for a in asked if any(stems_related(a, p, min_shared) for p in present)}
+        assert covered_stems(asked, present, min_shared) == brute
 
 
 @pytest.mark.parametrize(
