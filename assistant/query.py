@@ -1338,7 +1338,12 @@ def understand(
         if named_documents & set(source_ids) and named_documents <= set(source_ids)
     ]
     expansions += names + carried_topics + document_topics + context
-    text = base if not expansions else f"{base} ({'; '.join(dict.fromkeys(expansions))})"
+    # The embedded text: the question and what it adds, without the words the question already says
+    # (the encoder's time follows the number of tokens; a repeated word adds time, not meaning).
+    said = set(lowered.split())
+    added = [" ".join(w for w in e.split() if w.lower() not in said) for e in dict.fromkeys(expansions)]
+    added = [e for e in added if e]
+    text = base if not added else f"{base} ({'; '.join(dict.fromkeys(added))})"
     # The focus is what the question asks *about* its subject: drop the names of the subject
     # (condition, document author, document kind), which match every passage of that document.
     focus = vocab.without_names(asked_text)
