@@ -166,7 +166,7 @@ LEXICON = Lexicon.from_toml(resources.files("assistant") / "data" / "lay_terms.t
 # question about the case of a case report, since a patient page says "treated" itself.
 CASE_LEXICON = Lexicon.from_toml(resources.files("assistant") / "data" / "case_terms.toml")
 # A question about what happened in a case: in the past tense, or about the patient.
-CASE_QUESTION_RE = re.compile(r"\b(was|were|did|had|she|he|her|his|patient|woman|man|girl|boy)\b", re.I)
+CASE_QUESTION_RE = re.compile(r"\b(was|were|did|had|she|he|her|his|patient|woman|man|girl|boy|case)\b", re.I)
 FIRST_PERSON_RE = re.compile(r"\b(i|we|my|our|me|us|i'm|we're|i've|we've)\b", re.I)
 CASE_REPORT_KIND = "case report"
 # Verbs that relate a question's subject to what it asks of it ("Does X cause / affect Y?").

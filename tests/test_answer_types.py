@@ -123,6 +123,7 @@ def test_a_question_about_a_reports_case_speaks_of_it_whatever_it_asks_for() -> 
     assert speaks_of_case("How many years later did the tumour come back in the X case?")
     assert speaks_of_case("How old was the patient?")
     assert not speaks_of_case("What do reviews of earlier cases conclude?")
+    assert speaks_of_case("Tanabe case adjuvant tx")  # a nurse's keywords name the case itself
     assert not speaks_of_case("Did we cause it?")  # the asker's own story
 
 
