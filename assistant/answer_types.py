@@ -166,7 +166,7 @@ QUESTION_CUES: list[QuestionCue] = [
 # age matter?", which asks about age as a factor).
 _TERSE_AGE = (
     r"\bage ?(/|and|&) ?(sex|gender)\b|\b(sex|gender) ?(/|and|&) ?age\b|\bpatients?'?s? age\b|"
-    r"\bage (at|of) (diagnosis|presentation|onset)\b"
+    r"\bage (at|of) (diagnosis|dx|presentation|onset)\b"
 )
 
 # Questions that can only be answered with a figure of a kind: (question pattern, what the evidence

@@ -311,6 +311,7 @@ def test_what_a_report_recommends_is_not_its_case() -> None:
         ("Woitzik 2003 case: patient age and sex", True),
         ("sex and age of the patient", True),
         ("age at diagnosis of ASPS", True),
+        ("synovial sarcoma age at dx", True),
         ("Does age matter for the outlook?", False),
         ("What does the stage mean?", False),
     ],
