@@ -333,6 +333,9 @@ _KINDS = (
 KIND_PHRASE_RE = re.compile(rf"\b([a-z][a-z-]+) ({_KINDS})\b")
 # "What chemotherapy did the patient receive?", "Which drugs was she given?": the kind is what is asked for.
 ASKED_KIND_RE = re.compile(rf"^(?:what|which)(?: kinds? of| types? of| sorts? of)? ([a-z-]*(?:{_KINDS}))\b")
+# A word naming a kind of treatment or test by its own compound ("chemotherapy", "immunotherapy"): asked of
+# one report anywhere in the question ("Did the X patient get chemotherapy?").
+COMPOUND_KIND_RE = re.compile(rf"\b([a-z]{{3,}}(?:{_KINDS}))\b")
 
 # Words that judge or order a kind rather than name one: "the best surgery", "the usual tests", "first scan".
 # ("Newest" is left out: whether a treatment is the newest is a claim the pages must make.)
@@ -402,13 +405,16 @@ def make_never_mentioned(
                 return f"the documents asked about never mention {modifier} {kind}"
         # "What chemotherapy did the X patient receive?" of a report that never mentions chemotherapy in any
         # form: it cannot say which.
-        if inp.query.names_one_document and (asked_kind := ASKED_KIND_RE.match(question)):
-            kind = asked_kind.group(1)
-            forms = [kind, *LEXICON.said_as(kind.rstrip("s")), *LEXICON.said_as(kind)]
-            if kind in vocab.words and not (
-                any(document_words.mention(asked, form) for form in forms) or _gives_figure_of(kind, asked, index)
-            ):
-                return f"the documents asked about never mention {kind}"
+        if inp.query.names_one_document:
+            asked_kind = ASKED_KIND_RE.match(question)
+            kinds = [asked_kind.group(1)] if asked_kind else []
+            kinds += [k for k in COMPOUND_KIND_RE.findall(question) if k not in kinds]
+            for kind in kinds:
+                forms = [kind, *LEXICON.said_as(kind.rstrip("s")), *LEXICON.said_as(kind)]
+                if kind in vocab.words and not (
+                    any(document_words.mention(asked, form) for form in forms) or _gives_figure_of(kind, asked, index)
+                ):
+                    return f"the documents asked about never mention {kind}"
         question_words = word_list(inp.query.question)
         for word in inp.query.terms:
             if word in vocab.topic_aliases or word in vocab.document_aliases:

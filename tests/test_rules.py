@@ -278,6 +278,11 @@ def test_asked_documents_never_mention_a_specialist_term_another_document_uses(b
     assert "never mention chemotherapy" in (rule(RuleInput(chemo, [], [])) or "")
     surgery = understand("What surgery did the Onoki patient have?", [], bot.vocab)
     assert rule(RuleInput(surgery, [], [])) is None
+    # ... and so must a treatment named by its own word anywhere in the question.
+    did = understand("Did the Onoki patient get chemotherapy?", [], bot.vocab)
+    assert "never mention chemotherapy" in (rule(RuleInput(did, [], [])) or "")
+    given = understand("Was the Woitzik patient given radiotherapy?", [], bot.vocab)
+    assert rule(RuleInput(given, [], [])) is None
 
 
 def test_no_document_is_about_a_condition_only_mentioned_in_passing() -> None:
