@@ -93,6 +93,10 @@ _THING_SLOT_RE = re.compile(
     r"|^(?:is|are|does|do|did|can|could|will|would|should|has|have|was|were)"
     r"|\b(?:cause|causes|caused|affect|affects|affected|lead to|leads to))\s+$"
 )
+# Where a wh-question names the action it asks about: the verb after a modal and a short subject ("what
+# should my son [eat]", "what can we [pack]"). (Not the word after "what": "what happens", "which marker"
+# are answered in other words.)
+_ASKED_SLOT_RE = re.compile(r"^(?:what|how much|how often)\s+(?:should|can|could|may|must|will)\s+(?:\S+\s+){1,2}$")
 # Words of a yes-or-no question that ask nothing of its subject ("Is it OK to ...", "Does he still need ...").
 _ASKING_WORDS = frozenset({"still", "ever", "ok", "okay", "really", "actually", "anyway", "yet", "already"})
 
@@ -102,19 +106,25 @@ def absent_thing(inp: RuleInput) -> str | None:
     therapy?", "Can she go to school during chemo?"): the documents can say neither yes nor no. A word
     where a verb goes ("can we skip radiation?") asks what to do, which the documents may still speak to."""
     question = inp.query.question
-    if not asks_yes_or_no(question):
-        return None
+    yes_or_no = asks_yes_or_no(question)
     lowered = normalise(question)
     for term in inp.query.absent_terms:
         word = term.lower()
         if word in _ASKING_WORDS or " " in word or word.endswith(("ing", "ed")):
             continue
         at = re.search(rf"\b{re.escape(word)}\b", lowered)
+        if at is None:
+            continue
+        before = lowered[: at.start()]
         # Only a word where a thing goes: after an article, a possessive or a preposition ("the flu vaccine",
         # "to school", "an IV"), or straight after the opening verb ("Does insurance cover ..."). Elsewhere
         # an everyday word a small corpus lacks ("can it make a kid limp", "will he lose his leg") is how the
         # question is put, not what it asks about.
-        if at is not None and _THING_SLOT_RE.search(lowered[: at.start()]):
+        if yes_or_no and _THING_SLOT_RE.search(before):
+            return f"the documents never mention {term}"
+        # A wh-question about the action its subject would take ("What should my son eat ...?"): an action
+        # no document names is no answer.
+        if not yes_or_no and _ASKED_SLOT_RE.search(before):
             return f"the documents never mention {term}"
     return None
 

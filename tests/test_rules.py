@@ -364,8 +364,12 @@ def test_the_place_a_yes_or_no_question_ends_with_must_be_spoken_of(bot: Assista
         ("Is hemangiopericytoma linked to getting other cancers?", False),
         ("Did the woman's pain and walking problems get better after the spine operation?", False),
         ("Is it OK to stop his follow-up visits?", False),
-        # Not a yes-or-no question: its words may name the shape of the answer.
+        # Not a yes-or-no question: its words may name the shape of the answer ...
         ("What insurance questions should we ask?", False),
+        ("What happens once all the ASPS tests are done?", False),
+        # ... but not the action it asks about.
+        ("What should my son eat during chemo for ASPS?", True),
+        ("What can we do to help our son with ASPS?", False),
     ],
 )
 def test_a_yes_or_no_question_about_a_thing_no_document_mentions_is_refused(
