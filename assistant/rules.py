@@ -27,6 +27,7 @@ from assistant.index import CorpusIndex, EvidencePassage
 from assistant.query import (
     LAY_TERMS,
     LEXICON,
+    OWN_PEOPLE_RE,
     RELATION_VERBS,
     SOURCE_NOUNS,
     UnderstoodQuery,
@@ -530,10 +531,13 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
         # always of the person asked about.)
         whole_question = not is_keyword_question(question, vocab.settings.keyword_question_max_words)
         if asks_for_figure(question) and inp.selected and whole_question and not _AGE_RE.search(question):
+            # The asker's own people ("my son") are who it is asked of, not what the figure must be of.
+            own = {m.group(0).split()[-1].lower() for m in OWN_PEOPLE_RE.finditer(question)}
             asked_of = [
                 t
                 for t in inp.query.terms
-                if not is_figure_word(t)
+                if t.lower() not in own
+                and not is_figure_word(t)
                 and not names_a_document(t, vocab)
                 and stems(t) - names
                 and not re.search(rf"\bhow {re.escape(t)}\b", question, re.I)  # "how long" asks for the figure

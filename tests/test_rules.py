@@ -158,6 +158,10 @@ def test_a_figure_of_something_else_does_not_answer(bot: Assistant) -> None:
     assert "not of" in (missing_figure(RuleInput(head, [], [], selected=[survival])) or "")
     survive = understand("What percentage of children with ASPS survive five years?", [], bot.vocab)
     assert missing_figure(RuleInput(survive, [], [], selected=[survival])) is None
+    # The asker's own people are who it is asked of: "my son" does not make a survival rate (of children) an answer
+    # to how often they are scanned.
+    scans = understand("How often should my son have scans after ASPS?", [], bot.vocab)
+    assert "not of" in (missing_figure(RuleInput(scans, [], [], selected=[survival])) or "")
     # A nurse's keywords name the figure in shorthand ("5-yr"), and an age is of whoever is asked about.
     assert missing_figure(RuleInput(understand("ASPS 5-yr %", [], bot.vocab), [], [], selected=[survival])) is None
 
