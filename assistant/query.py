@@ -82,8 +82,11 @@ class Lexicon:
         self._said_as: dict[str, list[str]] = {}
         self._phrases_meaning: dict[str, list[str]] = {}  # expansion -> its phrases of several words
         self._stem_key: dict[str, frozenset[str]] = {}  # phrase -> the stems of its content words
+        self._used_by: dict[str, list[str]] = {}  # a clinical word -> the phrases whose expansion uses it
         for phrase, expansion in self.terms.items():
             self._said_as.setdefault(expansion.split()[0], []).append(phrase)
+            for word in expansion.split():
+                self._used_by.setdefault(word, []).append(phrase)
             self._stem_key[phrase] = frozenset(stem_all(content_words(phrase)))
             if " " in phrase:
                 self._phrases_meaning.setdefault(expansion, []).append(phrase)
@@ -144,6 +147,12 @@ class Lexicon:
                     seen.add(key)
                     found.append(phrase)
         return found
+
+    def same_meaning(self, word: str) -> list[str]:
+        """The lay phrases whose clinical words include ``word``, and those words: "drugs" is also said
+        "medicines", "meds", "pills" (the lexicon read backwards)."""
+        phrases = self._used_by.get(word, [])
+        return list(dict.fromkeys([*phrases, *(w for p in phrases for w in self.terms[p].split())]))
 
     def said_as(self, word: str) -> list[str]:
         """The lay words and phrases that mean ``word`` first of all ("operation" for "surgery"; not

@@ -294,6 +294,11 @@ def _meanings_said(question: str, asked: set[str], document_words: DocumentWords
         group = content_words(" ".join([phrase, expansion, *LEXICON.equivalents(phrase), *lay]))
         if any(document_words.mention(asked, word) for word in group):
             said.update(group)
+    # ... and a clinical word the question itself uses ("drugs") with the lay words for it ("pills").
+    for word in content_words(question):
+        group = [word, *LEXICON.same_meaning(word)]
+        if len(group) > 1 and any(document_words.mention(asked, w) for w in group):
+            said.update(group)
     return said
 
 

@@ -145,6 +145,12 @@ def test_the_lexicon_is_general_medical_english_read_from_its_data_file(vocab: V
     assert "year" in understand("HPC 5-yr survival", [], vocab).text
 
 
+def test_the_lexicon_read_backwards_gives_the_lay_words_for_a_clinical_word() -> None:
+    lexicon = Lexicon({"pills": "drugs medicines", "meds": "medicines drugs", "chemo": "chemotherapy"})
+    assert set(lexicon.same_meaning("drugs")) == {"pills", "meds", "drugs", "medicines"}
+    assert lexicon.same_meaning("surgery") == []
+
+
 def test_a_bad_lexicon_file_is_refused_with_its_name(tmp_path: Path) -> None:
     bad = tmp_path / "lay.toml"
     bad.write_text('[lay]\n"chemo" = ""\n', encoding="utf-8")
