@@ -96,7 +96,8 @@ QUESTION_CUES: list[QuestionCue] = [
     ),
     QuestionCue(
         re.compile(
-            r"\b(how long|when|how soon|how quickly|how fast|duration|interval|years? later|timeline)\b|"
+            r"\b(how long|when|how soon|how quickly|how fast|duration|interval|timeline)\b|"
+            r"\b(years?|months?) (later|after)\b|"  # "come back years after treatment"
             r"\btime (to|until|till|from|between|before)\b",  # "time to lung metastasis", "time from diagnosis"
             re.I,
         ),

@@ -270,6 +270,14 @@ def test_a_where_question_is_answered_by_a_place(question: str, text: str, holds
     assert cues and any(cue.holds.search(text) for cue in cues) == holds
 
 
+def test_a_question_that_speaks_of_years_after_something_looks_for_a_span() -> None:
+    """ "Can it come back years after treatment?" is answered by a passage that gives a span ("a long delay
+    following resection", "many years after"), not by one that only speaks of coming back."""
+    cues = [cue for cue in QUESTION_CUES if cue.asks.search("Can it come back years after treatment?")]
+    assert any(cue.holds.search("diagnosed often only after a long delay following resection") for cue in cues)
+    assert not any(cue.holds.search("patients should be closely monitored to detect recurrence") for cue in cues)
+
+
 def test_an_age_is_no_count_of_years_nor_a_time() -> None:
     question = "How many years after the first tumour did the metastasis show up?"
     assert holds_asked_answer(question, "a 48-year-old woman presented with a mass") is False
