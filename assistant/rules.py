@@ -105,7 +105,8 @@ _ASKING_WORDS = frozenset({"still", "ever", "ok", "okay", "really", "actually", 
 def absent_thing(inp: RuleInput) -> str | None:
     """A yes-or-no question about a thing no document mentions in any form ("Does insurance cover proton
     therapy?", "Can she go to school during chemo?"): the documents can say neither yes nor no. A word
-    where a verb goes ("can we skip radiation?") asks what to do, which the documents may still speak to."""
+    where a verb goes ("can we skip radiation?") asks what to do, which the documents may still speak to.
+    A wh-question about an action no document names ("What should my son eat?") is refused too."""
     question = inp.query.question
     yes_or_no = asks_yes_or_no(question)
     lowered = normalise(question)
@@ -206,7 +207,8 @@ def _effect_words(question: str) -> list[str]:
 
 
 def _spoken_of(effect: list[str], query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabulary) -> bool:
-    """Whether the texts speak of every word of a thing asked about, or of a term a page glosses it as."""
+    """Whether the texts speak of every word of a thing asked about, of a term a page glosses it as, or of
+    a clinical word the lexicon gives for it."""
     if term_coverage(query, texts, vocab) == 1.0:
         return True
     evidence = set().union(*(stems(t) for t in texts)) if texts else set()
