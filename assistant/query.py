@@ -743,7 +743,7 @@ def vocabulary_from_corpus(
         year = info.year or doc.metadata.get("year")
         if year:
             years.setdefault(str(year), []).append(doc.source_id)
-        if "case report" in info.kind:
+        if CASE_REPORT_KIND in info.kind:
             found = {m.group(1).lower() for s in doc.sentences for m in REPORT_PATIENT_RE.finditer(s.text)}
             if len(found) == 1:  # one patient (a report of several is not "the woman's" report)
                 patients.setdefault(found.pop(), []).append(doc.source_id)

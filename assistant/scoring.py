@@ -32,7 +32,7 @@ from assistant.answer_types import (
     is_case_narrative,
 )
 from assistant.index import CorpusIndex, EvidencePassage
-from assistant.query import LEXICON, UnderstoodQuery, Vocabulary, asks_overview, topic_name
+from assistant.query import CASE_REPORT_KIND, LEXICON, UnderstoodQuery, Vocabulary, asks_overview, topic_name
 from assistant.retrieve import Candidates
 from assistant.settings import Settings
 from assistant.text import any_related, negated_stems, stem_all, stems
@@ -247,15 +247,15 @@ class PassageScorer:
 
     def _advises(self, ev: EvidencePassage) -> bool:
         """Whether a passage of a case report is its authors' advice ("follow-up is recommended")."""
-        return "case report" in self.index.infos[ev.doc.source_id].kind and bool(RECOMMENDATION_RE.search(ev.text))
+        return CASE_REPORT_KIND in self.index.infos[ev.doc.source_id].kind and bool(RECOMMENDATION_RE.search(ev.text))
 
     def _reviews_literature(self, ev: EvidencePassage) -> bool:
         """Whether a passage of a case report tells what earlier reports found ("16 previously reported")."""
-        return "case report" in self.index.infos[ev.doc.source_id].kind and bool(LITERATURE_RE.search(ev.text))
+        return CASE_REPORT_KIND in self.index.infos[ev.doc.source_id].kind and bool(LITERATURE_RE.search(ev.text))
 
     def _tells_case(self, ev: EvidencePassage) -> bool:
         """Whether a passage of a case report tells what happened in its case."""
         if ev.index not in self._narrative:
             kind = self.index.infos[ev.doc.source_id].kind
-            self._narrative[ev.index] = "case report" in kind and is_case_narrative(ev.text)
+            self._narrative[ev.index] = CASE_REPORT_KIND in kind and is_case_narrative(ev.text)
         return self._narrative[ev.index]
