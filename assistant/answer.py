@@ -20,6 +20,7 @@ import numpy as np
 
 from assistant.answer_types import (
     COMPARISON_WORD_RE,
+    QUESTION_CUES,
     asks_for_figure,
     holds_asked_answer,
     is_case_narrative,
@@ -134,7 +135,7 @@ class ExtractiveAnswerer:
             return self._one_per_target(query, ranked, vector), "several", None
         section = self._asked_section(query, ranked)
         if section is not None:
-            parts = self._section_parts(section, ranked)
+            parts = self._section_parts(section, ranked, query)
             if len(parts) >= self.settings.section_answer_min_parts:
                 return parts, "section", section
             # A short section the question restates is answered by its best passage, as a fact.
@@ -305,7 +306,7 @@ class ExtractiveAnswerer:
                 section, parts, budget = None, defining[:1], 0
             else:
                 section = self._asked_section(query, own) or self._heading_asked_in(query, docs, vector)
-                parts = self._section_parts(section, own) if section is not None else []
+                parts = self._section_parts(section, own, query) if section is not None else []
                 budget = share
             if not parts:
                 # The best passage alone; for a figure, an age or levels, the best one holding it.
@@ -349,6 +350,10 @@ class ExtractiveAnswerer:
         # otherwise dominate both vectors. Among such headings, the one retrieval ranks best.
         # Each section once, in the rank order of its best passage (many candidates share a heading).
         keys = dict.fromkeys((r.evidence.doc.source_id, r.evidence.passage.section or "") for r in ranked)
+        # ... and a heading with no text of its own ("Treatment", then "Chemotherapy", "Surgery", each a
+        # heading set apart like it): its parts are the headings after it, which no candidate names.
+        for source_id in dict.fromkeys(source_id for source_id, _ in keys):
+            keys.update(dict.fromkeys((source_id, h) for h in self._empty_headings(source_id)))
         for key in keys:
             heading = self.heading_focus.get(key, frozenset())
             if (
@@ -401,7 +406,9 @@ class ExtractiveAnswerer:
             return None
         return max(keys, key=lambda key: float(index.vectors[index.heading_row[key]] @ vector))
 
-    def _section_parts(self, section: tuple[str, str], ranked: list[ScoredPassage]) -> list[ScoredPassage]:
+    def _section_parts(
+        self, section: tuple[str, str], ranked: list[ScoredPassage], query: UnderstoodQuery
+    ) -> list[ScoredPassage]:
         """The opening passage of each part of a section (a part starts after a lost or sub-heading),
         in page order, within the answer's word budget."""
         index = self.index
@@ -410,7 +417,8 @@ class ExtractiveAnswerer:
         by_index = {r.evidence.index: r for r in ranked}
         openings: list[EvidencePassage] = []
         previous: EvidencePassage | None = None
-        for passage_index in sorted(members + self._subsection_passages(section)):
+        parts = self._subsection_passages(section) if members else self._parts_after_empty_heading(section, query)
+        for passage_index in sorted(members + parts):
             ev = index.passages[passage_index]
             block = doc.blocks[doc.sentences[ev.passage.sentence_ids[0]].block]
             # A part starts at the section's first passage, after a lost heading (a gap), or under a sub-heading.
@@ -432,6 +440,34 @@ class ExtractiveAnswerer:
             chosen.append(by_index.get(ev.index) or _unscored(ev))
             words += size
         return chosen
+
+    def _empty_headings(self, source_id: str) -> list[str]:
+        """A document's headings with no text of their own, each followed by another heading."""
+        doc = self.index.documents[source_id]
+        return [
+            h
+            for h, following in zip(doc.sections, doc.sections[1:], strict=False)
+            if not self.index.section_passages.get((source_id, h)) and following
+        ]
+
+    def _parts_after_empty_heading(self, section: tuple[str, str], query: UnderstoodQuery) -> list[int]:
+        """The passages under the headings that follow a heading with no text of its own, while each part
+        opens with what the question asks for ("How is X treated?": "Chemotherapy is ...", "Most children
+        have limb-sparing surgery ...", up to "Outlook"). The page's layout does not say where the empty
+        heading's parts end; what they say does."""
+        source_id, heading = section
+        doc = self.index.documents[source_id]
+        if heading not in doc.sections:
+            return []
+        cues = [cue.holds for cue in QUESTION_CUES if cue.asks.search(query.question)]
+        out: list[int] = []
+        for sub in doc.sections[doc.sections.index(heading) + 1 :]:
+            members = sorted(self.index.section_passages.get((source_id, sub), []))
+            opening = f"{sub} {self.index.passages[members[0]].text}" if members else ""
+            if not members or not any(cue.search(opening) for cue in cues):
+                break
+            out += members
+        return out
 
     def _subsection_passages(self, section: tuple[str, str]) -> list[int]:
         """Passages under the headings that follow a question-shaped heading, up to the next one; or under

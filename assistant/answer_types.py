@@ -139,7 +139,7 @@ QUESTION_CUES: list[QuestionCue] = [
         # ... or, in a case's story, what was done ("underwent amputation", "was resected").
         re.compile(
             r"\b(treat\w*|therapy|surgery|surgical|removal|radiation|chemotherapy|radiotherapy|underwent|"
-            r"amputation|resection|excision|resected|excised|removed)\b",
+            r"amputation|resection|excision|resected|excised|removed|medicines?|drugs?)\b",
             re.I,
         ),
     ),

@@ -368,6 +368,35 @@ def test_a_word_asked_to_be_explained_is_answered_by_the_pages_explanation(bot: 
     assert all("meaning" in c.quote for c in answer.citations)
 
 
+def test_a_heading_with_no_text_of_its_own_is_answered_with_the_parts_after_it(tmp_path: Path) -> None:
+    """ "Treatment", then "Watchful waiting", "Surgery", "Medicine", every heading set apart alike: "How is X
+    treated?" gets the opening of each part, and stops where the parts stop speaking of treatment."""
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Osteoma\n\nOverview\n\nAn osteoma is a small, harmless growth of new bone.\n\nSymptoms\n\nMost cause "
+        "no symptoms and are found by chance on an X-ray.\n\nTreatment\n\nWatchful waiting\n\nMost osteomas "
+        "need no treatment and are checked now and then.\n\nSurgery\n\nA surgeon removes an osteoma that "
+        "presses on a nerve or a sinus.\n\nMedicine\n\nPain medicine can ease an osteoma that aches at night.\n\n"
+        "Outlook\n\nAn osteoma does not turn into cancer.\n",
+        encoding="utf-8",
+    )
+    entry = {
+        "id": "test-osteoma",
+        "file": "osteoma.txt",
+        "title": "Osteoma",
+        "publisher": "Test page written for this test",
+        "kind": "patient page",
+        "audience": "family",
+        "topics": ["osteoma"],
+    }
+    bot = one_page_bot(tmp_path, page, entry)
+    answer = bot.ask("How is an osteoma treated?", trace=True)
+    assert answer.trace is not None and answer.trace.mode == "section"
+    for part in ("need no treatment", "A surgeon removes an osteoma", "Pain medicine can ease"):
+        assert part in answer.text
+    assert "does not turn into cancer" not in answer.text
+
+
 def test_the_explanation_of_a_word_comes_before_sentences_that_only_use_it(tmp_path: Path) -> None:
     """ "What does benign mean?" opens with the page's explanation ("benign (not cancer)"), not with a sentence
     that matches the word better but only uses it ("benign or malignant")."""
