@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -495,6 +496,14 @@ class Vocabulary:
             return self.every_condition()
         for topic in self.topics_in(text):
             docs = frozenset(self.topics.get(topic, []))
+            # "According to the review, how is X treated?": X's documents of the kind the question names.
+            of_kind = [
+                docs & frozenset(source_ids)
+                for kind, source_ids in self.kinds.items()
+                if f" the {kind} " in lowered and docs & frozenset(source_ids)
+            ]
+            if len(of_kind) == 1:
+                docs = of_kind[0]
             if docs and not docs & named:
                 targets.append(docs)
         return targets
@@ -823,6 +832,17 @@ def correct_spelling(text: str, vocab: Vocabulary) -> str:
 
 NAME_TYPO_MIN_WORDS = 3  # a name this long is recognised with one of its words mistyped
 NAME_TYPO_MIN_LETTERS = 3  # shorter words ("of") are too alike to correct even inside a name
+
+
+def join_split_names(text: str, vocab: Vocabulary) -> str:
+    """Two words that together spell an author's name the corpus writes as one ("van Tongeren" for
+    "Vantongeren", "De Luca" for "Deluca"): surnames with a particle are written both ways."""
+    tokens = list(re.finditer(r"[A-Za-z][A-Za-z'’-]*", text))
+    for first, second in reversed(list(pairwise(tokens))):
+        joined = f"{first.group(0)}{second.group(0)}".lower()
+        if joined in vocab.document_aliases and text[first.end() : second.start()] == " ":
+            text = f"{text[: first.start()]}{first.group(0)}{second.group(0).lower()}{text[second.end() :]}"
+    return text
 
 
 def correct_name_typos(text: str, vocab: Vocabulary) -> str:
@@ -1260,7 +1280,7 @@ def understand(
     """Correct and expand a question. A follow-up that names no subject takes the conversation's (see
     :func:`_referent`; ``stock_replies`` are what the assistant says whatever the question); an elliptic
     one ("And if it has spread?") also carries the previous question it continues."""
-    corrected = correct_name_typos(correct_spelling(question, vocab), vocab)
+    corrected = correct_name_typos(correct_spelling(join_split_names(question, vocab), vocab), vocab)
     asked = _asked(history, vocab)
     # "And X?" after "What is Y?" is asked as "What is X?", and read so (what it asks for, its cues).
     completed, continued = _complete(corrected, asked[-1], vocab) if asked else (corrected, "")

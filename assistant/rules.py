@@ -233,6 +233,10 @@ def make_another_document(
         question = f" {normalise(inp.query.question)} "
         if any(f" {alias} " in question for alias in vocab.document_aliases):
             return None
+        # ... or names it by its kind ("according to the review"), which picked the documents asked about.
+        of_named_kinds = {sid for kind, ids in vocab.kinds.items() if f" the {kind} " in question for sid in ids}
+        if inp.query.targets and set().union(*inp.query.targets) <= of_named_kinds:
+            return None
         # ... nor for a follow-up about a document the conversation singled out ("Did it come back?" after
         # a question about the X report): it chose where to look too.
         if inp.query.carried_topic and inp.query.targets and all(len(group) == 1 for group in inp.query.targets):

@@ -248,6 +248,22 @@ def test_a_relation_verb_after_the_subject_asks_what_it_leads_to_not_what_causes
     assert "cause" in understand("Did we do something to cause HPC?", [], vocab).focus
 
 
+def test_a_surname_with_a_particle_is_found_written_either_way(vocab: Vocabulary) -> None:
+    """ "the van Tongeren review" names the document the corpus credits to "Vantongeren"."""
+    report = "Ines Vantongeren et al. Pediatr Sarcoma Rev. 2021 Mar. Desmoid tumour is treated by watching."
+    vocab = build_vocabulary(
+        [report], {"desmoid tumour": ["vt-2021"]}, document_aliases={"Vantongeren": "vt-2021"}, settings=Settings()
+    )
+    query = understand("What does the van Tongeren review say?", [], vocab)
+    assert query.targets == [frozenset({"vt-2021"})] and query.unknown_terms == []
+
+
+def test_the_kind_of_document_a_question_names_narrows_its_condition_to_it(vocab: Vocabulary) -> None:
+    """ "According to the case report, how is HPC treated?": HPC's documents of that kind."""
+    assert vocab.targets_in("According to the case report, how is HPC treated?") == [frozenset({"onoki-2018"})]
+    assert vocab.targets_in("How is HPC treated?") == [HPC]
+
+
 def test_compounds_of_known_words_are_not_names(vocab: Vocabulary) -> None:
     assert unknown_terms("ASPS chemosensitivity", vocab) == []
     assert unknown_terms("post-op care after surgery", vocab) == []
