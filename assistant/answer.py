@@ -232,7 +232,9 @@ class ExtractiveAnswerer:
         top_holds = holds_asked_answer(question, ranked[0].evidence.text)
         # "Fairweather: patient age": the best passage's "before the age of 20" is the background's, not the
         # case's; in a named report a question about its case goes on to look for the case's own answer.
-        background = in_named and speaks_of_case(question) and not is_case_narrative(ranked[0].evidence.text)
+        # A nurse's keywords about a named report ("Brennecke 2014: time to metastasis") ask about its case too.
+        of_case = speaks_of_case(question) or is_keyword_question(question, self.settings.keyword_question_max_words)
+        background = in_named and of_case and not is_case_narrative(ranked[0].evidence.text)
         if top_holds is None or (top_holds and not background):
             return ranked, False
         floor = ranked[0].score - self.settings.answer_type_margin
@@ -245,7 +247,7 @@ class ExtractiveAnswerer:
                 for r in ranked
                 if r.evidence.doc.source_id == document and holds_asked_answer(question, r.evidence.text)
             ]
-            if speaks_of_case(question):
+            if of_case:
                 # "How many years later did it come back in the X case?": of two passages with a number of
                 # years, the case's own story answers, not the review of earlier cases beside it.
                 holding.sort(key=lambda r: not is_case_narrative(r.evidence.text))

@@ -359,6 +359,13 @@ def test_a_question_about_a_case_is_not_answered_with_the_authors_general_advice
     assert "should be controlled regularly" in advice.text
 
 
+def test_a_nurses_keywords_about_a_named_report_ask_about_its_case(bot: Assistant) -> None:
+    """ "Woitzik 2003: time to spinal metastasis" is the case's own span ("removed 8 years earlier"), not the
+    report's general "only after a long delay"."""
+    answer = bot.ask("Woitzik 2003: time to spinal metastasis", audience="clinician")
+    assert "8 years earlier" in answer.citations[0].quote
+
+
 def test_a_word_asked_to_be_explained_is_answered_by_the_pages_explanation(bot: Assistant) -> None:
     """ "What does metastatic mean?" is answered where the page says what it means ("metastatic, meaning
     it has spread ..."), not by any sentence that uses the word."""
