@@ -304,6 +304,22 @@ def one_page_bot(tmp_path: Path, file: Path, entry: dict[str, object]) -> Assist
     return Assistant.load(Settings(corpus_dir=corpus, data_dir=tmp_path / "data"))
 
 
+def written_page_bot(tmp_path: Path, text: str, topic: str) -> Assistant:
+    """A real assistant over one family page written for the test, about ``topic``."""
+    page = tmp_path / "page.txt"
+    page.write_text(text, encoding="utf-8")
+    entry = {
+        "id": f"test-{topic}",
+        "file": f"{topic}.txt",
+        "title": topic.capitalize(),
+        "publisher": "Test page written for this test",
+        "kind": "patient page",
+        "audience": "family",
+        "topics": [topic],
+    }
+    return one_page_bot(tmp_path, page, entry)
+
+
 def test_a_section_of_labelled_parts_is_answered_with_each_part(tmp_path: Path) -> None:
     """ "How is X treated?" over a section whose parts open with labels ("Surgery: ...") on a page of another
     layout: the answer gives each part, not the single most similar sentence."""
@@ -320,25 +336,14 @@ def test_a_section_of_labelled_parts_is_answered_with_each_part(tmp_path: Path) 
 def test_a_section_of_sub_headed_parts_is_answered_with_each_part(tmp_path: Path) -> None:
     """A heading set apart by a blank line ("Treatment"), then sub-headings each set straight above its
     paragraph: "How is X treated?" gets the section's opening and each sub-heading's."""
-    page = tmp_path / "page.txt"
-    page.write_text(
+    text = (
         "Lipoma\n\nOverview\n\nA lipoma is a soft, slow-growing lump of fat under the skin.\n\n"
         "Treatment\n\nMost lipomas need no treatment unless they hurt or grow.\n\n"
         "Surgery\nA surgeon cuts the lump out through the skin, usually in one short visit.\n\n"
         "Liposuction\nA thin tube removes the fat through a small hole in the skin.\n\n"
-        "When to see a doctor\n\nSee a doctor about any lump that grows quickly or hurts.\n",
-        encoding="utf-8",
+        "When to see a doctor\n\nSee a doctor about any lump that grows quickly or hurts.\n"
     )
-    entry = {
-        "id": "test-lipoma",
-        "file": "lipoma.txt",
-        "title": "Lipoma",
-        "publisher": "Test page written for this test",
-        "kind": "patient page",
-        "audience": "family",
-        "topics": ["lipoma"],
-    }
-    bot = one_page_bot(tmp_path, page, entry)
+    bot = written_page_bot(tmp_path, text, "lipoma")
     answer = bot.ask("How is a lipoma treated?", trace=True)
     assert answer.trace is not None and answer.trace.mode == "section"
     for part in ("need no treatment", "A surgeon cuts the lump out", "A thin tube removes the fat"):
@@ -378,25 +383,14 @@ def test_a_word_asked_to_be_explained_is_answered_by_the_pages_explanation(bot: 
 def test_a_heading_with_no_text_of_its_own_is_answered_with_the_parts_after_it(tmp_path: Path) -> None:
     """ "Treatment", then "Watchful waiting", "Surgery", "Medicine", every heading set apart alike: "How is X
     treated?" gets the opening of each part, and stops where the parts stop speaking of treatment."""
-    page = tmp_path / "page.txt"
-    page.write_text(
+    text = (
         "Osteoma\n\nOverview\n\nAn osteoma is a small, harmless growth of new bone.\n\nSymptoms\n\nMost cause "
         "no symptoms and are found by chance on an X-ray.\n\nTreatment\n\nWatchful waiting\n\nMost osteomas "
         "need no treatment and are checked now and then.\n\nSurgery\n\nA surgeon removes an osteoma that "
         "presses on a nerve or a sinus.\n\nMedicine\n\nPain medicine can ease an osteoma that aches at night.\n\n"
-        "Outlook\n\nAn osteoma does not turn into cancer.\n",
-        encoding="utf-8",
+        "Outlook\n\nAn osteoma does not turn into cancer.\n"
     )
-    entry = {
-        "id": "test-osteoma",
-        "file": "osteoma.txt",
-        "title": "Osteoma",
-        "publisher": "Test page written for this test",
-        "kind": "patient page",
-        "audience": "family",
-        "topics": ["osteoma"],
-    }
-    bot = one_page_bot(tmp_path, page, entry)
+    bot = written_page_bot(tmp_path, text, "osteoma")
     answer = bot.ask("How is an osteoma treated?", trace=True)
     assert answer.trace is not None and answer.trace.mode == "section"
     for part in ("need no treatment", "A surgeon removes an osteoma", "Pain medicine can ease"):
@@ -407,23 +401,12 @@ def test_a_heading_with_no_text_of_its_own_is_answered_with_the_parts_after_it(t
 def test_the_explanation_of_a_word_comes_before_sentences_that_only_use_it(tmp_path: Path) -> None:
     """ "What does benign mean?" opens with the page's explanation ("benign (not cancer)"), not with a sentence
     that matches the word better but only uses it ("benign or malignant")."""
-    page = tmp_path / "page.txt"
-    page.write_text(
+    text = (
         "Lipoma\n\nWhat is a lipoma?\n\nA lipoma is a soft lump of fat under the skin. It is usually benign (not "
         "cancer) and grows slowly.\n\nIs a lipoma benign?\n\nA benign lump can look like a malignant one, so a "
-        "benign or malignant lump is checked: benign lumps are watched, and benign ones that grow are removed.\n",
-        encoding="utf-8",
+        "benign or malignant lump is checked: benign lumps are watched, and benign ones that grow are removed.\n"
     )
-    entry = {
-        "id": "test-lipoma",
-        "file": "lipoma.txt",
-        "title": "Lipoma",
-        "publisher": "Test page written for this test",
-        "kind": "patient page",
-        "audience": "family",
-        "topics": ["lipoma"],
-    }
-    bot = one_page_bot(tmp_path, page, entry)
+    bot = written_page_bot(tmp_path, text, "lipoma")
     answer = bot.ask("What does benign mean?")
     assert not answer.abstained
     assert "(not cancer)" in answer.citations[0].quote
