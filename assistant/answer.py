@@ -81,6 +81,15 @@ class ExtractiveAnswerer:
             for doc in index.documents.values()
             for heading in doc.sections
         }
+        # Each document's headings with no text of their own, followed by another heading (corpus-only: once).
+        self.empty_headings = {
+            doc.source_id: [
+                heading
+                for heading, _ in zip(doc.sections, doc.sections[1:], strict=False)
+                if not index.section_passages.get((doc.source_id, heading))
+            ]
+            for doc in index.documents.values()
+        }
 
     def select(self, query: UnderstoodQuery, vector: np.ndarray, candidates: Candidates, audience: str) -> Evidence:
         """Choose the passages to quote, or say which rule abstains and why."""
@@ -355,7 +364,7 @@ class ExtractiveAnswerer:
         # ... and a heading with no text of its own ("Treatment", then "Chemotherapy", "Surgery", each a
         # heading set apart like it): its parts are the headings after it, which no candidate names.
         for source_id in dict.fromkeys(source_id for source_id, _ in keys):
-            keys.update(dict.fromkeys((source_id, h) for h in self._empty_headings(source_id)))
+            keys.update(dict.fromkeys((source_id, h) for h in self.empty_headings.get(source_id, [])))
         for key in keys:
             heading = self.heading_focus.get(key, frozenset())
             if (
@@ -442,15 +451,6 @@ class ExtractiveAnswerer:
             chosen.append(by_index.get(ev.index) or _unscored(ev))
             words += size
         return chosen
-
-    def _empty_headings(self, source_id: str) -> list[str]:
-        """A document's headings with no text of their own, each followed by another heading."""
-        doc = self.index.documents[source_id]
-        return [
-            h
-            for h, following in zip(doc.sections, doc.sections[1:], strict=False)
-            if not self.index.section_passages.get((source_id, h)) and following
-        ]
 
     def _parts_after_empty_heading(self, section: tuple[str, str], query: UnderstoodQuery) -> list[int]:
         """The passages under the headings that follow a heading with no text of its own, while each part

@@ -396,6 +396,12 @@ def make_never_mentioned(
 ) -> Callable[[RuleInput], str | None]:
     document_words = words or DocumentWords(index, settings)
 
+    def kind_said(kind: str, asked: set[str]) -> bool:
+        """Whether the documents say a kind of thing: in its own word or in other words ("removal" or
+        "operation" for "surgery"), or, for a kind that is a figure, by its figure ("50 Gy" is a dose)."""
+        forms = [kind, *LEXICON.said_as(kind.rstrip("s")), *LEXICON.said_as(kind)]
+        return any(document_words.mention(asked, form) for form in forms) or _gives_figure_of(kind, asked, index)
+
     def asked_documents_never_mention(inp: RuleInput) -> str | None:
         """The question names its documents (or condition) and a specialist term ("a drug", "a procedure")
         that the corpus knows from other documents but these never use: "Does drug X work for
@@ -413,17 +419,11 @@ def make_never_mentioned(
                 continue
             if modifier in JUDGING_WORDS or VERB_SLOT_RE.search(question[: match.start()]):
                 continue
-            # The kind may be said in other words ("removal" or "operation" for "surgery"), and so may its
-            # modifier when it is shorthand the lexicon spells out ("rt dose": a dose of radiation therapy).
-            kind_forms = [kind, *LEXICON.said_as(kind.rstrip("s")), *LEXICON.said_as(kind)]
+            # The modifier may be shorthand the lexicon spells out ("rt dose": a dose of radiation therapy).
             modifier_forms = [modifier, *(w for e in LEXICON.expansions(modifier) for w in e.split())]
-            # A kind that is a figure is said by its figure ("50 Gy" is a dose, never called one).
-            kind_said = any(document_words.mention(asked, form) for form in kind_forms) or _gives_figure_of(
-                kind, asked, index
-            )
             # The modifier names the kind, so it is looked for whole: "proton" is no form of "protein".
             modifier_said = any(document_words.mention(asked, form, share=1.0) for form in modifier_forms)
-            if not modifier_said or not kind_said:
+            if not modifier_said or not kind_said(kind, asked):
                 return f"the documents asked about never mention {modifier} {kind}"
         # "What chemotherapy did the X patient receive?" of a report that never mentions chemotherapy in any
         # form: it cannot say which.
@@ -432,10 +432,7 @@ def make_never_mentioned(
             kinds = [asked_kind.group(1)] if asked_kind else []
             kinds += [k for k in COMPOUND_KIND_RE.findall(question) if k not in kinds]
             for kind in kinds:
-                forms = [kind, *LEXICON.said_as(kind.rstrip("s")), *LEXICON.said_as(kind)]
-                if kind in vocab.words and not (
-                    any(document_words.mention(asked, form) for form in forms) or _gives_figure_of(kind, asked, index)
-                ):
+                if kind in vocab.words and not kind_said(kind, asked):
                     return f"the documents asked about never mention {kind}"
         question_words = word_list(inp.query.question)
         for word in inp.query.terms:
@@ -527,6 +524,18 @@ def is_specialist_word(word: str, vocab: Vocabulary, settings: Settings) -> bool
 
 
 def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
+    def figure_of(query: UnderstoodQuery, names: frozenset[str], leave_out: set[str]) -> list[str]:
+        """The question's words a figure must be said of: not the subject's or the document's names, not
+        a word for a figure, not the words ``leave_out`` (those asking for it, the asker's people)."""
+        return [
+            t
+            for t in query.terms
+            if t.lower() not in leave_out
+            and not is_figure_word(t)
+            and not names_a_document(t, vocab)
+            and stems(t) - names
+        ]
+
     def missing_figure(inp: RuleInput) -> str | None:
         """The question asks for a figure (a rate, an age, a count) that the selected passages do not give.
         A vague span is an answer only when said of what was asked: "how long does chemotherapy last?" is
@@ -542,28 +551,17 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
         # always of the person asked about.)
         whole_question = not is_keyword_question(question, vocab.settings.keyword_question_max_words)
         if asks_for_figure(question) and inp.selected and whole_question and not _AGE_RE.search(question):
-            # The asker's own people ("my son") are who it is asked of, not what the figure must be of.
+            # The asker's own people ("my son") are who it is asked of, and "how long" asks for the figure.
             own = {m.group(0).split()[-1].lower() for m in OWN_PEOPLE_RE.finditer(question)}
-            asked_of = [
-                t
-                for t in inp.query.terms
-                if t.lower() not in own
-                and not is_figure_word(t)
-                and not names_a_document(t, vocab)
-                and stems(t) - names
-                and not re.search(rf"\bhow {re.escape(t)}\b", question, re.I)  # "how long" asks for the figure
-            ]
+            asking = set(re.findall(r"\bhow ([\w'-]+)", question.lower()))
+            asked_of = figure_of(inp.query, names, own | asking)
             if asked_of and not term_coverage(replace(inp.query, terms=asked_of), [text], vocab):
                 return f"the figure the evidence gives is not of {', '.join(asked_of)}"
         found = vague_duration_sentences(question, text)
         if found is None:
             return None
-        sentences, asking = found
-        things = [
-            t
-            for t in inp.query.terms
-            if t not in asking and not is_figure_word(t) and not names_a_document(t, vocab) and stems(t) - names
-        ]
+        sentences, span_words = found
+        things = figure_of(inp.query, names, span_words)
         if not things:
             return None
         if any(covered_stems(stems(thing), stems(sentence), min_chars) for thing in things for sentence in sentences):
