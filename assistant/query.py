@@ -1296,10 +1296,8 @@ def understand(
     relation = _RELATION_USE_RE.search(base)
     # ... when the subject before the verb is the condition ("Did we do something to cause X?" asks what
     # causes X).
-    if relation and (
-        vocab.topics_in(base[relation.start() : relation.start(1)])
-        or _SUBJECT_PRONOUN_BEFORE_VERB_RE.search(base[relation.start() : relation.start(1)])
-    ):
+    subject = base[relation.start() : relation.start(1)] if relation else ""
+    if relation and (vocab.topics_in(subject) or _SUBJECT_PRONOUN_BEFORE_VERB_RE.search(subject)):
         asked_text = f"{base[: relation.start(1)]}{base[relation.end(1) :]}"
     expansions: list[str] = []
     spelled_out: list[str] = []  # long forms of acronyms that are no subject's name ("MRI")

@@ -245,17 +245,19 @@ class PassageScorer:
             found = self._shapes[key] = bool(shape.search(ev.text))
         return found
 
+    def _in_case_report(self, ev: EvidencePassage) -> bool:
+        return CASE_REPORT_KIND in self.index.infos[ev.doc.source_id].kind
+
     def _advises(self, ev: EvidencePassage) -> bool:
         """Whether a passage of a case report is its authors' advice ("follow-up is recommended")."""
-        return CASE_REPORT_KIND in self.index.infos[ev.doc.source_id].kind and bool(RECOMMENDATION_RE.search(ev.text))
+        return self._in_case_report(ev) and bool(RECOMMENDATION_RE.search(ev.text))
 
     def _reviews_literature(self, ev: EvidencePassage) -> bool:
         """Whether a passage of a case report tells what earlier reports found ("16 previously reported")."""
-        return CASE_REPORT_KIND in self.index.infos[ev.doc.source_id].kind and bool(LITERATURE_RE.search(ev.text))
+        return self._in_case_report(ev) and bool(LITERATURE_RE.search(ev.text))
 
     def _tells_case(self, ev: EvidencePassage) -> bool:
         """Whether a passage of a case report tells what happened in its case."""
         if ev.index not in self._narrative:
-            kind = self.index.infos[ev.doc.source_id].kind
-            self._narrative[ev.index] = CASE_REPORT_KIND in kind and is_case_narrative(ev.text)
+            self._narrative[ev.index] = self._in_case_report(ev) and is_case_narrative(ev.text)
         return self._narrative[ev.index]
