@@ -31,6 +31,7 @@ from assistant.answer_types import (
 )
 from assistant.compose import Composer, Draft
 from assistant.index import CorpusIndex, EvidencePassage
+from assistant.ingest import names_site, site_names
 from assistant.query import LEXICON, UnderstoodQuery, Vocabulary, names_a_document, topic_name
 from assistant.retrieve import Candidates
 from assistant.rules import AbstentionRule, RuleInput, default_rules, is_specialist_word, term_coverage
@@ -147,9 +148,18 @@ class ExtractiveAnswerer:
             parts = self._section_parts(section, ranked, query)
             if len(parts) >= self.settings.section_answer_min_parts:
                 return parts, "section", section
-            # A short section the question restates is answered by its best passage, as a fact.
+            brief = audience == "clinician" or is_keyword_question(
+                query.question, self.settings.keyword_question_max_words
+            )
+            whole = [] if brief else self._whole_section(section, ranked)
+            if len(whole) > 1:
+                # A family's question that restates a short section's heading ("What are the side effects of
+                # treatment?") is answered by that section, all of it, not by its single best sentence.
+                return whole, "fact", section
+            # A nurse's question is answered by the section's best passages, as a fact, and only from that
+            # section: what else scores nearly as well is padding beside the fact asked for.
             inside = [r for r in ranked if (r.evidence.doc.source_id, r.evidence.passage.section or "") == section]
-            ranked = inside + [r for r in ranked if r not in inside]
+            ranked = inside if brief and inside else inside + [r for r in ranked if r not in inside]
         return self._best(query, ranked, audience), "fact", None
 
     def _best(self, query: UnderstoodQuery, ranked: list[ScoredPassage], audience: str) -> list[ScoredPassage]:
@@ -436,8 +446,9 @@ class ExtractiveAnswerer:
             starts_part = (
                 previous is None or block.after_gap or block.labelled or ev.passage.section != previous.passage.section
             )
-            if previous is not None and block.id == doc.sentences[previous.passage.sentence_ids[0]].block:
-                starts_part = False
+            same_block = previous is not None and block.id == doc.sentences[previous.passage.sentence_ids[0]].block
+            if same_block and ev.passage.kind != "item":
+                starts_part = False  # a paragraph is one part; each item of a list with no lead is one
             if starts_part and not any(_overlaps(ev, o) for o in openings):
                 openings.append(ev)
             previous = ev
@@ -451,6 +462,19 @@ class ExtractiveAnswerer:
             chosen.append(by_index.get(ev.index) or _unscored(ev))
             words += size
         return chosen
+
+    def _whole_section(self, section: tuple[str, str], ranked: list[ScoredPassage]) -> list[ScoredPassage]:
+        """A short section's passages in page order, none overlapping another; empty when the section's
+        text does not fit the answer's word budget (a long section is answered by its best passages)."""
+        members = [self.index.passages[i] for i in sorted(self.index.section_passages.get(section, []))]
+        by_index = {r.evidence.index: r for r in ranked}
+        chosen: list[EvidencePassage] = []
+        for ev in sorted(members, key=lambda ev: (ev.passage.start, -ev.passage.end)):
+            if not any(_overlaps(ev, c) for c in chosen):
+                chosen.append(ev)
+        if sum(len(ev.text.split()) for ev in chosen) > self.settings.answer_max_words:
+            return []
+        return [by_index.get(ev.index) or _unscored(ev) for ev in chosen]
 
     def _parts_after_empty_heading(self, section: tuple[str, str], query: UnderstoodQuery) -> list[int]:
         """The passages under the headings that follow a heading with no text of its own, while each part
@@ -481,9 +505,10 @@ class ExtractiveAnswerer:
             return [i for sub in subs for i in self.index.section_passages.get((source_id, sub), [])]
         out: list[int] = []
         following = doc.sections[doc.sections.index(heading) + 1 :] if heading in doc.sections else []
+        site = site_names(self.index.infos[source_id].publisher)
         for sub in following:
-            if sub.endswith("?"):
-                break
+            if sub.endswith("?") or names_site(sub, site):
+                break  # the next question, or the site's own block ("Care at <site>"), is not a part
             out += self.index.section_passages.get((source_id, sub), [])
         return out
 

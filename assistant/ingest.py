@@ -277,6 +277,57 @@ def _lines(text: str) -> list[_Line]:
     return lines
 
 
+def _asks(text: str, max_words: int) -> bool:
+    """A heading-shaped question line ("What causes X?")."""
+    return text.endswith("?") and _looks_like_heading(text, max_words)
+
+
+def _separate_elements(lines: list[_Line], settings: Settings) -> bool:
+    """Mark where elements begin on a page captured one element per line, with no blank lines at all.
+
+    Many sites' text captures put each heading, paragraph and list item on a line of its own and
+    never leave a blank line, while the rest of the parser reads blank lines as the boundaries of
+    paragraphs, lists and heading runs. On such a page (almost no blank lines; the share is a
+    setting) a finished line (ending like a sentence, a question or a lead's ':') ends an element,
+    so the next line is given the blank line the capture left out. Kept tight, as the parser expects:
+    the line under a label or heading-shaped line (a heading set straight above its text), a wrapped
+    line that goes on in lower case, and the items under a lead ending in ':' up to the first line
+    that opens a new section (a question with prose under it, or a label above a question). Returns
+    whether the page was read this way.
+    """
+    max_words = settings.ingest_heading_max_words
+    separated = sum(1 for line in lines[1:] if line.blank_before)
+    if len(lines) < settings.ingest_dense_min_lines or separated > settings.ingest_dense_max_blank_share * len(lines):
+        return False
+
+    def asks(k: int) -> bool:
+        return 0 <= k < len(lines) and _asks(lines[k].text, max_words)
+
+    def opens_section(k: int) -> bool:
+        """A question with prose under it, or a label right above a question."""
+        if asks(k):
+            return k + 1 < len(lines) and not _looks_like_heading(lines[k + 1].text, max_words)
+        return _is_label(lines[k].text, settings.ingest_label_max_words) and asks(k + 1)
+
+    in_items = False
+    for k in range(1, len(lines)):
+        before, line = lines[k - 1].text, lines[k].text
+        if in_items and not opens_section(k):
+            continue  # an item under the lead: the list stays one run
+        if asks(k) and asks(k - 1) and (asks(k - 2) or asks(k + 1)):
+            # Questions in a row with no lead ("What questions should I ask?" / "What stage is it?" / "Will
+            # ... ?"): the first is the heading, the others the items of a list under it.
+            lines[k].kind = "bullet"
+            lines[k].blank_before = 0 if asks(k - 2) else 1
+            continue
+        in_items = before.endswith(":") and len(before.split()) >= 3
+        finished = bool(TERMINAL_RE.search(before)) or before.endswith(":")
+        opens = line[:1].isupper() or line[:1].isdigit() or bool(BULLET_RE.match(line)) or line[:1] in '"“(['
+        if finished and opens:
+            lines[k].blank_before = max(lines[k].blank_before, 1)
+    return True
+
+
 _BLOCK_TAGS = r"p|div|h[1-6]|li|ul|ol|br|tr|td|th|table|section|article|header|footer|nav|title|blockquote|dd|dt"
 _DROP_ELEMENT_RE = re.compile(r"<(script|style|nav|header|footer|noscript|head)\b.*?</\1\s*>", re.I | re.S)
 _HTML_TAG_RE = re.compile(r"<(/?)([a-zA-Z0-9]+)[^>]*>|<!--.*?-->", re.S)
@@ -882,13 +933,18 @@ def _heading_run(lines: list[_Line], i: int, settings: Settings) -> list[int]:
     return run
 
 
-def _site_names(doc: SourceDocument) -> list[str]:
+def site_names(publisher: str | None) -> list[str]:
     """The publisher's leading name ("Northfield" of "Northfield Children's Hospital"), for headings
     that advertise the site itself ("Why choose Northfield?")."""
-    if not doc.info.publisher:
+    if not publisher:
         return []
-    first = re.split(r"[\s/]+", doc.info.publisher.strip())[0]
+    first = re.split(r"[\s/]+", publisher.strip())[0]
     return [first] if len(first) >= 4 else []
+
+
+def names_site(text: str, names: list[str]) -> bool:
+    """Whether a heading or sentence names the site it was published on."""
+    return any(re.search(rf"\b{re.escape(n)}\b", text) for n in names)
 
 
 def parse_document(
@@ -898,6 +954,7 @@ def parse_document(
     settings = settings or Settings()
     view = _view(doc)
     lines = _lines(view)
+    _separate_elements(lines, settings)
     for line in lines:
         line.boilerplate = _repeat_key(line.text) in boilerplate
     metadata: dict[str, object] = {}
@@ -909,7 +966,7 @@ def parse_document(
     _mark_position(lines, doc.info.title, abstract_at + 1, settings)
     _mark_boilerplate(lines, settings)
     _classify(lines, settings, indents=not doc.is_html)
-    site_names = _site_names(doc)
+    publisher_names = site_names(doc.info.publisher)
 
     def text_at(start: int, end: int) -> str:
         return html_span_text(doc.text[start:end]) if doc.is_html else doc.text[start:end]
@@ -1005,7 +1062,7 @@ def parse_document(
             heading_count += 1
             heading_of[heading_count] = section
             continue
-        if in_abstract and line.kind in ("text", "chrome") and _is_part_label(lines, i, settings):
+        if in_abstract and line.kind in ("text", "chrome", "heading") and _is_part_label(lines, i, settings):
             # "Case presentation" on its own line, its prose under it: the label is the context of that
             # prose, as "Purpose: ..." on one line is (below), and never text to quote.
             flush_paragraph()
@@ -1081,7 +1138,17 @@ def parse_document(
     flush_paragraph()
     flush_list()
 
-    _mark_unquotable(lines, blocks, sentences, site_names, heading_of, block_heading, block_last_line, featured)
+    _mark_unquotable(
+        lines,
+        blocks,
+        sentences,
+        publisher_names,
+        heading_of,
+        block_heading,
+        block_last_line,
+        featured,
+        settings.ingest_label_max_words,
+    )
 
     title = str(metadata.get("title") or doc.info.title)
     parsed = ParsedDocument(
@@ -1102,11 +1169,12 @@ def _mark_unquotable(
     lines: list[_Line],
     blocks: list[Block],
     sentences: list[Sentence],
-    site_names: list[str],
+    publisher_names: list[str],
     heading_of: dict[int, str | None],
     block_heading: dict[int, int],
     block_last_line: dict[int, int],
     featured: set[int],
+    label_max_words: int,
 ) -> None:
     """Give the roles build_passages skips.
 
@@ -1120,7 +1188,7 @@ def _mark_unquotable(
     """
 
     def speaks_for_site(text: str) -> bool:
-        return bool(FIRST_PERSON_RE.search(text)) or any(re.search(rf"\b{re.escape(n)}\b", text) for n in site_names)
+        return bool(FIRST_PERSON_RE.search(text)) or names_site(text, publisher_names)
 
     for block in blocks:
         ids = block.sentence_ids
@@ -1138,7 +1206,12 @@ def _mark_unquotable(
         text = " ".join(sentences[sid].text for sid in ids)
         after = block_last_line[block.id] + 1
         closed_by_link = (after < len(lines) and lines[after].call_to_action and lines[after].blank_before == 0) or (
-            last is not None and bool(LINK_GLYPH_RE.search(last.text))
+            last is not None
+            and (
+                bool(LINK_GLYPH_RE.search(last.text))
+                # a link's label left at the end of the paragraph ("... support our mission. Policy")
+                or (last.role == "dangling" and len(ids) > 1 and _is_label(last.text, label_max_words))
+            )
         )
         promotional = speaks_for_site(heading) or speaks_for_site(text)
         story = (

@@ -23,6 +23,8 @@ INDEX_AFFECTING = (
     "ingest_label_max_words",
     "ingest_label_run_min_lines",
     "ingest_site_repeat_share",
+    "ingest_dense_min_lines",
+    "ingest_dense_max_blank_share",
 )
 
 
@@ -353,6 +355,20 @@ class Settings(BaseSettings):
         le=1,
         description="A line is site boilerplate when it occurs on at least this share of the pages of one site "
         "(same publisher, or same opening lines), and on two pages at least.",
+    )
+    ingest_dense_min_lines: int = Field(
+        20,
+        ge=2,
+        description="A page needs at least this many lines before its lack of blank lines says anything: a "
+        "short note without blank lines may simply be one paragraph.",
+    )
+    ingest_dense_max_blank_share: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="A page whose lines are set apart by a blank line at most this share of the time is a "
+        "capture of one element per line (the seed and extra pages leave a blank line before 29-74% of "
+        "their lines; the line-per-element captures before none).",
     )
     host: str = Field("127.0.0.1", description="Host the chat UI binds to.")
     port: int = Field(7860, description="Port the chat UI listens on.")

@@ -333,6 +333,30 @@ def test_a_section_of_labelled_parts_is_answered_with_each_part(tmp_path: Path) 
         assert part in answer.text
 
 
+def test_a_family_question_restating_a_short_section_is_answered_with_all_of_it(tmp_path: Path) -> None:
+    """ "What causes X?" over a two-sentence section under that heading (on a page captured one element per
+    line): the section's sentences in page order, not its single best sentence."""
+    fixture = Path(__file__).parent / "fixtures" / "ingest"
+    documents = json.loads((fixture / "manifest.json").read_text())["documents"]
+    entry = next(d for d in documents if d["id"] == "crestview-wilms-tumor")
+    bot = one_page_bot(tmp_path, fixture / "crestview-wilms-tumor.txt", entry)
+    answer = bot.ask("What causes Wilms tumor?")
+    assert [c.quote for c in answer.citations] == [
+        "Doctors usually do not know why it happens.",
+        "A few children are born with conditions that raise the risk.",
+    ]
+    nurse = bot.ask("What causes Wilms tumor?", audience="clinician")
+    assert nurse.citations and all(c.section == "What causes Wilms tumor?" for c in nurse.citations)
+    # A run of questions under "What questions should I ask my doctor?" is that section's list, and the
+    # site's own block after it ("Care at <publisher>") is not a part of it.
+    asked = bot.ask("What questions should I ask my doctor about Wilms tumor?")
+    assert [c.quote for c in asked.citations] == [
+        "What stage is my child's tumor?",
+        "Will my child need radiation?",
+        "How will we know if the treatment worked?",
+    ]
+
+
 def test_a_section_of_sub_headed_parts_is_answered_with_each_part(tmp_path: Path) -> None:
     """A heading set apart by a blank line ("Treatment"), then sub-headings each set straight above its
     paragraph: "How is X treated?" gets the section's opening and each sub-heading's."""

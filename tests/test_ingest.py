@@ -269,6 +269,7 @@ def test_pages_of_one_site_are_grouped_by_publisher_or_opening_lines(fixture_sou
     ids = [doc.source_id for doc in fixture_sources]
     groups = sorted(sorted(ids[i] for i in group) for group in site_groups(fixture_sources))
     assert groups == [
+        ["crestview-wilms-tumor"],
         ["harbor-glomus-tumor", "harbor-lipoblastoma"],
         ["lakeside-pilomatrixoma"],
         ["legacy-okafor-2016"],
@@ -508,3 +509,52 @@ def test_a_structured_abstract_with_its_labels_on_lines_of_their_own(fixtures: d
     assert doc.metadata["first_author_surname"] == "Fairweather"
     assert doc.metadata["pmid"] == "99030517"
     assert list(doc.metadata["abstract_parts"]) == ["Background", "Case presentation", "Conclusions"]
+
+
+def test_a_page_captured_one_element_per_line_without_blank_lines(fixtures: dict[str, ParsedDocument]) -> None:
+    """Every heading, paragraph and list item on a line of its own and no blank line anywhere: each
+    question heading still opens its section, a lead's items are its list up to the next heading, a run of
+    questions under a question heading is that heading's list, and an advertising block ending in its
+    "Policy" link is not quoted."""
+    doc = fixtures["crestview-wilms-tumor"]
+    asked = [
+        "What is Wilms tumor?",
+        "Who does Wilms tumor affect?",
+        "What are the symptoms of Wilms tumor?",
+        "What causes Wilms tumor?",
+        "How is Wilms tumor diagnosed?",
+        "How is Wilms tumor treated?",
+        "What questions should I ask my doctor?",
+    ]
+    assert set(asked) <= set(doc.sections)
+    text = quoted(doc)
+    for heading in [*asked, "Symptoms and Causes", "Living With", "Policy"]:
+        assert heading not in text
+    assert "endorse" not in text and "Advertising on our site" not in text
+    affects = next(s for s in doc.sentences if s.text.startswith("It most often affects"))
+    assert affects.section == "Who does Wilms tumor affect?"
+    signs = next(b for b in doc.blocks if b.section == "What are the symptoms of Wilms tumor?" and b.kind == "list")
+    items = [doc.sentences[item[0]].text for item in signs.items]
+    assert items == [
+        "A swelling or lump in the belly.",
+        "Belly pain.",
+        "Blood in the urine.",
+        "Fever without a clear reason.",
+    ]
+    assert doc.sentences[signs.sentence_ids[0]].text == "Signs can include:"
+    cause = next(s for s in doc.sentences if s.text.startswith("Doctors usually do not know"))
+    assert cause.section == "What causes Wilms tumor?" and cause.role == "sentence"
+    questions = next(b for b in doc.blocks if b.section == "What questions should I ask my doctor?")
+    assert questions.kind == "list" and len(questions.items) == 3
+
+
+def test_pages_with_blank_lines_are_not_read_as_one_element_per_line() -> None:
+    """The seed pages leave blank lines between their paragraphs, which the parser reads as they are; only
+    a page with (almost) none is read one element per line."""
+    from assistant.ingest import _lines, _separate_elements
+    from assistant.settings import Settings
+
+    for source in load_corpus(CORPUS):
+        assert not _separate_elements(_lines(source.text), Settings()), source.source_id
+    dense = next(d for d in load_corpus(FIXTURES) if d.source_id == "crestview-wilms-tumor")
+    assert _separate_elements(_lines(dense.text), Settings())
