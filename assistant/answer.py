@@ -141,6 +141,7 @@ class ExtractiveAnswerer:
     def _choose(
         self, query: UnderstoodQuery, ranked: list[ScoredPassage], audience: str, vector: np.ndarray
     ) -> tuple[list[ScoredPassage], str, tuple[str, str] | None]:
+        ranked = self._containing_first(ranked)
         if len(query.targets) > 1:
             return self._one_per_target(query, ranked, vector), "several", None
         section = self._asked_section(query, ranked)
@@ -309,6 +310,32 @@ class ExtractiveAnswerer:
         """Whether a passage stands in the same window (neighbouring passages of a section) as a chosen one."""
         window = self.index.passage_window
         return any(window[candidate.evidence.index] == window[c.evidence.index] for c in chosen)
+
+    def _containing_first(self, ranked: list[ScoredPassage]) -> list[ScoredPassage]:
+        """Of a passage and one that holds it with its context ("On rare occasions, radiation alone is used
+        ..." and the same sentence with "This is sometimes used in conjunction with surgery ..." after it),
+        scoring alike, the one that says more goes first. Their order would otherwise be decided by noise
+        (another document's word statistics), and the one ranked second could never join the answer,
+        overlapping the first."""
+        margin = self.settings.containing_tie_margin
+        out = list(ranked)
+        for i, shorter in enumerate(out):
+            p = shorter.evidence.passage
+            for j in range(i + 1, len(out)):
+                other = out[j]
+                if other.score < shorter.score - margin:
+                    break
+                q = other.evidence.passage
+                holds = (
+                    q.source_id == p.source_id
+                    and q.start <= p.start
+                    and p.end <= q.end
+                    and q.end - q.start > p.end - p.start
+                )
+                if holds:
+                    out[i], out[j] = other, shorter
+                    break
+        return out
 
     def _one_per_target(
         self, query: UnderstoodQuery, ranked: list[ScoredPassage], vector: np.ndarray
@@ -519,6 +546,7 @@ ASKER_STEMS = frozenset(
     stem_all(
         [
             *("child", "children", "kid", "kids", "son", "daughter", "baby", "teen", "teenager", "something"),
+            *("toddler", "toddlers", "infant", "infants", "babies", "boy", "girl", "teens", "teenagers"),
             *("anything", "option", "options", "choice", "choices", "type", "types", "kind", "kinds", "available"),
         ]
     )

@@ -98,6 +98,11 @@ _THING_SLOT_RE = re.compile(
 # should my son [eat]", "what can we [pack]"). (Not the word after "what": "what happens", "which marker"
 # are answered in other words.)
 _ASKED_SLOT_RE = re.compile(r"^(?:what|how much|how often)\s+(?:should|can|could|may|must|will)\s+(?:\S+\s+){1,2}$")
+# ... and the same action as the question's last word, after a longer subject or a "what <thing>" opening
+# ("What foods should a child with X eat?").
+_ASKED_LAST_SLOT_RE = re.compile(
+    r"^(?:what(?:\s+\w+)?|how much|how often)\s+(?:should|can|could|may|must|will)\s+(?:\S+\s+){1,5}$"
+)
 # Words of a yes-or-no question that ask nothing of its subject ("Is it OK to ...", "Does he still need ...").
 _ASKING_WORDS = frozenset({"still", "ever", "ok", "okay", "really", "actually", "anyway", "yet", "already"})
 
@@ -126,7 +131,8 @@ def absent_thing(inp: RuleInput) -> str | None:
             return f"the documents never mention {term}"
         # A wh-question about the action its subject would take ("What should my son eat ...?"): an action
         # no document names is no answer.
-        if not yes_or_no and _ASKED_SLOT_RE.search(before):
+        last = not lowered[at.end() :].strip(" ?.!")
+        if not yes_or_no and (_ASKED_SLOT_RE.search(before) or (last and _ASKED_LAST_SLOT_RE.search(before))):
             return f"the documents never mention {term}"
     return None
 

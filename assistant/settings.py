@@ -262,6 +262,13 @@ class Settings(BaseSettings):
         description="...and at least this share of the word's stem ('metastatic' / 'metastases', 'sacrum' / "
         "'sacral', 'surgery' / 'surgical'). Loose on purpose: the rule refuses, so it must not miss a word's family.",
     )
+    containing_tie_margin: float = Field(
+        0.01,
+        ge=0,
+        description="A passage that holds a better-ranked one with its context goes first when it scores within "
+        "this of it: a difference this small is another document's word statistics, not meaning (cross-9 on "
+        "the combined corpus swapped on a 0.001 difference).",
+    )
     section_answer_min_parts: int = Field(
         3, ge=2, description="A section is answered part by part only when it has at least this many parts."
     )

@@ -374,6 +374,10 @@ def test_the_place_a_yes_or_no_question_ends_with_must_be_spoken_of(bot: Assista
         # ... but not the action it asks about.
         ("What should my son eat during chemo for ASPS?", True),
         ("What can we do to help our son with ASPS?", False),
+        # ... also after a longer subject, or "what <thing>", when the action ends the question.
+        ("What foods should a child with hemangiopericytoma eat?", True),
+        ("What should a child with ASPS eat?", True),
+        ("What tests should a child with ASPS have?", False),
     ],
 )
 def test_a_yes_or_no_question_about_a_thing_no_document_mentions_is_refused(
