@@ -365,6 +365,12 @@ ASKED_KIND_RE = re.compile(rf"^(?:what|which)(?: kinds? of| types? of| sorts? of
 # one report anywhere in the question ("Did the X patient get chemotherapy?").
 COMPOUND_KIND_RE = re.compile(rf"\b([a-z]{{3,}}(?:{_KINDS}))\b")
 
+# "Did the X patient receive radiation?", "Was she given steroids?": the thing a yes-or-no question about one
+# report asks was done, as its last word.
+RECEIVED_THING_RE = re.compile(
+    r"\b(?:receive|received|undergo|underwent|given|get|got|have|had)\s+(?:an?\s+|any\s+|the\s+)?([a-z][a-z-]{3,})\W*$"
+)
+
 # Words that judge or order a kind rather than name one: "the best surgery", "the usual tests", "first scan".
 # ("Newest" is left out: whether a treatment is the newest is a claim the pages must make.)
 JUDGING_WORDS = frozenset(
@@ -437,6 +443,10 @@ def make_never_mentioned(
             asked_kind = ASKED_KIND_RE.match(question)
             kinds = [asked_kind.group(1)] if asked_kind else []
             kinds += [k for k in COMPOUND_KIND_RE.findall(question) if k not in kinds]
+            if asks_yes_or_no(inp.query.question) and (received := RECEIVED_THING_RE.search(question)):
+                thing = received.group(1)
+                if thing not in kinds and thing not in STOPWORDS and thing not in JUDGING_WORDS:
+                    kinds.append(thing)
             for kind in kinds:
                 if kind in vocab.words and not kind_said(kind, asked):
                     return f"the documents asked about never mention {kind}"

@@ -287,6 +287,11 @@ def test_asked_documents_never_mention_a_specialist_term_another_document_uses(b
     assert "never mention chemotherapy" in (rule(RuleInput(did, [], [])) or "")
     given = understand("Was the Woitzik patient given radiotherapy?", [], bot.vocab)
     assert rule(RuleInput(given, [], [])) is None
+    # ... and what a yes-or-no question asks the patient received, in the report's words or another's.
+    radiation = understand("Did the Onoki patient receive radiation?", [], bot.vocab)
+    assert "never mention radiation" in (rule(RuleInput(radiation, [], [])) or "")
+    for asked in ("Did the Woitzik patient receive radiation?", "Did the Onoki patient get better?"):
+        assert rule(RuleInput(understand(asked, [], bot.vocab), [], [])) is None
 
 
 def test_no_document_is_about_a_condition_only_mentioned_in_passing() -> None:
