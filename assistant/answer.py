@@ -25,14 +25,13 @@ from assistant.answer_types import (
     holds_asked_answer,
     is_case_narrative,
     is_figure_word,
-    is_keyword_question,
     missing_number,
     speaks_of_case,
 )
 from assistant.compose import Composer, Draft
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.ingest import names_site, site_names
-from assistant.query import LEXICON, UnderstoodQuery, Vocabulary, names_a_document, topic_name
+from assistant.query import LEXICON, UnderstoodQuery, Vocabulary, is_keyword_question, names_a_document, topic_name
 from assistant.retrieve import Candidates
 from assistant.rules import AbstentionRule, RuleInput, default_rules, is_specialist_word, term_coverage
 from assistant.scoring import PassageScorer, ScoredPassage, definition_pattern

@@ -371,13 +371,6 @@ def holds_asked_answer(question: str, text: str) -> bool | None:
     return any(cue.search(text) for cue in cues)
 
 
-QUESTION_OPENING_RE = re.compile(
-    r"^\s*(what|whats|what's|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|"
-    r"should|would|will|may|might|has|have|had|my|our|i|we|please|tell|explain)\b",
-    re.I,
-)
-
-
 YES_NO_OPENING_RE = re.compile(
     r"^\s*(?:(?:and|so|but|also|ok|okay)\b[\s,]*)*(is|are|was|were|do|does|did|can|could|will|would|may|might|"
     r"has|have|had)\b",
@@ -388,12 +381,6 @@ YES_NO_OPENING_RE = re.compile(
 def asks_yes_or_no(question: str) -> bool:
     """A question answered by yes or no ("Is X hereditary?", "Can it spread?"): English word order."""
     return bool(YES_NO_OPENING_RE.match(question))
-
-
-def is_keyword_question(question: str, max_words: int) -> bool:
-    """A lookup typed as keywords ("X 5-yr survival", "X etiology"): short, no question mark, and not
-    opening like an English question or a sentence about someone."""
-    return "?" not in question and len(question.split()) <= max_words and not QUESTION_OPENING_RE.match(question)
 
 
 # A case report tells what happened to its patient in the past tense, with the person or what was

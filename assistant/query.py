@@ -198,6 +198,19 @@ def speaks_of_case(question: str) -> bool:
     return bool(CASE_QUESTION_RE.search(question)) and not FIRST_PERSON_RE.search(question)
 
 
+QUESTION_OPENING_RE = re.compile(
+    r"^\s*(what|whats|what's|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|"
+    r"should|would|will|may|might|has|have|had|my|our|i|we|please|tell|explain)\b",
+    re.I,
+)
+
+
+def is_keyword_question(question: str, max_words: int) -> bool:
+    """A lookup typed as keywords ("X 5-yr survival", "X etiology"): short, no question mark, and not
+    opening like an English question or a sentence about someone."""
+    return "?" not in question and len(question.split()) <= max_words and not QUESTION_OPENING_RE.match(question)
+
+
 # The lexicon as a plain mapping (normalised phrase -> clinical words), for callers that look up one term.
 LAY_TERMS: dict[str, str] = LEXICON.terms
 
@@ -1341,7 +1354,12 @@ def understand(
     carried = bool(topics or targets) and bool(referent)
     # "How was the patient treated?" of case reports: said there as what the patient "underwent".
     case_reports = set(vocab.kinds.get(CASE_REPORT_KIND, ()))
-    of_a_case = bool(targets) and all(group <= case_reports for group in targets) and speaks_of_case(corrected)
+    # ... and so is a nurse's keywords about one named report ("Okafor 2021 presenting symptoms").
+    one_report = len(targets) == 1 and len(targets[0]) == 1
+    of_case = speaks_of_case(corrected) or (
+        one_report and is_keyword_question(corrected, vocab.settings.keyword_question_max_words)
+    )
+    of_a_case = bool(targets) and all(group <= case_reports for group in targets) and of_case
     case_words = CASE_LEXICON.expansions(base) if of_a_case else []
     # "Is it ever used on its own?" after "Role of radiation in X?": "it" is what the previous question
     # asked about, unless the follow-up asks a new thing of the subject ("how is it treated?", "did it
@@ -1374,6 +1392,9 @@ def understand(
     # The focus is what the question asks *about* its subject: drop the names of the subject
     # (condition, document author, document kind), which match every passage of that document.
     focus = vocab.without_names(asked_text)
+    # ... and a document's year of publication, which names the document as its author's name does ("Okafor
+    # 2021 presenting symptoms" asks about symptoms; "2021" matches every passage of the report's citation).
+    focus = " ".join(w for w in focus.split() if w.strip("().,:;?!") not in vocab.years)
     if carried:  # and the pronouns that stand for the subject: "how is it treated?" asks "how is X treated?"
         focus = " ".join(SUBJECT_PRONOUN_RE.sub(" ", focus).split())
     # A report that writes "magnetic resonance imaging" answers "what did the MRI show?": the lexical

@@ -20,7 +20,6 @@ from assistant.answer_types import (
     figure_gap,
     holds_asked_answer,
     is_figure_word,
-    is_keyword_question,
     vague_duration_sentences,
 )
 from assistant.index import CorpusIndex, EvidencePassage
@@ -32,6 +31,7 @@ from assistant.query import (
     SOURCE_NOUNS,
     UnderstoodQuery,
     Vocabulary,
+    is_keyword_question,
     names_a_document,
     normalise,
 )

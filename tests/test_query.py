@@ -56,6 +56,7 @@ def vocab() -> Vocabulary:
         [HPC_PAGE, ASPS_PAGE, REPORT],
         TOPICS,
         document_aliases={"Onoki": "onoki-2018"},
+        years={"2018": ["onoki-2018"]},
         kinds={"case report": ["onoki-2018"]},
         settings=Settings(),
     )
@@ -219,6 +220,9 @@ def test_the_focus_drops_subject_names_in_any_form(vocab: Vocabulary) -> None:
     query = understand("What is the HPC's outlook in the Onoki case report?", [], vocab)
     assert query.focus.startswith("What is the outlook in the ?")
     assert "hpc" not in query.focus.lower() and "onoki" not in query.focus.lower()
+    # A report's year of publication names it, as its author's name does.
+    keywords = understand("Onoki 2018 presenting symptoms", [], vocab)
+    assert "2018" not in keywords.focus and "symptoms" in keywords.focus
 
 
 def test_the_focus_spells_out_acronyms_that_name_no_subject(vocab: Vocabulary) -> None:
@@ -237,6 +241,8 @@ def test_a_question_about_a_reports_case_is_matched_in_a_case_reports_words(voca
     assert "presented" in understand("What symptoms did the patient in the Onoki report have?", [], vocab).focus
     assert "underwent" not in understand("How is HPC treated?", [], vocab).focus
     assert "underwent" not in understand("How was my daughter treated in the Onoki way?", [], vocab).focus
+    # A nurse's keywords about one named report ask about its case too.
+    assert "presented" in understand("Onoki 2018 presenting symptoms", [], vocab).focus
 
 
 def test_a_relation_verb_after_the_subject_asks_what_it_leads_to_not_what_causes_it(vocab: Vocabulary) -> None:
