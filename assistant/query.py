@@ -1021,7 +1021,9 @@ OWN_PEOPLE_RE = re.compile(
     re.I,
 )
 # Pronouns by which a follow-up speaks of its subject without naming it.
-SUBJECT_PRONOUN_RE = re.compile(r"\b(?:it|its|itself|they|them|their|she|he|her|him|his)\b(?!')", re.I)
+SUBJECT_PRONOUN_RE = re.compile(
+    r"\b(?:(?:that|this|the other|which) one|it|its|itself|they|them|their|she|he|her|him|his)\b(?!')", re.I
+)
 # "it" for a subject not yet named ("Is it genetic?" as a first question).
 UNSAID_IT_RE = re.compile(r"\b(?:it|its|itself)\b(?!')", re.I)
 # A follow-up that asks for something other than what was just discussed ("what else", "instead").

@@ -85,6 +85,14 @@ def test_a_follow_up_carries_the_conversation_topic(vocab: Vocabulary) -> None:
     assert "hemangiopericytoma" not in query.focus.lower() and "symptoms" in query.focus
 
 
+def test_that_one_stands_for_the_subject_as_it_does(vocab: Vocabulary) -> None:
+    """ "How is that one treated?" asks what "how is it treated?" asks: "one" is no word of a heading."""
+    history = [{"role": "user", "content": "What is HPC?"}, {"role": "assistant", "content": "A rare tumor. [1]"}]
+    query = understand("How is that one treated?", history, vocab)
+    assert query.topics == ["hemangiopericytoma"]
+    assert "one" not in query.focus.split() and "treated" in query.focus
+
+
 def test_an_elliptic_follow_up_continues_the_previous_question(vocab: Vocabulary) -> None:
     history = [{"role": "user", "content": "How is HPC treated?"}, {"role": "assistant", "content": "Surgery. [1]"}]
     query = understand("And if it has spread?", history, vocab)
