@@ -143,7 +143,11 @@ _ABBREVIATIONS = {
 _BOUNDARY_RE = re.compile(r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
 _LAST_WORD_RE = re.compile(r"(\S+)$")
 NAVIGATIONAL_RE = re.compile(r"\b(below|above|the following|this page|click|see here)\W*$", re.I)
-ANAPHOR_RE = re.compile(r"^(This|These|That|Those|It|They|Such|Its|Their)\b")
+ANAPHOR_RE = re.compile(
+    r"^(?:This|These|That|Those|It|They|Such|Its|Their)\b"
+    # ... or that counts among people or things named just before: "About 9 in 10 of them survive."
+    r"|^(?:\S+\s+){0,4}?(?:of|among|for|in)\s+(?:them|these|those)\b(?!\s+(?:who|that|which|with)\b)"
+)
 MAX_HEADING_WORDS = 14
 
 

@@ -546,6 +546,9 @@ def test_a_page_captured_one_element_per_line_without_blank_lines(fixtures: dict
     assert cause.section == "What causes Wilms tumor?" and cause.role == "sentence"
     questions = next(b for b in doc.blocks if b.section == "What questions should I ask my doctor?")
     assert questions.kind == "list" and len(questions.items) == 3
+    # "About 9 in 10 of them ..." is quoted with the sentence that says who "them" are.
+    counted = [t for t in passage_texts(doc) if "9 in 10 of them" in t]
+    assert counted and all(t.startswith("Most children with Wilms tumor do well.") for t in counted)
 
 
 def test_pages_with_blank_lines_are_not_read_as_one_element_per_line() -> None:
