@@ -253,6 +253,7 @@ class _Line:
     call_to_action: bool = False  # link text such as "Read more": chrome, but it closes the block above it
     caption: bool = False  # an image caption: chrome, and it marks its section as a feature
     boilerplate: bool = False  # occurs on many pages of this document's site
+    table_header: bool = False  # the header row of a table whose rows follow it as a list
 
 
 def _norm_line(text: str) -> str:
@@ -564,8 +565,43 @@ def _mark_shapes(lines: list[_Line], settings: Settings, metadata: dict[str, obj
         linked = line.call_to_action and line.blank_before == 0 and before.kind == "text"
         if linked and not TERMINAL_RE.search(before.text) and not BULLET_RE.match(before.text):
             before.kind = "chrome"
+    _mark_tables(lines)
     _mark_unmarked_lists(lines, settings)
     _mark_label_runs(lines, settings)
+
+
+def _table_cells(text: str) -> list[str]:
+    """A row's cells: split at tabs, or at the pipes of a Markdown table ("| Localized | 76% |")."""
+    if "\t" in text:
+        return [c.strip() for c in text.split("\t") if c.strip()]
+    if text.startswith("|") and text.endswith("|"):
+        return [c.strip() for c in text.strip("|").split("|")]
+    return []
+
+
+def _mark_tables(lines: list[_Line]) -> None:
+    """A table captured as text: a header row, then rows with the same number of cells (tab- or
+    pipe-separated) and figures in them ("Localized<TAB>76%"), no blank line between. Its rows are
+    content, a list under the header, never a run of menu labels. A Markdown rule row ("|---|---|")
+    is furniture."""
+    i = 0
+    while i < len(lines):
+        width = len(_table_cells(lines[i].text))
+        j = i + 1
+        while j < len(lines) and lines[j].blank_before == 0:
+            cells = _table_cells(lines[j].text)
+            if len(cells) != width:
+                break
+            j += 1
+        rows = [ln for ln in lines[i + 1 : j] if not re.fullmatch(r"[|\s:-]+", ln.text)]
+        with_figures = sum(1 for ln in rows if any(ch.isdigit() for ch in ln.text))
+        if width >= 2 and len(rows) >= 2 and with_figures * 2 >= len(rows):
+            lines[i].table_header = True
+            for line in lines[i + 1 : j]:
+                line.kind = "bullet" if line in rows else "chrome"
+            i = j
+        else:
+            i += 1
 
 
 def _mark_unmarked_lists(lines: list[_Line], settings: Settings) -> None:
@@ -1038,7 +1074,10 @@ def parse_document(
             return
         lead_ids: list[int] = []
         previous = blocks[-1] if blocks else None
-        if previous and previous.kind == "paragraph" and sentences[previous.sentence_ids[-1]].text.endswith(":"):
+        introduces = previous is not None and (
+            sentences[previous.sentence_ids[-1]].text.endswith(":") or lines[block_last_line[previous.id]].table_header
+        )
+        if previous and previous.kind == "paragraph" and introduces:
             # The list's meaning lives in the sentence that introduces it: move it into the list.
             lead_ids = [previous.sentence_ids.pop()]
             sentences[lead_ids[0]].role = "lead"

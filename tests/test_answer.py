@@ -357,6 +357,23 @@ def test_a_family_question_restating_a_short_section_is_answered_with_all_of_it(
     ]
 
 
+def test_a_table_captured_as_text_is_content_not_a_menu(tmp_path: Path) -> None:
+    """A survival table captured with tabs ("Localized<TAB>76%"): its rows are quoted under their header,
+    not dropped as a run of short labels, and answer "what is the survival rate ...?"."""
+    text = (
+        "Osteosarcoma\n\nOsteosarcoma is a bone cancer of children and teens.\n\nSurvival rates\n\n"
+        "These numbers come from patients treated in past years.\n\n"
+        "Stage\t5-year relative survival rate\nLocalized\t76%\nRegional\t64%\nDistant\t24%\n\n"
+        "Treatment\n\nMost patients get chemotherapy before and after surgery.\n"
+    )
+    bot = written_page_bot(tmp_path, text, "osteosarcoma")
+    answer = bot.ask("What is the survival rate for osteosarcoma that has spread?")
+    assert not answer.abstained
+    table = next(c for c in answer.citations if "Distant\t24%" in c.quote)
+    assert table.quote.startswith("Stage\t5-year relative survival rate")
+    assert "Distant 24%" in answer.text
+
+
 def test_a_section_of_sub_headed_parts_is_answered_with_each_part(tmp_path: Path) -> None:
     """A heading set apart by a blank line ("Treatment"), then sub-headings each set straight above its
     paragraph: "How is X treated?" gets the section's opening and each sub-heading's."""
