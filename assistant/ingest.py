@@ -333,7 +333,8 @@ def _separate_elements(lines: list[_Line], settings: Settings) -> bool:
     return True
 
 
-_BLOCK_TAGS = r"p|div|h[1-6]|li|ul|ol|br|tr|td|th|table|section|article|header|footer|nav|title|blockquote|dd|dt"
+_BLOCK_TAGS = r"p|div|h[1-6]|li|ul|ol|br|tr|table|section|article|header|footer|nav|title|blockquote|dd|dt"
+_CELL_TAGS = r"td|th"  # a table's cells stay on their row's line, a tab apart (see _mark_tables)
 _DROP_ELEMENT_RE = re.compile(r"<(script|style|nav|header|footer|noscript|head)\b.*?</\1\s*>", re.I | re.S)
 _HTML_TAG_RE = re.compile(r"<(/?)([a-zA-Z0-9]+)[^>]*>|<!--.*?-->", re.S)
 
@@ -341,7 +342,7 @@ _HTML_TAG_RE = re.compile(r"<(/?)([a-zA-Z0-9]+)[^>]*>|<!--.*?-->", re.S)
 def mask_html(raw: str) -> str:
     """Blank out an HTML file's markup without moving any character of its text.
 
-    Tags become spaces (block tags a newline, ``<li>`` a bullet) so the line parser sees the text
+    Tags become spaces (block tags a newline, ``<li>`` a bullet, a table cell a tab) so the line parser sees the text
     laid out as a reader would, while every offset still points into the original file.
     """
 
@@ -355,8 +356,10 @@ def mask_html(raw: str) -> str:
         name = (match.group(2) or "").lower()
         if name == "li" and not match.group(1) and width >= 3:
             return "\n• " + " " * (width - 3)
-        if re.fullmatch(_BLOCK_TAGS, name):
-            return "\n" + " " * (width - 1)
+        if re.fullmatch(_BLOCK_TAGS, name) and not (name == "tr" and match.group(1)):
+            return "\n" + " " * (width - 1)  # (a row's end is the next row's start: no blank line between rows)
+        if re.fullmatch(_CELL_TAGS, name) and not match.group(1):
+            return "\t" + " " * (width - 1)
         return " " * width
 
     return _HTML_TAG_RE.sub(tag, masked)
@@ -581,14 +584,14 @@ def _table_cells(text: str) -> list[str]:
 
 def _mark_tables(lines: list[_Line]) -> None:
     """A table captured as text: a header row, then rows with the same number of cells (tab- or
-    pipe-separated) and figures in them ("Localized<TAB>76%"), no blank line between. Its rows are
+    pipe-separated) and figures in them ("Localized<TAB>76%"), at most one blank line apart. Its rows are
     content, a list under the header, never a run of menu labels. A Markdown rule row ("|---|---|")
     is furniture."""
     i = 0
     while i < len(lines):
         width = len(_table_cells(lines[i].text))
         j = i + 1
-        while j < len(lines) and lines[j].blank_before == 0:
+        while j < len(lines) and lines[j].blank_before <= 1:  # (HTML leaves a blank line after a <thead>)
             cells = _table_cells(lines[j].text)
             if len(cells) != width:
                 break
@@ -898,8 +901,8 @@ def _classify(lines: list[_Line], settings: Settings, indents: bool) -> None:
     # ("Advertisement" between sections) is page furniture wherever it stands.
     occurrences = Counter(_norm_line(ln.text) for ln in lines if ln.kind in ("text", "chrome"))
     for i, line in enumerate(content):
-        if line.kind != "text":
-            continue  # a bullet, or a line an earlier step of this loop has already classified
+        if line.kind != "text" or line.table_header:
+            continue  # a bullet, a table's header row, or a line this loop has already classified
         norm = _norm_line(line.text)
         nxt = content[i + 1] if i + 1 < len(content) else None
         is_bullet = bool(BULLET_RE.match(line.text))

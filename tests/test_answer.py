@@ -374,6 +374,36 @@ def test_a_table_captured_as_text_is_content_not_a_menu(tmp_path: Path) -> None:
     assert "Distant 24%" in answer.text
 
 
+def test_an_html_table_is_content_under_its_header(tmp_path: Path) -> None:
+    """The same table as HTML (<thead>, <tbody>, one <td> per cell): each row stays one line of cells."""
+    html = (
+        "<html><body><h1>Osteosarcoma</h1><p>Osteosarcoma is a bone cancer of children and teens.</p>\n"
+        "<h2>Survival rates</h2><p>These numbers come from patients treated in past years.</p>\n"
+        "<table><thead><tr><th>Stage</th><th>5-year relative survival rate</th></tr></thead>\n"
+        "<tbody><tr><td>Localized</td><td>76%</td></tr><tr><td>Regional</td><td>64%</td></tr>"
+        "<tr><td>Distant</td><td>24%</td></tr></tbody></table>\n"
+        "<h2>Treatment</h2><p>Most patients get chemotherapy before and after surgery.</p></body></html>\n"
+    )
+    page = tmp_path / "page.html"
+    page.write_text(html, encoding="utf-8")
+    entry = {
+        "id": "test-osteosarcoma",
+        "file": "osteosarcoma.html",
+        "title": "Osteosarcoma",
+        "publisher": "Test page written for this test",
+        "kind": "patient page",
+        "audience": "family",
+        "topics": ["osteosarcoma"],
+    }
+    bot = one_page_bot(tmp_path, page, entry)
+    answer = bot.ask("What is the survival rate for osteosarcoma that has spread?")
+    assert not answer.abstained
+    table = next(c for c in answer.citations if "Distant 24%" in c.quote)
+    assert table.quote.startswith("Stage 5-year relative survival rate") and quote_is_verbatim(
+        table, bot.index.source_path
+    )
+
+
 def test_a_section_of_sub_headed_parts_is_answered_with_each_part(tmp_path: Path) -> None:
     """A heading set apart by a blank line ("Treatment"), then sub-headings each set straight above its
     paragraph: "How is X treated?" gets the section's opening and each sub-heading's."""
