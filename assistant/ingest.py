@@ -117,6 +117,8 @@ ABSTRACT_PART_RE = re.compile(r"^(?P<label>[A-Z][A-Za-z]+(?:[ /-][A-Za-z]+){0,3}
 INLINE_LABEL_RE = re.compile(r"^(?P<label>[A-Z][\w'’-]*(?:[ /&-]+[\w'’-]+){0,4}):\s+(?=[A-Z0-9])")
 DOI_RE = re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.\d{4,9}/\S+?)\.?(?=\s|$)", re.I)
 PMID_RE = re.compile(r"\bPMID:?\s*(?P<pmid>\d{4,9})\b")
+# A bibliographic reference: "et al." or a journal's "year;volume" ("2019;54:100-5").
+REFERENCE_RE = re.compile(r"\bet al\.|\b(?:19|20)\d{2};\s*\d+")
 CITATION_RE = re.compile(r"^(?P<author>.+?)\s+et al\.\s+(?P<journal>.+?)\.\s+(?P<year>(?:19|20)\d{2})\b")
 # "Eur Spine J. 2018 Jul;27(3):386-92", ". 2018 Jul;27(3)...", "Case Rep Rare Oncol 2020;6:211–218"
 ISSUE_RE = re.compile(
@@ -557,6 +559,8 @@ def _mark_shapes(lines: list[_Line], settings: Settings, metadata: dict[str, obj
             line.kind, legal = "chrome", True
         elif CAPTION_RE.match(text):
             line.kind, line.caption = "chrome", True
+        elif BULLET_RE.match(text) and REFERENCE_RE.search(text):
+            line.kind = "chrome"  # an item of a reference list ("1. Choi J, et al. ... 2019;54:100-5.")
         elif BULLET_RE.match(text) or BREADCRUMB_RE.match(text):
             continue
         elif _is_call_to_action(text, label_words):
@@ -924,8 +928,19 @@ def _classify(lines: list[_Line], settings: Settings, indents: bool) -> None:
             line.kind = "breadcrumb"
         elif is_bullet:
             # A bullet shallower than the text under it is a tab label or page title, not an item.
+            bare = BULLET_RE.sub("", line.text)
             shallow = indents and nxt is not None and not BULLET_RE.match(nxt.text) and nxt.indent > line.indent
-            heading = shallow and _looks_like_heading(BULLET_RE.sub("", line.text), max_words)
+            # A FAQ's toggle ("+ What causes X?") or a numbered question ("2. How is X treated?") with its answer
+            # in prose under it, not among other items: the heading of that answer.
+            previous = content[i - 1] if i else None
+            toggle = (
+                _asks(bare, max_words)
+                and nxt is not None
+                and not BULLET_RE.match(nxt.text)
+                and not _looks_like_heading(nxt.text, max_words)
+                and (previous is None or not BULLET_RE.match(previous.text))
+            )
+            heading = (shallow and _looks_like_heading(bare, max_words)) or toggle
             line.kind = "heading" if heading else "bullet"
         elif _looks_like_heading(line.text, max_words) and (nxt is None or nxt.blank_before > 0):
             line.kind = "heading" if nxt is not None else "chrome"

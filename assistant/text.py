@@ -91,7 +91,13 @@ def stem_all(tokens: Iterable[str]) -> list[str]:
 def stems(text: str) -> frozenset[str]:
     """The set of stems of a text's words (what two texts share when they say the same thing).
     Cached: the same passages are matched by question after question."""
-    return frozenset(stem_all(re.findall(r"[a-z0-9]+", normalise(text))))
+    tokens = re.findall(r"[a-z0-9]+", normalise(text))
+    # "Noncancerous" speaks of cancer (to say it is not): the word after the prefix is said too.
+    tokens += [t[3:] for t in tokens if t.startswith("non") and len(t) >= NON_PREFIX_MIN_CHARS]
+    return frozenset(stem_all(tokens))
+
+
+NON_PREFIX_MIN_CHARS = 9  # "noncancerous", "nonsurgical", "noninvasive"; not "none", "nonsense", "nonstop"
 
 
 def stems_related(a: str, b: str, min_shared: int) -> bool:

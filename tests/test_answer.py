@@ -404,6 +404,40 @@ def test_an_html_table_is_content_under_its_header(tmp_path: Path) -> None:
     )
 
 
+def test_faq_toggles_are_headings_and_a_reference_list_is_never_quoted(tmp_path: Path) -> None:
+    """A FAQ captured with its toggles ("+ How is it treated?") and a numbered reference list: each toggle
+    heads the answer under it and is never quoted as one; the references are not content; and "Is X
+    cancer?" is answered by the page's "noncancerous", which speaks of cancer."""
+    text = (
+        "Infantile Fibromatosis\n\nFrequently asked questions\n\n+ What is infantile fibromatosis?\n"
+        "Infantile fibromatosis is a rare, noncancerous growth of fibrous tissue in babies and young children.\n\n"
+        "+ How is it treated?\nSmall lumps that do not cause problems may be watched. Surgery removes lumps "
+        "that grow or press on nearby structures.\n\n+ Can it come back?\nYes. About 1 in 3 lumps grow back "
+        "after surgery.\n\n1. Choi J, et al. Infantile fibromatosis in 40 children. J Pediatr Surg. 2019;54:100-5.\n"
+        "2. Alvarez M, et al. Outcomes of fibromatosis. Pediatr Blood Cancer. 2020;67:e2801.\n"
+    )
+    page = tmp_path / "page.txt"
+    page.write_text(text, encoding="utf-8")
+    entry = {
+        "id": "test-infantile-fibromatosis",
+        "file": "infantile-fibromatosis.txt",
+        "title": "Infantile Fibromatosis",
+        "publisher": "Test page written for this test",
+        "kind": "patient page",
+        "audience": "family",
+        "topics": ["infantile fibromatosis"],
+    }
+    bot = one_page_bot(tmp_path, page, entry)
+    doc = bot.index.documents["test-infantile-fibromatosis"]
+    assert {"How is it treated?", "Can it come back?"} <= set(doc.sections)
+    quoted = " ".join(p.text for p in bot.index.passages)
+    assert "How is it treated?" not in quoted and "et al." not in quoted
+    treated = bot.ask("How is infantile fibromatosis treated?")
+    assert "Surgery removes lumps" in treated.text and "How is it treated?" not in treated.text
+    cancer = bot.ask("Is infantile fibromatosis cancer?")
+    assert not cancer.abstained and "noncancerous" in cancer.text
+
+
 def test_a_section_of_sub_headed_parts_is_answered_with_each_part(tmp_path: Path) -> None:
     """A heading set apart by a blank line ("Treatment"), then sub-headings each set straight above its
     paragraph: "How is X treated?" gets the section's opening and each sub-heading's."""
