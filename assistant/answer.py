@@ -232,7 +232,9 @@ class ExtractiveAnswerer:
             size = len(candidate.evidence.text.split())
             if chosen and words + size > limit:
                 continue
-            if any(_overlaps(candidate.evidence, c.evidence) for c in chosen):
+            if any(
+                _overlaps(candidate.evidence, c.evidence) or _repeats(candidate.evidence, c.evidence) for c in chosen
+            ):
                 continue
             chosen.append(candidate)
             words += size
@@ -361,7 +363,7 @@ class ExtractiveAnswerer:
             words = 0
             for part in parts:
                 size = len(part.evidence.text.split())
-                if any(_overlaps(part.evidence, c.evidence) for c in chosen):
+                if any(_overlaps(part.evidence, c.evidence) or _repeats(part.evidence, c.evidence) for c in chosen):
                     continue
                 if words and words + size > budget:
                     break
@@ -554,6 +556,12 @@ ASKER_STEMS = frozenset(
 
 def _unscored(ev: EvidencePassage) -> ScoredPassage:
     return ScoredPassage(ev, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+def _repeats(a: EvidencePassage, b: EvidencePassage) -> bool:
+    """The same words as a passage already chosen: a page that repeats a sentence (a "Key points" list
+    whose points come again as the openings of its paragraphs) is quoted once."""
+    return a.text.casefold() == b.text.casefold()
 
 
 def _overlaps(a: EvidencePassage, b: EvidencePassage) -> bool:

@@ -438,6 +438,36 @@ def test_faq_toggles_are_headings_and_a_reference_list_is_never_quoted(tmp_path:
     assert not cancer.abstained and "noncancerous" in cancer.text
 
 
+def test_a_repeated_key_point_is_quoted_once_and_treated_finds_treatment(tmp_path: Path) -> None:
+    """A page whose "Key Points" come again as its paragraphs' openings: the answer quotes a sentence once.
+    And "How is X treated?" finds the page's "Treatment may include ...", which the stemmer keeps apart."""
+    text = (
+        "Rhabdoid Tumor\n\nKey Points\nRhabdoid tumor is a fast-growing cancer of the kidney or soft tissue.\n"
+        "Treatment may include surgery, chemotherapy and radiation therapy.\n\n"
+        "Rhabdoid tumor is a fast-growing cancer of the kidney or soft tissue.\n"
+        "It most often occurs in children younger than 3 years.\n\n"
+        "Treatment may include surgery, chemotherapy and radiation therapy.\n"
+        "Surgery removes as much of the tumor as possible.\n"
+    )
+    page = tmp_path / "page.txt"
+    page.write_text(text, encoding="utf-8")
+    entry = {
+        "id": "test-rhabdoid-tumor",
+        "file": "rhabdoid-tumor.txt",
+        "title": "Rhabdoid Tumor",
+        "publisher": "Test page written for this test",
+        "kind": "patient page",
+        "audience": "family",
+        "topics": ["rhabdoid tumor"],
+    }
+    bot = one_page_bot(tmp_path, page, entry)
+    for question in ("What is rhabdoid tumor?", "How is rhabdoid tumor treated?"):
+        quotes = [" ".join(c.quote.split()) for c in bot.ask(question).citations]
+        assert len(quotes) == len(set(quotes)), quotes
+    treated = bot.ask("How is rhabdoid tumor treated?")
+    assert treated.citations[0].quote.startswith("Treatment may include surgery")
+
+
 def test_a_section_of_sub_headed_parts_is_answered_with_each_part(tmp_path: Path) -> None:
     """A heading set apart by a blank line ("Treatment"), then sub-headings each set straight above its
     paragraph: "How is X treated?" gets the section's opening and each sub-heading's."""
