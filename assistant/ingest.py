@@ -63,6 +63,10 @@ CHROME_LINE_PATTERNS = [
         r"\blogo(?=[A-Z\s]|$)",
     )
 ]
+# An image's own controls ("Enlarge", "View larger image"): the line straight under one is the image's
+# caption ("Anatomy of the kidney. Drawing shows ..."), not the page's text.
+IMAGE_CONTROL_RE = re.compile(r"^(?:enlarge|zoom in|view larger(?: image)?|click to enlarge|expand image)$", re.I)
+IMAGE_CAPTION_MAX_WORDS = 40  # a caption is a line or two; a longer line under the control is text
 # Headings of interface sections whose whole content is chrome (lists of links, references).
 CHROME_SECTIONS = {
     "similar articles",
@@ -555,6 +559,12 @@ def _mark_shapes(lines: list[_Line], settings: Settings, metadata: dict[str, obj
                 continue
         if any(p.search(text) for p in CHROME_LINE_PATTERNS):
             line.kind = "chrome"
+        elif IMAGE_CONTROL_RE.match(text):
+            line.kind = "chrome"
+            following = lines[i + 1] if i + 1 < len(lines) else None
+            caption = following is not None and following.blank_before == 0
+            if caption and following is not None and len(following.text.split()) <= IMAGE_CAPTION_MAX_WORDS:
+                following.kind = "chrome"
         elif LEGAL_RE.match(text) or legal:
             line.kind, legal = "chrome", True
         elif CAPTION_RE.match(text):

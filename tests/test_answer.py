@@ -438,7 +438,7 @@ def test_faq_toggles_are_headings_and_a_reference_list_is_never_quoted(tmp_path:
     assert not cancer.abstained and "noncancerous" in cancer.text
 
 
-def test_a_repeated_key_point_is_quoted_once_and_treated_finds_treatment(tmp_path: Path) -> None:
+def test_a_repeated_key_point_is_quoted_once_and_an_image_caption_never(tmp_path: Path) -> None:
     """A page whose "Key Points" come again as its paragraphs' openings: the answer quotes a sentence once.
     And "How is X treated?" finds the page's "Treatment may include ...", which the stemmer keeps apart."""
     text = (
@@ -446,6 +446,7 @@ def test_a_repeated_key_point_is_quoted_once_and_treated_finds_treatment(tmp_pat
         "Treatment may include surgery, chemotherapy and radiation therapy.\n\n"
         "Rhabdoid tumor is a fast-growing cancer of the kidney or soft tissue.\n"
         "It most often occurs in children younger than 3 years.\n\n"
+        "Enlarge\nAnatomy of the kidney. Drawing shows the two kidneys above the bladder.\n\n"
         "Treatment may include surgery, chemotherapy and radiation therapy.\n"
         "Surgery removes as much of the tumor as possible.\n"
     )
@@ -466,6 +467,9 @@ def test_a_repeated_key_point_is_quoted_once_and_treated_finds_treatment(tmp_pat
         assert len(quotes) == len(set(quotes)), quotes
     treated = bot.ask("How is rhabdoid tumor treated?")
     assert treated.citations[0].quote.startswith("Treatment may include surgery")
+    # An image's "Enlarge" control and the caption under it are not the page's text.
+    quoted = " ".join(p.text for p in bot.index.passages)
+    assert "Drawing shows" not in quoted and "Enlarge" not in bot.index.documents["test-rhabdoid-tumor"].sections
 
 
 def test_a_section_of_sub_headed_parts_is_answered_with_each_part(tmp_path: Path) -> None:
