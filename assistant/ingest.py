@@ -561,10 +561,9 @@ def _mark_shapes(lines: list[_Line], settings: Settings, metadata: dict[str, obj
             line.kind = "chrome"
         elif IMAGE_CONTROL_RE.match(text):
             line.kind = "chrome"
-            following = lines[i + 1] if i + 1 < len(lines) else None
-            caption = following is not None and following.blank_before == 0
-            if caption and following is not None and len(following.text.split()) <= IMAGE_CAPTION_MAX_WORDS:
-                following.kind = "chrome"
+            under = lines[i + 1] if i + 1 < len(lines) else None
+            if under is not None and under.blank_before == 0 and len(under.text.split()) <= IMAGE_CAPTION_MAX_WORDS:
+                under.kind = "chrome"
         elif LEGAL_RE.match(text) or legal:
             line.kind, legal = "chrome", True
         elif CAPTION_RE.match(text):
