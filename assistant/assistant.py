@@ -5,6 +5,7 @@ Everything a person or script touches (CLI, chat UI, eval) goes through :class:`
 
 from __future__ import annotations
 
+import re
 import time
 import unicodedata
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from assistant.embeddings import submit_query
 from assistant.errors import InvalidQuestionError
 from assistant.index import CorpusIndex, load_index
 from assistant.profile import load_profile
-from assistant.query import UnderstoodQuery, Vocabulary, understand, vocabulary_from_corpus
+from assistant.query import UnderstoodQuery, Vocabulary, topic_name, understand, vocabulary_from_corpus
 from assistant.retrieve import CandidateRetriever, Candidates
 from assistant.safety import ANSWER_LEAD_IN, SafetyRoute, is_injection, normal_form, route, small_talk_kind
 from assistant.schema import Answer, AnswerTrace, ScoredCandidate
@@ -56,13 +57,16 @@ class Assistant:
         """A short phrase naming what the documents cover (the corpus profile's, or derived from the manifest)."""
         return self.profile.coverage or "the documents in this collection"
 
-    def abstention_text(self) -> str:
-        """The fixed, kind message used whenever the documents do not support an answer."""
-        return (
-            "I'm sorry — the documents I have don't answer that, and I won't guess. "
-            f"They cover {self.coverage_summary()}. "
-            "You could ask about one of those, or ask your care team."
+    def abstention_text(self, lacking: str | None = None) -> str:
+        """The kind message used whenever the documents do not support an answer; ``lacking`` says what they
+        do not mention, when a rule found that ("the pages on X don't mention proton therapy")."""
+        opening = (
+            f"I'm sorry — {lacking}, so I can't answer that, and I won't guess. "
+            if lacking
+            else "I'm sorry — the documents I have don't answer that, and I won't guess. "
         )
+        closing = "You could ask about one of those, or ask your care team."
+        return f"{opening}They cover {self.coverage_summary()}. {closing}"
 
     def small_talk_reply(self, kind: str) -> str:
         """The short reply to small talk: thanks get a "you're welcome", goodbyes a kind farewell, the rest
@@ -157,7 +161,13 @@ class Assistant:
             if evidence.related and (partial := self._figure_not_given(question, evidence, audience, safety, record)):
                 return partial
             return self._abstain(
-                question, audience, safety.label, safety.notice, trace=record, rule=evidence.abstain_rule
+                question,
+                audience,
+                safety.label,
+                safety.notice,
+                trace=record,
+                rule=evidence.abstain_rule,
+                lacking=_lacking(evidence.abstain_reason, query),
             )
         enforced = self._cited(evidence, audience)
         if record is not None:
@@ -239,8 +249,9 @@ class Assistant:
         removed: list[str] | None = None,
         trace: AnswerTrace | None = None,
         rule: str | None = None,
+        lacking: str | None = None,
     ) -> Answer:
-        reply = self.which_condition_text() if rule == "which_condition" else self.abstention_text()
+        reply = self.which_condition_text() if rule == "which_condition" else self.abstention_text(lacking)
         text = reply if notice is None else f"{notice}\n\n{reply}"
         return Answer(
             question=question,
@@ -256,6 +267,25 @@ class Assistant:
     def validate_question(self, question: Any) -> str:
         """Return the cleaned question, or raise :class:`InvalidQuestionError` with a clear message."""
         return validate_question(question, self.settings.max_question_chars)
+
+
+# The rules that find a word the documents never use say so in these words (see assistant/rules.py).
+_NEVER_MENTION_RE = re.compile(r"^the documents (?P<asked>asked about )?never mention (?P<what>[\w' ,-]+)$")
+
+
+def _lacking(reason: str | None, query: UnderstoodQuery) -> str | None:
+    """What the refusal can tell the asker the documents lack: "the documents I have don't mention X", or
+    for a word other pages use, "the pages on <the condition asked about> don't mention X". None when the
+    rule found something else (weak evidence, another document's answer), which a phrase would misstate."""
+    found = _NEVER_MENTION_RE.match(reason or "")
+    if found is None:
+        return None
+    what = f"“{found.group('what').strip()}”"  # the asker's own word, quoted: "don't mention “eat”"
+    if not found.group("asked"):
+        return f"the documents I have don't mention {what}"
+    if query.topics:
+        return f"the pages on {' and '.join(topic_name(t) for t in query.topics)} don't mention {what}"
+    return f"the document you asked about doesn't mention {what}"
 
 
 def _cited_answer(

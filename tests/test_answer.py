@@ -46,6 +46,22 @@ def test_answers_cite_every_sentence_with_verbatim_quotes(bot: Assistant, questi
     assert len(answer.text.split()) <= 160
 
 
+def test_a_refusal_names_the_word_the_documents_lack(bot: Assistant) -> None:
+    """A rule that found a word the documents (or the pages asked about) never use says which, in the
+    asker's own word; markup in a question is never echoed; other refusals keep the plain message."""
+    elsewhere = bot.ask("Is rotationplasty an option for hemangiopericytoma?")
+    assert elsewhere.abstained
+    assert "the pages on hemangiopericytoma don't mention “rotationplasty”" in elsewhere.text
+    nowhere = bot.ask("Does insurance cover proton therapy for ASPS?")
+    assert nowhere.abstained and "the documents I have don't mention “insurance”" in nowhere.text
+    hostile = bot.ask("Is <script>alert(1)</script> a kind of sarcoma?")
+    assert hostile.abstained and "<" not in hostile.text and ">" not in hostile.text
+    unknown = bot.ask("What is the capital of France?")
+    assert unknown.abstained and "the documents I have don't mention “France”" in unknown.text
+    plain = bot.ask("What is the 10-year survival for ASPS?")  # a missing figure: no word to name
+    assert plain.abstained and "don't answer that" in plain.text and "mention" not in plain.text
+
+
 def test_asps_stands_for_is_answered_from_the_asps_page(bot: Assistant) -> None:
     answer = bot.ask("What does ASPS stand for?")
     first = answer.citations[0]
