@@ -203,7 +203,9 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     ),
     # "How long", "how soon": a span of time ("a year", "9 to 12 months"), not "a long time".
     (
-        re.compile(r"\bhow (long|soon)\b|\b(timeline|time ?frame|time course)s?\b|\btime (to|until|till)\b", re.I),
+        re.compile(
+            r"\bhow (long|soon)\b|\b(timeline|time ?frame|time course|interval)s?\b|\btime (to|until|till)\b", re.I
+        ),
         re.compile(_DURATION, re.I),
         "a span of time",
     ),

@@ -1362,7 +1362,8 @@ def understand(
         one_report and is_keyword_question(corrected, vocab.settings.keyword_question_max_words)
     )
     of_a_case = bool(targets) and all(group <= case_reports for group in targets) and of_case
-    case_words = CASE_LEXICON.expansions(base) if of_a_case else []
+    # (Shorthand first: "tx" is "treatment", which a case report says as "underwent".)
+    case_words = CASE_LEXICON.expansions(f"{base} {' '.join(LEXICON.expansions(base))}") if of_a_case else []
     # "Is it ever used on its own?" after "Role of radiation in X?": "it" is what the previous question
     # asked about, unless the follow-up asks a new thing of the subject ("how is it treated?", "did it
     # come back?") or something other than that thing ("what do they use instead?").

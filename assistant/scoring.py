@@ -27,12 +27,21 @@ from assistant.answer_types import (
     QUESTION_CUES,
     RECOMMENDATION_RE,
     asks_about_case,
+    asks_for_figure,
     defined_term,
     gloss_pattern,
     is_case_narrative,
 )
 from assistant.index import CorpusIndex, EvidencePassage
-from assistant.query import CASE_REPORT_KIND, LEXICON, UnderstoodQuery, Vocabulary, asks_overview, topic_name
+from assistant.query import (
+    CASE_REPORT_KIND,
+    LEXICON,
+    UnderstoodQuery,
+    Vocabulary,
+    asks_overview,
+    is_keyword_question,
+    topic_name,
+)
 from assistant.retrieve import Candidates
 from assistant.settings import Settings
 from assistant.text import any_related, negated_stems, stem_all, stems
@@ -183,7 +192,16 @@ class PassageScorer:
         explains = self.explanation(query.question)
         # What happened to one patient answers a question about that case; asked of the condition in
         # general ("symptoms of X"), it is an anecdote, not the answer.
-        about_case = asks_about_case(query.question)
+        # A nurse's keywords about one named case report ("Woitzik 2003 tx") ask about its case as well.
+        case_reports = set(self.vocab.kinds.get(CASE_REPORT_KIND, ()))
+        keywords_of_a_report = (
+            query.names_one_document
+            and all(group <= case_reports for group in query.targets)
+            and is_keyword_question(query.question, s.keyword_question_max_words)
+            and not asks_for_figure(query.question)
+            and not ASKS_ADVICE_RE.search(query.question)  # "Onoki conclusion": the authors', not the case's
+        )
+        about_case = asks_about_case(query.question) or keywords_of_a_report
         case_weight = (
             s.case_narrative_bonus if about_case else 0.0 if query.names_one_document else -s.case_narrative_bonus
         )

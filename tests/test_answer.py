@@ -62,6 +62,15 @@ def test_a_refusal_names_the_word_the_documents_lack(bot: Assistant) -> None:
     assert plain.abstained and "don't answer that" in plain.text and "mention" not in plain.text
 
 
+def test_a_nurses_keywords_about_a_report_are_answered_from_its_case(bot: Assistant) -> None:
+    """ "Woitzik 2003 tx" asks how the report's patient was treated (a report says "underwent"); "Onoki
+    2018 outcome" asks how that patient did (the abstract's "Results"), not what the report says in general."""
+    treated = bot.ask("Woitzik 2003 tx", audience="clinician")
+    assert any("underwent two-staged total removal" in c.quote for c in treated.citations)
+    outcome = bot.ask("Onoki 2018 outcome", audience="clinician")
+    assert outcome.citations and outcome.citations[0].quote.startswith("At 2 years after surgery")
+
+
 def test_asps_stands_for_is_answered_from_the_asps_page(bot: Assistant) -> None:
     answer = bot.ask("What does ASPS stand for?")
     first = answer.citations[0]
