@@ -1378,8 +1378,9 @@ def understand(
     names = referent.authors(vocab) + person
     carried_topics = [topic_name(t) for t in topics if carried]
     # "Onoki 2018 treatment": a document named by its author is about its condition, which the
-    # embedded text then names (the model knows the condition, not the author).
-    named_documents = set().union(*targets) if targets and not topics and not carried else set()
+    # embedded text then names (the model knows the condition, not the author); so is a document a
+    # follow-up carries ("what levels?" after a question about the Onoki case).
+    named_documents = set().union(*targets) if targets and not topics else set()
     document_topics = [
         topic_name(topic)
         for topic, source_ids in vocab.topics.items()

@@ -114,6 +114,10 @@ def test_a_follow_up_takes_its_topic_from_history(bot: Assistant) -> None:
     assert {c.source_id for c in answer.citations} == {"dfci-alveolar-soft-part-sarcoma"}
     hpc = bot.ask("What are its symptoms?", history=[{"role": "user", "content": "Tell me about hemangiopericytoma"}])
     assert hpc.citations[0].source_id == "dfci-hemangiopericytoma"
+    # A follow-up that carries a report named by its author ("what levels?") is embedded with the report's
+    # condition, as the first question was: the encoder knows the condition, not the author.
+    levels = bot.ask("what levels?", history=[{"role": "user", "content": "Tell me about the Onoki case"}])
+    assert not levels.abstained and "T5-T7" in levels.citations[0].quote
 
 
 def test_answer_to_dict_is_json_with_the_documented_shape(bot: Assistant) -> None:
