@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.query import LAY_TERMS, speaks_of_case
-from assistant.text import STOPWORDS, content_words, stem_all, stems
+from assistant.text import STOPWORDS, content_words, stem_all, stems, stems_related
 
 # Shared fragments: a number in words, and a proportion ("8 in 10", "2 to 3 in 100", "one in five").
 _NUMBER_WORD = (
@@ -302,6 +302,16 @@ def is_figure_word(word: str) -> bool:
     return word[:1].isdigit() or word in UNIT_FORMS or any(asks.fullmatch(word) for asks, _ in SHAPE_WORDS)
 
 
+# Two forms of the counted word share at least this many first letters of their stems ("three vertebral
+# levels" counts "vertebrae": "vertebr" / "vertebra"); the same reach as Settings.related_stem_min_chars.
+COUNTED_STEM_MIN_SHARED = 5
+
+
+def _counts(things: set[str], counted: str) -> bool:
+    """Whether the words after a number (``counted``) are a form of the thing asked to be counted."""
+    return any(stems_related(a, b, COUNTED_STEM_MIN_SHARED) for a in things for b in stems(counted))
+
+
 @lru_cache(maxsize=1 << 14)  # a pure function of its text, asked of the same candidates again and again
 def figure_gap(question: str, text: str) -> str | None:
     """Why ``text`` lacks the figure ``question`` asks for, or None when it holds it (or none is asked)."""
@@ -324,7 +334,7 @@ def figure_gap(question: str, text: str) -> str | None:
             phrase.append(word)
         head = phrase[-1] if phrase else ""
         things = set(stem_all([head])) | set(stem_all(content_words(LAY_TERMS.get(head, "")))) if head else set()
-        if things and not any(things & stems(match.group(2)) for match in _COUNT_RE.finditer(text)):
+        if things and not any(_counts(things, match.group(2)) for match in _COUNT_RE.finditer(text)):
             return f"the question asks how many {' '.join(phrase)}; the evidence counts none"
     return missing_number(question, text)
 

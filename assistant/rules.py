@@ -365,6 +365,9 @@ ASKED_KIND_RE = re.compile(rf"^(?:what|which)(?: kinds? of| types? of| sorts? of
 # one report anywhere in the question ("Did the X patient get chemotherapy?").
 COMPOUND_KIND_RE = re.compile(rf"\b([a-z]{{3,}}(?:{_KINDS}))\b")
 
+# Words that ask how long a patient was seen after treatment: the figure asked for is that span.
+FOLLOW_UP_WORDS = frozenset({"follow", "followed", "follow-up", "followup", "observed", "monitored"})
+
 # "Did the X patient receive radiation?", "Was she given steroids?": the thing a yes-or-no question about one
 # report asks was done, as its last word.
 RECEIVED_THING_RE = re.compile(
@@ -570,6 +573,9 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
             # The asker's own people ("my son") are who it is asked of, and "how long" asks for the figure.
             own = {m.group(0).split()[-1].lower() for m in OWN_PEOPLE_RE.finditer(question)}
             asking = set(re.findall(r"\bhow ([\w'-]+)", question.lower()))
+            # "How long was the patient followed (up)?" asks for the span of the follow-up itself, which a
+            # report gives as when it last saw the patient ("At 2 years after surgery ...").
+            asking |= FOLLOW_UP_WORDS
             asked_of = figure_of(inp.query, names, own | asking)
             if asked_of and not term_coverage(replace(inp.query, terms=asked_of), [text], vocab):
                 return f"the figure the evidence gives is not of {', '.join(asked_of)}"

@@ -33,6 +33,8 @@ from assistant.text import covered_stems, negated_stems, stem_all, stems, stems_
         ("What is the recurrence rate?", "It came back in 0.4% of cases.", True),
         ("How many cases had been reported before?", "Review found only seven previously reported cases.", True),
         ("How many cases had been reported before?", "A 48-year-old woman presented with pain.", False),
+        ("How many vertebrae were removed?", "It was treated by spondylectomy at three vertebral levels.", True),
+        ("How many vertebrae were removed?", "It was treated by spondylectomy at three hospitals.", False),
         ("How many weeks does radiation last?", "Radiation is given over 6 weeks.", True),
         ("How many weeks does radiation last?", "Radiation is given in 30 sessions.", False),
         ("How many years passed between the two tumours?", "The first was removed 8 years earlier.", True),

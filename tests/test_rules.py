@@ -162,6 +162,11 @@ def test_a_figure_of_something_else_does_not_answer(bot: Assistant) -> None:
     # to how often they are scanned.
     scans = understand("How often should my son have scans after ASPS?", [], bot.vocab)
     assert "not of" in (missing_figure(RuleInput(scans, [], [], selected=[survival])) or "")
+    # "How long was the patient followed?" asks for the follow-up's own span, which a report gives as when it
+    # last saw the patient.
+    seen = scored(bot, "pubmed-onoki-2018", "At 2 years after surgery", 0.9)
+    followed = understand("How long was the Onoki patient followed up?", [], bot.vocab)
+    assert missing_figure(RuleInput(followed, [], [], selected=[seen])) is None
     # A nurse's keywords name the figure in shorthand ("5-yr"), and an age is of whoever is asked about.
     assert missing_figure(RuleInput(understand("ASPS 5-yr %", [], bot.vocab), [], [], selected=[survival])) is None
 
