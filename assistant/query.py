@@ -178,6 +178,8 @@ CASE_LEXICON = Lexicon.from_toml(resources.files("assistant") / "data" / "case_t
 # A question about what happened in a case: in the past tense, or about the patient.
 CASE_QUESTION_RE = re.compile(r"\b(was|were|did|had|she|he|her|his|patient|woman|man|girl|boy|case)\b", re.I)
 FIRST_PERSON_RE = re.compile(r"\b(i|we|my|our|me|us|i'm|we're|i've|we've)\b", re.I)
+# A request to the assistant ("Tell me about ...", "Can you show us ..."): no story of the asker's own.
+REQUEST_RE = re.compile(r"\b(?:tell|show|give|explain to|remind) (?:me|us)\b|\blet (?:me|us) know\b", re.I)
 CASE_REPORT_KIND = "case report"
 # Verbs that relate a question's subject to what it asks of it ("Does X cause / affect Y?").
 RELATION_VERBS = frozenset(
@@ -195,7 +197,7 @@ _RELATION_USE_RE = re.compile(
 def speaks_of_case(question: str) -> bool:
     """Whether a question speaks of a report's case ("did", "was", "the patient"), whatever it asks for;
     not "Did we cause it?" or "my daughter was ...", the asker's own story."""
-    return bool(CASE_QUESTION_RE.search(question)) and not FIRST_PERSON_RE.search(question)
+    return bool(CASE_QUESTION_RE.search(question)) and not FIRST_PERSON_RE.search(REQUEST_RE.sub(" ", question))
 
 
 QUESTION_OPENING_RE = re.compile(

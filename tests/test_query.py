@@ -249,6 +249,8 @@ def test_a_question_about_a_reports_case_is_matched_in_a_case_reports_words(voca
     assert "presented" in understand("What symptoms did the patient in the Onoki report have?", [], vocab).focus
     assert "underwent" not in understand("How is HPC treated?", [], vocab).focus
     assert "underwent" not in understand("How was my daughter treated in the Onoki way?", [], vocab).focus
+    # "Tell me about the Onoki case" is a request, not the asker's own story.
+    assert "presented" in understand("Tell me what symptoms the Onoki patient had", [], vocab).focus
     # A nurse's keywords about one named report ask about its case too, shorthand included ("tx": treatment).
     assert "presented" in understand("Onoki 2018 presenting symptoms", [], vocab).focus
     assert "underwent" in understand("Onoki 2018 tx", [], vocab).focus
