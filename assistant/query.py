@@ -1297,6 +1297,20 @@ def understand(
     """Correct and expand a question. A follow-up that names no subject takes the conversation's (see
     :func:`_referent`; ``stock_replies`` are what the assistant says whatever the question); an elliptic
     one ("And if it has spread?") also carries the previous question it continues."""
+    # "My daughter was just diagnosed with ASPS. What is it?": what the message tells comes first, as a turn
+    # of the conversation would, and the question asks about it ("it" is ASPS, "diagnosed" is no word asked).
+    # Only when what it tells names the subject and the question asks nothing else of it ("What is it?"): what
+    # a message tells is often what it asks about ("My son has a lump that doesn't hurt. Could it be one of
+    # these?", "It's been 3 years since his ASPS was removed. Can we stop the visits?").
+    told, asking = _told_then_asked(question)
+    names_subject = bool(told) and bool(vocab.topics_in(told) or vocab.targets_in(told))
+    bare = not [w for w in content_words(SUBJECT_PRONOUN_RE.sub(" ", asking)) if w not in ("this", "that")]
+    if names_subject and bare:
+        question = asking
+    else:
+        told = ""
+    # (A referent, not a question to continue: "What is it?" after it is no elliptic "What is <that>?".)
+    referent_history = [*history, {"role": "user", "content": told}] if told else history
     corrected = correct_name_typos(correct_spelling(join_split_names(question, vocab), vocab), vocab)
     asked = _asked(history, vocab)
     # "And X?" after "What is Y?" is asked as "What is X?", and read so (what it asks for, its cues).
@@ -1337,7 +1351,7 @@ def understand(
     referent = Referent()
     if not topics and not targets:
         # "What are its symptoms?": the subject is the one the conversation was about.
-        referent = _referent(corrected, history, vocab, stock_replies)
+        referent = _referent(corrected, referent_history, vocab, stock_replies)
         topics, targets = referent.topics, referent.targets
         # "Is it genetic?" with nothing said before: "it" may be any of the conditions, so a small
         # collection is answered for each, cited separately.
@@ -1423,6 +1437,18 @@ def understand(
         absent_terms(terms, vocab),
         which_condition,
     )
+
+
+_SENTENCE_END_RE = re.compile(r"(?<=[.!])\s+(?=[A-Z\"“(])")
+
+
+def _told_then_asked(message: str) -> tuple[str, str]:
+    """A message that tells something and then asks ("My son has ASPS. Will he need chemo?"): (what it
+    tells, what it asks); ("", message) for a message that only asks, or asks first."""
+    parts = _SENTENCE_END_RE.split(message.strip())
+    if len(parts) < 2 or not parts[-1].rstrip().endswith("?") or any(p.rstrip().endswith("?") for p in parts[:-1]):
+        return "", message
+    return " ".join(parts[:-1]), parts[-1]
 
 
 def names_a_document(word: str, vocab: Vocabulary) -> bool:

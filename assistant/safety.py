@@ -444,7 +444,8 @@ class _Grammar:
             rf"{condition}"
         )
         has_someone = rf"\b(?:does|do|did|could|might|may|can|would) {subject} (?:\w+ )?(?:have|has|had|got) "
-        self.has_condition = re.compile(rf"{has_someone}(?:\w+ ){{0,2}}?{condition}")
+        # (Not a perfect tense: "could we have prevented it?", "did he have it checked" asks no diagnosis.)
+        self.has_condition = re.compile(rf"{has_someone}(?:(?!\w+ed\b)\w+ ){{0,2}}?{condition}")
         # ... and with a condition the documents name ("does my son have ASPS?", "could his pain be X?").
         self.has_someone = has_someone
         # ("... have X removed" is a treatment; "is that an X symptom?" asks what X's symptoms are.)

@@ -118,6 +118,11 @@ def test_a_follow_up_takes_its_topic_from_history(bot: Assistant) -> None:
     # condition, as the first question was: the encoder knows the condition, not the author.
     levels = bot.ask("what levels?", history=[{"role": "user", "content": "Tell me about the Onoki case"}])
     assert not levels.abstained and "T5-T7" in levels.citations[0].quote
+    # A message that names the subject and then asks "What is it?" asks what the subject is ("diagnosed" in
+    # what it tells is no question about diagnosis).
+    told = bot.ask("My daughter was just diagnosed with ASPS. What is it?")
+    assert any("malignant soft tissue tumor" in c.quote for c in told.citations)
+    assert not any("necessary tests" in c.quote for c in told.citations)
 
 
 def test_answer_to_dict_is_json_with_the_documented_shape(bot: Assistant) -> None:

@@ -508,6 +508,8 @@ def test_could_it_be_one_of_these_gets_the_doctor_note_then_each_conditions_sign
         ("my son has a lump there - is that an ASPS symptom?", None),  # asks what the symptoms are
         ("Is ASPS cancer?", None),
         ("Could it be HPC?", None),  # nobody is described: "it" may be a condition just named
+        ("Could we have prevented it?", None),  # a perfect tense: "have prevented" is no possession
+        ("Does my son have it?", "diagnosis"),
     ],
 )
 def test_whether_a_person_has_a_condition_the_documents_name(message: str, label: str | None) -> None:
