@@ -1258,7 +1258,8 @@ def _terms(text: str) -> list[str]:
 # "Tell me about X", "X overview", "info on X", and the asker's bare statement "my son has X" / "she was just
 # diagnosed with X": a request for what X is, as "What is X?" asks.
 OVERVIEW_RE = re.compile(
-    r"^\W*(please\W+)?(tell me (a bit |more |something )?about|(an? |give me an? )?overview of|"
+    r"^\W*(please\W+)?((can|could|would) you\W+)?"
+    r"(tell me (a bit |more |something )?about|(an? |give me an? )?overview of|"
     r"(some )?info(rmation)? (on|about)|explain|describe|what do you know about|i want to (know|learn) about)\b|"
     r"\boverview\W*$",
     re.I,
@@ -1302,6 +1303,9 @@ def understand(
     # Only when what it tells names the subject and the question asks nothing else of it ("What is it?"): what
     # a message tells is often what it asks about ("My son has a lump that doesn't hurt. Could it be one of
     # these?", "It's been 3 years since his ASPS was removed. Can we stop the visits?").
+    # "in simple words", "in plain English": how to answer, not what is asked ("simple" matched a "simple
+    # surgical procedure").
+    question = _FRAMING_RE.sub(" ", question).replace(" ?", "?").strip() or question
     told, asking = _told_then_asked(question)
     names_subject = bool(told) and bool(vocab.topics_in(told) or vocab.targets_in(told))
     bare = not [w for w in content_words(SUBJECT_PRONOUN_RE.sub(" ", asking)) if w not in ("this", "that")]
@@ -1439,6 +1443,11 @@ def understand(
     )
 
 
+_FRAMING_RE = re.compile(
+    r",?\s*\b(?:in (?:simple|plain|easy|everyday|layman'?s?) (?:words|terms|english|language)|simply put|"
+    r"in a nutshell|for a (?:layman|layperson|beginner|kid|child))\b",
+    re.I,
+)
 _SENTENCE_END_RE = re.compile(r"(?<=[.!])\s+(?=[A-Z\"“(])")
 
 

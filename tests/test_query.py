@@ -85,6 +85,14 @@ def test_a_follow_up_carries_the_conversation_topic(vocab: Vocabulary) -> None:
     assert "hemangiopericytoma" not in query.focus.lower() and "symptoms" in query.focus
 
 
+def test_how_to_answer_is_not_what_is_asked(vocab: Vocabulary) -> None:
+    """ "In simple words" asks for plain words, not about "simple"; "Could you tell me about X?" asks for an
+    overview as "Tell me about X" does."""
+    plain = understand("What is hemangiopericytoma in simple words?", [], vocab)
+    assert "simple" not in plain.focus and "words" not in plain.focus
+    assert asks_overview("Could you tell me about hemangiopericytoma?")
+
+
 def test_that_one_stands_for_the_subject_as_it_does(vocab: Vocabulary) -> None:
     """ "How is that one treated?" asks what "how is it treated?" asks: "one" is no word of a heading."""
     history = [{"role": "user", "content": "What is HPC?"}, {"role": "assistant", "content": "A rare tumor. [1]"}]
