@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from filelock import FileLock
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant import Assistant, Settings
+from assistant.evaluation.environment import eval_settings
 from assistant.index import ensure_index
 from assistant.settings import REPO_ROOT
 
@@ -23,11 +26,35 @@ def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("assistant")
 
 
+def run_dir_of(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The folder all pytest-xdist workers of this test run share (each worker's own temp folder's parent)."""
+    return tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+
+
+@pytest.fixture(scope="session")
+def eval_data_root(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """Where the indexes of eval corpora (the extra corpus, seeds plus extra) are built, once per test run:
+    the eval gate and the metamorphic test need the same combined index, often on two workers."""
+    root = run_dir_of(tmp_path_factory, worker_id) / "eval-corpora"
+    root.mkdir(exist_ok=True)
+    return root
+
+
+@contextmanager
+def eval_corpus_bot(settings: Settings, corpus_dirs: list[Path], root: Path) -> Iterator[Assistant]:
+    """A real assistant over the combination of ``corpus_dirs``, its index built by the first worker that
+    needs it while any other waits on a file lock (the sources stay readable until the block ends)."""
+    with eval_settings(settings, corpus_dirs, data_root=root) as own:
+        with FileLock(str(root / "build.lock")):
+            assistant = Assistant.load(own)
+        yield assistant
+
+
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """The seed corpus's index, built once per test run: under pytest-xdist the first worker builds it (with
     every core) while the others wait on a file lock, instead of each building its own at the same time."""
-    run_dir = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    run_dir = run_dir_of(tmp_path_factory, worker_id)
     data = run_dir / "seed-index-data"
     with FileLock(str(run_dir / "seed-index.lock")):
         if not data.exists():

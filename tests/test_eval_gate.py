@@ -15,7 +15,7 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.evaluation import THRESHOLDS_PATH, evaluate, gate, load_configs, load_gold
-from assistant.evaluation.environment import eval_settings
+from tests.conftest import eval_corpus_bot
 
 CONFIGS = load_configs(THRESHOLDS_PATH)
 
@@ -23,12 +23,6 @@ CONFIGS = load_configs(THRESHOLDS_PATH)
 # on one of the two cores, every query embedding is many times slower, which is the machine, not the
 # change under test (the latency_p95_s threshold still catches a real slowdown).
 GATE_BUDGET_SECONDS = 60
-
-
-@pytest.fixture(scope="session")
-def eval_data_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the indexes of the configurations' own corpora are built (once per session)."""
-    return tmp_path_factory.mktemp("eval-corpora")
 
 
 @pytest.mark.parametrize("name", list(CONFIGS))
@@ -45,8 +39,8 @@ def test_the_full_system_meets_the_thresholds_of_each_configuration(
     if [f.resolve() for f in config.corpus] == [settings.corpus_dir.resolve()]:
         run = evaluate(bot, items, ["full"], split=config.split, gold_path=config.gold)
     else:
-        with eval_settings(settings, config.corpus, data_root=eval_data_root) as own:
-            run = evaluate(Assistant.load(own), items, ["full"], split=config.split, gold_path=config.gold)
+        with eval_corpus_bot(settings, config.corpus, eval_data_root) as own:
+            run = evaluate(own, items, ["full"], split=config.split, gold_path=config.gold)
     seconds = time.perf_counter() - started
     verdict = gate(run.summaries, config)
     print(verdict.message)  # shown with -s or -rA: the current values, to tighten the thresholds later

@@ -7,14 +7,17 @@ is ambiguous once the corpus holds other conditions, and may fairly be answered 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from assistant import Answer, Assistant, Settings
-from assistant.evaluation.environment import combine_corpora
 from assistant.evaluation.items import load_gold
 from assistant.evaluation.metrics import missing_fact_groups, strip_notice
 from assistant.settings import REPO_ROOT
 from assistant.text import normalise
+from tests.conftest import eval_corpus_bot
 
 EXTRA = REPO_ROOT / "eval" / "extra-corpus"
 # Until the second corpus exists, a small fixture corpus of other conditions stands in for it.
@@ -34,10 +37,10 @@ def names_subject(bot: Assistant, question: str, answer: Answer) -> bool:
 
 
 @pytest.fixture(scope="module")
-def combined_bot(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Assistant:
-    folder = tmp_path_factory.mktemp("combined")
-    corpus = combine_corpora([settings.corpus_dir, OTHER], folder / "corpus")
-    return Assistant.load(Settings(corpus_dir=corpus, data_dir=folder / "data"))
+def combined_bot(settings: Settings, eval_data_root: Path) -> Iterator[Assistant]:
+    """The seeds plus the other corpus, the same index the eval gate's seed-on-combined run uses (built once)."""
+    with eval_corpus_bot(settings, [settings.corpus_dir, OTHER], eval_data_root) as combined:
+        yield combined
 
 
 def test_new_documents_never_make_a_seed_answer_worse_or_borrow_their_text(
