@@ -251,7 +251,6 @@ _NEGATION_FILLERS = frozenset({"yet", "ever", "even", "always", "really", "usual
 
 
 @lru_cache(maxsize=1 << 15)
-@lru_cache(maxsize=1 << 15)
 def negated_stems(text: str, reach: int = 3) -> frozenset[str]:
     """Stems of the content words a text negates: the first word after a negator ("not", "never",
     "without", any "-n't") within ``reach`` words that is not a stop word. "whose cancer has not yet
