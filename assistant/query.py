@@ -1371,6 +1371,20 @@ def understand(
         and (
             bool(EVERY_CONDITION_RE.search(f" {normalise(corrected)} "))
             or (bool(history) and bool(UNSAID_IT_RE.search(corrected)))
+            # ... or a first question asks what each condition's pages answer in their own way ("When should
+            # we see a doctor?", "How is it treated?"): which page answers would be a guess.
+            # (Not when it names something, known or not: "How is Wilms tumor treated?" asks of a condition
+            # the documents may lack, and is refused for it.)
+            or (
+                not history
+                and vocab.asks_aspect(_PERSON_WORDS_RE.sub(" ", corrected))
+                and not unknown_terms(corrected, vocab)
+                and not _DISEASE_WORD_RE.search(corrected)
+                and all(
+                    is_general_english(w, vocab.settings.general_vocabulary_size) or w in LEXICON
+                    for w in content_words(corrected)
+                )  # ... nor a drug or procedure only some pages name ("nirogacestat")
+            )
         )
     )
     carried = bool(topics or targets) and bool(referent)
@@ -1443,6 +1457,15 @@ def understand(
     )
 
 
+# Who a question is about or who asks: a heading may name them ("the outlook for children with X"), but they
+# are no aspect of a condition.
+_PERSON_WORDS_RE = re.compile(
+    r"\b(?:child|children|kids?|sons?|daughters?|bab(?:y|ies)|teens?|teenagers?|people|persons?|patients?|"
+    r"adults?|care team|family|families)\b",
+    re.I,
+)
+# A word named like a disease ("osteosarcoma", "leukemia", "arthritis"): English medical word formation.
+_DISEASE_WORD_RE = re.compile(r"\b\w{3,}(?:omas?|itis|osis|emia|aemia)\b", re.I)
 _FRAMING_RE = re.compile(
     r",?\s*\b(?:in (?:simple|plain|easy|everyday|layman'?s?) (?:words|terms|english|language)|simply put|"
     r"in a nutshell|for a (?:layman|layperson|beginner|kid|child))\b",

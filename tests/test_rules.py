@@ -330,6 +330,12 @@ def test_which_condition_fires_only_when_the_question_leaves_it_open(bot: Assist
     crowded = Assistant(bot.index, bot.settings.model_copy(update={"collection_max_topics": 1})).vocab
     assert which_condition(RuleInput(understand("Could it be one of these tumours?", [], crowded), [], []))
     assert which_condition(RuleInput(understand("Could it be one of these tumours?", [], bot.vocab), [], [])) is None
+    # A first question that asks what each condition's pages answer in their own way, naming none of them, is
+    # asked back over many conditions; one that names a condition (known or not) or a thing is not.
+    for open_question in ("What are the symptoms?", "How is it treated?"):
+        assert which_condition(RuleInput(understand(open_question, [], crowded), [], [])), open_question
+    for named in ("What are the symptoms of ASPS?", "How is Wilms tumor treated?", "What is a biopsy?"):
+        assert which_condition(RuleInput(understand(named, [], crowded), [], [])) is None, named
 
 
 def test_a_vague_span_answers_how_long_only_when_said_of_what_was_asked(bot: Assistant) -> None:
