@@ -94,6 +94,13 @@ _THING_SLOT_RE = re.compile(
     r"|^(?:is|are|does|do|did|can|could|will|would|should|has|have|was|were)"
     r"|\b(?:cause|causes|caused|affect|affects|affected|lead to|leads to))\s+$"
 )
+# The object of the action a yes-or-no question asks about, after a modal, a short subject and the verb ("Can
+# my son play [football]", "Will she need [braces]"). (Not straight after the subject: "can we [skip]
+# radiation" puts a verb there.)
+_OBJECT_SLOT_RE = re.compile(
+    r"^(?:can|could|will|would|should|may|might|must)\s+"
+    r"(?:i|we|you|he|she|they|(?:my|our|your|his|her|their|the)\s+(?:\S+\s+)?\S+)\s+[a-z]+\s+$"
+)  # (a person is the subject: "Can retinoblastoma cause a white [pupil]" names a sign, not an action's object)
 # Where a wh-question names the action it asks about: the verb after a modal and a short subject ("what
 # should my son [eat]", "what can we [pack]"). (Not the word after "what": "what happens", "which marker"
 # are answered in other words.)
@@ -127,7 +134,7 @@ def absent_thing(inp: RuleInput) -> str | None:
         # "to school", "an IV"), or straight after the opening verb ("Does insurance cover ..."). Elsewhere
         # an everyday word a small corpus lacks ("can it make a kid limp", "will he lose his leg") is how the
         # question is put, not what it asks about.
-        if yes_or_no and _THING_SLOT_RE.search(before):
+        if yes_or_no and (_THING_SLOT_RE.search(before) or _OBJECT_SLOT_RE.search(before)):
             return f"the documents never mention {term}"
         # A wh-question about the action its subject would take ("What should my son eat ...?"): an action
         # no document names is no answer.
