@@ -151,8 +151,10 @@ class ExtractiveAnswerer:
             brief = audience == "clinician" or is_keyword_question(
                 query.question, self.settings.keyword_question_max_words
             )
-            whole = [] if brief else self._whole_section(section, ranked)
-            if len(whole) > 1:
+            # ("What does benign mean?" wants the page's explanation of the word, wherever it stands.)
+            explains = self.scorer.explanation(query.question) is not None
+            whole = [] if brief or explains else self._whole_section(section, ranked)
+            if whole:
                 # A family's question that restates a short section's heading ("What are the side effects of
                 # treatment?") is answered by that section, all of it, not by its single best sentence.
                 return whole, "fact", section
@@ -428,6 +430,13 @@ class ExtractiveAnswerer:
         for word in content_words(query.question):
             if word in LEXICON:
                 asked -= set(stem_all([word])) - stems(LEXICON.terms.get(word, ""))
+        # ... and a lay phrase ("How do doctors know ...?") in its expansion's first word, what it means first
+        # of all ("diagnose"): the phrase's own words and the expansion's other words are no heading's.
+        phrasings = stems(" ".join(LEXICON.equivalents(query.question)))  # the focus's other ways to say them
+        for phrase, expansion in LEXICON.matches(query.question):
+            if " " in phrase.strip():
+                first = set(stem_all(expansion.split()[:1]))
+                asked = (asked - stems(phrase) - stems(expansion) - phrasings) | first
         return asked
 
     def _heading_asked_in(

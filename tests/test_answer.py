@@ -379,6 +379,9 @@ def test_a_family_question_restating_a_short_section_is_answered_with_all_of_it(
         "Doctors usually do not know why it happens.",
         "A few children are born with conditions that raise the risk.",
     ]
+    # A lay phrase asks in its meaning's words: "Who gets X?" restates "Who does X affect?".
+    gets = bot.ask("Who gets Wilms tumor?")
+    assert gets.citations and all(c.section == "Who does Wilms tumor affect?" for c in gets.citations)
     nurse = bot.ask("What causes Wilms tumor?", audience="clinician")
     assert nurse.citations and all(c.section == "What causes Wilms tumor?" for c in nurse.citations)
     # A run of questions under "What questions should I ask my doctor?" is that section's list, and the
