@@ -571,9 +571,14 @@ def _named_diagnosis(openings: str, names: tuple[str, ...], after: str) -> re.Pa
     return re.compile(rf"(?:{openings})(?:a |an |the )?{_alt(names)}\b{after}")
 
 
+_ASKS_WHY_RE = re.compile(r"^\W*(?:why|how come)\b", re.I)
+
+
 def _is_diagnosis(parts: list[str], grammar: _Grammar, names: tuple[str, ...] = ()) -> bool:
     """Whether someone asks if a person has a condition. "Is it cancer?" alone may ask about a condition
-    just named; with a person ("my daughter") or what was noticed ("this lump") it asks about someone."""
+    just named; with a person ("my daughter") or what was noticed ("this lump") it asks about someone.
+    "Why does my son have X?" asks what causes it, of someone known to have it."""
+    parts = [part for part in parts if not _ASKS_WHY_RE.match(part)]
     text = " ".join(parts)
     if any(grammar.has_condition.search(part) for part in parts):
         return True

@@ -509,6 +509,7 @@ def test_could_it_be_one_of_these_gets_the_doctor_note_then_each_conditions_sign
         ("Is ASPS cancer?", None),
         ("Could it be HPC?", None),  # nobody is described: "it" may be a condition just named
         ("Could we have prevented it?", None),  # a perfect tense: "have prevented" is no possession
+        ("Why does my son have ASPS?", None),  # asks what causes it, of someone known to have it
         ("Does my son have it?", "diagnosis"),
     ],
 )
