@@ -1468,7 +1468,7 @@ _PERSON_WORDS_RE = re.compile(
 _DISEASE_WORD_RE = re.compile(r"\b\w{3,}(?:omas?|itis|osis|emia|aemia)\b", re.I)
 _FRAMING_RE = re.compile(
     r",?\s*\b(?:in (?:simple|plain|easy|everyday|layman'?s?) (?:words|terms|english|language)|simply put|"
-    r"in a nutshell|for a (?:layman|layperson|beginner|kid|child))\b",
+    r"in a nutshell|for a (?:layman|layperson|beginner))\b",  # (not "for a child": "the dose for a child")
     re.I,
 )
 _SENTENCE_END_RE = re.compile(r"(?<=[.!])\s+(?=[A-Z\"“(])")

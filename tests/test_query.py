@@ -90,6 +90,7 @@ def test_how_to_answer_is_not_what_is_asked(vocab: Vocabulary) -> None:
     overview as "Tell me about X" does."""
     plain = understand("What is hemangiopericytoma in simple words?", [], vocab)
     assert "simple" not in plain.focus and "words" not in plain.focus
+    assert "child" in understand("What is the usual dose for a child?", [], vocab).focus  # who, not how
     assert asks_overview("Could you tell me about hemangiopericytoma?")
 
 
