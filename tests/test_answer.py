@@ -329,6 +329,10 @@ def test_a_question_about_a_named_thing_gets_more_text_only_about_that_thing(bot
     assert answer.citations and all("amputat" in c.quote.lower() for c in answer.citations)
 
 
+INGEST_FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+EXTRA_CORPUS = Path(__file__).parents[1] / "eval" / "extra-corpus"
+
+
 def one_page_bot(tmp_path: Path, file: Path, entry: dict[str, object]) -> Assistant:
     """A real assistant over a corpus of one page (its own index, built here)."""
     corpus = tmp_path / "corpus"
@@ -338,13 +342,21 @@ def one_page_bot(tmp_path: Path, file: Path, entry: dict[str, object]) -> Assist
     return Assistant.load(Settings(corpus_dir=corpus, data_dir=tmp_path / "data"))
 
 
-def written_page_bot(tmp_path: Path, text: str, topic: str) -> Assistant:
-    """A real assistant over one family page written for the test, about ``topic``."""
-    page = tmp_path / "page.txt"
+def manifest_page_bot(tmp_path: Path, folder: Path, source_id: str) -> Assistant:
+    """A real assistant over one page of a corpus folder, with its entry from that folder's manifest."""
+    documents = json.loads((folder / "manifest.json").read_text())["documents"]
+    entry = next(d for d in documents if d["id"] == source_id)
+    return one_page_bot(tmp_path, folder / str(entry["file"]), entry)
+
+
+def written_page_bot(tmp_path: Path, text: str, topic: str, suffix: str = "txt") -> Assistant:
+    """A real assistant over one family page written for the test, about ``topic`` (``suffix``: its file type)."""
+    slug = topic.replace(" ", "-")
+    page = tmp_path / f"page.{suffix}"
     page.write_text(text, encoding="utf-8")
     entry = {
-        "id": f"test-{topic}",
-        "file": f"{topic}.txt",
+        "id": f"test-{slug}",
+        "file": f"{slug}.{suffix}",
         "title": topic.capitalize(),
         "publisher": "Test page written for this test",
         "kind": "patient page",
@@ -357,10 +369,7 @@ def written_page_bot(tmp_path: Path, text: str, topic: str) -> Assistant:
 def test_a_section_of_labelled_parts_is_answered_with_each_part(tmp_path: Path) -> None:
     """ "How is X treated?" over a section whose parts open with labels ("Surgery: ...") on a page of another
     layout: the answer gives each part, not the single most similar sentence."""
-    fixture = Path(__file__).parent / "fixtures" / "ingest"
-    documents = json.loads((fixture / "manifest.json").read_text())["documents"]
-    entry = next(d for d in documents if d["id"] == "summit-nodular-fasciitis")
-    bot = one_page_bot(tmp_path, fixture / "summit-nodular-fasciitis.txt", entry)
+    bot = manifest_page_bot(tmp_path, INGEST_FIXTURES, "summit-nodular-fasciitis")
     answer = bot.ask("How is nodular fasciitis treated?", trace=True)
     assert answer.trace is not None and answer.trace.mode == "section"
     for part in ("Watchful waiting:", "Surgery:", "Steroid shot:"):
@@ -370,10 +379,7 @@ def test_a_section_of_labelled_parts_is_answered_with_each_part(tmp_path: Path) 
 def test_a_family_question_restating_a_short_section_is_answered_with_all_of_it(tmp_path: Path) -> None:
     """ "What causes X?" over a two-sentence section under that heading (on a page captured one element per
     line): the section's sentences in page order, not its single best sentence."""
-    fixture = Path(__file__).parent / "fixtures" / "ingest"
-    documents = json.loads((fixture / "manifest.json").read_text())["documents"]
-    entry = next(d for d in documents if d["id"] == "crestview-wilms-tumor")
-    bot = one_page_bot(tmp_path, fixture / "crestview-wilms-tumor.txt", entry)
+    bot = manifest_page_bot(tmp_path, INGEST_FIXTURES, "crestview-wilms-tumor")
     answer = bot.ask("What causes Wilms tumor?")
     assert [c.quote for c in answer.citations] == [
         "Doctors usually do not know why it happens.",
@@ -421,18 +427,7 @@ def test_an_html_table_is_content_under_its_header(tmp_path: Path) -> None:
         "<tr><td>Distant</td><td>24%</td></tr></tbody></table>\n"
         "<h2>Treatment</h2><p>Most patients get chemotherapy before and after surgery.</p></body></html>\n"
     )
-    page = tmp_path / "page.html"
-    page.write_text(html, encoding="utf-8")
-    entry = {
-        "id": "test-osteosarcoma",
-        "file": "osteosarcoma.html",
-        "title": "Osteosarcoma",
-        "publisher": "Test page written for this test",
-        "kind": "patient page",
-        "audience": "family",
-        "topics": ["osteosarcoma"],
-    }
-    bot = one_page_bot(tmp_path, page, entry)
+    bot = written_page_bot(tmp_path, html, "osteosarcoma", "html")
     answer = bot.ask("What is the survival rate for osteosarcoma that has spread?")
     assert not answer.abstained
     table = next(c for c in answer.citations if "Distant 24%" in c.quote)
@@ -453,18 +448,7 @@ def test_faq_toggles_are_headings_and_a_reference_list_is_never_quoted(tmp_path:
         "after surgery.\n\n1. Choi J, et al. Infantile fibromatosis in 40 children. J Pediatr Surg. 2019;54:100-5.\n"
         "2. Alvarez M, et al. Outcomes of fibromatosis. Pediatr Blood Cancer. 2020;67:e2801.\n"
     )
-    page = tmp_path / "page.txt"
-    page.write_text(text, encoding="utf-8")
-    entry = {
-        "id": "test-infantile-fibromatosis",
-        "file": "infantile-fibromatosis.txt",
-        "title": "Infantile Fibromatosis",
-        "publisher": "Test page written for this test",
-        "kind": "patient page",
-        "audience": "family",
-        "topics": ["infantile fibromatosis"],
-    }
-    bot = one_page_bot(tmp_path, page, entry)
+    bot = written_page_bot(tmp_path, text, "infantile fibromatosis")
     doc = bot.index.documents["test-infantile-fibromatosis"]
     assert {"How is it treated?", "Can it come back?"} <= set(doc.sections)
     quoted = " ".join(p.text for p in bot.index.passages)
@@ -487,18 +471,7 @@ def test_a_repeated_key_point_is_quoted_once_and_an_image_caption_never(tmp_path
         "Treatment may include surgery, chemotherapy and radiation therapy.\n"
         "Surgery removes as much of the tumor as possible.\n"
     )
-    page = tmp_path / "page.txt"
-    page.write_text(text, encoding="utf-8")
-    entry = {
-        "id": "test-rhabdoid-tumor",
-        "file": "rhabdoid-tumor.txt",
-        "title": "Rhabdoid Tumor",
-        "publisher": "Test page written for this test",
-        "kind": "patient page",
-        "audience": "family",
-        "topics": ["rhabdoid tumor"],
-    }
-    bot = one_page_bot(tmp_path, page, entry)
+    bot = written_page_bot(tmp_path, text, "rhabdoid tumor")
     for question in ("What is rhabdoid tumor?", "How is rhabdoid tumor treated?"):
         quotes = [" ".join(c.quote.split()) for c in bot.ask(question).citations]
         assert len(quotes) == len(set(quotes)), quotes
@@ -632,10 +605,7 @@ def test_a_case_question_of_a_named_report_is_answered_from_its_case(tmp_path: P
     """A structured abstract with its labels on lines of their own: "patient age" is the case's age, not the
     background's "before the age of 20"; an "RT dose" is given as the report gives it ("50 Gy"), never
     called a dose."""
-    fixture = Path(__file__).parent / "fixtures" / "ingest"
-    documents = json.loads((fixture / "manifest.json").read_text())["documents"]
-    entry = next(d for d in documents if d["id"] == "pubmed-fairweather-2016")
-    bot = one_page_bot(tmp_path, fixture / "pubmed-fairweather-2016.txt", entry)
+    bot = manifest_page_bot(tmp_path, INGEST_FIXTURES, "pubmed-fairweather-2016")
     age = bot.ask("Fairweather 2016: patient age", audience="clinician")
     assert "15-year-old girl" in age.citations[0].quote
     dose = bot.ask("What was the RT dose in the Fairweather case?", audience="clinician")
@@ -651,10 +621,7 @@ def test_a_case_question_of_a_named_report_is_answered_from_its_case(tmp_path: P
 def test_a_case_question_is_not_answered_with_the_reports_review_of_earlier_cases(tmp_path: Path) -> None:
     """ "How were the metastases discovered in the X case?": the case's own story, not what the authors
     found of earlier cases ("16 previously reported patients in whom such metastases were first detected")."""
-    extra = Path(__file__).parents[1] / "eval" / "extra-corpus"
-    documents = json.loads((extra / "manifest.json").read_text())["documents"]
-    entry = next(d for d in documents if d["id"] == "pubmed-halloran-1997")
-    bot = one_page_bot(tmp_path, extra / str(entry["file"]), entry)
+    bot = manifest_page_bot(tmp_path, EXTRA_CORPUS, "pubmed-halloran-1997")
     answer = bot.ask("How were the lung metastases discovered in the Halloran case?")
     assert not answer.abstained
     assert "routine chest radiograph" in answer.text and "previously reported" not in answer.text

@@ -251,6 +251,14 @@ def passage_texts(doc: ParsedDocument) -> list[str]:
     return [" ".join(doc.sentences[i].text for i in p.sentence_ids) for p in doc.passages]
 
 
+def assert_headings_not_quoted(doc: ParsedDocument, asked: list[str], labels: list[str]) -> None:
+    """The page's question headings are its sections, and neither they nor its labels are ever quoted."""
+    assert set(asked) <= set(doc.sections)
+    text = quoted(doc)
+    for heading in [*asked, *labels]:
+        assert heading not in text
+
+
 def quoted(doc: ParsedDocument) -> str:
     """Everything an answer could quote from the document."""
     return "\n".join(passage_texts(doc))
@@ -367,10 +375,9 @@ def test_a_group_label_and_a_question_heading_set_straight_above_their_prose_are
         "What is the outlook for nodular fasciitis?",
         "When should I see my healthcare provider?",
     ]
-    assert set(asked) <= set(doc.sections)
-    text = quoted(doc)
-    for heading in [*asked, "Symptoms and Causes", "Diagnosis and Tests", "Living With", "Advertisement"]:
-        assert heading not in text
+    assert_headings_not_quoted(
+        doc, asked, ["Symptoms and Causes", "Diagnosis and Tests", "Living With", "Advertisement"]
+    )
     lump = next(s for s in doc.sentences if s.text.startswith("Most people notice"))
     assert (lump.section, lump.context) == ("What are the symptoms of nodular fasciitis?", "Symptoms and Causes")
     sample = next(s for s in doc.sentences if s.text.startswith("A provider takes"))
@@ -526,10 +533,8 @@ def test_a_page_captured_one_element_per_line_without_blank_lines(fixtures: dict
         "How is Wilms tumor treated?",
         "What questions should I ask my doctor?",
     ]
-    assert set(asked) <= set(doc.sections)
+    assert_headings_not_quoted(doc, asked, ["Symptoms and Causes", "Living With", "Policy"])
     text = quoted(doc)
-    for heading in [*asked, "Symptoms and Causes", "Living With", "Policy"]:
-        assert heading not in text
     assert "endorse" not in text and "Advertising on our site" not in text
     affects = next(s for s in doc.sentences if s.text.startswith("It most often affects"))
     assert affects.section == "Who does Wilms tumor affect?"
