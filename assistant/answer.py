@@ -148,9 +148,7 @@ class ExtractiveAnswerer:
             parts = self._section_parts(section, ranked, query)
             if len(parts) >= self.settings.section_answer_min_parts:
                 return parts, "section", section
-            brief = audience == "clinician" or is_keyword_question(
-                query.question, self.settings.keyword_question_max_words
-            )
+            brief = self._brief(query, audience)
             # ("What does benign mean?" wants the page's explanation of the word, wherever it stands.)
             explains = self.scorer.explanation(query.question) is not None
             whole = [] if brief or explains else self._whole_section(section, ranked)
@@ -163,6 +161,11 @@ class ExtractiveAnswerer:
             inside = [r for r in ranked if (r.evidence.doc.source_id, r.evidence.passage.section or "") == section]
             ranked = inside if brief and inside else inside + [r for r in ranked if r not in inside]
         return self._best(query, ranked, audience), "fact", None
+
+    def _brief(self, query: UnderstoodQuery, audience: str) -> bool:
+        """Whether the answer is a lookup's: a nurse's, or a terse keyword-style question ("X 5-yr survival",
+        "X etiology"), whoever asks, which wants the fact and not what stands around it."""
+        return audience == "clinician" or is_keyword_question(query.question, self.settings.keyword_question_max_words)
 
     def _best(self, query: UnderstoodQuery, ranked: list[ScoredPassage], audience: str) -> list[ScoredPassage]:
         settings = self.settings
@@ -177,7 +180,7 @@ class ExtractiveAnswerer:
         ranked = self._with_continuation(ranked)
         # A terse, keyword-style question ("X 5-yr survival", "X etiology") is a lookup: it gets the
         # fact, as a nurse would, whoever asks.
-        brief = audience == "clinician" or is_keyword_question(query.question, settings.keyword_question_max_words)
+        brief = self._brief(query, audience)
         names = self.vocab.subject_stems(query.topics)
         named_things = [t for t in query.terms if stems(t) - names and is_specialist_word(t, self.vocab, settings)]
         explains = self.scorer.explanation(query.question)

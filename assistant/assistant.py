@@ -5,7 +5,6 @@ Everything a person or script touches (CLI, chat UI, eval) goes through :class:`
 
 from __future__ import annotations
 
-import re
 import time
 import unicodedata
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from assistant.index import CorpusIndex, load_index
 from assistant.profile import load_profile
 from assistant.query import UnderstoodQuery, Vocabulary, topic_name, understand, vocabulary_from_corpus
 from assistant.retrieve import CandidateRetriever, Candidates
+from assistant.rules import never_mentioned_word
 from assistant.safety import ANSWER_LEAD_IN, SafetyRoute, is_injection, normal_form, route, small_talk_kind
 from assistant.schema import Answer, AnswerTrace, ScoredCandidate
 from assistant.scoring import ScoredPassage
@@ -269,19 +269,16 @@ class Assistant:
         return validate_question(question, self.settings.max_question_chars)
 
 
-# The rules that find a word the documents never use say so in these words (see assistant/rules.py).
-_NEVER_MENTION_RE = re.compile(r"^the documents (?P<asked>asked about )?never mention (?P<what>[\w' ,-]+)$")
-
-
 def _lacking(reason: str | None, query: UnderstoodQuery) -> str | None:
     """What the refusal can tell the asker the documents lack: "the documents I have don't mention X", or
     for a word other pages use, "the pages on <the condition asked about> don't mention X". None when the
     rule found something else (weak evidence, another document's answer), which a phrase would misstate."""
-    found = _NEVER_MENTION_RE.match(reason or "")
+    found = never_mentioned_word(reason)
     if found is None:
         return None
-    what = f"“{found.group('what').strip()}”"  # the asker's own word, quoted: "don't mention “eat”"
-    if not found.group("asked"):
+    word, only_asked = found
+    what = f"“{word}”"  # the asker's own word, quoted: "don't mention “eat”"
+    if not only_asked:
         return f"the documents I have don't mention {what}"
     if query.topics:
         return f"the pages on {' and '.join(topic_name(t) for t in query.topics)} don't mention {what}"

@@ -1464,8 +1464,11 @@ _PERSON_WORDS_RE = re.compile(
     r"adults?|care team|family|families)\b",
     re.I,
 )
-# A word named like a disease ("osteosarcoma", "leukemia", "arthritis"): English medical word formation.
-_DISEASE_WORD_RE = re.compile(r"\b\w{3,}(?:omas?|itis|osis|emia|aemia)\b", re.I)
+# The endings of words named like a disease ("osteosarcoma", "arthritis", "fibrosis"): English medical word
+# formation, shared with the rule that refuses a condition the documents only mention.
+DISEASE_SUFFIXES = ("oma", "omas", "itis", "osis")
+# ... and in a question, blood diseases too ("leukemia").
+_DISEASE_WORD_RE = re.compile(rf"\b\w{{3,}}(?:{'|'.join(DISEASE_SUFFIXES)}|emia|aemia)\b", re.I)
 _FRAMING_RE = re.compile(
     r",?\s*\b(?:in (?:simple|plain|easy|everyday|layman'?s?) (?:words|terms|english|language)|simply put|"
     r"in a nutshell|for a (?:layman|layperson|beginner))\b",  # (not "for a child": "the dose for a child")

@@ -24,6 +24,7 @@ from assistant.answer_types import (
 )
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.query import (
+    DISEASE_SUFFIXES,
     LAY_TERMS,
     LEXICON,
     OWN_PEOPLE_RE,
@@ -84,7 +85,7 @@ def which_condition(inp: RuleInput) -> str | None:
 def unknown_term(inp: RuleInput) -> str | None:
     """The question names a thing (disease, drug, person) the corpus never mentions."""
     if inp.query.unknown_terms:
-        return f"the documents never mention {', '.join(inp.query.unknown_terms)}"
+        return never_mentioned(", ".join(inp.query.unknown_terms))
     return None
 
 
@@ -114,6 +115,21 @@ _ASKED_LAST_SLOT_RE = re.compile(
 _ASKING_WORDS = frozenset({"still", "ever", "ok", "okay", "really", "actually", "anyway", "yet", "already"})
 
 
+def never_mentioned(what: str, asked: bool = False) -> str:
+    """The reason a rule gives for refusing a word the documents (``asked``: the documents the question is
+    about) never use in any form; :func:`never_mentioned_word` reads it back."""
+    return f"the documents {'asked about ' if asked else ''}never mention {what}"
+
+
+_NEVER_MENTIONED_RE = re.compile(r"^the documents (?P<asked>asked about )?never mention (?P<what>[\w' ,-]+)$")
+
+
+def never_mentioned_word(reason: str | None) -> tuple[str, bool] | None:
+    """(the word, whether only the documents asked about lack it) of a :func:`never_mentioned` reason."""
+    found = _NEVER_MENTIONED_RE.match(reason or "")
+    return (found.group("what").strip(), bool(found.group("asked"))) if found else None
+
+
 def absent_thing(inp: RuleInput) -> str | None:
     """A yes-or-no question about a thing no document mentions in any form ("Does insurance cover proton
     therapy?", "Can she go to school during chemo?"): the documents can say neither yes nor no. A word
@@ -135,12 +151,12 @@ def absent_thing(inp: RuleInput) -> str | None:
         # an everyday word a small corpus lacks ("can it make a kid limp", "will he lose his leg") is how the
         # question is put, not what it asks about.
         if yes_or_no and (_THING_SLOT_RE.search(before) or _OBJECT_SLOT_RE.search(before)):
-            return f"the documents never mention {term}"
+            return never_mentioned(term)
         # A wh-question about the action its subject would take ("What should my son eat ...?"): an action
         # no document names is no answer.
         last = not lowered[at.end() :].strip(" ?.!")
         if not yes_or_no and (_ASKED_SLOT_RE.search(before) or (last and _ASKED_LAST_SLOT_RE.search(before))):
-            return f"the documents never mention {term}"
+            return never_mentioned(term)
     return None
 
 
@@ -393,7 +409,7 @@ JUDGING_WORDS = frozenset(
 VERB_SLOT_RE = re.compile(r"\b(?:i|we|you|they|he|she|to)\s+$")
 
 # Words named like a disease ("...oma", "...itis", "...osis"): English medical word formation.
-DISEASE_NAME_RE = re.compile(r"^[a-z]{3,}(oma|omas|itis|osis)$")
+DISEASE_NAME_RE = re.compile(rf"^[a-z]{{3,}}({'|'.join(DISEASE_SUFFIXES)})$")
 
 
 def make_no_document_is_about(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
@@ -446,7 +462,7 @@ def make_never_mentioned(
             # The modifier names the kind, so it is looked for whole: "proton" is no form of "protein".
             modifier_said = any(document_words.mention(asked, form, share=1.0) for form in modifier_forms)
             if not modifier_said or not kind_said(kind, asked):
-                return f"the documents asked about never mention {modifier} {kind}"
+                return never_mentioned(f"{modifier} {kind}", asked=True)
         # "What chemotherapy did the X patient receive?" of a report that never mentions chemotherapy in any
         # form: it cannot say which.
         if inp.query.names_one_document:
@@ -459,7 +475,7 @@ def make_never_mentioned(
                     kinds.append(thing)
             for kind in kinds:
                 if kind in vocab.words and not kind_said(kind, asked):
-                    return f"the documents asked about never mention {kind}"
+                    return never_mentioned(kind, asked=True)
         question_words = word_list(inp.query.question)
         for word in inp.query.terms:
             if word in vocab.topic_aliases or word in vocab.document_aliases:
@@ -470,7 +486,7 @@ def make_never_mentioned(
                 continue
             alternatives = [alt for alt in (word, LAY_TERMS.get(word), vocab.acronyms.get(word)) if alt]
             if not any(document_words.mention(asked, alt) for alt in alternatives):
-                return f"the documents asked about never mention {word}"
+                return never_mentioned(word, asked=True)
         return None
 
     return asked_documents_never_mention
