@@ -44,6 +44,7 @@ from assistant.text import (
     content_words,
     covered_stems,
     is_general_english,
+    spelling_variants,
     stem_all,
     stems,
 )
@@ -637,7 +638,8 @@ def term_coverage(query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabular
         # A lay gloss or an acronym's long form is a set of words, any of which will do; a phrasing from
         # the lexicon is said whole ("run in families" is not covered by "the vessels run through").
         any_word = [LAY_TERMS.get(term, ""), vocab.acronyms.get(term, "")]
-        whole = [term, *LEXICON.said_as(term), *LEXICON.equivalents(term)]
+        # ("tumour" is covered by a page's "tumor": one word in two spellings.)
+        whole = [*spelling_variants(term), *LEXICON.said_as(term), *LEXICON.equivalents(term)]
         for alt, whole_phrase in [*((a, True) for a in whole), *((a, False) for a in any_word)]:
             if not alt:
                 continue
