@@ -362,7 +362,10 @@ SHAPE_WORDS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
 
 
 def answers_by_shape(word: str, text: str) -> bool:
-    """Whether ``word`` names the shape of its answer (see :data:`SHAPE_WORDS`) and ``text`` holds one."""
+    """Whether ``word`` names the shape of its answer (see :data:`SHAPE_WORDS`) and ``text`` holds one; a
+    report's "conclusion" or "recommendation" is what its authors advise ("patients should be ...")."""
+    if ASKS_ADVICE_RE.fullmatch(word) and RECOMMENDATION_RE.search(text):
+        return True
     return any(asks.fullmatch(word) and holds.search(text) for asks, holds in SHAPE_WORDS)
 
 

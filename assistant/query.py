@@ -1093,6 +1093,15 @@ def _subject(asked: str, answer: str, vocab: Vocabulary, stock_replies: Sequence
             answer = answer.replace(stock, " ")
     quoted, own_words = vocab.quoted_sources(answer)
     topics, targets = vocab.subjects_of(quoted)
+    # A general page quoted speaks for its condition: a follow-up ("can it come back?") is asked of the
+    # condition, any of whose documents may answer it, as when the question names it. (A case report
+    # quoted alone stays the subject: "how was she treated?" asks of its patient.)
+    # Of a review about two conditions quoted beside a page about one, the one both are about.
+    if any(sid not in vocab.report_ids for sid in quoted):
+        per_document = [set(vocab.subjects_of([sid])[0]) for sid in quoted]
+        topics = [t for t in topics if all(t in d for d in per_document if d)] or topics
+        conditions = [frozenset(vocab.topics[t]) for t in topics if t in vocab.topics]
+        targets = conditions + [g for g in targets if not any(g <= c for c in conditions)]
     named = _named(correct_spelling(own_words, vocab) if own_words else "", vocab)
     # What the answer's own words name joins what it quoted, unless a quote already stands for it.
     targets += [t for t in named.targets if t not in targets and not any(t & q for q in targets)]

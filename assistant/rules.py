@@ -573,7 +573,7 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
         return [
             t
             for t in query.terms
-            if t.lower() not in leave_out
+            if t.lower() not in leave_out | _LIKENESS_WORDS
             and not is_figure_word(t)
             and not names_a_document(t, vocab)
             and stems(t) - names
@@ -618,6 +618,9 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
 
 
 _AGE_RE = re.compile(r"\b(?:age|ages|aged|old|older|younger)\b", re.I)
+# "How many similar cases were there?": words that liken the counted thing to the one spoken of say
+# nothing a figure must be said of ("seven previously reported cases" counts them).
+_LIKENESS_WORDS = frozenset({"similar", "such", "comparable", "like"})
 
 
 def term_coverage(query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabulary) -> float:

@@ -520,6 +520,18 @@ def test_a_nurses_keywords_about_a_named_report_ask_about_its_case(bot: Assistan
     assert "8 years earlier" in answer.citations[0].quote
 
 
+def test_follow_ups_about_a_named_report_keep_it_in_other_words(bot: Assistant) -> None:
+    """After "What is the Woitzik paper about?": its conclusion is its authors' advice, "similar cases" are
+    its previously reported ones, and "the first tumour" (British spelling) is its primary tumor."""
+    history = [{"role": "user", "content": "What is the Woitzik paper about?"}]
+    conclusion = bot.ask("what was the conclusion?", history=history)
+    assert not conclusion.abstained and "should be controlled regularly" in conclusion.citations[0].quote
+    similar = bot.ask("how many similar cases were there?", history=history)
+    assert not similar.abstained and "seven previously reported cases" in similar.citations[0].quote
+    first = bot.ask("where was the first tumour?", history=history)
+    assert not first.abstained and "primary cranial meningeal tumor" in first.citations[0].quote
+
+
 def test_a_word_asked_to_be_explained_is_answered_by_the_pages_explanation(bot: Assistant) -> None:
     """ "What does metastatic mean?" is answered where the page says what it means ("metastatic, meaning
     it has spread ..."), not by any sentence that uses the word."""

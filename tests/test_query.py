@@ -379,14 +379,16 @@ def test_a_sentence_opening_inside_a_whole_quote_is_not_another_quote(real: Voca
     ]
 
 
-def test_it_after_an_answer_quoting_one_page_means_that_page(real: Vocabulary, documents: list[ParsedDocument]) -> None:
+def test_it_after_an_answer_quoting_one_page_means_that_pages_condition(
+    real: Vocabulary, documents: list[ParsedDocument]
+) -> None:
     lead = quote(documents, HPC_PAGE_ID, "symptoms your child may be experiencing")
     history = turns(
         ("My daughter has a lump on her arm that doesn't hurt, could it be one of these tumours?", f"{lead} [1]")
     )
     query = understand("how is it treated?", history, real)
     assert query.carried_topic and query.topics == ["hemangiopericytoma"]
-    assert query.targets == [frozenset({HPC_PAGE_ID})]
+    assert query.targets == [condition_of(real, HPC_PAGE_ID)]
     # Carried as if named: "how is hemangiopericytoma treated?" has the same terms.
     assert query.terms == ["treated", "hemangiopericytoma"] and "hemangiopericytoma" in query.text
     assert " it " not in f" {query.focus} "
@@ -404,7 +406,7 @@ def test_it_after_an_answer_quoting_two_conditions_targets_each(
         )
     )
     query = understand("How is it treated?", history, real)
-    assert query.targets == [frozenset({HPC_PAGE_ID}), frozenset({ASPS_PAGE_ID})]
+    assert query.targets == [condition_of(real, HPC_PAGE_ID), condition_of(real, ASPS_PAGE_ID)]
     assert query.topics == ["hemangiopericytoma", "alveolar soft part sarcoma (ASPS)"]
 
 
@@ -442,9 +444,26 @@ def test_she_is_the_patient_of_the_case_report_discussed_before(
     query = understand("How was she treated?", history, real)
     assert query.targets == [frozenset({WOITZIK_ID})] and "patient" in query.terms
     assert "woitzik" in query.text and "patient" in query.focus
-    # After the asker speaks of their own daughter, "she" is the daughter: the latest subject holds.
+    # After the asker speaks of their own daughter, "she" is the daughter: the latest subject holds, the
+    # condition the quoted page is about (not the report's patient).
     history += turns(("My daughter has it, what now?", f"{page} [1]"))
-    assert understand("How will she be treated?", history, real).targets == [frozenset({HPC_PAGE_ID})]
+    assert understand("How will she be treated?", history, real).targets == [condition_of(real, HPC_PAGE_ID)]
+
+
+def condition_of(vocab: Vocabulary, source_id: str) -> frozenset[str]:
+    """Every document about the condition a document is about."""
+    return next(frozenset(ids) for ids in vocab.topics.values() if source_id in ids)
+
+
+def test_a_quoted_general_page_makes_its_condition_the_referent(
+    real: Vocabulary, documents: list[ParsedDocument]
+) -> None:
+    """ "Can it come back?" after answers quoting only the condition's page is asked of the condition, whose
+    reports may say what the page does not."""
+    page = quote(documents, HPC_PAGE_ID, "rare tumor that grows")
+    history = turns(("What is HPC?", f"{page} [1]"), ("Where in the body does it grow?", f"{page} [1]"))
+    hpc = condition_of(real, HPC_PAGE_ID)
+    assert len(hpc) > 1 and understand("Can it come back?", history, real).targets == [hpc]
 
 
 def test_a_quoted_case_report_stays_the_referent(real: Vocabulary, documents: list[ParsedDocument]) -> None:

@@ -76,12 +76,16 @@ def test_term_coverage_accepts_the_words_a_page_uses_for_a_term(bot: Assistant) 
     assert term_coverage(drugs, ["Medicines such as these may be used."], bot.vocab) == 1.0
 
 
-def test_term_coverage_reads_a_british_spelling_and_a_lay_phrase_as_the_pages_words(bot: Assistant) -> None:
+def test_term_coverage_reads_spellings_lay_phrases_and_a_conclusion_as_the_pages_words(bot: Assistant) -> None:
     """ "Where was the first tumour?" is covered by "the primary tumor was removed": one word in two
     spellings, and the clinical name of a lay phrase."""
     query = understand("Where was the first tumour?", [], bot.vocab)
     assert term_coverage(query, ["The primary tumor was removed from the thigh."], bot.vocab) == 1.0
     assert term_coverage(query, ["The scan was normal."], bot.vocab) == 0.0
+    # A report's "conclusion" is what its authors advise.
+    conclusion = understand("What was the conclusion?", [], bot.vocab)
+    assert term_coverage(conclusion, ["Patients should be followed up for ten years."], bot.vocab) == 1.0
+    assert term_coverage(conclusion, ["The tumor was removed."], bot.vocab) == 0.0
     prior = understand("Number of prior cases?", [], bot.vocab)
     assert term_coverage(prior, ["Only four cases were previously reported."], bot.vocab) == 1.0
 
