@@ -104,6 +104,22 @@ QUESTION_CUES: list[QuestionCue] = [
         # ... a span or point in time, not an age ("48-year-old") or a survival measure ("5-year").
         re.compile(r"(?<!-)\b(years?|months?|weeks?|days?)\b(?!-)|\b(later|delay|long time)\b", re.I),
     ),
+    # "Who gets it?": who it happens to, said as an age or a group of people ("in a baby", "most often in
+    # adults"), not the reader's own child a page addresses throughout ("your child"). Narrow: a passage
+    # naming nobody does not answer it.
+    QuestionCue(
+        re.compile(
+            r"\bwho (usually |mostly |typically )?(gets?|is affected|are affected|develops?|is at risk|can get|"
+            r"is most likely|are most likely)\b|\b(age groups?|what ages?)\b",
+            re.I,
+        ),
+        re.compile(
+            r"(?<!your )\b(bab(y|ies)|infants?|newborns?|toddlers?|child(ren|hood)?|adolescen\w*|teen\w*|"
+            r"young (people|adults?)|adults?|older (people|adults)|elderly|men|women|males?|females?)\b|" + _AGE,
+            re.I,
+        ),
+        narrow=True,
+    ),
     QuestionCue(
         re.compile(r"\b(why|cause[sd]?|causing|reason|genetic|inherit\w*|hereditary)\b", re.I),
         re.compile(r"\b(because|caus\w+|genes?|genetic|due to|link\w*|inherit\w*|risk)\b", re.I),

@@ -637,3 +637,18 @@ def test_a_case_question_is_not_answered_with_the_reports_review_of_earlier_case
     answer = bot.ask("How were the lung metastases discovered in the Halloran case?")
     assert not answer.abstained
     assert "routine chest radiograph" in answer.text and "previously reported" not in answer.text
+
+
+def test_who_gets_a_condition_is_answered_by_who_it_happens_to(tmp_path: Path) -> None:
+    """ "Who gets X?" is answered where the page says whom (an age, a group of people), not by a sentence
+    that only shares a word with the question's lay wording."""
+    text = (
+        "Osteoid osteoma\n\nAn osteoid osteoma is a small, harmless bone tumor that causes a deep ache. The "
+        "ache often gets worse at night and eases with ordinary pain medicine.\n\nThe tumor affects the long "
+        "bones of the leg most often, and it is common in the thigh bone.\n\nIt is most often found in "
+        "teenagers and young adults between 10 and 25 years old, and boys have it more often than girls.\n\n"
+        "Doctors find it with an X-ray or a CT scan, which shows a small bright spot with a dark ring.\n"
+    )
+    bot = written_page_bot(tmp_path, text, "osteoid osteoma")
+    answer = bot.ask("Who gets osteoid osteoma?")
+    assert not answer.abstained and "teenagers and young adults" in answer.citations[0].quote
