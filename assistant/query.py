@@ -1401,12 +1401,13 @@ def understand(
     case_reports = set(vocab.kinds.get(CASE_REPORT_KIND, ()))
     # ... and so is a nurse's keywords about one named report ("Okafor 2021 presenting symptoms").
     one_report = len(targets) == 1 and len(targets[0]) == 1
-    of_case = speaks_of_case(corrected) or (
-        one_report and is_keyword_question(corrected, vocab.settings.keyword_question_max_words)
-    )
+    keywords = one_report and is_keyword_question(corrected, vocab.settings.keyword_question_max_words)
+    of_case = speaks_of_case(corrected) or keywords
     of_a_case = bool(targets) and all(group <= case_reports for group in targets) and of_case
+    # A nurse's keywords name the asked thing bare ("Onoki surgery"): each is asked as "what surgery".
+    asked_as = " ".join(f"what {w}" for w in content_words(base)) if keywords else base
     # (Shorthand first: "tx" is "treatment", which a case report says as "underwent".)
-    case_words = CASE_LEXICON.expansions(f"{base} {' '.join(LEXICON.expansions(base))}") if of_a_case else []
+    case_words = CASE_LEXICON.expansions(f"{asked_as} {' '.join(LEXICON.expansions(base))}") if of_a_case else []
     # "Is it ever used on its own?" after "Role of radiation in X?": "it" is what the previous question
     # asked about, unless the follow-up asks a new thing of the subject ("how is it treated?", "did it
     # come back?") or something other than that thing ("what do they use instead?").

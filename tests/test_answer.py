@@ -652,3 +652,16 @@ def test_who_gets_a_condition_is_answered_by_who_it_happens_to(tmp_path: Path) -
     bot = written_page_bot(tmp_path, text, "osteoid osteoma")
     answer = bot.ask("Who gets osteoid osteoma?")
     assert not answer.abstained and "teenagers and young adults" in answer.citations[0].quote
+
+
+def test_what_was_done_in_a_case_is_answered_by_what_its_report_says_was_performed(bot: Assistant) -> None:
+    """ "What surgery was done?" of a report, or a nurse's "<author> surgery", is answered by the operation
+    it performed, not by "at 2 years after surgery"; the spine "rebuilt" is its reconstruction."""
+    history = [{"role": "user", "content": "Tell me about the Onoki case"}]
+    done = bot.ask("what surgery was done?", history=history)
+    assert "total spondylectomy was performed" in done.citations[0].quote
+    keywords = bot.ask("Onoki surgery", audience="clinician")
+    assert any("total spondylectomy was performed" in c.quote for c in keywords.citations)
+    assert not any("2 years after surgery" in c.quote for c in keywords.citations)
+    rebuilt = bot.ask("how was the spine rebuilt?", history=history)
+    assert "reconstruction and posterior instrumentation were performed" in rebuilt.citations[0].quote
