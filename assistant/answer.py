@@ -21,6 +21,7 @@ import numpy as np
 from assistant.answer_types import (
     COMPARISON_WORD_RE,
     QUESTION_CUES,
+    REPORTS_CASE_RE,
     asks_for_figure,
     holds_asked_answer,
     is_case_narrative,
@@ -31,7 +32,16 @@ from assistant.answer_types import (
 from assistant.compose import Composer, Draft
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.ingest import names_site, site_names
-from assistant.query import LEXICON, UnderstoodQuery, Vocabulary, is_keyword_question, names_a_document, topic_name
+from assistant.query import (
+    CASE_REPORT_KIND,
+    LEXICON,
+    UnderstoodQuery,
+    Vocabulary,
+    asks_overview,
+    is_keyword_question,
+    names_a_document,
+    topic_name,
+)
 from assistant.retrieve import Candidates
 from assistant.rules import AbstentionRule, RuleInput, default_rules, is_specialist_word, term_coverage
 from assistant.scoring import PassageScorer, ScoredPassage, definition_pattern
@@ -183,6 +193,11 @@ class ExtractiveAnswerer:
         brief = self._brief(query, audience)
         names = self.vocab.subject_stems(query.topics)
         named_things = [t for t in query.terms if stems(t) - names and is_specialist_word(t, self.vocab, settings)]
+        if reported := self._what_a_report_reports(query, ranked):
+            # "What is the 2003 paper about?", "Summarize the X case": the report's own sentence saying what
+            # it reports opens the overview, wherever it scores (a long sentence embeds far from a short
+            # question), rather than its advice or a single finding.
+            ranked = [reported, *(r for r in ranked if r is not reported)]
         explains = self.scorer.explanation(query.question)
         if explains is not None:
             # "What does benign mean?": the page's explanation of the word ("usually benign (not cancer)") comes
@@ -244,6 +259,19 @@ class ExtractiveAnswerer:
             chosen.append(candidate)
             words += size
         return chosen
+
+    def _what_a_report_reports(self, query: UnderstoodQuery, ranked: list[ScoredPassage]) -> ScoredPassage | None:
+        """For an overview asked of one named case report, its best passage saying what it reports."""
+        reports = set(self.vocab.kinds.get(CASE_REPORT_KIND, ()))
+        if not (query.names_one_document and asks_overview(query.question)):
+            return None
+        if not query.targets or not all(group <= reports for group in query.targets):
+            return None
+        named = set().union(*query.targets)
+        return next(
+            (r for r in ranked if r.evidence.doc.source_id in named and REPORTS_CASE_RE.search(r.evidence.text)),
+            None,
+        )
 
     def _answer_first(
         self, query: UnderstoodQuery, ranked: list[ScoredPassage], topics: frozenset[str]

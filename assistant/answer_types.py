@@ -76,6 +76,12 @@ RECOMMENDATION_RE = re.compile(
     r"must be|is recommended)\b",
     re.I,
 )
+# What a report says it reports ("we herein present the first case of ...", "a case of ... is reported"): the
+# sentence an overview of a case report opens with.
+REPORTS_CASE_RE = re.compile(
+    r"\bwe (herein |here )?(report|present|describe)\b|\b(is|are) (herein |here )?(reported|presented|described)\b",
+    re.I,
+)
 # A question for the authors' advice or conclusion, not for what was done or found.
 ASKS_ADVICE_RE = re.compile(r"\b(recommend\w*|advi[cs]e\w*|suggest\w*|conclu\w*|lessons?|take-?home)\b", re.I)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer_types import holds_asked_answer
+from assistant.answer_types import REPORTS_CASE_RE, holds_asked_answer
 from assistant.corpus import source_span
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.ingest import split_sentences
@@ -114,7 +114,10 @@ class Composer:
         return Draft(("\n" if as_list else " ").join(parts), citations)
 
     def _plain_lead(self, selected: list[ScoredPassage]) -> list[ScoredPassage]:
-        """Lead with a clearly plainer passage that answers about as well and makes sense on its own."""
+        """Lead with a clearly plainer passage that answers about as well and makes sense on its own; not
+        over a report's own words for what it reports, which open an overview of it."""
+        if REPORTS_CASE_RE.search(selected[0].evidence.text):
+            return selected
         close = [p for p in selected if p.score >= selected[0].score - self.settings.plain_lead_margin]
         plainest = min(close, key=lambda p: plainness_cost(p.evidence.text))
         if plainness_cost(plainest.evidence.text) < 0.75 * plainness_cost(selected[0].evidence.text) and not (

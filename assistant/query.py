@@ -1269,8 +1269,10 @@ def _terms(text: str) -> list[str]:
 OVERVIEW_RE = re.compile(
     r"^\W*(please\W+)?((can|could|would) you\W+)?"
     r"(tell me (a bit |more |something )?about|(an? |give me an? )?overview of|"
-    r"(some )?info(rmation)? (on|about)|explain|describe|what do you know about|i want to (know|learn) about)\b|"
-    r"\boverview\W*$",
+    r"(some )?info(rmation)? (on|about)|explain|describe|what do you know about|i want to (know|learn) about|"
+    r"summari[sz]e|(give me )?(a |the )?summary of)\b|"
+    r"\boverview\W*$|"
+    r"^\W*what('s| is| was) (the|this|that) [\w .-]{1,60} about\W*$",  # "What is the 2003 paper about?"
     re.I,
 )
 _STATEMENT_OF_ILLNESS_RE = re.compile(

@@ -665,3 +665,16 @@ def test_what_was_done_in_a_case_is_answered_by_what_its_report_says_was_perform
     assert not any("2 years after surgery" in c.quote for c in keywords.citations)
     rebuilt = bot.ask("how was the spine rebuilt?", history=history)
     assert "reconstruction and posterior instrumentation were performed" in rebuilt.citations[0].quote
+
+
+def test_an_overview_of_a_case_report_opens_with_what_it_reports(bot: Assistant) -> None:
+    """ "What is the Woitzik paper about?", "Summarize the Onoki case": the report's own sentence saying what
+    it reports comes first, not its advice ("should be controlled regularly") or one finding."""
+    for question, opening in (
+        ("What is the Woitzik paper about?", "a case of a delayed metastatic hemangiopericytoma"),
+        ("Tell me about the Woitzik report", "a case of a delayed metastatic hemangiopericytoma"),
+        ("Summarize the Onoki case", "We herein present the first case"),
+    ):
+        for audience in ("family", "clinician"):
+            answer = bot.ask(question, audience=audience)
+            assert opening in answer.citations[0].quote, (question, audience)
