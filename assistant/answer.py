@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from assistant.answer_types import (
+    ASKS_LITERATURE_RE,
     COMPARISON_WORD_RE,
     QUESTION_CUES,
     REPORTS_CASE_RE,
@@ -301,9 +302,10 @@ class ExtractiveAnswerer:
                 for r in ranked
                 if r.evidence.doc.source_id == document and holds_asked_answer(question, r.evidence.text)
             ]
-            if of_case:
+            if of_case and not ASKS_LITERATURE_RE.search(question):
                 # "How many years later did it come back in the X case?": of two passages with a number of
-                # years, the case's own story answers, not the review of earlier cases beside it.
+                # years, the case's own story answers, not the review of earlier cases beside it (unless
+                # that review is what is asked about: "the median interval in the review").
                 holding.sort(key=lambda r: not is_case_narrative(r.evidence.text))
             return (holding + [r for r in ranked if r not in holding], True) if holding else (ranked, False)
         holding = [

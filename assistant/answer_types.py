@@ -436,6 +436,11 @@ CASE_NARRATIVE_RE = re.compile(rf"{_CASE_PERSON}|{_CASE_EVENT}|\b\w+ (months?|ye
 # What a report says of the literature it reviewed is not its case ("a search of the literature found ..."),
 # nor is what it recommends (RECOMMENDATION_RE, above).
 LITERATURE_RE = re.compile(r"\b(literature|our review|previously reported|published (cases|series))\b", re.I)
+# A question about the earlier cases a report reviewed ("the median interval in the review", "how many
+# earlier cases"): a statistic of many cases, which no single case has.
+ASKS_LITERATURE_RE = re.compile(
+    r"\b(literature|review|reviewed|previously reported|earlier cases|other cases|series|median|mean|average)\b", re.I
+)
 
 
 def asks_about_case(question: str) -> bool:

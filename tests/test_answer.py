@@ -678,3 +678,13 @@ def test_an_overview_of_a_case_report_opens_with_what_it_reports(bot: Assistant)
         for audience in ("family", "clinician"):
             answer = bot.ask(question, audience=audience)
             assert opening in answer.citations[0].quote, (question, audience)
+
+
+def test_a_statistic_of_the_reviewed_cases_is_answered_from_the_review_not_the_case(tmp_path: Path) -> None:
+    """ "What was the median interval ... in the review?" of a case report: the review of earlier cases holds
+    a median; the case's own "nine years later" is one patient's."""
+    bot = manifest_page_bot(tmp_path, EXTRA_CORPUS, "pubmed-tanabe-2019")
+    answer = bot.ask("What was the median interval to nodal recurrence in the Tanabe review?", audience="clinician")
+    assert "median interval" in answer.citations[0].quote
+    case = bot.ask("How many years after the ray amputation did the Tanabe patient's mass appear?")
+    assert "nine years later" in case.citations[0].quote
