@@ -92,6 +92,16 @@ class ExtractiveAnswerer:
             for doc in index.documents.values()
             for heading in doc.sections
         }
+        # ... and what a heading's words mean in the lexicon's words ("Standard Therapies": treatment), so a
+        # label heading is matched by what it is about, as a question heading is by its words.
+        self.heading_words = {
+            key: [
+                (stem, frozenset(stem_all(content_words(" ".join(LEXICON.expansions(word))))))
+                for word in content_words(vocab.without_names(key[1]))
+                if (stem := stem_all([word])[0]) in focus
+            ]
+            for key, focus in self.heading_focus.items()
+        }
         # Each document's headings with no text of their own, followed by another heading (corpus-only: once).
         self.empty_headings = {
             doc.source_id: [
@@ -438,14 +448,12 @@ class ExtractiveAnswerer:
         # heading set apart like it): its parts are the headings after it, which no candidate names.
         for source_id in dict.fromkeys(source_id for source_id, _ in keys):
             keys.update(dict.fromkeys((source_id, h) for h in self.empty_headings.get(source_id, [])))
-        for key in keys:
-            heading = self.heading_focus.get(key, frozenset())
-            if (
-                heading
-                and covered_stems(asked, heading, min_chars) == asked
-                and (covered_stems(heading, asked, min_chars) == heading)
-            ):
-                return key
+        # A heading in the question's very words first ("Treatment"), then a label with a qualifier ("Standard
+        # Therapies"): a subsection's "Radiation therapy" must not stand for the whole treatment section.
+        for extra_words in dict.fromkeys((0, self.settings.heading_extra_words_max)):
+            for key in keys:
+                if self.heading_focus.get(key) and self._heading_restates(asked, key, min_chars, extra_words):
+                    return key
         best = max(ranked, key=lambda r: r.heading_similarity)
         section = best.evidence.passage.section
         if best.heading_similarity < self.settings.section_answer_min_similarity or not section:
@@ -453,6 +461,17 @@ class ExtractiveAnswerer:
         if covered_stems(asked, stems(section), min_chars) != asked:
             return None
         return (best.evidence.doc.source_id, section)
+
+    def _heading_restates(self, asked: set[str], key: tuple[str, str], min_chars: int, extra_words: int) -> bool:
+        """Whether a heading asks what the question asks: every asked word family is in the heading (or what
+        its words mean), and the heading adds at most ``extra_words`` words of its own (a label's qualifier:
+        "Signs & Symptoms", "Standard Therapies"; not "Treatment side effects")."""
+        words = self.heading_words.get(key, [])
+        meaning = {stem for stem, _ in words}.union(*(means for _, means in words))
+        if not words or covered_stems(asked, meaning, min_chars) != asked:
+            return False
+        extra = {stem for stem, means in words if not covered_stems({stem, *means}, asked, min_chars)}
+        return not extra or (len(words) > len(extra) and len(extra) <= extra_words)
 
     @staticmethod
     def _asked_of_subject(query: UnderstoodQuery) -> set[str]:

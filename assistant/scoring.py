@@ -44,9 +44,14 @@ from assistant.query import (
 )
 from assistant.retrieve import Candidates
 from assistant.settings import Settings
-from assistant.text import any_related, negated_stems, stem_all, stems
+from assistant.text import any_related, content_words, negated_stems, stem_all, stems
 
 DEFINES_CONDITION_RE = re.compile(r"\b(definition|define|defined|what is|what's|what are)\b", re.I)
+# The words of a question asking what something is, besides its name ("What does X stand for?", "X definition").
+DEFINITION_FRAME_WORDS = frozenset(
+    "stand stands mean means meaning define definition defined exactly actually called term word abbreviation "
+    "acronym short".split()
+)
 DEFINITION_RE = re.compile(
     r"\b(stand for|stands for|mean|means|what is|what's|what are|define|definition|defined)\b|^\s*\w+\s*\?*$", re.I
 )
@@ -183,7 +188,9 @@ class PassageScorer:
         cues = [cue.holds for cue in QUESTION_CUES if cue.asks.search(query.question)]
         # "What does XYZ stand for?": the sentence that spells the acronym out answers it.
         asked = [a for a in self.vocab.acronyms if re.search(rf"\b{re.escape(a)}\b", query.question, re.I)]
-        asks_definition = bool(DEFINITION_RE.search(query.question)) or asks_overview(query.question)
+        asks_definition = (
+            bool(DEFINITION_RE.search(query.question)) and self._asks_only_what_it_is(query, asked)
+        ) or asks_overview(query.question)
         # "What does XYZ stand for?" (not "XYZ definition", which asks what the condition is).
         asks_spelled_out = asks_definition and not (DEFINES_CONDITION_RE.search(query.question) and query.topics)
         # "What is X?" / "X definition": a sentence saying what the condition *is* answers it.
@@ -227,6 +234,15 @@ class PassageScorer:
                 cue += s.definition_bonus
             out[i] += cue
         return out
+
+    def _asks_only_what_it_is(self, query: UnderstoodQuery, acronyms: list[str]) -> bool:
+        """Whether a "what is / what are" question asks nothing of its subject but what it is ("What is X?",
+        "What does X stand for?"); not "What are the symptoms of X?", which only opens the same way."""
+        # (The lexical focus: the question as understood, spelling corrected, without its subject's names and
+        # without the lexicon's additions in parentheses.)
+        asked = content_words(re.sub(r"\([^)]*\)", " ", query.focus))
+        names = self.vocab.subject_stems(query.topics)
+        return all(w in DEFINITION_FRAME_WORDS or w in acronyms or stems(w) <= names for w in asked)
 
     def explanation(self, question: str) -> re.Pattern[str] | None:
         """For "What does <term> mean?" of a word that is no condition, document or acronym: the shape of

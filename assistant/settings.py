@@ -219,6 +219,12 @@ class Settings(BaseSettings):
         description="A question at least this similar to the heading of its best passage's section is answered "
         "from that section, with the opening passage of each part (tuned on the dev split).",
     )
+    heading_extra_words_max: int = Field(
+        1,
+        ge=0,
+        description="A heading restates a question when it holds every word the question asks of its subject and at "
+        "most this many more: a label's qualifier ('Signs & Symptoms', 'Standard Therapies' for 'How is X treated?').",
+    )
     clause_quote_min_words: int = Field(
         30,
         ge=5,

@@ -351,7 +351,7 @@ def manifest_page_bot(tmp_path: Path, folder: Path, source_id: str) -> Assistant
 
 def written_page_bot(tmp_path: Path, text: str, topic: str, suffix: str = "txt") -> Assistant:
     """A real assistant over one family page written for the test, about ``topic`` (``suffix``: its file type)."""
-    slug = topic.replace(" ", "-")
+    slug = re.sub(r"[^a-z0-9]+", "-", topic.lower()).strip("-")
     page = tmp_path / f"page.{suffix}"
     page.write_text(text, encoding="utf-8")
     entry = {
@@ -688,3 +688,47 @@ def test_a_statistic_of_the_reviewed_cases_is_answered_from_the_review_not_the_c
     assert "median interval" in answer.citations[0].quote
     case = bot.ask("How many years after the ray amputation did the Tanabe patient's mass appear?")
     assert "nine years later" in case.citations[0].quote
+
+
+RARE_DISEASE_DIRECTORY_PAGE = """Epithelioid hemangioendothelioma
+
+General Discussion
+
+Epithelioid hemangioendothelioma (EHE) is a very rare cancer that starts in the cells lining blood vessels. It
+can grow in the liver, the lungs, bone or soft tissue.
+
+Signs & Symptoms
+
+Many people have no symptoms, and the tumor is found by chance on a scan done for another reason.
+
+Tumors in the liver may cause pain in the upper right part of the belly, tiredness or weight loss.
+Tumors in the lungs may cause a cough, chest pain or shortness of breath.
+
+Affected Populations
+
+It is most often found in adults between 30 and 50 years old, and it is slightly more common in women.
+
+Standard Therapies
+
+Treatment depends on where the tumors are and how fast they grow.
+
+When the disease is in one place, surgery to remove it completely is the usual treatment.
+A liver transplant may be offered when the tumors are limited to the liver.
+Tumors that are not growing may be watched with regular scans, without treatment at first.
+
+Investigational Therapies
+
+Clinical trials are testing drugs that target the changes caused by the gene fusion.
+"""
+
+
+def test_label_headings_with_a_qualifier_answer_the_question_they_label(tmp_path: Path) -> None:
+    """A directory page's "Signs & Symptoms" and "Standard Therapies" are its symptom and treatment sections;
+    its name stands only in the overview, whose definition answers "What is X?" and nothing else."""
+    bot = written_page_bot(tmp_path, RARE_DISEASE_DIRECTORY_PAGE, "epithelioid hemangioendothelioma (EHE)")
+    symptoms = bot.ask("What are the symptoms of EHE?")
+    assert "very rare cancer" not in symptoms.text and "Tumors in the lungs may cause a cough" in symptoms.text
+    treated = bot.ask("How is EHE treated?")
+    assert "very rare cancer" not in treated.text and "Clinical trials" not in treated.text
+    assert "liver transplant" in treated.text and "surgery to remove it completely" in treated.text
+    assert "very rare cancer" in bot.ask("What is EHE?").citations[0].quote
