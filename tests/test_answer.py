@@ -704,6 +704,10 @@ Many people have no symptoms, and the tumor is found by chance on a scan done fo
 Tumors in the liver may cause pain in the upper right part of the belly, tiredness or weight loss.
 Tumors in the lungs may cause a cough, chest pain or shortness of breath.
 
+Causes
+
+Most tumors carry a fusion of two genes, WWTR1 and CAMTA1. These changes happen in the tumor cells during life.
+
 Affected Populations
 
 It is most often found in adults between 30 and 50 years old, and it is slightly more common in women.

@@ -86,6 +86,8 @@ def test_term_coverage_reads_spellings_lay_phrases_and_a_conclusion_as_the_pages
     conclusion = understand("What was the conclusion?", [], bot.vocab)
     assert term_coverage(conclusion, ["Patients should be followed up for ten years."], bot.vocab) == 1.0
     assert term_coverage(conclusion, ["The tumor was removed."], bot.vocab) == 0.0
+    genetics = understand("Genetics?", [], bot.vocab)
+    assert term_coverage(genetics, ["The cause is unknown but may be connected to genes."], bot.vocab) == 1.0
     bleeding = understand("How much bleeding?", [], bot.vocab)
     assert term_coverage(bleeding, ["There is potential for blood loss during an operation."], bot.vocab) == 1.0
     prior = understand("Number of prior cases?", [], bot.vocab)
