@@ -1028,6 +1028,11 @@ SUBJECT_PRONOUN_RE = re.compile(
 )
 # "it" for a subject not yet named ("Is it genetic?" as a first question).
 UNSAID_IT_RE = re.compile(r"\b(?:it|its|itself)\b(?!')", re.I)
+# "Is it normal to ...?", "it is safe for him to ...", "how long does it take?": an "it" that stands for what
+# follows, or for nothing, not for a condition.
+EXPLETIVE_IT_RE = re.compile(
+    r"\b(?:is it|it is|it's|was it|it was)\s+(?:\w+\s+){1,2}?(?:to|that|for|if|when)\b|\bit (?:take|takes|took)\b", re.I
+)
 # A follow-up that asks for something other than what was just discussed ("what else", "instead").
 CONTRAST_RE = re.compile(r"\b(?:instead|else|other|others|alternatives?|besides|apart from)\b", re.I)
 PATIENT_WORD = "patient"  # what case reports call the person a pronoun stands for
@@ -1388,7 +1393,18 @@ def understand(
             # the documents may lack, and is refused for it.)
             or (
                 not history
-                and vocab.asks_aspect(_PERSON_WORDS_RE.sub(" ", corrected))
+                and (
+                    vocab.asks_aspect(_PERSON_WORDS_RE.sub(" ", corrected))
+                    # ... or asks something of an "it" nothing has named ("Is it genetic?", "Can it come
+                    # back?"), not the "it" of an English idiom ("Is it normal to feel tired?")
+                    # (nor one that names a condition the documents call otherwise: "Why is it called a
+                    # giant cell tumor?")
+                    or (
+                        bool(UNSAID_IT_RE.search(corrected))
+                        and not EXPLETIVE_IT_RE.search(corrected)
+                        and not CONDITION_HEADS & set(content_words(corrected))
+                    )
+                )
                 and not unknown_terms(corrected, vocab)
                 and not _DISEASE_WORD_RE.search(corrected)
                 and all(

@@ -669,8 +669,12 @@ def test_it_with_nothing_said_before_may_be_any_condition(vocab: Vocabulary) -> 
 def test_one_of_many_conditions_unnamed_asks_which() -> None:
     crowded = build_vocabulary([HPC_PAGE, ASPS_PAGE], TOPICS, settings=Settings(collection_max_topics=1))
     assert understand("Could it be one of these tumours?", [], crowded).which_condition
-    # A first question's "it" may be idiom ("how long does it take?"): answered from the best page.
-    assert not understand("How is it treated?", [], crowded).which_condition
+    # A first question's "it" that stands for no condition ("how long does it take?", "is it normal to ...?")
+    # is English idiom: answered from the best page. Any other "it" nothing named is asked back.
+    assert not understand("How long does it take to heal?", [], crowded).which_condition
+    assert not understand("Is it normal to feel tired?", [], crowded).which_condition
+    assert understand("Is it contagious?", [], crowded).which_condition
+    assert not understand("Why is it called a giant cell tumor?", [], crowded).which_condition
     history = turns(("Hello", "Hello! I answer questions about two conditions."))
     assert understand("How is it treated?", history, crowded).which_condition
     assert not understand("How is ASPS treated?", history, crowded).which_condition
