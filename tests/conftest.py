@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,9 +43,14 @@ def eval_data_root(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> 
 @contextmanager
 def eval_corpus_bot(settings: Settings, corpus_dirs: list[Path], root: Path) -> Iterator[Assistant]:
     """A real assistant over the combination of ``corpus_dirs``, its index built by the first worker that
-    needs it while any other waits on a file lock (the sources stay readable until the block ends)."""
-    with eval_settings(settings, corpus_dirs, data_root=root) as own:
+    needs it while any other waits on a file lock (the sources stay readable until the block ends).
+
+    The lock is taken before the eval folder is set up, which starts from the embeddings other eval corpora
+    have made: a worker that waited then embeds only what the other's build did not (the extra corpus's
+    documents once, not once per worker)."""
+    with ExitStack() as stack:
         with FileLock(str(root / "build.lock")):
+            own = stack.enter_context(eval_settings(settings, corpus_dirs, data_root=root))
             assistant = Assistant.load(own)
         yield assistant
 
