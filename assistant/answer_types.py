@@ -439,7 +439,9 @@ LITERATURE_RE = re.compile(r"\b(literature|our review|previously reported|publis
 # A question about the earlier cases a report reviewed ("the median interval in the review", "how many
 # earlier cases"): a statistic of many cases, which no single case has.
 ASKS_LITERATURE_RE = re.compile(
-    r"\b(literature|review|reviewed|previously reported|earlier cases|other cases|series|median|mean|average)\b", re.I
+    r"\b(literature|review|reviewed|previously reported|(earlier|other|prior|previous|similar|reported) cases|series|"
+    r"median|mean|average)\b",
+    re.I,
 )
 
 

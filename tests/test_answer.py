@@ -688,6 +688,9 @@ def test_a_statistic_of_the_reviewed_cases_is_answered_from_the_review_not_the_c
     assert "median interval" in answer.citations[0].quote
     case = bot.ask("How many years after the ray amputation did the Tanabe patient's mass appear?")
     assert "nine years later" in case.citations[0].quote
+    # A nurse's keywords for the count of earlier cases ask of the review too, though they name the report.
+    prior = bot.ask("Tanabe number of prior cases", audience="clinician")
+    assert "27 previously reported cases" in prior.citations[0].quote
 
 
 RARE_DISEASE_DIRECTORY_PAGE = """Epithelioid hemangioendothelioma
