@@ -110,6 +110,18 @@ QUESTION_CUES: list[QuestionCue] = [
         # ... a span or point in time, not an age ("48-year-old") or a survival measure ("5-year").
         re.compile(r"(?<!-)\b(years?|months?|weeks?|days?)\b(?!-)|\b(later|delay|long time)\b", re.I),
     ),
+    # "What symptoms did the patient have?": what a case report says its patient came with ("presented
+    # with", "complained of"), not a later "the symptoms disappeared". Asked in the past tense: "What
+    # symptoms does X cause?" and a nurse's "X presenting sx" ask the condition's page.
+    QuestionCue(
+        re.compile(
+            r"\b(what|which) (symptoms?|complaints?|signs?)\b.*\b(did|had|was|were)\b|"
+            r"\bwhat did (he|she|the \w+) present with\b",
+            re.I,
+        ),
+        re.compile(r"\b(presented|presenting|complained|complaining|admitted|referred) (with|of|for|because)\b", re.I),
+        narrow=True,
+    ),
     # "Who gets it?": who it happens to, said as an age or a group of people ("in a baby", "most often in
     # adults"), not the reader's own child a page addresses throughout ("your child"). Narrow: a passage
     # naming nobody does not answer it.

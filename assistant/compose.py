@@ -85,7 +85,7 @@ class Composer:
         is quoted as that clause: the fact, not the sentence around it."""
         selected = list(selected)
         if audience == "family" and len(selected) > 1 and not as_list:
-            selected = self._plain_lead(selected)
+            selected = self._plain_lead(selected, question)
         citations: list[Citation] = []
         parts: list[str] = []
         labelled = None
@@ -113,13 +113,20 @@ class Composer:
                 parts.append(f"- {line}" if as_list else line)
         return Draft(("\n" if as_list else " ").join(parts), citations)
 
-    def _plain_lead(self, selected: list[ScoredPassage]) -> list[ScoredPassage]:
+    def _plain_lead(self, selected: list[ScoredPassage], question: str = "") -> list[ScoredPassage]:
         """Lead with a clearly plainer passage that answers about as well and makes sense on its own; not
-        over a report's own words for what it reports, which open an overview of it."""
+        over a report's own words for what it reports, which open an overview of it, nor over a lead that
+        holds the narrow answer asked for (an age, a presentation) when the plainer one does not."""
         if REPORTS_CASE_RE.search(selected[0].evidence.text):
             return selected
         close = [p for p in selected if p.score >= selected[0].score - self.settings.plain_lead_margin]
         plainest = min(close, key=lambda p: plainness_cost(p.evidence.text))
+        if (
+            question
+            and holds_asked_answer(question, selected[0].evidence.text)
+            and not (holds_asked_answer(question, plainest.evidence.text))
+        ):
+            return selected
         if plainness_cost(plainest.evidence.text) < 0.75 * plainness_cost(selected[0].evidence.text) and not (
             LEADING_REFERENCE_RE.search(plainest.evidence.text)
         ):

@@ -247,8 +247,8 @@ def test_a_long_sentence_is_quoted_as_the_clause_that_holds_the_asked_figure(bot
     path = bot.index.source_path(quote.source_id)
     assert source_span(path, quote.start, quote.end) == quote.quote
     assert quote.quote in answer.text
-    # A question that asks for no figure or age gets whole sentences.
-    plain = bot.ask("What symptoms did the woman in the Woitzik case have?", audience="clinician", trace=True)
+    # A question that asks for nothing narrow (no figure, age or presentation) gets whole sentences.
+    plain = bot.ask("How was the woman in the Woitzik case treated?", audience="clinician", trace=True)
     assert plain.trace is not None and plain.citations
     chosen = [plain.trace.candidates[i] for i in plain.trace.selected]
     assert [(c.start, c.end) for c in plain.citations] == [(c.start, c.end) for c in chosen]
@@ -509,6 +509,11 @@ def test_a_question_about_a_case_is_not_answered_with_the_authors_general_advice
         answer = bot.ask(question, audience="clinician")
         assert not answer.abstained
         assert "should be controlled regularly" not in answer.text
+    # What the patient had is what they presented with, not the later "the radicular symptoms ... disappeared",
+    # for a family too (whose answer otherwise leads with a plainer sentence).
+    for audience in ("family", "clinician"):
+        had = bot.ask("What symptoms did the Woitzik patient have?", audience=audience)
+        assert "presented with" in had.citations[0].quote and "cervicobrachialgias" in had.citations[0].quote
     advice = bot.ask("What did Woitzik et al. recommend?", audience="clinician")
     assert "should be controlled regularly" in advice.text
 
