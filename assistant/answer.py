@@ -34,7 +34,6 @@ from assistant.compose import Composer, Draft
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.ingest import names_site, site_names
 from assistant.query import (
-    CASE_REPORT_KIND,
     LEXICON,
     UnderstoodQuery,
     Vocabulary,
@@ -273,10 +272,9 @@ class ExtractiveAnswerer:
 
     def _what_a_report_reports(self, query: UnderstoodQuery, ranked: list[ScoredPassage]) -> ScoredPassage | None:
         """For an overview asked of one named case report, its best passage saying what it reports."""
-        reports = set(self.vocab.kinds.get(CASE_REPORT_KIND, ()))
-        if not (query.names_one_document and asks_overview(query.question)):
-            return None
-        if not query.targets or not all(group <= reports for group in query.targets):
+        if not (
+            query.names_one_document and asks_overview(query.question) and self.vocab.all_case_reports(query.targets)
+        ):
             return None
         named = set().union(*query.targets)
         return next(
@@ -452,7 +450,7 @@ class ExtractiveAnswerer:
         # Therapies"): a subsection's "Radiation therapy" must not stand for the whole treatment section.
         for extra_words in dict.fromkeys((0, self.settings.heading_extra_words_max)):
             for key in keys:
-                if self.heading_focus.get(key) and self._heading_restates(asked, key, min_chars, extra_words):
+                if self._heading_restates(asked, key, min_chars, extra_words):
                     return key
         best = max(ranked, key=lambda r: r.heading_similarity)
         section = best.evidence.passage.section

@@ -365,6 +365,12 @@ class Vocabulary:
         """The words of the document kinds ("case", "report"), which pick a document rather than ask of it."""
         return frozenset(w for kind in self.kinds for w in kind.split())
 
+    def all_case_reports(self, targets: Sequence[frozenset[str]]) -> bool:
+        """Whether a question asks only of case reports (and of some document): their cases are told as what
+        a patient presented with, underwent and received."""
+        reports = frozenset(self.kinds.get(CASE_REPORT_KIND, ()))
+        return bool(targets) and all(group <= reports for group in targets)
+
     @cached_property
     def report_ids(self) -> frozenset[str]:
         """Documents named by their first author (case reports): "she" or "the patient" is theirs."""
@@ -1416,12 +1422,11 @@ def understand(
     )
     carried = bool(topics or targets) and bool(referent)
     # "How was the patient treated?" of case reports: said there as what the patient "underwent".
-    case_reports = set(vocab.kinds.get(CASE_REPORT_KIND, ()))
     # ... and so is a nurse's keywords about one named report ("Okafor 2021 presenting symptoms").
     one_report = len(targets) == 1 and len(targets[0]) == 1
     keywords = one_report and is_keyword_question(corrected, vocab.settings.keyword_question_max_words)
     of_case = speaks_of_case(corrected) or keywords
-    of_a_case = bool(targets) and all(group <= case_reports for group in targets) and of_case
+    of_a_case = vocab.all_case_reports(targets) and of_case
     # A nurse's keywords name the asked thing bare ("Onoki surgery"): each is asked as "what surgery".
     asked_as = " ".join(f"what {w}" for w in content_words(base)) if keywords else base
     # (Shorthand first: "tx" is "treatment", which a case report says as "underwent".)

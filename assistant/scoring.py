@@ -200,10 +200,9 @@ class PassageScorer:
         # What happened to one patient answers a question about that case; asked of the condition in
         # general ("symptoms of X"), it is an anecdote, not the answer.
         # A nurse's keywords about one named case report ("Woitzik 2003 tx") ask about its case as well.
-        case_reports = set(self.vocab.kinds.get(CASE_REPORT_KIND, ()))
         keywords_of_a_report = (
             query.names_one_document
-            and all(group <= case_reports for group in query.targets)
+            and self.vocab.all_case_reports(query.targets)
             and is_keyword_question(query.question, s.keyword_question_max_words)
             and not asks_for_figure(query.question)
             and not ASKS_ADVICE_RE.search(query.question)  # "Onoki conclusion": the authors', not the case's
