@@ -361,6 +361,13 @@ class DocumentWords:
         roots = [self.roots[sid] for sid in source_ids if sid in self.roots]
         return text_mentions(roots, word, self.min_chars, share or self.share, self.names)
 
+    def compound(self, source_ids: Iterable[str], word: str) -> bool:
+        """Whether any of the documents uses a compound ending in ``word`` ("radiotherapy" for "therapy")."""
+        stems_ = stem_all([word])
+        return bool(stems_) and any(
+            self.roots[sid].has_compound_of(stems_[0], self.min_chars) for sid in source_ids if sid in self.roots
+        )
+
 
 def word_roots(text: str) -> StemRoots:
     """The stems of a text's words, hyphenated ones also by their parts."""
@@ -439,7 +446,12 @@ def make_never_mentioned(
         """Whether the documents say a kind of thing: in its own word or in other words ("removal" or
         "operation" for "surgery"), or, for a kind that is a figure, by its figure ("50 Gy" is a dose)."""
         forms = [kind, *LEXICON.said_as(kind.rstrip("s")), *LEXICON.said_as(kind)]
-        return any(document_words.mention(asked, form) for form in forms) or _gives_figure_of(kind, asked, index)
+        return (
+            any(document_words.mention(asked, form) for form in forms)
+            # ... or as the second half of a compound: "radiotherapy" is a therapy.
+            or document_words.compound(asked, kind)
+            or _gives_figure_of(kind, asked, index)
+        )
 
     def asked_documents_never_mention(inp: RuleInput) -> str | None:
         """The question names its documents (or condition) and a specialist term ("a drug", "a procedure")

@@ -148,6 +148,18 @@ class StemRoots:
 
     def __init__(self, stems_: Iterable[str]) -> None:
         self.sorted = sorted(set(stems_))
+        self.reversed = sorted(stem[::-1] for stem in self.sorted)  # for compounds: "radiotherapi" ends "therapi"
+
+    def has_compound_of(self, stem: str, min_prefix: int) -> bool:
+        """True when some stem is ``stem`` with at least ``min_prefix`` letters before it: a compound
+        of it ("radiotherapy", "chemotherapy" for "therapy")."""
+        tail = stem[::-1]
+        at = bisect.bisect_left(self.reversed, tail)
+        while at < len(self.reversed) and self.reversed[at].startswith(tail):
+            if len(self.reversed[at]) >= len(tail) + min_prefix:
+                return True
+            at += 1
+        return False
 
     def has_root_of(self, stem: str, min_chars: int, share: float, names: frozenset[str] = frozenset()) -> bool:
         """True when some stem starts with the first max(min_chars, share × length) letters of ``stem``. A stem

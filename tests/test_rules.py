@@ -156,6 +156,15 @@ def test_a_word_of_a_conditions_name_is_no_form_of_another_word() -> None:
     assert roots.has_root_of(stem_all(["protuberans"])[0], 4, 0.5, names)
 
 
+def test_a_compound_is_found_by_the_word_it_ends_with() -> None:
+    """A compound ("radiotherapy") is found by the word it ends with ("therapy"); the word itself is none."""
+    roots = StemRoots(stem_all(["radiotherapy", "apy", "therapy"]))
+    assert roots.has_compound_of(stem_all(["therapy"])[0], 4)
+    assert not StemRoots(stem_all(["therapy", "apy"])).has_compound_of(stem_all(["therapy"])[0], 4)
+    assert not StemRoots(stem_all(["radiotherapy"])).has_compound_of(stem_all(["surgery"])[0], 4)
+    assert not StemRoots(stem_all(["xtherapy"])).has_compound_of(stem_all(["therapy"])[0], 4)
+
+
 def test_missing_figure_needs_the_asked_kind_of_number(bot: Assistant) -> None:
     missing_figure = make_missing_figure(bot.vocab)
     with_rate = scored(bot, ASPS, "five-year survival rate", 0.9)
@@ -310,6 +319,12 @@ def test_asked_documents_never_mention_a_specialist_term_another_document_uses(b
     assert "never mention chemotherapy" in (rule(RuleInput(did, [], [])) or "")
     given = understand("Was the Woitzik patient given radiotherapy?", [], bot.vocab)
     assert rule(RuleInput(given, [], [])) is None
+    # A kind said as the end of a compound ("radiotherapy" is a therapy), with its modifier in the lexicon's
+    # words ("adjuvant": given after surgery, which the report says as "postoperative"), is mentioned.
+    adjuvant = understand("What adjuvant therapy did the Woitzik patient receive?", [], bot.vocab)
+    assert rule(RuleInput(adjuvant, [], [])) is None
+    hormone = understand("Was hormone therapy used for the Woitzik patient?", [], bot.vocab)
+    assert "never mention" in (rule(RuleInput(hormone, [], [])) or "")
     # ... and what a yes-or-no question asks the patient received, in the report's words or another's.
     radiation = understand("Did the Onoki patient receive radiation?", [], bot.vocab)
     assert "never mention radiation" in (rule(RuleInput(radiation, [], [])) or "")
