@@ -197,6 +197,9 @@ class ExtractiveAnswerer:
         top = ranked[0].score
         topics = self._topics(ranked[0])
         ranked, promoted = self._answer_first(query, ranked, topics)
+        # A narrow question ("Who gets X?", "How old was she?") answered by the best passage is answered by
+        # the passages that hold such an answer too: the rest is padding.
+        narrow = promoted or bool(holds_asked_answer(query.question, ranked[0].evidence.text))
         ranked = self._with_continuation(ranked)
         # A terse, keyword-style question ("X 5-yr survival", "X etiology") is a lookup: it gets the
         # fact, as a nurse would, whoever asks.
@@ -217,7 +220,7 @@ class ExtractiveAnswerer:
             ranked = explaining + [r for r in ranked if r not in explaining]
         for candidate in ranked:
             # A figure asked for, or an age, is answered by text holding one: the rest is padding.
-            if chosen and (promoted or terse) and not holds_asked_answer(query.question, candidate.evidence.text):
+            if chosen and (narrow or terse) and not holds_asked_answer(query.question, candidate.evidence.text):
                 continue
             if len(chosen) >= settings.answer_max_sentences:
                 break

@@ -128,7 +128,10 @@ QUESTION_CUES: list[QuestionCue] = [
     QuestionCue(
         re.compile(
             r"\bwho (usually |mostly |typically )?(gets?|is affected|are affected|develops?|is at risk|can get|"
-            r"is most likely|are most likely)\b|\b(age groups?|what ages?)\b",
+            r"is most likely|are most likely)\b|\b(age groups?|what ages?)\b|"
+            # "Can adults get it?", "Do babies get X?": whether a group of people gets it.
+            r"\b(can|do|does|could) (adults?|grown-?ups|children|kids|babies|infants|teens|teenagers|older people|"
+            r"the elderly|men|women|boys|girls) (get|have|develop)\b",
             re.I,
         ),
         re.compile(

@@ -657,6 +657,9 @@ def test_who_gets_a_condition_is_answered_by_who_it_happens_to(tmp_path: Path) -
     bot = written_page_bot(tmp_path, text, "osteoid osteoma")
     answer = bot.ask("Who gets osteoid osteoma?")
     assert not answer.abstained and "teenagers and young adults" in answer.citations[0].quote
+    # "Can adults get X?" asks the same, and its answer is only what says whom: not what the tumour is, or does.
+    adults = bot.ask("Can adults get osteoid osteoma, or only kids?")
+    assert not adults.abstained and [c.quote for c in adults.citations] == [answer.citations[0].quote]
 
 
 def test_what_was_done_in_a_case_is_answered_by_what_its_report_says_was_performed(bot: Assistant) -> None:
