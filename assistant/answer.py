@@ -196,10 +196,10 @@ class ExtractiveAnswerer:
         words = 0
         top = ranked[0].score
         topics = self._topics(ranked[0])
-        ranked, promoted = self._answer_first(query, ranked, topics)
-        # A narrow question ("Who gets X?", "How old was she?") answered by the best passage is answered by
-        # the passages that hold such an answer too: the rest is padding.
-        narrow = promoted or bool(holds_asked_answer(query.question, ranked[0].evidence.text))
+        ranked = self._answer_first(query, ranked, topics)
+        # A narrow question ("Who gets X?", "How old was she?") whose first passage holds such an answer (its
+        # best, or one moved first for holding it) is answered by the passages that hold one: the rest is padding.
+        narrow = bool(holds_asked_answer(query.question, ranked[0].evidence.text))
         ranked = self._with_continuation(ranked)
         # A terse, keyword-style question ("X 5-yr survival", "X etiology") is a lookup: it gets the
         # fact, as a nurse would, whoever asks.
@@ -287,7 +287,7 @@ class ExtractiveAnswerer:
 
     def _answer_first(
         self, query: UnderstoodQuery, ranked: list[ScoredPassage], topics: frozenset[str]
-    ) -> tuple[list[ScoredPassage], bool]:
+    ) -> list[ScoredPassage]:
         """For a question that asks for a narrow answer (a required figure or an age), put first the
         nearly-as-good passages that hold one when the best does not: "How many cases had been
         reported?" is answered by the sentence with the count, not by the closer one without it.
@@ -302,7 +302,7 @@ class ExtractiveAnswerer:
         of_case = speaks_of_case(question) or is_keyword_question(question, self.settings.keyword_question_max_words)
         background = in_named and of_case and not is_case_narrative(ranked[0].evidence.text)
         if top_holds is None or (top_holds and not background):
-            return ranked, False
+            return ranked
         floor = ranked[0].score - self.settings.answer_type_margin
         # A question that names its document ("the 2003 report: which levels?") has said where the answer
         # is: there, the passage holding an answer of the asked shape answers it, however it scores.
@@ -318,15 +318,13 @@ class ExtractiveAnswerer:
                 # years, the case's own story answers, not the review of earlier cases beside it (unless
                 # that review is what is asked about: "the median interval in the review").
                 holding.sort(key=lambda r: not is_case_narrative(r.evidence.text))
-            return (holding + [r for r in ranked if r not in holding], True) if holding else (ranked, False)
+            return holding + [r for r in ranked if r not in holding]
         holding = [
             r
             for r in ranked
             if r.score >= floor and self._shares_topic(r, topics) and holds_asked_answer(question, r.evidence.text)
         ]
-        if not holding:
-            return ranked, False
-        return holding + [r for r in ranked if r not in holding], True
+        return holding + [r for r in ranked if r not in holding]
 
     def _with_continuation(self, ranked: list[ScoredPassage]) -> list[ScoredPassage]:
         """The best passage with the sentence that continues it ("X is a pill. It is used when ..."),
@@ -405,7 +403,7 @@ class ExtractiveAnswerer:
                 budget = share
             if not parts:
                 # The best passage alone; for a figure, an age or levels, the best one holding it.
-                parts, budget = (self._answer_first(query, own, self._topics(own[0]))[0] if own else own), 0
+                parts, budget = (self._answer_first(query, own, self._topics(own[0])) if own else own), 0
             words = 0
             for part in parts:
                 size = len(part.evidence.text.split())
