@@ -186,6 +186,7 @@ class DiagnosisPhrases(_PhraseModel):
     conditions: tuple[str, ...]
     condition_suffixes: tuple[str, ...]
     noticed: tuple[str, ...]
+    own_growths: tuple[str, ...]
     not_followed_by: tuple[str, ...]
 
 
@@ -437,7 +438,11 @@ class _Grammar:
         condition = (
             rf"(?:{_alt(dx.conditions)}|\w+(?:{'|'.join(dx.condition_suffixes)}))\b(?! {_alt(dx.not_followed_by)}\b)"
         )
-        thing = rf"(?:it|this|that|these|those|(?:this|that|the|{_POSSESSIVE}) (?:\w+ ){{0,2}}?{_alt(dx.noticed)})"
+        thing = (
+            rf"(?:it|this|that|these|those|(?:this|that|the|{_POSSESSIVE}) (?:\w+ ){{0,2}}?{_alt(dx.noticed)}|"
+            # "Is my son's tumor cancerous?": a person's own growth (not "the tumor", which is the condition's).
+            rf"{_POSSESSIVE} (?:\w+ ){{0,2}}?{_alt(dx.own_growths)})"
+        )
         self.could_it_be = re.compile(
             rf"\b(?:could|might|may|can|would|is|are|was) {thing} (?:(?:on|in|under|near|at|by) (?:\w+ ){{1,2}}?)?"
             rf"(?:really |possibly |actually |just )?(?:be )?"
