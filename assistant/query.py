@@ -338,6 +338,9 @@ class Vocabulary:
     # Stems of what the corpus's question-shaped headings ask about a subject ("symptoms", "treated",
     # "outlook"): a follow-up with one of them asks a new thing of the same subject.
     aspects: frozenset[str] = field(default_factory=frozenset, repr=False)
+    # Words the corpus writes only inside a condition's name ("alveolar" of "alveolar soft part sarcoma"), with
+    # that name: asked what such a word means, the documents have the name to show, which explains no word of it.
+    name_only_words: dict[str, str] = field(default_factory=dict, repr=False)
     settings: Settings = field(default_factory=Settings, repr=False)
 
     def asks_aspect(self, text: str) -> bool:
@@ -745,7 +748,29 @@ def build_vocabulary(
     )
     shared = min(ASPECT_MIN_DOCUMENTS, len(headings or {}))
     vocab.aspects = frozenset(stem for stem, count in documents.items() if count >= shared)
+    vocab.name_only_words = _name_only_words(texts, aliases, counts)
     return vocab
+
+
+def _name_only_words(texts: Sequence[str], aliases: Mapping[str, str], counts: Mapping[str, int]) -> dict[str, str]:
+    """The words of conditions' several-word names that the corpus never writes outside such a name, each
+    with the name it is part of (in one pass over the texts that hold any of them)."""
+    names = sorted((alias for alias in aliases if len(alias.split()) > 1), key=len, reverse=True)
+    owner = {
+        word: name
+        for name in reversed(names)  # (the shortest name holding a word is the one shown)
+        for word in name.split()
+        if word.isalpha() and word not in STOPWORDS and word not in CONDITION_HEADS
+    }
+    if not owner:
+        return {}
+    any_word = re.compile(rf"\b({'|'.join(map(re.escape, owner))})\b", re.I)
+    in_a_name = re.compile(rf"\b({'|'.join(map(re.escape, names))})\b")
+    inside: Counter[str] = Counter()
+    for text in texts:
+        if any_word.search(text):
+            inside.update(w for match in in_a_name.finditer(normalise(text)) for w in match.group().split())
+    return {word: name for word, name in owner.items() if counts.get(word, 0) and inside[word] >= counts[word]}
 
 
 def vocabulary_from_corpus(

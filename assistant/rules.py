@@ -17,7 +17,9 @@ from assistant.answer_types import (
     answers_by_shape,
     asks_for_figure,
     asks_yes_or_no,
+    defined_term,
     figure_gap,
+    gloss_pattern,
     holds_asked_answer,
     is_figure_word,
     vague_duration_sentences,
@@ -420,6 +422,39 @@ VERB_SLOT_RE = re.compile(r"\b(?:i|we|you|they|he|she|to)\s+$")
 DISEASE_NAME_RE = re.compile(rf"^[a-z]{{3,}}({'|'.join(DISEASE_SUFFIXES)})$")
 
 
+# The reason :func:`make_unexplained_name_word` gives, which the refusal quotes as what the documents lack.
+_UNEXPLAINED_RE = re.compile(r"^the documents use “[^”]+” only in the name “[^”]+” and never say what it means$")
+# A name's origin said on the page ("named after the doctor who first described it") explains its word.
+_NAMED_AFTER_RE = re.compile(r"\bnamed (after|for)\b|\bcomes? from\b", re.I)
+
+
+def unexplained_word(reason: str | None) -> str | None:
+    """The reason of :func:`make_unexplained_name_word` as the refusal says it, or None for any other."""
+    return reason if reason and _UNEXPLAINED_RE.match(reason) else None
+
+
+def make_unexplained_name_word(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
+    def unexplained_name_word(inp: RuleInput) -> str | None:
+        """ "What does alveolar mean?" of a word the corpus writes only inside a condition's name, when no
+        candidate explains it: quoting what the condition is would answer a question nobody asked, and the
+        name itself explains none of its words."""
+        term = defined_term(inp.query.question)
+        if term is None or term in vocab.topic_aliases or term in vocab.document_aliases or term in vocab.acronyms:
+            return None
+        parts = term.split()
+        if not parts or any(part not in vocab.name_only_words for part in parts):
+            return None
+        explains = gloss_pattern(term)
+        for scored in (*inp.ranked, *inp.outside):
+            text = scored.evidence.text
+            if explains.search(text) or (_NAMED_AFTER_RE.search(text) and term in normalise(text)):
+                return None
+        name = vocab.name_only_words[parts[0]]
+        return f"the documents use “{term}” only in the name “{name}” and never say what it means"
+
+    return unexplained_name_word
+
+
 def make_no_document_is_about(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
     topic_stems = set(stem_all(w for alias in vocab.topic_aliases for w in alias.split()))
 
@@ -674,6 +709,7 @@ def default_rules(index: CorpusIndex, vocab: Vocabulary, settings: Settings) -> 
         AbstentionRule("which_condition", which_condition),
         AbstentionRule("no_documents_about", no_documents_about),
         AbstentionRule("unknown_term", unknown_term),
+        AbstentionRule("unexplained_name_word", make_unexplained_name_word(vocab)),
         AbstentionRule("absent_thing", absent_thing),
         AbstentionRule("weak_evidence", make_weak_evidence(settings)),
         AbstentionRule("low_term_coverage", make_low_coverage(vocab, settings)),
