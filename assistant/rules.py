@@ -94,7 +94,7 @@ def unknown_term(inp: RuleInput) -> str | None:
 
 # Just before a word where a noun goes: an article, a possessive or a preposition, or the opening verb alone.
 _THING_SLOT_RE = re.compile(
-    r"(?:\b(?:a|an|the|his|her|my|our|their|your|its|any|some|to|for|of|with|about|through|during|from|into|on|at)"
+    r"(?:\b(?:a|an|the|his|her|my|our|their|your|its|any|some|to|for|of|with|about|through|during|from|in|into|on|at)"
     r"|^(?:is|are|does|do|did|can|could|will|would|should|has|have|was|were)"
     r"|\b(?:cause|causes|caused|affect|affects|affected|lead to|leads to))\s+$"
 )
