@@ -211,6 +211,9 @@ class ExtractiveAnswerer:
             # it reports opens the overview, wherever it scores (a long sentence embeds far from a short
             # question), rather than its advice or a single finding.
             ranked = [reported, *(r for r in ranked if r is not reported)]
+        # What the question's type asks for ("role of surgery": a treatment): in a lookup whose first passage
+        # holds it, a passage holding none of it is padding ("X is a malignant soft tissue tumor").
+        shapes = [cue.holds for cue in QUESTION_CUES if cue.kind_of_answer and cue.asks.search(query.question)]
         explains = self.scorer.explanation(query.question)
         if explains is not None:
             # "What does benign mean?": the page's explanation of the word ("usually benign (not cancer)") comes
@@ -241,6 +244,14 @@ class ExtractiveAnswerer:
                 chosen
                 and brief
                 and (terse or (not self._related(candidate, chosen) and candidate.score < top - clinician_margin))
+            ):
+                continue
+            if (
+                chosen
+                and brief
+                and any(shape.search(chosen[0].evidence.text) for shape in shapes)
+                and not any(shape.search(candidate.evidence.text) for shape in shapes)
+                and not self._related(candidate, chosen)  # (what stands beside the answer explains it)
             ):
                 continue
             # A question about a named thing ("What is <drug>?") gets more text only about that thing, or

@@ -68,6 +68,9 @@ class QuestionCue:
     asks: re.Pattern[str]
     holds: re.Pattern[str]
     narrow: bool = False
+    # Whether text without the shape is off the question's kind of answer (padding in a lookup). Not for "What
+    # is ...", which opens "What is the outlook for X?" as well as "What is X?".
+    kind_of_answer: bool = True
 
 
 # What authors recommend or conclude ("we suggest that imaging be continued for ten years", "in conclusion").
@@ -170,6 +173,7 @@ QUESTION_CUES: list[QuestionCue] = [
     QuestionCue(
         re.compile(r"^\s*(what('s| is| are)|define|meaning of|what does .* (stand for|mean))\b", re.I),
         re.compile(r"\b(is|are) (a|an|the)\b|\([A-Z]{2,6}\)|\bcalled\b"),
+        kind_of_answer=False,
     ),
     QuestionCue(
         re.compile(r"\b(treat\w*|therapy|options?|manage\w*|surgery|cure)\b", re.I),

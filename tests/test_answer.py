@@ -316,6 +316,16 @@ def test_a_timeline_is_answered_by_spans_of_time(bot: Assistant) -> None:
     assert not answer.abstained and "10 to 14 days" in answer.citations[0].quote
 
 
+def test_a_lookup_answered_by_its_kind_of_answer_drops_text_holding_none(bot: Assistant) -> None:
+    """ "role of surgery in ASPS" opens with surgery; the definition of ASPS beside it holds no treatment."""
+    answer = bot.ask("role of surgery in ASPS", audience="clinician")
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "first step" in quotes and "malignant soft tissue tumor" not in quotes
+    # ... but a passage standing beside the answer stays: it is what "Because of this" refers to.
+    why = bot.ask("why chemo side effects (HPC page)", audience="clinician")
+    assert "differentiate normal healthy cells" in " ".join(c.quote for c in why.citations)
+
+
 def test_a_word_that_only_qualifies_an_answered_shape_does_not_refuse(bot: Assistant) -> None:
     """ "vertebral levels" is answered by "from C6 to T2", which never says "vertebral"."""
     answer = bot.ask("Which vertebral levels did the tumour span in Woitzik 2003?", audience="clinician")
