@@ -316,6 +316,11 @@ def test_a_timeline_is_answered_by_spans_of_time(bot: Assistant) -> None:
     assert not answer.abstained and "10 to 14 days" in answer.citations[0].quote
 
 
+def test_what_kind_of_surgery_a_patient_had_is_what_the_report_says_was_performed(bot: Assistant) -> None:
+    answer = bot.ask("What kind of surgery did the Onoki patient have?")
+    assert any("spondylectomy was performed" in c.quote for c in answer.citations)
+
+
 def test_a_lookup_answered_by_its_kind_of_answer_drops_text_holding_none(bot: Assistant) -> None:
     """ "role of surgery in ASPS" opens with surgery; the definition of ASPS beside it holds no treatment."""
     answer = bot.ask("role of surgery in ASPS", audience="clinician")
