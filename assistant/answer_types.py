@@ -269,8 +269,9 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         "a dose",
     ),
 ]
-# "How many earlier cases ...": the counted noun is among the next few words, after any adjectives.
-HOW_MANY_RE = re.compile(r"\bhow many ((?:[a-z-]+\W+){0,2}[a-z-]+)", re.I)
+# "How many earlier cases ...", "number of prior cases": the counted noun is among the next few words, after any
+# adjectives.
+HOW_MANY_RE = re.compile(r"\b(?:how many|(?:the )?number of) ((?:[a-z-]+\W+){0,2}[a-z-]+)", re.I)
 # (An age, "48-year-old", counts no years.)
 _COUNT_RE = re.compile(
     # The words after the number are looked at, not consumed: "in 2008 and presented nine years later" has
