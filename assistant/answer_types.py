@@ -188,7 +188,8 @@ QUESTION_CUES: list[QuestionCue] = [
     # had no evidence of disease").
     QuestionCue(
         re.compile(
-            r"\bhow (is|was|are|were) (she|he|they|the patient|the child|the boy|the girl|the woman|the man)\b|"
+            r"\bhow (is|was|are|were|did) (she|he|they|the patient|the child|the boy|the girl|the woman|the man)"
+            r"( (do|get on|fare|recover))?\b|"
             r"\b(outcome|status|doing now|at (the )?(last|latest|final|end of) follow[- ]?up)\b",
             re.I,
         ),
@@ -508,10 +509,13 @@ def defined_term(question: str) -> str | None:
 @lru_cache(maxsize=1 << 10)
 def gloss_pattern(term: str) -> re.Pattern[str]:
     """Text that explains ``term`` in the page's own words: "metastatic, meaning it has spread",
-    "metastatic (spread to other parts)", "X is a ...", "X means", "X refers to", "a procedure called X"."""
+    "metastatic (spread to other parts)", "X is a ...", "X — a ...", "X means", "X refers to", "a procedure
+    called X"."""
     name = re.escape(term).replace(r"\ ", r"\s+")
     return re.compile(
         rf"\b{name}\w*(?:,? meaning\b|,? (?:which|that) (?:is|are|means)\b|\s\((?!\s*[A-Z]{{2,6}}\s*\))|"
+        # "a biopsy — a single tissue sample taken from the tumor"
+        rf"\s?[—–]\s?(?:an?|the)\b|"
         rf" (?:is|are) (?:an?|the)\b| means?\b| refers? to\b|,? (?:also |or )(?:called|known as)\b)|"
         rf"\b(?:called|known as) (?:an? )?(?:\w+ )?{name}\b",
         re.I,

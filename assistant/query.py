@@ -1459,7 +1459,8 @@ def understand(
     # "Is it ever used on its own?" after "Role of radiation in X?": "it" is what the previous question
     # asked about, unless the follow-up asks a new thing of the subject ("how is it treated?", "did it
     # come back?") or something other than that thing ("what do they use instead?").
-    new_thing = vocab.asks_aspect(corrected) or bool(lay) or bool(CONTRAST_RE.search(corrected))
+    # ... or, of a case, what a report says in its own words ("what was done?": what was performed).
+    new_thing = vocab.asks_aspect(corrected) or bool(lay) or bool(case_words) or bool(CONTRAST_RE.search(corrected))
     if carried and asked and not continued and not new_thing:
         previous = content_words(vocab.without_names(asked[-1]))
         context = [w for w in previous if w.isalpha() and len(w) > 2 and f" {w} " not in lowered]

@@ -316,6 +316,15 @@ def test_a_timeline_is_answered_by_spans_of_time(bot: Assistant) -> None:
     assert not answer.abstained and "10 to 14 days" in answer.citations[0].quote
 
 
+def test_how_a_patient_did_afterwards_is_how_the_report_says_she_was(bot: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "What did Woitzik report?"},
+        {"role": "assistant", "content": bot.ask("What did Woitzik report?").text},
+    ]
+    answer = bot.ask("how did she do afterwards?", history=history)
+    assert not answer.abstained and "disappeared, postoperatively" in answer.citations[0].quote
+
+
 def test_what_kind_of_surgery_a_patient_had_is_what_the_report_says_was_performed(bot: Assistant) -> None:
     answer = bot.ask("What kind of surgery did the Onoki patient have?")
     assert any("spondylectomy was performed" in c.quote for c in answer.citations)

@@ -363,6 +363,7 @@ def test_the_term_a_question_asks_to_be_explained(question: str, term: str | Non
         ("metastatic", "whether it is localized or metastatic (spread to other parts of the body)", True),
         ("embolization", "a radiologist may perform a procedure called arterial embolization.", True),
         ("rotationplasty", "Rotationplasty is a surgery that keeps the lower leg.", True),
+        ("biopsy", "the surest test is a biopsy — a small tissue sample taken from the tumor", True),
         ("metastatic", "Imatinib helps about half of patients with metastatic DFSP.", False),
         ("sarcoma", "alveolar soft part sarcoma (ASPS) is rare", False),
     ],

@@ -30,6 +30,7 @@ from assistant.query import (
     vocabulary_from_corpus,
 )
 from assistant.settings import Settings
+from assistant.text import words
 
 HPC_PAGE = """What is hemangiopericytoma (HPC)?
 Hemangiopericytoma is a rare tumor that grows in the soft tissue. It can develop anywhere in the body.
@@ -485,6 +486,15 @@ def test_an_elliptic_follow_up_carries_what_it_qualifies(real: Vocabulary) -> No
     assert "treated" in chained.text and chained.targets == [frozenset({ASPS_PAGE_ID})]
     # A follow-up that asks something of its own carries only the subject.
     assert "treated" not in understand("and what's the outlook?", history, real).text
+
+
+def test_a_case_follow_up_in_the_reports_own_words_carries_only_its_subject(real: Vocabulary) -> None:
+    """ "what was done?" after "how old was she?" asks what was performed, not her age."""
+    history = turns(("What did Woitzik report?", "A case. [1]"), ("how old was she?", "48. [1]"))
+    done = understand("what was done?", history, real)
+    assert done.targets == [frozenset({WOITZIK_ID})] and "old" not in words(done.text)
+    history += turns(("what was done?", "Removal. [1]"))
+    assert "done" not in words(understand("how did she do afterwards?", history, real).text)
 
 
 def test_a_follow_up_that_only_names_a_new_subject_asks_the_previous_question_of_it(real: Vocabulary) -> None:
