@@ -822,6 +822,8 @@ class UnderstoodQuery:
     # About one of many conditions without saying which: "could it be one of these tumours?" over a dozen,
     # or "how is it treated?" when nothing said before has a subject.
     which_condition: bool = False
+    # Asked of a case report's patient ("what was done?"): a report's own words for it count (CASE_LEXICON).
+    of_a_case: bool = False
 
     @property
     def names_one_document(self) -> bool:
@@ -1513,6 +1515,7 @@ def understand(
         list(dict.fromkeys(unknown_terms(corrected, vocab) + referent.unknown)),
         absent_terms(terms, vocab),
         which_condition,
+        of_a_case,
     )
 
 

@@ -26,6 +26,7 @@ from assistant.answer_types import (
 )
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.query import (
+    CASE_LEXICON,
     DISEASE_SUFFIXES,
     LAY_TERMS,
     LEXICON,
@@ -688,6 +689,9 @@ def term_coverage(query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabular
         # A lay gloss or an acronym's long form is a set of words, any of which will do; a phrasing from
         # the lexicon is said whole ("run in families" is not covered by "the vessels run through").
         any_word = [LAY_TERMS.get(term, ""), vocab.acronyms.get(term, "")]
+        # ... and, asked of a case, as a report says it ("what was done?": what was "removed", "performed").
+        if query.of_a_case:
+            any_word.append(CASE_LEXICON.terms.get(term, ""))
         # ("tumour" is covered by a page's "tumor": one word in two spellings.)
         whole = [*spelling_variants(term), *LEXICON.said_as(term), *LEXICON.equivalents(term)]
         for alt, whole_phrase in [*((a, True) for a in whole), *((a, False) for a in any_word)]:

@@ -95,6 +95,17 @@ def test_term_coverage_reads_spellings_lay_phrases_and_a_conclusion_as_the_pages
     assert term_coverage(prior, ["Only four cases were previously reported."], bot.vocab) == 1.0
 
 
+def test_a_case_reports_own_words_cover_a_question_asked_of_its_patient(bot: Assistant) -> None:
+    """ "what was done?" of a case is covered by what the report says was removed or underwent; the same
+    words asked of no case are not read so."""
+    history = [{"role": "user", "content": "What did Woitzik report?"}, {"role": "assistant", "content": "A case."}]
+    done = understand("what was done?", history, bot.vocab)
+    treated = "The patient underwent two-staged total removal of the cervicothoracic mass."
+    assert done.of_a_case and term_coverage(done, [treated], bot.vocab) == 1.0
+    general = understand("What is done at the first visit?", [], bot.vocab)
+    assert not general.of_a_case and term_coverage(general, [treated], bot.vocab) < 1.0
+
+
 def test_a_phrasing_of_several_words_covers_a_term_only_when_said_whole(bot: Assistant) -> None:
     """ "runs in families" says "inherited"; "the vessels run through the body" does not."""
     query = understand("Is it inherited?", [], bot.vocab)
