@@ -86,6 +86,26 @@ def which_condition(inp: RuleInput) -> str | None:
     return None
 
 
+# Who gives care, as a family would name them when choosing one.
+_PROVIDER = r"(hospitals?|doctors?|surgeons?|specialists?|oncologists?|cent(?:er|re)s?|clinics?)"
+# "What is the best hospital for X?", "Which surgeon should we choose?", "Is <name> a good hospital?": asking the
+# documents to rank who gives care. A page's praise of its own programme is no ranking.
+_RANKS_PROVIDERS_RE = re.compile(
+    rf"\b(best|top|leading|greatest|better|good|right)\b(\s+\w+){{0,2}}\s+{_PROVIDER}\b|"
+    rf"\b(which|what)\s+{_PROVIDER}\s+(should|would|do you|is best|is the best)\b|"
+    r"\bwhere should (we|i|she|he|they) (go|take)\b",
+    re.I,
+)
+# The reason :func:`ranks_providers` gives, which the refusal quotes as what the documents lack.
+RANKS_PROVIDERS_REASON = "the documents don't compare hospitals or doctors"
+
+
+def ranks_providers(inp: RuleInput) -> str | None:
+    """The question asks which hospital or doctor is best or should be chosen: the documents describe
+    conditions and care, and a page's words about its own programme rank nobody."""
+    return RANKS_PROVIDERS_REASON if _RANKS_PROVIDERS_RE.search(inp.query.question) else None
+
+
 def unknown_term(inp: RuleInput) -> str | None:
     """The question names a thing (disease, drug, person) the corpus never mentions."""
     if inp.query.unknown_terms:
@@ -430,8 +450,9 @@ _NAMED_AFTER_RE = re.compile(r"\bnamed (after|for)\b|\bcomes? from\b", re.I)
 
 
 def unexplained_word(reason: str | None) -> str | None:
-    """The reason of :func:`make_unexplained_name_word` as the refusal says it, or None for any other."""
-    return reason if reason and _UNEXPLAINED_RE.match(reason) else None
+    """The reason of :func:`make_unexplained_name_word` or :func:`ranks_providers` as the refusal says it,
+    or None for any other."""
+    return reason if reason and (_UNEXPLAINED_RE.match(reason) or reason == RANKS_PROVIDERS_REASON) else None
 
 
 def make_unexplained_name_word(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
@@ -711,6 +732,7 @@ def default_rules(index: CorpusIndex, vocab: Vocabulary, settings: Settings) -> 
     words = DocumentWords(index, settings)
     return [
         AbstentionRule("which_condition", which_condition),
+        AbstentionRule("ranks_providers", ranks_providers),
         AbstentionRule("no_documents_about", no_documents_about),
         AbstentionRule("unknown_term", unknown_term),
         AbstentionRule("unexplained_name_word", make_unexplained_name_word(vocab)),
