@@ -620,6 +620,8 @@ ASKER_STEMS = frozenset(
             *("child", "children", "kid", "kids", "son", "daughter", "baby", "teen", "teenager", "something"),
             *("toddler", "toddlers", "infant", "infants", "babies", "boy", "girl", "teens", "teenagers"),
             *("anything", "option", "options", "choice", "choices", "type", "types", "kind", "kinds", "available"),
+            # ... and words that only judge what is asked for ("the best treatment" asks for the treatments)
+            *("best", "better", "good", "ideal", "usual", "standard", "main"),
         ]
     )
 )

@@ -303,6 +303,10 @@ def test_words_that_only_frame_a_question_do_not_keep_it_from_its_section(bot: A
     answer = bot.ask("What treatment options are there for HPC?", trace=True)
     assert answer.trace is not None and answer.trace.mode == "section"
     assert {c.section for c in answer.citations} & {"What are the treatments for a hemangiopericytoma?"}
+    # ... and "the best treatment" asks for the treatments, not for a sentence that says "best".
+    best = bot.ask("What is the best treatment for ASPS?", trace=True)
+    assert best.trace is not None and best.trace.mode == "section"
+    assert not any("best treatment options" in c.quote for c in best.citations)
 
 
 def test_how_common_is_answered_by_how_rare(bot: Assistant) -> None:
