@@ -159,29 +159,40 @@ def absent_thing(inp: RuleInput) -> str | None:
     therapy?", "Can she go to school during chemo?"): the documents can say neither yes nor no. A word
     where a verb goes ("can we skip radiation?") asks what to do, which the documents may still speak to.
     A wh-question about an action no document names ("What should my son eat?") is refused too."""
-    question = inp.query.question
-    yes_or_no = asks_yes_or_no(question)
-    lowered = normalise(question)
     for term in inp.query.absent_terms:
-        word = term.lower()
-        if word in _ASKING_WORDS or " " in word or word.endswith(("ing", "ed")):
-            continue
-        at = re.search(rf"\b{re.escape(word)}\b", lowered)
-        if at is None:
-            continue
-        before = lowered[: at.start()]
-        # Only a word where a thing goes: after an article, a possessive or a preposition ("the flu vaccine",
-        # "to school", "an IV"), or straight after the opening verb ("Does insurance cover ..."). Elsewhere
-        # an everyday word a small corpus lacks ("can it make a kid limp", "will he lose his leg") is how the
-        # question is put, not what it asks about.
-        if yes_or_no and (_THING_SLOT_RE.search(before) or _OBJECT_SLOT_RE.search(before)):
-            return never_mentioned(term)
-        # A wh-question about the action its subject would take ("What should my son eat ...?"): an action
-        # no document names is no answer.
-        last = not lowered[at.end() :].strip(" ?.!")
-        if not yes_or_no and (_ASKED_SLOT_RE.search(before) or (last and _ASKED_LAST_SLOT_RE.search(before))):
+        if _asks_about(term, inp.query.question):
             return never_mentioned(term)
     return None
+
+
+# Just before the object of a preposition ("more common in [boys]", "painful for [babies]").
+_PREPOSITION_OBJECT_RE = re.compile(
+    r"\b(?:in|for|to|with|among|on|at|from|into|during|after|before)\s+(?:(?:the|a|an|his|her|their|my|our|your)\s+)?$"
+)
+
+
+def _asks_about(term: str, question: str) -> bool:
+    """Whether a word is what a question asks about, rather than how it is put: in a yes-or-no question, a
+    word where a thing goes; in a wh-question, the action its subject would take."""
+    word = term.lower()
+    if word in _ASKING_WORDS or " " in word or word.endswith(("ing", "ed")):
+        return False
+    lowered = normalise(question)
+    at = re.search(rf"\b{re.escape(word)}\b", lowered)
+    if at is None:
+        return False
+    yes_or_no = asks_yes_or_no(question)
+    before = lowered[: at.start()]
+    # Only a word where a thing goes: after an article, a possessive or a preposition ("the flu vaccine",
+    # "to school", "an IV"), or straight after the opening verb ("Does insurance cover ..."). Elsewhere
+    # an everyday word a small corpus lacks ("can it make a kid limp", "will he lose his leg") is how the
+    # question is put, not what it asks about.
+    if yes_or_no and (_THING_SLOT_RE.search(before) or _OBJECT_SLOT_RE.search(before)):
+        return True
+    # A wh-question about the action its subject would take ("What should my son eat ...?"): an action
+    # no document names is no answer.
+    last = not lowered[at.end() :].strip(" ?.!")
+    return not yes_or_no and bool(_ASKED_SLOT_RE.search(before) or (last and _ASKED_LAST_SLOT_RE.search(before)))
 
 
 def make_weak_evidence(settings: Settings) -> Callable[[RuleInput], str | None]:
@@ -556,6 +567,20 @@ def make_never_mentioned(
                 continue
             alternatives = [alt for alt in (word, LAY_TERMS.get(word), vocab.acronyms.get(word)) if alt]
             if not any(document_words.mention(asked, alt) for alt in alternatives):
+                return never_mentioned(word, asked=True)
+        # "Is it more common in boys?" of pages that never speak of boys (another condition's page may): in a
+        # yes-or-no question, the everyday word a preposition asks about, in no form on the pages asked about.
+        yes_or_no = asks_yes_or_no(inp.query.question)
+        for word in inp.query.terms if yes_or_no else ():
+            if word in vocab.topic_aliases or word in vocab.document_aliases or not word.isalpha():
+                continue
+            if word in _ASKING_WORDS or word.endswith(("ing", "ed")):  # a verb's form: "linked to getting"
+                continue
+            at = re.search(rf"\b{re.escape(word)}\b", question)
+            if at is None or not _PREPOSITION_OBJECT_RE.search(question[: at.start()]):
+                continue
+            alternatives = [word, *spelling_variants(word), *LEXICON.said_as(word), LAY_TERMS.get(word, "")]
+            if not any(document_words.mention(asked, alt) for alt in alternatives if alt):
                 return never_mentioned(word, asked=True)
         return None
 

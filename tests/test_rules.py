@@ -345,6 +345,17 @@ def test_one_documents_best_match_for_the_questions_words_counts_towards_coverag
     assert rule(RuleInput(query, [*top, speaks_of_it], [])) is None
 
 
+def test_a_yes_or_no_question_about_whom_the_asked_pages_never_speak_of_is_refused(bot: Assistant) -> None:
+    """ "Is ASPS common in babies?": only the other page speaks of babies; "in children" the ASPS page says."""
+    rule = make_never_mentioned(bot.index, bot.vocab, bot.settings)
+    babies = rule(RuleInput(understand("Is ASPS common in babies?", [], bot.vocab), [], []))
+    assert babies == "the documents asked about never mention babies"
+    assert rule(RuleInput(understand("Is ASPS common in children?", [], bot.vocab), [], [])) is None
+    assert rule(RuleInput(understand("Is ASPS common in teenagers?", [], bot.vocab), [], [])) is None
+    # ... and only a preposition's object: "Is ASPS a common cancer?" asks whether it is common.
+    assert rule(RuleInput(understand("Is hemangiopericytoma a common cancer?", [], bot.vocab), [], [])) is None
+
+
 def test_asked_documents_never_mention_a_specialist_term_another_document_uses(bot: Assistant) -> None:
     rule = make_never_mentioned(bot.index, bot.vocab, bot.settings)
     # Only the other condition's page names the procedure.
