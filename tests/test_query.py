@@ -488,6 +488,13 @@ def test_an_elliptic_follow_up_carries_what_it_qualifies(real: Vocabulary) -> No
     assert "treated" not in understand("and what's the outlook?", history, real).text
 
 
+def test_how_it_is_found_asks_how_it_is_diagnosed(real: Vocabulary) -> None:
+    """ "how is it found?" after "Is it common in teens?" asks about diagnosis, not about teens again."""
+    history = turns(("What is ASPS?", "A sarcoma. [1]"), ("Is it common in teens?", "Rare in children. [1]"))
+    found = understand("how is it found?", history, real)
+    assert "diagnosis" in words(found.text) and "teens" not in words(found.text)
+
+
 def test_a_case_follow_up_in_the_reports_own_words_carries_only_its_subject(real: Vocabulary) -> None:
     """ "what was done?" after "how old was she?" asks what was performed, not her age."""
     history = turns(("What did Woitzik report?", "A case. [1]"), ("how old was she?", "48. [1]"))
