@@ -148,6 +148,18 @@ QUESTION_CUES: list[QuestionCue] = [
         re.compile(r"\b(why|cause[sd]?|causing|reason|genetic|inherit\w*|hereditary)\b", re.I),
         re.compile(r"\b(because|caus\w+|genes?|genetic|due to|link\w*|inherit\w*|risk)\b", re.I),
     ),
+    # "Can radiation cause it?": whether a thing causes the condition is answered by a sentence saying what causes
+    # it or raises its risk, not by one that only names the thing ("radiation is given after surgery"). (Not
+    # "Can X cause a cough?", which asks what the condition does.)
+    QuestionCue(
+        re.compile(
+            r"^\W*(can|could|does|do|did|will|might|may)\b.*\b(cause|lead to|trigger|raise the risk of)\s+"
+            r"(it|this|that|them|\w*(oma|omas|cancers?|tumou?rs?))\b",
+            re.I,
+        ),
+        re.compile(r"\b(caus\w+|risk\w*|linked?|due to|because|leads? to|trigger\w*)\b", re.I),
+        narrow=True,
+    ),
     QuestionCue(
         re.compile(
             r"\bwhere\b|\bwhich (\w+ )?(part|parts|bones?|organs?|levels?|sites?|area)\b|\b(locations?|sites)\b", re.I

@@ -61,11 +61,19 @@ def test_a_figure_question_needs_that_kind_of_figure(question: str, text: str, h
         "Where does it start?",
         "What symptoms does it cause when it is in the lungs?",
         "How common is it?",
+        "Can synovial sarcoma cause a cough?",  # what the condition does, not what causes it
     ],
 )
 def test_questions_without_a_narrow_answer_ask_for_none(question: str) -> None:
     assert figure_gap(question, "Nothing with a figure here.") is None
     assert holds_asked_answer(question, "Nothing with a figure here.") is None
+
+
+def test_whether_a_thing_causes_the_condition_is_answered_by_what_causes_it() -> None:
+    question = "Can radiation cause it?"
+    assert holds_asked_answer(question, "Some things raise the risk: radiation given years earlier.")
+    assert holds_asked_answer(question, "Radiation is often given after surgery.") is False
+    assert holds_asked_answer("Can radiation for breast cancer cause angiosarcoma?", "It is linked to radiation.")
 
 
 def test_an_age_question_is_answered_by_an_age() -> None:
