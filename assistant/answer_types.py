@@ -200,16 +200,20 @@ QUESTION_CUES: list[QuestionCue] = [
     # had no evidence of disease").
     QuestionCue(
         re.compile(
-            r"\bhow (is|was|are|were|did) (she|he|they|the patient|the child|the boy|the girl|the woman|the man)"
-            r"( (do|get on|fare|recover))?\b|"
+            # ("How was she?", "how is he doing now?", "how did she do?"; not "How were they removed?")
+            r"\bhow (is|was|are|were) (she|he|they|the patient|the child|the boy|the girl|the woman|the man)"
+            r"( doing| now| today| after\w*| at (the )?(last |latest |final |end of )?follow[- ]?up)*\W*$|"
+            r"\bhow did (she|he|they|the patient|the child|the boy|the girl|the woman|the man) "
+            r"(do|get on|fare|recover)\b|"
             r"\b(outcome|status|doing now|at (the )?(last|latest|final|end of) follow[- ]?up)\b",
             re.I,
         ),
         re.compile(
             r"\b(no evidence of (disease|recurrence)|free of disease|disease[- ]free|alive|was well|is well|"
-            r"doing well|died|recurrence[- ]free|without (recurrence|relapse))\b|\bat \d+ (months|years)\b",
+            r"doing well|died|recurrence[- ]free|without (\w+ )?(recurrence|relapse))\b|\bat \d+ (months|years)\b",
             re.I,
         ),
+        narrow=True,
     ),
     QuestionCue(
         re.compile(r"\b(diagnos\w*|tests?|scans?|imaging|biopsy|detect\w*)\b", re.I),

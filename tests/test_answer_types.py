@@ -62,11 +62,19 @@ def test_a_figure_question_needs_that_kind_of_figure(question: str, text: str, h
         "What symptoms does it cause when it is in the lungs?",
         "How common is it?",
         "Can synovial sarcoma cause a cough?",  # what the condition does, not what causes it
+        "How were they removed?",  # how something was done, not how the patient is
     ],
 )
 def test_questions_without_a_narrow_answer_ask_for_none(question: str) -> None:
     assert figure_gap(question, "Nothing with a figure here.") is None
     assert holds_asked_answer(question, "Nothing with a figure here.") is None
+
+
+def test_how_a_patient_is_doing_is_answered_by_the_reports_last_word_on_them() -> None:
+    for question in ("X 2020 outcome", "How was the patient doing at the end of follow-up?", "how did she do?"):
+        assert holds_asked_answer(question, "At 30 months she had no evidence of disease.")
+        assert holds_asked_answer(question, "She underwent amputation of the fourth ray.") is False
+    assert holds_asked_answer("X status at follow-up", "The union was complete without tumor recurrence.")
 
 
 def test_whether_a_thing_causes_the_condition_is_answered_by_what_causes_it() -> None:
