@@ -166,8 +166,10 @@ def absent_thing(inp: RuleInput) -> str | None:
 
 
 # Just before the object of a preposition ("more common in [boys]", "painful for [babies]").
+# ... or a person's own ("Will he lose his [hair]?").
 _PREPOSITION_OBJECT_RE = re.compile(
-    r"\b(?:in|for|to|with|among|on|at|from|into|during|after|before)\s+(?:(?:the|a|an|his|her|their|my|our|your)\s+)?$"
+    r"(?:\b(?:in|for|to|with|among|on|at|from|into|during|after|before)\s+(?:(?:the|a|an|his|her|their|my|our|your)\s+)?"
+    r"|\b(?:his|her|their|my|our|your)\s+)$"
 )
 
 

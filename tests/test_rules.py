@@ -352,6 +352,9 @@ def test_a_yes_or_no_question_about_whom_the_asked_pages_never_speak_of_is_refus
     assert babies == "the documents asked about never mention babies"
     assert rule(RuleInput(understand("Is ASPS common in children?", [], bot.vocab), [], [])) is None
     assert rule(RuleInput(understand("Is ASPS common in teenagers?", [], bot.vocab), [], [])) is None
+    # ... or a person's own: only the other page speaks of a baby.
+    own = rule(RuleInput(understand("Can ASPS harm her baby?", [], bot.vocab), [], []))
+    assert own is not None and "never mention" in own
     # ... and only a preposition's object: "Is ASPS a common cancer?" asks whether it is common.
     assert rule(RuleInput(understand("Is hemangiopericytoma a common cancer?", [], bot.vocab), [], [])) is None
 
