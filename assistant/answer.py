@@ -483,11 +483,12 @@ class ExtractiveAnswerer:
         extra = {stem for stem, means in words if not covered_stems({stem, *means}, asked, min_chars)}
         return not extra or (len(words) > len(extra) and len(extra) <= extra_words)
 
-    @staticmethod
-    def _asked_of_subject(query: UnderstoodQuery) -> set[str]:
+    def _asked_of_subject(self, query: UnderstoodQuery) -> set[str]:
         """The stems of what the question asks of its subject, as a heading would put it."""
-        # Who asks and for whom ("our child", "something") is not what a heading asks of its subject.
-        asked = set(stem_all(content_words(query.focus))) - stems(" ".join(query.topics)) - ASKER_STEMS
+        # Who asks and for whom ("our child", "something") is not what a heading asks of its subject; nor is
+        # the author of a report a follow-up carried ("how is it treated?" after a quote from one).
+        authors = stems(" ".join(self.vocab.document_aliases))
+        asked = set(stem_all(content_words(query.focus))) - stems(" ".join(query.topics)) - ASKER_STEMS - authors
         # A lay word or shorthand the lexicon expanded ("etiology" -> "causes") is asked in its expansion's words.
         for word in content_words(query.question):
             if word in LEXICON:

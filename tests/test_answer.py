@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -13,6 +14,7 @@ from assistant import Assistant, Citation, Settings
 from assistant.citations import enforce_citations, quote_is_verbatim, split_claims, supports
 from assistant.corpus import source_span
 from assistant.errors import InvalidQuestionError
+from assistant.query import understand
 
 QUESTIONS = [
     "What does ASPS stand for?",
@@ -327,6 +329,15 @@ def test_how_a_patient_did_afterwards_is_how_the_report_says_she_was(bot: Assist
     ]
     answer = bot.ask("how did she do afterwards?", history=history)
     assert not answer.abstained and "disappeared, postoperatively" in answer.citations[0].quote
+
+
+def test_a_reports_author_carried_by_a_follow_up_is_no_part_of_what_it_asks(bot: Assistant) -> None:
+    """ "how is it treated?" after an answer quoting a report carries the report's author (for retrieval);
+    the author is not what a section heading would ask, so the treatment section still answers it."""
+    carried = dataclasses.replace(understand("how is it treated?", [], bot.vocab), focus="how is treated? (woitzik)")
+    assert bot.answerer._asked_of_subject(carried) == bot.answerer._asked_of_subject(
+        dataclasses.replace(carried, focus="how is treated?")
+    )
 
 
 def test_what_kind_of_surgery_a_patient_had_is_what_the_report_says_was_performed(bot: Assistant) -> None:
