@@ -138,6 +138,8 @@ _ASKED_LAST_SLOT_RE = re.compile(
 )
 # Words of a yes-or-no question that ask nothing of its subject ("Is it OK to ...", "Does he still need ...").
 _ASKING_WORDS = frozenset({"still", "ever", "ok", "okay", "really", "actually", "anyway", "yet", "already"})
+# ... nor do the words that only pick out a thing ("turn into [another] cancer").
+_DETERMINERS = frozenset({"another", "other", "others", "each", "every", "either", "neither", "such", "same"})
 
 
 def never_mentioned(what: str, asked: bool = False) -> str:
@@ -179,7 +181,7 @@ def _asks_about(term: str, question: str) -> bool:
     """Whether a word is what a question asks about, rather than how it is put: in a yes-or-no question, a
     word where a thing goes; in a wh-question, the action its subject would take."""
     word = term.lower()
-    if word in _ASKING_WORDS or " " in word or word.endswith(("ing", "ed")):
+    if word in _ASKING_WORDS or word in _DETERMINERS or " " in word or word.endswith(("ing", "ed")):
         return False
     lowered = normalise(question)
     at = re.search(rf"\b{re.escape(word)}\b", lowered)
@@ -578,7 +580,7 @@ def make_never_mentioned(
         for word in inp.query.terms if yes_or_no else ():
             if word in vocab.topic_aliases or word in vocab.document_aliases or not word.isalpha():
                 continue
-            if word in _ASKING_WORDS or word.endswith(("ing", "ed")):  # a verb's form: "linked to getting"
+            if word in _ASKING_WORDS or word in _DETERMINERS or word.endswith(("ing", "ed")):  # "linked to getting"
                 continue
             at = re.search(rf"\b{re.escape(word)}\b", question)
             if at is None or not _PREPOSITION_OBJECT_RE.search(question[: at.start()]):

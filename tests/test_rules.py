@@ -494,6 +494,7 @@ def test_the_place_a_yes_or_no_question_ends_with_must_be_spoken_of(bot: Assista
         # ... or whom or where it happens in: "Is it more common in [girls]".
         ("Is ASPS more common in girls?", True),
         ("Is ASPS common in kids?", False),  # the pages say "children"
+        ("Can hemangiopericytoma turn into another cancer?", False),  # "another" only picks out a cancer
         ("Can ASPS surgery leave scars?", False),  # no person acts: what it may do is asked of the condition
         # Everyday words a small corpus lacks, where no thing goes: how the question is put.
         ("Can we skip radiation after our son's ASPS surgery?", False),
