@@ -76,6 +76,8 @@ class ExtractiveAnswerer:
         self.rules: list[AbstentionRule] = default_rules(index, vocab, settings)
         self.composer = Composer(index, settings)
         self.vocab = vocab
+        # Reports' authors, which a follow-up may carry and no heading asks about (see _asked_of_subject).
+        self.author_stems = frozenset(stems(" ".join(vocab.document_aliases)))
         # A passage of a document about several conditions (a review of two) is about the ones it
         # names, when it names any ("For X, ..."); other passages are about what their document is about.
         self.passage_topics: dict[int, frozenset[str]] = {}
@@ -487,8 +489,8 @@ class ExtractiveAnswerer:
         """The stems of what the question asks of its subject, as a heading would put it."""
         # Who asks and for whom ("our child", "something") is not what a heading asks of its subject; nor is
         # the author of a report a follow-up carried ("how is it treated?" after a quote from one).
-        authors = stems(" ".join(self.vocab.document_aliases))
-        asked = set(stem_all(content_words(query.focus))) - stems(" ".join(query.topics)) - ASKER_STEMS - authors
+        asked = set(stem_all(content_words(query.focus))) - stems(" ".join(query.topics)) - ASKER_STEMS
+        asked -= self.author_stems
         # A lay word or shorthand the lexicon expanded ("etiology" -> "causes") is asked in its expansion's words.
         for word in content_words(query.question):
             if word in LEXICON:

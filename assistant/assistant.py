@@ -19,7 +19,7 @@ from assistant.index import CorpusIndex, load_index
 from assistant.profile import load_profile
 from assistant.query import UnderstoodQuery, Vocabulary, topic_name, understand, vocabulary_from_corpus
 from assistant.retrieve import CandidateRetriever, Candidates
-from assistant.rules import never_mentioned_word, unexplained_word
+from assistant.rules import lacking_in_words, never_mentioned_word
 from assistant.safety import ANSWER_LEAD_IN, SafetyRoute, is_injection, normal_form, route, small_talk_kind
 from assistant.schema import Answer, AnswerTrace, ScoredCandidate
 from assistant.scoring import ScoredPassage
@@ -275,7 +275,7 @@ def _lacking(reason: str | None, query: UnderstoodQuery) -> str | None:
     rule found something else (weak evidence, another document's answer), which a phrase would misstate."""
     found = never_mentioned_word(reason)
     if found is None:
-        return unexplained_word(reason)  # "the documents use “X” only in the name “X Y”, and never say ..."
+        return lacking_in_words(reason)  # "the documents use “X” only in the name “X Y” and never say ..."
     word, only_asked = found
     what = f"“{word}”"  # the asker's own word, quoted: "don't mention “eat”"
     if not only_asked:

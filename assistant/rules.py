@@ -142,6 +142,12 @@ _ASKING_WORDS = frozenset({"still", "ever", "ok", "okay", "really", "actually", 
 _DETERMINERS = frozenset({"another", "other", "others", "each", "every", "either", "neither", "such", "same"})
 
 
+def _only_frames(word: str) -> bool:
+    """Whether a word only frames a question ("still", "another") or is a verb's form ("linked to getting"):
+    never the thing a question asks about."""
+    return word in _ASKING_WORDS or word in _DETERMINERS or word.endswith(("ing", "ed"))
+
+
 def never_mentioned(what: str, asked: bool = False) -> str:
     """The reason a rule gives for refusing a word the documents (``asked``: the documents the question is
     about) never use in any form; :func:`never_mentioned_word` reads it back."""
@@ -181,7 +187,7 @@ def _asks_about(term: str, question: str) -> bool:
     """Whether a word is what a question asks about, rather than how it is put: in a yes-or-no question, a
     word where a thing goes; in a wh-question, the action its subject would take."""
     word = term.lower()
-    if word in _ASKING_WORDS or word in _DETERMINERS or " " in word or word.endswith(("ing", "ed")):
+    if " " in word or _only_frames(word):
         return False
     lowered = normalise(question)
     at = re.search(rf"\b{re.escape(word)}\b", lowered)
@@ -466,9 +472,9 @@ _UNEXPLAINED_RE = re.compile(r"^the documents use “[^”]+” only in the name
 _NAMED_AFTER_RE = re.compile(r"\bnamed (after|for)\b|\bcomes? from\b", re.I)
 
 
-def unexplained_word(reason: str | None) -> str | None:
-    """The reason of :func:`make_unexplained_name_word` or :func:`ranks_providers` as the refusal says it,
-    or None for any other."""
+def lacking_in_words(reason: str | None) -> str | None:
+    """The reason of :func:`make_unexplained_name_word` or :func:`ranks_providers`, which a refusal says as
+    it is ("the documents don't compare hospitals or doctors"), or None for any other."""
     return reason if reason and (_UNEXPLAINED_RE.match(reason) or reason == RANKS_PROVIDERS_REASON) else None
 
 
@@ -580,7 +586,7 @@ def make_never_mentioned(
         for word in inp.query.terms if yes_or_no else ():
             if word in vocab.topic_aliases or word in vocab.document_aliases or not word.isalpha():
                 continue
-            if word in _ASKING_WORDS or word in _DETERMINERS or word.endswith(("ing", "ed")):  # "linked to getting"
+            if _only_frames(word):
                 continue
             at = re.search(rf"\b{re.escape(word)}\b", question)
             if at is None or not _PREPOSITION_OBJECT_RE.search(question[: at.start()]):
