@@ -536,9 +536,18 @@ def _asserted_signs(clause: str, grammar: _Grammar, infection_context: bool) -> 
     return not general or bool(grammar.person_now.search(clause))
 
 
-def _is_emergency(parts: list[str], grammar: _Grammar) -> bool:
+def _is_emergency(
+    parts: list[str], grammar: _Grammar, asks: bool, fragment_max_words: int, conditions: tuple[str, ...]
+) -> bool:
     if not any(grammar.person.search(part) for part in parts):
-        return False  # nobody is described: a question about signs in general
+        # Nobody is described: a question or a statement about signs in general; but a few words of danger
+        # signs that ask nothing ("cant breathe help", "chest pain, can't breathe") are someone in trouble now.
+        # (Not a nurse's keywords naming a condition: "X coughing up blood" looks the sign up.)
+        text = f" {' '.join(parts)} "
+        asked = asks or any(grammar.question_start.search(p) or grammar.wh_question.search(p) for p in parts)
+        names_condition = any(f" {name} " in text for name in conditions)
+        if asked or names_condition or len(text.split()) > fragment_max_words:
+            return False
     infection_context = any(grammar.infection_context.search(part) for part in parts)
     return any(_asserted_signs(part, grammar, infection_context) for part in parts)
 
@@ -624,7 +633,7 @@ def route(message: str, settings: Settings | None = None, conditions: tuple[str,
     parts = clauses(message, settings)
     if any(grammar.self_harm.search(part) for part in parts):
         return SafetyRoute("emergency", self_harm_notice(settings))
-    if _is_emergency(parts, grammar):
+    if _is_emergency(parts, grammar, "?" in message, settings.emergency_fragment_max_words, conditions):
         return SafetyRoute("emergency", emergency_notice(settings))
     if _is_decision(parts, grammar):
         return SafetyRoute("treatment_decision", CARE_TEAM_NOTICE)

@@ -392,6 +392,13 @@ class Settings(BaseSettings):
         description="Country whose emergency and crisis numbers the safety notices give (see "
         "assistant.safety.LOCALES: US, CA, GB, IE, AU, NZ, EU).",
     )
+    emergency_fragment_max_words: int = Field(
+        6,
+        ge=0,
+        description="A message of at most this many words that names danger signs, asks nothing and names nobody "
+        "('cant breathe help') gets the emergency guidance: a panicked person types fragments. Longer statements "
+        "without a person ('Trouble breathing is a symptom of lung tumors') are about signs in general.",
+    )
     emergency_number: str | None = Field(
         None, description="Overrides the locale's emergency number (for a locale not in the table)."
     )

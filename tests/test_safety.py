@@ -42,6 +42,10 @@ EMERGENCIES = [
 # Each kind of danger is here: lost function, fever during chemotherapy, overdose and poisoning, bleeding,
 # chest pain, breathing, consciousness and seizures.
 EMERGENCY_PHRASINGS = [
+    # a few words of danger signs that ask nothing: someone in trouble now, who names nobody
+    "cant breathe help",
+    "chest pain, can't breathe",
+    "bleeding wont stop",
     # sudden loss of function
     "I can't feel my legs since this morning",
     "my dad had back surgery 3 days ago and now he cant feel his feet",
@@ -107,6 +111,9 @@ NOT_EMERGENCIES = [
     "Is chest pain a sign of zentaroma?",
     "What are the signs of a seizure in my child?",
     "Can it cause seizures in my son?",
+    # ... and a statement about signs in general, or a sign asked about.
+    "Trouble breathing is a symptom of lung tumors",
+    "trouble breathing?",
 ]
 # Ordinary questions that mention fever, pain, legs, pills, chemo, bleeding or seizures: none is an emergency.
 NOT_EMERGENCY_PHRASINGS = [
@@ -302,6 +309,11 @@ def test_thoughts_of_self_harm_get_the_crisis_line_first(message: str) -> None:
 @pytest.mark.parametrize("message", NOT_EMERGENCIES + NOT_EMERGENCY_PHRASINGS)
 def test_questions_about_symptoms_are_not_emergencies(message: str) -> None:
     assert route(message).label != "emergency"
+
+
+def test_a_nurses_keywords_naming_a_condition_and_a_sign_look_the_sign_up() -> None:
+    assert route("coughing up blood").label == "emergency"
+    assert route("HPC coughing up blood", conditions=("hpc", "hemangiopericytoma")).label != "emergency"
 
 
 @pytest.mark.parametrize("message", EMERGENCIES_IN_QUESTIONS)
