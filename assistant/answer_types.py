@@ -325,6 +325,11 @@ RATE_SUBJECTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         re.compile(r"\b(death|mortality) rates?\b", re.I),
         re.compile(r"\b(die[sd]?|death|dying|mortality|fatal)\b", re.I),
     ),
+    # A hospital stay is a time in hospital ("home after 5 days"), not the year a limb takes to recover.
+    (
+        re.compile(r"\b(in (the )?hospital|hospital stay|stay in (the )?hospital|length of stay)\b", re.I),
+        re.compile(r"\b(hospital\w*|discharg\w*|inpatient|go(es|ing)? home|stay)\b", re.I),
+    ),
 ]
 
 

@@ -77,6 +77,12 @@ def test_how_a_patient_is_doing_is_answered_by_the_reports_last_word_on_them() -
     assert holds_asked_answer("X status at follow-up", "The union was complete without tumor recurrence.")
 
 
+def test_a_hospital_stay_is_answered_by_a_time_in_hospital() -> None:
+    question = "How long will my child be in the hospital after surgery?"
+    assert figure_gap(question, "It may take as long as a year to regain full use of a limb.") is not None
+    assert figure_gap(question, "Most children go home from the hospital after 5 to 7 days.") is None
+
+
 def test_whether_a_thing_causes_the_condition_is_answered_by_what_causes_it() -> None:
     question = "Can radiation cause it?"
     assert holds_asked_answer(question, "Some things raise the risk: radiation given years earlier.")
