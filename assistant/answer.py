@@ -23,6 +23,7 @@ from assistant.answer_types import (
     COMPARISON_WORD_RE,
     QUESTION_CUES,
     REPORTS_CASE_RE,
+    answer_kind_cues,
     asks_for_figure,
     holds_asked_answer,
     is_case_narrative,
@@ -215,7 +216,7 @@ class ExtractiveAnswerer:
             ranked = [reported, *(r for r in ranked if r is not reported)]
         # What the question's type asks for ("role of surgery": a treatment): in a lookup whose first passage
         # holds it, a passage holding none of it is padding ("X is a malignant soft tissue tumor").
-        shapes = [cue.holds for cue in QUESTION_CUES if cue.kind_of_answer and cue.asks.search(query.question)]
+        shapes = answer_kind_cues(query.question)
         explains = self.scorer.explanation(query.question)
         if explains is not None:
             # "What does benign mean?": the page's explanation of the word ("usually benign (not cancer)") comes

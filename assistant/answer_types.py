@@ -438,6 +438,12 @@ def narrow_cues(question: str) -> list[re.Pattern[str]]:
     return [cue.holds for cue in QUESTION_CUES if cue.narrow and cue.asks.search(question)]
 
 
+def answer_kind_cues(question: str) -> list[re.Pattern[str]]:
+    """The answer shapes of the question types ``question`` is of that type its kind of answer (a treatment, a
+    cause, a time; not "What is ...", see :attr:`QuestionCue.kind_of_answer`)."""
+    return [cue.holds for cue in QUESTION_CUES if cue.kind_of_answer and cue.asks.search(question)]
+
+
 @lru_cache(maxsize=1 << 14)  # a pure function of its text, asked of the same candidates again and again
 def holds_asked_answer(question: str, text: str) -> bool | None:
     """Whether ``text`` holds the narrow answer ``question`` asks for: a required figure when one is

@@ -113,7 +113,7 @@ class Composer:
                 parts.append(f"- {line}" if as_list else line)
         return Draft(("\n" if as_list else " ").join(parts), citations)
 
-    def _plain_lead(self, selected: list[ScoredPassage], question: str = "") -> list[ScoredPassage]:
+    def _plain_lead(self, selected: list[ScoredPassage], question: str) -> list[ScoredPassage]:
         """Lead with a clearly plainer passage that answers about as well and makes sense on its own; not
         over a report's own words for what it reports, which open an overview of it, nor over a lead that
         holds the narrow answer asked for (an age, a presentation) when the plainer one does not."""

@@ -113,10 +113,12 @@ def unknown_term(inp: RuleInput) -> str | None:
     return None
 
 
+# What a question compares its subject with: "the same as [solitary] fibrous tumor", "worse than [X]".
+_COMPARED_WITH = r"same as|than|versus|vs"
 # Just before a word where a noun goes: an article, a possessive or a preposition, or the opening verb alone.
 _THING_SLOT_RE = re.compile(
     r"(?:\b(?:a|an|the|his|her|my|our|their|your|its|any|some|to|for|of|with|about|through|during|from|in|into|on|at)"
-    r"|\b(?:same as|than|versus|vs)"  # what it is compared with: "the same as [solitary] fibrous tumor"
+    rf"|\b(?:{_COMPARED_WITH})"
     r"|^(?:is|are|does|do|did|can|could|will|would|should|has|have|was|were)"
     r"|\b(?:cause|causes|caused|affect|affects|affected|lead to|leads to))\s+$"
 )
@@ -177,7 +179,7 @@ def absent_thing(inp: RuleInput) -> str | None:
 # Just before the object of a preposition ("more common in [boys]", "painful for [babies]").
 # ... or a person's own ("Will he lose his [hair]?").
 _PREPOSITION_OBJECT_RE = re.compile(
-    r"(?:\b(?:in|for|to|with|among|on|at|from|into|during|after|before|same as|than|versus|vs)\s+"
+    rf"(?:\b(?:in|for|to|with|among|on|at|from|into|during|after|before|{_COMPARED_WITH})\s+"
     r"(?:(?:the|a|an|his|her|their|my|our|your)\s+)?"
     r"|\b(?:his|her|their|my|our|your)\s+)$"
 )
