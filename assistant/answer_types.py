@@ -29,13 +29,14 @@ _PROPORTION = (
     rf"\b(\d+|{_NUMBER_WORD})( to \d+)? (in|out of) (every )?"
     r"(\d+|two|three|four|five|six|seven|eight|nine|ten|a hundred)\b"
 )
-_UNIT_OF_TIME = r"(days?|weeks?|months?|years?)"
-# A span of time: "a year", "9 to 12 months", or, said of a wait, "a long delay" (a vague span).
+_UNIT_OF_TIME = r"(hours?|nights?|days?|weeks?|months?|years?)"
+# A span of time: "a year", "9 to 12 months", "1 to 2 nights", a stay over "the same day" or "overnight", or,
+# said of a wait, "a long delay" (a vague span).
 _VAGUE_SPAN = r"\blong (delay|time|period|interval)\b"
 _DURATION = (
     rf"\b(\d+|a|an|one|{_NUMBER_WORD}|several|few|many)( to (\d+|{_NUMBER_WORD}))? {_UNIT_OF_TIME}\b"
     # ... not an age ("at 3 weeks of age", "3 weeks old")
-    r"(?! (of age|old)\b)|" + _VAGUE_SPAN
+    r"(?! (of age|old)\b)|\b(the )?same day\b|\bovernight\b|" + _VAGUE_SPAN
 )
 _SHARE = rf"\d+(\.\d+)?\s*(%|percent)|{_PROPORTION}"
 _SCHEDULE = (

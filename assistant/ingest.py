@@ -153,6 +153,10 @@ ANAPHOR_RE = re.compile(
     r"^(?:This|These|That|Those|It|They|Such|Its|Their)\b"
     # ... or that counts among people or things named just before: "About 9 in 10 of them survive."
     r"|^(?:\S+\s+){0,4}?(?:of|among|for|in)\s+(?:them|these|those)\b(?!\s+(?:who|that|which|with)\b)"
+    # ... or that opens on what was just described: "In this procedure, a doctor ...", "After that surgery, ..."
+    # (not the writing itself: "In this article, we report ..." points at the document, not a sentence).
+    r"|^(?:In|During|After|Before|With|For|From|By|Through|Following)\s+(?:this|that|these|those)\s+"
+    r"(?!(?:article|paper|report|study|review|page|section|chapter|guide|series)\b)[a-z]"
 )
 MAX_HEADING_WORDS = 14
 

@@ -786,3 +786,33 @@ def test_label_headings_with_a_qualifier_answer_the_question_they_label(tmp_path
     assert "very rare cancer" not in treated.text and "Clinical trials" not in treated.text
     assert "liver transplant" in treated.text and "surgery to remove it completely" in treated.text
     assert "very rare cancer" in bot.ask("What is EHE?").citations[0].quote
+
+
+TREATMENT_PAGE_HTML = """<!DOCTYPE html><html><head><title>Osteoid Osteoma | Test Hospital</title></head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/donate">Donate</a></li></ul></nav>
+<main><h1>Osteoid Osteoma</h1>
+<h2>What is an osteoid osteoma?</h2>
+<p>An osteoid osteoma is a small bone tumor that is not cancer. It most often grows in the thighbone.</p>
+<h2>How is it treated?</h2>
+<p>Some of these tumors go away on their own, over several years.</p>
+<p>When the pain does not get better, the most common treatment today is radiofrequency ablation. In this procedure,
+a doctor uses a CT scan to guide a thin needle into the center of the tumor and heats it to destroy the tumor.</p>
+<p>Radiofrequency ablation relieves the pain in more than 9 out of 10 children.</p>
+<table><tr><th>Treatment</th><th>Typical hospital stay</th></tr>
+<tr><td>Radiofrequency ablation</td><td>Same day</td></tr>
+<tr><td>Surgery</td><td>1 to 2 nights</td></tr></table>
+</main><footer><p>Privacy</p></footer></body></html>"""
+
+
+def test_a_procedure_page_answers_what_it_is_how_long_the_stay_is_and_a_nurses_initials(tmp_path: Path) -> None:
+    """On an HTML page of another condition: a sentence opening on "In this procedure" is quoted with the one
+    naming the procedure; a stay of "1 to 2 nights" or "the same day" is a time in hospital; "RFA" is the
+    procedure's initials, which the page never uses."""
+    bot = written_page_bot(tmp_path, TREATMENT_PAGE_HTML, "osteoid osteoma", suffix="html")
+    texts = [ev.text for ev in bot.index.passages]
+    paired = [t for t in texts if "In this procedure" in t]
+    assert paired and all("radiofrequency ablation" in t for t in paired)
+    stay = bot.ask("How long will my daughter stay in the hospital after the ablation?")
+    assert not stay.abstained and any("Same day" in c.quote or "nights" in c.quote for c in stay.citations)
+    initials = bot.ask("osteoid osteoma RFA success rate", audience="clinician")
+    assert not initials.abstained and "9 out of 10" in initials.text

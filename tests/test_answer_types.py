@@ -83,6 +83,21 @@ def test_a_hospital_stay_is_answered_by_a_time_in_hospital() -> None:
     assert figure_gap(question, "Most children go home from the hospital after 5 to 7 days.") is None
 
 
+@pytest.mark.parametrize(
+    "stay",
+    [
+        "After surgery, children stay 1 to 2 nights in the hospital.",
+        "Most children go home from the hospital the same day.",
+        "Children stay in the hospital overnight after the procedure.",
+        "The hospital stay is usually 48 hours.",
+    ],
+)
+def test_a_short_hospital_stay_is_a_time_in_hospital(stay: str) -> None:
+    question = "How long will my daughter stay in the hospital after the procedure?"
+    assert figure_gap(question, stay) is None
+    assert figure_gap(question, "Children go home from the hospital when they can walk.") is not None
+
+
 def test_whether_a_thing_causes_the_condition_is_answered_by_what_causes_it() -> None:
     question = "Can radiation cause it?"
     assert holds_asked_answer(question, "Some things raise the risk: radiation given years earlier.")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.corpus import SourceDocument, load_corpus, source_span
-from assistant.ingest import ParsedDocument, parse_corpus, site_groups, split_sentences
+from assistant.ingest import ANAPHOR_RE, ParsedDocument, parse_corpus, site_groups, split_sentences
 from tests.conftest import CORPUS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -112,6 +112,20 @@ def test_an_anaphoric_sentence_travels_with_its_neighbour(parsed: dict[str, Pars
     this = next(s for s in hpc.sentences if s.text.startswith("This is sometimes used"))
     passage = next(p for p in hpc.passages if p.sentence_ids[0] == this.id)
     assert [hpc.sentences[i].text for i in passage.sentence_ids][1].startswith("On rare occasions, radiation alone")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "points_back"),
+    [
+        ("In this procedure, a doctor guides a needle into the tumor.", True),
+        ("After that surgery, most children walk within weeks.", True),
+        ("During these visits, the doctor checks the scar.", True),
+        ("In this article, we report a rare case.", False),  # the writing itself, not a sentence before
+        ("In the lungs, it may cause a cough.", False),
+    ],
+)
+def test_a_sentence_opening_on_what_was_just_described_points_back(sentence: str, points_back: bool) -> None:
+    assert bool(ANAPHOR_RE.match(sentence)) is points_back
 
 
 def test_offsets_round_trip_to_the_file(parsed: dict[str, ParsedDocument]) -> None:
