@@ -65,6 +65,9 @@ class Evidence:
     # When the only fault is a missing figure ("HPC recurrence rate") and the passages speak of exactly
     # what was asked: they may be shown, after saying that the figure is not given.
     related: list[ScoredPassage] = field(default_factory=list)
+    # Asked of every condition with none named ("Is it genetic?"): each part says which condition it is of,
+    # even when only one condition's pages speak to it.
+    names_conditions: bool = False
 
 
 class ExtractiveAnswerer:
@@ -127,6 +130,7 @@ class ExtractiveAnswerer:
                 evidence.abstain_rule, evidence.abstain_reason = rule.name, reason
                 return evidence
         evidence.selected, evidence.mode, evidence.section = self._choose(query, ranked, audience, vector)
+        evidence.names_conditions = evidence.mode == "several" and self._asked_of_each(query)
         inputs.selected = evidence.selected
         faults = [(rule.name, reason) for rule in self.rules if rule.after_selection and (reason := rule.check(inputs))]
         if faults:
@@ -156,7 +160,11 @@ class ExtractiveAnswerer:
     def compose(self, evidence: Evidence, audience: str) -> Draft:
         """The cited answer text for the chosen evidence."""
         return self.composer.compose(
-            evidence.selected, audience, as_list=evidence.mode == "section", question=evidence.question
+            evidence.selected,
+            audience,
+            as_list=evidence.mode == "section",
+            question=evidence.question,
+            name_conditions=evidence.names_conditions,
         )
 
     # -- choosing ----------------------------------------------------------------------------
@@ -405,8 +413,14 @@ class ExtractiveAnswerer:
         chosen: list[ScoredPassage] = []
         share = self.settings.section_answer_max_words // len(query.targets)
         compared_only = self._compares_only(query)
+        # "Is it more common in boys?" with no condition named is asked of each: a condition whose passages
+        # never speak of what is asked gets no part (a named one is answered whatever it gets).
+        asked_of_each = self._asked_of_each(query)
+        strongest = max((r.strength for r in ranked), default=0.0)
         for docs in query.targets:
             own = [r for r in ranked if r.evidence.doc.source_id in docs]
+            if asked_of_each and own and not self._speaks_to_it(query, own[0], strongest):
+                continue
             # "What is the difference between X and Y?", asking nothing else of them: what each one is.
             defining = [r for r in own if self._defines_its_topic(r)] if compared_only else []
             if defining:
@@ -428,6 +442,17 @@ class ExtractiveAnswerer:
                 chosen.append(part)
                 words += size
         return chosen
+
+    def _asked_of_each(self, query: UnderstoodQuery) -> bool:
+        """Whether a question names no condition and is asked of each one of a small collection."""
+        return not query.topics and len(query.targets) > 1 and query.targets == self.vocab.every_condition()
+
+    def _speaks_to_it(self, query: UnderstoodQuery, best: ScoredPassage, strongest: float) -> bool:
+        """Whether one condition's best passage speaks to a question asked of every condition: it holds all
+        of the question's words, or matches it nearly as well as the best condition's does."""
+        if term_coverage(query, [best.evidence.embed_text], self.vocab) == 1.0:
+            return True
+        return best.strength >= strongest - self.settings.each_condition_margin
 
     def _compares_only(self, query: UnderstoodQuery) -> bool:
         """Whether a question about several subjects only asks how they differ or compare: its words are

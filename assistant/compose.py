@@ -79,10 +79,18 @@ class Composer:
         self.settings = settings
         self.glossary = learn_glossary(index.passages)
 
-    def compose(self, selected: list[ScoredPassage], audience: str, as_list: bool = False, question: str = "") -> Draft:
+    def compose(
+        self,
+        selected: list[ScoredPassage],
+        audience: str,
+        as_list: bool = False,
+        question: str = "",
+        name_conditions: bool = False,
+    ) -> Draft:
         """The answer text for ``selected`` passages; ``as_list`` renders one passage per line (a section's parts).
         A long sentence whose one clause holds the narrow answer ``question`` asks for (an age, a figure)
-        is quoted as that clause: the fact, not the sentence around it."""
+        is quoted as that clause: the fact, not the sentence around it. ``name_conditions``: each passage says
+        which page it is from, as when they are about different conditions."""
         selected = list(selected)
         if audience == "family" and len(selected) > 1 and not as_list:
             selected = self._plain_lead(selected, question)
@@ -90,7 +98,9 @@ class Composer:
         parts: list[str] = []
         labelled = None
         # An answer drawn from pages about different conditions says which is which.
-        several_topics = len({tuple(self.index.infos[p.evidence.doc.source_id].topics) for p in selected}) > 1
+        several_topics = (
+            name_conditions or len({tuple(self.index.infos[p.evidence.doc.source_id].topics) for p in selected}) > 1
+        )
         for scored in selected:
             ev = scored.evidence
             marker = len(citations) + 1

@@ -816,3 +816,44 @@ def test_a_procedure_page_answers_what_it_is_how_long_the_stay_is_and_a_nurses_i
     assert not stay.abstained and any("Same day" in c.quote or "nights" in c.quote for c in stay.citations)
     initials = bot.ask("osteoid osteoma RFA success rate", audience="clinician")
     assert not initials.abstained and "9 out of 10" in initials.text
+
+
+THREE_PAGES = {
+    "lipoma": (
+        "What is a lipoma?\n\nA lipoma is a soft lump of fat cells under the skin. It is not cancer.\n\n"
+        "Who gets a lipoma?\n\nBoys are affected about twice as often as girls.\n\n"
+        "What causes a lipoma?\n\nSome lipomas are linked to gene changes passed down in families.\n"
+    ),
+    "ganglion cyst": (
+        "What is a ganglion cyst?\n\nA ganglion cyst is a small sac of fluid near a joint or tendon of the wrist.\n\n"
+        "What causes a ganglion cyst?\n\nThe cause is not known, but some doctors think gene changes may play a "
+        "part.\n"
+    ),
+    "keloid": (
+        "What is a keloid?\n\nA keloid is a raised scar that grows beyond the edges of a wound.\n\n"
+        "How is a keloid treated?\n\nSteroid shots can flatten a keloid over several months.\n"
+    ),
+}
+
+
+def test_a_question_asked_of_every_condition_gives_a_part_only_to_those_that_speak_to_it(tmp_path: Path) -> None:
+    """ "Is it more common in boys?" with no condition named, over a small collection: the one page that says so
+    answers, named, and the others' unrelated sentences are not set beside it; "Is it genetic?" gets the two
+    pages that speak of genes, not the third one's best sentence."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    entries = []
+    for topic, text in THREE_PAGES.items():
+        slug = topic.replace(" ", "-")
+        (corpus / f"{slug}.txt").write_text(text, encoding="utf-8")
+        entries.append(
+            {"id": f"test-{slug}", "file": f"{slug}.txt", "title": topic.capitalize(), "publisher": "Test page",
+             "kind": "patient page", "audience": "family", "topics": [topic]}
+        )
+    (corpus / "manifest.json").write_text(json.dumps({"documents": entries}))
+    bot = Assistant.load(Settings(corpus_dir=corpus, data_dir=tmp_path / "data"))
+    boys = bot.ask("Is it more common in boys?")
+    assert {c.source_id for c in boys.citations} == {"test-lipoma"}
+    assert boys.text.startswith("Lipoma: Boys are affected")
+    genes = bot.ask("Is it genetic?")
+    assert {c.source_id for c in genes.citations} == {"test-lipoma", "test-ganglion-cyst"}
