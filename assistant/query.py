@@ -1050,11 +1050,24 @@ QUALIFIER_RE = re.compile(
 # "she", "his", "the patient": a person, the patient of a case report discussed before, unless the
 # asker spoke of their own people ("my daughter"), whom the pronoun then means.
 PERSON_RE = re.compile(r"\b(?:she|he|her|him|his|hers|the (?:patient|woman|man|girl|boy|lady))\b", re.I)
-OWN_PEOPLE_RE = re.compile(
-    r"\b(?:my|our)\s+(?:[\w'-]+\s+){0,2}?(?:daughter|son|child|kid|baby|boy|girl|wife|husband|partner|mother|"
-    r"father|mom|mum|dad|sister|brother|friend|niece|nephew|grandson|granddaughter|grandchild|patient)s?\b",
-    re.I,
+_PEOPLE_NOUNS = (
+    r"(?:daughter|son|child|kid|baby|boy|girl|wife|husband|partner|mother|father|mom|mum|dad|sister|brother|"
+    r"friend|niece|nephew|grandson|granddaughter|grandchild|patient|sibling|twin)s?"
 )
+OWN_PEOPLE_RE = re.compile(rf"\b(?:my|our)\s+(?:[\w'-]+\s+){{0,2}}?{_PEOPLE_NOUNS}\b", re.I)
+# Someone's people, the asker's or another's: "my daughter", "his big sister", "their kids".
+SOMEONES_PEOPLE_RE = re.compile(rf"\b(?:my|our|his|her|their|your)\s+(?:[\w'-]+\s+){{0,2}}?{_PEOPLE_NOUNS}\b", re.I)
+
+
+def names_someones_people(word: str, question: str) -> bool:
+    """Whether a word of a question only says whose people it is asked of ("does my [daughter] need ...", "can
+    his [big] sister catch it"): who asks, never what. Not when the people end the question ("Can X harm her
+    baby?"), where they are what is asked about."""
+    lowered = word.lower()
+    return any(
+        lowered in m.group(0).lower().split() and re.match(r"\s*[\w'-]", question[m.end() :])
+        for m in SOMEONES_PEOPLE_RE.finditer(question)
+    )
 # Pronouns by which a follow-up speaks of its subject without naming it.
 SUBJECT_PRONOUN_RE = re.compile(
     r"\b(?:(?:that|this|the other|which) one|it|its|itself|they|them|their|she|he|her|him|his)\b(?!')", re.I

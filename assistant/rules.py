@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from assistant.answer_types import (
     COMPARISON_WORD_RE,
     FIGURE_REQUIREMENTS,
+    TIME_ADVERBS,
     answers_by_shape,
     asks_for_figure,
     asks_yes_or_no,
@@ -37,6 +38,7 @@ from assistant.query import (
     Vocabulary,
     is_keyword_question,
     names_a_document,
+    names_someones_people,
     normalise,
 )
 from assistant.scoring import ScoredPassage
@@ -189,7 +191,7 @@ def _asks_about(term: str, question: str) -> bool:
     """Whether a word is what a question asks about, rather than how it is put: in a yes-or-no question, a
     word where a thing goes; in a wh-question, the action its subject would take."""
     word = term.lower()
-    if " " in word or _only_frames(word):
+    if " " in word or _only_frames(word) or names_someones_people(word, question):
         return False
     lowered = normalise(question)
     at = re.search(rf"\b{re.escape(word)}\b", lowered)
@@ -260,7 +262,15 @@ def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleIn
         # Words no document uses are left to the absent-thing rule, which knows where a thing goes: a
         # page may say "a white color in the center of the eye" for a "white pupil".
         absent = {t.lower() for t in inp.query.absent_terms}
-        effect = [t for t in _effect_words(inp.query.question) if t in focus and t not in absent]
+        # (Not when it happens, "later on", nor whose it is, "my daughter's hearing".)
+        effect = [
+            t
+            for t in _effect_words(inp.query.question)
+            if t in focus
+            and t not in absent
+            and t not in TIME_ADVERBS
+            and not names_someones_people(t, inp.query.question)
+        ]
         if effect and not _spoken_of(effect, replace(inp.query, terms=effect), texts, vocab):
             return f"the evidence does not speak of {' '.join(effect)}"
         return None
@@ -588,7 +598,7 @@ def make_never_mentioned(
         for word in inp.query.terms if yes_or_no else ():
             if word in vocab.topic_aliases or word in vocab.document_aliases or not word.isalpha():
                 continue
-            if _only_frames(word):
+            if _only_frames(word) or names_someones_people(word, question):
                 continue
             at = re.search(rf"\b{re.escape(word)}\b", question)
             if at is None or not _PREPOSITION_OBJECT_RE.search(question[: at.start()]):

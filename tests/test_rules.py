@@ -375,6 +375,9 @@ def test_asked_documents_never_mention_a_specialist_term_another_document_uses(b
         assert "never mention" in (rule(RuleInput(understand(kind, [], bot.vocab), [], [])) or "")
     for kind in ("Does radiation therapy help ASPS?", "Which blood tests are done for ASPS?"):
         assert rule(RuleInput(understand(kind, [], bot.vocab), [], [])) is None
+    # The asker's people, after "my", are who it is asked of ("does my [daughter] need chemo for X?").
+    for person in ("Does my daughter need chemo for ASPS?", "Can his big sister get ASPS too?"):
+        assert rule(RuleInput(understand(person, [], bot.vocab), [], [])) is None
     # After a pronoun or "to", the word before the kind is a verb, not a kind of it.
     for verb in ("Should we choose surgery or radiation for ASPS?", "Does my son with ASPS need to have surgery?"):
         assert rule(RuleInput(understand(verb, [], bot.vocab), [], [])) is None
@@ -494,6 +497,9 @@ def test_the_place_a_yes_or_no_question_ends_with_must_be_spoken_of(bot: Assista
         # ... or whom or where it happens in: "Is it more common in [girls]".
         ("Is ASPS more common in girls?", True),
         ("Is ASPS common in kids?", False),  # the pages say "children"
+        # Someone's people are who is asked about, never what: "can his [big] sister catch it".
+        ("Is ASPS contagious, can his big sister catch it?", False),
+        ("Will ASPS affect my daughters hearing later on?", False),
         ("Can hemangiopericytoma turn into another cancer?", False),  # "another" only picks out a cancer
         ("Can ASPS surgery leave scars?", False),  # no person acts: what it may do is asked of the condition
         # Everyday words a small corpus lacks, where no thing goes: how the question is put.
