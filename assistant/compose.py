@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer_types import REPORTS_CASE_RE, holds_asked_answer
-from assistant.corpus import source_span
+from assistant.corpus import HTML_SUFFIXES, MARKDOWN_SUFFIXES, source_span
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.ingest import split_sentences
 from assistant.schema import Citation
@@ -175,7 +175,7 @@ class Composer:
             return None
         holding = [c for c in sentence_pieces(sentence)[1:] if holds_asked_answer(question, c)]
         path = self.index.source_path(ev.doc.source_id)
-        if len(holding) != 1 or path.suffix.lower() in (".html", ".htm"):
+        if len(holding) != 1 or path.suffix.lower() in (*HTML_SUFFIXES, *MARKDOWN_SUFFIXES):
             return None  # the answer spans clauses (quote the sentence), or offsets would not be the text's
         # The clause as the source writes it (white space may differ from the parsed sentence's).
         span = source_span(path, passage.start, passage.end)

@@ -21,6 +21,8 @@ from pydantic import BaseModel, Field, ValidationError
 from assistant.errors import CorpusError
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
+HTML_SUFFIXES = (".html", ".htm")
+MARKDOWN_SUFFIXES = (".md",)
 MANIFEST_NAME = "manifest.json"
 logger = logging.getLogger(__name__)
 
@@ -53,7 +55,11 @@ class SourceDocument(BaseModel):
 
     @property
     def is_html(self) -> bool:
-        return self.path.suffix.lower() in (".html", ".htm")
+        return self.path.suffix.lower() in HTML_SUFFIXES
+
+    @property
+    def is_markdown(self) -> bool:
+        return self.path.suffix.lower() in MARKDOWN_SUFFIXES
 
 
 def read_manifest(corpus_dir: Path) -> list[DocumentInfo]:
@@ -133,6 +139,34 @@ def html_span_text(raw: str) -> str:
     return _WS_RE.sub(" ", html.unescape(_TAG_RE.sub(" ", raw))).strip()
 
 
+# Markdown's inline marks, which a reader of the rendered page never sees: blockquote markers at a line's
+# start, an image whole, a link's brackets and address (its text stays), bold, italic and code marks. (A
+# bullet's "* " is a list item, left to the line parser; a lone "_" may be part of a name, left alone.)
+_MARKDOWN_MARKS_RE = re.compile(
+    r"^[ \t]{0,3}(?:>[ \t]?)+"
+    r"|!\[[^\]\n]*\]\([^)\n]*\)"
+    r"|\]\([^)\n]*\)|\[(?=[^\]\n]*\]\()"
+    r"|\*\*|__|(?<![\w*])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*])|`",
+    re.M,
+)
+
+
+def mask_markdown(text: str) -> str:
+    """A Markdown file's text with its inline marks blanked out, every other character where it was (so
+    offsets still point into the file)."""
+    return _MARKDOWN_MARKS_RE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def markdown_span_text(masked: str) -> str:
+    """What a person reads for a slice of a masked Markdown file: spaces folded."""
+    return _WS_RE.sub(" ", masked).strip()
+
+
+@lru_cache(maxsize=64)
+def _masked_markdown(path: str, mtime_ns: int, size: int) -> str:
+    return mask_markdown(_file_text(path, mtime_ns, size))
+
+
 @lru_cache(maxsize=64)
 def _file_text(path: str, mtime_ns: int, size: int) -> str:
     return Path(path).read_text(encoding="utf-8")
@@ -149,5 +183,9 @@ def source_span(path: Path, start: int, end: int) -> str:
     text = read_source_text(path)
     if not 0 <= start < end <= len(text):
         raise CorpusError(f"{path}: offsets {start}-{end} are outside the file ({len(text)} characters)")
+    suffix = path.suffix.lower()
+    if suffix in MARKDOWN_SUFFIXES:
+        stat = path.stat()
+        return markdown_span_text(_masked_markdown(str(path), stat.st_mtime_ns, stat.st_size)[start:end])
     span = text[start:end]
-    return html_span_text(span) if path.suffix.lower() in (".html", ".htm") else span
+    return html_span_text(span) if suffix in HTML_SUFFIXES else span

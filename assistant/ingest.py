@@ -36,7 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.corpus import SourceDocument, html_span_text
+from assistant.corpus import SourceDocument, html_span_text, markdown_span_text, mask_markdown
 from assistant.settings import Settings
 
 # --- page chrome ------------------------------------------------------------------------------
@@ -376,7 +376,9 @@ def mask_html(raw: str) -> str:
 
 
 def _view(doc: SourceDocument) -> str:
-    return mask_html(doc.text) if doc.is_html else doc.text
+    if doc.is_html:
+        return mask_html(doc.text)
+    return mask_markdown(doc.text) if doc.is_markdown else doc.text
 
 
 # --- line shapes --------------------------------------------------------------------------------
@@ -1040,7 +1042,9 @@ def parse_document(
     publisher_names = site_names(doc.info.publisher)
 
     def text_at(start: int, end: int) -> str:
-        return html_span_text(doc.text[start:end]) if doc.is_html else doc.text[start:end]
+        if doc.is_html:
+            return html_span_text(doc.text[start:end])
+        return markdown_span_text(view[start:end]) if doc.is_markdown else doc.text[start:end]
 
     sentences: list[Sentence] = []
     blocks: list[Block] = []

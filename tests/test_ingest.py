@@ -221,6 +221,34 @@ def write_stub_corpus(root: Path) -> Path:
     return root
 
 
+def test_markdown_marks_are_not_quoted_and_offsets_still_hold(tmp_path: Path) -> None:
+    """A Markdown page's bold, italic, code, link and blockquote marks are what a reader never sees: the quoted
+    sentences leave them out, and each quote is still what ``source_span`` reads at its offsets."""
+    root = tmp_path / "md"
+    root.mkdir()
+    page = root / "marked.md"
+    page.write_text(
+        "[Home](/) › [Conditions](/conditions)\n\n# Glomangioma\n\n"
+        "> **Key points**\n>\n> - Glomangioma is a *rare* tumor of the skin.\n"
+        "> - Most are removed in one visit.\n\n"
+        "## How is it treated?\n\nTreatment depends on its size:\n\n"
+        "- **Small ones:** a [laser](https://example.org/laser) can shrink them.\n"
+        "- **Large ones:** surgery removes the tumor, and the `PTEN` test is not needed.\n",
+        encoding="utf-8",
+    )
+    entry = {"id": "marked", "file": "marked.md", "title": "Glomangioma", "kind": "patient page",
+             "audience": "family", "topics": ["glomangioma"]}
+    (root / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
+    doc = parse_corpus(load_corpus(root))[0]
+    texts = [s.text for s in doc.sentences]
+    assert "Glomangioma is a rare tumor of the skin." in texts
+    assert "Small ones: a laser can shrink them." in texts
+    assert "Large ones: surgery removes the tumor, and the PTEN test is not needed." in texts
+    assert not any(mark in text for text in texts for mark in ("*", "[", "](", "`", "> "))
+    for sentence in doc.sentences:
+        assert source_span(page, sentence.start, sentence.end) == sentence.text
+
+
 def test_html_and_markdown_documents_are_cleaned_with_offsets(tmp_path: Path) -> None:
     root = write_stub_corpus(tmp_path / "stub")
     docs = {d.source_id: d for d in parse_corpus(load_corpus(root))}
