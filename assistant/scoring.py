@@ -185,7 +185,11 @@ class PassageScorer:
 
     def _cues(self, query: UnderstoodQuery, passages: list[EvidencePassage]) -> np.ndarray:
         s = self.settings
-        cues = [cue.holds for cue in QUESTION_CUES if cue.asks.search(query.question)]
+        # A nurse's keywords ask in shorthand ("X tx", "X dx"): the kind of answer is read from what it stands for.
+        spelled = query.question
+        if is_keyword_question(query.question, s.keyword_question_max_words):
+            spelled = " ".join([query.question, *LEXICON.expansions(query.question)])
+        cues = [cue.holds for cue in QUESTION_CUES if cue.asks.search(spelled)]
         # "What does XYZ stand for?": the sentence that spells the acronym out answers it.
         asked = [a for a in self.vocab.acronyms if re.search(rf"\b{re.escape(a)}\b", query.question, re.I)]
         asks_definition = (

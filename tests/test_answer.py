@@ -857,3 +857,10 @@ def test_a_question_asked_of_every_condition_gives_a_part_only_to_those_that_spe
     assert boys.text.startswith("Lipoma: Boys are affected")
     genes = bot.ask("Is it genetic?")
     assert {c.source_id for c in genes.citations} == {"test-lipoma", "test-ganglion-cyst"}
+
+
+def test_a_nurses_shorthand_asks_for_its_kind_of_answer(bot: Assistant) -> None:
+    """ "Onoki tx": the shorthand stands for treatment, so what was done is quoted, not how rare the tumour is."""
+    answer = bot.ask("Onoki tx", audience="clinician")
+    assert answer.citations and not any("exceedingly rare" in c.quote for c in answer.citations)
+    assert sum("performed" in c.quote for c in answer.citations) >= 2
