@@ -734,21 +734,38 @@ def _mark_position(lines: list[_Line], title: str, body_from: int, settings: Set
         start = title_at + 1
     order = list(range(start, len(lines)))
     _mark_edge(lines, order, settings)  # the lead-in, walked down from the top
-    _mark_edge(lines, order[::-1], settings)  # the tail, walked up from the end
+    _mark_edge(lines, order[::-1], settings, tail=True)  # the tail, walked up from the end
 
 
-def _mark_edge(lines: list[_Line], walk: list[int], settings: Settings) -> None:
+def _mark_edge(lines: list[_Line], walk: list[int], settings: Settings, tail: bool = False) -> None:
     """Walk from an edge of the page toward its content; mark the furniture met before the content."""
     max_words = settings.ingest_heading_max_words
-    region: list[int] = []
-    for i in walk:
+
+    def edge_shaped(i: int) -> bool | None:
+        """Whether a line looks like the page's furniture (None: a list item, which is content)."""
         line = lines[i]
         if line.kind == "bullet" or (BULLET_RE.match(line.text) and _in_led_list(lines, i)):
-            break  # a list item is content
+            return None
         furniture = line.kind != "text" or BREADCRUMB_RE.match(line.text) or line.boilerplate
         label = _is_label(line.text, settings.ingest_label_max_words)
         question = line.text.endswith("?") and _looks_like_heading(line.text, max_words)
-        if not (furniture or label or question):
+        return bool(furniture or label or question)
+
+    region: list[int] = []
+    island_run = settings.ingest_edge_island_min_lines
+    for n, i in enumerate(walk):
+        shaped = edge_shaped(i)
+        if shaped is None:
+            break  # a list item is content
+        if not shaped:
+            # A lone line of prose in a page's footer, with page furniture both below it and straight above
+            # it ("Advertisement" / "X does not endorse companies or products." / "Policy" / "Ad Choices"), is
+            # furniture too. (Not under a heading or label, which may introduce a last paragraph of content.)
+            ahead = walk[n + 1 : n + 1 + island_run]
+            if tail and region and len(ahead) == island_run and all(lines[j].kind != "text" for j in ahead):
+                lines[i].kind = "chrome"
+                region.append(i)
+                continue
             break
         region.append(i)
     separated = False  # whether chrome lies between the line and the content

@@ -259,6 +259,13 @@ class Settings(BaseSettings):
         "that still answer ('the prognosis depends on ...' for 'Is it deadly?') were 0.18 below, those that do "
         "not 0.29 to 0.54 below.",
     )
+    ingest_edge_island_min_lines: int = Field(
+        3,
+        ge=1,
+        description="A lone line of prose in a page's footer is furniture when at least this many lines straight "
+        "above it are page furniture already (interface labels, menus) and furniture follows it: an advertising "
+        "notice between 'Print' / 'Request an appointment' / 'Advertisement' and the policy links.",
+    )
     topic_initials_min_words: int = Field(
         3,
         ge=2,

@@ -249,6 +249,28 @@ def test_markdown_marks_are_not_quoted_and_offsets_still_hold(tmp_path: Path) ->
         assert source_span(page, sentence.start, sentence.end) == sentence.text
 
 
+def test_a_footer_notice_between_page_furniture_is_not_content(tmp_path: Path) -> None:
+    """A site's advertising notice in the footer, between its interface lines, is furniture; a last paragraph
+    of content under its heading, above the footer links, is not."""
+    root = tmp_path / "footer"
+    root.mkdir()
+    (root / "page.txt").write_text(
+        "Glomangioma\n\nOverview\nA glomangioma is a rare tumor of the skin. It grows slowly.\n\n"
+        "Symptoms\nThe main sign is a small blue lump that hurts in the cold.\n\n"
+        "Outlook\nMost people are cured by surgery.\n\n"
+        "By Hillcrest Clinic Staff\nPrint\nShow references\nRequest an appointment\nAdvertisement\n"
+        "Hillcrest Clinic does not endorse companies or products. Advertising revenue supports our mission.\n"
+        "Policy\nOpportunities\nAd Choices\n",
+        encoding="utf-8",
+    )
+    entry = {"id": "page", "file": "page.txt", "title": "Glomangioma", "publisher": "Hillcrest Clinic",
+             "kind": "patient page", "audience": "family", "topics": ["glomangioma"]}
+    (root / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
+    texts = [s.text for s in parse_corpus(load_corpus(root))[0].sentences]
+    assert "Most people are cured by surgery." in texts
+    assert not any("endorse" in t or "Advertising revenue" in t for t in texts)
+
+
 def test_html_and_markdown_documents_are_cleaned_with_offsets(tmp_path: Path) -> None:
     root = write_stub_corpus(tmp_path / "stub")
     docs = {d.source_id: d for d in parse_corpus(load_corpus(root))}
