@@ -601,10 +601,19 @@ def _is_diagnosis(parts: list[str], grammar: _Grammar, names: tuple[str, ...] = 
         return True
     personal = bool(grammar.personal_reference.search(text) or grammar.noticed.search(text))
     could_be_named = _named_diagnosis(grammar.could_be, names, grammar.not_a_treatment)
+    # "They found X in his foot. Is it cancer?": once a condition the documents cover is named as the
+    # person's, "it" is that condition, and whether it is cancer is what its pages say.
+    names_theirs = _names_a_condition(text, names)
     return personal and any(
-        grammar.could_it_be.search(part) or (could_be_named is not None and could_be_named.search(part))
+        (grammar.could_it_be.search(part) and not names_theirs)
+        or (could_be_named is not None and could_be_named.search(part))
         for part in parts
     )
+
+
+def _names_a_condition(text: str, names: tuple[str, ...]) -> bool:
+    """Whether a message names one of the conditions the documents cover (in the router's normal form)."""
+    return any(re.search(rf"\b{re.escape(name)}\b", text) for name in names)
 
 
 def _is_chitchat(parts: list[str], grammar: _Grammar) -> bool:

@@ -548,3 +548,19 @@ def test_the_assistant_knows_its_conditions_names_for_the_doctor_note(bot: Assis
 def test_thanks_and_goodbyes_are_not_answered_with_a_hello(bot: Assistant, message: str, opening: str) -> None:
     answer = bot.ask(message)
     assert answer.safety == "chitchat" and answer.text.startswith(opening) and not answer.citations
+
+
+@pytest.mark.parametrize(
+    ("message", "label"),
+    [
+        # Once the person's condition is named, "is it cancer?" asks what that condition is.
+        ("my son is 19 and they found hemangiopericytoma in his foot. is it cancer??", None),
+        ("My daughter was diagnosed with alveolar soft part sarcoma, is it malignant?", None),
+        # ... but not when what the person has is not named, or is asked about by name.
+        ("My daughter has a lump on her leg, is it cancer?", "diagnosis"),
+        ("my son has a lump, could it be hemangiopericytoma?", "diagnosis"),
+    ],
+)
+def test_is_it_cancer_of_a_named_diagnosis_asks_about_the_condition(message: str, label: str | None) -> None:
+    names = ("hemangiopericytoma", "alveolar soft part sarcoma")
+    assert route(message, conditions=names).label == label
