@@ -743,3 +743,12 @@ def test_an_overview_of_one_condition_is_asked_as_what_it_is(bot: Assistant) -> 
 
 def test_a_translocation_is_said_in_plain_words_as_chromosomes_swapping() -> None:
     assert "chromosome" in " ".join(LEXICON.expansions("ewing translocation"))
+
+
+def test_a_parents_words_for_what_a_body_does_find_the_pages_words(bot: Assistant) -> None:
+    """ "peeing all the time and always thirsty" is matched as a page says it: passing urine, thirst; a nurse's
+    RFA and IHC by what they stand for."""
+    focus = understand("Is peeing all the time and always thirsty part of it?", [], bot.vocab).focus
+    assert "urine" in focus and "thirst" in focus
+    assert "radiofrequency ablation" in understand("RFA outcome", [], bot.vocab).focus
+    assert "immunohistochemistry" in understand("IHC markers", [], bot.vocab).focus
