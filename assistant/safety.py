@@ -458,6 +458,11 @@ class _Grammar:
         someone_or_thing = rf"(?:{thing}|{_POSSESSIVE} (?:\w+ ){{0,3}}?\w+) (?:really |possibly |actually |just )?"
         self.could_be = rf"\b(?:could|might|may|can|would) {someone_or_thing}be |\b(?:is|was) {someone_or_thing}"
         self.noticed = re.compile(rf"\b(?:this|that|the|{_POSSESSIVE}) (?:\w+ ){{0,2}}?{_alt(dx.noticed)}\b")
+        # "My son has a lump that doesn't hurt": a person's own sign, told without asking what it is, asks it.
+        self.own_sign = re.compile(
+            rf"\b{subject} (?:has|have|had|got|has got|noticed|found|feels?|felt) (?:a |an |some |this |that )?"
+            rf"(?:\w+ ){{0,2}}?{_alt(dx.noticed)}\b(?! {_alt(dx.not_followed_by)}\b)"
+        )
 
         ch = phrases.chitchat
         self.chitchat = re.compile(
@@ -604,6 +609,8 @@ def _is_diagnosis(parts: list[str], grammar: _Grammar, names: tuple[str, ...] = 
     # "They found X in his foot. Is it cancer?": once a condition the documents cover is named as the
     # person's, "it" is that condition, and whether it is cancer is what its pages say.
     names_theirs = _names_a_condition(text, names)
+    if not names_theirs and any(grammar.own_sign.search(part) for part in parts):
+        return True
     return personal and any(
         (grammar.could_it_be.search(part) and not names_theirs)
         or (could_be_named is not None and could_be_named.search(part))

@@ -40,7 +40,9 @@ def assert_every_sentence_cited(bot: Assistant, text: str, citations: list[Citat
 def test_answers_cite_every_sentence_with_verbatim_quotes(bot: Assistant, question: str) -> None:
     answer = bot.ask(question)
     assert not answer.abstained and answer.citations
-    assert_every_sentence_cited(bot, answer.text, answer.citations)
+    # (A person's own sign gets the doctor's note first, which is the assistant's, not a document's.)
+    assert (answer.safety == "diagnosis") is question.startswith("my son has")
+    assert_every_sentence_cited(bot, answer.text.removeprefix(answer.notice or "").strip(), answer.citations)
     for c in answer.citations:
         path = bot.index.source_path(c.source_id)
         assert path.read_text(encoding="utf-8")[c.start : c.end] == c.quote

@@ -564,3 +564,20 @@ def test_thanks_and_goodbyes_are_not_answered_with_a_hello(bot: Assistant, messa
 def test_is_it_cancer_of_a_named_diagnosis_asks_about_the_condition(message: str, label: str | None) -> None:
     names = ("hemangiopericytoma", "alveolar soft part sarcoma")
     assert route(message, conditions=names).label == label
+
+
+@pytest.mark.parametrize(
+    ("message", "label"),
+    [
+        # A person's own sign, told without asking what it is, asks it: only a doctor can tell.
+        ("my son has a lump that doesn't hurt", "diagnosis"),
+        ("my daughter found a lump in her arm", "diagnosis"),
+        ("My daughter has a swelling on her leg and pain at night", "diagnosis"),
+        # ... not a sign already treated, one of a named condition, or a question about signs in general.
+        ("My son had a lump removed last year, can it come back?", None),
+        ("My son has hemangiopericytoma and a new lump", None),
+        ("What does a lump feel like?", None),
+    ],
+)
+def test_a_persons_own_sign_gets_the_doctor_note(message: str, label: str | None) -> None:
+    assert route(message, conditions=("hemangiopericytoma",)).label == label
