@@ -129,7 +129,9 @@ _THING_SLOT_RE = re.compile(
 # radiation" puts a verb there.)
 _OBJECT_SLOT_RE = re.compile(
     r"^(?:can|could|will|would|should|may|might|must)\s+"
-    r"(?:i|we|you|he|she|they|(?:my|our|your|his|her|their|the)\s+(?:\S+\s+)?\S+)\s+[a-z]+\s+$"
+    r"(?:i|we|you|he|she|they|(?:my|our|your|his|her|their|the)\s+(?:\S+\s+)?\S+)\s+"
+    # ... or after the -ing form that a longer phrase ends on ("go back to playing [football]").
+    r"(?:[a-z]+|(?:[a-z]+\s+){1,3}[a-z]+ing)\s+$"
 )  # (a person is the subject: "Can retinoblastoma cause a white [pupil]" names a sign, not an action's object)
 # Where a wh-question names the action it asks about: the verb after a modal and a short subject ("what
 # should my son [eat]", "what can we [pack]"). (Not the word after "what": "what happens", "which marker"

@@ -492,6 +492,7 @@ def test_the_place_a_yes_or_no_question_ends_with_must_be_spoken_of(bot: Assista
         ("Is ASPS chemo given through an IV or a port?", True),
         # ... or the object of what a person would do: "Can my son play [football]".
         ("Can my son play football after his ASPS surgery?", True),
+        ("Can my son go back to playing football after his ASPS surgery?", True),
         # ... or what it is compared with: "the same as [solitary] fibrous tumor".
         ("Is hemangiopericytoma the same as solitary fibrous tumor?", True),
         # ... or whom or where it happens in: "Is it more common in [girls]".
