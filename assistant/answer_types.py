@@ -538,13 +538,16 @@ def defined_term(question: str) -> str | None:
 def gloss_pattern(term: str) -> re.Pattern[str]:
     """Text that explains ``term`` in the page's own words: "metastatic, meaning it has spread",
     "metastatic (spread to other parts)", "X is a ...", "X — a ...", "X means", "X refers to", "a procedure
-    called X"."""
+    called X", "... X. In this procedure, ..."."""
     name = re.escape(term).replace(r"\ ", r"\s+")
     return re.compile(
         rf"\b{name}\w*(?:,? meaning\b|,? (?:which|that) (?:is|are|means)\b|\s\((?!\s*[A-Z]{{2,6}}\s*\))|"
         # "a biopsy — a single tissue sample taken from the tumor"
         rf"\s?[—–]\s?(?:an?|the)\b|"
-        rf" (?:is|are) (?:an?|the)\b| means?\b| refers? to\b|,? (?:also |or )(?:called|known as)\b)|"
+        rf" (?:is|are) (?:an?|the)\b| means?\b| refers? to\b|,? (?:also |or )(?:called|known as)\b|"
+        # "... is radiofrequency ablation. In this procedure, a doctor ...": the next sentence tells what it is.
+        rf"\.\s+(?:In|During|With|For) (?:this|that|such an?) (?:procedure|treatment|test|operation|surgery|"
+        rf"therapy|technique|method|exam|scan)\b)|"
         rf"\b(?:called|known as) (?:an? )?(?:\w+ )?{name}\b",
         re.I,
     )

@@ -401,6 +401,8 @@ def test_the_term_a_question_asks_to_be_explained(question: str, term: str | Non
         ("embolization", "a radiologist may perform a procedure called arterial embolization.", True),
         ("rotationplasty", "Rotationplasty is a surgery that keeps the lower leg.", True),
         ("biopsy", "the surest test is a biopsy — a small tissue sample taken from the tumor", True),
+        ("cryoablation", "the usual treatment is cryoablation. In this procedure, a probe freezes the tumor.", True),
+        ("cryoablation", "the usual treatment is cryoablation. In this hospital, most children go home.", False),
         ("metastatic", "Imatinib helps about half of patients with metastatic DFSP.", False),
         ("sarcoma", "alveolar soft part sarcoma (ASPS) is rare", False),
     ],
