@@ -277,7 +277,16 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         re.compile(_DRUG_NAME, re.I),
         "drug names",
     ),
-    (re.compile(r"\b(phone|telephone) numbers?\b|\bnumber to call\b", re.I), re.compile(_PHONE), "a phone number"),
+    (
+        re.compile(
+            r"\b(phone|telephone) numbers?\b|\bnumber to (call|book|ring)\b|\bappointments? (phone )?number\b|"
+            # "what's the number for the clinic to make an appointment"
+            r"\bnumber (for|of) [\w' ]{1,40}? to (call|book|make|schedule|get)\b",
+            re.I,
+        ),
+        re.compile(_PHONE),
+        "a phone number",
+    ),
     # Incidence and prevalence are rates of new and existing cases: figures ("4 per million a year").
     (re.compile(r"\b(incidence|prevalence)\b", re.I), re.compile(_ANY_NUMBER, re.I), "a figure"),
     # A dose is a number with a unit of dose (grays, milligrams, units), not any number.

@@ -272,6 +272,10 @@ def test_the_askers_own_story_is_not_a_case_reports_case() -> None:
         ("How often should it be checked?", "You will need regular checks.", False),
         ("What is the phone number to book?", "Call 617-632-3000 to book a visit.", True),
         ("What is the phone number to book?", "Our program offers comprehensive care.", False),
+        # ... also when asked as "the number for the clinic to make an appointment".
+        ("whats the number for the clinic to make an appointment", "Schedule an appointment today.", False),
+        ("whats the number for the clinic to make an appointment", "Call 617-632-3000 to book a visit.", True),
+        ("What is the number of patients with nodal spread?", "About 1 in 3 patients.", True),
         # "number of X" counts X, as "how many X" does: "2 years" counts no cases.
         ("X 2018 number of prior cases", "At 2 years after surgery, the patient had recovered.", False),
         ("X 2018 number of prior cases", "Only 12 cases had been reported before.", True),

@@ -752,3 +752,4 @@ def test_a_parents_words_for_what_a_body_does_find_the_pages_words(bot: Assistan
     assert "urine" in focus and "thirst" in focus
     assert "radiofrequency ablation" in understand("RFA outcome", [], bot.vocab).focus
     assert "immunohistochemistry" in understand("IHC markers", [], bot.vocab).focus
+    assert "lymph node" in understand("nodal spread rate", [], bot.vocab).focus
