@@ -32,6 +32,7 @@ from assistant.text import (
     fold,
     is_english,
     is_general_english,
+    misspelt_everyday_word,
     normalise,
     sentence_pieces,
     spelling_key,
@@ -354,6 +355,11 @@ class Vocabulary:
         return False
 
     @cached_property
+    def topic_words(self) -> frozenset[str]:
+        """The words of the conditions' names and their aliases ("kaposiform", "hemangioendothelioma")."""
+        return frozenset(w for alias in self.topic_aliases for w in alias.split())
+
+    @cached_property
     def name_stems(self) -> frozenset[str]:
         """The stems of every condition's names: what a question says of its subject, not what it asks."""
         return stems(" ".join(self.topic_aliases))
@@ -660,7 +666,9 @@ def build_vocabulary(
     year -> documents published then; ``patients``, "woman"/"man"/... -> case reports of such a patient)."""
     settings = settings or Settings()
     counts = Counter(w for text in texts for w in words(text))
-    acronyms = learn_acronyms(texts)
+    # A page may spell its acronym out only in its title or a heading ("Kaposiform hemangioendothelioma (KHE):
+    # questions families ask") and use the acronym alone in its text.
+    acronyms = learn_acronyms([*texts, *(h for page in (headings or {}).values() for h in page)])
     aliases: dict[str, str] = {}
     for topic in topics:
         plain = normalise(topic_name(topic))
@@ -1010,6 +1018,10 @@ def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
         lower = fold(word).lower().removesuffix("'s")
         if len(lower) < 2 or any(ch.isdigit() for ch in lower) or ROMAN_NUMERAL_RE.match(lower):
             continue
+        if lower in vocab.topic_words:
+            continue  # a word of a condition's name, which the manifest gives even where the text does not
+        if word.islower() and misspelt_everyday_word(lower, settings.general_vocabulary_size, settings.typo_min_length):
+            continue  # an everyday word mistyped ("actualy"), not a name the documents lack
         parts = [lower] if _is_known(lower, vocab) else [p for p in lower.split("-") if p]
         # Shorthand the lexicon knows is a name after all when no page says what it stands for: "Is an
         # MRI needed?" of pages that never mention one.
@@ -1579,5 +1591,8 @@ def absent_terms(terms: Sequence[str], vocab: Vocabulary) -> list[str]:
     return [
         t
         for t in terms
-        if not t[0].isdigit() and not _is_known(t.lower(), vocab) and t.lower() not in vocab.topic_aliases
+        if not t[0].isdigit()
+        and not _is_known(t.lower(), vocab)
+        and t.lower() not in vocab.topic_aliases
+        and t.lower() not in vocab.topic_words
     ]

@@ -266,6 +266,13 @@ class Settings(BaseSettings):
         "above it are page furniture already (interface labels, menus) and furniture follows it: an advertising "
         "notice between 'Print' / 'Request an appointment' / 'Advertisement' and the policy links.",
     )
+    typo_min_length: int = Field(
+        5,
+        ge=3,
+        description="A lower-case word of at least this many letters, one slip from an everyday English word "
+        "('actualy', 'normaly'), is that word mistyped, not a name the documents lack; shorter ones are too "
+        "often one slip from some everyday word ('dfsp' from nothing, but 'ewin' from 'twin').",
+    )
     topic_initials_min_words: int = Field(
         3,
         ge=2,

@@ -233,6 +233,31 @@ def is_general_english(word: str, vocabulary_size: int) -> bool:
     return max(counts.get(v, 0) for v in spelling_variants(lower)) >= max(_general_min_count(vocabulary_size), 1)
 
 
+def _one_slip(word: str) -> set[str]:
+    """Every string one keying slip from ``word``: a letter dropped, doubled or added, swapped with the next,
+    or replaced (Norvig's edits1)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {
+        *(a + b[1:] for a, b in splits if b),
+        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
+        *(a + c + b[1:] for a, b in splits if b for c in letters),
+        *(a + c + b for a, b in splits for c in letters),
+    }
+
+
+@lru_cache(maxsize=1 << 12)
+def misspelt_everyday_word(word: str, vocabulary_size: int, min_length: int) -> str | None:
+    """The everyday English word that ``word`` is one slip away from ("actualy": "actually", "normaly":
+    "normally"), when ``word`` is at least ``min_length`` letters and no English word itself; else None."""
+    lower = word.lower()
+    if len(lower) < min_length or not lower.isalpha() or is_english(lower):
+        return None
+    counts = english_counts()
+    count, best = max(((counts.get(c, 0), c) for c in _one_slip(lower)), default=(0, ""))
+    return best if best and count >= max(_general_min_count(vocabulary_size), 1) else None
+
+
 # A number as written: "1,000" (thousands separated), "0.4", "12".
 _NUMBER_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 

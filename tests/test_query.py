@@ -224,6 +224,24 @@ def test_everyday_words_codes_and_numerals_are_not_names(vocab: Vocabulary) -> N
     assert unknown_terms("What Does The Doctor Say About Surgery?", vocab) == []
     assert unknown_terms("IS IT GENETIC OR NOT?", vocab) == []
     assert unknown_terms("Is a follow-up visit needed?", vocab) == []
+    # An everyday word mistyped is no name ("actualy"); a name one slip from nothing everyday still is.
+    assert unknown_terms("what does it actualy mean, is it normaly cured?", vocab) == []
+    assert unknown_terms("does keytruda work?", vocab) == ["keytruda"]
+
+
+def test_who_said_it_is_no_name_the_documents_lack(bot: Assistant) -> None:
+    """ "Our GP said ...": the family's doctor, whom pages call a doctor."""
+    assert unknown_terms("Our GP said surgery might help", bot.vocab) == []
+
+
+def test_an_acronym_spelled_out_only_in_a_heading_is_learned() -> None:
+    texts = ["KHE is a rare tumour of blood vessel cells.", "KHE traps platelets."]
+    headings = {"khe-page": ["Kaposiform hemangioendothelioma (KHE): questions families ask", "Is KHE a cancer?"]}
+    vocab = build_vocabulary(texts, {"kaposiform hemangioendothelioma": ["khe-page"]}, settings=Settings(),
+                             headings=headings)
+    assert vocab.topic_aliases["khe"] == "kaposiform hemangioendothelioma"
+    # ... and the words of a condition's name are known, even where only headings use them.
+    assert unknown_terms("Will kaposiform hemangioendothelioma spread?", vocab) == []
 
 
 def test_other_names_the_corpus_gives_become_aliases() -> None:
