@@ -292,6 +292,26 @@ def _lines(text: str) -> list[_Line]:
     return lines
 
 
+def _join_wrapped_items(lines: list[_Line]) -> list[_Line]:
+    """A list item wrapped onto the next lines, as a PDF or a plain-text capture lays it out ("• a blood
+    test for alpha-fetoprotein (AFP), a protein that is raised" / "  in about 9 out of 10 children"): each
+    line straight under a bullet, indented past its marker and no bullet itself, continues that item."""
+    joined: list[_Line] = []
+    for line in lines:
+        item = joined[-1] if joined else None
+        if (
+            item is not None
+            and line.blank_before == 0
+            and BULLET_RE.match(item.text)
+            and not BULLET_RE.match(line.text)
+            and line.indent > item.indent
+        ):
+            item.end, item.text = line.end, f"{item.text} {line.text}"
+            continue
+        joined.append(line)
+    return joined
+
+
 def _asks(text: str, max_words: int) -> bool:
     """A heading-shaped question line ("What causes X?")."""
     return text.endswith("?") and _looks_like_heading(text, max_words)
@@ -1043,7 +1063,7 @@ def parse_document(
     """Clean and structure one document. ``boilerplate`` comes from :func:`site_boilerplate`."""
     settings = settings or Settings()
     view = _view(doc)
-    lines = _lines(view)
+    lines = _lines(view) if doc.is_html else _join_wrapped_items(_lines(view))
     _separate_elements(lines, settings)
     for line in lines:
         line.boilerplate = _repeat_key(line.text) in boilerplate

@@ -271,6 +271,31 @@ def test_a_footer_notice_between_page_furniture_is_not_content(tmp_path: Path) -
     assert not any("endorse" in t or "Advertising revenue" in t for t in texts)
 
 
+def test_a_list_item_wrapped_onto_the_next_line_is_one_item(tmp_path: Path) -> None:
+    """A leaflet captured from a PDF wraps list items with a hanging indent: the indented lines continue the
+    item above them (a quote of the item is whole), and each item is still an item of its list."""
+    root = tmp_path / "leaflet"
+    root.mkdir()
+    (root / "leaflet.txt").write_text(
+        "Glomangioma\n\nHow is it diagnosed?\n\nYour child will usually have:\n"
+        "• an ultrasound scan of the lump, followed by an MRI scan of the\n  whole hand\n"
+        "• a biopsy, where a small sample of the lump is looked at under a\n  microscope\n",
+        encoding="utf-8",
+    )
+    entry = {"id": "leaflet", "file": "leaflet.txt", "title": "Glomangioma", "kind": "patient page",
+             "audience": "family", "topics": ["glomangioma"]}
+    (root / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
+    doc = parse_corpus(load_corpus(root))[0]
+    items = [" ".join(s.text.split()) for s in doc.sentences if s.role == "item"]
+    assert items == [
+        "an ultrasound scan of the lump, followed by an MRI scan of the whole hand",
+        "a biopsy, where a small sample of the lump is looked at under a microscope",
+    ]
+    assert "microscope" not in doc.sections
+    for sentence in doc.sentences:
+        assert source_span(root / "leaflet.txt", sentence.start, sentence.end) == sentence.text
+
+
 def test_html_and_markdown_documents_are_cleaned_with_offsets(tmp_path: Path) -> None:
     root = write_stub_corpus(tmp_path / "stub")
     docs = {d.source_id: d for d in parse_corpus(load_corpus(root))}
