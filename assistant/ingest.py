@@ -1038,7 +1038,10 @@ def _heading_run(lines: list[_Line], i: int, settings: Settings) -> list[int]:
     if after >= len(lines) or lines[after].blank_before > 1 or lines[after].kind != "text":
         return []
     prose = lines[after].text
-    if _looks_like_heading(prose, max_words) or not prose[:1].isupper() or BULLET_RE.match(prose):
+    # (A short line of prose wrapped at a page's width is no heading: it ends a sentence inside it, or stops
+    # on a word that needs more, "... starts in the liver. It is the".)
+    wrapped = bool(re.search(r"[.!?]\s+[A-Z]", prose)) or prose.split()[-1].lower() in CONTINUATION_WORDS
+    if (_looks_like_heading(prose, max_words) and not wrapped) or not prose[:1].isupper() or BULLET_RE.match(prose):
         return []
     return run
 

@@ -271,13 +271,14 @@ def test_a_footer_notice_between_page_furniture_is_not_content(tmp_path: Path) -
     assert not any("endorse" in t or "Advertising revenue" in t for t in texts)
 
 
-def test_a_list_item_wrapped_onto_the_next_line_is_one_item(tmp_path: Path) -> None:
+def test_a_leaflet_captured_from_a_pdf_keeps_its_headings_and_wrapped_items(tmp_path: Path) -> None:
     """A leaflet captured from a PDF wraps list items with a hanging indent: the indented lines continue the
     item above them (a quote of the item is whole), and each item is still an item of its list."""
     root = tmp_path / "leaflet"
     root.mkdir()
     (root / "leaflet.txt").write_text(
-        "Glomangioma\n\nHow is it diagnosed?\n\nYour child will usually have:\n"
+        "Glomangioma\n\nWHAT IS GLOMANGIOMA?\nGlomangioma is a rare tumour of the skin. It grows from the\n"
+        "glomus body, which keeps the skin warm.\n\nHow is it diagnosed?\n\nYour child will usually have:\n"
         "• an ultrasound scan of the lump, followed by an MRI scan of the\n  whole hand\n"
         "• a biopsy, where a small sample of the lump is looked at under a\n  microscope\n",
         encoding="utf-8",
@@ -292,6 +293,9 @@ def test_a_list_item_wrapped_onto_the_next_line_is_one_item(tmp_path: Path) -> N
         "a biopsy, where a small sample of the lump is looked at under a microscope",
     ]
     assert "microscope" not in doc.sections
+    # A capitals heading set straight above prose wrapped at the page's width is a heading, not a quote.
+    assert "WHAT IS GLOMANGIOMA?" in doc.sections
+    assert "WHAT IS GLOMANGIOMA?" not in [s.text for s in doc.sentences]
     for sentence in doc.sentences:
         assert source_span(root / "leaflet.txt", sentence.start, sentence.end) == sentence.text
 
