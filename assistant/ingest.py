@@ -1025,7 +1025,9 @@ def _heading_run(lines: list[_Line], i: int, settings: Settings) -> list[int]:
         text = lines[run[-1]].text
         if not _looks_like_heading(text, max_words) or BULLET_RE.match(text):
             return []
-        if text.endswith("?"):
+        # A question, or a label in capitals ("SIDE EFFECTS"): no prose line is written all in capitals.
+        letters = [c for c in text if c.isalpha()]
+        if text.endswith("?") or (len(letters) >= 4 and all(c.isupper() for c in letters)):
             break
         title_case = all(word[:1].isupper() for word in text.split())  # "Living With" ends on "with"
         if not (_title_shaped(text) or title_case) or not _is_label(text, settings.ingest_label_max_words):
@@ -1041,7 +1043,11 @@ def _heading_run(lines: list[_Line], i: int, settings: Settings) -> list[int]:
     # (A short line of prose wrapped at a page's width is no heading: it ends a sentence inside it, or stops
     # on a word that needs more, "... starts in the liver. It is the".)
     wrapped = bool(re.search(r"[.!?]\s+[A-Z]", prose)) or prose.split()[-1].lower() in CONTINUATION_WORDS
-    if (_looks_like_heading(prose, max_words) and not wrapped) or not prose[:1].isupper() or BULLET_RE.match(prose):
+    # (Under a heading in capitals, any line in ordinary case is its text.)
+    heading_letters = [c for c in lines[run[-1]].text if c.isalpha()]
+    under_capitals = all(c.isupper() for c in heading_letters) and not prose.isupper()
+    looks_like_prose = wrapped or under_capitals or not _looks_like_heading(prose, max_words)
+    if not looks_like_prose or not prose[:1].isupper() or BULLET_RE.match(prose):
         return []
     return run
 

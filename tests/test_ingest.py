@@ -278,7 +278,8 @@ def test_a_leaflet_captured_from_a_pdf_keeps_its_headings_and_wrapped_items(tmp_
     root.mkdir()
     (root / "leaflet.txt").write_text(
         "Glomangioma\n\nWHAT IS GLOMANGIOMA?\nGlomangioma is a rare tumour of the skin. It grows from the\n"
-        "glomus body, which keeps the skin warm.\n\nHow is it diagnosed?\n\nYour child will usually have:\n"
+        "glomus body, which keeps the skin warm.\n\nSIDE EFFECTS\nSurgery can leave a small scar on the finger\n"
+        "that fades with time.\n\nHow is it diagnosed?\n\nYour child will usually have:\n"
         "• an ultrasound scan of the lump, followed by an MRI scan of the\n  whole hand\n"
         "• a biopsy, where a small sample of the lump is looked at under a\n  microscope\n",
         encoding="utf-8",
@@ -296,6 +297,7 @@ def test_a_leaflet_captured_from_a_pdf_keeps_its_headings_and_wrapped_items(tmp_
     # A capitals heading set straight above prose wrapped at the page's width is a heading, not a quote.
     assert "WHAT IS GLOMANGIOMA?" in doc.sections
     assert "WHAT IS GLOMANGIOMA?" not in [s.text for s in doc.sentences]
+    assert "SIDE EFFECTS" in doc.sections and not any("SIDE EFFECTS" in s.text for s in doc.sentences)
     for sentence in doc.sentences:
         assert source_span(root / "leaflet.txt", sentence.start, sentence.end) == sentence.text
 
