@@ -771,3 +771,4 @@ def test_a_parents_words_for_what_a_body_does_find_the_pages_words(bot: Assistan
     assert "radiofrequency ablation" in understand("RFA outcome", [], bot.vocab).focus
     assert "immunohistochemistry" in understand("IHC markers", [], bot.vocab).focus
     assert "lymph node" in understand("nodal spread rate", [], bot.vocab).focus
+    assert "overall survival" in understand("HPC 5-yr OS", [], bot.vocab).focus
