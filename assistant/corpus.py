@@ -167,6 +167,15 @@ def _masked_markdown(path: str, mtime_ns: int, size: int) -> str:
     return mask_markdown(_file_text(path, mtime_ns, size))
 
 
+def read_reader_text(path: Path) -> str:
+    """The file's text with offsets unchanged, as a reader sees it: a Markdown file's marks blanked out (cached
+    until the file changes, like :func:`read_source_text`); any other file as it is."""
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        return read_source_text(path)
+    stat = path.stat()
+    return _masked_markdown(str(path), stat.st_mtime_ns, stat.st_size)
+
+
 @lru_cache(maxsize=64)
 def _file_text(path: str, mtime_ns: int, size: int) -> str:
     return Path(path).read_text(encoding="utf-8")
@@ -185,7 +194,6 @@ def source_span(path: Path, start: int, end: int) -> str:
         raise CorpusError(f"{path}: offsets {start}-{end} are outside the file ({len(text)} characters)")
     suffix = path.suffix.lower()
     if suffix in MARKDOWN_SUFFIXES:
-        stat = path.stat()
-        return markdown_span_text(_masked_markdown(str(path), stat.st_mtime_ns, stat.st_size)[start:end])
+        return markdown_span_text(read_reader_text(path)[start:end])
     span = text[start:end]
     return html_span_text(span) if suffix in HTML_SUFFIXES else span

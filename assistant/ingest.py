@@ -1009,6 +1009,12 @@ def _classify(lines: list[_Line], settings: Settings, indents: bool) -> None:
             line.kind = "heading"
 
 
+def _in_capitals(text: str, min_letters: int = 0) -> bool:
+    """A line whose letters, at least ``min_letters`` of them, are all capitals ("SIDE EFFECTS", "WHAT IS X?")."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= min_letters and all(c.isupper() for c in letters)
+
+
 def _heading_run(lines: list[_Line], i: int, settings: Settings) -> list[int]:
     """Indices of a question heading set straight above its prose, and of the group labels right above it.
 
@@ -1026,8 +1032,7 @@ def _heading_run(lines: list[_Line], i: int, settings: Settings) -> list[int]:
         if not _looks_like_heading(text, max_words) or BULLET_RE.match(text):
             return []
         # A question, or a label in capitals ("SIDE EFFECTS"): no prose line is written all in capitals.
-        letters = [c for c in text if c.isalpha()]
-        if text.endswith("?") or (len(letters) >= 4 and all(c.isupper() for c in letters)):
+        if text.endswith("?") or _in_capitals(text, min_letters=4):
             break
         title_case = all(word[:1].isupper() for word in text.split())  # "Living With" ends on "with"
         if not (_title_shaped(text) or title_case) or not _is_label(text, settings.ingest_label_max_words):
@@ -1044,8 +1049,7 @@ def _heading_run(lines: list[_Line], i: int, settings: Settings) -> list[int]:
     # on a word that needs more, "... starts in the liver. It is the".)
     wrapped = bool(re.search(r"[.!?]\s+[A-Z]", prose)) or prose.split()[-1].lower() in CONTINUATION_WORDS
     # (Under a heading in capitals, any line in ordinary case is its text.)
-    heading_letters = [c for c in lines[run[-1]].text if c.isalpha()]
-    under_capitals = all(c.isupper() for c in heading_letters) and not prose.isupper()
+    under_capitals = _in_capitals(lines[run[-1]].text) and not prose.isupper()
     looks_like_prose = wrapped or under_capitals or not _looks_like_heading(prose, max_words)
     if not looks_like_prose or not prose[:1].isupper() or BULLET_RE.match(prose):
         return []

@@ -154,6 +154,12 @@ def _only_frames(word: str) -> bool:
     return word in _ASKING_WORDS or word in _DETERMINERS or word.endswith(("ing", "ed"))
 
 
+def _never_what_is_asked(word: str, question: str) -> bool:
+    """Whether a word of ``question`` only frames it or says whose people it is asked of ("does my [daughter]
+    need ..."): the rules that read slots never refuse it as a thing the documents lack."""
+    return _only_frames(word) or names_someones_people(word, question)
+
+
 def never_mentioned(what: str, asked: bool = False) -> str:
     """The reason a rule gives for refusing a word the documents (``asked``: the documents the question is
     about) never use in any form; :func:`never_mentioned_word` reads it back."""
@@ -193,7 +199,7 @@ def _asks_about(term: str, question: str) -> bool:
     """Whether a word is what a question asks about, rather than how it is put: in a yes-or-no question, a
     word where a thing goes; in a wh-question, the action its subject would take."""
     word = term.lower()
-    if " " in word or _only_frames(word) or names_someones_people(word, question):
+    if " " in word or _never_what_is_asked(word, question):
         return False
     lowered = normalise(question)
     at = re.search(rf"\b{re.escape(word)}\b", lowered)
@@ -600,7 +606,7 @@ def make_never_mentioned(
         for word in inp.query.terms if yes_or_no else ():
             if word in vocab.topic_aliases or word in vocab.document_aliases or not word.isalpha():
                 continue
-            if _only_frames(word) or names_someones_people(word, question):
+            if _never_what_is_asked(word, question):
                 continue
             at = re.search(rf"\b{re.escape(word)}\b", question)
             if at is None or not _PREPOSITION_OBJECT_RE.search(question[: at.start()]):

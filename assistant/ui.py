@@ -48,7 +48,7 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from assistant import Assistant
 from assistant.asset_cache import install as install_asset_cache
-from assistant.corpus import HTML_SUFFIXES, MARKDOWN_SUFFIXES, html_span_text, mask_markdown, read_source_text
+from assistant.corpus import HTML_SUFFIXES, html_span_text, read_reader_text
 from assistant.errors import InvalidQuestionError
 from assistant.feedback import FeedbackStore, InvalidFeedbackError, normalize_rating
 from assistant.live import LiveAssistant
@@ -410,9 +410,7 @@ def source_groups(bot: Assistant, answer: Answer) -> list[SourceGroup]:
     for citation in sorted(answer.citations, key=lambda c: c.marker):
         try:
             path = bot.index.source_path(citation.source_id)
-            raw = read_source_text(path)
-            if path.suffix.lower() in MARKDOWN_SUFFIXES:
-                raw = mask_markdown(raw)  # as a reader sees it, every offset in place
+            raw = read_reader_text(path)  # a Markdown file as a reader sees it, every offset in place
             if not 0 <= citation.start < citation.end <= len(raw):
                 raise ValueError("offsets outside the file")
             lo, hi = paragraph_range(bot, citation, raw)

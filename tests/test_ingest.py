@@ -221,25 +221,30 @@ def write_stub_corpus(root: Path) -> Path:
     return root
 
 
+def parse_one_page(folder: Path, file: str, text: str, **entry: str) -> tuple[ParsedDocument, Path]:
+    """A corpus of one glomangioma page written for the test (``entry``: manifest fields to add), parsed."""
+    folder.mkdir()
+    page = folder / file
+    page.write_text(text, encoding="utf-8")
+    info = {"id": page.stem, "file": file, "title": "Glomangioma", "kind": "patient page", "audience": "family",
+            "topics": ["glomangioma"], **entry}
+    (folder / "manifest.json").write_text(json.dumps({"documents": [info]}), encoding="utf-8")
+    return parse_corpus(load_corpus(folder))[0], page
+
+
 def test_markdown_marks_are_not_quoted_and_offsets_still_hold(tmp_path: Path) -> None:
     """A Markdown page's bold, italic, code, link and blockquote marks are what a reader never sees: the quoted
     sentences leave them out, and each quote is still what ``source_span`` reads at its offsets."""
-    root = tmp_path / "md"
-    root.mkdir()
-    page = root / "marked.md"
-    page.write_text(
+    doc, page = parse_one_page(
+        tmp_path / "md",
+        "marked.md",
         "[Home](/) › [Conditions](/conditions)\n\n# Glomangioma\n\n"
         "> **Key points**\n>\n> - Glomangioma is a *rare* tumor of the skin.\n"
         "> - Most are removed in one visit.\n\n"
         "## How is it treated?\n\nTreatment depends on its size:\n\n"
         "- **Small ones:** a [laser](https://example.org/laser) can shrink them.\n"
         "- **Large ones:** surgery removes the tumor, and the `PTEN` test is not needed.\n",
-        encoding="utf-8",
     )
-    entry = {"id": "marked", "file": "marked.md", "title": "Glomangioma", "kind": "patient page",
-             "audience": "family", "topics": ["glomangioma"]}
-    (root / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
-    doc = parse_corpus(load_corpus(root))[0]
     texts = [s.text for s in doc.sentences]
     assert "Glomangioma is a rare tumor of the skin." in texts
     assert "Small ones: a laser can shrink them." in texts
@@ -252,21 +257,18 @@ def test_markdown_marks_are_not_quoted_and_offsets_still_hold(tmp_path: Path) ->
 def test_a_footer_notice_between_page_furniture_is_not_content(tmp_path: Path) -> None:
     """A site's advertising notice in the footer, between its interface lines, is furniture; a last paragraph
     of content under its heading, above the footer links, is not."""
-    root = tmp_path / "footer"
-    root.mkdir()
-    (root / "page.txt").write_text(
+    doc, _ = parse_one_page(
+        tmp_path / "footer",
+        "page.txt",
         "Glomangioma\n\nOverview\nA glomangioma is a rare tumor of the skin. It grows slowly.\n\n"
         "Symptoms\nThe main sign is a small blue lump that hurts in the cold.\n\n"
         "Outlook\nMost people are cured by surgery.\n\n"
         "By Hillcrest Clinic Staff\nPrint\nShow references\nRequest an appointment\nAdvertisement\n"
         "Hillcrest Clinic does not endorse companies or products. Advertising revenue supports our mission.\n"
         "Policy\nOpportunities\nAd Choices\n",
-        encoding="utf-8",
+        publisher="Hillcrest Clinic",
     )
-    entry = {"id": "page", "file": "page.txt", "title": "Glomangioma", "publisher": "Hillcrest Clinic",
-             "kind": "patient page", "audience": "family", "topics": ["glomangioma"]}
-    (root / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
-    texts = [s.text for s in parse_corpus(load_corpus(root))[0].sentences]
+    texts = [s.text for s in doc.sentences]
     assert "Most people are cured by surgery." in texts
     assert not any("endorse" in t or "Advertising revenue" in t for t in texts)
 
@@ -274,20 +276,15 @@ def test_a_footer_notice_between_page_furniture_is_not_content(tmp_path: Path) -
 def test_a_leaflet_captured_from_a_pdf_keeps_its_headings_and_wrapped_items(tmp_path: Path) -> None:
     """A leaflet captured from a PDF wraps list items with a hanging indent: the indented lines continue the
     item above them (a quote of the item is whole), and each item is still an item of its list."""
-    root = tmp_path / "leaflet"
-    root.mkdir()
-    (root / "leaflet.txt").write_text(
+    doc, page = parse_one_page(
+        tmp_path / "leaflet",
+        "leaflet.txt",
         "Glomangioma\n\nWHAT IS GLOMANGIOMA?\nGlomangioma is a rare tumour of the skin. It grows from the\n"
         "glomus body, which keeps the skin warm.\n\nSIDE EFFECTS\nSurgery can leave a small scar on the finger\n"
         "that fades with time.\n\nHow is it diagnosed?\n\nYour child will usually have:\n"
         "• an ultrasound scan of the lump, followed by an MRI scan of the\n  whole hand\n"
         "• a biopsy, where a small sample of the lump is looked at under a\n  microscope\n",
-        encoding="utf-8",
     )
-    entry = {"id": "leaflet", "file": "leaflet.txt", "title": "Glomangioma", "kind": "patient page",
-             "audience": "family", "topics": ["glomangioma"]}
-    (root / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
-    doc = parse_corpus(load_corpus(root))[0]
     items = [" ".join(s.text.split()) for s in doc.sentences if s.role == "item"]
     assert items == [
         "an ultrasound scan of the lump, followed by an MRI scan of the whole hand",
@@ -299,7 +296,7 @@ def test_a_leaflet_captured_from_a_pdf_keeps_its_headings_and_wrapped_items(tmp_
     assert "WHAT IS GLOMANGIOMA?" not in [s.text for s in doc.sentences]
     assert "SIDE EFFECTS" in doc.sections and not any("SIDE EFFECTS" in s.text for s in doc.sentences)
     for sentence in doc.sentences:
-        assert source_span(root / "leaflet.txt", sentence.start, sentence.end) == sentence.text
+        assert source_span(page, sentence.start, sentence.end) == sentence.text
 
 
 def test_html_and_markdown_documents_are_cleaned_with_offsets(tmp_path: Path) -> None:
