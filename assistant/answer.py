@@ -517,6 +517,11 @@ class ExtractiveAnswerer:
         # the author of a report a follow-up carried ("how is it treated?" after a quote from one).
         asked = set(stem_all(content_words(query.focus))) - stems(" ".join(query.topics)) - ASKER_STEMS
         asked -= self.author_stems
+        # ... nor what the message told before it asked ("my teenager has X in his leg, how is it treated?").
+        if query.told:
+            asking = query.question.removeprefix(query.told)
+            told = stems(" ".join([query.told, *LEXICON.expansions(query.told)]))
+            asked -= told - stems(" ".join([asking, *LEXICON.expansions(asking)]))
         # A lay word or shorthand the lexicon expanded ("etiology" -> "causes") is asked in its expansion's words.
         for word in content_words(query.question):
             if word in LEXICON:

@@ -832,6 +832,9 @@ class UnderstoodQuery:
     which_condition: bool = False
     # Asked of a case report's patient ("what was done?"): a report's own words for it count (CASE_LEXICON).
     of_a_case: bool = False
+    # What the message told before it asked, when that named its subject ("my son has X in his leg, how is it
+    # treated?"): who has it and where, not what a heading would ask of it.
+    told: str = ""
 
     @property
     def names_one_document(self) -> bool:
@@ -1380,9 +1383,12 @@ def understand(
     # "in simple words", "in plain English": how to answer, not what is asked ("simple" matched a "simple
     # surgical procedure").
     question = _FRAMING_RE.sub(" ", question).replace(" ?", "?").strip() or question
+    question = spell_out_notation(question)
     told, asking = _told_then_asked(question)
     names_subject = bool(told) and bool(vocab.topics_in(told) or vocab.targets_in(told))
     bare = not [w for w in content_words(SUBJECT_PRONOUN_RE.sub(" ", asking)) if w not in ("this", "that")]
+    # What the message tells of the person ("my teenager has X in his leg") is not what it asks of X.
+    telling = told if names_subject else ""
     if names_subject and bare:
         question = asking
     else:
@@ -1541,6 +1547,7 @@ def understand(
         absent_terms(terms, vocab),
         which_condition,
         of_a_case,
+        telling if telling != question else "",
     )
 
 
@@ -1562,15 +1569,44 @@ _FRAMING_RE = re.compile(
     re.I,
 )
 _SENTENCE_END_RE = re.compile(r"(?<=[.!])\s+(?=[A-Z\"“(])")
+# How an English question opens: a question word or an auxiliary verb.
+_QUESTION_WORDS = (
+    r"(?:how|what|whats|what's|when|where|why|which|who|is|are|was|were|can|could|will|would|should|shall|"
+    r"does|do|did|has|have|may|might)"
+)
+_QUESTION_OPENING_RE = re.compile(rf"\s*{_QUESTION_WORDS}\b", re.I)
+_CLAUSE_THEN_QUESTION_RE = re.compile(rf",\s*(?={_QUESTION_WORDS}\b)", re.I)
+
+
+# Written notation for little words, in a nurse's notes: "no. of cases" is no negation, "w/o" is one.
+_NOTATION = (
+    (re.compile(r"(?:\bnos?\.|#)\s*(?=of\b)", re.I), "number "),
+    (re.compile(r"\bw/o\b", re.I), "without"),
+    (re.compile(r"\bw/(?=\s*\w)", re.I), "with "),
+)
+
+
+def spell_out_notation(question: str) -> str:
+    """The question with notation for little words written out ("no. of prior cases" -> "number of prior
+    cases"), so that what reads negation or a count reads them as meant."""
+    for pattern, words in _NOTATION:
+        question = pattern.sub(words, question)
+    return " ".join(question.split()) if question.strip() else question
 
 
 def _told_then_asked(message: str) -> tuple[str, str]:
-    """A message that tells something and then asks ("My son has ASPS. Will he need chemo?"): (what it
-    tells, what it asks); ("", message) for a message that only asks, or asks first."""
-    parts = _SENTENCE_END_RE.split(message.strip())
-    if len(parts) < 2 or not parts[-1].rstrip().endswith("?") or any(p.rstrip().endswith("?") for p in parts[:-1]):
-        return "", message
-    return " ".join(parts[:-1]), parts[-1]
+    """A message that tells something and then asks ("My son has ASPS. Will he need chemo?", or typed on a
+    phone: "my son has ASPS, how is it treated"): (what it tells, what it asks); ("", message) for a message
+    that only asks, or asks first."""
+    message = message.strip()
+    parts = _SENTENCE_END_RE.split(message)
+    if len(parts) >= 2 and parts[-1].rstrip().endswith("?") and not any(p.rstrip().endswith("?") for p in parts[:-1]):
+        return " ".join(parts[:-1]), parts[-1]
+    # ... or a clause that tells, then a comma and a question ("What causes X, is it genetic?" asks twice).
+    clause = next(reversed(list(_CLAUSE_THEN_QUESTION_RE.finditer(message))), None)  # the last: what it asks
+    if clause and "?" not in message[: clause.start()] and not _QUESTION_OPENING_RE.match(message):
+        return message[: clause.start()].strip(), message[clause.end() :].strip()
+    return "", message
 
 
 def names_a_document(word: str, vocab: Vocabulary) -> bool:

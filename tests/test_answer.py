@@ -313,6 +313,16 @@ def test_words_that_only_frame_a_question_do_not_keep_it_from_its_section(bot: A
     assert not any("best treatment options" in c.quote for c in best.citations)
 
 
+def test_what_a_message_tells_before_it_asks_keeps_it_from_no_section(bot: Assistant) -> None:
+    """ "my teenager has X in his leg, how is it treated" asks what "How is X treated?" asks: who has it and
+    where is told, not asked (it had been answered with two sentences about limb-sparing surgery)."""
+    answer = bot.ask("my teenager has hemangiopericytoma in his leg, how is it treated", trace=True)
+    assert answer.trace is not None and answer.trace.mode == "section"
+    assert "What are the treatments for a hemangiopericytoma?" in {c.section for c in answer.citations}
+    assert any("chemotherapy" in c.quote for c in answer.citations)
+    assert not any("intensive rehabilitation" in c.quote for c in answer.citations)
+
+
 def test_how_common_is_answered_by_how_rare(bot: Assistant) -> None:
     answer = bot.ask("How common is hemangiopericytoma?")
     assert any("is a rare tumor" in c.quote for c in answer.citations)

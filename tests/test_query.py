@@ -95,6 +95,22 @@ def test_how_to_answer_is_not_what_is_asked(vocab: Vocabulary) -> None:
     assert asks_overview("Could you tell me about hemangiopericytoma?")
 
 
+def test_notation_for_little_words_is_read_as_the_words(vocab: Vocabulary) -> None:
+    """ "no. of" counts and negates nothing; "w/o" negates."""
+    assert understand("HPC spine no. of prior cases", [], vocab).question == "HPC spine number of prior cases"
+    assert understand("ASPS # of cases", [], vocab).question == "ASPS number of cases"
+    assert understand("HPC w/o radiation", [], vocab).question == "HPC without radiation"
+    assert understand("Is there no cure?", [], vocab).question == "Is there no cure?"
+
+
+def test_what_a_message_tells_before_a_comma_and_a_question_is_told(vocab: Vocabulary) -> None:
+    query = understand("my son has ASPS in his arm, how is it treated", [], vocab)
+    assert query.told == "my son has ASPS in his arm"
+    # A question, then another, tells nothing; nor does a message that names no subject.
+    assert understand("What causes ASPS, is it genetic?", [], vocab).told == ""
+    assert understand("my son has a lump, how is it treated", [], vocab).told == ""
+
+
 def test_that_one_stands_for_the_subject_as_it_does(vocab: Vocabulary) -> None:
     """ "How is that one treated?" asks what "how is it treated?" asks: "one" is no word of a heading."""
     history = [{"role": "user", "content": "What is HPC?"}, {"role": "assistant", "content": "A rare tumor. [1]"}]
