@@ -1083,6 +1083,8 @@ def names_someones_people(word: str, question: str) -> bool:
         lowered in m.group(0).lower().split() and re.match(r"\s*[\w'-]", question[m.end() :])
         for m in SOMEONES_PEOPLE_RE.finditer(question)
     )
+
+
 # Pronouns by which a follow-up speaks of its subject without naming it.
 SUBJECT_PRONOUN_RE = re.compile(
     r"\b(?:(?:that|this|the other|which) one|it|its|itself|they|them|their|she|he|her|him|his)\b(?!')", re.I
@@ -1589,8 +1591,8 @@ _NOTATION = (
 def spell_out_notation(question: str) -> str:
     """The question with notation for little words written out ("no. of prior cases" -> "number of prior
     cases"), so that what reads negation or a count reads them as meant."""
-    for pattern, words in _NOTATION:
-        question = pattern.sub(words, question)
+    for pattern, written_out in _NOTATION:
+        question = pattern.sub(written_out, question)
     return " ".join(question.split()) if question.strip() else question
 
 

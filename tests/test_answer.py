@@ -859,8 +859,15 @@ def test_a_question_asked_of_every_condition_gives_a_part_only_to_those_that_spe
         slug = topic.replace(" ", "-")
         (corpus / f"{slug}.txt").write_text(text, encoding="utf-8")
         entries.append(
-            {"id": f"test-{slug}", "file": f"{slug}.txt", "title": topic.capitalize(), "publisher": "Test page",
-             "kind": "patient page", "audience": "family", "topics": [topic]}
+            {
+                "id": f"test-{slug}",
+                "file": f"{slug}.txt",
+                "title": topic.capitalize(),
+                "publisher": "Test page",
+                "kind": "patient page",
+                "audience": "family",
+                "topics": [topic],
+            }
         )
     (corpus / "manifest.json").write_text(json.dumps({"documents": entries}))
     bot = Assistant.load(Settings(corpus_dir=corpus, data_dir=tmp_path / "data"))

@@ -226,8 +226,15 @@ def parse_one_page(folder: Path, file: str, text: str, **entry: str) -> tuple[Pa
     folder.mkdir()
     page = folder / file
     page.write_text(text, encoding="utf-8")
-    info = {"id": page.stem, "file": file, "title": "Glomangioma", "kind": "patient page", "audience": "family",
-            "topics": ["glomangioma"], **entry}
+    info = {
+        "id": page.stem,
+        "file": file,
+        "title": "Glomangioma",
+        "kind": "patient page",
+        "audience": "family",
+        "topics": ["glomangioma"],
+        **entry,
+    }
     (folder / "manifest.json").write_text(json.dumps({"documents": [info]}), encoding="utf-8")
     return parse_corpus(load_corpus(folder))[0], page
 

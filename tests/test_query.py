@@ -253,8 +253,9 @@ def test_who_said_it_is_no_name_the_documents_lack(bot: Assistant) -> None:
 def test_an_acronym_spelled_out_only_in_a_heading_is_learned() -> None:
     texts = ["KHE is a rare tumour of blood vessel cells.", "KHE traps platelets."]
     headings = {"khe-page": ["Kaposiform hemangioendothelioma (KHE): questions families ask", "Is KHE a cancer?"]}
-    vocab = build_vocabulary(texts, {"kaposiform hemangioendothelioma": ["khe-page"]}, settings=Settings(),
-                             headings=headings)
+    vocab = build_vocabulary(
+        texts, {"kaposiform hemangioendothelioma": ["khe-page"]}, settings=Settings(), headings=headings
+    )
     assert vocab.topic_aliases["khe"] == "kaposiform hemangioendothelioma"
     # ... and the words of a condition's name are known, even where only headings use them.
     assert unknown_terms("Will kaposiform hemangioendothelioma spread?", vocab) == []
