@@ -61,6 +61,7 @@ CHROME_LINE_PATTERNS = [
         r"^we use cookies\b",
         r"callout bg$",
         r"\blogo(?=[A-Z\s]|$)",
+        r"^\[[^\]\d][^\]]{2,80}\](?:\s+[a-z]+){0,2}$",  # a form's field and button: "[ Search by name ]  Search"
     )
 ]
 # An image's own controls ("Enlarge", "View larger image"): the line straight under one is the image's
@@ -99,9 +100,14 @@ CALL_TO_ACTION_RE = re.compile(
     r"^(?:continue reading|read (?:more|the full|the rest)|learn more|see (?:more|all|the full|our)|find out more|"
     r"view (?:more|all|the full)|watch (?:the|our) video|download|request an? |register|sign up|subscribe|"
     r"explore|meet (?:our|the)|discover|book an? |schedule an? |make an appointment|donate|give now|back to top|"
-    r"visit our)\b",
+    r"visit our|find (?:a|an|your) (?:doctor|specialist|provider|location|clinic)|"
+    # ... and a teaser's closing line, which sends the reader to another page ("Read how surgery got him ...").
+    r"read (?:how|why|about)|hear (?:how|from)|watch (?:how|as))\b",
     re.IGNORECASE,
 )
+# A story about one patient, told by the page's link or label for it ("Read Ava's story ›", "Patient story:").
+STORY_RE = re.compile(r"\bstor(?:y|ies)\b", re.IGNORECASE)
+STORY_LABEL_RE = re.compile(r"^(?:\w+\s+){0,2}stor(?:y|ies)\s*:", re.IGNORECASE)
 LINK_GLYPH_RE = re.compile(r"(?:[›»→]|>>)\s*$")
 CONTACT_RE = re.compile(r"\b(?:\d{3}[-. ]\d{3,4}(?:[-. ]\d{4})?|https?://|www\.)", re.IGNORECASE)
 CAPTION_RE = re.compile(
@@ -1333,16 +1339,29 @@ def _mark_unquotable(
         heading = heading_of.get(block_heading[block.id]) or ""
         text = " ".join(sentences[sid].text for sid in ids)
         after = block_last_line[block.id] + 1
-        closed_by_link = (after < len(lines) and lines[after].call_to_action and lines[after].blank_before == 0) or (
-            last is not None
-            and (
-                bool(LINK_GLYPH_RE.search(last.text))
-                # a link's label left at the end of the paragraph ("... support our mission. Policy")
-                or (last.role == "dangling" and len(ids) > 1 and _is_label(last.text, label_max_words))
+        link_after = after < len(lines) and lines[after].call_to_action and lines[after].blank_before == 0
+        # A paragraph that ends by sending the reader elsewhere ("Read how surgery got him back on the court.")
+        # is a teaser of another page; its last sentence is the link.
+        teaser = last is not None and len(ids) > 1 and bool(CALL_TO_ACTION_RE.match(last.text))
+        if teaser and last is not None:
+            last.role = "dangling"
+        closed_by_link = (
+            link_after
+            or teaser
+            or (
+                last is not None
+                and (
+                    bool(LINK_GLYPH_RE.search(last.text))
+                    # a link's label left at the end of the paragraph ("... support our mission. Policy")
+                    or (last.role == "dangling" and len(ids) > 1 and _is_label(last.text, label_max_words))
+                )
             )
         )
+        link_text = lines[after].text if link_after else last.text if last is not None else ""
         promotional = speaks_for_site(heading) or speaks_for_site(text)
-        story = (
+        # One patient's story, as its link or its label calls it: an anecdote, never what the page says of all.
+        told_as_story = (closed_by_link and bool(STORY_RE.search(link_text))) or bool(STORY_LABEL_RE.match(text))
+        story = told_as_story or (
             block_heading[block.id] in featured
             and not heading.endswith("?")
             and (closed_by_link or promotional or bool(QUOTATION_RE.search(text)))

@@ -280,6 +280,25 @@ def test_a_footer_notice_between_page_furniture_is_not_content(tmp_path: Path) -
     assert not any("endorse" in t or "Advertising revenue" in t for t in texts)
 
 
+def test_stories_teasers_and_search_forms_are_not_content(tmp_path: Path) -> None:
+    """One patient's story, as its label or its link calls it, is an anecdote; a paragraph closed by a line
+    sending the reader to another page is a teaser; a search box is a form. None is quoted; the page's
+    own sentences around them are."""
+    doc, _ = parse_one_page(
+        tmp_path / "teasers",
+        "page.txt",
+        "Glomangioma\n\nHow is glomangioma treated?\nSurgery removes the lump. Most people need nothing more.\n\n"
+        "Meet Lena\nLena had a painful blue spot under her nail for years. After 20 minutes of surgery she was "
+        "free of pain. Read Lena’s story ›\n\n"
+        "Patient story: Tom, 12, had a cold-sensitive lump on his thumb. Read how a short operation fixed it.\n\n"
+        "Find a doctor\nFind a doctor who treats glomangioma\n[ Search by name or ZIP code ]  Search\n"
+        "Or call 555-0142 to make an appointment.\n",
+    )
+    texts = [s.text for s in doc.sentences if s.role not in ("aside", "dangling")]
+    assert "Surgery removes the lump." in texts and "Or call 555-0142 to make an appointment." in texts
+    assert not any("Lena" in t or "Tom" in t or "Read how" in t or "Search" in t for t in texts)
+
+
 def test_a_leaflet_captured_from_a_pdf_keeps_its_headings_and_wrapped_items(tmp_path: Path) -> None:
     """A leaflet captured from a PDF wraps list items with a hanging indent: the indented lines continue the
     item above them (a quote of the item is whole), and each item is still an item of its list."""
