@@ -68,6 +68,8 @@ class Evidence:
     # Asked of every condition with none named ("Is it genetic?"): each part says which condition it is of,
     # even when only one condition's pages speak to it.
     names_conditions: bool = False
+    # Parts of one page about two conditions, each under its condition's name (passage index -> name).
+    part_labels: dict[int, str] = field(default_factory=dict)
 
 
 class ExtractiveAnswerer:
@@ -91,6 +93,29 @@ class ExtractiveAnswerer:
                 named = frozenset(vocab.topics_in(ev.text)) & frozenset(own)
                 if named:
                     self.passage_topics[ev.index] = named
+        # A page that gives each of its conditions a part under headings naming it, the parts asking the same
+        # ("Adamantinoma" / "Symptoms" / "How is it treated?", then "Osteofibrous dysplasia" / "Symptoms" / ...):
+        # each passage's condition by the last heading above it naming one. Only for splitting a question about
+        # both conditions of such a page into a part for each (see _one_per_target).
+        self.heading_topics: dict[int, frozenset[str]] = {}
+        for source_id, rows in index.doc_passages.items():
+            own_topics = frozenset(index.infos[source_id].topics)
+            if len(own_topics) < 2:
+                continue
+            headings = index.documents[source_id].sections
+            if len(set(headings)) == len(headings):
+                continue  # no heading repeats: not one part per condition, each asking the same ("Symptoms")
+            heading_named = [frozenset(vocab.topics_in(h)) & own_topics for h in headings]
+            at, under = 0, frozenset[str]()  # how far down the headings the passages have come, and its topics
+            for row in rows:
+                section = index.passages[row].passage.section
+                if section in headings[at:]:
+                    reached = headings.index(section, at)
+                    for named_here in heading_named[at : reached + 1]:
+                        under = named_here or under
+                    at = reached
+                if under:
+                    self.heading_topics[row] = under
         # What each heading asks about its subject, as stems (names taken out), once at load.
         self.heading_focus = {
             (doc.source_id, heading): frozenset(stem_all(content_words(vocab.without_names(heading)))) - ASKER_STEMS
@@ -131,6 +156,8 @@ class ExtractiveAnswerer:
                 return evidence
         evidence.selected, evidence.mode, evidence.section = self._choose(query, ranked, audience, vector)
         evidence.names_conditions = evidence.mode == "several" and self._asked_of_each(query)
+        if evidence.mode == "several":
+            evidence.part_labels = self._condition_labels(query, evidence.selected)
         inputs.selected = evidence.selected
         faults = [(rule.name, reason) for rule in self.rules if rule.after_selection and (reason := rule.check(inputs))]
         if faults:
@@ -165,6 +192,7 @@ class ExtractiveAnswerer:
             as_list=evidence.mode == "section",
             question=evidence.question,
             name_conditions=evidence.names_conditions,
+            part_labels=evidence.part_labels,
         )
 
     # -- choosing ----------------------------------------------------------------------------
@@ -417,8 +445,16 @@ class ExtractiveAnswerer:
         # never speak of what is asked gets no part (a named one is answered whatever it gets).
         asked_of_each = self._asked_of_each(query)
         strongest = max((r.strength for r in ranked), default=0.0)
+        taken: dict[frozenset[str], int] = {}  # how many of the conditions sharing these documents had a part
         for docs in query.targets:
             own = [r for r in ranked if r.evidence.doc.source_id in docs]
+            # Two conditions of one page ("how is it treated?" after a question about both): each gets the
+            # passages about it (by what they name, or the heading they sit under), not the other's.
+            sharing = [t for t in query.topics if frozenset(self.vocab.topics.get(t, ())) == docs]
+            turn = taken[docs] = taken.get(docs, -1) + 1
+            about = sharing[turn] if len(sharing) > 1 and turn < len(sharing) else None
+            if about is not None:
+                own = [r for r in own if about in self.heading_topics.get(r.evidence.index, ())] or own
             if asked_of_each and own and not self._speaks_to_it(query, own[0], strongest):
                 continue
             # "What is the difference between X and Y?", asking nothing else of them: what each one is.
@@ -428,6 +464,8 @@ class ExtractiveAnswerer:
             else:
                 section = self._asked_section(query, own) or self._heading_asked_in(query, docs, vector)
                 parts = self._section_parts(section, own, query) if section is not None else []
+                if about is not None and own and about in self.heading_topics.get(own[0].evidence.index, ()):
+                    parts = [p for p in parts if about in self.heading_topics.get(p.evidence.index, ())]
                 budget = share
             if not parts:
                 # The best passage alone; for a figure, an age or levels, the best one holding it.
@@ -442,6 +480,19 @@ class ExtractiveAnswerer:
                 chosen.append(part)
                 words += size
         return chosen
+
+    def _condition_labels(self, query: UnderstoodQuery, selected: list[ScoredPassage]) -> dict[int, str]:
+        """For parts of one page about different conditions asked about, each part's condition name."""
+        labels: dict[int, str] = {}
+        for source_id in dict.fromkeys(r.evidence.doc.source_id for r in selected):
+            parts = [r for r in selected if r.evidence.doc.source_id == source_id]
+            about = {
+                r.evidence.index: self.heading_topics.get(r.evidence.index, frozenset()) & set(query.topics)
+                for r in parts
+            }
+            if len({frozenset(t) for t in about.values() if len(t) == 1}) > 1:
+                labels.update({i: topic_name(min(t)).capitalize() for i, t in about.items() if len(t) == 1})
+        return labels
 
     def _asked_of_each(self, query: UnderstoodQuery) -> bool:
         """Whether a question names no condition and is asked of each one of a small collection."""

@@ -86,17 +86,20 @@ class Composer:
         as_list: bool = False,
         question: str = "",
         name_conditions: bool = False,
+        part_labels: dict[int, str] | None = None,
     ) -> Draft:
         """The answer text for ``selected`` passages; ``as_list`` renders one passage per line (a section's parts).
         A long sentence whose one clause holds the narrow answer ``question`` asks for (an age, a figure)
         is quoted as that clause: the fact, not the sentence around it. ``name_conditions``: each passage says
-        which page it is from, as when they are about different conditions."""
+        which page it is from, as when they are about different conditions; ``part_labels``: the condition a
+        passage of a page about several is about, said instead of the page's title."""
+        part_labels = part_labels or {}
         selected = list(selected)
-        if audience == "family" and len(selected) > 1 and not as_list:
+        if audience == "family" and len(selected) > 1 and not as_list and not part_labels:
             selected = self._plain_lead(selected, question)
         citations: list[Citation] = []
         parts: list[str] = []
-        labelled = None
+        labelled = labelled_condition = None
         # An answer drawn from pages about different conditions says which is which.
         several_topics = (
             name_conditions or len({tuple(self.index.infos[p.evidence.doc.source_id].topics) for p in selected}) > 1
@@ -107,10 +110,14 @@ class Composer:
             clause = self._answering_clause(ev, question) if question and not as_list else None
             citations.append(self.citation(ev, marker, clause))
             sentences = [clause[2]] if clause else sentences_of(render_passage(ev)) or [render_passage(ev)]
+            condition = part_labels.get(ev.index)
+            if condition is not None and condition != labelled_condition:
+                sentences[0] = f"{condition}: {sentences[0]}"
+                labelled_condition = condition
             if audience == "clinician" and labelled != ev.doc.source_id:
                 sentences[0] = f"{self.source_label(ev)}: {sentences[0]}"
                 labelled = ev.doc.source_id
-            elif several_topics and labelled != ev.doc.source_id:
+            elif several_topics and condition is None and labelled != ev.doc.source_id:
                 sentences[0] = f"{self.index.infos[ev.doc.source_id].title}: {sentences[0]}"
                 labelled = ev.doc.source_id
             rendered = " ".join(f"{sentence} [{marker}]" for sentence in sentences)

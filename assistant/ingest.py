@@ -38,6 +38,7 @@ from typing import Any
 
 from assistant.corpus import SourceDocument, html_span_text, markdown_span_text, mask_markdown
 from assistant.settings import Settings
+from assistant.text import normalise
 
 # --- page chrome ------------------------------------------------------------------------------
 # Known interface lines of captured sites (government banners, PubMed's interface labels, cookie
@@ -87,6 +88,13 @@ CHROME_SECTIONS = {
     "associated data",
     "supplementary info",
     "figures",
+    # A site's links to its other pages, under the labels sites give them.
+    "related pages",
+    "related conditions",
+    "related topics",
+    "related links",
+    "related content",
+    "related articles",
 }
 BREADCRUMB_RE = re.compile(r"^(?P<topic>[^|]{2,80}?)\s+\|\s+(?P<section>[^|]{2,80})$")
 BULLET_RE = re.compile(r"^(?:[•·▪◦●\-*+–]|\d{1,2}[.)])\s+")
@@ -618,6 +626,31 @@ def _mark_shapes(lines: list[_Line], settings: Settings, metadata: dict[str, obj
     _mark_label_runs(lines, settings)
 
 
+def _mark_contents(lines: list[_Line]) -> None:
+    """A page's own table of contents: a list whose items are the headings further down the page ("On this
+    page" / "• Symptoms" / "• Treatment"). Its items are links, not content, and so is its label."""
+
+    def key(text: str) -> str:
+        return normalise(BULLET_RE.sub("", text))
+
+    i = 0
+    while i < len(lines):
+        if lines[i].kind != "bullet":
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and lines[j].kind == "bullet":
+            j += 1
+        later = {key(line.text) for line in lines[j:] if line.kind == "heading"}
+        items = [key(line.text) for line in lines[i:j]]
+        if len(items) >= 2 and sum(item in later for item in items) >= len(items) - 1 >= 1:
+            for line in lines[i:j]:
+                line.kind = "chrome"
+            if i and lines[i - 1].kind == "heading":
+                lines[i - 1].kind = "chrome"
+        i = j
+
+
 def _table_cells(text: str) -> list[str]:
     """A row's cells: split at tabs, or at the pipes of a Markdown table ("| Localized | 76% |")."""
     if "\t" in text:
@@ -634,7 +667,11 @@ def _mark_tables(lines: list[_Line]) -> None:
     is furniture."""
     i = 0
     while i < len(lines):
-        width = len(_table_cells(lines[i].text))
+        header = len(_table_cells(lines[i].text))
+        width = len(_table_cells(lines[i + 1].text)) if i + 1 < len(lines) else 0
+        # A header row may leave its corner cell empty, over a column of row labels: one cell fewer.
+        if width not in (header, header + 1):
+            width = header
         j = i + 1
         while j < len(lines) and lines[j].blank_before <= 1:  # (HTML leaves a blank line after a <thead>)
             cells = _table_cells(lines[j].text)
@@ -643,7 +680,8 @@ def _mark_tables(lines: list[_Line]) -> None:
             j += 1
         rows = [ln for ln in lines[i + 1 : j] if not re.fullmatch(r"[|\s:-]+", ln.text)]
         with_figures = sum(1 for ln in rows if any(ch.isdigit() for ch in ln.text))
-        if width >= 2 and len(rows) >= 2 and with_figures * 2 >= len(rows):
+        # Rows of figures, or a grid comparing things (a label and two or more values a row): never a menu.
+        if header >= 2 and len(rows) >= 2 and (with_figures * 2 >= len(rows) or width >= 3):
             lines[i].table_header = True
             for line in lines[i + 1 : j]:
                 line.kind = "bullet" if line in rows else "chrome"
@@ -786,9 +824,17 @@ def _mark_edge(lines: list[_Line], walk: list[int], settings: Settings, tail: bo
         if not shaped:
             # A lone line of prose in a page's footer, with page furniture both below it and straight above
             # it ("Advertisement" / "X does not endorse companies or products." / "Policy" / "Ad Choices"), is
-            # furniture too. (Not under a heading or label, which may introduce a last paragraph of content.)
+            # furniture too. (Not under a heading or label, which may introduce a last paragraph of content;
+            # nor a line giving a number to call, which is how a family reaches the team.)
             ahead = walk[n + 1 : n + 1 + island_run]
-            if tail and region and len(ahead) == island_run and all(lines[j].kind != "text" for j in ahead):
+            contact = bool(CONTACT_RE.search(lines[i].text))
+            if (
+                tail
+                and region
+                and not contact
+                and len(ahead) == island_run
+                and all(lines[j].kind != "text" for j in ahead)
+            ):
                 lines[i].kind = "chrome"
                 region.append(i)
                 continue
@@ -1095,6 +1141,7 @@ def parse_document(
     _mark_position(lines, doc.info.title, abstract_at + 1, settings)
     _mark_boilerplate(lines, settings)
     _classify(lines, settings, indents=not doc.is_html)
+    _mark_contents(lines)
     publisher_names = site_names(doc.info.publisher)
 
     def text_at(start: int, end: int) -> str:
@@ -1264,9 +1311,10 @@ def parse_document(
             or (not in_abstract and INLINE_LABEL_RE.match(line.text))
         ):
             flush_paragraph()
-        if line.blank_before >= 2 and major_section and section != major_section:
+        if line.blank_before >= 2 and major_section and section != major_section and not doc.is_html:
             # Two blank lines where a sub-heading was lost in capture: the text belongs under the
-            # enclosing question heading, not under the previous sub-heading.
+            # enclosing question heading, not under the previous sub-heading. (Not in HTML, whose headings
+            # are tags a capture keeps, and whose blank lines are only the tags around each paragraph.)
             section = major_section
         paragraph.append(i)
     flush_paragraph()

@@ -427,6 +427,29 @@ def test_a_section_of_labelled_parts_is_answered_with_each_part(tmp_path: Path) 
         assert part in answer.text
 
 
+def test_two_conditions_of_one_page_are_each_answered_under_its_name(tmp_path: Path) -> None:
+    """ "how is it treated?" after a question about both conditions of one page, which gives each a part with
+    the same headings: each condition's own treatment, under its name, never the other's under it."""
+    entry = {
+        "id": "test-two-conditions",
+        "file": "two-conditions.html",
+        "title": "Chondroblastoma and chondromyxoid fibroma",
+        "publisher": "Test page written for this test",
+        "kind": "patient page",
+        "audience": "family",
+        "topics": ["chondroblastoma", "chondromyxoid fibroma"],
+    }
+    bot = one_page_bot(tmp_path, Path(__file__).parent / "fixtures" / "pages" / "two-conditions.html", entry)
+    first = "What is the difference between chondroblastoma and chondromyxoid fibroma?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": bot.ask(first).text}]
+    answer = bot.ask("how is it treated?", history=history)
+    names = "Chondroblastoma|Chondromyxoid fibroma"
+    under = dict(re.findall(rf"({names}): (.*?)(?= (?:{names}): |$)", answer.text, re.S))
+    assert set(under) == {"Chondroblastoma", "Chondromyxoid fibroma"}
+    assert "scraped out" in under["Chondroblastoma"] and "scraped out" not in under["Chondromyxoid fibroma"]
+    assert "watched with X-rays" in under["Chondromyxoid fibroma"] and "X-rays" not in under["Chondroblastoma"]
+
+
 def test_a_family_question_restating_a_short_section_is_answered_with_all_of_it(tmp_path: Path) -> None:
     """ "What causes X?" over a two-sentence section under that heading (on a page captured one element per
     line): the section's sentences in page order, not its single best sentence."""

@@ -292,11 +292,28 @@ def test_stories_teasers_and_search_forms_are_not_content(tmp_path: Path) -> Non
         "free of pain. Read Lena’s story ›\n\n"
         "Patient story: Tom, 12, had a cold-sensitive lump on his thumb. Read how a short operation fixed it.\n\n"
         "Find a doctor\nFind a doctor who treats glomangioma\n[ Search by name or ZIP code ]  Search\n"
-        "Or call 555-0142 to make an appointment.\n",
+        "Or call 555-0142 to make an appointment.\nRelated conditions\nNail tumors\nSkin lumps\nPrint\nPrivacy\n",
     )
     texts = [s.text for s in doc.sentences if s.role not in ("aside", "dangling")]
-    assert "Surgery removes the lump." in texts and "Or call 555-0142 to make an appointment." in texts
-    assert not any("Lena" in t or "Tom" in t or "Read how" in t or "Search" in t for t in texts)
+    assert "Surgery removes the lump." in texts
+    # (A number to call, amid the page's furniture, is how a family reaches the team: kept.)
+    assert "Or call 555-0142 to make an appointment." in texts
+    assert not any("Lena" in t or "Tom" in t or "Read how" in t or "Search" in t or "Nail" in t for t in texts)
+
+
+def test_an_html_page_of_two_conditions_keeps_each_heading_its_own_text(tmp_path: Path) -> None:
+    """Each HTML heading heads the text under it (the blank lines left by tags are no lost sub-heading); the
+    page's table of contents (its items are its own headings further down) is not content; a comparison
+    table whose corner cell is empty is read as a table, its rows as items, not as headings."""
+    page = Path(__file__).parent / "fixtures" / "pages" / "two-conditions.html"
+    doc, _ = parse_one_page(tmp_path / "two", "page.html", page.read_text(encoding="utf-8"))
+    section_of = {s.text: s.section for s in doc.sentences}
+    assert section_of["Chondroblastoma usually causes joint pain that has lasted for months."] == "Symptoms"
+    assert section_of["It comes back in about 1 in 10 people."] == "How is it treated?"
+    assert not any(s.text in ("Chondroblastoma", "How do they compare?") for s in doc.sentences)
+    rows = [" ".join(s.text.split()) for s in doc.sentences if s.role == "item"]
+    assert "Usual age Teenagers Young adults" in rows
+    assert not any(h.startswith("Usual") for h in doc.sections)
 
 
 def test_a_leaflet_captured_from_a_pdf_keeps_its_headings_and_wrapped_items(tmp_path: Path) -> None:
