@@ -215,10 +215,11 @@ class ExtractiveAnswerer:
                 # A family's question that restates a short section's heading ("What are the side effects of
                 # treatment?") is answered by that section, all of it, not by its single best sentence.
                 return whole, "fact", section
-            # A nurse's question is answered by the section's best passages, as a fact, and only from that
-            # section: what else scores nearly as well is padding beside the fact asked for.
+            # Otherwise the section's best passages answer, as a fact, and only from that section: what else
+            # scores nearly as well is padding beside what was asked (a symptom list beside "what tests?").
             inside = [r for r in ranked if (r.evidence.doc.source_id, r.evidence.passage.section or "") == section]
-            ranked = inside if brief and inside else inside + [r for r in ranked if r not in inside]
+            # (Not for a word's meaning: the page's explanation of it may stand anywhere.)
+            ranked = inside if inside and not explains else inside + [r for r in ranked if r not in inside]
         return self._best(query, ranked, audience), "fact", None
 
     def _brief(self, query: UnderstoodQuery, audience: str) -> bool:
@@ -707,6 +708,8 @@ ASKER_STEMS = frozenset(
             *("anything", "option", "options", "choice", "choices", "type", "types", "kind", "kinds", "available"),
             # ... and words that only judge what is asked for ("the best treatment" asks for the treatments)
             *("best", "better", "good", "ideal", "usual", "standard", "main"),
+            # ... and verbs of having what is asked for ("what tests will she need?" asks for the tests)
+            *("need", "needs", "needed", "get", "gets", "have", "has", "undergo"),
         ]
     )
 )

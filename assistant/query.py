@@ -461,12 +461,12 @@ class Vocabulary:
 
     @cached_property
     def long_names_by_word(self) -> dict[str, list[tuple[str, ...]]]:
-        """Each word of a name of three or more words -> those names, as word tuples: a question that
+        """Each word of a name of two or more words -> those names, as word tuples: a question that
         has all of such a name's words but one finds it from any of the others."""
         index: dict[str, list[tuple[str, ...]]] = {}
         for alias in self.topic_aliases:
             parts = tuple(alias.split())
-            if len(parts) >= NAME_TYPO_MIN_WORDS:
+            if len(parts) >= 2:
                 for part in set(parts):
                     index.setdefault(part, []).append(parts)
         return index
@@ -889,7 +889,7 @@ def correct_spelling(text: str, vocab: Vocabulary) -> str:
     return re.sub(r"[A-Za-z][A-Za-z'’-]+", fix, text)
 
 
-NAME_TYPO_MIN_WORDS = 3  # a name this long is recognised with one of its words mistyped
+NAME_TYPO_MIN_WORDS = 3  # a name this long is recognised with one of its words mistyped into an English word
 NAME_TYPO_MIN_LETTERS = 3  # shorter words ("of") are too alike to correct even inside a name
 
 
@@ -905,9 +905,9 @@ def join_split_names(text: str, vocab: Vocabulary) -> str:
 
 
 def correct_name_typos(text: str, vocab: Vocabulary) -> str:
-    """Correct a mistyped word inside a long name ("alveolar soft prat sarcoma"), even when the typo is
-    an English word ("prat"): the other words of the name, in order, say which word was meant. One
-    word per name, within ``spelling_max_edits`` (transpositions count one)."""
+    """Correct a mistyped word inside a name of several words ("alveolar soft prat sarcoma"), even when
+    the typo is an English word ("prat") in a name of three or more: the other words of the name, in order,
+    say which word was meant. One word per name, within ``spelling_max_edits`` (transpositions count one)."""
     from symspellpy.editdistance import DistanceAlgorithm, EditDistance
 
     tokens = list(re.finditer(r"[A-Za-z][A-Za-z'’-]*", text))
@@ -926,6 +926,10 @@ def correct_name_typos(text: str, vocab: Vocabulary) -> str:
                 if len(wrong) != 1:
                     continue
                 got, want = window[wrong[0]], name[wrong[0]]
+                # In a two-word name, the other word says less: only a typo that is no word at all ("infantil
+                # fibrosarcoma"), never an English or corpus word ("bone cost").
+                if len(name) < NAME_TYPO_MIN_WORDS and (is_english(got) or got in vocab.words):
+                    continue
                 if len(got) >= NAME_TYPO_MIN_LETTERS and 0 < distance.compare(got, want, limit) <= limit:
                     fixes[start + wrong[0]] = want
     if not fixes:
@@ -1387,7 +1391,8 @@ def understand(
     question = _FRAMING_RE.sub(" ", question).replace(" ?", "?").strip() or question
     question = spell_out_notation(question)
     told, asking = _told_then_asked(question)
-    names_subject = bool(told) and bool(vocab.topics_in(told) or vocab.targets_in(told))
+    told_corrected = correct_name_typos(correct_spelling(join_split_names(told, vocab), vocab), vocab) if told else ""
+    names_subject = bool(told) and bool(vocab.topics_in(told_corrected) or vocab.targets_in(told_corrected))
     bare = not [w for w in content_words(SUBJECT_PRONOUN_RE.sub(" ", asking)) if w not in ("this", "that")]
     # What the message tells of the person ("my teenager has X in his leg") is not what it asks of X.
     telling = told if names_subject else ""

@@ -417,6 +417,37 @@ def written_page_bot(tmp_path: Path, text: str, topic: str, suffix: str = "txt")
     return one_page_bot(tmp_path, page, entry)
 
 
+def test_a_question_in_a_long_sections_words_is_answered_only_from_that_section(tmp_path: Path) -> None:
+    """ "How is X diagnosed?" over a diagnosis section too long to give whole: its best passages answer, and
+    not what the page says X is (which had come third, as padding)."""
+    bot = manifest_page_bot(tmp_path, EXTRA_CORPUS, "brightwater-synovial-sarcoma")
+    answer = bot.ask("How is synovial sarcoma diagnosed?")
+    assert not answer.abstained
+    assert all("diagnos" in (c.section or "").lower() for c in answer.citations)
+
+
+def test_what_tests_she_will_need_is_answered_from_the_diagnosis_section(tmp_path: Path) -> None:
+    """A parent tells of the lump, names the condition with a typo, then asks "what tests will she need":
+    "need" only frames what is asked (the tests: "How is X diagnosed?"), and what was told (a purple lump on
+    her leg) is no part of it. The symptom list, which holds the told words, had led the answer."""
+    entry = {
+        "id": "test-cedarhollow",
+        "file": "cedarhollow-infantile-fibrosarcoma.txt",
+        "title": "Infantile fibrosarcoma",
+        "publisher": "Cedar Hollow Children's Hospital",
+        "kind": "patient page",
+        "audience": "family",
+        "topics": ["infantile fibrosarcoma"],
+    }
+    bot = one_page_bot(tmp_path, Path(__file__).parent / "fixtures" / "pages" / str(entry["file"]), entry)
+    answer = bot.ask(
+        "my baby was born with a purple lump on her leg and the doctors now think its infantil fibrosarcoma not "
+        "a birthmark, what tests will she need"
+    )
+    assert answer.citations
+    assert {c.section for c in answer.citations} == {"How is infantile fibrosarcoma diagnosed?"}
+
+
 def test_a_section_of_labelled_parts_is_answered_with_each_part(tmp_path: Path) -> None:
     """ "How is X treated?" over a section whose parts open with labels ("Surgery: ...") on a page of another
     layout: the answer gives each part, not the single most similar sentence."""

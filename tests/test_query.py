@@ -261,6 +261,18 @@ def test_an_acronym_spelled_out_only_in_a_heading_is_learned() -> None:
     assert unknown_terms("Will kaposiform hemangioendothelioma spread?", vocab) == []
 
 
+def test_a_two_word_name_is_found_with_one_word_mistyped_into_no_word() -> None:
+    """ "infantil fibrosarcoma" names infantile fibrosarcoma; a message telling of it, then asking, tells of it."""
+    texts = ["Infantile fibrosarcoma is a tumour of babies.", "Bone cysts are holes in a bone."]
+    topics = {"infantile fibrosarcoma": ["if-page"], "bone cyst": ["bc-page"]}
+    vocab = build_vocabulary(texts, topics, settings=Settings())
+    query = understand("the doctors think its infantil fibrosarcoma, what tests will she need", [], vocab)
+    assert query.topics == ["infantile fibrosarcoma"]
+    assert query.told == "the doctors think its infantil fibrosarcoma"
+    # ... but an English word is no typo of a two-word name's word ("bone cost" is not "bone cyst").
+    assert understand("what does a bone cost", [], vocab).topics == []
+
+
 def test_other_names_the_corpus_gives_become_aliases() -> None:
     text = "Hemangiopericytoma, also called solitary fibrous tumor, is rare. Surgery, also called an operation."
     vocab = build_vocabulary([text], {"hemangiopericytoma": ["hpc-page"]}, settings=Settings())
