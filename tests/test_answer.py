@@ -343,6 +343,12 @@ def test_how_a_patient_did_afterwards_is_how_the_report_says_she_was(bot: Assist
     assert not answer.abstained and "disappeared, postoperatively" in answer.citations[0].quote
 
 
+def test_a_reports_follow_up_is_the_time_after_its_operation(bot: Assistant) -> None:
+    """ "Onoki f/u": the report never says "follow-up"; it says how the patient was 2 years after surgery."""
+    answer = bot.ask("Onoki f/u", audience="clinician")
+    assert not answer.abstained and "At 2 years after surgery" in answer.citations[0].quote
+
+
 def test_a_reports_author_carried_by_a_follow_up_is_no_part_of_what_it_asks(bot: Assistant) -> None:
     """ "how is it treated?" after an answer quoting a report carries the report's author (for retrieval);
     the author is not what a section heading would ask, so the treatment section still answers it."""
