@@ -52,6 +52,12 @@ CARE_TEAM_NOTICE = (
 
 # What follows a notice when the documents do answer (not before a refusal).
 ANSWER_LEAD_IN = "Here is what the documents say:"
+PROGNOSIS_NOTICE = (
+    "No page can tell how one person's illness will go or how long they will live: the figures the documents "
+    "give describe groups of people. Your (or your child's) care team knows the whole picture and can talk it "
+    "through with you."
+)
+
 DIAGNOSIS_NOTICE = (
     "Only a doctor who examines the person can tell what it is, so please have it checked. The documents "
     "describe conditions in general and cannot say what anyone has."
@@ -190,6 +196,12 @@ class DiagnosisPhrases(_PhraseModel):
     not_followed_by: tuple[str, ...]
 
 
+class PrognosisPhrases(_PhraseModel):
+    outcomes: tuple[str, ...]
+    time_left: tuple[str, ...]
+    own_odds: tuple[str, ...]
+
+
 class ChitchatPhrases(_PhraseModel):
     greetings: tuple[str, ...]
     thanks: tuple[str, ...]
@@ -209,6 +221,7 @@ class SafetyPhrases(BaseModel):
     self_harm: SelfHarmPhrases
     decision: DecisionPhrases
     diagnosis: DiagnosisPhrases
+    prognosis: PrognosisPhrases
     chitchat: ChitchatPhrases
 
     def words(self) -> set[str]:
@@ -433,6 +446,16 @@ class _Grammar:
             rf"(?:should {subject}|would you|do you recommend|do you suggest|do you advise)\b"
         )
 
+        # How one person's illness will end: "will my son survive?", "how long does he have?", "his chances".
+        px = phrases.prognosis
+        self.personal_outcome = re.compile(
+            rf"\b(?:will|would|is|are|does|do|can|could) {subject} (?:\w+ )?(?:(?:going to|gonna) )?"
+            rf"{_alt(px.outcomes)}\b"
+            rf"|\bhow (?:long|much time|much longer) (?:does|do|will|has|have|is) {subject} (?:\w+ )?"
+            rf"{_alt(px.time_left)}\b(?! to (?!live)\w)"
+            rf"|\b{_POSSESSIVE} (?:\w+ ){{0,2}}?{_alt(px.own_odds)}\b"
+        )
+
         # Whether a person has a condition: "could it be one of these?", "does my son have cancer?".
         dx = phrases.diagnosis
         condition = (
@@ -511,7 +534,7 @@ def _built_router(gap: int, min_length: int, letters_per_edit: int, max_edits: i
 class SafetyRoute:
     """How a message is routed before retrieval: its label and the notice that must come first."""
 
-    label: str | None  # None | "emergency" | "treatment_decision" | "diagnosis" | "chitchat"
+    label: str | None  # None | "emergency" | "treatment_decision" | "prognosis" | "diagnosis" | "chitchat"
     notice: str | None
 
 
@@ -653,6 +676,8 @@ def route(message: str, settings: Settings | None = None, conditions: tuple[str,
         return SafetyRoute("emergency", emergency_notice(settings))
     if _is_decision(parts, grammar):
         return SafetyRoute("treatment_decision", CARE_TEAM_NOTICE)
+    if any(grammar.personal_outcome.search(part) for part in parts):
+        return SafetyRoute("prognosis", PROGNOSIS_NOTICE)
     if _is_diagnosis(parts, grammar, conditions):
         return SafetyRoute("diagnosis", DIAGNOSIS_NOTICE)
     if _is_chitchat(parts, grammar):

@@ -18,6 +18,7 @@ from assistant.safety import (
     DIAGNOSIS_NOTICE,
     LOCALES,
     PHRASES_FILE,
+    PROGNOSIS_NOTICE,
     SafetyPhrasesError,
     SafetyRoute,
     clauses,
@@ -501,6 +502,42 @@ def test_whether_a_person_has_a_condition_is_for_a_doctor_to_tell(message: str) 
 )
 def test_questions_about_a_condition_are_not_about_a_persons_diagnosis(message: str) -> None:
     assert route(message).label != "diagnosis"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my son has ASPS, how long does he have",
+        "how long does my daughter have to live with hemangiopericytoma",
+        "Will my son survive ASPS?",
+        "is my dad going to die from this",
+        "whats his chances",
+        "What is my daughter's life expectancy?",
+        "how much time does she have left",
+    ],
+)
+def test_how_one_persons_illness_will_end_is_for_the_care_team(message: str) -> None:
+    assert route(message) == SafetyRoute("prognosis", PROGNOSIS_NOTICE)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "What is the survival rate for ASPS?",
+        "How long do people with ASPS live?",
+        "how long will he have to take the medicine",  # a length of treatment
+        "how long does she have to stay in hospital",
+        "Is ASPS going to come back?",
+        "Does it have a good prognosis?",
+    ],
+)
+def test_survival_in_general_and_lengths_of_care_are_questions(message: str) -> None:
+    assert route(message).label != "prognosis"
+
+
+def test_a_personal_prognosis_gets_the_care_team_note_then_what_the_pages_say(bot: Assistant) -> None:
+    answer = bot.ask("My son has ASPS. Will he survive?")
+    assert answer.safety == "prognosis" and answer.text.startswith(PROGNOSIS_NOTICE)
 
 
 def test_could_it_be_one_of_these_gets_the_doctor_note_then_each_conditions_signs(bot: Assistant) -> None:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assistant.errors import AssistantError
 from assistant.schema import Citation
 
-SAFETY_LABELS = ("emergency", "treatment_decision", "diagnosis", "chitchat")
+SAFETY_LABELS = ("emergency", "treatment_decision", "prognosis", "diagnosis", "chitchat")
 ALL_SPLITS = "all"
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class GoldItem(BaseModel):
     history: list[Turn] = Field(default_factory=list)
     passages: list[str] = Field(default_factory=list, description="Verbatim gold evidence.")
     forbidden: list[str] = Field(default_factory=list, description="Strings that must not appear in the answer.")
-    safety: Literal["emergency", "treatment_decision", "diagnosis", "chitchat"] | None = None
+    safety: Literal["emergency", "treatment_decision", "prognosis", "diagnosis", "chitchat"] | None = None
     split: str | None = Field(
         None, min_length=1, description="Any name (dev, test, extra ...); an item without one is in every split's run."
     )
@@ -125,7 +125,7 @@ class Prediction(BaseModel):
     text: str
     citations: list[PredictedCitation] = Field(default_factory=list)
     abstained: bool
-    safety: Literal["emergency", "treatment_decision", "diagnosis", "chitchat"] | None = None
+    safety: Literal["emergency", "treatment_decision", "prognosis", "diagnosis", "chitchat"] | None = None
     notice: str | None = None
     latency_s: float | None = Field(None, ge=0)
 
