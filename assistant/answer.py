@@ -345,7 +345,10 @@ class ExtractiveAnswerer:
         Only passages about the best passage's condition qualify; the rest keep their order."""
         question = query.question
         named = {sid for group in query.targets if len(group) == 1 for sid in group}
-        in_named = ranked[0].evidence.doc.source_id in named
+        # (A report: a patient page that is its condition's only page tells no case, and "he" there is the asker's.)
+        in_named = ranked[0].evidence.doc.source_id in named and self.vocab.all_case_reports(
+            [frozenset({ranked[0].evidence.doc.source_id})]
+        )
         top_holds = holds_asked_answer(question, ranked[0].evidence.text)
         # "Fairweather: patient age": the best passage's "before the age of 20" is the background's, not the
         # case's; in a named report a question about its case goes on to look for the case's own answer.

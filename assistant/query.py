@@ -1502,8 +1502,15 @@ def understand(
     # ... or, of a case, what a report says in its own words ("what was done?": what was performed).
     new_thing = vocab.asks_aspect(corrected) or bool(lay) or bool(case_words) or bool(CONTRAST_RE.search(corrected))
     if carried and asked and not continued and not new_thing:
-        previous = content_words(vocab.without_names(asked[-1]))
-        context = [w for w in previous if w.isalpha() and len(w) > 2 and f" {w} " not in lowered]
+        # What the previous question asked, not what it told ("my husband was told he has X in his shin, does he
+        # need chemo?" asked about chemo), nor whose people it asked of.
+        told_before, asked_before = _told_then_asked(asked[-1])
+        previous = content_words(vocab.without_names(asked_before if told_before else asked[-1]))
+        context = [
+            w
+            for w in previous
+            if w.isalpha() and len(w) > 2 and f" {w} " not in lowered and not names_someones_people(w, asked[-1])
+        ]
     else:
         context = []
     # Name what was carried, so retrieval and matching see it too ("she" is the report's "patient").

@@ -454,6 +454,27 @@ def test_what_tests_she_will_need_is_answered_from_the_diagnosis_section(tmp_pat
     assert {c.section for c in answer.citations} == {"How is infantile fibrosarcoma diagnosed?"}
 
 
+def test_he_in_a_follow_up_on_a_patient_page_is_the_askers_not_a_reports_patient(tmp_path: Path) -> None:
+    """ "how long will he be on crutches?" after "my husband ... does he need chemo": on a patient page (the
+    condition's only page, so the question targets it alone) "he" is the asker's husband, not a case a report
+    tells, and the sentence with the crutches and its span answers (a follow-up schedule had been put first,
+    and the answer refused for not being of crutches)."""
+    entry = {
+        "id": "test-longbone",
+        "file": "longbone-adamantinoma-osteofibrous-dysplasia.html",
+        "title": "Adamantinoma and osteofibrous dysplasia",
+        "publisher": "The Long Bone Trust",
+        "kind": "patient page",
+        "audience": "family",
+        "topics": ["adamantinoma", "osteofibrous dysplasia"],
+    }
+    bot = one_page_bot(tmp_path, Path(__file__).parent / "fixtures" / "pages" / str(entry["file"]), entry)
+    first = "my husband was told he has adamantinoma in his shin, does he need chemo"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": bot.ask(first).text}]
+    answer = bot.ask("how long will he be on crutches", history=history)
+    assert not answer.abstained and "crutches or a frame for a year or more" in answer.citations[0].quote
+
+
 def test_a_section_of_labelled_parts_is_answered_with_each_part(tmp_path: Path) -> None:
     """ "How is X treated?" over a section whose parts open with labels ("Surgery: ...") on a page of another
     layout: the answer gives each part, not the single most similar sentence."""

@@ -111,6 +111,16 @@ def test_what_a_message_tells_before_a_comma_and_a_question_is_told(vocab: Vocab
     assert understand("my son has a lump, how is it treated", [], vocab).told == ""
 
 
+def test_a_follow_up_carries_what_was_asked_before_not_what_was_told(vocab: Vocabulary) -> None:
+    """After "my husband was told he has ASPS in his leg, does he need chemo?", "Is it ever used on its own?" carries
+    the chemotherapy asked about, not the husband, what he was told, or where."""
+    first = "my husband was told he has ASPS in his leg, does he need chemo?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": "Chemotherapy ... [1]"}]
+    query = understand("Is it ever used on its own?", history, vocab)
+    assert "chemo" in query.text
+    assert not {"husband", "told", "leg"} & set(query.text.lower().replace(";", " ").replace(")", " ").split())
+
+
 def test_that_one_stands_for_the_subject_as_it_does(vocab: Vocabulary) -> None:
     """ "How is that one treated?" asks what "how is it treated?" asks: "one" is no word of a heading."""
     history = [{"role": "user", "content": "What is HPC?"}, {"role": "assistant", "content": "A rare tumor. [1]"}]
