@@ -14,6 +14,7 @@ the cited answer. This module chooses between them:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -103,9 +104,10 @@ class ExtractiveAnswerer:
             if len(own_topics) < 2:
                 continue
             headings = index.documents[source_id].sections
-            if len(set(headings)) == len(headings):
-                continue  # no heading repeats: not one part per condition, each asking the same ("Symptoms")
-            heading_named = [frozenset(vocab.topics_in(h)) & own_topics for h in headings]
+            heading_named = [self._conditions(frozenset(vocab.topics_in(h)) & own_topics) for h in headings]
+            one_each = {core for named in heading_named if len(core := named - self._acronyms_of(named)) == 1}
+            if len(one_each) < 2:
+                continue  # no part per condition: no two headings each naming one condition (its other names aside)
             at, under = 0, frozenset[str]()  # how far down the headings the passages have come, and its topics
             for row in rows:
                 section = index.passages[row].passage.section
@@ -147,6 +149,12 @@ class ExtractiveAnswerer:
         every = self.scorer.score(query, vector, candidates)
         allowed = set().union(*query.targets) if query.targets else None
         ranked = [r for r in every if allowed is None or r.evidence.doc.source_id in allowed]
+        # A page about two conditions answers a question about one with its passages about that one (or about
+        # both, or about neither in particular): "does he need chemo?" of X not with Y's symptoms.
+        # (By the headings a passage sits under: what a passage names may be another name of the same condition.)
+        if query.topics and not query.carried_topic:
+            asked = self._conditions(query.topics)
+            ranked = [r for r in ranked if not self._under_heading_of(r) or self._under_heading_of(r) & asked]
         outside = [r for r in every if allowed is not None and r.evidence.doc.source_id not in allowed]
         evidence = Evidence([], ranked, outside, question=query.question)
         inputs = RuleInput(query, ranked, outside)
@@ -395,8 +403,23 @@ class ExtractiveAnswerer:
                 return [candidate] + [r for r in ranked if r is not candidate]
         return ranked
 
+    def _under_heading_of(self, scored: ScoredPassage) -> frozenset[str]:
+        """The conditions a passage of a page about several is about, by the heading it sits under (if known)."""
+        return self._conditions(self.heading_topics.get(scored.evidence.index, ()))
+
+    def _acronyms_of(self, topics: frozenset[str]) -> frozenset[str]:
+        """Those of ``topics`` that are acronyms of another of them."""
+        return frozenset(t for t in topics if self.vocab.acronyms.get(t) in topics)
+
+    def _conditions(self, topics: Iterable[str]) -> frozenset[str]:
+        """Topics with what their acronyms stand for, when that is a topic too (a manifest may list both)."""
+        out = set(topics)
+        out |= {long for t in out if (long := self.vocab.acronyms.get(t)) and long in self.vocab.topics}
+        return frozenset(out)
+
     def _topics(self, scored: ScoredPassage) -> frozenset[str]:
-        named = self.passage_topics.get(scored.evidence.index)
+        index = scored.evidence.index
+        named = self.passage_topics.get(index)
         return named if named is not None else frozenset(self.index.infos[scored.evidence.doc.source_id].topics)
 
     def _shares_topic(self, scored: ScoredPassage, topics: frozenset[str]) -> bool:

@@ -1332,6 +1332,7 @@ def parse_document(
         settings.ingest_label_max_words,
     )
 
+    sections = _qualify_repeated_headings(heading_of, block_heading, blocks, sentences) or sections
     title = str(metadata.get("title") or doc.info.title)
     parsed = ParsedDocument(
         source_id=doc.source_id,
@@ -1418,6 +1419,39 @@ def _mark_unquotable(
             for sid in ids:
                 if sentences[sid].role != "dangling":
                     sentences[sid].role = "aside"
+
+
+def _qualify_repeated_headings(
+    heading_of: dict[int, str | None], block_heading: dict[int, int], blocks: list[Block], sentences: list[Sentence]
+) -> list[str]:
+    """A page giving each of its conditions a part with the same headings ("Adamantinoma" / "Symptoms" / "How is
+    it treated?", then "Osteofibrous dysplasia" / "Symptoms" / ...): each repeated heading is named with the
+    title of its part, the last heading above it with no text of its own ("Adamantinoma: Symptoms"), so a
+    section is one part's and says whose. Returns the renamed headings in order ([] when none repeats)."""
+    numbers = sorted(k for k in heading_of if k)
+    names = [heading_of[k] for k in numbers]
+    repeated = {name for name in names if name is not None and names.count(name) > 1}
+    if not repeated:
+        return []
+    with_text = {block_heading[block.id] for block in blocks if block.sentence_ids}
+    renamed: dict[int, str] = {}
+    for at, k in enumerate(numbers):
+        name = heading_of[k]
+        if name not in repeated:
+            continue
+        titles = [j for j in numbers[:at] if j not in with_text and heading_of[j] not in repeated and heading_of[j]]
+        if titles:
+            renamed[k] = f"{heading_of[titles[-1]]}: {name}"
+    for block in blocks:
+        k = block_heading[block.id]
+        if k in renamed and block.section == heading_of[k]:
+            block.section = renamed[k]
+            for sid in block.sentence_ids:
+                if sentences[sid].section == heading_of[k]:
+                    sentences[sid].section = renamed[k]
+    for k, name in renamed.items():
+        heading_of[k] = name
+    return [name for k in numbers if (name := heading_of[k]) is not None]
 
 
 def build_passages(doc: ParsedDocument) -> list[Passage]:

@@ -469,8 +469,17 @@ def test_he_in_a_follow_up_on_a_patient_page_is_the_askers_not_a_reports_patient
         "topics": ["adamantinoma", "osteofibrous dysplasia"],
     }
     bot = one_page_bot(tmp_path, Path(__file__).parent / "fixtures" / "pages" / str(entry["file"]), entry)
-    first = "my husband was told he has adamantinoma in his shin, does he need chemo"
-    history = [{"role": "user", "content": first}, {"role": "assistant", "content": bot.ask(first).text}]
+    first = "my husband was told he has adamantanoma in his shin, does he need chemo"
+    told = bot.ask(first)
+    # (The page's other condition, of children, is no part of the answer about his: "Many children have a
+    # painless swelling on the shin" had led it.)
+    assert "chemotherapy" in told.citations[0].quote
+    assert not any("children" in c.quote for c in told.citations)
+    # A question naming one of the page's two conditions weighs only that one's part (and what is of both).
+    traced = bot.ask(first, trace=True)
+    assert traced.trace is not None and traced.trace.candidates
+    assert not any((c.section or "").startswith("Osteofibrous dysplasia:") for c in traced.trace.candidates)
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": told.text}]
     answer = bot.ask("how long will he be on crutches", history=history)
     assert not answer.abstained and "crutches or a frame for a year or more" in answer.citations[0].quote
 
@@ -506,6 +515,10 @@ def test_two_conditions_of_one_page_are_each_answered_under_its_name(tmp_path: P
     assert set(under) == {"Chondroblastoma", "Chondromyxoid fibroma"}
     assert "scraped out" in under["Chondroblastoma"] and "scraped out" not in under["Chondromyxoid fibroma"]
     assert "watched with X-rays" in under["Chondromyxoid fibroma"] and "X-rays" not in under["Chondroblastoma"]
+    # ... and a question about one of them is answered from its part alone.
+    one = bot.ask("How is chondroblastoma treated?")
+    assert any("scraped out" in c.quote for c in one.citations)
+    assert not any("X-rays" in c.quote or "dull ache" in c.quote or "joint pain" in c.quote for c in one.citations)
 
 
 def test_a_family_question_restating_a_short_section_is_answered_with_all_of_it(tmp_path: Path) -> None:

@@ -308,8 +308,15 @@ def test_an_html_page_of_two_conditions_keeps_each_heading_its_own_text(tmp_path
     page = Path(__file__).parent / "fixtures" / "pages" / "two-conditions.html"
     doc, _ = parse_one_page(tmp_path / "two", "page.html", page.read_text(encoding="utf-8"))
     section_of = {s.text: s.section for s in doc.sentences}
-    assert section_of["Chondroblastoma usually causes joint pain that has lasted for months."] == "Symptoms"
-    assert section_of["It comes back in about 1 in 10 people."] == "How is it treated?"
+    # Each condition's part repeats the headings ("Symptoms", "How is it treated?"): each is named with its part.
+    assert (
+        section_of["Chondroblastoma usually causes joint pain that has lasted for months."]
+        == "Chondroblastoma: Symptoms"
+    )
+    assert section_of["It comes back in about 1 in 10 people."] == "Chondroblastoma: How is it treated?"
+    assert section_of["Chondromyxoid fibroma often causes a dull ache or no symptoms at all."] == (
+        "Chondromyxoid fibroma: Symptoms"
+    )
     assert not any(s.text in ("Chondroblastoma", "How do they compare?") for s in doc.sentences)
     rows = [" ".join(s.text.split()) for s in doc.sentences if s.role == "item"]
     assert "Usual age Teenagers Young adults" in rows
