@@ -235,7 +235,10 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     (
         re.compile(
             r"\b(percent\w*|%|survival|(success|cure|recurrence|death|mortality) rates?|odds|"
-            r"proportions?|fractions?)\b",
+            r"proportions?|fractions?)\b"
+            # ... and survival in a nurse's notation: "5-yr OS", "10-year PFS" (overall, progression-, event-,
+            # disease- or recurrence-free survival).
+            r"|\b\d+[- ]?(yr|year)s?\s+(os|pfs|efs|dfs|rfs)\b",
             re.I,
         ),
         re.compile(_SHARE, re.I),
@@ -263,7 +266,8 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     # "How long", "how soon": a span of time ("a year", "9 to 12 months"), not "a long time".
     (
         re.compile(
-            r"\bhow (long|soon)\b|\b(timeline|time ?frame|time course|interval)s?\b|\btime (to|until|till)\b", re.I
+            r"\bhow (long|soon)\b|\b(timeline|time ?frame|time course|interval|duration)s?\b|\btime (to|until|till)\b",
+            re.I,
         ),
         re.compile(_DURATION, re.I),
         "a span of time",

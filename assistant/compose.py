@@ -18,7 +18,7 @@ from assistant.ingest import split_sentences
 from assistant.schema import Citation
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
-from assistant.text import sentence_pieces
+from assistant.text import content_words, sentence_pieces, stems
 
 # "term (plain words)": a gloss the page gives for its own term. Words that open a parenthetical
 # aside rather than a gloss are excluded.
@@ -184,6 +184,14 @@ class Composer:
         path = self.index.source_path(ev.doc.source_id)
         if len(holding) != 1 or path.suffix.lower() in (*HTML_SUFFIXES, *MARKDOWN_SUFFIXES):
             return None  # the answer spans clauses (quote the sentence), or offsets would not be the text's
+        # What else the question asks of the figure, said in the clause after it that goes on about it ("5-yr OS
+        # en bloc vs intralesional": "... survival was 51%, and it was 68% after en bloc resection compared with
+        # 33% ..."), is part of the answer: quote the sentence.
+        pieces = sentence_pieces(sentence)[1:]
+        after = pieces[pieces.index(holding[0]) + 1 :]
+        asked = stems(" ".join(content_words(question)))
+        if after and _GOES_ON_RE.match(after[0]) and (asked & stems(after[0])) - stems(holding[0]):
+            return None
         # The clause as the source writes it (white space may differ from the parsed sentence's).
         span = source_span(path, passage.start, passage.end)
         found = re.search(r"\s+".join(re.escape(w) for w in holding[0].split()), span)
@@ -198,6 +206,10 @@ class Composer:
         return make_citation(
             self.index, ev.doc.source_id, marker, start, end, section=passage.section, context=passage.context
         )
+
+
+# A clause that goes on about what the clause before it said ("and it was 68% after ...").
+_GOES_ON_RE = re.compile(r"^(?:and |but |while |whereas )?(?:it|they|this|these|that|which)\b", re.I)
 
 
 def make_citation(

@@ -258,6 +258,20 @@ def test_a_long_sentence_is_quoted_as_the_clause_that_holds_the_asked_figure(bot
     assert [(c.start, c.end) for c in plain.citations] == [(c.start, c.end) for c in chosen]
 
 
+def test_a_clause_that_goes_on_about_the_figure_stays_in_the_quote(tmp_path: Path) -> None:
+    """ "5-yr OS en bloc vs intralesional": the clause with the overall figure is followed by one that goes on
+    about it ("and it was 68% after en bloc resection ..."), which holds what else was asked: the sentence is
+    quoted whole, not cut after "51%"."""
+    page = (
+        "Glomangioma\n\nOutlook\nA review of the literature from 1960 to 2010 found 40 earlier cases of spinal "
+        "glomangioma, 12 of them in the neck; in the cases with known outcome the 5-year survival was 51%, and it "
+        "was 68% after en bloc resection compared with 33% after intralesional excision.\n"
+    )
+    bot = written_page_bot(tmp_path, page, "glomangioma")
+    answer = bot.ask("glomangioma 5-yr OS en bloc vs intralesional", audience="clinician")
+    assert not answer.abstained and "68% after en bloc resection" in answer.citations[0].quote
+
+
 def test_a_question_about_what_is_not_so_is_answered_by_a_passage_that_negates_it(bot: Assistant) -> None:
     """'cannot be removed' is answered by the page's 'cannot be removed', not by text about removing it."""
     answer = bot.ask("What if the hemangiopericytoma cannot be removed?")

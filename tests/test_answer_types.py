@@ -439,3 +439,16 @@ def test_time_to_an_event_asks_for_a_span(question: str, asked: str) -> None:
 )
 def test_what_authors_recommend_or_conclude(text: str, advises: bool) -> None:
     assert bool(RECOMMENDATION_RE.search(text)) is advises
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("infantile fibrosarcoma 5-yr OS", "a figure"),  # survival in a nurse's notation
+        ("X 10-year PFS", "a figure"),
+        ("spine case f/u duration", "a span of time"),
+    ],
+)
+def test_a_nurses_notation_for_survival_or_a_duration_asks_for_a_figure(question: str, asked: str) -> None:
+    assert figure_asked(question) == asked
+    assert not asks_for_figure("is the OS good")  # no span of years: no figure asked
