@@ -259,7 +259,12 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     ),
     # A size is a measurement ("2 to 3 centimeters"), not a count or a word like "large".
     (
-        re.compile(r"\b(how big|how large|what size|centimet(er|re)s?|millimet(er|re)s?|inches)\b", re.I),
+        # (... or a question that ends on the size it asks for: "case tumour size", "What was its size?"; not
+        # "Does size matter?")
+        re.compile(
+            r"\b(how big|how large|what size|centimet(er|re)s?|millimet(er|re)s?|inches)\b|\b(sizes?|dimensions)\W*$",
+            re.I,
+        ),
         re.compile(r"\b\d+(\.\d+)?(\s?(to|-|–)\s?\d+(\.\d+)?)?\s?(cm|mm|centimet\w*|millimet\w*|inch\w*)\b", re.I),
         "a size",
     ),

@@ -272,6 +272,24 @@ def test_a_clause_that_goes_on_about_the_figure_stays_in_the_quote(tmp_path: Pat
     assert not answer.abstained and "68% after en bloc resection" in answer.citations[0].quote
 
 
+def test_a_reports_own_case_answers_before_its_review_of_earlier_cases(tmp_path: Path) -> None:
+    """ "case tumour size" asks for a measurement, the report's own case's (22 x 16 x 14 cm), not the review of
+    84 earlier cases with their mean diameter, which scores higher."""
+    entry = {
+        "id": "pubmed-obilindgren-2020",
+        "file": "pubmed-obilindgren-2020.txt",
+        "title": "Giant solitary fibrous tumour of the pleura causing Doege-Potter syndrome",
+        "journal": "Thorac Rare Dis Rep",
+        "year": 2020,
+        "kind": "case report",
+        "audience": "clinician",
+        "topics": ["solitary fibrous tumor"],
+    }
+    bot = one_page_bot(tmp_path, Path(__file__).parent / "fixtures" / "pages" / str(entry["file"]), entry)
+    answer = bot.ask("doege-potter pleural SFT case tumour size", audience="clinician")
+    assert not answer.abstained and "22 × 16 × 14 cm" in answer.citations[0].quote
+
+
 def test_a_question_about_what_is_not_so_is_answered_by_a_passage_that_negates_it(bot: Assistant) -> None:
     """'cannot be removed' is answered by the page's 'cannot be removed', not by text about removing it."""
     answer = bot.ask("What if the hemangiopericytoma cannot be removed?")

@@ -452,3 +452,9 @@ def test_what_authors_recommend_or_conclude(text: str, advises: bool) -> None:
 def test_a_nurses_notation_for_survival_or_a_duration_asks_for_a_figure(question: str, asked: str) -> None:
     assert figure_asked(question) == asked
     assert not asks_for_figure("is the OS good")  # no span of years: no figure asked
+
+
+def test_a_question_ending_on_a_size_asks_for_a_measurement() -> None:
+    assert figure_asked("pleural SFT case tumour size") == "a size"
+    assert figure_asked("What was the size?") == "a size"
+    assert not asks_for_figure("Does tumour size matter for treatment?")
