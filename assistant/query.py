@@ -1006,6 +1006,10 @@ def _shorthand_for_nothing_here(lower: str, vocab: Vocabulary) -> bool:
     )
 
 
+# The words before a place: "near", "close to", "around".
+_PLACE_BEFORE_RE = re.compile(r"\b(?:near|nearby|close to|around)\s+$", re.I)
+
+
 def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
     """Names in the question that the corpus never uses. The documents cannot say anything about a
     thing they never name.
@@ -1029,6 +1033,11 @@ def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
             continue  # a word of a condition's name, which the manifest gives even where the text does not
         if word.islower() and misspelt_everyday_word(lower, settings.general_vocabulary_size, settings.typo_min_length):
             continue  # an everyday word mistyped ("actualy"), not a name the documents lack
+        # A place asked about ("a trial near chicago"), typed in lower case, is a name the documents lack
+        # however everyday the word.
+        if not _is_known(lower, vocab) and _PLACE_BEFORE_RE.search(question[: match.start()]):
+            found.append(word)
+            continue
         parts = [lower] if _is_known(lower, vocab) else [p for p in lower.split("-") if p]
         # Shorthand the lexicon knows is a name after all when no page says what it stands for: "Is an
         # MRI needed?" of pages that never mention one.

@@ -242,6 +242,11 @@ def test_unknown_names_are_found(vocab: Vocabulary) -> None:
     assert unknown_terms("Is an MRI needed?", vocab) == ["MRI"]
 
 
+def test_a_place_asked_about_is_a_name_even_in_lower_case(vocab: Vocabulary) -> None:
+    assert unknown_terms("is there an ASPS clinical trial near chicago", vocab) == ["chicago"]
+    assert unknown_terms("is there a hospital near me that treats ASPS", vocab) == []
+
+
 def test_everyday_words_codes_and_numerals_are_not_names(vocab: Vocabulary) -> None:
     assert unknown_terms("I have a diploma in nursing; what is aroma therapy?", vocab) == []
     assert unknown_terms("What does stage IV mean?", vocab) == []
