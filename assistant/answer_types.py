@@ -382,7 +382,12 @@ def figure_asked(question: str) -> str:
 def is_figure_word(word: str) -> bool:
     """A question word that asks for a figure's shape ("rate", "percent", "5", "yr"), not for a thing
     ("survival", "dose" and "cost" are things a passage must speak of)."""
-    return word[:1].isdigit() or word in UNIT_FORMS or any(asks.fullmatch(word) for asks, _ in SHAPE_WORDS)
+    return (
+        word[:1].isdigit()
+        or word in UNIT_FORMS
+        or bool(re.fullmatch(_UNIT_OF_TIME, word, re.I))  # "how many months": the figure's unit, no thing
+        or any(asks.fullmatch(word) for asks, _ in SHAPE_WORDS)
+    )
 
 
 # Two forms of the counted word share at least this many first letters of their stems ("three vertebral

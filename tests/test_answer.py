@@ -484,6 +484,10 @@ def test_what_tests_she_will_need_is_answered_from_the_diagnosis_section(tmp_pat
     )
     assert answer.citations
     assert {c.section for c in answer.citations} == {"How is infantile fibrosarcoma diagnosed?"}
+    # No span of months is given for the medicine (only one baby's story has one, and a story is no guidance):
+    # a follow-up schedule "every 3 months" is no answer.
+    months = bot.ask("how many months does a baby need to take larotrectinib for infantile fibrosarcoma")
+    assert months.abstained and not months.citations
 
 
 def test_he_in_a_follow_up_on_a_patient_page_is_the_askers_not_a_reports_patient(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from assistant.answer_types import (
     gloss_pattern,
     holds_asked_answer,
     is_case_narrative,
+    is_figure_word,
     speaks_of_case,
 )
 from assistant.text import covered_stems, negated_stems, stem_all, stems, stems_related
@@ -458,3 +459,9 @@ def test_a_question_ending_on_a_size_asks_for_a_measurement() -> None:
     assert figure_asked("pleural SFT case tumour size") == "a size"
     assert figure_asked("What was the size?") == "a size"
     assert not asks_for_figure("Does tumour size matter for treatment?")
+
+
+def test_a_unit_of_time_asked_for_is_the_figures_shape_not_a_thing_it_is_of() -> None:
+    """ "how many months ... larotrectinib": a schedule "every 3 months" gives months, but not of larotrectinib."""
+    assert is_figure_word("months") and is_figure_word("weeks") and is_figure_word("year")
+    assert not is_figure_word("larotrectinib") and not is_figure_word("survival")
