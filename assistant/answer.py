@@ -94,30 +94,26 @@ class ExtractiveAnswerer:
                 named = frozenset(vocab.topics_in(ev.text)) & frozenset(own)
                 if named:
                     self.passage_topics[ev.index] = named
-        # A page that gives each of its conditions a part under headings naming it, the parts asking the same
-        # ("Adamantinoma" / "Symptoms" / "How is it treated?", then "Osteofibrous dysplasia" / "Symptoms" / ...):
-        # each passage's condition by the last heading above it naming one. Only for splitting a question about
-        # both conditions of such a page into a part for each (see _one_per_target).
+        # A page that gives each of its conditions a part with the same headings, each named with its part's
+        # condition at ingest ("Adamantinoma: Symptoms", "Osteofibrous dysplasia: Symptoms"): each passage's
+        # condition by the heading it sits under, when that names one. Only where headings name two or more
+        # conditions (another name or acronym of one condition is the same one); a heading naming none ("Are they
+        # related?") leaves its passages about the page as a whole.
         self.heading_topics: dict[int, frozenset[str]] = {}
         for source_id, rows in index.doc_passages.items():
             own_topics = frozenset(index.infos[source_id].topics)
             if len(own_topics) < 2:
                 continue
-            headings = index.documents[source_id].sections
-            heading_named = [self._conditions(frozenset(vocab.topics_in(h)) & own_topics) for h in headings]
-            one_each = {core for named in heading_named if len(core := named - self._acronyms_of(named)) == 1}
+            named_by = {
+                h: self._conditions(frozenset(vocab.topics_in(h)) & own_topics)
+                for h in index.documents[source_id].sections
+            }
+            one_each = {core for named in named_by.values() if len(core := named - self._acronyms_of(named)) == 1}
             if len(one_each) < 2:
-                continue  # no part per condition: no two headings each naming one condition (its other names aside)
-            at, under = 0, frozenset[str]()  # how far down the headings the passages have come, and its topics
+                continue
             for row in rows:
-                section = index.passages[row].passage.section
-                if section in headings[at:]:
-                    reached = headings.index(section, at)
-                    for named_here in heading_named[at : reached + 1]:
-                        under = named_here or under
-                    at = reached
-                if under:
-                    self.heading_topics[row] = under
+                if named := named_by.get(index.passages[row].passage.section or "", frozenset()):
+                    self.heading_topics[row] = named
         # What each heading asks about its subject, as stems (names taken out), once at load.
         self.heading_focus = {
             (doc.source_id, heading): frozenset(stem_all(content_words(vocab.without_names(heading)))) - ASKER_STEMS
@@ -518,7 +514,7 @@ class ExtractiveAnswerer:
                 for r in parts
             }
             if len({frozenset(t) for t in about.values() if len(t) == 1}) > 1:
-                labels.update({i: topic_name(min(t)).capitalize() for i, t in about.items() if len(t) == 1})
+                labels.update({i: _sentence_case(topic_name(min(t))) for i, t in about.items() if len(t) == 1})
         return labels
 
     def _asked_of_each(self, query: UnderstoodQuery) -> bool:
@@ -739,6 +735,11 @@ ASKER_STEMS = frozenset(
         ]
     )
 )
+
+
+def _sentence_case(name: str) -> str:
+    """A name as a label opens ("Non-Hodgkin lymphoma" stays so; "osteofibrous dysplasia" gets its capital)."""
+    return name[:1].upper() + name[1:]
 
 
 def _unscored(ev: EvidencePassage) -> ScoredPassage:

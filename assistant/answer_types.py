@@ -260,9 +260,11 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     # A size is a measurement ("2 to 3 centimeters"), not a count or a word like "large".
     (
         # (... or a question that ends on the size it asks for: "case tumour size", "What was its size?"; not
-        # "Does size matter?")
+        # "Does size matter?", "Can it grow in size?", "Is the outlook related to size?")
         re.compile(
-            r"\b(how big|how large|what size|centimet(er|re)s?|millimet(er|re)s?|inches)\b|\b(sizes?|dimensions)\W*$",
+            r"\b(how big|how large|what size|centimet(er|re)s?|millimet(er|re)s?|inches)\b"
+            r"|(?<!\bin )(?<!\bto )(?<!\bon )(?<!\bby )(?<!\bof )\b(tumou?r|lesion|mass|its|the|case|their|his|her) "
+            r"(sizes?|dimensions)\W*$",
             re.I,
         ),
         re.compile(r"\b\d+(\.\d+)?(\s?(to|-|–)\s?\d+(\.\d+)?)?\s?(cm|mm|centimet\w*|millimet\w*|inch\w*)\b", re.I),

@@ -209,7 +209,7 @@ class Composer:
 
 
 # A clause that goes on about what the clause before it said ("and it was 68% after ...").
-_GOES_ON_RE = re.compile(r"^(?:and |but |while |whereas )?(?:it|they|this|these|that|which)\b", re.I)
+_GOES_ON_RE = re.compile(r"^(?:it|they|this|these|that)\b", re.I)  # (sentence_pieces drops the "and" before it)
 
 
 def make_citation(

@@ -113,6 +113,9 @@ CALL_TO_ACTION_RE = re.compile(
     r"read (?:how|why|about)|hear (?:how|from)|watch (?:how|as))\b",
     re.IGNORECASE,
 )
+# A sentence closing a paragraph that sends the reader to another page's story or account: a teaser's link.
+# (Not "Request an appointment if the lump grows": a call to act on what the paragraph says is its content.)
+TEASER_RE = re.compile(r"^(?:read (?:how|why|about)|hear (?:how|from)|watch (?:how|as))\b", re.IGNORECASE)
 # A story about one patient, told by the page's link or label for it ("Read Ava's story ›", "Patient story:").
 STORY_RE = re.compile(r"\bstor(?:y|ies)\b", re.IGNORECASE)
 STORY_LABEL_RE = re.compile(r"^(?:\w+\s+){0,2}stor(?:y|ies)\s*:", re.IGNORECASE)
@@ -627,8 +630,9 @@ def _mark_shapes(lines: list[_Line], settings: Settings, metadata: dict[str, obj
 
 
 def _mark_contents(lines: list[_Line]) -> None:
-    """A page's own table of contents: a list whose items are the headings further down the page ("On this
-    page" / "• Symptoms" / "• Treatment"). Its items are links, not content, and so is its label."""
+    """A page's own table of contents: a list whose items are, every one and in order, headings further down the
+    page ("On this page" / "• Symptoms" / "• Treatment"). Its items are links, not content, and so is a label
+    above it (not a question heading, nor a list led by a sentence: "The main signs are:" lists content)."""
 
     def key(text: str) -> str:
         return normalise(BULLET_RE.sub("", text))
@@ -641,14 +645,27 @@ def _mark_contents(lines: list[_Line]) -> None:
         j = i
         while j < len(lines) and lines[j].kind == "bullet":
             j += 1
-        later = {key(line.text) for line in lines[j:] if line.kind == "heading"}
         items = [key(line.text) for line in lines[i:j]]
-        if len(items) >= 2 and sum(item in later for item in items) >= len(items) - 1 >= 1:
+        later = [key(line.text) for line in lines[j:] if line.kind == "heading"]
+        above = lines[i - 1] if i else None
+        led = above is not None and above.text.endswith(":")
+        if len(items) >= 2 and not led and _in_order(items, later):
             for line in lines[i:j]:
                 line.kind = "chrome"
-            if i and lines[i - 1].kind == "heading":
-                lines[i - 1].kind = "chrome"
+            if above is not None and above.kind == "heading" and not above.text.endswith("?"):
+                above.kind = "chrome"
         i = j
+
+
+def _in_order(items: list[str], headings: list[str]) -> bool:
+    """Whether every item is one of ``headings``, in their order."""
+    at = 0
+    for item in items:
+        try:
+            at = headings.index(item, at) + 1
+        except ValueError:
+            return False
+    return True
 
 
 def _table_cells(text: str) -> list[str]:
@@ -673,15 +690,18 @@ def _mark_tables(lines: list[_Line]) -> None:
         if width not in (header, header + 1):
             width = header
         j = i + 1
-        while j < len(lines) and lines[j].blank_before <= 1:  # (HTML leaves a blank line after a <thead>)
+        # (HTML leaves blank lines between a <thead> and its <tbody>, one between rows at most.)
+        while j < len(lines) and lines[j].blank_before <= (3 if j == i + 1 else 1):
             cells = _table_cells(lines[j].text)
             if len(cells) != width:
                 break
             j += 1
         rows = [ln for ln in lines[i + 1 : j] if not re.fullmatch(r"[|\s:-]+", ln.text)]
         with_figures = sum(1 for ln in rows if any(ch.isdigit() for ch in ln.text))
-        # Rows of figures, or a grid comparing things (a label and two or more values a row): never a menu.
-        if header >= 2 and len(rows) >= 2 and (with_figures * 2 >= len(rows) or width >= 3):
+        # Rows of figures, or a grid comparing things under a header with an empty corner over its row labels
+        # (a label and two or more values a row): never a menu, whose header row has no such corner.
+        grid = width >= 3 and width == header + 1
+        if header >= 2 and len(rows) >= 2 and (with_figures * 2 >= len(rows) or grid):
             lines[i].table_header = True
             for line in lines[i + 1 : j]:
                 line.kind = "bullet" if line in rows else "chrome"
@@ -1332,7 +1352,7 @@ def parse_document(
         settings.ingest_label_max_words,
     )
 
-    sections = _qualify_repeated_headings(heading_of, block_heading, blocks, sentences) or sections
+    sections = _qualify_repeated_headings(heading_of, block_heading, blocks, sentences, doc.info.topics) or sections
     title = str(metadata.get("title") or doc.info.title)
     parsed = ParsedDocument(
         source_id=doc.source_id,
@@ -1391,7 +1411,7 @@ def _mark_unquotable(
         link_after = after < len(lines) and lines[after].call_to_action and lines[after].blank_before == 0
         # A paragraph that ends by sending the reader elsewhere ("Read how surgery got him back on the court.")
         # is a teaser of another page; its last sentence is the link.
-        teaser = last is not None and len(ids) > 1 and bool(CALL_TO_ACTION_RE.match(last.text))
+        teaser = last is not None and len(ids) > 1 and bool(TEASER_RE.match(last.text))
         if teaser and last is not None:
             last.role = "dangling"
         closed_by_link = (
@@ -1422,12 +1442,17 @@ def _mark_unquotable(
 
 
 def _qualify_repeated_headings(
-    heading_of: dict[int, str | None], block_heading: dict[int, int], blocks: list[Block], sentences: list[Sentence]
+    heading_of: dict[int, str | None],
+    block_heading: dict[int, int],
+    blocks: list[Block],
+    sentences: list[Sentence],
+    topics: Sequence[str],
 ) -> list[str]:
     """A page giving each of its conditions a part with the same headings ("Adamantinoma" / "Symptoms" / "How is
     it treated?", then "Osteofibrous dysplasia" / "Symptoms" / ...): each repeated heading is named with the
-    title of its part, the last heading above it with no text of its own ("Adamantinoma: Symptoms"), so a
-    section is one part's and says whose. Returns the renamed headings in order ([] when none repeats)."""
+    title of its part ("Adamantinoma: Symptoms"), so a section is one part's and says whose. The title is the
+    last heading above that names one of the page's conditions (from its manifest entry), else the last one
+    with no text of its own. Returns the renamed headings in order ([] when none repeats)."""
     numbers = sorted(k for k in heading_of if k)
     names = [heading_of[k] for k in numbers]
     repeated = {name for name in names if name is not None and names.count(name) > 1}
@@ -1439,7 +1464,12 @@ def _qualify_repeated_headings(
         name = heading_of[k]
         if name not in repeated:
             continue
-        titles = [j for j in numbers[:at] if j not in with_text and heading_of[j] not in repeated and heading_of[j]]
+        above = [j for j in numbers[:at] if heading_of[j] and heading_of[j] not in repeated]
+        naming = [j for j in above if any(t.lower() in str(heading_of[j]).lower() for t in topics)]
+        # A part's own title names its condition and has no text of its own ("Adamantinoma" over "What is
+        # adamantinoma?"); failing that, the last heading naming it, or the last with no text.
+        titled = [j for j in naming if j not in with_text]
+        titles = titled or naming or [j for j in above if j not in with_text]
         if titles:
             renamed[k] = f"{heading_of[titles[-1]]}: {name}"
     for block in blocks:

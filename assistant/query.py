@@ -1598,6 +1598,11 @@ _QUESTION_WORDS = (
     r"does|do|did|has|have|may|might)"
 )
 _QUESTION_OPENING_RE = re.compile(rf"\s*{_QUESTION_WORDS}\b", re.I)
+_SUBORDINATE_OPENING_RE = re.compile(
+    r"\s*(?:if|when|whenever|after|before|once|while|since|because|although|though|unless|until|without|besides|"
+    r"for|in|during|instead of|apart from)\b",
+    re.I,
+)
 _CLAUSE_THEN_QUESTION_RE = re.compile(rf",\s*(?={_QUESTION_WORDS}\b)", re.I)
 
 
@@ -1605,7 +1610,7 @@ _CLAUSE_THEN_QUESTION_RE = re.compile(rf",\s*(?={_QUESTION_WORDS}\b)", re.I)
 _NOTATION = (
     (re.compile(r"(?:\bnos?\.|#)\s*(?=of\b)", re.I), "number "),
     (re.compile(r"\bw/o\b", re.I), "without"),
-    (re.compile(r"\bw/(?=\s*\w)", re.I), "with "),
+    (re.compile(r"\bw/(?![a-z]\b)(?=\s*\w)", re.I), "with "),  # (not "w/u", a work-up)
 )
 
 
@@ -1627,7 +1632,14 @@ def _told_then_asked(message: str) -> tuple[str, str]:
         return " ".join(parts[:-1]), parts[-1]
     # ... or a clause that tells, then a comma and a question ("What causes X, is it genetic?" asks twice).
     clause = next(reversed(list(_CLAUSE_THEN_QUESTION_RE.finditer(message))), None)  # the last: what it asks
-    if clause and "?" not in message[: clause.start()] and not _QUESTION_OPENING_RE.match(message):
+    # (A clause opening "if", "when", "after" ... is a condition of the question, not something told:
+    # "If it spreads to the lungs, how is it treated?")
+    if (
+        clause
+        and "?" not in message[: clause.start()]
+        and not _QUESTION_OPENING_RE.match(message)
+        and not _SUBORDINATE_OPENING_RE.match(message)
+    ):
         return message[: clause.start()].strip(), message[clause.end() :].strip()
     return "", message
 

@@ -198,6 +198,7 @@ class DiagnosisPhrases(_PhraseModel):
 
 class PrognosisPhrases(_PhraseModel):
     outcomes: tuple[str, ...]
+    outcomes_alone: tuple[str, ...]
     time_left: tuple[str, ...]
     own_odds: tuple[str, ...]
 
@@ -446,14 +447,17 @@ class _Grammar:
             rf"(?:should {subject}|would you|do you recommend|do you suggest|do you advise)\b"
         )
 
-        # How one person's illness will end: "will my son survive?", "how long does he have?", "his chances".
+        # How one person's illness will end: "will my son survive?", "how long does he have?", "his chances". One
+        # person, the asker's or the asker themself: not a generic "they" ("how long do they live with X?").
         px = phrases.prognosis
+        one = rf"(?:he|she|i|(?:my|our|his|her) (?:\w+ ){{0,2}}?{relation})"
+        adverb = r"(?:(?:really|ever|still|actually|even|definitely|probably|likely to) )?"
         self.personal_outcome = re.compile(
-            rf"\b(?:will|would|is|are|does|do|can|could) {subject} (?:\w+ )?(?:(?:going to|gonna) )?"
-            rf"{_alt(px.outcomes)}\b"
-            rf"|\bhow (?:long|much time|much longer) (?:does|do|will|has|have|is) {subject} (?:\w+ )?"
-            rf"{_alt(px.time_left)}\b(?! to (?!live)\w)"
-            rf"|\b{_POSSESSIVE} (?:\w+ ){{0,2}}?{_alt(px.own_odds)}\b"
+            rf"\b(?:will|would|is|are|does|do|can|could) {one} {adverb}(?:(?:going to|gonna) )?"
+            rf"(?:{_alt(px.outcomes)}\b|{_alt(px.outcomes_alone)}$)"
+            rf"|\bhow (?:long|much time|much longer) (?:does|do|will|has|have|is|can) {one} {adverb}"
+            rf"(?:(?:have to )?live\b|{_alt(px.time_left)}(?:$| left\b))"
+            rf"|\b(?:my|our|his|her) (?:\w+ ){{0,2}}?{_alt(px.own_odds)}\b"
         )
 
         # Whether a person has a condition: "could it be one of these?", "does my son have cancer?".
@@ -676,10 +680,10 @@ def route(message: str, settings: Settings | None = None, conditions: tuple[str,
         return SafetyRoute("emergency", emergency_notice(settings))
     if _is_decision(parts, grammar):
         return SafetyRoute("treatment_decision", CARE_TEAM_NOTICE)
-    if any(grammar.personal_outcome.search(part) for part in parts):
-        return SafetyRoute("prognosis", PROGNOSIS_NOTICE)
     if _is_diagnosis(parts, grammar, conditions):
         return SafetyRoute("diagnosis", DIAGNOSIS_NOTICE)
+    if any(grammar.personal_outcome.search(part) for part in parts):
+        return SafetyRoute("prognosis", PROGNOSIS_NOTICE)
     if _is_chitchat(parts, grammar):
         return SafetyRoute("chitchat", None)
     return SafetyRoute(None, None)

@@ -459,6 +459,8 @@ def test_a_question_ending_on_a_size_asks_for_a_measurement() -> None:
     assert figure_asked("pleural SFT case tumour size") == "a size"
     assert figure_asked("What was the size?") == "a size"
     assert not asks_for_figure("Does tumour size matter for treatment?")
+    for question in ("Is X prognosis related to size?", "Can the lump grow in size?", "Does it depend on the size?"):
+        assert figure_asked(question) != "a size"
 
 
 def test_a_unit_of_time_asked_for_is_the_figures_shape_not_a_thing_it_is_of() -> None:

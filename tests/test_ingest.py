@@ -323,6 +323,25 @@ def test_an_html_page_of_two_conditions_keeps_each_heading_its_own_text(tmp_path
     assert not any(h.startswith("Usual") for h in doc.sections)
 
 
+def test_lists_that_only_look_like_contents_or_menus_stay_content(tmp_path: Path) -> None:
+    """A led list ("Options include:") whose items later head their own sections is content; so is a list
+    with an item no heading has; a call to act on what a paragraph says ends it as content; a three-column
+    row of links under a full header row is no comparison table."""
+    doc, _ = parse_one_page(
+        tmp_path / "lists",
+        "page.txt",
+        "Glomangioma\n\nHow is glomangioma treated?\nOptions include:\n- Surgery\n- Laser therapy\n\n"
+        "Treatments\n- Surgery\n- Sclerotherapy\n\n"
+        "Surgery\nA surgeon removes the lump.\n\nLaser therapy\nA laser shrinks the lump.\n\n"
+        "When to see a doctor\nMost lumps are harmless. Request an urgent appointment if the lump grows quickly.\n\n"
+        "About us\tCareers\tNewsroom\nPrivacy policy\tTerms\tAccessibility\nContact\tDonate\tVolunteer\n",
+    )
+    texts = [" ".join(s.text.split()) for s in doc.sentences if s.role not in ("aside", "dangling")]
+    assert "Laser therapy" in texts and "Sclerotherapy" in texts
+    assert "Request an urgent appointment if the lump grows quickly." in texts
+    assert not any("Careers" in t or "Accessibility" in t for t in texts)
+
+
 def test_a_leaflet_captured_from_a_pdf_keeps_its_headings_and_wrapped_items(tmp_path: Path) -> None:
     """A leaflet captured from a PDF wraps list items with a hanging indent: the indented lines continue the
     item above them (a quote of the item is whole), and each item is still an item of its list."""

@@ -101,6 +101,7 @@ def test_notation_for_little_words_is_read_as_the_words(vocab: Vocabulary) -> No
     assert understand("ASPS # of cases", [], vocab).question == "ASPS number of cases"
     assert understand("HPC w/o radiation", [], vocab).question == "HPC without radiation"
     assert understand("Is there no cure?", [], vocab).question == "Is there no cure?"
+    assert understand("HPC w/u for mets", [], vocab).question == "HPC w/u for mets"  # a work-up, not "with u"
 
 
 def test_what_a_message_tells_before_a_comma_and_a_question_is_told(vocab: Vocabulary) -> None:
@@ -109,6 +110,8 @@ def test_what_a_message_tells_before_a_comma_and_a_question_is_told(vocab: Vocab
     # A question, then another, tells nothing; nor does a message that names no subject.
     assert understand("What causes ASPS, is it genetic?", [], vocab).told == ""
     assert understand("my son has a lump, how is it treated", [], vocab).told == ""
+    # A condition of the question is no telling: "If it spreads to the lungs, how is it treated?"
+    assert understand("If ASPS spreads to the lungs, how is it treated?", [], vocab).told == ""
 
 
 def test_a_follow_up_carries_what_was_asked_before_not_what_was_told(vocab: Vocabulary) -> None:

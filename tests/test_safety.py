@@ -514,6 +514,8 @@ def test_questions_about_a_condition_are_not_about_a_persons_diagnosis(message: 
         "whats his chances",
         "What is my daughter's life expectancy?",
         "how much time does she have left",
+        "how long will she live",
+        "will he be ok",
     ],
 )
 def test_how_one_persons_illness_will_end_is_for_the_care_team(message: str) -> None:
@@ -527,12 +529,28 @@ def test_how_one_persons_illness_will_end_is_for_the_care_team(message: str) -> 
         "How long do people with ASPS live?",
         "how long will he have to take the medicine",  # a length of treatment
         "how long does she have to stay in hospital",
+        "my son has ASPS, how long does he have chemo for",
+        "how long does she have between cycles",
+        "how long has he got until the operation",
         "Is ASPS going to come back?",
         "Does it have a good prognosis?",
+        "how long do they live with ASPS",  # people in general
+        "what is their survival rate",
+        "can they be cured",
+        "will he be ok to play football after surgery",  # an activity, not how his illness ends
+        "will she get better grades",
+        "will my son's wound get better",
+        "is the patient going to survive",  # a clinician's question about a report's patient
     ],
 )
 def test_survival_in_general_and_lengths_of_care_are_questions(message: str) -> None:
     assert route(message).label != "prognosis"
+
+
+def test_whether_a_person_has_it_comes_before_how_it_will_end() -> None:
+    """A lump, "could it be cancer?", then "will he survive?": only a doctor can tell whether he has anything."""
+    message = "My son has a lump on his leg. Could it be cancer? Will he survive?"
+    assert route(message).label == "diagnosis"
 
 
 def test_a_personal_prognosis_gets_the_care_team_note_then_what_the_pages_say(bot: Assistant) -> None:
