@@ -647,7 +647,8 @@ def _is_diagnosis(parts: list[str], grammar: _Grammar, names: tuple[str, ...] = 
 
 def _names_a_condition(text: str, names: tuple[str, ...]) -> bool:
     """Whether a message names one of the conditions the documents cover (in the router's normal form)."""
-    return any(re.search(rf"\b{re.escape(name)}\b", text) for name in names)
+    # (A substring test first: a corpus of hundreds of conditions must not compile a pattern per name per message.)
+    return any(name in text and re.search(rf"\b{re.escape(name)}\b", text) for name in names)
 
 
 def _is_chitchat(parts: list[str], grammar: _Grammar) -> bool:

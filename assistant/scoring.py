@@ -191,7 +191,9 @@ class PassageScorer:
             spelled = " ".join([query.question, *LEXICON.expansions(query.question)])
         cues = [cue.holds for cue in QUESTION_CUES if cue.asks.search(spelled)]
         # "What does XYZ stand for?": the sentence that spells the acronym out answers it.
-        asked = [a for a in self.vocab.acronyms if re.search(rf"\b{re.escape(a)}\b", query.question, re.I)]
+        # (A substring test first: hundreds of acronyms must not each compile a pattern per question.)
+        lowered = query.question.lower()
+        asked = [a for a in self.vocab.acronyms if a in lowered and re.search(rf"\b{re.escape(a)}\b", lowered)]
         asks_definition = (
             bool(DEFINITION_RE.search(query.question)) and self._asks_only_what_it_is(query, asked)
         ) or asks_overview(query.question)
