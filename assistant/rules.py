@@ -507,7 +507,20 @@ def make_unexplained_name_word(vocab: Vocabulary) -> Callable[[RuleInput], str |
         if term is None or term in vocab.topic_aliases or term in vocab.document_aliases or term in vocab.acronyms:
             return None
         parts = term.split()
-        if not parts or any(part not in vocab.name_only_words for part in parts):
+        if not parts:
+            return None
+        # "What is fibrous dysplasia?" where "dysplasia" is written only in "osteofibrous dysplasia": a name of
+        # several words, one of them only ever part of another condition's name, that no passage writes, names
+        # some other thing, which the documents never mention.
+        named_elsewhere = [p for p in parts if p in vocab.name_only_words]
+        # (Not a shortening of that name: "alveolar sarcoma", every word of it a word of the name.)
+        shortening = bool(named_elsewhere) and set(parts) <= set(vocab.name_only_words[named_elsewhere[0]].split())
+        if len(parts) > 1 and named_elsewhere and len(named_elsewhere) < len(parts) and not shortening:
+            texts = (normalise(scored.evidence.text) for scored in (*inp.ranked, *inp.outside))
+            if not any(f" {term} " in f" {text} " for text in texts):
+                return never_mentioned(term)
+            return None
+        if any(part not in vocab.name_only_words for part in parts):
             return None
         explains = gloss_pattern(term)
         for scored in (*inp.ranked, *inp.outside):

@@ -222,6 +222,11 @@ def test_a_name_word_nothing_explains_is_refused_and_one_the_page_explains_is_no
     # A word also used outside a name, or the whole name, is not this rule's.
     assert rule(RuleInput(understand("What does metastatic mean?", [], bot.vocab), [definition], [])) is None
     assert rule(RuleInput(understand("What does ASPS mean?", [], bot.vocab), [definition], [])) is None
+    # A name built on such a word that no page writes names some other thing ("alveolar lung disease"); a
+    # shortening of the condition's name ("alveolar sarcoma") is that condition.
+    other = understand("What is alveolar lung disease?", [], bot.vocab)
+    assert rule(RuleInput(other, [definition], [])) == "the documents never mention alveolar lung disease"
+    assert rule(RuleInput(understand("What is an alveolar sarcoma?", [], bot.vocab), [definition], [])) is None
 
 
 def test_missing_figure_needs_the_asked_kind_of_number(bot: Assistant) -> None:
