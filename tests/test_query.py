@@ -124,6 +124,11 @@ def test_a_follow_up_carries_what_was_asked_before_not_what_was_told(vocab: Voca
     assert not {"husband", "told", "leg"} & set(query.text.lower().replace(";", " ").replace(")", " ").split())
 
 
+def test_a_state_is_matched_as_the_pages_noun_for_it(vocab: Vocabulary) -> None:
+    """ "while I was pregnant" is matched to "during pregnancy" (the stems of the two differ)."""
+    assert "pregnancy" in understand("Did ASPS come from something I did while I was pregnant?", [], vocab).focus
+
+
 def test_that_one_stands_for_the_subject_as_it_does(vocab: Vocabulary) -> None:
     """ "How is that one treated?" asks what "how is it treated?" asks: "one" is no word of a heading."""
     history = [{"role": "user", "content": "What is HPC?"}, {"role": "assistant", "content": "A rare tumor. [1]"}]
