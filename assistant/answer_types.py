@@ -263,7 +263,10 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         # "Does size matter?", "Can it grow in size?", "Is the outlook related to size?")
         re.compile(
             r"\b(how big|how large|what size|centimet(er|re)s?|millimet(er|re)s?|inches)\b"
-            r"|(?<!\bin )(?<!\bto )(?<!\bon )(?<!\bby )(?<!\bof )\b(tumou?r|lesion|mass|its|the|case|their|his|her) "
+            # "What was the (tumour's maximum) size?", or a few words with no verb ("case tumour size", "Size?").
+            r"|^\W*what(?:'s|s| is| was| were| are)\b[^?]*\b(sizes?|dimensions)\W*$"
+            r"|^\W*(?!.*\b(?:does|do|did|can|could|will|would|is|are|was|vary|varies|depends?|reduces?|affects?|"
+            r"matters?|related|grows?|shrinks?|changes?|vs|versus|with|by|in|on|to)\b)(?:[\w'’-]+\s+){0,5}"
             r"(sizes?|dimensions)\W*$",
             re.I,
         ),

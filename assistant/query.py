@@ -1603,6 +1603,8 @@ _SUBORDINATE_OPENING_RE = re.compile(
     r"for|in|during|instead of|apart from)\b",
     re.I,
 )
+# ... unless it tells of someone ("In 2019 my son was diagnosed with X, how is it treated?").
+_PERSON_IN_CLAUSE_RE = re.compile(r"\b(?:my|our|his|her|their|i|he|she|we)\b", re.I)
 _CLAUSE_THEN_QUESTION_RE = re.compile(rf",\s*(?={_QUESTION_WORDS}\b)", re.I)
 
 
@@ -1610,7 +1612,7 @@ _CLAUSE_THEN_QUESTION_RE = re.compile(rf",\s*(?={_QUESTION_WORDS}\b)", re.I)
 _NOTATION = (
     (re.compile(r"(?:\bnos?\.|#)\s*(?=of\b)", re.I), "number "),
     (re.compile(r"\bw/o\b", re.I), "without"),
-    (re.compile(r"\bw/(?![a-z]\b)(?=\s*\w)", re.I), "with "),  # (not "w/u", a work-up)
+    (re.compile(r"\bw/(?![a-z](?![\w-]))(?=\s*\w)", re.I), "with "),  # (not "w/u", a work-up; "w/x-ray" is)
 )
 
 
@@ -1638,7 +1640,7 @@ def _told_then_asked(message: str) -> tuple[str, str]:
         clause
         and "?" not in message[: clause.start()]
         and not _QUESTION_OPENING_RE.match(message)
-        and not _SUBORDINATE_OPENING_RE.match(message)
+        and not (_SUBORDINATE_OPENING_RE.match(message) and not _PERSON_IN_CLAUSE_RE.search(message[: clause.start()]))
     ):
         return message[: clause.start()].strip(), message[clause.end() :].strip()
     return "", message

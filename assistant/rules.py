@@ -510,15 +510,21 @@ def make_unexplained_name_word(vocab: Vocabulary) -> Callable[[RuleInput], str |
         if not parts:
             return None
         # "What is fibrous dysplasia?" where "dysplasia" is written only in "osteofibrous dysplasia": a name of
-        # several words, one of them only ever part of another condition's name, that no passage writes, names
-        # some other thing, which the documents never mention.
-        named_elsewhere = [p for p in parts if p in vocab.name_only_words]
-        # (Not a shortening of that name: "alveolar sarcoma", every word of it a word of the name.)
-        shortening = bool(named_elsewhere) and set(parts) <= set(vocab.name_only_words[named_elsewhere[0]].split())
-        if len(parts) > 1 and named_elsewhere and len(named_elsewhere) < len(parts) and not shortening:
+        # several words, one of them only ever part of another condition's name and none of its other words a
+        # word of that name, that no passage writes, names some other thing, which the documents never mention.
+        # ("alveolar sarcoma", "metastatic alveolar soft-part sarcomas" share more of the name: that condition.)
+        words = normalise(term).split()
+        named_elsewhere = [w for w in words if w in vocab.name_only_words]
+        if len(words) > 1 and named_elsewhere and len(named_elsewhere) < len(words):
+            name = vocab.name_only_words[named_elsewhere[0]]
+            shared = stems(" ".join(words)) & stems(name)
+            shares_the_name = len(shared) > 1 or bool(
+                stems(" ".join(w for w in words if w not in named_elsewhere)) & shared
+            )
             texts = (normalise(scored.evidence.text) for scored in (*inp.ranked, *inp.outside))
-            if not any(f" {term} " in f" {text} " for text in texts):
-                return never_mentioned(term)
+            phrase = " ".join(words)
+            if not shares_the_name and not any(f" {phrase} " in f" {text} " for text in texts):
+                return never_mentioned(phrase)
             return None
         if any(part not in vocab.name_only_words for part in parts):
             return None

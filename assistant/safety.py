@@ -450,14 +450,17 @@ class _Grammar:
         # How one person's illness will end: "will my son survive?", "how long does he have?", "his chances". One
         # person, the asker's or the asker themself: not a generic "they" ("how long do they live with X?").
         px = phrases.prognosis
-        one = rf"(?:he|she|i|(?:my|our|his|her) (?:\w+ ){{0,2}}?{relation})"
+        one = rf"(?:he|she|i|we|(?:my|our|his|her) (?:\w+ ){{0,2}}?{relation})"
+        # ("Will he be ok though?", "... in the end?": what only ends a clause may have these after it.)
+        end = r"(?: (?:though|in the end|after all|now))?$"
         adverb = r"(?:(?:really|ever|still|actually|even|definitely|probably|likely to) )?"
         self.personal_outcome = re.compile(
             rf"\b(?:will|would|is|are|does|do|can|could) {one} {adverb}(?:(?:going to|gonna) )?"
-            rf"(?:{_alt(px.outcomes)}\b|{_alt(px.outcomes_alone)}$)"
+            rf"(?:{_alt(px.outcomes)}\b|{_alt(px.outcomes_alone)}{end})"
             rf"|\bhow (?:long|much time|much longer) (?:does|do|will|has|have|is|can) {one} {adverb}"
-            rf"(?:(?:have to )?live\b|{_alt(px.time_left)}(?:$| left\b))"
-            rf"|\b(?:my|our|his|her) (?:\w+ ){{0,2}}?{_alt(px.own_odds)}\b"
+            rf"(?:(?:(?:have|got) to )?live\b|{_alt(px.time_left)}(?:$| left\b(?! (?:on|of|in|for)\b)| with\b))"
+            # "his chances", "my son's chances" (not "my chances of getting pregnant", "her age affect survival")
+            rf"|\b(?:my|our|his|her) (?:{relation} (?:s )?)?{_alt(px.own_odds)}\b(?! of (?:getting|having|being)\b)"
         )
 
         # Whether a person has a condition: "could it be one of these?", "does my son have cancer?".

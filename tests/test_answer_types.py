@@ -459,7 +459,15 @@ def test_a_question_ending_on_a_size_asks_for_a_measurement() -> None:
     assert figure_asked("pleural SFT case tumour size") == "a size"
     assert figure_asked("What was the size?") == "a size"
     assert not asks_for_figure("Does tumour size matter for treatment?")
-    for question in ("Is X prognosis related to size?", "Can the lump grow in size?", "Does it depend on the size?"):
+    assert figure_asked("What was the tumor's maximum size?") == "a size" and figure_asked("Size?") == "a size"
+    for question in (
+        "Is X prognosis related to size?",
+        "Can the lump grow in size?",
+        "Does it depend on the size?",
+        "Does prognosis vary with tumour size?",
+        "Can radiotherapy reduce the tumour size?",
+        "Prognosis vs tumour size",
+    ):
         assert figure_asked(question) != "a size"
 
 

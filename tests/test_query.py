@@ -102,6 +102,7 @@ def test_notation_for_little_words_is_read_as_the_words(vocab: Vocabulary) -> No
     assert understand("HPC w/o radiation", [], vocab).question == "HPC without radiation"
     assert understand("Is there no cure?", [], vocab).question == "Is there no cure?"
     assert understand("HPC w/u for mets", [], vocab).question == "HPC w/u for mets"  # a work-up, not "with u"
+    assert understand("ASPS w/x-ray findings", [], vocab).question == "ASPS with x-ray findings"
 
 
 def test_what_a_message_tells_before_a_comma_and_a_question_is_told(vocab: Vocabulary) -> None:
@@ -112,6 +113,9 @@ def test_what_a_message_tells_before_a_comma_and_a_question_is_told(vocab: Vocab
     assert understand("my son has a lump, how is it treated", [], vocab).told == ""
     # A condition of the question is no telling: "If it spreads to the lungs, how is it treated?"
     assert understand("If ASPS spreads to the lungs, how is it treated?", [], vocab).told == ""
+    # ... but a clause opening "In 2019" that tells of someone is a telling.
+    told = understand("In 2019 my son was diagnosed with ASPS, how is it treated?", [], vocab).told
+    assert told == "In 2019 my son was diagnosed with ASPS"
 
 
 def test_a_follow_up_carries_what_was_asked_before_not_what_was_told(vocab: Vocabulary) -> None:

@@ -226,7 +226,12 @@ def test_a_name_word_nothing_explains_is_refused_and_one_the_page_explains_is_no
     # shortening of the condition's name ("alveolar sarcoma") is that condition.
     other = understand("What is alveolar lung disease?", [], bot.vocab)
     assert rule(RuleInput(other, [definition], [])) == "the documents never mention alveolar lung disease"
-    assert rule(RuleInput(understand("What is an alveolar sarcoma?", [], bot.vocab), [definition], [])) is None
+    for same in (
+        "What is an alveolar sarcoma?",
+        "What are alveolar soft-part sarcomas?",
+        "metastatic alveolar sarcoma",
+    ):
+        assert rule(RuleInput(understand(same, [], bot.vocab), [definition], [])) is None
 
 
 def test_missing_figure_needs_the_asked_kind_of_number(bot: Assistant) -> None:

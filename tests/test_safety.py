@@ -516,6 +516,11 @@ def test_questions_about_a_condition_are_not_about_a_persons_diagnosis(message: 
         "how much time does she have left",
         "how long will she live",
         "will he be ok",
+        "How long has he got to live?",
+        "How much time do we have left with her?",
+        "Is my dad going to make it through this?",
+        "Can my son be cured of this?",
+        "Will he be ok though?",
     ],
 )
 def test_how_one_persons_illness_will_end_is_for_the_care_team(message: str) -> None:
@@ -541,6 +546,9 @@ def test_how_one_persons_illness_will_end_is_for_the_care_team(message: str) -> 
         "will she get better grades",
         "will my son's wound get better",
         "is the patient going to survive",  # a clinician's question about a report's patient
+        "How long does my son have left on chemo?",
+        "What are my chances of getting pregnant after treatment?",
+        "Does her age affect survival?",
     ],
 )
 def test_survival_in_general_and_lengths_of_care_are_questions(message: str) -> None:
