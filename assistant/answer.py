@@ -150,7 +150,7 @@ class ExtractiveAnswerer:
         # (By the headings a passage sits under: what a passage names may be another name of the same condition.)
         if query.topics and not query.carried_topic:
             asked = self._conditions(query.topics)
-            ranked = [r for r in ranked if not self._under_heading_of(r) or self._under_heading_of(r) & asked]
+            ranked = [r for r in ranked if not (under := self._heading_topics_of(r)) or under & asked]
         outside = [r for r in every if allowed is not None and r.evidence.doc.source_id not in allowed]
         evidence = Evidence([], ranked, outside, question=query.question)
         inputs = RuleInput(query, ranked, outside)
@@ -399,9 +399,10 @@ class ExtractiveAnswerer:
                 return [candidate] + [r for r in ranked if r is not candidate]
         return ranked
 
-    def _under_heading_of(self, scored: ScoredPassage) -> frozenset[str]:
-        """The conditions a passage of a page about several is about, by the heading it sits under (if known)."""
-        return self._conditions(self.heading_topics.get(scored.evidence.index, ()))
+    def _heading_topics_of(self, scored: ScoredPassage) -> frozenset[str]:
+        """The conditions a passage of a page about several is about, by the heading it sits under (empty when
+        unknown); their acronyms' long forms included (see ``heading_topics``)."""
+        return self.heading_topics.get(scored.evidence.index, frozenset())
 
     def _acronyms_of(self, topics: frozenset[str]) -> frozenset[str]:
         """Those of ``topics`` that are acronyms of another of them."""
@@ -414,8 +415,7 @@ class ExtractiveAnswerer:
         return frozenset(out)
 
     def _topics(self, scored: ScoredPassage) -> frozenset[str]:
-        index = scored.evidence.index
-        named = self.passage_topics.get(index)
+        named = self.passage_topics.get(scored.evidence.index)
         return named if named is not None else frozenset(self.index.infos[scored.evidence.doc.source_id].topics)
 
     def _shares_topic(self, scored: ScoredPassage, topics: frozenset[str]) -> bool:
@@ -472,12 +472,12 @@ class ExtractiveAnswerer:
         for docs in query.targets:
             own = [r for r in ranked if r.evidence.doc.source_id in docs]
             # Two conditions of one page ("how is it treated?" after a question about both): each gets the
-            # passages about it (by what they name, or the heading they sit under), not the other's.
+            # passages about it (by the heading they sit under), not the other's.
             sharing = [t for t in query.topics if frozenset(self.vocab.topics.get(t, ())) == docs]
             turn = taken[docs] = taken.get(docs, -1) + 1
             about = sharing[turn] if len(sharing) > 1 and turn < len(sharing) else None
             if about is not None:
-                own = [r for r in own if about in self.heading_topics.get(r.evidence.index, ())] or own
+                own = [r for r in own if about in self._heading_topics_of(r)] or own
             if asked_of_each and own and not self._speaks_to_it(query, own[0], strongest):
                 continue
             # "What is the difference between X and Y?", asking nothing else of them: what each one is.
@@ -487,8 +487,8 @@ class ExtractiveAnswerer:
             else:
                 section = self._asked_section(query, own) or self._heading_asked_in(query, docs, vector)
                 parts = self._section_parts(section, own, query) if section is not None else []
-                if about is not None and own and about in self.heading_topics.get(own[0].evidence.index, ()):
-                    parts = [p for p in parts if about in self.heading_topics.get(p.evidence.index, ())]
+                if about is not None and own and about in self._heading_topics_of(own[0]):
+                    parts = [p for p in parts if about in self._heading_topics_of(p)]
                 budget = share
             if not parts:
                 # The best passage alone; for a figure, an age or levels, the best one holding it.
@@ -509,10 +509,7 @@ class ExtractiveAnswerer:
         labels: dict[int, str] = {}
         for source_id in dict.fromkeys(r.evidence.doc.source_id for r in selected):
             parts = [r for r in selected if r.evidence.doc.source_id == source_id]
-            about = {
-                r.evidence.index: self.heading_topics.get(r.evidence.index, frozenset()) & set(query.topics)
-                for r in parts
-            }
+            about = {r.evidence.index: self._heading_topics_of(r) & set(query.topics) for r in parts}
             if len({frozenset(t) for t in about.values() if len(t) == 1}) > 1:
                 labels.update({i: _sentence_case(topic_name(min(t))) for i, t in about.items() if len(t) == 1})
         return labels

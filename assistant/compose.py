@@ -180,14 +180,14 @@ class Composer:
         sentence = ev.doc.sentences[passage.sentence_ids[0]].plain
         if len(sentence.split()) < self.settings.clause_quote_min_words or not holds_asked_answer(question, sentence):
             return None
-        holding = [c for c in sentence_pieces(sentence)[1:] if holds_asked_answer(question, c)]
+        pieces = sentence_pieces(sentence)[1:]
+        holding = [c for c in pieces if holds_asked_answer(question, c)]
         path = self.index.source_path(ev.doc.source_id)
         if len(holding) != 1 or path.suffix.lower() in (*HTML_SUFFIXES, *MARKDOWN_SUFFIXES):
             return None  # the answer spans clauses (quote the sentence), or offsets would not be the text's
         # What else the question asks of the figure, said in the clause after it that goes on about it ("5-yr OS
         # en bloc vs intralesional": "... survival was 51%, and it was 68% after en bloc resection compared with
         # 33% ..."), is part of the answer: quote the sentence.
-        pieces = sentence_pieces(sentence)[1:]
         after = pieces[pieces.index(holding[0]) + 1 :]
         asked = stems(" ".join(content_words(question)))
         if after and _GOES_ON_RE.match(after[0]) and (asked & stems(after[0])) - stems(holding[0]):

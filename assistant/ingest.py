@@ -103,19 +103,20 @@ RAIL_SEPARATOR_RE = re.compile(r"\s+[|·•›»>/]\s+|\s{2,}")
 VISIBLE_SEPARATOR_RE = re.compile(r"\s+[|·•›»>/]\s+")
 # A sentence ends with . ! or ? (then perhaps a closing quote or bracket); "…" and "›" do not end one.
 TERMINAL_RE = re.compile(r"[.!?][\"”’')\]]*$")
+# A teaser's closing words, which send the reader to another page's story or account ("Read how surgery got him
+# back ...").
+_TEASER = r"read (?:how|why|about)|hear (?:how|from)|watch (?:how|as)"
 # Link text: a call to action, generic web vocabulary rather than any site's wording.
 CALL_TO_ACTION_RE = re.compile(
     r"^(?:continue reading|read (?:more|the full|the rest)|learn more|see (?:more|all|the full|our)|find out more|"
     r"view (?:more|all|the full)|watch (?:the|our) video|download|request an? |register|sign up|subscribe|"
     r"explore|meet (?:our|the)|discover|book an? |schedule an? |make an appointment|donate|give now|back to top|"
-    r"visit our|find (?:a|an|your) (?:doctor|specialist|provider|location|clinic)|"
-    # ... and a teaser's closing line, which sends the reader to another page ("Read how surgery got him ...").
-    r"read (?:how|why|about)|hear (?:how|from)|watch (?:how|as))\b",
+    rf"visit our|find (?:a|an|your) (?:doctor|specialist|provider|location|clinic)|{_TEASER})\b",
     re.IGNORECASE,
 )
-# A sentence closing a paragraph that sends the reader to another page's story or account: a teaser's link.
-# (Not "Request an appointment if the lump grows": a call to act on what the paragraph says is its content.)
-TEASER_RE = re.compile(r"^(?:read (?:how|why|about)|hear (?:how|from)|watch (?:how|as))\b", re.IGNORECASE)
+# A sentence closing a paragraph with a teaser's words is that teaser's link. (Not "Request an appointment if the
+# lump grows": a call to act on what the paragraph says is its content.)
+TEASER_RE = re.compile(rf"^(?:{_TEASER})\b", re.IGNORECASE)
 # A story about one patient, told by the page's link or label for it ("Read Ava's story ›", "Patient story:").
 STORY_RE = re.compile(r"\bstor(?:y|ies)\b", re.IGNORECASE)
 STORY_LABEL_RE = re.compile(r"^(?:\w+\s+){0,2}stor(?:y|ies)\s*:", re.IGNORECASE)

@@ -1384,6 +1384,11 @@ def _as_definition_question(question: str, vocab: Vocabulary) -> str | None:
     return f"What is {topic_name(topics[0])}?"
 
 
+def _spelling_corrected(text: str, vocab: Vocabulary) -> str:
+    """A text with split names joined, misspelt words and mistyped words of names corrected."""
+    return correct_name_typos(correct_spelling(join_split_names(text, vocab), vocab), vocab)
+
+
 def understand(
     question: str, history: Sequence[dict[str, str]], vocab: Vocabulary, stock_replies: Sequence[str] = ()
 ) -> UnderstoodQuery:
@@ -1400,7 +1405,7 @@ def understand(
     question = _FRAMING_RE.sub(" ", question).replace(" ?", "?").strip() or question
     question = spell_out_notation(question)
     told, asking = _told_then_asked(question)
-    told_corrected = correct_name_typos(correct_spelling(join_split_names(told, vocab), vocab), vocab) if told else ""
+    told_corrected = _spelling_corrected(told, vocab) if told else ""
     names_subject = bool(told) and bool(vocab.topics_in(told_corrected) or vocab.targets_in(told_corrected))
     bare = not [w for w in content_words(SUBJECT_PRONOUN_RE.sub(" ", asking)) if w not in ("this", "that")]
     # What the message tells of the person ("my teenager has X in his leg") is not what it asks of X.
@@ -1411,7 +1416,7 @@ def understand(
         told = ""
     # (A referent, not a question to continue: "What is it?" after it is no elliptic "What is <that>?".)
     referent_history = [*history, {"role": "user", "content": told}] if told else history
-    corrected = correct_name_typos(correct_spelling(join_split_names(question, vocab), vocab), vocab)
+    corrected = _spelling_corrected(question, vocab)
     asked = _asked(history, vocab)
     # "And X?" after "What is Y?" is asked as "What is X?", and read so (what it asks for, its cues).
     completed, continued = _complete(corrected, asked[-1], vocab) if asked else (corrected, "")
@@ -1570,7 +1575,7 @@ def understand(
         absent_terms(terms, vocab),
         which_condition,
         of_a_case,
-        telling if telling != question else "",
+        telling,
     )
 
 

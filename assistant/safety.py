@@ -580,7 +580,7 @@ def _is_emergency(
         # (Not a nurse's keywords naming a condition: "X coughing up blood" looks the sign up.)
         text = f" {' '.join(parts)} "
         asked = asks or any(grammar.question_start.search(p) or grammar.wh_question.search(p) for p in parts)
-        names_condition = any(f" {name} " in text for name in conditions)
+        names_condition = _names_a_condition(text, conditions)
         if asked or names_condition or len(text.split()) > fragment_max_words:
             return False
     infection_context = any(grammar.infection_context.search(part) for part in parts)
@@ -649,9 +649,11 @@ def _is_diagnosis(parts: list[str], grammar: _Grammar, names: tuple[str, ...] = 
 
 
 def _names_a_condition(text: str, names: tuple[str, ...]) -> bool:
-    """Whether a message names one of the conditions the documents cover (in the router's normal form)."""
-    # (A substring test first: a corpus of hundreds of conditions must not compile a pattern per name per message.)
-    return any(name in text and re.search(rf"\b{re.escape(name)}\b", text) for name in names)
+    """Whether a message names one of the conditions the documents cover, both in the router's normal form (words
+    of letters and digits, one space apart): a name is a run of whole words. (No pattern per name: a corpus of
+    hundreds of conditions would compile hundreds per message.)"""
+    padded = f" {text} "
+    return any(f" {name} " in padded for name in names)
 
 
 def _is_chitchat(parts: list[str], grammar: _Grammar) -> bool:
