@@ -11,6 +11,7 @@ corpus. Either half can run alone (``mode``) for the eval's ablations.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -65,14 +66,15 @@ def lexical_tokens(text: str) -> list[str]:
     return list(tokens[0]) if tokens else []
 
 
-@lru_cache(maxsize=1 << 12)
-def spelling_variants(token: str) -> tuple[str, ...]:
-    """The American and British spellings of a BM25 token ("tumour" and "tumor", "haem-" and "hem-"):
-    a question in one spelling must find pages written in the other. Only forms a page uses are searched."""
-    forms = {spelling_key(token)}
-    if token.endswith("or") and len(token) >= 5:
-        forms.add(f"{token[:-2]}our")
-    return tuple(sorted(form for form in forms if form != token))
+def spelling_forms(vocabulary: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The BM25 tokens of a corpus grouped by spelling ("tumour" and "tumor", "hypoglycaemia" and
+    "hypoglycemia" share a key): a question in one spelling must find pages written in the other, in
+    either direction. Learned from the pages' own words, so only forms a page uses are searched."""
+    forms: dict[str, list[str]] = {}
+    for token in vocabulary:
+        forms.setdefault(spelling_key(token), []).append(token)
+    # (A word with no other spelling, written as its key, needs no entry: the key itself is the form.)
+    return {key: tuple(sorted(group)) for key, group in forms.items() if group != [key]}
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +91,14 @@ class CandidateRetriever:
             raise ValueError(f"unknown retrieval mode {mode!r}; choose one of {MODES}")
         self.index = index
         self.mode = mode
+        self.spellings = spelling_forms(index.lexical.vocab_dict)
+
+    def _spelt_as(self, token: str) -> tuple[str, ...]:
+        """The corpus's tokens spelt like ``token`` (its own spelling among them when a page uses it)."""
+        key = spelling_key(token)
+        if key in self.spellings:
+            return self.spellings[key]
+        return (key,) if key in self.index.lexical.vocab_dict else ()
 
     def dense_search(self, vector: np.ndarray) -> tuple[list[int], dict[int, float]]:
         """Passages ranked by their best dense row (context, sentence or clause), and heading rows found."""
@@ -115,8 +125,7 @@ class CandidateRetriever:
     def lexical_scores(self, text: str) -> np.ndarray | None:
         """Every passage's raw BM25 score for ``text`` (None when it has no searchable word)."""
         tokens = lexical_tokens(text)
-        vocabulary = self.index.lexical.vocab_dict
-        tokens += [v for t in tokens for v in spelling_variants(t) if v in vocabulary and v not in tokens]
+        tokens += [v for t in tokens for v in self._spelt_as(t) if v not in tokens]
         return self.index.lexical.get_scores(tokens) if tokens else None
 
     def lexical_search(self, text: str, scores: np.ndarray | None = None) -> dict[int, float]:

@@ -272,22 +272,38 @@ def test_a_clause_that_goes_on_about_the_figure_stays_in_the_quote(tmp_path: Pat
     assert not answer.abstained and "68% after en bloc resection" in answer.citations[0].quote
 
 
+DOEGE_POTTER_REPORT = {
+    "id": "pubmed-obilindgren-2020",
+    "file": "pubmed-obilindgren-2020.txt",
+    "title": "Giant solitary fibrous tumour of the pleura causing Doege-Potter syndrome",
+    "journal": "Thorac Rare Dis Rep",
+    "year": 2020,
+    "kind": "case report",
+    "audience": "clinician",
+    "topics": ["solitary fibrous tumor"],
+}
+
+
+def doege_potter_bot(tmp_path: Path) -> Assistant:
+    """The seeds' settings over one British-spelt case report (``tests/fixtures/pages``)."""
+    page = Path(__file__).parent / "fixtures" / "pages" / str(DOEGE_POTTER_REPORT["file"])
+    return one_page_bot(tmp_path, page, DOEGE_POTTER_REPORT)
+
+
 def test_a_reports_own_case_answers_before_its_review_of_earlier_cases(tmp_path: Path) -> None:
     """ "case tumour size" asks for a measurement, the report's own case's (22 x 16 x 14 cm), not the review of
     84 earlier cases with their mean diameter, which scores higher."""
-    entry = {
-        "id": "pubmed-obilindgren-2020",
-        "file": "pubmed-obilindgren-2020.txt",
-        "title": "Giant solitary fibrous tumour of the pleura causing Doege-Potter syndrome",
-        "journal": "Thorac Rare Dis Rep",
-        "year": 2020,
-        "kind": "case report",
-        "audience": "clinician",
-        "topics": ["solitary fibrous tumor"],
-    }
-    bot = one_page_bot(tmp_path, Path(__file__).parent / "fixtures" / "pages" / str(entry["file"]), entry)
-    answer = bot.ask("doege-potter pleural SFT case tumour size", audience="clinician")
+    answer = doege_potter_bot(tmp_path).ask("doege-potter pleural SFT case tumour size", audience="clinician")
     assert not answer.abstained and "22 × 16 × 14 cm" in answer.citations[0].quote
+
+
+def test_an_american_spelling_finds_a_page_written_the_british_way(tmp_path: Path) -> None:
+    """ "hypoglycemia" finds the report's "hypoglycaemia": the forms that share a spelling are learned from
+    the pages' own words, in both directions (not only British question, American page)."""
+    retriever = doege_potter_bot(tmp_path).retriever
+    american, british = retriever.lexical_scores("hypoglycemia"), retriever.lexical_scores("hypoglycaemia")
+    assert american is not None and british is not None
+    assert american.max() > 0 and list(american) == list(british)
 
 
 def test_a_question_about_what_is_not_so_is_answered_by_a_passage_that_negates_it(bot: Assistant) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.embeddings import embed_query
-from assistant.retrieve import lexical_tokens, reciprocal_rank_fusion, spelling_variants
+from assistant.retrieve import lexical_tokens, reciprocal_rank_fusion, spelling_forms
 
 HPC, ASPS = "dfci-hemangiopericytoma", "dfci-alveolar-soft-part-sarcoma"
 WOITZIK, ONOKI = "pubmed-woitzik-2003", "pubmed-onoki-2018"
@@ -79,9 +79,12 @@ def test_reciprocal_rank_fusion_on_known_rankings() -> None:
 
 
 def test_british_and_american_spellings_find_each_other(bot: Assistant) -> None:
-    """A page written "tumor" is found by a question written "tumour", and the other way round."""
-    assert "tumor" in spelling_variants("tumour") and "tumour" in spelling_variants("tumor")
-    assert "hemangiopericytoma" in spelling_variants("haemangiopericytoma")
+    """A page written "tumor" is found by a question written "tumour", and the other way round; a page's
+    British "hypoglycaemia" by an American "hypoglycemia" as well as the reverse."""
+    forms = spelling_forms(["tumour", "hypoglycaemia", "hypoglycemia", "sarcoma"])
+    assert forms["tumor"] == ("tumour",)
+    assert forms["hypoglycemia"] == ("hypoglycaemia", "hypoglycemia")
+    assert "sarcoma" not in forms
     retriever = bot.retriever
     british = retriever.lexical_scores("haemangiopericytoma tumour")
     american = retriever.lexical_scores("hemangiopericytoma tumor")
