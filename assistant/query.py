@@ -59,7 +59,8 @@ __all__ = [
     "unknown_terms",
 ]
 
-ACRONYM_RE = re.compile(r"\(([A-Z][A-Z0-9]{1,7})\)")
+# "(ABBR)", or two parts joined by a slash, "(AT/RT)".
+ACRONYM_RE = re.compile(r"\(([A-Z][A-Z0-9]{1,7}|[A-Z][A-Z0-9]{0,5}/[A-Z][A-Z0-9]{0,5})\)")
 
 
 class LexiconError(ValueError):
@@ -675,9 +676,9 @@ def build_vocabulary(
         aliases[plain] = topic
         for abbr, long_form in acronyms.items():
             if normalise(long_form).endswith(plain) or plain.endswith(normalise(long_form)):
-                aliases[abbr] = topic
+                aliases[normalise(abbr)] = topic  # ("at/rt" is matched as "at rt", as every name is)
         for abbr in ACRONYM_RE.findall(topic):
-            aliases[abbr.lower()] = topic
+            aliases[normalise(abbr)] = topic
     # A sentence of a page about one condition may name it "this condition".
     page_topics: dict[str, list[str]] = {}
     for topic, source_ids in topics.items():
@@ -1437,15 +1438,20 @@ def understand(
         asked_text = f"{base[: relation.start(1)]}{base[relation.end(1) :]}"
     expansions: list[str] = []
     spelled_out: list[str] = []  # long forms of acronyms that are no subject's name ("MRI")
-    for token in dict.fromkeys(lowered.split()):
+    # (An acronym of two parts, "AT/RT", is two words of the normal form.)
+    joined = [a for a in vocab.acronyms if not a.isalnum() and f" {normalise(a)} " in lowered]
+    for token in dict.fromkeys([*lowered.split(), *joined]):
         long_form = vocab.acronyms.get(token)
         if long_form and f" {long_form} " not in lowered:
             expansions.append(long_form)
-            if token not in vocab.topic_aliases:
+            if normalise(token) not in vocab.topic_aliases:
                 spelled_out.append(long_form)
     # "chemosensitivity": its parts, and what the lexicon says of them ("chemotherapy sensitivity").
     parts = [p for w in dict.fromkeys(lowered.split()) if w.isalpha() for p in compound_parts(w, vocab)]
-    lay = LEXICON.expansions(f"{asked_text} {' '.join(parts)}") + [p for p in parts if p not in LEXICON]
+    # (Not of the words of a subject's name: the "RT" of "AT/RT" is no radiotherapy.)
+    lay = LEXICON.expansions(f"{vocab.without_names(asked_text)} {' '.join(parts)}") + [
+        p for p in parts if p not in LEXICON
+    ]
     # Said another way on the page ("passed down" for "inherited"): for the lexical match only, since
     # several phrasings of one meaning would pull the embedded question towards none of them.
     phrasings = [p for p in LEXICON.equivalents(asked_text) if f" {p} " not in lowered]

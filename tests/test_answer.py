@@ -1029,3 +1029,20 @@ def test_a_nurses_shorthand_asks_for_its_kind_of_answer(bot: Assistant) -> None:
     answer = bot.ask("Onoki tx", audience="clinician")
     assert answer.citations and not any("exceedingly rare" in c.quote for c in answer.citations)
     assert sum("performed" in c.quote for c in answer.citations) >= 2
+
+
+def test_an_acronym_of_two_parts_names_its_condition_and_is_spelled_out(tmp_path: Path) -> None:
+    """ "(AT/RT)" defines an acronym of two parts: "what is AT/RT" names the condition and is spelled out,
+    and the "RT" inside the name is not read as radiotherapy."""
+    page = (
+        "Rhabdoid tumor\n\nWhat is a rhabdoid tumor?\nRhabdoid tumors can start in different places:\n"
+        "- Atypical teratoid/rhabdoid tumor (AT/RT), which starts in the brain or spinal cord\n"
+        "- Extrarenal rhabdoid tumor, which starts in soft tissues outside the brain\n\n"
+        "How is it treated?\nRadiation is given to the tumor site. For very young babies with AT/RT, radiation "
+        "may be delayed or limited.\n"
+    )
+    bot = written_page_bot(tmp_path, page, "rhabdoid tumor")
+    answer = bot.ask("what is at/rt", trace=True)
+    assert answer.trace is not None and answer.trace.topics == ["rhabdoid tumor"]
+    assert "atypical teratoid/rhabdoid tumor" in answer.trace.query_text and "radiation" not in answer.trace.query_text
+    assert not answer.abstained and "(AT/RT), which starts in the brain" in answer.citations[0].quote
