@@ -377,10 +377,16 @@ class ExtractiveAnswerer:
                 # that review is what is asked about: "the median interval in the review").
                 holding.sort(key=lambda r: not is_case_narrative(r.evidence.text))
             return holding + [r for r in ranked if r not in holding]
+        # (The best passage's own paragraph goes on about what it says: "Radiotherapy works well for X. It is
+        # often given before surgery. The usual dose is 50 Gy ..." answers "X preop RT dose", however its
+        # figure sentence alone scores.)
+        paragraph = _paragraph(ranked[0].evidence)
         holding = [
             r
             for r in ranked
-            if r.score >= floor and self._shares_topic(r, topics) and holds_asked_answer(question, r.evidence.text)
+            if (r.score >= floor or _paragraph(r.evidence) == paragraph)
+            and self._shares_topic(r, topics)
+            and holds_asked_answer(question, r.evidence.text)
         ]
         return holding + [r for r in ranked if r not in holding]
 
@@ -752,3 +758,9 @@ def _repeats(a: EvidencePassage, b: EvidencePassage) -> bool:
 def _overlaps(a: EvidencePassage, b: EvidencePassage) -> bool:
     pa, pb = a.passage, b.passage
     return pa.source_id == pb.source_id and pa.start < pb.end and pb.start < pa.end
+
+
+def _paragraph(passage: EvidencePassage) -> tuple[str, int]:
+    """The document and block (paragraph, or list with its lead) a passage opens in."""
+    sentence = passage.doc.sentences[passage.passage.sentence_ids[0]]
+    return passage.doc.source_id, sentence.block

@@ -1046,3 +1046,19 @@ def test_an_acronym_of_two_parts_names_its_condition_and_is_spelled_out(tmp_path
     assert answer.trace is not None and answer.trace.topics == ["rhabdoid tumor"]
     assert "atypical teratoid/rhabdoid tumor" in answer.trace.query_text and "radiation" not in answer.trace.query_text
     assert not answer.abstained and "(AT/RT), which starts in the brain" in answer.citations[0].quote
+
+
+def test_a_figure_asked_is_found_in_the_best_passages_own_paragraph(tmp_path: Path) -> None:
+    """ "X preop RT dose": the best passage ("Radiotherapy works especially well ...") holds no dose; the
+    sentence of its own paragraph that does ("The usual dose is 50 Gy ...") answers, however it scores alone,
+    rather than a refusal for a missing figure."""
+    page = (
+        "Myxoid chondroma\n\nWhat is myxoid chondroma?\nMyxoid chondroma is a rare soft tissue tumour of adults.\n\n"
+        "How is it treated?\nSurgery is the main treatment. The surgeon removes the tumour with a layer of healthy "
+        "tissue around it.\n\nRadiotherapy works especially well for myxoid chondroma. It is often given before "
+        "surgery to shrink the tumour and make the operation easier. The usual dose is 50 Gy given in 25 "
+        "treatments over 5 weeks.\n\nChemotherapy may be used if the tumour has spread.\n"
+    )
+    bot = written_page_bot(tmp_path, page, "myxoid chondroma")
+    answer = bot.ask("myxoid chondroma preop RT dose", audience="clinician")
+    assert not answer.abstained and "50 Gy" in answer.citations[0].quote
