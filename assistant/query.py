@@ -892,6 +892,9 @@ def correct_spelling(text: str, vocab: Vocabulary) -> str:
 
 NAME_TYPO_MIN_WORDS = 3  # a name this long is recognised with one of its words mistyped into an English word
 NAME_TYPO_MIN_LETTERS = 3  # shorter words ("of") are too alike to correct even inside a name
+# A name's last word cut short ("myxoid lipo") keeps at least this many letters: fewer ("myxoid li") begin
+# too many words to say which was meant.
+NAME_CLIP_MIN_LETTERS = 4
 
 
 def join_split_names(text: str, vocab: Vocabulary) -> str:
@@ -908,12 +911,14 @@ def join_split_names(text: str, vocab: Vocabulary) -> str:
 def correct_name_typos(text: str, vocab: Vocabulary) -> str:
     """Correct a mistyped word inside a name of several words ("alveolar soft prat sarcoma"), even when
     the typo is an English word ("prat") in a name of three or more: the other words of the name, in order,
-    say which word was meant. One word per name, within ``spelling_max_edits`` (transpositions count one)."""
+    say which word was meant. One word per name, within ``spelling_max_edits`` (transpositions count one).
+    A name's last word cut short ("myxoid lipo") is completed when it begins that one name's word only."""
     from symspellpy.editdistance import DistanceAlgorithm, EditDistance
 
     tokens = list(re.finditer(r"[A-Za-z][A-Za-z'’-]*", text))
     lowered = [fold(t.group(0)).lower() for t in tokens]
     fixes: dict[int, str] = {}
+    clipped: dict[int, set[str]] = {}  # a last word cut short -> the names' words it begins
     distance = EditDistance(DistanceAlgorithm.DAMERAU_OSA)
     limit = vocab.settings.spelling_max_edits
     for position, word in enumerate(lowered):
@@ -927,12 +932,17 @@ def correct_name_typos(text: str, vocab: Vocabulary) -> str:
                 if len(wrong) != 1:
                     continue
                 got, want = window[wrong[0]], name[wrong[0]]
+                if wrong[0] == len(name) - 1 and len(got) >= NAME_CLIP_MIN_LETTERS and want.startswith(got):
+                    clipped.setdefault(start + wrong[0], set()).add(want)
+                    continue
                 # In a two-word name, the other word says less: only a typo that is no word at all ("infantil
                 # fibrosarcoma"), never an English or corpus word ("bone cost").
                 if len(name) < NAME_TYPO_MIN_WORDS and (is_english(got) or got in vocab.words):
                     continue
                 if len(got) >= NAME_TYPO_MIN_LETTERS and 0 < distance.compare(got, want, limit) <= limit:
                     fixes[start + wrong[0]] = want
+    # ("infantile fibro" begins "fibrosarcoma" and "fibromatosis": which is meant is not said.)
+    fixes |= {at: next(iter(wants)) for at, wants in clipped.items() if len(wants) == 1 and at not in fixes}
     if not fixes:
         return text
     out, at = [], 0
@@ -1405,6 +1415,12 @@ def understand(
     # surgical procedure").
     question = _FRAMING_RE.sub(" ", question).replace(" ?", "?").strip() or question
     question = spell_out_notation(question)
+    # "Is X caused by being fat? my mum keeps blaming herself": what follows the question tells how they feel,
+    # and asks nothing; what it tells of the subject ("How is it treated? My son has X.") is read as told first.
+    asked_first, after = _asked_then_told(question)
+    if after:
+        names = vocab.topics_in(after) or vocab.targets_in(after)
+        question = f"{after} {asked_first}" if names else asked_first
     told, asking = _told_then_asked(question)
     told_corrected = _spelling_corrected(told, vocab) if told else ""
     names_subject = bool(told) and bool(vocab.topics_in(told_corrected) or vocab.targets_in(told_corrected))
@@ -1616,6 +1632,8 @@ _SUBORDINATE_OPENING_RE = re.compile(
 )
 # ... unless it tells of someone ("In 2019 my son was diagnosed with X, how is it treated?").
 _PERSON_IN_CLAUSE_RE = re.compile(r"\b(?:my|our|his|her|their|i|he|she|we)\b", re.I)
+# What goes on with the question after its mark ("... ? and is it painful", "? or should we wait").
+_CONTINUED_RE = re.compile(r"\s*(?:and|or|but|also|plus|if|what|how)\b", re.I)
 _CLAUSE_THEN_QUESTION_RE = re.compile(rf",\s*(?={_QUESTION_WORDS}\b)", re.I)
 
 
@@ -1655,6 +1673,22 @@ def _told_then_asked(message: str) -> tuple[str, str]:
     ):
         return message[: clause.start()].strip(), message[clause.end() :].strip()
     return "", message
+
+
+def _asked_then_told(message: str) -> tuple[str, str]:
+    """A message that asks, then tells of someone ("Is it genetic? my mum keeps blaming herself"): (what it
+    asks, what it tells after); (message, "") for any other message."""
+    asked, mark, after = message.rpartition("?")
+    after = after.strip()
+    if (
+        not mark
+        or not after
+        or _QUESTION_OPENING_RE.match(after)
+        or _CONTINUED_RE.match(after)
+        or not _PERSON_IN_CLAUSE_RE.search(after)
+    ):
+        return message, ""
+    return f"{asked}?", after
 
 
 def names_a_document(word: str, vocab: Vocabulary) -> bool:

@@ -118,6 +118,29 @@ def test_what_a_message_tells_before_a_comma_and_a_question_is_told(vocab: Vocab
     assert told == "In 2019 my son was diagnosed with ASPS"
 
 
+def test_what_a_message_tells_after_its_question_is_not_asked(vocab: Vocabulary) -> None:
+    """ "Is it genetic? my mum keeps blaming herself": the feeling told after the question asks nothing; what
+    it tells of the subject ("How is it treated? My son has ASPS.") is read as told first."""
+    query = understand("is ASPS caused by smoking? my mum keeps blaming herself", [], vocab)
+    assert query.question == "is ASPS caused by smoking?" and "blaming" not in query.focus
+    after = understand("How is it treated? My son has ASPS.", [], vocab)
+    before = understand("My son has ASPS. How is it treated?", [], vocab)
+    assert (after.question, after.told, after.focus) == (before.question, before.told, before.focus)
+    assert after.topics == ["alveolar soft part sarcoma (ASPS)"]
+    # What goes on asking after the mark stays asked.
+    assert "painful" in understand("how is ASPS treated? and is it painful for her", [], vocab).focus
+
+
+def test_a_names_last_word_cut_short_is_completed_when_it_begins_one_word(vocab: Vocabulary) -> None:
+    from assistant.query import correct_name_typos
+
+    assert correct_name_typos("is alveolar soft part sarc genetic", vocab) == "is alveolar soft part sarcoma genetic"
+    assert correct_name_typos("is alveolar soft part sa genetic", vocab) == "is alveolar soft part sa genetic"
+    two = build_vocabulary(["Pages."], {"infantile fibrosarcoma": ["a"], "infantile fibromatosis": ["b"]})
+    assert correct_name_typos("infantile fibro treatment", two) == "infantile fibro treatment"  # which is meant?
+    assert correct_name_typos("infantile fibrosa treatment", two) == "infantile fibrosarcoma treatment"
+
+
 def test_a_follow_up_carries_what_was_asked_before_not_what_was_told(vocab: Vocabulary) -> None:
     """After "my husband was told he has ASPS in his leg, does he need chemo?", "Is it ever used on its own?" carries
     the chemotherapy asked about, not the husband, what he was told, or where."""
