@@ -1019,6 +1019,9 @@ def _shorthand_for_nothing_here(lower: str, vocab: Vocabulary) -> bool:
 
 # The words before a place: "near", "close to", "around".
 _PLACE_BEFORE_RE = re.compile(r"\b(?:near|nearby|close to|around)\s+$", re.I)
+# ... and, in a question asking where, "in" or "at" ("where can I get it done in manchester").
+_WHERE_RE = re.compile(r"\bwhere\b", re.I)
+_IN_PLACE_BEFORE_RE = re.compile(r"\b(?:in|at)\s+$", re.I)
 
 
 def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
@@ -1046,7 +1049,10 @@ def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
             continue  # an everyday word mistyped ("actualy"), not a name the documents lack
         # A place asked about ("a trial near chicago"), typed in lower case, is a name the documents lack
         # however everyday the word.
-        if not _is_known(lower, vocab) and _PLACE_BEFORE_RE.search(question[: match.start()]):
+        preceding = question[: match.start()]
+        if not _is_known(lower, vocab) and (
+            _PLACE_BEFORE_RE.search(preceding) or (_WHERE_RE.search(question) and _IN_PLACE_BEFORE_RE.search(preceding))
+        ):
             found.append(word)
             continue
         parts = [lower] if _is_known(lower, vocab) else [p for p in lower.split("-") if p]

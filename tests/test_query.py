@@ -280,6 +280,10 @@ def test_unknown_names_are_found(vocab: Vocabulary) -> None:
 def test_a_place_asked_about_is_a_name_even_in_lower_case(vocab: Vocabulary) -> None:
     assert unknown_terms("is there an ASPS clinical trial near chicago", vocab) == ["chicago"]
     assert unknown_terms("is there a hospital near me that treats ASPS", vocab) == []
+    # A question asking where: "in" or "at" a place.
+    assert unknown_terms("where can i get ASPS surgery in manchester", vocab) == ["manchester"]
+    assert unknown_terms("where in the body does ASPS start", vocab) == []
+    assert unknown_terms("can i get ASPS surgery in manchester", vocab) == []  # (no "where": an everyday word)
 
 
 def test_everyday_words_codes_and_numerals_are_not_names(vocab: Vocabulary) -> None:
