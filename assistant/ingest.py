@@ -111,7 +111,7 @@ CALL_TO_ACTION_RE = re.compile(
     r"^(?:continue reading|read (?:more|the full|the rest)|learn more|see (?:more|all|the full|our)|find out more|"
     r"view (?:more|all|the full)|watch (?:the|our) video|download|request an? |register|sign up|subscribe|"
     r"explore|meet (?:our|the)|discover|book an? |schedule an? |make an appointment|donate|give now|back to top|"
-    rf"visit our|find (?:a|an|your) (?:doctor|specialist|provider|location|clinic)|{_TEASER})\b",
+    rf"visit our|find (?:a|an|your) (?:doctor|specialist|provider|location|clinic)|read [\w-]+['’]s|{_TEASER})\b",
     re.IGNORECASE,
 )
 # A sentence closing a paragraph with a teaser's words is that teaser's link. (Not "Request an appointment if the
@@ -335,7 +335,7 @@ def _asks(text: str, max_words: int) -> bool:
     return text.endswith("?") and _looks_like_heading(text, max_words)
 
 
-def _separate_elements(lines: list[_Line], settings: Settings) -> bool:
+def _separate_elements(lines: list[_Line], settings: Settings, title: str = "") -> bool:
     """Mark where elements begin on a page captured one element per line, with no blank lines at all.
 
     Many sites' text captures put each heading, paragraph and list item on a line of its own and
@@ -362,9 +362,43 @@ def _separate_elements(lines: list[_Line], settings: Settings) -> bool:
             return k + 1 < len(lines) and not _looks_like_heading(lines[k + 1].text, max_words)
         return _is_label(lines[k].text, settings.ingest_label_max_words) and asks(k + 1)
 
+    def heads_text(k: int, in_items: bool) -> bool:
+        """A heading set straight above its text ("Tests" / "X-ray: both kinds of cyst show ..."), unless it
+        ends a list of items of its own short shape ("Treatments:" / "Surgery" / "Radiation" / then prose)."""
+        line, before = lines[k].text, lines[k - 1].text
+        following = lines[k + 1].text if k + 1 < len(lines) else ""
+        return (
+            _norm_line(line) != _norm_line(title)  # (the page's title over its summary heads the page, not a part)
+            and _looks_like_heading(line, max_words)
+            and _title_shaped(line)
+            and following[:1].isupper()
+            and not _looks_like_heading(following, max_words)
+            and (_is_sentence(following) or following.endswith(":"))
+            and not (in_items and _looks_like_heading(before, max_words) and _title_shaped(before))
+        )
+
+    def story_end(k: int) -> int | None:
+        """The link line closing one patient's story that a label opens ("Patient story" / its lines / "Read
+        Ravi's story"), within a few lines: the story is one block, as a page with blank lines would have it."""
+        if not (_is_label(lines[k].text, settings.ingest_label_max_words) and STORY_RE.search(lines[k].text)):
+            return None
+        ahead = range(k + 1, min(k + 1 + settings.ingest_story_max_lines, len(lines)))
+        return next((j for j in ahead if _is_call_to_action(lines[j].text, max_words)), None)
+
     in_items = False
+    story_until = 0
     for k in range(1, len(lines)):
         before, line = lines[k - 1].text, lines[k].text
+        if k <= story_until:
+            lines[k].blank_before = 0
+            continue
+        if (end := story_end(k)) is not None:
+            story_until, in_items = end, False
+            lines[k].blank_before = max(lines[k].blank_before, 1)
+            continue
+        if heads_text(k, in_items):
+            lines[k].blank_before, in_items = max(lines[k].blank_before, 1), False
+            continue
         if in_items and not opens_section(k):
             continue  # an item under the lead: the list stays one run
         if asks(k) and asks(k - 1) and (asks(k - 2) or asks(k + 1)):
@@ -566,7 +600,9 @@ def _mark_callout_rail(lines: list[_Line]) -> None:
                 line.kind = "chrome"
 
 
-def _mark_shapes(lines: list[_Line], settings: Settings, metadata: dict[str, object], wide_gaps: bool) -> None:
+def _mark_shapes(
+    lines: list[_Line], settings: Settings, metadata: dict[str, object], wide_gaps: bool, one_per_line: bool = False
+) -> None:
     """Chrome told by the shape of a line: known interface lines, rails, calls to action, captions,
     copyright paragraphs, interface sections; keyword and PMID lines become metadata."""
     label_words = settings.ingest_label_max_words
@@ -626,7 +662,7 @@ def _mark_shapes(lines: list[_Line], settings: Settings, metadata: dict[str, obj
         if linked and not TERMINAL_RE.search(before.text) and not BULLET_RE.match(before.text):
             before.kind = "chrome"
     _mark_tables(lines)
-    _mark_unmarked_lists(lines, settings)
+    _mark_unmarked_lists(lines, settings, one_per_line)
     _mark_label_runs(lines, settings)
 
 
@@ -711,11 +747,12 @@ def _mark_tables(lines: list[_Line]) -> None:
             i += 1
 
 
-def _mark_unmarked_lists(lines: list[_Line], settings: Settings) -> None:
+def _mark_unmarked_lists(lines: list[_Line], settings: Settings, one_per_line: bool = False) -> None:
     """List items captured without their bullets: two or more lines straight after a lead sentence
     ending in ':' (one blank line allowed), with no blank line between them, each starting like an item
     (a capital or a digit) and none ending on a word that needs more (which would make them one wrapped
-    paragraph). "Signs include:" / "A white color in the pupil" / "Eye redness" / "Eye swelling"."""
+    paragraph). "Signs include:" / "A white color in the pupil" / "Eye redness" / "Eye swelling". On a page
+    captured one element per line, where no line is a wrapped one, an item may open in lower case too."""
     i = 0
     while i < len(lines):
         lead = lines[i]
@@ -728,7 +765,8 @@ def _mark_unmarked_lists(lines: list[_Line], settings: Settings) -> None:
                 break
             words = line.text.split()
             wrapped = words[-1].lower() in CONTINUATION_WORDS or line.text.endswith(":")
-            opens_like_item = line.text[:1].isupper() or line.text[:1].isdigit()
+            first = line.text[:1]
+            opens_like_item = first.isupper() or first.isdigit() or (one_per_line and first.islower())
             if BULLET_RE.match(line.text) or not opens_like_item or wrapped:
                 break
             if len(words) > settings.ingest_heading_max_words * 3:
@@ -1150,13 +1188,13 @@ def parse_document(
     settings = settings or Settings()
     view = _view(doc)
     lines = _lines(view) if doc.is_html else _join_wrapped_items(_lines(view))
-    _separate_elements(lines, settings)
+    one_per_line = _separate_elements(lines, settings, doc.info.title)
     for line in lines:
         line.boilerplate = _repeat_key(line.text) in boilerplate
     metadata: dict[str, object] = {}
     if not doc.is_html:
         _mark_callout_rail(lines)
-    _mark_shapes(lines, settings, metadata, wide_gaps=not doc.is_html)
+    _mark_shapes(lines, settings, metadata, wide_gaps=not doc.is_html, one_per_line=one_per_line)
     abstract_at, front = _scholarly_front_matter(lines, doc, settings)
     metadata.update(front)
     _mark_position(lines, doc.info.title, abstract_at + 1, settings)
@@ -1409,10 +1447,10 @@ def _mark_unquotable(
         heading = heading_of.get(block_heading[block.id]) or ""
         text = " ".join(sentences[sid].text for sid in ids)
         after = block_last_line[block.id] + 1
-        link_after = after < len(lines) and lines[after].call_to_action and lines[after].blank_before == 0
         # A paragraph that ends by sending the reader elsewhere ("Read how surgery got him back on the court.")
-        # is a teaser of another page; its last sentence is the link.
+        # is a teaser of another page; its last sentence is the link (and a link line may follow it).
         teaser = last is not None and len(ids) > 1 and bool(TEASER_RE.match(last.text))
+        link_after = after < len(lines) and lines[after].call_to_action and (lines[after].blank_before == 0 or teaser)
         if teaser and last is not None:
             last.role = "dangling"
         closed_by_link = (

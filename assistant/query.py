@@ -283,10 +283,12 @@ def learn_glosses(texts: Iterable[str], general_vocabulary_size: int) -> dict[st
     return glosses
 
 
-# ", also called Y" / "(also known as Y or Z)": other names the text gives for what it just named.
+# ", also called Y" / "(also known as Y or Z)" / "(often shortened to Y)": other names the text gives for what it
+# just named.
 OTHER_NAMES_RE = re.compile(
-    r"(?:[,(]\s*|\s(?:is|are|was|were)\s+)(?:(?:also|sometimes|formerly|previously|once)\s+)?"
-    r"(?:called|known as|named(?!\s+(?:after|for|by)\b)|termed|referred to as)\s+([^,;:.()\n]+)",
+    r"(?:[,(]\s*|\s(?:is|are|was|were)\s+)(?:(?:also|sometimes|formerly|previously|once|often|usually|commonly)\s+)?"
+    r"(?:called|known as|named(?!\s+(?:after|for|by)\b)|termed|referred to as|shortened to|abbreviated(?: to| as)?)"
+    r"\s+([^,;:.()\n]+)",
     re.I,
 )
 # "In a baby, this condition is called Y": a page naming its own subject by a general noun.
@@ -296,19 +298,25 @@ OTHER_NAME_CONTEXT = 120  # characters before ", also called" searched for the n
 
 
 def learn_other_names(
-    texts: Iterable[str], aliases: Mapping[str, str], own_topics: Mapping[str, str] | None = None
+    texts: Iterable[str],
+    aliases: Mapping[str, str],
+    own_topics: Mapping[str, str] | None = None,
+    spelled_out: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """Other names → topic, where the text gives them right after a name it already knows:
     "X, also called Y" or "Xs are also called Y" teaches that a question about Y is about X's topic.
-    ``own_topics`` (text -> the one topic of the page it is from) also reads "this condition is called Y"."""
+    ``own_topics`` (text -> the one topic of the page it is from) also reads "this condition is called Y".
+    An other name in capitals ("X (often shortened to ABC)") is an acronym: ``spelled_out`` gets "abc" -> X."""
     known = PhraseTable(aliases)
     learned: dict[str, str] = {}
     for text in texts:
         for match in OTHER_NAMES_RE.finditer(text):
             tail = text[max(0, match.start() - OTHER_NAME_CONTEXT) : match.start()].rstrip(" ,(")
             before = known.spans(tail)
+            named = ""
             if before and before[-1][1] == len(tail):
                 topic = aliases[before[-1][2]]
+                named = before[-1][2]
             elif own_topics and text in own_topics and SELF_REFERENCE_RE.search(tail):
                 topic = own_topics[text]
             else:
@@ -317,6 +325,8 @@ def learn_other_names(
                 plain = normalise(re.sub(r"^(?:an?|the)\s+", "", name.strip(), flags=re.I))
                 if plain and len(plain.split()) <= OTHER_NAME_MAX_WORDS and plain not in aliases:
                     learned.setdefault(plain, topic)
+                    if spelled_out is not None and named and ACRONYM_RE.fullmatch(f"({name.strip()})"):
+                        spelled_out.setdefault(plain, named)
     return learned
 
 
@@ -690,7 +700,7 @@ def build_vocabulary(
         if len(page_topics.get(sid, [])) == 1
         for text in page
     }
-    for alias, topic in learn_other_names(texts, aliases, own_topics).items():
+    for alias, topic in learn_other_names(texts, aliases, own_topics, acronyms).items():
         aliases.setdefault(alias, topic)
     # "X tumor" is often called "X" alone: a two-word name ending in a general noun for a condition
     # gives its first word as a name, when that word is no common English word and, outside the
@@ -716,6 +726,29 @@ def build_vocabulary(
                 if pages_alone.get(word, set()) <= own_pages.get(topic, set()):
                     aliases.setdefault(word, topic)
                     break
+    # A long name is often said without its qualifier or one of its everyday words: "giant cell tumor" for
+    # "giant cell tumor of bone", "unicameral cyst" for "unicameral bone cyst". Such a shorter name is learned
+    # when it stands for one condition only, and (one word left out) keeps a word no everyday English has.
+    shortened: dict[str, set[str]] = {}
+    for alias, topic in list(aliases.items()):
+        parts = alias.split()
+        if len(parts) < 3:
+            continue
+        shorter = [parts[: parts.index("of", 2)]] if "of" in parts[2:] else []
+        for i in range(1, len(parts) - 1):
+            without = parts[:i] + parts[i + 1 :]
+            if (
+                parts[i] not in STOPWORDS
+                and is_general_english(parts[i], settings.general_vocabulary_size)
+                and not all(is_general_english(w, settings.general_vocabulary_size) for w in without)
+            ):
+                shorter.append(without)
+        for kept in shorter:
+            if len(kept) >= 2 and kept[-1] not in STOPWORDS:
+                shortened.setdefault(" ".join(kept), set()).add(topic)
+    for name, meant in shortened.items():
+        if len(meant) == 1 and name not in aliases:
+            aliases[name] = next(iter(meant))
     # A name of three or more words is often written as its initials ("giant cell tumor of bone" ->
     # "GCTB"), even where the pages never do: learn the initials unless they are a word already.
     for alias, topic in list(aliases.items()):

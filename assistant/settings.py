@@ -25,6 +25,7 @@ INDEX_AFFECTING = (
     "ingest_site_repeat_share",
     "ingest_dense_min_lines",
     "ingest_dense_max_blank_share",
+    "ingest_story_max_lines",
 )
 
 
@@ -398,6 +399,13 @@ class Settings(BaseSettings):
         ge=2,
         description="A page needs at least this many lines before its lack of blank lines says anything: a "
         "short note without blank lines may simply be one paragraph.",
+    )
+    ingest_story_max_lines: int = Field(
+        8,
+        ge=1,
+        description="On a page captured without blank lines, a patient-story label ('Patient story') and the "
+        "lines up to the link closing it ('Read Ravi's story') are one block when the link comes within this "
+        "many lines: a story is a few sentences, and a label with no link near it is a menu entry.",
     )
     ingest_dense_max_blank_share: float = Field(
         0.05,

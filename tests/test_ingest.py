@@ -727,3 +727,50 @@ def test_pages_with_blank_lines_are_not_read_as_one_element_per_line() -> None:
         assert not _separate_elements(_lines(source.text), Settings()), source.source_id
     dense = next(d for d in load_corpus(FIXTURES) if d.source_id == "crestview-wilms-tumor")
     assert _separate_elements(_lines(dense.text), Settings())
+
+
+DENSE_PAGE = "\n".join(
+    [
+        "Seaview Children's Hospital",
+        "Home",
+        "Our services",
+        "Glomangioma",
+        "Overview",
+        "A glomangioma is a small growth made of blood vessels and glomus cells. It is not a cancer.",
+        "Patient story",
+        '"Back on the pitch" - Nine-year-old Ravi had a sore lump on his finger for a year.',
+        "The scan showed a glomangioma.",
+        "Read how Ravi and his family got through surgery.",
+        "Read Ravi's story",
+        "Signs and symptoms",
+        "A glomangioma often causes:",
+        "pain when the lump is touched",
+        "pain in the cold",
+        "a blue or pink spot under the nail",
+        "Tests",
+        "Ultrasound: shows a small lump with a good blood supply.",
+        "MRI scan: shows how deep the lump goes.",
+        "Treatment",
+        "Surgery: the surgeon removes the whole lump through a small cut. Most children need only one operation.",
+        "Laser: sometimes used for small lumps close to the skin.",
+        "After treatment",
+        "The pain usually stops within a few days of surgery.",
+        "Contact us",
+        "Call 555-0100 to book an appointment.",
+    ]
+)
+
+
+def test_a_page_without_blank_lines_keeps_headings_set_over_their_text(tmp_path: Path) -> None:
+    """One element per line and no blank lines: a heading straight above a sentence or a lead ("Tests" over
+    "Ultrasound: shows ...") opens its section even after a list item or a link, and one patient's story,
+    closed by a teaser and a "Read Ravi's story" link, is not quoted."""
+    doc, _ = parse_one_page(tmp_path / "dense", "glomangioma.txt", DENSE_PAGE)
+    section_of = {s.text: s.section for s in doc.sentences}
+    assert section_of["Ultrasound: shows a small lump with a good blood supply."] == "Tests"
+    assert section_of["Laser: sometimes used for small lumps close to the skin."] == "Treatment"
+    assert section_of["The pain usually stops within a few days of surgery."] == "After treatment"
+    assert section_of["A glomangioma often causes:"] == "Signs and symptoms"
+    text = quoted(doc)
+    assert "The scan showed a glomangioma." not in text and "Ravi" not in text
+    assert "Tests" not in text.split() and "Signs and symptoms" not in text

@@ -855,3 +855,21 @@ def test_a_parents_words_for_what_a_body_does_find_the_pages_words(bot: Assistan
     assert "immunohistochemistry" in understand("IHC markers", [], bot.vocab).focus
     assert "lymph node" in understand("nodal spread rate", [], bot.vocab).focus
     assert "overall survival" in understand("HPC 5-yr OS", [], bot.vocab).focus
+
+
+def test_a_long_name_is_known_without_its_qualifier_or_an_everyday_word() -> None:
+    """ "giant cell tumor" names "giant cell tumor of bone"; "unicameral cyst" names "unicameral bone cyst"; a
+    shorter name two conditions share ("bone cyst") names neither; and "(often shortened to ABC)" is an acronym
+    spelled out in the question."""
+    page = (
+        "A giant cell tumor of bone grows at the end of a long bone. An aneurysmal bone cyst (often shortened to "
+        "ABC) is filled with blood. A simple bone cyst is also called a unicameral bone cyst."
+    )
+    topics = {"giant cell tumor of bone": ["gctb"], "aneurysmal bone cyst": ["cysts"], "simple bone cyst": ["cysts"]}
+    vocab = build_vocabulary([page], topics, settings=Settings())
+    assert vocab.topics_in("how is giant cell tumor treated") == ["giant cell tumor of bone"]
+    assert vocab.topics_in("xray showed a unicameral cyst") == ["simple bone cyst"]
+    assert vocab.topics_in("is an aneurysmal cyst cancer") == ["aneurysmal bone cyst"]
+    assert vocab.topics_in("what is a bone cyst") == []
+    assert vocab.topics_in("ABC sclerotherapy") == ["aneurysmal bone cyst"]
+    assert "aneurysmal bone cyst" in understand("ABC sclerotherapy", [], vocab).text
