@@ -621,14 +621,20 @@ def _token_key(token: str) -> str:
     return normalise(token).removesuffix("'s")
 
 
+def _loose_key(phrase: str) -> str:
+    """A phrase as it may be written otherwise: British spelling, or a hyphen as a space ("low grade X" is
+    "low-grade X")."""
+    return spelling_key(phrase.replace("-", " "))
+
+
 class PhraseTable:
     """Normalised phrases found in a text by whole words, longest first, a plural "s" and British
     spelling allowed: the cost of a lookup grows with the text, not with the number of phrases."""
 
     def __init__(self, phrases: Iterable[str]) -> None:
         self.phrases = {normalise(p) for p in phrases if normalise(p)}
-        self.spellings = {spelling_key(p): p for p in sorted(self.phrases)}
-        self.longest = max((len(p.split()) for p in self.phrases), default=0)
+        self.spellings = {_loose_key(p): p for p in sorted(self.phrases)}
+        self.longest = max((len(p.replace("-", " ").split()) for p in self.phrases), default=0)
         # A question's text is looked up several times (its topics, its names taken out): once is enough.
         self._cached_spans = lru_cache(maxsize=1 << 12)(self._find_spans)
 
@@ -638,7 +644,7 @@ class PhraseTable:
         singular = phrase.removesuffix("s")
         if singular != phrase and singular in self.phrases:
             return singular
-        return self.spellings.get(spelling_key(phrase)) or self.spellings.get(spelling_key(singular))
+        return self.spellings.get(_loose_key(phrase)) or self.spellings.get(_loose_key(singular))
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, phrase) of each phrase in the text, in order, not overlapping."""
@@ -1681,12 +1687,14 @@ _NOTATION = (
     (re.compile(r"(?:\bnos?\.|#)\s*(?=of\b)", re.I), "number "),
     (re.compile(r"\bw/o\b", re.I), "without"),
     (re.compile(r"\bw/(?![a-z](?![\w-]))(?=\s*\w)", re.I), "with "),  # (not "w/u", a work-up; "w/x-ray" is)
+    # A question word's contraction typed on a phone without its apostrophe ("whats X" asks what X is).
+    (re.compile(r"\b(what|where|who|how)s\b", re.I), r"\1's"),
 )
 
 
 def spell_out_notation(question: str) -> str:
     """The question with notation for little words written out ("no. of prior cases" -> "number of prior
-    cases"), so that what reads negation or a count reads them as meant."""
+    cases", "whats" -> "what's"), so that what reads negation, a count or a question reads them as meant."""
     for pattern, written_out in _NOTATION:
         question = pattern.sub(written_out, question)
     return " ".join(question.split()) if question.strip() else question

@@ -103,6 +103,7 @@ def test_notation_for_little_words_is_read_as_the_words(vocab: Vocabulary) -> No
     assert understand("Is there no cure?", [], vocab).question == "Is there no cure?"
     assert understand("HPC w/u for mets", [], vocab).question == "HPC w/u for mets"  # a work-up, not "with u"
     assert understand("ASPS w/x-ray findings", [], vocab).question == "ASPS with x-ray findings"
+    assert understand("whats ASPS", [], vocab).question == "what's ASPS"  # (a phone drops the apostrophe)
 
 
 def test_what_a_message_tells_before_a_comma_and_a_question_is_told(vocab: Vocabulary) -> None:
@@ -873,3 +874,9 @@ def test_a_long_name_is_known_without_its_qualifier_or_an_everyday_word() -> Non
     assert vocab.topics_in("what is a bone cyst") == []
     assert vocab.topics_in("ABC sclerotherapy") == ["aneurysmal bone cyst"]
     assert "aneurysmal bone cyst" in understand("ABC sclerotherapy", [], vocab).text
+
+
+def test_a_hyphen_in_a_name_may_be_written_as_a_space() -> None:
+    vocab = build_vocabulary(["Low-grade fibromyxoid sarcoma is rare."], {"low-grade fibromyxoid sarcoma": ["p"]})
+    assert vocab.topics_in("can low grade fibromyxoid sarcoma come back") == ["low-grade fibromyxoid sarcoma"]
+    assert vocab.topics_in("is low-grade fibromyxoid sarcoma rare") == ["low-grade fibromyxoid sarcoma"]
