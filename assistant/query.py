@@ -471,6 +471,12 @@ class Vocabulary:
         return PhraseTable([*self.topic_aliases, *self.document_aliases, *self.kinds, *SOURCE_NOUNS])
 
     @cached_property
+    def codes(self) -> dict[str, str]:
+        """The corpus's words of letters and digits, by their form without hyphens ("cd34" -> "cd34", "ki67" ->
+        "ki-67"): a code is found whichever way it is hyphenated."""
+        return {w.replace("-", ""): w for w in sorted(self.words) if any(ch.isdigit() for ch in w)}
+
+    @cached_property
     def long_names_by_word(self) -> dict[str, list[tuple[str, ...]]]:
         """Each word of a name of two or more words -> those names, as word tuples: a question that
         has all of such a name's words but one finds it from any of the others."""
@@ -1056,6 +1062,8 @@ def _shorthand_for_nothing_here(lower: str, vocab: Vocabulary) -> bool:
     )
 
 
+# A code of two or more letters, then digits ("ki-67", "her2", "ca-125"); one letter is a level ("t5").
+_MARKER_RE = re.compile(r"[a-z]{2,}-?\d")
 # The words before a place: "near", "close to", "around".
 _PLACE_BEFORE_RE = re.compile(r"\b(?:near|nearby|close to|around)\s+$", re.I)
 # ... and, in a question asking where, "in" or "at" ("where can I get it done in manchester").
@@ -1080,6 +1088,15 @@ def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
     for match in re.finditer(r"[A-Za-z][A-Za-z0-9'’-]*", question):
         word = match.group(0).rstrip("'’-")
         lower = fold(word).lower().removesuffix("'s")
+        if any(ch.isdigit() for ch in lower) and _MARKER_RE.match(lower):
+            # A named marker, gene or test of letters and digits ("Ki-67", "HER2", "CA-125") that no page
+            # writes, in any hyphenation: a name the documents lack. (Not a level or stage: "T5-T7", "C6".)
+            # (A fusion of two known names, "col1a1-pdgfb", is known: each part is.)
+            parts = lower.split("-")
+            known_part = [p in vocab.codes or p in vocab.words or p.isdigit() for p in parts]
+            if lower.replace("-", "") not in vocab.codes and not (len(parts) > 1 and all(known_part)):
+                found.append(word)
+            continue
         if len(lower) < 2 or any(ch.isdigit() for ch in lower) or ROMAN_NUMERAL_RE.match(lower):
             continue
         if lower in vocab.topic_words:
@@ -1441,8 +1458,25 @@ def _as_definition_question(question: str, vocab: Vocabulary) -> str | None:
 
 
 def _spelling_corrected(text: str, vocab: Vocabulary) -> str:
-    """A text with split names joined, misspelt words and mistyped words of names corrected."""
-    return correct_name_typos(correct_spelling(join_split_names(text, vocab), vocab), vocab)
+    """A text with split names joined, misspelt words and mistyped words of names corrected, and codes
+    hyphenated as the pages write them."""
+    return correct_name_typos(correct_spelling(join_split_names(_codes_as_written(text, vocab), vocab), vocab), vocab)
+
+
+_CODE_TOKEN_RE = re.compile(r"\b[A-Za-z]{2,}-?\d[A-Za-z0-9-]*\b")
+
+
+def _codes_as_written(text: str, vocab: Vocabulary) -> str:
+    """ "CD-34" written "CD34" where the pages write it so (case kept): a marker is one word, found as one."""
+
+    def as_written(match: re.Match[str]) -> str:
+        token = match.group(0)
+        written = vocab.codes.get(token.lower().replace("-", ""))
+        if written is None or written == token.lower():
+            return token
+        return written.upper() if token.isupper() or token[:2].isupper() else written
+
+    return _CODE_TOKEN_RE.sub(as_written, text)
 
 
 def understand(

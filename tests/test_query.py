@@ -880,3 +880,16 @@ def test_a_hyphen_in_a_name_may_be_written_as_a_space() -> None:
     vocab = build_vocabulary(["Low-grade fibromyxoid sarcoma is rare."], {"low-grade fibromyxoid sarcoma": ["p"]})
     assert vocab.topics_in("can low grade fibromyxoid sarcoma come back") == ["low-grade fibromyxoid sarcoma"]
     assert vocab.topics_in("is low-grade fibromyxoid sarcoma rare") == ["low-grade fibromyxoid sarcoma"]
+
+
+def test_a_marker_no_page_writes_is_a_name_the_documents_lack() -> None:
+    """ "Ki-67", "HER2": codes of letters and digits the pages never write are unknown names; a code the pages
+    write is known however hyphenated ("CD-34" for "CD34"), as is a fusion of two known names; a level is no code."""
+    page = "The cells carry CD34 and a COL1A1-PDGFB fusion. Surgery at T5-T7 is described."
+    vocab = build_vocabulary([page], {"dermatofibrosarcoma protuberans (DFSP)": ["p"]}, settings=Settings())
+    assert unknown_terms("Ki-67 index in DFSP", vocab) == ["Ki-67"]
+    assert unknown_terms("HER2 status in DFSP", vocab) == ["HER2"]
+    assert unknown_terms("is DFSP CD-34 positive", vocab) == []
+    assert unknown_terms("DFSP col1a1-pdgfb", vocab) == []
+    assert unknown_terms("DFSP at T5-T7 or C6", vocab) == []
+    assert "CD34" in understand("is DFSP CD-34 positive", [], vocab).text
