@@ -735,6 +735,8 @@ ASKER_STEMS = frozenset(
             *("best", "better", "good", "ideal", "usual", "standard", "main"),
             # ... and verbs of having what is asked for ("what tests will she need?" asks for the tests)
             *("need", "needs", "needed", "get", "gets", "have", "has", "undergo"),
+            # ... and the occasion of asking ("what should I ask at my appointment?" asks what to ask)
+            *("appointment", "appointments", "visit", "consultation"),
         ]
     )
 )

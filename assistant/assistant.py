@@ -217,6 +217,7 @@ class Assistant:
         position = {id(r): i for i, r in enumerate(scored)}
         record.selected = [position[id(r)] for r in evidence.selected if id(r) in position]
         record.mode = evidence.mode
+        record.asked_section = evidence.section[1] if evidence.section else None
         record.abstain_rule, record.abstain_reason = evidence.abstain_rule, evidence.abstain_reason
 
     @staticmethod

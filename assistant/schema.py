@@ -83,6 +83,7 @@ class AnswerTrace(BaseModel):
     )
     sections: list[str] = Field(default_factory=list, description="Sections retrieval brought in whole.")
     mode: str | None = Field(None, description="'fact', 'section' or 'several' (how the evidence was chosen).")
+    asked_section: str | None = Field(None, description="The heading the question restates, when one does.")
     selected: list[int] = Field(default_factory=list, description="Indexes into candidates of the quoted passages.")
     abstain_rule: str | None = None
     abstain_reason: str | None = None

@@ -1062,3 +1062,18 @@ def test_a_figure_asked_is_found_in_the_best_passages_own_paragraph(tmp_path: Pa
     bot = written_page_bot(tmp_path, page, "myxoid chondroma")
     answer = bot.ask("myxoid chondroma preop RT dose", audience="clinician")
     assert not answer.abstained and "50 Gy" in answer.citations[0].quote
+
+
+def test_the_occasion_of_asking_does_not_keep_a_question_from_its_section(tmp_path: Path) -> None:
+    """ "What should I ask the doctor at my X appointment?" asks what "Questions to ask your doctor" answers:
+    the appointment is when it is asked, not what; the section's list is quoted, not only its lead-in."""
+    page = (
+        "Myxoid chondroma\n\nWhat is myxoid chondroma?\nMyxoid chondroma is a rare soft tissue tumour of adults.\n\n"
+        "Questions to ask your doctor\nIt can help to write down your questions before your appointment.\n\n"
+        "You might want to ask:\n- What grade is my tumour?\n- Will I have radiotherapy before surgery?\n"
+        "- How often will I have scans?\n\nSupport\nOur support line is open every weekday.\n"
+    )
+    bot = written_page_bot(tmp_path, page, "myxoid chondroma")
+    answer = bot.ask("what should i ask the doctor at my myxoid chondroma appointment", trace=True)
+    assert not answer.abstained and any("What grade is my tumour?" in c.quote for c in answer.citations)
+    assert answer.trace is not None and answer.trace.asked_section == "Questions to ask your doctor"
