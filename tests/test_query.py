@@ -893,3 +893,9 @@ def test_a_marker_no_page_writes_is_a_name_the_documents_lack() -> None:
     assert unknown_terms("DFSP col1a1-pdgfb", vocab) == []
     assert unknown_terms("DFSP at T5-T7 or C6", vocab) == []
     assert "CD34" in understand("is DFSP CD-34 positive", [], vocab).text
+
+
+def test_a_wrong_diagnosis_is_looked_for_as_pages_tell_it() -> None:
+    """ "What was it first misdiagnosed as?": a report says "reported as a myxoma", a page "mistaken for"."""
+    found = " ".join(LEXICON.expansions("what was the tumour first misdiagnosed as"))
+    assert "mistaken" in found and "reported" in found
