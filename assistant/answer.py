@@ -20,12 +20,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from assistant.answer_types import (
+    ALTERNATIVE_RE,
     ASKS_LITERATURE_RE,
     COMPARISON_WORD_RE,
     QUESTION_CUES,
     REPORTS_CASE_RE,
     answer_kind_cues,
     asks_for_figure,
+    figure_gap,
     holds_asked_answer,
     is_case_narrative,
     is_figure_word,
@@ -326,7 +328,33 @@ class ExtractiveAnswerer:
                 continue
             chosen.append(candidate)
             words += size
+        if chosen and (narrow or terse):
+            chosen += self._next_also_holding(query, chosen, ranked, limit - words)
         return chosen
+
+    def _next_also_holding(
+        self, query: UnderstoodQuery, chosen: list[ScoredPassage], ranked: list[ScoredPassage], room: int
+    ) -> list[ScoredPassage]:
+        """The sentence straight after the answer, in its paragraph, when it gives another value of what was asked
+        ("The usual dose for adults is 400mg once a day." / "Some people take 800mg a day."): the page's own
+        alternative to the figure, however it scores alone. (Not any next sentence with a figure: "Our patient was
+        well 42 months after ..." after a review's longest interval is padding.)"""
+        last = chosen[-1].evidence
+        following = (last.doc.source_id, last.passage.sentence_ids[-1] + 1)
+        for candidate in ranked:
+            ev = candidate.evidence
+            if (
+                (ev.doc.source_id, ev.passage.sentence_ids[0]) == following
+                and len(ev.passage.sentence_ids) == 1
+                and _paragraph(ev) == _paragraph(last)
+                and ALTERNATIVE_RE.match(ev.text)
+                and holds_asked_answer(query.question, ev.text)
+                and figure_gap(query.question, ev.text) is None
+                and len(ev.text.split()) <= room
+                and not any(_overlaps(ev, c.evidence) for c in chosen)
+            ):
+                return [candidate]
+        return []
 
     def _what_a_report_reports(self, query: UnderstoodQuery, ranked: list[ScoredPassage]) -> ScoredPassage | None:
         """For an overview asked of one named case report, its best passage saying what it reports."""

@@ -310,6 +310,11 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         "a dose",
     ),
 ]
+# A sentence giving another value of what the one before gave ("Some people take 800mg a day.", "A lower dose
+# is sometimes used").
+ALTERNATIVE_RE = re.compile(
+    r"\W*(some|others?|alternatively|otherwise|instead|a (lower|higher|smaller|larger|shorter|longer))\b", re.I
+)
 # "How many earlier cases ...", "number of prior cases": the counted noun is among the next few words, after any
 # adjectives.
 HOW_MANY_RE = re.compile(r"\b(?:how many|(?:the )?number of) ((?:[a-z-]+\W+){0,2}[a-z-]+)", re.I)

@@ -1057,11 +1057,16 @@ def test_a_figure_asked_is_found_in_the_best_passages_own_paragraph(tmp_path: Pa
         "How is it treated?\nSurgery is the main treatment. The surgeon removes the tumour with a layer of healthy "
         "tissue around it.\n\nRadiotherapy works especially well for myxoid chondroma. It is often given before "
         "surgery to shrink the tumour and make the operation easier. The usual dose is 50 Gy given in 25 "
-        "treatments over 5 weeks.\n\nChemotherapy may be used if the tumour has spread.\n"
+        "treatments over 5 weeks. Some centres give a lower dose, such as 36 Gy in 18 treatments. Our "
+        "radiotherapy unit has 4 machines.\n\nChemotherapy may be used if the tumour has spread.\n"
     )
     bot = written_page_bot(tmp_path, page, "myxoid chondroma")
     answer = bot.ask("myxoid chondroma preop RT dose", audience="clinician")
     assert not answer.abstained and "50 Gy" in answer.citations[0].quote
+    # The next sentence, giving another value of the dose, follows it; the one after, with a figure of something
+    # else, does not.
+    alternative = "Some centres give a lower dose, such as 36 Gy in 18 treatments."
+    assert [c.quote for c in answer.citations[1:]] == [alternative]
 
 
 def test_the_occasion_of_asking_does_not_keep_a_question_from_its_section(tmp_path: Path) -> None:
