@@ -28,6 +28,7 @@ from assistant.answer_types import (
     RECOMMENDATION_RE,
     asks_about_case,
     asks_for_figure,
+    asks_yes_or_no,
     defined_term,
     gloss_pattern,
     is_case_narrative,
@@ -44,7 +45,7 @@ from assistant.query import (
 )
 from assistant.retrieve import Candidates
 from assistant.settings import Settings
-from assistant.text import any_related, content_words, negated_stems, stem_all, stems
+from assistant.text import STOPWORDS, any_related, content_words, negated_stems, stem_all, stems
 
 DEFINES_CONDITION_RE = re.compile(r"\b(definition|define|defined|what is|what's|what are)\b", re.I)
 # The words of a question asking what something is, besides its name ("What does X stand for?", "X definition").
@@ -52,6 +53,8 @@ DEFINITION_FRAME_WORDS = frozenset(
     "stand stands mean means meaning define definition defined exactly actually called term word abbreviation "
     "acronym short".split()
 )
+# A state given to the question's subject: "with round cells", "has spread", "had metastases".
+_STATE_RE = re.compile(r"\b(?:with|has|have|had)\s+(?:(?:a|an|the|some|many|lots of|already)\s+)?([a-z]+)", re.I)
 DEFINITION_RE = re.compile(
     r"\b(stand for|stands for|mean|means|what is|what's|what are|define|definition|defined)\b|^\s*\w+\s*\?*$", re.I
 )
@@ -221,6 +224,11 @@ class PassageScorer:
         # answers a question about its case.
         asks_advice = query.names_one_document and bool(ASKS_ADVICE_RE.search(query.question))
         negated = self._negated(query.question)
+        # A state the question gives its subject ("X with round cells", "now that it has spread") is not answered
+        # by what the page says of its absence ("few or no round cells"). (Not asked yes or no: "Has it spread?"
+        # is answered by "it has not spread".)
+        affirmed = frozenset() if negated or asks_yes_or_no(query.question) else self._affirmed(query)
+        related = s.related_stem_min_chars
         out = np.zeros(len(passages))
         for i, ev in enumerate(passages):
             if case_weight and self._tells_case(ev):
@@ -232,6 +240,8 @@ class PassageScorer:
                 out[i] += s.case_narrative_bonus
             if negated:
                 out[i] += s.polarity_bonus * self._polarity(negated, ev.text)
+            elif affirmed and any_related(affirmed, negated_stems(ev.text), related):
+                out[i] -= s.polarity_bonus
             cue = s.cue_bonus * sum(self._holds(c, ev) for c in cues) / max(len(cues), 1)
             if asked and asks_spelled_out and any(f"({a.upper()})" in ev.text for a in asked):
                 cue += s.definition_bonus
@@ -267,6 +277,13 @@ class PassageScorer:
             if stem_all(phrase.split()[:1])[0] in negated:
                 negated |= stems(expansion)
         return frozenset(negated)
+
+    def _affirmed(self, query: UnderstoodQuery) -> frozenset[str]:
+        """Stems of the states the question gives its subject: the word after "with", "has", "have" or "had"
+        ("with round cells", "has spread"), not a subject's name nor a little word ("has she got")."""
+        names = self.vocab.subject_stems(query.topics)
+        found = [m.group(1).lower() for m in _STATE_RE.finditer(query.question)]
+        return frozenset(stem for stem in stem_all([w for w in found if w not in STOPWORDS]) if stem not in names)
 
     def _polarity(self, negated: frozenset[str], text: str) -> int:
         """+1 when a passage negates what the question negates, -1 when it only affirms it, else 0."""

@@ -1082,3 +1082,16 @@ def test_the_occasion_of_asking_does_not_keep_a_question_from_its_section(tmp_pa
     answer = bot.ask("what should i ask the doctor at my myxoid chondroma appointment", trace=True)
     assert not answer.abstained and any("What grade is my tumour?" in c.quote for c in answer.citations)
     assert answer.trace is not None and answer.trace.asked_section == "Questions to ask your doctor"
+
+
+def test_a_state_the_question_gives_is_not_answered_by_its_absence(tmp_path: Path) -> None:
+    """ "the cure rate for X that has spread": the page's figure for X that has *not* spread answers another
+    question; the one for X that has spread leads. (Asked yes or no, "Has it spread?" is answered by either.)"""
+    page = (
+        "Myxoid chondroma\n\nWhat is the outlook?\nIf the tumour has not spread, about 9 in 10 people are cured with "
+        "surgery and radiotherapy. When the tumour has spread, about 3 in 10 people are cured, and treatment "
+        "also aims to control symptoms.\n\nHow is it treated?\nSurgery is the main treatment.\n"
+    )
+    bot = written_page_bot(tmp_path, page, "myxoid chondroma")
+    answer = bot.ask("what is the cure rate for myxoid chondroma that has spread", audience="clinician")
+    assert not answer.abstained and answer.citations[0].quote.startswith("When the tumour has spread")
