@@ -57,6 +57,9 @@ _AGE = (
     r"\bat birth\b|\bin (their|the) (teens|twenties|thirties|forties|\d0s)\b|"
     r"\b(older|younger) than \d+\b|\bages? of \d+"  # "most are older than 70", "between the ages of 20 and 40"
 )
+# An age said with who it is of: "3-year-old boy", "a 71-year-old previously well woman", "woman aged 48".
+_PERSON = r"(boy|girl|man|woman|male|female|infant|baby|child|patient)"
+_AGE_AND_SEX = rf"\b\d+[- ](year|month|week|day)s?[- ]old( \w+){{0,2}} {_PERSON}\b|\b{_PERSON},? (aged|of) \d+\b"
 
 
 @dataclass(frozen=True)
@@ -249,6 +252,13 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         re.compile(r"\b(how old|what age|typical age|age range|average age|median age)\b|" + _TERSE_AGE, re.I),
         re.compile(_AGE, re.I),
         "an age",
+    ),
+    # "case age/sex": one patient's age with who they are ("a previously healthy 3-year-old boy"), not another
+    # person's age in the same report ("his mother ... at 19 years of age").
+    (
+        re.compile(r"\b(age|sex|gender) ?(/|and|&) ?(sex|gender|age)\b", re.I),
+        re.compile(_AGE_AND_SEX, re.I),
+        "an age and sex",
     ),
     (re.compile(r"\b(how many|how much|number of)\b", re.I), re.compile(_ANY_NUMBER, re.I), "a number"),
     # A price is an amount of money, not any number ("1 to 2 out of every 100" is no cost).

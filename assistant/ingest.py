@@ -929,6 +929,9 @@ def _mark_boilerplate(lines: list[_Line], settings: Settings) -> None:
 
 
 # --- scholarly front matter ---------------------------------------------------------------------
+ET_AL_END_RE = re.compile(r",?\s+et al\.?\s*$")
+
+
 def _person_name(part: str) -> str | None:
     """A personal name as written in an author list ("Astrid Lindqvist", "Brennecke AL"), or None."""
     tokens = part.split()
@@ -945,7 +948,9 @@ def _person_name(part: str) -> str | None:
 
 
 def _author_names(text: str) -> list[str]:
-    """Names of an author-list line ("A Smith(1), B Jones(2)" or "Smith AL, Jones B."), else []."""
+    """Names of an author-list line ("A Smith(1), B Jones(2)" or "Smith AL, Jones B.", perhaps cut short with a
+    closing "et al."), else []. (A citation, "Smith J, et al. Title. Journal. 2018", goes on after its "et al".)"""
+    text = ET_AL_END_RE.sub("", text)
     if ":" in text or " et al" in text:
         return []
     parts = [p for p in AUTHOR_SPLIT_RE.split(text.rstrip(".")) if p.strip()]

@@ -475,3 +475,14 @@ def test_a_unit_of_time_asked_for_is_the_figures_shape_not_a_thing_it_is_of() ->
     """ "how many months ... larotrectinib": a schedule "every 3 months" gives months, but not of larotrectinib."""
     assert is_figure_word("months") and is_figure_word("weeks") and is_figure_word("year")
     assert not is_figure_word("larotrectinib") and not is_figure_word("survival")
+
+
+def test_age_and_sex_ask_for_the_patients_age_with_who_they_are() -> None:
+    """ "case age/sex": "a previously healthy 3-year-old boy" answers; "his mother ... at 19 years of age" and
+    "at 11 months of age" give an age of no one asked about."""
+    from assistant.answer_types import figure_gap
+
+    assert figure_gap("case age/sex", "We describe a previously healthy 3-year-old boy who presented.") is None
+    assert figure_gap("Halvorsen age and sex", "A 71-year-old woman was admitted.") is None
+    assert figure_gap("case age/sex", "His mother had a thyroidectomy at 19 years of age.") is not None
+    assert figure_gap("case age/sex", "A cyst was seen at 11 months of age.") is not None

@@ -774,3 +774,21 @@ def test_a_page_without_blank_lines_keeps_headings_set_over_their_text(tmp_path:
     text = quoted(doc)
     assert "The scan showed a glomangioma." not in text and "Ravi" not in text
     assert "Tests" not in text.split() and "Signs and symptoms" not in text
+
+
+def test_an_author_list_cut_short_with_et_al_names_the_first_author(tmp_path: Path) -> None:
+    """ "Ingrid M Halvorsen 1, Tobias Aanerud 1, Sadia Qureshi-Mbeki 2, et al." is the report's author list: "the
+    Halvorsen case" is known. A citation line ("Smith J, et al. Title. Journal. 2018") is still no author list."""
+    from assistant.ingest import _author_names
+
+    page = (
+        "Case Reports\nPediatr Thorac Case Rep\n. 2019 Aug;5(3):187-191.\n\n"
+        "Glomangioma of the lung in a 3-year-old boy\n\n"
+        "Ingrid M Halvorsen 1, Tobias Aanerud 1, Sadia Qureshi-Mbeki 2, et al.\n"
+        "Affiliations\n1 Department of Paediatric Surgery, Fjordvik, Norway.\nPMID: 31402258\n\n"
+        "Abstract\nGlomangioma is rare. We describe a previously healthy 3-year-old boy with a lung cyst. "
+        "He is well after surgery.\n"
+    )
+    doc, _ = parse_one_page(tmp_path / "pm", "pubmed-halvorsen-2019.txt", page, kind="case report abstract")
+    assert doc.metadata["first_author_surname"] == "Halvorsen"
+    assert _author_names("Smith J, Jones K, et al. Cystic lung lesions in infancy. J Pediatr. 2018") == []
