@@ -235,6 +235,7 @@ class Block:
     after_gap: bool  # preceded by 2+ blank lines: a heading was probably lost in capture
     labelled: bool = False  # opens with an inline label ("Surgery: The main treatment is ..."): a part of its section
     items: list[list[int]] = field(default_factory=list)  # for a list: the sentence ids of each bullet
+    table: bool = False  # a list that is a table's rows under its header row
 
 
 @dataclass
@@ -661,7 +662,7 @@ def _mark_shapes(
         linked = line.call_to_action and line.blank_before == 0 and before.kind == "text"
         if linked and not TERMINAL_RE.search(before.text) and not BULLET_RE.match(before.text):
             before.kind = "chrome"
-    _mark_tables(lines)
+    _mark_tables(lines, from_markup=not wide_gaps)
     _mark_unmarked_lists(lines, settings, one_per_line)
     _mark_label_runs(lines, settings)
 
@@ -714,9 +715,10 @@ def _table_cells(text: str) -> list[str]:
     return []
 
 
-def _mark_tables(lines: list[_Line]) -> None:
+def _mark_tables(lines: list[_Line], from_markup: bool = False) -> None:
     """A table captured as text: a header row, then rows with the same number of cells (tab- or
-    pipe-separated) and figures in them ("Localized<TAB>76%"), at most one blank line apart. Its rows are
+    pipe-separated) and figures in them ("Localized<TAB>76%"), at most one blank line apart (in HTML, any
+    rows of a table as wide as its header, ``from_markup``). Its rows are
     content, a list under the header, never a run of menu labels. A Markdown rule row ("|---|---|")
     is furniture."""
     i = 0
@@ -738,7 +740,10 @@ def _mark_tables(lines: list[_Line]) -> None:
         # Rows of figures, or a grid comparing things under a header with an empty corner over its row labels
         # (a label and two or more values a row): never a menu, whose header row has no such corner.
         grid = width >= 3 and width == header + 1
-        if header >= 2 and len(rows) >= 2 and (with_figures * 2 >= len(rows) or grid):
+        # ... or, in HTML, rows of a <table> as wide as their header: the markup says it is one, and a menu
+        # is a list of links, not a table of sentences (text captures lose that: there figures or a corner tell).
+        marked = from_markup and width == header
+        if header >= 2 and len(rows) >= 2 and (with_figures * 2 >= len(rows) or grid or marked):
             lines[i].table_header = True
             for line in lines[i + 1 : j]:
                 line.kind = "bullet" if line in rows else "chrome"
@@ -1276,9 +1281,8 @@ def parse_document(
             return
         lead_ids: list[int] = []
         previous = blocks[-1] if blocks else None
-        introduces = previous is not None and (
-            sentences[previous.sentence_ids[-1]].text.endswith(":") or lines[block_last_line[previous.id]].table_header
-        )
+        heads_table = previous is not None and lines[block_last_line[previous.id]].table_header
+        introduces = previous is not None and (sentences[previous.sentence_ids[-1]].text.endswith(":") or heads_table)
         if previous and previous.kind == "paragraph" and introduces:
             # The list's meaning lives in the sentence that introduces it: move it into the list.
             lead_ids = [previous.sentence_ids.pop()]
@@ -1286,6 +1290,7 @@ def parse_document(
             if not previous.sentence_ids:
                 blocks.pop()
         block = new_block("list", bullets[0], bullets[-1], lead_ids)
+        block.table = heads_table and bool(lead_ids)
         for sid in lead_ids:
             sentences[sid].block = block.id
         for index in bullets:
@@ -1549,6 +1554,11 @@ def build_passages(doc: ParsedDocument) -> list[Passage]:
             continue
         if block.kind == "list" and any(doc.sentences[sid].role == "lead" for sid in ids):
             add(ids, "list")
+            # A table's row is also a claim of its own ("Paclitaxel | hair loss, tingling ..."): a question about one
+            # row's subject is answered by that row, not by the whole table.
+            for row in block.items if block.table else []:
+                if rows := [sid for sid in row if doc.sentences[sid].role not in UNQUOTABLE_ROLES]:
+                    add(rows, "item")
             continue
         # Each bullet item is a claim of its own; a paragraph is one run of sentences.
         groups = block.items if block.kind == "list" else [ids]

@@ -792,3 +792,20 @@ def test_an_author_list_cut_short_with_et_al_names_the_first_author(tmp_path: Pa
     doc, _ = parse_one_page(tmp_path / "pm", "pubmed-halvorsen-2019.txt", page, kind="case report abstract")
     assert doc.metadata["first_author_surname"] == "Halvorsen"
     assert _author_names("Smith J, Jones K, et al. Cystic lung lesions in infancy. J Pediatr. 2018") == []
+
+
+def test_an_html_table_without_figures_is_a_table_whose_rows_are_claims(tmp_path: Path) -> None:
+    """A <table> of words (no figures, no empty corner) is still a table in HTML: its header leads its rows, and
+    each row is a passage of its own, so "paclitaxel side effects" can be answered by the Paclitaxel row."""
+    page = (
+        "<html><body><h1>Glomangioma</h1><h2>Side effects</h2><p>The table lists common side effects.</p>"
+        "<table><thead><tr><th>Treatment</th><th>Common side effects</th><th>What can help</th></tr></thead>"
+        "<tbody><tr><td>Surgery</td><td>Pain and numbness around the scar</td><td>Painkillers</td></tr>"
+        "<tr><td>Paclitaxel</td><td>Hair loss and tingling in the hands</td><td>Report tingling early</td></tr>"
+        "</tbody></table></body></html>"
+    )
+    doc, _ = parse_one_page(tmp_path / "html", "glomangioma.html", page)
+    table = next(b for b in doc.blocks if b.kind == "list")
+    assert table.table and len(table.items) == 2
+    rows = [p for p in doc.passages if p.kind == "item"]
+    assert [doc.sentences[p.sentence_ids[0]].plain.split()[0] for p in rows] == ["Surgery", "Paclitaxel"]
