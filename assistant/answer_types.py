@@ -48,7 +48,8 @@ _DRUG_NAME = (
     r"\b[a-z]+(mab|nib|ciclib|parib|stat|platin|phosphamide|fosfamide|rubicin|mycin|taxel|tecan|citabine|"
     r"trexate|blastine|cristine|poside|mustine|olimus|zomib|lisib|degib|dronate|dronic)\b"
 )
-_PHONE = r"\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\+\d[\d\s().-]{7,}\d"
+# (North American "555-010-0199", international "+44 ...", or a national number opening with 0: "01632 960418".)
+_PHONE = r"\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\+\d[\d\s().-]{7,}\d|\b0\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"
 # A level or span of levels in the letter-and-number notation of segments ("below X2", "X6 to Y2").
 _LEVEL = r"\b(from|at|below|above|of) [A-Z]\d{1,2}\b|\b[A-Z]\d{1,2}\s*(-|–|to|and)\s*[A-Z]?\d{1,2}\b"
 # An age in years, or a baby's in days, weeks or months ("3-month-old", "at 5 days of age", "at birth").

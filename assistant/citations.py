@@ -20,7 +20,7 @@ from pathlib import Path
 
 from assistant.corpus import source_span
 from assistant.errors import CorpusError
-from assistant.ingest import split_sentences
+from assistant.ingest import reflow, split_sentences
 from assistant.schema import Citation
 from assistant.text import content_words, normalise, numbers
 
@@ -90,7 +90,7 @@ def supports(
     point). An acronym and its long form count as the same words (``acronyms``: "lf" -> "long form").
     """
     body = claim_body(claim)
-    evidence = f" {normalise(' '.join(quotes))} "
+    evidence = f" {normalise(' '.join(reflow(q) for q in quotes))} "  # ("slight-" / "ly" read as "slightly")
     evidence_words = set(content_words(evidence))
     for short, long_form in (acronyms or {}).items():
         if f" {long_form} " in evidence:
@@ -105,7 +105,9 @@ def supports(
 
 
 def _folded(text: str) -> str:
-    return " ".join(text.split())
+    """Text as shown and compared: white space folded, a word hyphenated across a line end joined (as
+    :func:`~assistant.ingest.reflow` renders a quoted sentence)."""
+    return reflow(text)
 
 
 def _extract_in(body: str, quote: str) -> bool:

@@ -38,7 +38,7 @@ from typing import Any
 
 from assistant.corpus import SourceDocument, html_span_text, markdown_span_text, mask_markdown
 from assistant.settings import Settings
-from assistant.text import normalise
+from assistant.text import is_english, normalise
 
 # --- page chrome ------------------------------------------------------------------------------
 # Known interface lines of captured sites (government banners, PubMed's interface labels, cookie
@@ -121,6 +121,10 @@ TEASER_RE = re.compile(rf"^(?:{_TEASER})\b", re.IGNORECASE)
 STORY_RE = re.compile(r"\bstor(?:y|ies)\b", re.IGNORECASE)
 STORY_LABEL_RE = re.compile(r"^(?:\w+\s+){0,2}stor(?:y|ies)\s*:", re.IGNORECASE)
 LINK_GLYPH_RE = re.compile(r"(?:[›»→]|>>)\s*$")
+# A line that gives a number under its label ("Radiology appointments: 01632 960422"): finished without a full stop.
+LABELLED_NUMBER_RE = re.compile(r":\s*\+?\(?\d[\d\s().-]{5,}\d\s*$")
+COLUMN_GAP_RE = re.compile(r"\S {6,}\S")
+CONTACT_LINE_RE = re.compile(r"[A-Z][^:.]{0,40}:\s.*\d[\d \t().-]{5,}\d", re.S)
 CONTACT_RE = re.compile(r"\b(?:\d{3}[-. ]\d{3,4}(?:[-. ]\d{4})?|https?://|www\.)", re.IGNORECASE)
 CAPTION_RE = re.compile(
     r"^(?:\[(?:image|photo|picture|img)\]|(?:photo|image|picture|photograph)(?: credit)?\s*:|credit\s*:|"
@@ -164,7 +168,10 @@ _ABBREVIATIONS = {
     "approx", "st", "jr", "sr", "inc", "ltd", "ph.d", "m.d", "jan", "feb", "mar", "apr", "jun", "jul",
     "aug", "sep", "sept", "oct", "nov", "dec", "vol", "pp", "ca",
 }  # fmt: skip
-_BOUNDARY_RE = re.compile(r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+# The end of a sentence, or of a line giving a number under its label ("Bookings: 01632 960422" / "Out of hours: ...").
+_BOUNDARY_RE = re.compile(
+    r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|:[ \t]*\+?\(?\d[\d \t().-]{5,}\d(?=[ \t]*\r?\n[ \t]*[A-Z])"
+)
 _LAST_WORD_RE = re.compile(r"(\S+)$")
 NAVIGATIONAL_RE = re.compile(r"\b(below|above|the following|this page|click|see here)\W*$", re.I)
 ANAPHOR_RE = re.compile(
@@ -177,6 +184,22 @@ ANAPHOR_RE = re.compile(
     r"(?!(?:article|paper|report|study|review|page|section|chapter|guide|series)\b)[a-z]"
 )
 MAX_HEADING_WORDS = 14
+
+
+# A word broken across a line end by a hyphen, as printed text is wrapped ("treat-" / "ment").
+_LINE_END_HYPHEN_RE = re.compile(r"\b([a-z]+)-[ \t]*\r?\n\s*([a-z]+)\b")
+
+
+def reflow(text: str) -> str:
+    """Text as a reader reads it: runs of white space folded to one space, and a word a printed page hyphenated
+    across a line end joined again when the whole is a word ("treat-" / "ment" -> "treatment"; "long-" / "term"
+    stays "long-term"). What is quoted is still the file's own text; this is how it is shown and matched."""
+
+    def joined(match: re.Match[str]) -> str:
+        whole = match.group(1) + match.group(2)
+        return whole if is_english(whole) else f"{match.group(1)}-{match.group(2)}"
+
+    return " ".join(_LINE_END_HYPHEN_RE.sub(joined, text).split())
 
 
 def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
@@ -219,8 +242,9 @@ class Sentence:
 
     @property
     def plain(self) -> str:
-        """The text with runs of white space folded to one space (for answers, not for quotes)."""
-        return " ".join(self.text.split())
+        """The text as read: white space folded, a word hyphenated across a line end joined (for answers, not
+        for quotes)."""
+        return reflow(self.text)
 
 
 @dataclass
@@ -577,6 +601,34 @@ def site_boilerplate(documents: Sequence[SourceDocument], settings: Settings) ->
 
 
 # --- chrome -------------------------------------------------------------------------------------
+def _mark_running_lines(lines: list[_Line], text: str, settings: Settings) -> None:
+    """A printed document's running header and footer: on a text converted from PDF, whose pages are split by
+    form feeds, the lines at the top and bottom of a page that recur at the top or bottom of other pages, page
+    numbers aside ("Patient leaflet – Page 2 of 4", "Ref: ONC-0421 v3"). They are furniture, never a heading
+    of the text that runs under them from page to page."""
+    breaks = [m.end() for m in re.finditer("\f", text)]
+    if not breaks:
+        return
+    bounds = [0, *breaks, len(text) + 1]
+    edges: list[list[_Line]] = []
+    for start, end in itertools.pairwise(bounds):
+        page = [line for line in lines if start <= line.start < end]
+        reach = settings.ingest_running_line_reach
+        edges.append([*page[:reach], *page[-reach:]])
+
+    def key(line: _Line) -> str:
+        return re.sub(r"\d+", "#", _norm_line(line.text))
+
+    pages_of: dict[str, set[int]] = {}
+    for number, edge in enumerate(edges):
+        for line in edge:
+            pages_of.setdefault(key(line), set()).add(number)
+    for edge in edges:
+        for line in edge:
+            if len(pages_of[key(line)]) >= 2:
+                line.kind = "chrome"
+
+
 def _mark_callout_rail(lines: list[_Line]) -> None:
     """Drop a trailing rail of promotional cards: shallow bullets each followed by one short paragraph.
 
@@ -875,7 +927,11 @@ def _mark_edge(lines: list[_Line], walk: list[int], settings: Settings, tail: bo
         if line.kind == "bullet" or (BULLET_RE.match(line.text) and _in_led_list(lines, i)):
             return None
         furniture = line.kind != "text" or BREADCRUMB_RE.match(line.text) or line.boilerplate
-        label = _is_label(line.text, settings.ingest_label_max_words)
+        # (A lower-case line straight under a line of text goes on with it: "... ask for the on-call" / "radiology
+        # registrar" is no label.)
+        above = lines[i - 1] if i > 0 else None
+        goes_on = line.blank_before == 0 and line.text[:1].islower() and above is not None and above.kind == "text"
+        label = _is_label(line.text, settings.ingest_label_max_words) and not goes_on
         question = line.text.endswith("?") and _looks_like_heading(line.text, max_words)
         return bool(furniture or label or question)
 
@@ -891,7 +947,7 @@ def _mark_edge(lines: list[_Line], walk: list[int], settings: Settings, tail: bo
             # furniture too. (Not under a heading or label, which may introduce a last paragraph of content;
             # nor a line giving a number to call, which is how a family reaches the team.)
             ahead = walk[n + 1 : n + 1 + island_run]
-            contact = bool(CONTACT_RE.search(lines[i].text))
+            contact = bool(CONTACT_RE.search(lines[i].text) or CONTACT_LINE_RE.match(lines[i].text))
             if (
                 tail
                 and region
@@ -1115,7 +1171,12 @@ def _classify(lines: list[_Line], settings: Settings, indents: bool) -> None:
             )
             heading = (shallow and _looks_like_heading(bare, max_words)) or toggle
             line.kind = "heading" if heading else "bullet"
-        elif _looks_like_heading(line.text, max_words) and (nxt is None or nxt.blank_before > 0):
+        elif (
+            _looks_like_heading(line.text, max_words)
+            and (nxt is None or nxt.blank_before > 0)
+            # (not the last line of a wrapped paragraph: "... ask for the on-call" / "radiology registrar")
+            and not (line.blank_before == 0 and line.text[:1].islower())
+        ):
             line.kind = "heading" if nxt is not None else "chrome"
         elif (
             _looks_like_heading(line.text, max_words)
@@ -1124,10 +1185,27 @@ def _classify(lines: list[_Line], settings: Settings, indents: bool) -> None:
             and nxt is not None
             and nxt.kind == "text"
             and nxt.text[:1].isupper()
-            and not _looks_like_heading(nxt.text, max_words)
+            and (
+                not _looks_like_heading(nxt.text, max_words)
+                or _wraps_on(content, i + 1)
+                or bool(LABELLED_NUMBER_RE.search(nxt.text))  # "Contact numbers" / "Bookings: 01632 960422"
+            )
         ):
-            # A sub-heading set directly above its paragraph ("Surgery" / "Surgery removes ...").
+            # A sub-heading set directly above its paragraph ("Surgery" / "Surgery removes ..."), the paragraph's
+            # first line perhaps short of a sentence's end because the capture wraps its lines.
             line.kind = "heading"
+
+
+def _wraps_on(content: list[_Line], k: int) -> bool:
+    """Whether content line ``k`` is a wrapped paragraph's first line: the next goes straight on, in lower case."""
+    following = content[k + 1] if k + 1 < len(content) else None
+    return (
+        following is not None
+        and following.kind == "text"
+        and following.blank_before == 0
+        and following.text[:1].islower()
+        and not TERMINAL_RE.search(content[k].text)
+    )
 
 
 def _in_capitals(text: str, min_letters: int = 0) -> bool:
@@ -1204,6 +1282,7 @@ def parse_document(
     metadata: dict[str, object] = {}
     if not doc.is_html:
         _mark_callout_rail(lines)
+        _mark_running_lines(lines, view, settings)
     _mark_shapes(lines, settings, metadata, wide_gaps=not doc.is_html, one_per_line=one_per_line)
     abstract_at, front = _scholarly_front_matter(lines, doc, settings)
     metadata.update(front)
@@ -1400,6 +1479,12 @@ def parse_document(
         featured,
         settings.ingest_label_max_words,
     )
+    if not doc.is_html:
+        # A line with a wide gap inside it is two columns of a printed layout read across ("in the leg or arm
+        # <gap> away."): its words are not a sentence of either column. (In HTML, masked tags leave such gaps.)
+        for sentence in sentences:
+            if sentence.role in ("sentence", "lead", "item") and COLUMN_GAP_RE.search(sentence.text):
+                sentence.role = "dangling"
 
     sections = _qualify_repeated_headings(heading_of, block_heading, blocks, sentences, doc.info.topics) or sections
     title = str(metadata.get("title") or doc.info.title)
@@ -1451,7 +1536,13 @@ def _mark_unquotable(
             sentence = sentences[sid]
             if NAVIGATIONAL_RE.search(sentence.text) and len(sentence.text.split()) <= 15:
                 sentence.role = "dangling"
-            unfinished = not TERMINAL_RE.search(sentence.text) and not sentence.text.endswith(":")
+            unfinished = (
+                not TERMINAL_RE.search(sentence.text)
+                and not sentence.text.endswith(":")
+                # A contact line is whole without a full stop: "Bookings: 01632 960422", "Out of hours: switchboard
+                # 01632 960000 – ask for the on-call registrar".
+                and not (LABELLED_NUMBER_RE.search(sentence.text) or CONTACT_LINE_RE.match(sentence.text))
+            )
             if sentence.role == "sentence" and (unfinished or LINK_GLYPH_RE.search(sentence.text)):
                 sentence.role = "dangling"
         heading = heading_of.get(block_heading[block.id]) or ""

@@ -26,6 +26,7 @@ INDEX_AFFECTING = (
     "ingest_dense_min_lines",
     "ingest_dense_max_blank_share",
     "ingest_story_max_lines",
+    "ingest_running_line_reach",
 )
 
 
@@ -399,6 +400,13 @@ class Settings(BaseSettings):
         ge=2,
         description="A page needs at least this many lines before its lack of blank lines says anything: a "
         "short note without blank lines may simply be one paragraph.",
+    )
+    ingest_running_line_reach: int = Field(
+        3,
+        ge=1,
+        description="On a text converted from PDF (pages split by form feeds), this many lines at the top and at "
+        "the bottom of each page are looked at for a running header or footer (a line recurring there on another "
+        "page): a header or footer is one to three lines; further in is the page's own text.",
     )
     ingest_story_max_lines: int = Field(
         8,

@@ -94,3 +94,12 @@ def test_gate_keeps_a_decimal_figure_and_removes_inserted_text(source: tuple[Pat
     assert strict.text == "Metastases were found in 0.4% of patients. [1]"
     assert [r.split(":")[0] for r in strict.removed] == ["not verbatim text of its quote"]
     assert [c.marker for c in strict.citations] == [1]
+
+
+def test_a_word_hyphenated_across_a_line_end_reads_whole_in_the_gate() -> None:
+    """A printed page's "treat-" / "ment" is the word "treatment": a claim that reads it so is verbatim text of the
+    quote and supported by it; a true compound broken at a line end ("long-" / "term") keeps its hyphen."""
+    quote = "It is slight-\nly more common in women, and the treat-\n  ment is long-\nterm."
+    claim = "It is slightly more common in women, and the treatment is long-term. [1]"
+    assert is_verbatim_extract(claim, [quote]) and supports(claim, [quote])
+    assert not is_verbatim_extract("It is slightly more common in men. [1]", [quote])

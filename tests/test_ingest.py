@@ -809,3 +809,49 @@ def test_an_html_table_without_figures_is_a_table_whose_rows_are_claims(tmp_path
     assert table.table and len(table.items) == 2
     rows = [p for p in doc.passages if p.kind == "item"]
     assert [doc.sentences[p.sentence_ids[0]].plain.split()[0] for p in rows] == ["Surgery", "Paclitaxel"]
+
+
+LEAFLET_PAGE = (
+    "Seaview Hospital                    Department of Radiology\n"
+    "Patient leaflet – Glomangioma – Page 1 of 2\n\n"
+    "What is a glomangioma?\n"
+    "A glomangioma is a small growth of blood vessels. It is usually treated\n"
+    "by surgery, and the treat-\n"
+    "ment takes about an hour. It is slight-\n"
+    "ly more common in women.\n\n"
+    "Ref: RAD-0101 v2          Issued: May 2023\n"
+    "Seaview Hospital – caring for you\n"
+    "\fSeaview Hospital                    Department of Radiology\n"
+    "Patient leaflet – Glomangioma – Page 2 of 2\n\n"
+    "Why have I been offered surgery?\n"
+    "Many patients find that the pain keeps coming back when they stop taking\n"
+    "painkillers. Surgery aims to stop the pain for good.\n\n"
+    "When to call us\n"
+    "A fever above 38°C,          Ring the nurses during the\n"
+    "or a red wound               day.\n\n"
+    "Contact numbers\n"
+    "Radiology nurses (Monday to Friday): 01632 960418\n"
+    "Out of hours: hospital switchboard 01632 960000 – ask for the on-call\n"
+    "radiology registrar\n\n"
+    "Ref: RAD-0101 v2          Issued: May 2023\n"
+    "Seaview Hospital – caring for you\n"
+)
+
+
+def test_a_leaflet_converted_from_pdf_is_read_as_printed(tmp_path: Path) -> None:
+    """A PDF leaflet's text: its running header and footer (recurring at the top and bottom of the pages a form feed
+    splits) are furniture, never a section; a question heading over a wrapped paragraph heads it; a word hyphenated
+    across a line end reads whole ("treatment") while its quote stays the file's own; "Label: number" contact lines
+    are whole; two columns read across a line are never quoted."""
+    doc, page = parse_one_page(tmp_path / "pdf", "glomangioma.txt", LEAFLET_PAGE)
+    assert not any("Page" in section or "Ref" in section for section in doc.sections)
+    section_of = {s.plain: s.section for s in doc.sentences if s.role != "dangling"}
+    assert section_of["Surgery aims to stop the pain for good."] == "Why have I been offered surgery?"
+    assert "by surgery, and the treatment takes about an hour." in " ".join(section_of)
+    assert "It is slightly more common in women." in section_of
+    treatment = next(s for s in doc.sentences if "treat-" in s.text)
+    assert "treat-\nment" in page.read_text(encoding="utf-8")[treatment.start : treatment.end]
+    assert section_of["Radiology nurses (Monday to Friday): 01632 960418"] == "Contact numbers"
+    assert any(t.startswith("Out of hours: hospital switchboard 01632 960000") for t in section_of)
+    text = quoted(doc)
+    assert "Ring the nurses" not in text and "Department of Radiology" not in text and "RAD-0101" not in text
