@@ -29,7 +29,7 @@ _PROPORTION = (
     rf"\b(\d+|{_NUMBER_WORD})( to \d+)? (in|out of) (every )?"
     r"(\d+|two|three|four|five|six|seven|eight|nine|ten|a hundred)\b"
 )
-_UNIT_OF_TIME = r"(hours?|nights?|days?|weeks?|months?|years?)"
+_UNIT_OF_TIME = r"(seconds?|minutes?|mins?|hours?|nights?|days?|weeks?|months?|years?)"
 # A span of time: "a year", "9 to 12 months", "1 to 2 nights", a stay over "the same day" or "overnight", or,
 # said of a wait, "a long delay" (a vague span).
 _VAGUE_SPAN = r"\blong (delay|time|period|interval)\b"
@@ -333,7 +333,9 @@ HOW_MANY_RE = re.compile(r"\b(?:how many|(?:the )?number of) ((?:[a-z-]+\W+){0,2
 _COUNT_RE = re.compile(
     # The words after the number are looked at, not consumed: "in 2008 and presented nine years later" has
     # two numbers, and the second one counts the years.
-    rf"\b(\d+|{_NUMBER_WORD}|dozen)\b(?![- ](?:year|month|week|day)s?[- ]old)(?=((?:\W+\w+){{1,3}}))",
+    # (A year counts nothing: "to March 2020 for cohort studies".)
+    rf"\b(?!(?:19|20)\d\d\b)(\d+|{_NUMBER_WORD}|dozen)\b"
+    rf"(?![- ](?:year|month|week|day)s?[- ]old)(?=((?:\W+\w+){{1,3}}))",
     re.I,
 )
 TIME_ADVERBS = frozenset({"later", "earlier", "ago", "before", "after", "afterwards", "since"})
@@ -467,6 +469,8 @@ SHAPE_WORDS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"levels?|segments?", re.I), re.compile(_LEVEL)),
     (re.compile(r"rates?|percent\w*|proportions?|fractions?|share", re.I), re.compile(_SHARE, re.I)),
     (re.compile(r"number|incidence|prevalence|count", re.I), re.compile(_ANY_NUMBER, re.I)),
+    # "what temp": a temperature is said by its unit ("heated to about 90°C").
+    (re.compile(r"temps?|temperatures?", re.I), re.compile(r"\d\s*°\s*[CF]\b|\b\d+ degrees\b", re.I)),
 ]
 
 

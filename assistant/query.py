@@ -471,6 +471,15 @@ class Vocabulary:
         return PhraseTable([*self.topic_aliases, *self.document_aliases, *self.kinds, *SOURCE_NOUNS])
 
     @cached_property
+    def acronyms_with_word(self) -> dict[str, tuple[str, ...]]:
+        """Each word of an acronym's long form -> the acronyms it is part of ("ablation" -> ("rfa",))."""
+        found: dict[str, list[str]] = {}
+        for acronym, long_form in self.acronyms.items():
+            for word in set(long_form.split()):
+                found.setdefault(word, []).append(acronym)
+        return {word: tuple(acronyms) for word, acronyms in found.items()}
+
+    @cached_property
     def codes(self) -> dict[str, str]:
         """The corpus's words of letters and digits, by their form without hyphens ("cd34" -> "cd34", "ki67" ->
         "ki-67"): a code is found whichever way it is hyphenated."""
@@ -856,7 +865,10 @@ def vocabulary_from_corpus(
             found = {m.group(1).lower() for s in doc.sentences for m in REPORT_PATIENT_RE.finditer(s.text)}
             if len(found) == 1:  # one patient (a report of several is not "the woman's" report)
                 patients.setdefault(found.pop(), []).append(doc.source_id)
-    texts = [text for texts in sentences.values() for text in texts]
+    # ... and the documents' titles: a word a title uses ("a systematic review and meta-analysis") is one the
+    # documents know, though no sentence repeats it.
+    titles = [str(infos[source_id].title) for source_id in sentences]
+    texts = [text for texts in sentences.values() for text in texts] + titles
     return build_vocabulary(texts, topics, authors, kinds, settings, sentences, headings, years, patients)
 
 
@@ -1436,7 +1448,11 @@ _STATEMENT_OF_ILLNESS_RE = re.compile(
 )
 
 # A word that makes a statement a question ("my son has X, what should we do").
-_ASKS_RE = re.compile(r"\b(what|how|why|when|where|which|who|can|could|should|will|would|does|do|is it)\b", re.I)
+_ASKS_RE = re.compile(
+    r"\b(what|how|why|when|where|which|who|can|could|should|will|would|does|do|"
+    r"is (it|that|this|there|he|she)|are (they|these|those|there))\b",
+    re.I,
+)
 
 
 def asks_overview(question: str) -> bool:
@@ -1504,9 +1520,12 @@ def understand(
     told_corrected = _spelling_corrected(told, vocab) if told else ""
     names_subject = bool(told) and bool(vocab.topics_in(told_corrected) or vocab.targets_in(told_corrected))
     bare = not [w for w in content_words(SUBJECT_PRONOUN_RE.sub(" ", asking)) if w not in ("this", "that")]
+    # "my son has X and he's drinking loads of water, is that part of it": with "it" for the subject, "that" is
+    # what the message told, and is what it asks about.
+    asks_of_told = bool(_THAT_OF_IT_RE.search(asking))
     # What the message tells of the person ("my teenager has X in his leg") is not what it asks of X.
-    telling = told if names_subject else ""
-    if names_subject and bare:
+    telling = told if names_subject and not asks_of_told else ""
+    if names_subject and bare and not asks_of_told:
         question = asking
     else:
         told = ""
@@ -1710,6 +1729,8 @@ _SUBORDINATE_OPENING_RE = re.compile(
     re.I,
 )
 # ... unless it tells of someone ("In 2019 my son was diagnosed with X, how is it treated?").
+# A question about "that" (or "this") and "it": "is that part of it?", "could this be caused by it?".
+_THAT_OF_IT_RE = re.compile(r"\b(?:that|this|these|those)\b.*\b(?:it|its)\b|\b(?:it|its)\b.*\b(?:that|this)\b", re.I)
 _PERSON_IN_CLAUSE_RE = re.compile(r"\b(?:my|our|his|her|their|i|he|she|we)\b", re.I)
 # What goes on with the question after its mark ("... ? and is it painful", "? or should we wait").
 _CONTINUED_RE = re.compile(r"\s*(?:and|or|but|also|plus|if|what|how)\b", re.I)

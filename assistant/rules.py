@@ -684,8 +684,13 @@ def make_evidence_never_names(
                 continue
             if documents_using[word] > rare_limit:
                 continue
-            # Said in other words: any word of a lay or long form ("radiation" for "radiotherapy").
-            alternatives = [word, *content_words(f"{LAY_TERMS.get(word, '')} {vocab.acronyms.get(word, '')}")]
+            # Said in other words: any word of a lay or long form ("radiation" for "radiotherapy"), or an acronym
+            # the word is part of ("RFA" says "radiofrequency ablation").
+            alternatives = [
+                word,
+                *content_words(f"{LAY_TERMS.get(word, '')} {vocab.acronyms.get(word, '')}"),
+                *vocab.acronyms_with_word.get(word, ()),
+            ]
             if not any(
                 text_mentions(roots, alt, settings.word_root_min_chars, settings.word_root_share)
                 for alt in alternatives

@@ -1095,3 +1095,40 @@ def test_a_state_the_question_gives_is_not_answered_by_its_absence(tmp_path: Pat
     bot = written_page_bot(tmp_path, page, "myxoid chondroma")
     answer = bot.ask("what is the cure rate for myxoid chondroma that has spread", audience="clinician")
     assert not answer.abstained and answer.citations[0].quote.startswith("When the tumour has spread")
+
+
+def test_a_word_of_a_documents_title_is_one_the_documents_know(tmp_path: Path) -> None:
+    """ "according to the meta-analysis": the report's title says "meta-analysis" though no sentence does; the word
+    is no unknown name to refuse for."""
+    page = (
+        "Abstract\nGlomangioma is rare. Adjuvant radiotherapy reduced local recurrence without a significant "
+        "effect on overall survival (HR 0.89, 95% CI 0.71-1.12).\n"
+    )
+    entry = {
+        "id": "glomangioma-review",
+        "file": "glomangioma-review.txt",
+        "title": "Survival after glomangioma: a systematic review and meta-analysis",
+        "journal": "Ann Test Oncol",
+        "year": 2021,
+        "kind": "case report abstract",
+        "audience": "clinician",
+        "topics": ["glomangioma"],
+    }
+    (tmp_path / "page.txt").write_text(page, encoding="utf-8")
+    bot = one_page_bot(tmp_path, tmp_path / "page.txt", entry)
+    answer = bot.ask("does adjuvant RT improve survival in glomangioma according to the meta-analysis")
+    assert not answer.abstained and "without a significant effect" in answer.citations[0].quote
+
+
+def test_an_acronym_says_the_words_of_its_long_form(tmp_path: Path) -> None:
+    """A paragraph that says "RFA" mentions "ablation": "what temp ... during the ablation" is answered by its
+    "heated to about 90°C and held there for about 6 minutes"."""
+    page = (
+        "Glomangioma\n\nWhat is radiofrequency ablation?\nRadiofrequency ablation (RFA) uses heat to destroy the "
+        "tumour.\n\nDuring the procedure\nRFA is done under a general anaesthetic. The probe is passed through the "
+        "needle, and its tip is heated to about 90°C and held there for about 6 minutes. The whole visit takes "
+        "about 1 to 2 hours.\n"
+    )
+    bot = written_page_bot(tmp_path, page, "glomangioma")
+    answer = bot.ask("what temp does the needle get to during the ablation and for how long")
+    assert not answer.abstained and "90°C" in answer.citations[0].quote

@@ -486,3 +486,20 @@ def test_age_and_sex_ask_for_the_patients_age_with_who_they_are() -> None:
     assert figure_gap("Halvorsen age and sex", "A 71-year-old woman was admitted.") is None
     assert figure_gap("case age/sex", "His mother had a thyroidectomy at 19 years of age.") is not None
     assert figure_gap("case age/sex", "A cyst was seen at 11 months of age.") is not None
+
+
+def test_a_temperature_and_minutes_are_figures_of_their_kind() -> None:
+    from assistant.answer_types import figure_gap
+
+    question = "what temp does the needle get to and for how long"
+    assert figure_gap(question, "Its tip is heated to about 90°C and held there for about 6 minutes.") is None
+    assert figure_gap("how long is the probe held there", "It is held there for 6 minutes.") is None
+
+
+def test_a_year_counts_nothing() -> None:
+    """ "how many studies": "from inception to March 2020 for cohort studies" counts no studies; "Forty-eight
+    cohort studies" does."""
+    from assistant.answer_types import figure_gap
+
+    assert figure_gap("how many studies were included", "We searched to March 2020 for cohort studies.") is not None
+    assert figure_gap("how many studies were included", "Forty-eight cohort studies were eligible.") is None

@@ -899,3 +899,11 @@ def test_a_wrong_diagnosis_is_looked_for_as_pages_tell_it() -> None:
     """ "What was it first misdiagnosed as?": a report says "reported as a myxoma", a page "mistaken for"."""
     found = " ".join(LEXICON.expansions("what was the tumour first misdiagnosed as"))
     assert "mistaken" in found and "reported" in found
+
+
+def test_that_of_it_asks_about_what_the_message_told(vocab: Vocabulary) -> None:
+    """ "my son has X and he's drinking loads of water, is that part of it": "it" is X, "that" is what was told, so
+    the question is about the thirst, not "What is X?"."""
+    query = understand("my son has ASPS and hes drinking loads of water and peeing alot, is that part of it", [], vocab)
+    assert not query.question.startswith("What is") and "thirst" in query.text and "urine" in query.text
+    assert understand("My daughter was just diagnosed with ASPS. What is it?", [], vocab).question == "What is it?"
