@@ -1519,7 +1519,8 @@ def understand(
     told, asking = _told_then_asked(question)
     told_corrected = _spelling_corrected(told, vocab) if told else ""
     names_subject = bool(told) and bool(vocab.topics_in(told_corrected) or vocab.targets_in(told_corrected))
-    bare = not [w for w in content_words(SUBJECT_PRONOUN_RE.sub(" ", asking)) if w not in ("this", "that")]
+    asked_words = content_words(SUBJECT_PRONOUN_RE.sub(" ", asking))
+    bare = not [w for w in asked_words if w not in ("this", "that") and w not in _FRAME_ADVERBS]
     # "my son has X and he's drinking loads of water, is that part of it": with "it" for the subject, "that" is
     # what the message told, and is what it asks about.
     asks_of_told = bool(_THAT_OF_IT_RE.search(asking))
@@ -1717,6 +1718,10 @@ _FRAMING_RE = re.compile(
     re.I,
 )
 _SENTENCE_END_RE = re.compile(r"(?<=[.!])\s+(?=[A-Z\"“(])")
+# ... or one ending before a question typed in lower case.
+_QUESTION_SENTENCE_RE = re.compile(
+    r"(?<=\w[.!])\s+(?=(?:what|how|why|when|where|which|who|is|are|can|could|will|would|should|does|do)\b)"
+)
 # How an English question opens: a question word or an auxiliary verb.
 _QUESTION_WORDS = (
     r"(?:how|what|whats|what's|when|where|why|which|who|is|are|was|were|can|could|will|would|should|shall|"
@@ -1729,6 +1734,8 @@ _SUBORDINATE_OPENING_RE = re.compile(
     re.I,
 )
 # ... unless it tells of someone ("In 2019 my son was diagnosed with X, how is it treated?").
+# Adverbs that only frame a question ("what is that exactly?", "what actually is it?").
+_FRAME_ADVERBS = frozenset("exactly actually really basically even again please".split())
 # A question about "that" (or "this") and "it": "is that part of it?", "could this be caused by it?".
 _THAT_OF_IT_RE = re.compile(r"\b(?:that|this|these|those)\b.*\b(?:it|its)\b|\b(?:it|its)\b.*\b(?:that|this)\b", re.I)
 _PERSON_IN_CLAUSE_RE = re.compile(r"\b(?:my|our|his|her|their|i|he|she|we)\b", re.I)
@@ -1761,6 +1768,8 @@ def _told_then_asked(message: str) -> tuple[str, str]:
     that only asks, or asks first."""
     message = message.strip()
     parts = _SENTENCE_END_RE.split(message)
+    if len(parts) < 2:  # typed without capitals: "doctors think its X. what is that exactly?"
+        parts = _QUESTION_SENTENCE_RE.split(message)
     if len(parts) >= 2 and parts[-1].rstrip().endswith("?") and not any(p.rstrip().endswith("?") for p in parts[:-1]):
         return " ".join(parts[:-1]), parts[-1]
     # ... or a clause that tells, then a comma and a question ("What causes X, is it genetic?" asks twice).

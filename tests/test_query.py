@@ -117,6 +117,9 @@ def test_what_a_message_tells_before_a_comma_and_a_question_is_told(vocab: Vocab
     # ... but a clause opening "In 2019" that tells of someone is a telling.
     told = understand("In 2019 my son was diagnosed with ASPS, how is it treated?", [], vocab).told
     assert told == "In 2019 my son was diagnosed with ASPS"
+    # Typed without capitals, with a word that only frames the question: still told, then asked.
+    typed = understand("they found a lump in her arm, doctors think its ASPS. what is that exactly?", [], vocab)
+    assert typed.question == "what is that exactly?" and typed.topics == ["alveolar soft part sarcoma (ASPS)"]
 
 
 def test_what_a_message_tells_after_its_question_is_not_asked(vocab: Vocabulary) -> None:
