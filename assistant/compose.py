@@ -185,6 +185,8 @@ class Composer:
         path = self.index.source_path(ev.doc.source_id)
         if len(holding) != 1 or path.suffix.lower() in (*HTML_SUFFIXES, *MARKDOWN_SUFFIXES):
             return None  # the answer spans clauses (quote the sentence), or offsets would not be the text's
+        if holding[0].count("(") != holding[0].count(")") or holding[0].count("[") != holding[0].count("]"):
+            return None  # cut inside brackets ("32% (95% CI 27-38%; I2 = 58%)"): the clause is no clause
         # What else the question asks of the figure, said in the clause after it that goes on about it ("5-yr OS
         # en bloc vs intralesional": "... survival was 51%, and it was 68% after en bloc resection compared with
         # 33% ..."), is part of the answer: quote the sentence.

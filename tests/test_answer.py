@@ -1132,3 +1132,18 @@ def test_an_acronym_says_the_words_of_its_long_form(tmp_path: Path) -> None:
     bot = written_page_bot(tmp_path, page, "glomangioma")
     answer = bot.ask("what temp does the needle get to during the ablation and for how long")
     assert not answer.abstained and "90°C" in answer.citations[0].quote
+
+
+def test_a_clause_is_never_cut_inside_brackets(tmp_path: Path) -> None:
+    """ "pooled local recurrence rate": the clause holding the rate is cut at a semicolon inside its brackets
+    ("32% (95% CI 27-38%; I2 = 58%)"); a quote that leaves a bracket open is no clause, and the sentence is quoted."""
+    page = (
+        "Glomangioma\n\nResults\nForty-eight studies including 3,921 patients were eligible. The pooled local "
+        "recurrence rate was 32% (95% CI 27-38%; I2 = 58%) and the pooled distant metastasis rate was 39% (95% CI "
+        "33-45%), the lung being the commonest site of spread in the included cohort studies.\n"
+    )
+    bot = written_page_bot(tmp_path, page, "glomangioma")
+    answer = bot.ask("glomangioma pooled local recurrence rate", audience="clinician")
+    assert not answer.abstained
+    quote = answer.citations[0].quote
+    assert "32%" in quote and quote.count("(") == quote.count(")")
