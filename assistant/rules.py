@@ -247,6 +247,19 @@ def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleIn
                 passages.append(best)
         texts = [r.evidence.embed_text for r in passages]
         query = inp.query
+        if query.names_one_document:
+            # "the Halvorsen case": words that say which document to look in are covered by any of its passages.
+            # When all else it asks is in words no document uses at all ("what did the erratum ... correct?"),
+            # nothing in the documents speaks of it.
+            # (A rarer word among them: everyday ones, "how old", may be written otherwise, as "48-year-old".)
+            asked = [t for t in query.terms if not names_a_document(t.lower(), vocab)]
+            absent = {t.lower() for t in query.absent_terms}
+            if (
+                asked
+                and all(t.lower() in absent for t in asked)
+                and any(not is_general_english(t, settings.general_vocabulary_size) for t in asked)
+            ):
+                return f"no document speaks of {', '.join(asked)}"
         if len(query.targets) > 1:
             # "HPC vs ASPS": the words that set two subjects side by side are no content of either.
             query = replace(query, terms=[t for t in query.terms if not COMPARISON_WORD_RE.fullmatch(t)])

@@ -1147,3 +1147,14 @@ def test_a_clause_is_never_cut_inside_brackets(tmp_path: Path) -> None:
     assert not answer.abstained
     quote = answer.citations[0].quote
     assert "32%" in quote and quote.count("(") == quote.count(")")
+
+
+def test_what_no_document_speaks_of_in_a_named_report_is_refused(tmp_path: Path) -> None:
+    """ "What did the erratum for the X case correct?": the words naming the report are covered by any of its
+    passages; all else asked is in words no document uses (a rarer one among them), so it is refused, not
+    answered with the case's story. "How old was the patient in the X report?" is still answered."""
+    bot = doege_potter_bot(tmp_path)
+    surname = bot.index.documents["pubmed-obilindgren-2020"].metadata["first_author_surname"]
+    assert bot.ask(f"what did the erratum for the {surname} case correct?").abstained
+    old = bot.ask(f"How old was the patient in the {surname} report?")
+    assert not old.abstained and "71-year-old" in old.citations[0].quote
