@@ -247,15 +247,16 @@ def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleIn
                 passages.append(best)
         texts = [r.evidence.embed_text for r in passages]
         query = inp.query
-        if query.names_one_document:
+        if query.names_one_document and not query.carried_topic:
             # "the Halvorsen case": words that say which document to look in are covered by any of its passages.
             # When all else it asks is in words no document uses at all ("what did the erratum ... correct?"),
             # nothing in the documents speaks of it.
             # (A rarer word among them: everyday ones, "how old", may be written otherwise, as "48-year-old".)
             asked = [t for t in query.terms if not names_a_document(t.lower(), vocab)]
             absent = {t.lower() for t in query.absent_terms}
+            # (Two words at least: one alone may frame the question, "Summarize the X case".)
             if (
-                asked
+                len(asked) >= 2
                 and all(t.lower() in absent for t in asked)
                 and any(not is_general_english(t, settings.general_vocabulary_size) for t in asked)
             ):
