@@ -95,11 +95,13 @@ _PROVIDER = r"(hospitals?|doctors?|surgeons?|specialists?|oncologists?|cent(?:er
 _RANKS_PROVIDERS_RE = re.compile(
     rf"\b(best|top|leading|greatest|better|good|right)\b(\s+\w+){{0,2}}\s+{_PROVIDER}\b|"
     rf"\b(which|what)\s+{_PROVIDER}\s+(should|would|do you|is best|is the best)\b|"
-    r"\bwhere should (we|i|she|he|they) (go|take)\b",
+    r"\bwhere should (we|i|she|he|they) (go|take)\b|"
+    # ... or to find one near the asker ("which hospital near me does X?", "a specialist in my area").
+    rf"\b{_PROVIDER}\b.*\b(near (me|us|here|where (i|we) live)|in my area|in our area|locally)\b",
     re.I,
 )
 # The reason :func:`ranks_providers` gives, which the refusal quotes as what the documents lack.
-RANKS_PROVIDERS_REASON = "the documents don't compare hospitals or doctors"
+RANKS_PROVIDERS_REASON = "the documents don't compare or list hospitals or doctors"
 
 
 def ranks_providers(inp: RuleInput) -> str | None:
@@ -508,7 +510,7 @@ _NAMED_AFTER_RE = re.compile(r"\bnamed (after|for)\b|\bcomes? from\b", re.I)
 
 def lacking_in_words(reason: str | None) -> str | None:
     """The reason of :func:`make_unexplained_name_word` or :func:`ranks_providers`, which a refusal says as
-    it is ("the documents don't compare hospitals or doctors"), or None for any other."""
+    it is ("the documents don't compare or list hospitals or doctors"), or None for any other."""
     return reason if reason and (_UNEXPLAINED_RE.match(reason) or reason == RANKS_PROVIDERS_REASON) else None
 
 

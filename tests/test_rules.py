@@ -188,6 +188,9 @@ def test_a_compound_is_found_by_the_word_it_ends_with() -> None:
         ("What is the best treatment for ASPS?", False),  # what the documents say of treatments
         ("What kind of doctor treats ASPS?", False),
         ("When should we see a doctor?", False),
+        ("which hospital near me does surgery for ASPS", True),  # finding one near the asker
+        ("Is there an ASPS specialist in my area?", True),
+        ("Does ASPS spread to the lymph nodes near the tumor?", False),
     ],
 )
 def test_asking_which_hospital_or_doctor_is_best_is_refused(bot: Assistant, question: str, ranks: bool) -> None:
