@@ -328,7 +328,7 @@ ALTERNATIVE_RE = re.compile(
 )
 # "How many earlier cases ...", "number of prior cases": the counted noun is among the next few words, after any
 # adjectives.
-HOW_MANY_RE = re.compile(r"\b(?:how many|(?:the )?number of) ((?:[a-z-]+\W+){0,2}[a-z-]+)", re.I)
+HOW_MANY_RE = re.compile(r"\b(?:how many|how much|(?:the )?number of) ((?:[a-z-]+\W+){0,2}[a-z-]+)", re.I)
 # (An age, "48-year-old", counts no years.)
 _COUNT_RE = re.compile(
     # The words after the number are looked at, not consumed: "in 2008 and presented nine years later" has

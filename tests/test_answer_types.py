@@ -503,3 +503,11 @@ def test_a_year_counts_nothing() -> None:
 
     assert figure_gap("how many studies were included", "We searched to March 2020 for cohort studies.") is not None
     assert figure_gap("how many studies were included", "Forty-eight cohort studies were eligible.") is None
+
+
+def test_how_much_of_a_thing_is_a_figure_of_that_thing() -> None:
+    """ "how much radiation does the CT scan give" is not answered by "a cut only 2 to 3 mm long"."""
+    from assistant.answer_types import figure_gap
+
+    assert figure_gap("how much radiation does the CT scan give", "A cut in the skin only 2 to 3 mm long.") is not None
+    assert figure_gap("how much radiation is given", "It is given as 50 Gy in 25 doses of radiation.") is None
