@@ -333,11 +333,23 @@ HOW_MANY_RE = re.compile(r"\b(?:how many|how much|(?:the )?number of) ((?:[a-z-]
 _COUNT_RE = re.compile(
     # The words after the number are looked at, not consumed: "in 2008 and presented nine years later" has
     # two numbers, and the second one counts the years.
-    # (A year counts nothing: "to March 2020 for cohort studies".)
-    rf"\b(?!(?:19|20)\d\d\b)(\d+|{_NUMBER_WORD}|dozen)\b"
-    rf"(?![- ](?:year|month|week|day)s?[- ]old)(?=((?:\W+\w+){{1,3}}))",
+    rf"\b(\d+|{_NUMBER_WORD}|dozen)\b(?![- ](?:year|month|week|day)s?[- ]old)(?=((?:\W+\w+){{1,3}}))",
     re.I,
 )
+# A year as a date says so by what stands before it ("to March 2020 for cohort studies", "in 2008 and ..."); "1998
+# children" counts children.
+_DATE_BEFORE_RE = re.compile(
+    r"\b(in|since|from|to|until|till|between|and|by|of|during|before|after|early|late|mid|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december)\W*$",
+    re.I,
+)
+
+
+def _is_date_year(text: str, match: re.Match[str]) -> bool:
+    """Whether a number the count pattern found is a year written as a date, which counts nothing."""
+    return bool(re.fullmatch(r"(19|20)\d\d", match.group(1))) and bool(_DATE_BEFORE_RE.search(text[: match.start()]))
+
+
 TIME_ADVERBS = frozenset({"later", "earlier", "ago", "before", "after", "afterwards", "since"})
 NUMBER_WORDS = {str(n): w for n, w in enumerate(f"zero {_NUMBER_WORD.replace('|', ' ')}".split())}
 UNIT_FORMS = {"yr": "(yr|year)", "year": "(yr|year)", "%": "(%|percent)", "percent": "(%|percent)"}
@@ -445,7 +457,8 @@ def figure_gap(question: str, text: str) -> str | None:
             phrase.append(word)
         head = phrase[-1] if phrase else ""
         things = set(stem_all([head])) | set(stem_all(content_words(LAY_TERMS.get(head, "")))) if head else set()
-        if things and not any(_counts(things, match.group(2)) for match in _COUNT_RE.finditer(text)):
+        counts = [m for m in _COUNT_RE.finditer(text) if not _is_date_year(text, m)]
+        if things and not any(_counts(things, match.group(2)) for match in counts):
             return f"the question asks how many {' '.join(phrase)}; the evidence counts none"
     return missing_number(question, text)
 

@@ -104,12 +104,6 @@ def supports(
     return numbers_ok and sum(w in evidence_words for w in claim_words) / len(claim_words) >= min_overlap
 
 
-def _folded(text: str) -> str:
-    """Text as shown and compared: white space folded, a word hyphenated across a line end joined (as
-    :func:`~assistant.ingest.reflow` renders a quoted sentence)."""
-    return reflow(text)
-
-
 def _extract_in(body: str, quote: str) -> bool:
     """True when ``body`` is contiguous text of ``quote``, or the quote's list rendered as "lead item;
     item.": each "; "-separated piece found in order, a closing full stop or semicolon allowed."""
@@ -133,10 +127,10 @@ def is_verbatim_extract(claim: str, quotes: list[str]) -> bool:
     quotes, white space folded: the whole claim, or a list rendered as "lead item; item." in the
     quote's order, optionally after a short label ("Treatment: "). Nothing from another passage
     can then sit inside a quoted sentence."""
-    body = _folded(claim_body(claim))
+    body = reflow(claim_body(claim))
     if not body:
         return False
-    texts = [_folded(BULLET_RE.sub("", q)) for q in quotes]
+    texts = [reflow(BULLET_RE.sub("", q)) for q in quotes]
     candidates = [body]
     label = LABEL_RE.match(body)
     if label and len(label.group(0).split()) <= LABEL_MAX_WORDS:

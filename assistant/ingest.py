@@ -122,9 +122,12 @@ STORY_RE = re.compile(r"\bstor(?:y|ies)\b", re.IGNORECASE)
 STORY_LABEL_RE = re.compile(r"^(?:\w+\s+){0,2}stor(?:y|ies)\s*:", re.IGNORECASE)
 LINK_GLYPH_RE = re.compile(r"(?:[›»→]|>>)\s*$")
 # A line that gives a number under its label ("Radiology appointments: 01632 960422"): finished without a full stop.
-LABELLED_NUMBER_RE = re.compile(r":\s*\+?\(?\d[\d\s().-]{5,}\d\s*$")
-COLUMN_GAP_RE = re.compile(r"\S {6,}\S")
-CONTACT_LINE_RE = re.compile(r"[A-Z][^:.]{0,40}:\s.*\d[\d \t().-]{5,}\d", re.S)
+# A telephone number: groups of digits apart, as numbers to call are written ("01632 960418", "555-010-0199",
+# "+44 1632 960000"); not a count, a year or a range of years ("between 2010-2015, 97 had").
+PHONE_NUMBER = r"(?<![\d.,-])(?:\+\d{1,3}[ -]?)?\(?\d{2,5}\)?[ -]\d{3,4}[ -]?\d{3,4}(?![\d-])"
+PHONE_NUMBER_RE = re.compile(PHONE_NUMBER)
+# A line that gives a number under its label ("Radiology appointments: 01632 960422"): finished without a full stop.
+LABELLED_NUMBER_RE = re.compile(rf":\s*{PHONE_NUMBER}\s*$")
 CONTACT_RE = re.compile(r"\b(?:\d{3}[-. ]\d{3,4}(?:[-. ]\d{4})?|https?://|www\.)", re.IGNORECASE)
 CAPTION_RE = re.compile(
     r"^(?:\[(?:image|photo|picture|img)\]|(?:photo|image|picture|photograph)(?: credit)?\s*:|credit\s*:|"
@@ -169,9 +172,7 @@ _ABBREVIATIONS = {
     "aug", "sep", "sept", "oct", "nov", "dec", "vol", "pp", "ca",
 }  # fmt: skip
 # The end of a sentence, or of a line giving a number under its label ("Bookings: 01632 960422" / "Out of hours: ...").
-_BOUNDARY_RE = re.compile(
-    r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|:[ \t]*\+?\(?\d[\d \t().-]{5,}\d(?=[ \t]*\r?\n[ \t]*[A-Z])"
-)
+_BOUNDARY_RE = re.compile(rf"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|:[ \t]*{PHONE_NUMBER}(?=[ \t]*\r?\n[ \t]*[A-Z])")
 _LAST_WORD_RE = re.compile(r"(\S+)$")
 NAVIGATIONAL_RE = re.compile(r"\b(below|above|the following|this page|click|see here)\W*$", re.I)
 ANAPHOR_RE = re.compile(
@@ -192,12 +193,14 @@ _LINE_END_HYPHEN_RE = re.compile(r"\b([a-z]+)-[ \t]*\r?\n\s*([a-z]+)\b")
 
 def reflow(text: str) -> str:
     """Text as a reader reads it: runs of white space folded to one space, and a word a printed page hyphenated
-    across a line end joined again when the whole is a word ("treat-" / "ment" -> "treatment"; "long-" / "term"
-    stays "long-term"). What is quoted is still the file's own text; this is how it is shown and matched."""
+    across a line end joined again when the whole is a word and its second part is none ("treat-" / "ment" ->
+    "treatment"). Otherwise the hyphen stays: "long-" / "term" is "long-term", and "re-" / "present" stays
+    "re-present", never "represent". What is quoted is still the file's own text; this is how it is shown and
+    matched."""
 
     def joined(match: re.Match[str]) -> str:
-        whole = match.group(1) + match.group(2)
-        return whole if is_english(whole) else f"{match.group(1)}-{match.group(2)}"
+        head, tail = match.group(1), match.group(2)
+        return head + tail if is_english(head + tail) and not is_english(tail) else f"{head}-{tail}"
 
     return " ".join(_LINE_END_HYPHEN_RE.sub(joined, text).split())
 
@@ -407,8 +410,15 @@ def _separate_elements(lines: list[_Line], settings: Settings, title: str = "") 
         Ravi's story"), within a few lines: the story is one block, as a page with blank lines would have it."""
         if not (_is_label(lines[k].text, settings.ingest_label_max_words) and STORY_RE.search(lines[k].text)):
             return None
-        ahead = range(k + 1, min(k + 1 + settings.ingest_story_max_lines, len(lines)))
-        return next((j for j in ahead if _is_call_to_action(lines[j].text, max_words)), None)
+        # The link names the story ("Read Ravi's story", "Read how ..."), and no heading stands before it (a menu's
+        # "Patient stories" is followed by the page itself).
+        for j in range(k + 1, min(k + 1 + settings.ingest_story_max_lines, len(lines))):
+            text = lines[j].text
+            if _is_call_to_action(text, max_words) and (STORY_RE.search(text) or TEASER_RE.match(text)):
+                return j
+            if heads_text(j, False):
+                return None
+        return None
 
     in_items = False
     story_until = 0
@@ -516,6 +526,13 @@ def _is_rail(text: str, max_words: int, wide_gaps: bool = True) -> bool:
     return len(parts) >= 2 and all(_is_label(p, max_words) for p in parts)
 
 
+def _is_contact_line(text: str, max_words: int) -> bool:
+    """ "Out of hours: hospital switchboard 01632 960000 – ask for the registrar": a short label, then a number to
+    call. Whole without a full stop, and how a family reaches the team, wherever on the page it stands."""
+    label, colon, rest = text.partition(":")
+    return bool(colon) and _is_label(label, max_words) and bool(PHONE_NUMBER_RE.search(rest))
+
+
 def _is_call_to_action(text: str, max_words: int) -> bool:
     """Link text: ends in a link arrow, or is a short "Read more …" / "Request an appointment" line,
     or a short "Call 555-…" contact line."""
@@ -601,6 +618,9 @@ def site_boilerplate(documents: Sequence[SourceDocument], settings: Settings) ->
 
 
 # --- chrome -------------------------------------------------------------------------------------
+_PAGE_NUMBER_RE = re.compile(r"\bpage\s+\d+(?:\s*(?:of|/)\s*\d+)?\b|^\d+$")
+
+
 def _mark_running_lines(lines: list[_Line], text: str, settings: Settings) -> None:
     """A printed document's running header and footer: on a text converted from PDF, whose pages are split by
     form feeds, the lines at the top and bottom of a page that recur at the top or bottom of other pages, page
@@ -617,7 +637,8 @@ def _mark_running_lines(lines: list[_Line], text: str, settings: Settings) -> No
         edges.append([*page[:reach], *page[-reach:]])
 
     def key(line: _Line) -> str:
-        return re.sub(r"\d+", "#", _norm_line(line.text))
+        # (Page numbers aside, the same text: "Cycle 1", "Cycle 2" heading their pages are no running header.)
+        return _PAGE_NUMBER_RE.sub("page #", _norm_line(line.text))
 
     pages_of: dict[str, set[int]] = {}
     for number, edge in enumerate(edges):
@@ -714,7 +735,7 @@ def _mark_shapes(
         linked = line.call_to_action and line.blank_before == 0 and before.kind == "text"
         if linked and not TERMINAL_RE.search(before.text) and not BULLET_RE.match(before.text):
             before.kind = "chrome"
-    _mark_tables(lines, from_markup=not wide_gaps)
+    _mark_tables(lines, from_markup=not wide_gaps, label_words=label_words)
     _mark_unmarked_lists(lines, settings, one_per_line)
     _mark_label_runs(lines, settings)
 
@@ -767,7 +788,7 @@ def _table_cells(text: str) -> list[str]:
     return []
 
 
-def _mark_tables(lines: list[_Line], from_markup: bool = False) -> None:
+def _mark_tables(lines: list[_Line], from_markup: bool = False, label_words: int = 0) -> None:
     """A table captured as text: a header row, then rows with the same number of cells (tab- or
     pipe-separated) and figures in them ("Localized<TAB>76%"), at most one blank line apart (in HTML, any
     rows of a table as wide as its header, ``from_markup``). Its rows are
@@ -794,7 +815,12 @@ def _mark_tables(lines: list[_Line], from_markup: bool = False) -> None:
         grid = width >= 3 and width == header + 1
         # ... or, in HTML, rows of a <table> as wide as their header: the markup says it is one, and a menu
         # is a list of links, not a table of sentences (text captures lose that: there figures or a corner tell).
-        marked = from_markup and width == header
+        # (A cell says more than a label does: a table of links, "Our doctors | Research", is a menu.)
+        marked = (
+            from_markup
+            and width == header
+            and any(len(cell.split()) > label_words for row in rows for cell in _table_cells(row.text))
+        )
         if header >= 2 and len(rows) >= 2 and (with_figures * 2 >= len(rows) or grid or marked):
             lines[i].table_header = True
             for line in lines[i + 1 : j]:
@@ -947,7 +973,9 @@ def _mark_edge(lines: list[_Line], walk: list[int], settings: Settings, tail: bo
             # furniture too. (Not under a heading or label, which may introduce a last paragraph of content;
             # nor a line giving a number to call, which is how a family reaches the team.)
             ahead = walk[n + 1 : n + 1 + island_run]
-            contact = bool(CONTACT_RE.search(lines[i].text) or CONTACT_LINE_RE.match(lines[i].text))
+            contact = bool(CONTACT_RE.search(lines[i].text)) or _is_contact_line(
+                lines[i].text, settings.ingest_label_max_words
+            )
             if (
                 tail
                 and region
@@ -1187,7 +1215,12 @@ def _classify(lines: list[_Line], settings: Settings, indents: bool) -> None:
             and nxt.text[:1].isupper()
             and (
                 not _looks_like_heading(nxt.text, max_words)
-                or _wraps_on(content, i + 1)
+                # (over a wrapped paragraph, a heading asks or labels: "Your child will be seen by a surgeon at
+                # Seaview" / "Children's Hospital in the hand" / "clinic." is one sentence wrapped)
+                or (
+                    _wraps_on(content, i + 1)
+                    and (line.text.endswith("?") or _is_label(line.text, settings.ingest_label_max_words))
+                )
                 or bool(LABELLED_NUMBER_RE.search(nxt.text))  # "Contact numbers" / "Bookings: 01632 960422"
             )
         ):
@@ -1480,10 +1513,11 @@ def parse_document(
         settings.ingest_label_max_words,
     )
     if not doc.is_html:
+        column_gap = re.compile(rf"\S {{{settings.ingest_column_gap_spaces},}}\S")
         # A line with a wide gap inside it is two columns of a printed layout read across ("in the leg or arm
         # <gap> away."): its words are not a sentence of either column. (In HTML, masked tags leave such gaps.)
         for sentence in sentences:
-            if sentence.role in ("sentence", "lead", "item") and COLUMN_GAP_RE.search(sentence.text):
+            if sentence.role in ("sentence", "lead", "item") and column_gap.search(sentence.text):
                 sentence.role = "dangling"
 
     sections = _qualify_repeated_headings(heading_of, block_heading, blocks, sentences, doc.info.topics) or sections
@@ -1541,7 +1575,7 @@ def _mark_unquotable(
                 and not sentence.text.endswith(":")
                 # A contact line is whole without a full stop: "Bookings: 01632 960422", "Out of hours: switchboard
                 # 01632 960000 – ask for the on-call registrar".
-                and not (LABELLED_NUMBER_RE.search(sentence.text) or CONTACT_LINE_RE.match(sentence.text))
+                and not (LABELLED_NUMBER_RE.search(sentence.text) or _is_contact_line(sentence.text, label_max_words))
             )
             if sentence.role == "sentence" and (unfinished or LINK_GLYPH_RE.search(sentence.text)):
                 sentence.role = "dangling"

@@ -949,9 +949,6 @@ def correct_spelling(text: str, vocab: Vocabulary) -> str:
 
 NAME_TYPO_MIN_WORDS = 3  # a name this long is recognised with one of its words mistyped into an English word
 NAME_TYPO_MIN_LETTERS = 3  # shorter words ("of") are too alike to correct even inside a name
-# A name's last word cut short ("myxoid lipo") keeps at least this many letters: fewer ("myxoid li") begin
-# too many words to say which was meant.
-NAME_CLIP_MIN_LETTERS = 4
 
 
 def join_split_names(text: str, vocab: Vocabulary) -> str:
@@ -978,6 +975,7 @@ def correct_name_typos(text: str, vocab: Vocabulary) -> str:
     clipped: dict[int, set[str]] = {}  # a last word cut short -> the names' words it begins
     distance = EditDistance(DistanceAlgorithm.DAMERAU_OSA)
     limit = vocab.settings.spelling_max_edits
+    clip_min = vocab.settings.name_clip_min_letters
     for position, word in enumerate(lowered):
         for name in vocab.long_names_by_word.get(word, []):
             for offset in (i for i, part in enumerate(name) if part == word):
@@ -989,7 +987,7 @@ def correct_name_typos(text: str, vocab: Vocabulary) -> str:
                 if len(wrong) != 1:
                     continue
                 got, want = window[wrong[0]], name[wrong[0]]
-                if wrong[0] == len(name) - 1 and len(got) >= NAME_CLIP_MIN_LETTERS and want.startswith(got):
+                if wrong[0] == len(name) - 1 and len(got) >= clip_min and want.startswith(got):
                     clipped.setdefault(start + wrong[0], set()).add(want)
                     continue
                 # In a two-word name, the other word says less: only a typo that is no word at all ("infantil
@@ -1081,6 +1079,12 @@ _PLACE_BEFORE_RE = re.compile(r"\b(?:near|nearby|close to|around)\s+$", re.I)
 # ... and, in a question asking where, "in" or "at" ("where can I get it done in manchester").
 _WHERE_RE = re.compile(r"\bwhere\b", re.I)
 _IN_PLACE_BEFORE_RE = re.compile(r"\b(?:in|at)\s+$", re.I)
+# Words for groups of people, who are no place: "in toddlers", "in grown-ups".
+_PEOPLE_RE = re.compile(
+    r"(?:bab(?:y|ies)|infants?|newborns?|toddlers?|kids?|child(?:ren)?|teens?|teenagers?|adolescents?|youngsters?|"
+    r"adults?|grown-?ups?|elderly|seniors?|men|women|boys?|girls?|males?|females?|people|patients?)",
+    re.I,
+)
 
 
 def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
@@ -1118,8 +1122,13 @@ def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
         # A place asked about ("a trial near chicago"), typed in lower case, is a name the documents lack
         # however everyday the word.
         preceding = question[: match.start()]
-        if not _is_known(lower, vocab) and (
-            _PLACE_BEFORE_RE.search(preceding) or (_WHERE_RE.search(question) and _IN_PLACE_BEFORE_RE.search(preceding))
+        if (
+            not _is_known(lower, vocab)
+            and not _PEOPLE_RE.fullmatch(lower)  # ("where does it start in grown-ups?": people, not a place)
+            and (
+                _PLACE_BEFORE_RE.search(preceding)
+                or (_WHERE_RE.search(question) and _IN_PLACE_BEFORE_RE.search(preceding))
+            )
         ):
             found.append(word)
             continue
@@ -1797,6 +1806,7 @@ def _asked_then_told(message: str) -> tuple[str, str]:
         or _QUESTION_OPENING_RE.match(after)
         or _CONTINUED_RE.match(after)
         or not _PERSON_IN_CLAUSE_RE.search(after)
+        or _ASKS_RE.search(after)  # a second question typed without its mark ("... how is it treated")
     ):
         return message, ""
     return f"{asked}?", after

@@ -96,8 +96,10 @@ _RANKS_PROVIDERS_RE = re.compile(
     rf"\b(best|top|leading|greatest|better|good|right)\b(\s+\w+){{0,2}}\s+{_PROVIDER}\b|"
     rf"\b(which|what)\s+{_PROVIDER}\s+(should|would|do you|is best|is the best)\b|"
     r"\bwhere should (we|i|she|he|they) (go|take)\b|"
-    # ... or to find one near the asker ("which hospital near me does X?", "a specialist in my area").
-    rf"\b{_PROVIDER}\b.*\b(near (me|us|here|where (i|we) live)|in my area|in our area|locally)\b",
+    # ... or to find one near the asker ("which hospital near me does X?", "is there a specialist in my area?"),
+    # not what doctors near the asker do ("What do doctors near me use to diagnose X?").
+    rf"\b(which|find|recommend|any|is there an?|are there)\b(\s+\w+){{0,3}}\s+{_PROVIDER}\b.*"
+    r"\b(near (me|us|here|where (i|we) live)|in (my|our) area)\b",
     re.I,
 )
 # The reason :func:`ranks_providers` gives, which the refusal quotes as what the documents lack.
@@ -258,7 +260,7 @@ def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleIn
             absent = {t.lower() for t in query.absent_terms}
             # (Two words at least: one alone may frame the question, "Summarize the X case".)
             if (
-                len(asked) >= 2
+                len(asked) >= settings.absent_words_min
                 and all(t.lower() in absent for t in asked)
                 and any(not is_general_english(t, settings.general_vocabulary_size) for t in asked)
             ):
@@ -692,7 +694,9 @@ def make_evidence_never_names(
             return None
         # The paragraphs the quotes come from: "As the swelling decreases ..." is about the amputation the
         # sentence before it names.
-        roots = [word_roots(" ".join(_paragraph(p.evidence) for p in inp.selected))]
+        # (And their documents' titles: a review's "meta-analysis" is said in its title, not its sentences.)
+        titles = {index.infos[p.evidence.doc.source_id].title for p in inp.selected}
+        roots = [word_roots(" ".join([*(_paragraph(p.evidence) for p in inp.selected), *titles]))]
         # An abbreviation ("MRI") may be spelled out where it is quoted, in words no rule can link to it.
         abbreviations = {w.lower() for w in re.findall(r"\b[A-Z]{2,6}s?\b", inp.query.question)}
         for word in inp.query.terms:

@@ -53,6 +53,8 @@ DEFINITION_FRAME_WORDS = frozenset(
     "stand stands mean means meaning define definition defined exactly actually called term word abbreviation "
     "acronym short".split()
 )
+# A negator and the few words it negates ("without metastases", "has not yet spread").
+_NEGATED_PHRASE_RE = re.compile(r"\b(?:not|no|never|without|cannot|nor|\w+n't)\b(?:\W+\w+){1,3}", re.I)
 # A state given to the question's subject: "with round cells", "has spread", "had metastases".
 _STATE_RE = re.compile(r"\b(?:with|has|have|had)\s+(?:(?:a|an|the|some|many|lots of|already)\s+)?([a-z]+)", re.I)
 DEFINITION_RE = re.compile(
@@ -228,7 +230,6 @@ class PassageScorer:
         # by what the page says of its absence ("few or no round cells"). (Not asked yes or no: "Has it spread?"
         # is answered by "it has not spread".)
         affirmed = frozenset() if negated or asks_yes_or_no(query.question) else self._affirmed(query)
-        related = s.related_stem_min_chars
         out = np.zeros(len(passages))
         for i, ev in enumerate(passages):
             if case_weight and self._tells_case(ev):
@@ -240,7 +241,7 @@ class PassageScorer:
                 out[i] += s.case_narrative_bonus
             if negated:
                 out[i] += s.polarity_bonus * self._polarity(negated, ev.text)
-            elif affirmed and any_related(affirmed, negated_stems(ev.text), related):
+            elif affirmed and self._denies_only(affirmed, ev.text):
                 out[i] -= s.polarity_bonus
             cue = s.cue_bonus * sum(self._holds(c, ev) for c in cues) / max(len(cues), 1)
             if asked and asks_spelled_out and any(f"({a.upper()})" in ev.text for a in asked):
@@ -279,11 +280,24 @@ class PassageScorer:
         return frozenset(negated)
 
     def _affirmed(self, query: UnderstoodQuery) -> frozenset[str]:
-        """Stems of the states the question gives its subject: the word after "with", "has", "have" or "had"
-        ("with round cells", "has spread"), not a subject's name nor a little word ("has she got")."""
+        """The states the question gives its subject: the word after "with", "has", "have" or "had" ("with round
+        cells", "has spread"), not a subject's name nor a little word ("has she got")."""
         names = self.vocab.subject_stems(query.topics)
         found = [m.group(1).lower() for m in _STATE_RE.finditer(query.question)]
-        return frozenset(stem for stem in stem_all([w for w in found if w not in STOPWORDS]) if stem not in names)
+        return frozenset(w for w in found if w not in STOPWORDS and stem_all([w])[0] not in names)
+
+    def _denies_only(self, affirmed: frozenset[str], text: str) -> bool:
+        """Whether a passage negates a state the question gives ("without metastases") and nowhere says it holds
+        ("... falls to around 60 percent if the disease has spread" says it does, in the lexicon's word)."""
+        related = self.settings.related_stem_min_chars
+        if not any_related(frozenset(stem_all(list(affirmed))), negated_stems(text), related):
+            return False
+        # (The lexicon's other words for a state count as saying it: "metastases" is said as "spread". A Greek
+        # plural is looked up as its singular: "-ses" as "-sis".)
+        forms = [*affirmed, *(re.sub(r"ses$", "sis", w) for w in affirmed)]
+        other = [*LEXICON.expansions(" ".join(affirmed)), *(said for w in forms for said in LEXICON.said_as(w))]
+        state = frozenset(stems(" ".join([*affirmed, *other])))
+        return not any_related(state, stems(_NEGATED_PHRASE_RE.sub(" ", text)), related)
 
     def _polarity(self, negated: frozenset[str], text: str) -> int:
         """+1 when a passage negates what the question negates, -1 when it only affirms it, else 0."""

@@ -27,6 +27,7 @@ INDEX_AFFECTING = (
     "ingest_dense_max_blank_share",
     "ingest_story_max_lines",
     "ingest_running_line_reach",
+    "ingest_column_gap_spaces",
 )
 
 
@@ -149,6 +150,13 @@ class Settings(BaseSettings):
     abstain_min_term_coverage: float = Field(
         0.34,
         description="Abstain when fewer than this share of the question's content words occur in the evidence.",
+    )
+    absent_words_min: int = Field(
+        2,
+        ge=1,
+        description="A question naming a report is refused when all else it asks is in at least this many words "
+        "that no document uses ('what did the erratum ... correct?'): one such word alone may only frame the "
+        "question ('Summarize the X case').",
     )
     weight_context: float = Field(
         0.4, ge=0, le=1, description="Share of a passage's dense score from its contextual (title+section) embedding."
@@ -351,6 +359,13 @@ class Settings(BaseSettings):
         description="A misspelt word may differ from its correction by one edit per this many letters "
         "(one edit for 5-7 letters, two from 8): short words need a closer match to be a typo.",
     )
+    name_clip_min_letters: int = Field(
+        4,
+        ge=2,
+        description="A condition's name typed with its last word cut short ('myxoid lipo') is completed when the "
+        "cut word keeps at least this many letters and begins one name's word only: fewer ('myxoid li') begin too "
+        "many words to say which was meant.",
+    )
     spelling_max_edits: int = Field(
         2, ge=1, le=3, description="Most edits between a misspelt word and its correction (SymSpell's edit distance)."
     )
@@ -400,6 +415,13 @@ class Settings(BaseSettings):
         ge=2,
         description="A page needs at least this many lines before its lack of blank lines says anything: a "
         "short note without blank lines may simply be one paragraph.",
+    )
+    ingest_column_gap_spaces: int = Field(
+        6,
+        ge=2,
+        description="In a text capture, a run of this many spaces inside a line parts two printed columns read "
+        "across (a PDF's table or two-column layout): such a line is never quoted. Prose has one space between "
+        "words, and an aligned label two or three.",
     )
     ingest_running_line_reach: int = Field(
         3,

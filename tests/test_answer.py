@@ -1158,3 +1158,33 @@ def test_what_no_document_speaks_of_in_a_named_report_is_refused(tmp_path: Path)
     assert bot.ask(f"what did the erratum for the {surname} case correct?").abstained
     old = bot.ask(f"How old was the patient in the {surname} report?")
     assert not old.abstained and "71-year-old" in old.citations[0].quote
+
+
+def test_a_state_said_in_other_words_keeps_a_passage_that_also_negates_it(bot: Assistant) -> None:
+    """ "ASPS with metastases": "In children without metastases, ... 91 percent but falls to around 60 percent if
+    the disease has spread" also says the state ("spread", the lexicon's word for it) and still leads."""
+    answer = bot.ask("What is the outlook for children with ASPS with metastases?")
+    assert "60 percent if the disease has spread" in answer.citations[0].quote
+
+
+def test_a_reviews_title_word_is_evidence_of_what_it_reports(tmp_path: Path) -> None:
+    """ "What did the meta-analysis find about X?": the passages never say "meta-analysis", their document's title
+    does; the question is answered, not refused as about something the passages never name."""
+    page = (
+        "Abstract\nGlomangioma is rare. Relapse in the brain occurred in 12% of patients (95% CI 8-16%). Relapse "
+        "in the brain was more common after incomplete surgery.\n"
+    )
+    entry = {
+        "id": "glomangioma-review",
+        "file": "glomangioma-review.txt",
+        "title": "Relapse after glomangioma: a systematic review and meta-analysis",
+        "journal": "Ann Test Oncol",
+        "year": 2021,
+        "kind": "case report abstract",
+        "audience": "clinician",
+        "topics": ["glomangioma"],
+    }
+    (tmp_path / "page.txt").write_text(page, encoding="utf-8")
+    bot = one_page_bot(tmp_path, tmp_path / "page.txt", entry)
+    answer = bot.ask("What did the meta-analysis find about relapse in the brain in glomangioma?")
+    assert not answer.abstained and "Relapse in the brain" in answer.citations[0].quote

@@ -511,3 +511,9 @@ def test_how_much_of_a_thing_is_a_figure_of_that_thing() -> None:
 
     assert figure_gap("how much radiation does the CT scan give", "A cut in the skin only 2 to 3 mm long.") is not None
     assert figure_gap("how much radiation is given", "It is given as 50 Gy in 25 doses of radiation.") is None
+
+
+def test_a_year_written_as_a_date_counts_nothing_but_a_number_before_a_noun_counts_it() -> None:
+    from assistant.answer_types import figure_gap
+
+    assert figure_gap("How many children were included?", "We included 1998 children from 43 cohort studies.") is None

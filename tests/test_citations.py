@@ -103,3 +103,14 @@ def test_a_word_hyphenated_across_a_line_end_reads_whole_in_the_gate() -> None:
     claim = "It is slightly more common in women, and the treatment is long-term. [1]"
     assert is_verbatim_extract(claim, [quote]) and supports(claim, [quote])
     assert not is_verbatim_extract("It is slightly more common in men. [1]", [quote])
+
+
+def test_a_prefix_hyphenated_at_a_line_end_is_never_joined_into_another_word() -> None:
+    """ "re-" / "present" is no "represent", nor "re-" / "cover" "recover": a second part that is a word of its own
+    keeps the hyphen, so a claim saying the other word is not verbatim text of the quote."""
+    from assistant.ingest import reflow
+
+    quote = "If this happens, re-\npresent to the clinic. The nurse will then re-\ncover the wound."
+    assert reflow(quote) == "If this happens, re-present to the clinic. The nurse will then re-cover the wound."
+    assert not is_verbatim_extract("If this happens, represent to the clinic. [1]", [quote])
+    assert not is_verbatim_extract("The nurse will then recover the wound. [1]", [quote])

@@ -855,3 +855,56 @@ def test_a_leaflet_converted_from_pdf_is_read_as_printed(tmp_path: Path) -> None
     assert any(t.startswith("Out of hours: hospital switchboard 01632 960000") for t in section_of)
     text = quoted(doc)
     assert "Ring the nurses" not in text and "Department of Radiology" not in text and "RAD-0101" not in text
+
+
+def test_printed_page_rules_do_not_misread_ordinary_text(tmp_path: Path) -> None:
+    """What the PDF and dense-page rules must leave alone: a capture cut after a range of years is still unfinished
+    ("between 2010-2015" is no number to call); a wrapped paragraph whose second line opens with a name keeps its
+    sentence whole (its first line is no heading); headings that differ only by number ("Cycle 1", "Cycle 2") at
+    the top of pages are no running header."""
+    wrapped = (
+        "Glomangioma\n\nAbout the clinic\n"
+        "Your child will be seen by a surgeon at Seaview\nChildren's Hospital in the hand\n"
+        "clinic. The visit takes about an hour.\n\n"
+        "Outcome: of 120 children treated here between 2010-2015, 97 had no further pain, and the\n"
+    )
+    doc, _ = parse_one_page(tmp_path / "wrapped", "glomangioma.txt", wrapped)
+    visit = next(s for s in doc.sentences if s.plain.startswith("Your child will be seen"))
+    assert visit.plain.endswith("in the hand clinic.") and not any(h.startswith("Your child") for h in doc.sections)
+    outcome = next(s for s in doc.sentences if s.plain.startswith("Outcome:"))
+    assert outcome.role == "dangling"
+    cycles = "Glomangioma: your treatment\n\n" + "\f".join(
+        f"Cycle {n}\nOn day {n} your child has a dose of the medicine by a drip. It takes about "
+        f"an hour.\n\nWhat to bring\nBring a drink and a book.\n"
+        for n in (1, 2, 3)
+    )
+    doc, _ = parse_one_page(tmp_path / "cycles", "glomangioma.txt", cycles)
+    assert {"Cycle 1", "Cycle 2", "Cycle 3"} <= set(doc.sections)
+
+
+def test_a_menu_label_naming_stories_does_not_swallow_the_page(tmp_path: Path) -> None:
+    """On a page without blank lines, a menu's "Patient stories" followed, after the page's own text, by a
+    "Download our leaflet" link is no story: the heading under it still heads its text."""
+    lines = [
+        "Seaview Children's Hospital",
+        "Home",
+        "Patient stories",
+        "Signs and symptoms",
+        "The main sign is a small, very painful spot under the nail.",
+        "Pain gets worse in the cold.",
+        "Download our glomangioma leaflet",
+        *[f"Line {n} of the page footer text." for n in range(20)],
+    ]
+    doc, _ = parse_one_page(tmp_path / "menu", "glomangioma.txt", "\n".join(lines))
+    sign = next(s for s in doc.sentences if s.plain.startswith("The main sign"))
+    assert sign.section == "Signs and symptoms" and sign.role == "sentence"
+
+
+def test_an_html_table_of_links_is_no_table(tmp_path: Path) -> None:
+    page = (
+        "<html><body><table><tr><th>Our doctors</th><th>Research</th></tr><tr><td>Donate</td><td>Careers</td></tr>"
+        "<tr><td>Contact</td><td>News</td></tr></table><h1>Glomangioma</h1><p>Glomangioma is a rare growth.</p>"
+        "</body></html>"
+    )
+    doc, _ = parse_one_page(tmp_path / "nav", "glomangioma.html", page)
+    assert not any(b.table for b in doc.blocks) and not [p for p in doc.passages if p.kind == "item"]

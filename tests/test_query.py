@@ -131,8 +131,9 @@ def test_what_a_message_tells_after_its_question_is_not_asked(vocab: Vocabulary)
     before = understand("My son has ASPS. How is it treated?", [], vocab)
     assert (after.question, after.told, after.focus) == (before.question, before.told, before.focus)
     assert after.topics == ["alveolar soft part sarcoma (ASPS)"]
-    # What goes on asking after the mark stays asked.
+    # What goes on asking after the mark stays asked, with or without a mark of its own.
     assert "painful" in understand("how is ASPS treated? and is it painful for her", [], vocab).focus
+    assert "treated" in understand("What is ASPS? my son has a lump in his thigh, how is it treated", [], vocab).text
 
 
 def test_a_names_last_word_cut_short_is_completed_when_it_begins_one_word(vocab: Vocabulary) -> None:
@@ -288,6 +289,8 @@ def test_a_place_asked_about_is_a_name_even_in_lower_case(vocab: Vocabulary) -> 
     assert unknown_terms("where can i get ASPS surgery in manchester", vocab) == ["manchester"]
     assert unknown_terms("where in the body does ASPS start", vocab) == []
     assert unknown_terms("can i get ASPS surgery in manchester", vocab) == []  # (no "where": an everyday word)
+    assert unknown_terms("Where does ASPS usually start in grown-ups?", vocab) == []  # people, not a place
+    assert unknown_terms("where does it grow in toddlers", vocab) == []
 
 
 def test_everyday_words_codes_and_numerals_are_not_names(vocab: Vocabulary) -> None:

@@ -191,6 +191,8 @@ def test_a_compound_is_found_by_the_word_it_ends_with() -> None:
         ("which hospital near me does surgery for ASPS", True),  # finding one near the asker
         ("Is there an ASPS specialist in my area?", True),
         ("Does ASPS spread to the lymph nodes near the tumor?", False),
+        ("What do doctors near me use to diagnose ASPS?", False),  # what they do, not which one to find
+        ("Can surgeons remove ASPS that has spread locally?", False),
     ],
 )
 def test_asking_which_hospital_or_doctor_is_best_is_refused(bot: Assistant, question: str, ranks: bool) -> None:
