@@ -1779,7 +1779,9 @@ def _told_then_asked(message: str) -> tuple[str, str]:
     parts = _SENTENCE_END_RE.split(message)
     if len(parts) < 2:  # typed without capitals: "doctors think its X. what is that exactly?"
         parts = _QUESTION_SENTENCE_RE.split(message)
-    if len(parts) >= 2 and parts[-1].rstrip().endswith("?") and not any(p.rstrip().endswith("?") for p in parts[:-1]):
+    # (The question may lack its mark, typed on a phone: "they said angiosarcoma. what is that".)
+    asks_last = parts[-1].rstrip().endswith("?") or bool(_QUESTION_OPENING_RE.match(parts[-1]))
+    if len(parts) >= 2 and asks_last and not any(p.rstrip().endswith("?") for p in parts[:-1]):
         return " ".join(parts[:-1]), parts[-1]
     # ... or a clause that tells, then a comma and a question ("What causes X, is it genetic?" asks twice).
     clause = next(reversed(list(_CLAUSE_THEN_QUESTION_RE.finditer(message))), None)  # the last: what it asks

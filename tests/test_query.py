@@ -120,6 +120,9 @@ def test_what_a_message_tells_before_a_comma_and_a_question_is_told(vocab: Vocab
     # Typed without capitals, with a word that only frames the question: still told, then asked.
     typed = understand("they found a lump in her arm, doctors think its ASPS. what is that exactly?", [], vocab)
     assert typed.question == "what is that exactly?" and typed.topics == ["alveolar soft part sarcoma (ASPS)"]
+    # ... and with no question mark at all.
+    unmarked = understand("my dad has a lump that keeps growing, they said ASPS. what is that", [], vocab)
+    assert unmarked.question == "what is that" and unmarked.topics == ["alveolar soft part sarcoma (ASPS)"]
 
 
 def test_what_a_message_tells_after_its_question_is_not_asked(vocab: Vocabulary) -> None:
