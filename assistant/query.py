@@ -1308,8 +1308,21 @@ def _referent(
         if first is None and found:
             first = found
         if first is not None and not person:
-            return first
-    return first or Referent()
+            return _narrowed(first, history, vocab)
+    return _narrowed(first, history, vocab) if first else Referent()
+
+
+def _narrowed(found: Referent, history: Sequence[dict[str, str]], vocab: Vocabulary) -> Referent:
+    """Of the conditions a page about several was quoted for, the one the asker last named: "my daughter has a
+    simple bone cyst" / "will it heal?" / "what if it breaks again?" is still about the simple bone cyst, though
+    the page quoted covers two. (A question that named both keeps both.)"""
+    if len(found.topics) < 2:
+        return found
+    for asked, _ in _exchanges(history):
+        named = _named(correct_spelling(asked, vocab) if asked else "", vocab)
+        if named.topics:
+            return named if set(named.topics) < set(found.topics) else found
+    return found
 
 
 # "What about the other one?": the subject talked about before the latest one.

@@ -1188,3 +1188,32 @@ def test_a_reviews_title_word_is_evidence_of_what_it_reports(tmp_path: Path) -> 
     bot = one_page_bot(tmp_path, tmp_path / "page.txt", entry)
     answer = bot.ask("What did the meta-analysis find about relapse in the brain in glomangioma?")
     assert not answer.abstained and "Relapse in the brain" in answer.citations[0].quote
+
+
+def test_a_follow_up_on_a_page_about_two_conditions_keeps_the_one_the_asker_named(tmp_path: Path) -> None:
+    """ "my daughter has a simple bone cyst" / "will it heal on its own" / "what if it breaks again": the answers
+    quote a page about two kinds of cyst, but the asker named one, and the follow-ups stay with it."""
+    page = (
+        "Bone cysts\n\nAneurysmal bone cyst\nAn aneurysmal bone cyst is filled with blood and can grow quickly. "
+        "It is treated by scraping it out and filling the space with bone graft. Embolisation may be used for cysts "
+        "in the spine.\n\nSimple bone cyst\nA simple bone cyst is a single hollow space filled with clear fluid. "
+        "A break through the cyst heals normally, but the cyst itself heals after a break in only about 1 in 10 "
+        "children. Many simple bone cysts fill in with bone once a child stops growing.\n"
+    )
+    entry = {
+        "id": "bone-cysts",
+        "file": "bone-cysts.txt",
+        "title": "Bone cysts in children",
+        "publisher": "Test page written for this test",
+        "kind": "patient page",
+        "audience": "family",
+        "topics": ["aneurysmal bone cyst", "simple bone cyst"],
+    }
+    (tmp_path / "page.txt").write_text(page, encoding="utf-8")
+    bot = one_page_bot(tmp_path, tmp_path / "page.txt", entry)
+    history: list[dict[str, str]] = []
+    for question in ("my daughter has a simple bone cyst in her arm", "will it heal on its own"):
+        answer = bot.ask(question, history=history)
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+    last = bot.ask("what if it breaks again", history=history, trace=True)
+    assert last.trace is not None and last.trace.topics == ["simple bone cyst"]
