@@ -1480,7 +1480,9 @@ def parse_document(
             continue
         if line.kind == "bullet":
             flush_paragraph()
-            if bullets and line.blank_before >= 2:
+            # (In HTML, the blank lines between items are the tags around each <li>, however they are laid out:
+            # only a line of text between two items ends a list.)
+            if bullets and line.blank_before >= 2 and not doc.is_html:
                 flush_list()
             bullets.append(i)
             continue

@@ -908,3 +908,18 @@ def test_an_html_table_of_links_is_no_table(tmp_path: Path) -> None:
     )
     doc, _ = parse_one_page(tmp_path / "nav", "glomangioma.html", page)
     assert not any(b.table for b in doc.blocks) and not [p for p in doc.passages if p.kind == "item"]
+
+
+def test_an_html_list_laid_out_one_item_per_line_is_one_list(tmp_path: Path) -> None:
+    """ "<p>... may be offered if:</p>" over "<ul>" with each "<li>" indented on its own line: the tags leave two
+    blank lines between items, which end no list; the lead and all three items are one list."""
+    page = (
+        "<html><body><h1>Glomangioma</h1><h2>Imatinib</h2>\n<p>It's taken as a tablet and may be offered if:</p>\n"
+        "<ul>\n  <li>the cancer cannot be removed with surgery</li>\n  <li>the cancer has spread</li>\n"
+        "  <li>a large cancer needs to be made smaller before surgery</li>\n</ul>\n"
+        "<p>The usual dose for adults is 400mg once a day.</p></body></html>"
+    )
+    doc, _ = parse_one_page(tmp_path / "ul", "glomangioma.html", page)
+    lists = [b for b in doc.blocks if b.kind == "list"]
+    assert len(lists) == 1 and len(lists[0].items) == 3
+    assert doc.sentences[lists[0].sentence_ids[0]].role == "lead"
