@@ -63,6 +63,7 @@ CHROME_LINE_PATTERNS = [
         r"callout bg$",
         r"\blogo(?=[A-Z\s]|$)",
         r"^\[[^\]\d][^\]]{2,80}\](?:\s+[a-z]+){0,2}$",  # a form's field and button: "[ Search by name ]  Search"
+        r"^[+|=_~*#-]{3}[+|=_~*#\s-]*$",  # a rule or a box's border drawn in characters: "+------+", "======"
     )
 ]
 # An image's own controls ("Enlarge", "View larger image"): the line straight under one is the image's
@@ -1197,7 +1198,20 @@ def _classify(lines: list[_Line], settings: Settings, indents: bool) -> None:
                 and not _looks_like_heading(nxt.text, max_words)
                 and (previous is None or not BULLET_RE.match(previous.text))
             )
-            heading = (shallow and _looks_like_heading(bare, max_words)) or toggle
+            # ... or a numbered section title with prose under it ("1. General Information About X" / blank /
+            # "X is a cancer that ..."), not one item of a numbered list.
+            numbered_title = (
+                bool(re.match(r"\d{1,2}\.\s", line.text))
+                and _looks_like_heading(bare, max_words)
+                and _title_shaped(bare)
+                and not bare.endswith("?")
+                and nxt is not None
+                and nxt.blank_before > 0
+                and not BULLET_RE.match(nxt.text)
+                and not _looks_like_heading(nxt.text, max_words)  # prose under it
+                and (previous is None or not BULLET_RE.match(previous.text))
+            )
+            heading = (shallow and _looks_like_heading(bare, max_words)) or toggle or numbered_title
             line.kind = "heading" if heading else "bullet"
         elif (
             _looks_like_heading(line.text, max_words)

@@ -53,6 +53,16 @@ DEFINITION_FRAME_WORDS = frozenset(
     "stand stands mean means meaning define definition defined exactly actually called term word abbreviation "
     "acronym short".split()
 )
+# A label and its value: "group E", "stage IV", "type 2", "grade III".
+_LABEL_VALUE_RE = re.compile(r"\b(group|stage|type|grade|class|level|phase)\s+([A-E]|[IV]{1,4}|\d{1,2}[a-c]?)\b", re.I)
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+
+
+def _label_value(value: str) -> str:
+    """A label's value as compared: lower case, a Roman numeral as its number ("III" is "3")."""
+    return _ROMAN.get(value.lower(), value.lower())
+
+
 # A negator and the few words it negates ("without metastases", "has not yet spread").
 _NEGATED_PHRASE_RE = re.compile(r"\b(?:not|no|never|without|cannot|nor|\w+n't)\b(?:\W+\w+){1,3}", re.I)
 # A state given to the question's subject: "with round cells", "has spread", "had metastases".
@@ -230,6 +240,9 @@ class PassageScorer:
         # by what the page says of its absence ("few or no round cells"). (Not asked yes or no: "Has it spread?"
         # is answered by "it has not spread".)
         affirmed = frozenset() if negated or asks_yes_or_no(query.question) else self._affirmed(query)
+        # "group E", "stage IV", "type II": a label with its value is answered by text giving that value, not a
+        # neighbouring one ("Group C: ..."), which the words alone cannot tell apart.
+        labels = [(m.group(1).lower(), _label_value(m.group(2))) for m in _LABEL_VALUE_RE.finditer(query.question)]
         out = np.zeros(len(passages))
         for i, ev in enumerate(passages):
             if case_weight and self._tells_case(ev):
@@ -243,6 +256,13 @@ class PassageScorer:
                 out[i] += s.polarity_bonus * self._polarity(negated, ev.text)
             elif affirmed and self._denies_only(affirmed, ev.text):
                 out[i] -= s.polarity_bonus
+            for word, value in labels:
+                found = _LABEL_VALUE_RE.finditer(ev.text)
+                given = {_label_value(m.group(2)) for m in found if m.group(1).lower() == word}
+                if value in given:
+                    out[i] += s.cue_bonus
+                elif given:
+                    out[i] -= s.cue_bonus
             cue = s.cue_bonus * sum(self._holds(c, ev) for c in cues) / max(len(cues), 1)
             if asked and asks_spelled_out and any(f"({a.upper()})" in ev.text for a in asked):
                 cue += s.definition_bonus

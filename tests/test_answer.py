@@ -1217,3 +1217,25 @@ def test_a_follow_up_on_a_page_about_two_conditions_keeps_the_one_the_asker_name
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
     last = bot.ask("what if it breaks again", history=history, trace=True)
     assert last.trace is not None and last.trace.topics == ["simple bone cyst"]
+
+
+def test_a_label_with_its_value_is_answered_by_that_value(tmp_path: Path) -> None:
+    """ "what does group E mean": "Group E: ..." answers, not "Group C: ..." beside it, which the words alone cannot
+    tell apart; "type 3" is "type III"."""
+    page = (
+        "Glomangioma\n\nGroups\nTumours still in the skin are sorted into groups A to E.\n\n"
+        "- Group A: Small tumours far from the nail.\n- Group C: Tumours with a small amount of spread under the "
+        "nail.\n- Group E: The tumour is so large that the nail cannot be saved.\n\n"
+        "Outlook\nType I tumours are almost always cured. Type III tumours come back in about 1 in 3 people.\n"
+    )
+    bot = written_page_bot(tmp_path, page, "glomangioma")
+    answer = bot.ask("what does group E glomangioma mean", trace=True)
+    assert not answer.abstained and any("Group E: The tumour is so large" in c.quote for c in answer.citations)
+    assert answer.trace is not None
+    cue = {c.text.split(":")[0]: c.cue for c in answer.trace.candidates if c.text.startswith("Group")}
+    assert cue["Group E"] > cue["Group C"] and cue["Group E"] > cue["Group A"]
+    typed = bot.ask("do type 3 glomangiomas come back", trace=True)
+    assert typed.trace is not None
+    by_text = {c.text: c.cue for c in typed.trace.candidates}
+    type_three = "Type III tumours come back in about 1 in 3 people."
+    assert by_text[type_three] > by_text["Type I tumours are almost always cured."]

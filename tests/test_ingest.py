@@ -923,3 +923,22 @@ def test_an_html_list_laid_out_one_item_per_line_is_one_list(tmp_path: Path) -> 
     lists = [b for b in doc.blocks if b.kind == "list"]
     assert len(lists) == 1 and len(lists[0].items) == 3
     assert doc.sentences[lists[0].sentence_ids[0]].role == "lead"
+
+
+def test_a_box_border_is_furniture_and_a_numbered_title_over_prose_is_a_heading(tmp_path: Path) -> None:
+    """A summary's "+------+" box border is no heading of what follows, and "1. General Information About X" set
+    over prose (a blank line between) heads it; a numbered list of items stays a list."""
+    page = (
+        "Glomangioma Summary\n\n+----------------------------------+\n| KEY POINTS                       |\n"
+        "+----------------------------------+\n\n1. General Information About Glomangioma\n\n"
+        "Glomangioma is a rare growth of the skin.\n\nIt is usually painful.\n\n2. Treatment Option Overview\n\n"
+        "Surgery is the main treatment. The steps are:\n\n1. numbing the finger\n2. removing the lump\n"
+        "3. closing the wound\n"
+    )
+    doc, _ = parse_one_page(tmp_path / "pdq", "glomangioma.txt", page)
+    section_of = {s.plain: s.section for s in doc.sentences}
+    assert section_of["Glomangioma is a rare growth of the skin."] == "General Information About Glomangioma"
+    assert section_of["Surgery is the main treatment."] == "Treatment Option Overview"
+    assert not any(set(h) <= set("+-=| ") for h in doc.sections)
+    steps = next(b for b in doc.blocks if b.kind == "list")
+    assert len(steps.items) == 3
