@@ -916,3 +916,9 @@ def test_that_of_it_asks_about_what_the_message_told(vocab: Vocabulary) -> None:
     query = understand("my son has ASPS and hes drinking loads of water and peeing alot, is that part of it", [], vocab)
     assert not query.question.startswith("What is") and "thirst" in query.text and "urine" in query.text
     assert understand("My daughter was just diagnosed with ASPS. What is it?", [], vocab).question == "What is it?"
+
+
+def test_recovery_is_looked_for_as_pages_tell_it() -> None:
+    """ "How long is the recovery?": pages say when a child is "back at school" or to "usual activities"."""
+    found = " ".join(LEXICON.expansions("how long is the recovery"))
+    assert "back" in found and "school" in found and "activities" in found
