@@ -679,12 +679,12 @@ class ExtractiveAnswerer:
         parts = self._subsection_passages(section) if members else self._parts_after_empty_heading(section, query)
         for passage_index in sorted(members + parts):
             ev = index.passages[passage_index]
-            block = doc.blocks[doc.sentences[ev.passage.sentence_ids[0]].block]
+            block = doc.blocks[ev.block]
             # A part starts at the section's first passage, after a lost heading (a gap), or under a sub-heading.
             starts_part = (
                 previous is None or block.after_gap or block.labelled or ev.passage.section != previous.passage.section
             )
-            same_block = previous is not None and block.id == doc.sentences[previous.passage.sentence_ids[0]].block
+            same_block = previous is not None and block.id == previous.block
             if same_block and ev.passage.kind != "item":
                 starts_part = False  # a paragraph is one part; each item of a list with no lead is one
             if starts_part and not any(_overlaps(ev, o) for o in openings):
@@ -792,5 +792,4 @@ def _overlaps(a: EvidencePassage, b: EvidencePassage) -> bool:
 
 def _paragraph(passage: EvidencePassage) -> tuple[str, int]:
     """The document and block (paragraph, or list with its lead) a passage opens in."""
-    sentence = passage.doc.sentences[passage.passage.sentence_ids[0]]
-    return passage.doc.source_id, sentence.block
+    return passage.doc.source_id, passage.block

@@ -69,6 +69,11 @@ class EvidencePassage:
     embed_text: str  # what was embedded: title and section as context, then the text
     match_text: str  # what BM25 matches: the text with its section and citation, not the title
 
+    @property
+    def block(self) -> int:
+        """The block (paragraph, or list with its lead) of its document the passage opens in."""
+        return self.doc.sentences[self.passage.sentence_ids[0]].block
+
 
 @dataclass
 class CorpusIndex:

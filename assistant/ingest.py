@@ -28,6 +28,7 @@ page chrome, question-shaped headings or list lead sentences.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -122,7 +123,6 @@ TEASER_RE = re.compile(rf"^(?:{_TEASER})\b", re.IGNORECASE)
 STORY_RE = re.compile(r"\bstor(?:y|ies)\b", re.IGNORECASE)
 STORY_LABEL_RE = re.compile(r"^(?:\w+\s+){0,2}stor(?:y|ies)\s*:", re.IGNORECASE)
 LINK_GLYPH_RE = re.compile(r"(?:[›»→]|>>)\s*$")
-# A line that gives a number under its label ("Radiology appointments: 01632 960422"): finished without a full stop.
 # A telephone number: groups of digits apart, as numbers to call are written ("01632 960418", "555-010-0199",
 # "+44 1632 960000"); not a count, a year or a range of years ("between 2010-2015, 97 had").
 PHONE_NUMBER = r"(?<![\d.,-])(?:\+\d{1,3}[ -]?)?\(?\d{2,5}\)?[ -]\d{3,4}[ -]?\d{3,4}(?![\d-])"
@@ -630,12 +630,11 @@ def _mark_running_lines(lines: list[_Line], text: str, settings: Settings) -> No
     breaks = [m.end() for m in re.finditer("\f", text)]
     if not breaks:
         return
-    bounds = [0, *breaks, len(text) + 1]
-    edges: list[list[_Line]] = []
-    for start, end in itertools.pairwise(bounds):
-        page = [line for line in lines if start <= line.start < end]
-        reach = settings.ingest_running_line_reach
-        edges.append([*page[:reach], *page[-reach:]])
+    pages: list[list[_Line]] = [[] for _ in range(len(breaks) + 1)]
+    for line in lines:
+        pages[bisect.bisect_right(breaks, line.start)].append(line)
+    reach = settings.ingest_running_line_reach
+    edges = [[*page[:reach], *page[-reach:]] for page in pages]
 
     def key(line: _Line) -> str:
         # (Page numbers aside, the same text: "Cycle 1", "Cycle 2" heading their pages are no running header.)
@@ -957,7 +956,7 @@ def _mark_edge(lines: list[_Line], walk: list[int], settings: Settings, tail: bo
         # (A lower-case line straight under a line of text goes on with it: "... ask for the on-call" / "radiology
         # registrar" is no label.)
         above = lines[i - 1] if i > 0 else None
-        goes_on = line.blank_before == 0 and line.text[:1].islower() and above is not None and above.kind == "text"
+        goes_on = _goes_on(line) and above is not None and above.kind == "text"
         label = _is_label(line.text, settings.ingest_label_max_words) and not goes_on
         question = line.text.endswith("?") and _looks_like_heading(line.text, max_words)
         return bool(furniture or label or question)
@@ -1191,25 +1190,23 @@ def _classify(lines: list[_Line], settings: Settings, indents: bool) -> None:
             # A FAQ's toggle ("+ What causes X?") or a numbered question ("2. How is X treated?") with its answer
             # in prose under it, not among other items: the heading of that answer.
             previous = content[i - 1] if i else None
-            toggle = (
-                _asks(bare, max_words)
-                and nxt is not None
+            over_prose = (
+                nxt is not None
                 and not BULLET_RE.match(nxt.text)
                 and not _looks_like_heading(nxt.text, max_words)
                 and (previous is None or not BULLET_RE.match(previous.text))
             )
+            toggle = _asks(bare, max_words) and over_prose
             # ... or a numbered section title with prose under it ("1. General Information About X" / blank /
             # "X is a cancer that ..."), not one item of a numbered list.
             numbered_title = (
-                bool(re.match(r"\d{1,2}\.\s", line.text))
+                over_prose
+                and nxt is not None
+                and nxt.blank_before > 0
+                and bool(re.match(r"\d{1,2}\.\s", line.text))
                 and _looks_like_heading(bare, max_words)
                 and _title_shaped(bare)
                 and not bare.endswith("?")
-                and nxt is not None
-                and nxt.blank_before > 0
-                and not BULLET_RE.match(nxt.text)
-                and not _looks_like_heading(nxt.text, max_words)  # prose under it
-                and (previous is None or not BULLET_RE.match(previous.text))
             )
             heading = (shallow and _looks_like_heading(bare, max_words)) or toggle or numbered_title
             line.kind = "heading" if heading else "bullet"
@@ -1217,7 +1214,7 @@ def _classify(lines: list[_Line], settings: Settings, indents: bool) -> None:
             _looks_like_heading(line.text, max_words)
             and (nxt is None or nxt.blank_before > 0)
             # (not the last line of a wrapped paragraph: "... ask for the on-call" / "radiology registrar")
-            and not (line.blank_before == 0 and line.text[:1].islower())
+            and not _goes_on(line)
         ):
             line.kind = "heading" if nxt is not None else "chrome"
         elif (
@@ -1249,10 +1246,14 @@ def _wraps_on(content: list[_Line], k: int) -> bool:
     return (
         following is not None
         and following.kind == "text"
-        and following.blank_before == 0
-        and following.text[:1].islower()
+        and _goes_on(following)
         and not TERMINAL_RE.search(content[k].text)
     )
+
+
+def _goes_on(line: _Line) -> bool:
+    """Whether a line goes on with the one above it, as a wrapped line does: no blank line, a lower-case start."""
+    return line.blank_before == 0 and line.text[:1].islower()
 
 
 def _in_capitals(text: str, min_letters: int = 0) -> bool:

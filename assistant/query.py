@@ -1073,7 +1073,8 @@ def _shorthand_for_nothing_here(lower: str, vocab: Vocabulary) -> bool:
 
 
 # A code of two or more letters, then digits ("ki-67", "her2", "ca-125"); one letter is a level ("t5").
-_MARKER_RE = re.compile(r"[a-z]{2,}-?\d")
+_CODE = r"[A-Za-z]{2,}-?\d"
+_MARKER_RE = re.compile(_CODE)
 # The words before a place: "near", "close to", "around".
 _PLACE_BEFORE_RE = re.compile(r"\b(?:near|nearby|close to|around)\s+$", re.I)
 # ... and, in a question asking where, "in" or "at" ("where can I get it done in manchester").
@@ -1501,7 +1502,7 @@ def _spelling_corrected(text: str, vocab: Vocabulary) -> str:
     return correct_name_typos(correct_spelling(join_split_names(_codes_as_written(text, vocab), vocab), vocab), vocab)
 
 
-_CODE_TOKEN_RE = re.compile(r"\b[A-Za-z]{2,}-?\d[A-Za-z0-9-]*\b")
+_CODE_TOKEN_RE = re.compile(rf"\b{_CODE}[A-Za-z0-9-]*\b")
 
 
 def _codes_as_written(text: str, vocab: Vocabulary) -> str:
@@ -1755,11 +1756,11 @@ _SUBORDINATE_OPENING_RE = re.compile(
     r"for|in|during|instead of|apart from)\b",
     re.I,
 )
-# ... unless it tells of someone ("In 2019 my son was diagnosed with X, how is it treated?").
 # Adverbs that only frame a question ("what is that exactly?", "what actually is it?").
 _FRAME_ADVERBS = frozenset("exactly actually really basically even again please".split())
 # A question about "that" (or "this") and "it": "is that part of it?", "could this be caused by it?".
 _THAT_OF_IT_RE = re.compile(r"\b(?:that|this|these|those)\b.*\b(?:it|its)\b|\b(?:it|its)\b.*\b(?:that|this)\b", re.I)
+# ... unless it tells of someone ("In 2019 my son was diagnosed with X, how is it treated?").
 _PERSON_IN_CLAUSE_RE = re.compile(r"\b(?:my|our|his|her|their|i|he|she|we)\b", re.I)
 # What goes on with the question after its mark ("... ? and is it painful", "? or should we wait").
 _CONTINUED_RE = re.compile(r"\s*(?:and|or|but|also|plus|if|what|how)\b", re.I)

@@ -724,8 +724,7 @@ def make_evidence_never_names(
 def _paragraph(ev: EvidencePassage) -> str:
     """The whole paragraph (or list) a passage is quoted from."""
     doc = ev.doc
-    block = doc.blocks[doc.sentences[ev.passage.sentence_ids[0]].block]
-    return " ".join(doc.sentences[sid].text for sid in block.sentence_ids)
+    return " ".join(doc.sentences[sid].text for sid in doc.blocks[ev.block].sentence_ids)
 
 
 def is_specialist_word(word: str, vocab: Vocabulary, settings: Settings) -> bool:

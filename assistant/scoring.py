@@ -45,7 +45,7 @@ from assistant.query import (
 )
 from assistant.retrieve import Candidates
 from assistant.settings import Settings
-from assistant.text import STOPWORDS, any_related, content_words, negated_stems, stem_all, stems
+from assistant.text import NEGATORS, STOPWORDS, any_related, content_words, negated_stems, stem_all, stems
 
 DEFINES_CONDITION_RE = re.compile(r"\b(definition|define|defined|what is|what's|what are)\b", re.I)
 # The words of a question asking what something is, besides its name ("What does X stand for?", "X definition").
@@ -64,7 +64,7 @@ def _label_value(value: str) -> str:
 
 
 # A negator and the few words it negates ("without metastases", "has not yet spread").
-_NEGATED_PHRASE_RE = re.compile(r"\b(?:not|no|never|without|cannot|nor|\w+n't)\b(?:\W+\w+){1,3}", re.I)
+_NEGATED_PHRASE_RE = re.compile(rf"\b(?:{'|'.join(sorted(NEGATORS))}|\w+n't)\b(?:\W+\w+){{1,3}}", re.I)
 # A state given to the question's subject: "with round cells", "has spread", "had metastases".
 _STATE_RE = re.compile(r"\b(?:with|has|have|had)\s+(?:(?:a|an|the|some|many|lots of|already)\s+)?([a-z]+)", re.I)
 DEFINITION_RE = re.compile(
@@ -239,7 +239,7 @@ class PassageScorer:
         # A state the question gives its subject ("X with round cells", "now that it has spread") is not answered
         # by what the page says of its absence ("few or no round cells"). (Not asked yes or no: "Has it spread?"
         # is answered by "it has not spread".)
-        affirmed = frozenset() if negated or asks_yes_or_no(query.question) else self._affirmed(query)
+        states = None if negated or asks_yes_or_no(query.question) else self._states(query)
         # "group E", "stage IV", "type II": a label with its value is answered by text giving that value, not a
         # neighbouring one ("Group C: ..."), which the words alone cannot tell apart.
         labels = [(m.group(1).lower(), _label_value(m.group(2))) for m in _LABEL_VALUE_RE.finditer(query.question)]
@@ -254,7 +254,7 @@ class PassageScorer:
                 out[i] += s.case_narrative_bonus
             if negated:
                 out[i] += s.polarity_bonus * self._polarity(negated, ev.text)
-            elif affirmed and self._denies_only(affirmed, ev.text):
+            elif states and self._denies_only(states, ev.text):
                 out[i] -= s.polarity_bonus
             for word, value in labels:
                 found = _LABEL_VALUE_RE.finditer(ev.text)
@@ -299,25 +299,29 @@ class PassageScorer:
                 negated |= stems(expansion)
         return frozenset(negated)
 
-    def _affirmed(self, query: UnderstoodQuery) -> frozenset[str]:
-        """The states the question gives its subject: the word after "with", "has", "have" or "had" ("with round
-        cells", "has spread"), not a subject's name nor a little word ("has she got")."""
+    def _states(self, query: UnderstoodQuery) -> tuple[frozenset[str], frozenset[str]] | None:
+        """The states the question gives its subject, once per question: the word after "with", "has", "have" or
+        "had" ("with round cells", "has spread"), not a subject's name nor a little word ("has she got"). As
+        (their stems, their stems with the lexicon's other words for them), or None when it gives none."""
         names = self.vocab.subject_stems(query.topics)
         found = [m.group(1).lower() for m in _STATE_RE.finditer(query.question)]
-        return frozenset(w for w in found if w not in STOPWORDS and stem_all([w])[0] not in names)
-
-    def _denies_only(self, affirmed: frozenset[str], text: str) -> bool:
-        """Whether a passage negates a state the question gives ("without metastases") and nowhere says it holds
-        ("... falls to around 60 percent if the disease has spread" says it does, in the lexicon's word)."""
-        related = self.settings.related_stem_min_chars
-        if not any_related(frozenset(stem_all(list(affirmed))), negated_stems(text), related):
-            return False
+        affirmed = [w for w in found if w not in STOPWORDS and stem_all([w])[0] not in names]
+        if not affirmed:
+            return None
         # (The lexicon's other words for a state count as saying it: "metastases" is said as "spread". A Greek
         # plural is looked up as its singular: "-ses" as "-sis".)
         forms = [*affirmed, *(re.sub(r"ses$", "sis", w) for w in affirmed)]
         other = [*LEXICON.expansions(" ".join(affirmed)), *(said for w in forms for said in LEXICON.said_as(w))]
-        state = frozenset(stems(" ".join([*affirmed, *other])))
-        return not any_related(state, stems(_NEGATED_PHRASE_RE.sub(" ", text)), related)
+        return frozenset(stem_all(affirmed)), frozenset(stems(" ".join([*affirmed, *other])))
+
+    def _denies_only(self, states: tuple[frozenset[str], frozenset[str]], text: str) -> bool:
+        """Whether a passage negates a state the question gives ("without metastases") and nowhere says it holds
+        ("... falls to around 60 percent if the disease has spread" says it does, in the lexicon's word)."""
+        related = self.settings.related_stem_min_chars
+        affirmed, said_otherwise = states
+        if not any_related(affirmed, negated_stems(text), related):
+            return False
+        return not any_related(said_otherwise, stems(_NEGATED_PHRASE_RE.sub(" ", text)), related)
 
     def _polarity(self, negated: frozenset[str], text: str) -> int:
         """+1 when a passage negates what the question negates, -1 when it only affirms it, else 0."""

@@ -1097,6 +1097,22 @@ def test_a_state_the_question_gives_is_not_answered_by_its_absence(tmp_path: Pat
     assert not answer.abstained and answer.citations[0].quote.startswith("When the tumour has spread")
 
 
+def written_review_bot(tmp_path: Path, abstract: str, title: str) -> Assistant:
+    """A real assistant over one journal abstract about glomangioma written for the test, titled ``title``."""
+    entry = {
+        "id": "glomangioma-review",
+        "file": "glomangioma-review.txt",
+        "title": title,
+        "journal": "Ann Test Oncol",
+        "year": 2021,
+        "kind": "case report abstract",
+        "audience": "clinician",
+        "topics": ["glomangioma"],
+    }
+    (tmp_path / "page.txt").write_text(abstract, encoding="utf-8")
+    return one_page_bot(tmp_path, tmp_path / "page.txt", entry)
+
+
 def test_a_word_of_a_documents_title_is_one_the_documents_know(tmp_path: Path) -> None:
     """ "according to the meta-analysis": the report's title says "meta-analysis" though no sentence does; the word
     is no unknown name to refuse for."""
@@ -1104,18 +1120,7 @@ def test_a_word_of_a_documents_title_is_one_the_documents_know(tmp_path: Path) -
         "Abstract\nGlomangioma is rare. Adjuvant radiotherapy reduced local recurrence without a significant "
         "effect on overall survival (HR 0.89, 95% CI 0.71-1.12).\n"
     )
-    entry = {
-        "id": "glomangioma-review",
-        "file": "glomangioma-review.txt",
-        "title": "Survival after glomangioma: a systematic review and meta-analysis",
-        "journal": "Ann Test Oncol",
-        "year": 2021,
-        "kind": "case report abstract",
-        "audience": "clinician",
-        "topics": ["glomangioma"],
-    }
-    (tmp_path / "page.txt").write_text(page, encoding="utf-8")
-    bot = one_page_bot(tmp_path, tmp_path / "page.txt", entry)
+    bot = written_review_bot(tmp_path, page, "Survival after glomangioma: a systematic review and meta-analysis")
     answer = bot.ask("does adjuvant RT improve survival in glomangioma according to the meta-analysis")
     assert not answer.abstained and "without a significant effect" in answer.citations[0].quote
 
@@ -1174,18 +1179,7 @@ def test_a_reviews_title_word_is_evidence_of_what_it_reports(tmp_path: Path) -> 
         "Abstract\nGlomangioma is rare. Relapse in the brain occurred in 12% of patients (95% CI 8-16%). Relapse "
         "in the brain was more common after incomplete surgery.\n"
     )
-    entry = {
-        "id": "glomangioma-review",
-        "file": "glomangioma-review.txt",
-        "title": "Relapse after glomangioma: a systematic review and meta-analysis",
-        "journal": "Ann Test Oncol",
-        "year": 2021,
-        "kind": "case report abstract",
-        "audience": "clinician",
-        "topics": ["glomangioma"],
-    }
-    (tmp_path / "page.txt").write_text(page, encoding="utf-8")
-    bot = one_page_bot(tmp_path, tmp_path / "page.txt", entry)
+    bot = written_review_bot(tmp_path, page, "Relapse after glomangioma: a systematic review and meta-analysis")
     answer = bot.ask("What did the meta-analysis find about relapse in the brain in glomangioma?")
     assert not answer.abstained and "Relapse in the brain" in answer.citations[0].quote
 
