@@ -468,11 +468,14 @@ class ExtractiveAnswerer:
         ..." and the same sentence with "This is sometimes used in conjunction with surgery ..." after it),
         scoring alike, the one that says more goes first. Their order would otherwise be decided by noise
         (another document's word statistics), and the one ranked second could never join the answer,
-        overlapping the first."""
+        overlapping the first. Not a table's row: each row is a claim of its own, and the whole table beside the
+        one row asked about is padding."""
         margin = self.settings.containing_tie_margin
         out = list(ranked)
         for i, shorter in enumerate(out):
             p = shorter.evidence.passage
+            if shorter.evidence.table_row:
+                continue
             for j in range(i + 1, len(out)):
                 other = out[j]
                 if other.score < shorter.score - margin:

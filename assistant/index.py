@@ -74,6 +74,11 @@ class EvidencePassage:
         """The block (paragraph, or list with its lead) of its document the passage opens in."""
         return self.doc.sentences[self.passage.sentence_ids[0]].block
 
+    @property
+    def table_row(self) -> bool:
+        """Whether the passage is one row of a table (each row is a claim of its own)."""
+        return self.passage.kind == "item" and self.doc.blocks[self.block].table
+
 
 @dataclass
 class CorpusIndex:

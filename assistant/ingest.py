@@ -788,6 +788,9 @@ def _table_cells(text: str) -> list[str]:
     return []
 
 
+_MARKDOWN_RULE_ROW = re.compile(r"\|[\s:|-]*-[\s:|-]*")  # "|---|:--:|" under a Markdown table's header
+
+
 def _mark_tables(lines: list[_Line], from_markup: bool = False, label_words: int = 0) -> None:
     """A table captured as text: a header row, then rows with the same number of cells (tab- or
     pipe-separated) and figures in them ("Localized<TAB>76%"), at most one blank line apart (in HTML, any
@@ -808,7 +811,7 @@ def _mark_tables(lines: list[_Line], from_markup: bool = False, label_words: int
             if len(cells) != width:
                 break
             j += 1
-        rows = [ln for ln in lines[i + 1 : j] if not re.fullmatch(r"[|\s:-]+", ln.text)]
+        rows = [ln for ln in lines[i + 1 : j] if not _MARKDOWN_RULE_ROW.fullmatch(ln.text)]
         with_figures = sum(1 for ln in rows if any(ch.isdigit() for ch in ln.text))
         # Rows of figures, or a grid comparing things under a header with an empty corner over its row labels
         # (a label and two or more values a row): never a menu, whose header row has no such corner.
@@ -816,13 +819,17 @@ def _mark_tables(lines: list[_Line], from_markup: bool = False, label_words: int
         # ... or, in HTML, rows of a <table> as wide as their header: the markup says it is one, and a menu
         # is a list of links, not a table of sentences (text captures lose that: there figures or a corner tell).
         # (A cell says more than a label does: a table of links, "Our doctors | Research", is a menu.)
+        # A Markdown table says so too: its header is underlined by a rule row ("|---|---|").
+        ruled = i + 1 < len(lines) and bool(_MARKDOWN_RULE_ROW.fullmatch(lines[i + 1].text))
         marked = (
-            from_markup
+            (from_markup or ruled)
             and width == header
             and any(len(cell.split()) > label_words for row in rows for cell in _table_cells(row.text))
         )
         if header >= 2 and len(rows) >= 2 and (with_figures * 2 >= len(rows) or grid or marked):
             lines[i].table_header = True
+            # (A header's short cells read like a menu's labels, "Phase | How long", yet it heads the rows.)
+            lines[i].kind = "text"
             for line in lines[i + 1 : j]:
                 line.kind = "bullet" if line in rows else "chrome"
             i = j

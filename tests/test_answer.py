@@ -633,6 +633,24 @@ def test_an_html_table_is_content_under_its_header(tmp_path: Path) -> None:
     )
 
 
+def test_a_question_about_one_row_of_a_table_is_answered_by_that_row(tmp_path: Path) -> None:
+    """Each row of a table is a claim of its own: asked about one row's subject, the answer is that row, not the
+    whole table that holds it (which would pad it with the other rows)."""
+    html = (
+        "<html><body><h1>Glomangioma</h1><p>Glomangioma is a rare growth of blood vessels.</p>\n"
+        "<h2>How is it treated?</h2><p>Treatment happens in three phases:</p>\n"
+        "<table><tr><th>Phase</th><th>What happens</th><th>How long</th></tr>\n"
+        "<tr><td>Induction</td><td>Chemotherapy is given to shrink the tumour before surgery</td>"
+        "<td>About ten weeks</td></tr>\n<tr><td>Local control</td><td>Surgery removes the tumour with a margin of "
+        "healthy tissue</td><td>One to two weeks in hospital</td></tr>\n<tr><td>Maintenance</td><td>More "
+        "chemotherapy is given after the operation to stop it returning</td><td>Around six months</td></tr>\n"
+        "</table>\n<p>Most children finish treatment within a year.</p></body></html>\n"
+    )
+    bot = written_page_bot(tmp_path, html, "glomangioma", "html")
+    answer = bot.ask("What happens in maintenance for glomangioma?")
+    assert answer.citations[0].quote.startswith("Maintenance") and "Induction" not in answer.text
+
+
 def test_faq_toggles_are_headings_and_a_reference_list_is_never_quoted(tmp_path: Path) -> None:
     """A FAQ captured with its toggles ("+ How is it treated?") and a numbered reference list: each toggle
     heads the answer under it and is never quoted as one; the references are not content; and "Is X

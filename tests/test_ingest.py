@@ -900,6 +900,34 @@ def test_a_menu_label_naming_stories_does_not_swallow_the_page(tmp_path: Path) -
     assert sign.section == "Signs and symptoms" and sign.role == "sentence"
 
 
+def test_a_markdown_table_of_words_is_a_table_under_its_header(tmp_path: Path) -> None:
+    """A Markdown table says it is one by the rule row under its header ("|---|---|"), figures or not: its header
+    (short cells, like a menu's labels) leads its rows, and each row is a passage of its own."""
+    page = (
+        "# Glomangioma\n\n## How is it treated?\n\nTreatment happens in three phases:\n\n"
+        "| Phase | What happens | How long |\n|---|:---|---|\n"
+        "| Induction | Medicine is given to shrink the growth before surgery | About ten weeks |\n"
+        "| Local control | Surgery removes the growth with a margin of healthy tissue | One or two weeks |\n\n"
+        "Most children finish treatment within a year.\n"
+    )
+    doc, _ = parse_one_page(tmp_path / "md", "glomangioma.md", page)
+    table = next(b for b in doc.blocks if b.kind == "list")
+    assert table.table and len(table.items) == 2
+    assert doc.sentences[table.sentence_ids[0]].plain.split() == [
+        "|",
+        "Phase",
+        "|",
+        "What",
+        "happens",
+        "|",
+        "How",
+        "long",
+        "|",
+    ]
+    rows = [p for p in doc.passages if p.kind == "item"]
+    assert [doc.sentences[p.sentence_ids[0]].plain.split()[1] for p in rows] == ["Induction", "Local"]
+
+
 def test_an_html_table_of_links_is_no_table(tmp_path: Path) -> None:
     page = (
         "<html><body><table><tr><th>Our doctors</th><th>Research</th></tr><tr><td>Donate</td><td>Careers</td></tr>"
