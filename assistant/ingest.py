@@ -61,6 +61,7 @@ CHROME_LINE_PATTERNS = [
         r"^linkout\b",
         r"^(full text links|actions|cite|share|permalink|copy|print|email|back to top|menu)$",
         r"^we use cookies\b",
+        r"\benable javascript\b|\bjavascript (?:is )?(?:disabled|required|turned off)\b",
         r"callout bg$",
         r"\blogo(?=[A-Z\s]|$)",
         r"^\[[^\]\d][^\]]{2,80}\](?:\s+[a-z]+){0,2}$",  # a form's field and button: "[ Search by name ]  Search"
@@ -97,6 +98,13 @@ CHROME_SECTIONS = {
     "related links",
     "related content",
     "related articles",
+    "related health topics",
+    # An encyclopedia's lists after its text.
+    "see also",
+    "external links",
+    "further reading",
+    "bibliography",
+    "footnotes",
 }
 BREADCRUMB_RE = re.compile(r"^(?P<topic>[^|]{2,80}?)\s+\|\s+(?P<section>[^|]{2,80})$")
 BULLET_RE = re.compile(r"^(?:[•·▪◦●\-*+–]|\d{1,2}[.)])\s+")
@@ -104,7 +112,10 @@ BULLET_RE = re.compile(r"^(?:[•·▪◦●\-*+–]|\d{1,2}[.)])\s+")
 RAIL_SEPARATOR_RE = re.compile(r"\s+[|·•›»>/]\s+|\s{2,}")
 VISIBLE_SEPARATOR_RE = re.compile(r"\s+[|·•›»>/]\s+")
 # A sentence ends with . ! or ? (then perhaps a closing quote or bracket); "…" and "›" do not end one.
-TERMINAL_RE = re.compile(r"[.!?][\"”’')\]]*$")
+# An encyclopedia's reference marks after a sentence ("... vessels.[1]", "[2][3]", "[citation needed]"): they point
+# at its reference list, they are no part of what the sentence says, and a sentence ending in one is finished.
+REFERENCE_MARK = r"\[(?:\d{1,3}(?:\s?[,–-]\s?\d{1,3})*|[a-z][a-z ]{0,24})\]"
+TERMINAL_RE = re.compile(rf"[.!?][\"”’')\]]*(?:{REFERENCE_MARK})*$")
 # A teaser's closing words, which send the reader to another page's story or account ("Read how surgery got him
 # back ...").
 _TEASER = r"read (?:how|why|about)|hear (?:how|from)|watch (?:how|as)"
@@ -136,6 +147,13 @@ CAPTION_RE = re.compile(
     re.IGNORECASE,
 )
 LEGAL_RE = re.compile(r"^(?:©|\(c\)\s*(?:19|20)\d{2}|copyright\b)", re.IGNORECASE)
+# A site's legal small print anywhere in a line ("... is protected by copyright law", "you agree to the Terms of Use"):
+# it speaks of the site, never of a condition.
+BOILERPLATE_RE = re.compile(
+    r"\bcopyright\b|\bterms of (?:use|service)\b|\bprivacy (?:policy|notice|statement)\b|\bcreative commons\b"
+    r"|\ball rights reserved\b",
+    re.IGNORECASE,
+)
 FIRST_PERSON_RE = re.compile(r"\b(?:we|our|ours|us)\b", re.IGNORECASE)
 QUOTATION_RE = re.compile(r"[“”]|(?:^|\s)\"\w")
 # A title-shaped line does not end on a word that needs a continuation (a wrapped line does).
@@ -148,7 +166,10 @@ INLINE_LABEL_RE = re.compile(r"^(?P<label>[A-Z][\w'’-]*(?:[ /&-]+[\w'’-]+){0
 DOI_RE = re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.\d{4,9}/\S+?)\.?(?=\s|$)", re.I)
 PMID_RE = re.compile(r"\bPMID:?\s*(?P<pmid>\d{4,9})\b")
 # A bibliographic reference: "et al." or a journal's "year;volume" ("2019;54:100-5").
-REFERENCE_RE = re.compile(r"\bet al\.|\b(?:19|20)\d{2};\s*\d+")
+# A reference list's entry: "et al.", a "2019;54" year-and-volume, or a "12 (3): 201-219" volume, issue and pages.
+REFERENCE_RE = re.compile(r"\bet al\.|\b(?:19|20)\d{2};\s*\d+|\b\d{1,4}\s?\(\d{1,4}\)\s?:\s?[A-Za-z]?\d{1,6}\b")
+# A wiki's reference entry opens with its back-link caret and letters ("^ a b Smith J (2019). ...").
+WIKI_REFERENCE_RE = re.compile(r"^\^(?:\s+[a-z])*\s+\S")
 CITATION_RE = re.compile(r"^(?P<author>.+?)\s+et al\.\s+(?P<journal>.+?)\.\s+(?P<year>(?:19|20)\d{2})\b")
 # "Eur Spine J. 2018 Jul;27(3):386-92", ". 2018 Jul;27(3)...", "Case Rep Rare Oncol 2020;6:211–218"
 ISSUE_RE = re.compile(
@@ -173,7 +194,11 @@ _ABBREVIATIONS = {
     "aug", "sep", "sept", "oct", "nov", "dec", "vol", "pp", "ca",
 }  # fmt: skip
 # The end of a sentence, or of a line giving a number under its label ("Bookings: 01632 960422" / "Out of hours: ...").
-_BOUNDARY_RE = re.compile(rf"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|:[ \t]*{PHONE_NUMBER}(?=[ \t]*\r?\n[ \t]*[A-Z])")
+_BOUNDARY_RE = re.compile(
+    rf"(?P<stop>[.!?]+[\"”’)\]]*)(?:{REFERENCE_MARK})*(?=\s+[\"“‘(\[]?[A-Z0-9])"
+    rf"|:[ \t]*{PHONE_NUMBER}(?=[ \t]*\r?\n[ \t]*[A-Z])"
+)
+_TRAILING_MARKS_RE = re.compile(rf"(?<=[.!?\"”’)])(?:{REFERENCE_MARK})+$")
 _LAST_WORD_RE = re.compile(r"(\S+)$")
 NAVIGATIONAL_RE = re.compile(r"\b(below|above|the following|this page|click|see here)\W*$", re.I)
 ANAPHOR_RE = re.compile(
@@ -221,10 +246,13 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
         word = last_word.group(1).lower().lstrip('("“') if last_word else ""
         if word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", word):
             continue
-        spans.append((offset + start, offset + match.end()))
+        # (A sentence ends at its stop: reference marks after it are skipped, not quoted.)
+        spans.append((offset + start, offset + (match.end("stop") if match.group("stop") else match.end())))
         rest = text[match.end() :]
         start = match.end() + (len(rest) - len(rest.lstrip()))
     tail = text[start:].rstrip()
+    if marks := _TRAILING_MARKS_RE.search(tail):
+        tail = tail[: marks.start()]
     if tail:
         spans.append((offset + start, offset + start + len(tail)))
     return spans
@@ -552,7 +580,7 @@ def _looks_like_heading(text: str, max_words: int) -> bool:
     return (
         0 < len(words) <= max_words
         and len(text) <= 100
-        and not text.endswith((".", ",", ";", ":"))
+        and not _TRAILING_MARKS_RE.sub("", text).endswith((".", ",", ";", ":"))  # ("... comes back.[4]" is no title)
         and not BULLET_RE.match(text)
     )
 
@@ -563,8 +591,12 @@ def _title_shaped(text: str) -> bool:
     return bool(words) and text[0].isupper() and words[-1].lower() not in CONTINUATION_WORDS
 
 
+# A wiki's "[edit]" link beside each of its headings ("Treatment[edit]"): a control, not the section's name.
+_EDIT_LINK_RE = re.compile(r"\s*\[edit(?: source)?\]$", re.IGNORECASE)
+
+
 def _heading_text(line: _Line) -> str:
-    return " ".join(BULLET_RE.sub("", line.text.lstrip("#").strip()).split())
+    return " ".join(_EDIT_LINK_RE.sub("", BULLET_RE.sub("", line.text.lstrip("#").strip())).split())
 
 
 # --- sites --------------------------------------------------------------------------------------
@@ -696,7 +728,7 @@ def _mark_shapes(
             metadata["pmid"] = m.group("pmid")
             line.kind = "meta"
             continue
-        if norm in CHROME_SECTIONS:
+        if _EDIT_LINK_RE.sub("", norm) in CHROME_SECTIONS:
             line.kind, interface_section = "chrome", True
             if norm == "publication types":
                 following = [ln.text for ln in lines[i + 1 : i + 3] if ln.blank_before == 0]
@@ -718,11 +750,11 @@ def _mark_shapes(
             under = lines[i + 1] if i + 1 < len(lines) else None
             if under is not None and under.blank_before == 0 and len(under.text.split()) <= IMAGE_CAPTION_MAX_WORDS:
                 under.kind = "chrome"
-        elif LEGAL_RE.match(text) or legal:
+        elif LEGAL_RE.match(text) or BOILERPLATE_RE.search(text) or legal:
             line.kind, legal = "chrome", True
         elif CAPTION_RE.match(text):
             line.kind, line.caption = "chrome", True
-        elif BULLET_RE.match(text) and REFERENCE_RE.search(text):
+        elif (BULLET_RE.match(text) and REFERENCE_RE.search(text)) or WIKI_REFERENCE_RE.match(text):
             line.kind = "chrome"  # an item of a reference list ("1. Choi J, et al. ... 2019;54:100-5.")
         elif BULLET_RE.match(text) or BREADCRUMB_RE.match(text):
             continue
@@ -988,7 +1020,7 @@ def _mark_edge(lines: list[_Line], walk: list[int], settings: Settings, tail: bo
                 and region
                 and not contact
                 and len(ahead) == island_run
-                and all(lines[j].kind != "text" for j in ahead)
+                and all(lines[j].kind not in ("text", "bullet") for j in ahead)  # (a list's items are content)
             ):
                 lines[i].kind = "chrome"
                 region.append(i)

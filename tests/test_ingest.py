@@ -928,6 +928,53 @@ def test_a_markdown_table_of_words_is_a_table_under_its_header(tmp_path: Path) -
     assert [doc.sentences[p.sentence_ids[0]].plain.split()[1] for p in rows] == ["Induction", "Local"]
 
 
+WIKI_PAGE = (
+    "Jump to content\nMain menu\nSearch\n\nGlomangioma\nFrom the free medical encyclopedia\n\n"
+    "Glomangioma is a rare growth of blood vessels and glomus cells.[1] It most often appears under a nail.[2][3] "
+    "It is almost never cancer.[citation needed]\n\n"
+    "Treatment[edit]\nSurgery removes the growth, and it rarely comes back.[4]\n\n"
+    "References[edit]\n"
+    '^ a b Smith J, Jones K (2019). "Glomus tumours of the hand". Journal of Hand Tumours. 12 (3): 201-219.\n'
+    '^ Patel R (2020). "Nail bed growths". Skin Review. 8 (2): 45-58.\n\n'
+    "This page was last edited on 3 May 2024.\n"
+    "Text is available under a Creative Commons licence; by using this site, you agree to the Terms of Use.\n"
+)
+
+
+def test_an_encyclopedia_page_reads_its_sentences_without_their_reference_marks(tmp_path: Path) -> None:
+    """A wiki capture: a sentence ends at its stop, its reference marks ("[1]", "[2][3]", "[citation needed]")
+    neither glue it to the next one nor leave it unfinished, and are not quoted; "[edit]" is no part of a section's
+    name; the reference list under "References[edit]" ("^ a b Smith J (2019). ...") and the licence line are not
+    content."""
+    doc, _ = parse_one_page(tmp_path / "wiki", "glomangioma.txt", WIKI_PAGE)
+    said = {s.plain: s for s in doc.sentences if s.role == "sentence"}
+    assert {
+        "Glomangioma is a rare growth of blood vessels and glomus cells.",
+        "It most often appears under a nail.",
+        "It is almost never cancer.",
+    } <= set(said)
+    assert said["Surgery removes the growth, and it rarely comes back."].section == "Treatment"
+    text = quoted(doc)
+    assert "[1]" not in text and "Smith J" not in text and "Glomus tumours of the hand" not in text
+    assert "Creative Commons" not in text
+
+
+def test_a_sentence_after_a_list_at_the_foot_of_a_page_is_content(tmp_path: Path) -> None:
+    """The last sentence of a page's text, under a list and over its footer ("These may be signs of ..."), is
+    content: a list's items above it are no page furniture. The footer's small print is."""
+    page = (
+        "Glomangioma\n\nWhen to call\nCall 911 right away if you have:\n\nA sudden, severe headache\n"
+        "Chest pain or pressure\nA very fast heartbeat\n\nThese may be signs of a crisis.\n\n"
+        "Images\nHand anatomy\nNail bed\n\nReferences\nSmith J. Glomus tumours. J Hand. 2019;12:201-9.\n\n"
+        "The information on this page is for general education only. Copyright 1997-2024 Health Content, Inc.\n"
+        "To use the sharing features on this page, please enable JavaScript.\n"
+    )
+    doc, _ = parse_one_page(tmp_path / "foot", "glomangioma.txt", page)
+    text = quoted(doc)
+    assert "These may be signs of a crisis." in text
+    assert "general education" not in text and "JavaScript" not in text
+
+
 def test_an_html_table_of_links_is_no_table(tmp_path: Path) -> None:
     page = (
         "<html><body><table><tr><th>Our doctors</th><th>Research</th></tr><tr><td>Donate</td><td>Careers</td></tr>"
