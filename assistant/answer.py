@@ -421,7 +421,7 @@ class ExtractiveAnswerer:
     def _with_continuation(self, ranked: list[ScoredPassage]) -> list[ScoredPassage]:
         """The best passage with the sentence that continues it ("X is a pill. It is used when ..."),
         when that longer passage scores nearly as well: it says the same and what follows of it."""
-        if not ranked:
+        if not ranked or ranked[0].evidence.table_row:  # (a table's row says all it says: the rest are other rows)
             return ranked
         best = ranked[0].evidence.passage
         floor = ranked[0].score - self.settings.clinician_selection_margin

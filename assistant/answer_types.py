@@ -239,7 +239,8 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     (
         re.compile(
             r"\b(percent\w*|%|survival|(success|cure|recurrence|death|mortality) rates?|odds|"
-            r"proportions?|fractions?)\b"
+            # ("How many fractions", "number of fractions": radiotherapy sessions, counted, not a share.)
+            r"proportions?|(?<!number of )(?<!how many )fractions?)\b"
             # ... and survival in a nurse's notation: "5-yr OS", "10-year PFS" (overall, progression-, event-,
             # disease- or recurrence-free survival).
             r"|\b\d+[- ]?(yr|year)s?\s+(os|pfs|efs|dfs|rfs)\b",
@@ -317,7 +318,10 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     # A dose is a number with a unit of dose (grays, milligrams, units), not any number.
     (
         re.compile(r"\b(dose|doses|dosage|dosing)\b", re.I),
-        re.compile(r"\d+(\.\d+)?\s*(c?gy|mg|mcg|µg|g|ml|iu|units?)\b(/\S+)?", re.I),
+        re.compile(
+            r"\d+(\.\d+)?\s*(c?gy|mg|mcg|µg|g|ml|iu|units?|(centi)?grays?|(milli|micro)?grams?|millilit(er|re)s?)\b(/\S+)?",
+            re.I,
+        ),
         "a dose",
     ),
 ]

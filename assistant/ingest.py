@@ -246,6 +246,11 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
         word = last_word.group(1).lower().lstrip('("“') if last_word else ""
         if word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", word):
             continue
+        # Inside brackets that close further on, a stop ends no sentence: "(Monday to Friday, 7 a.m. to 7 p.m.
+        # Central time)".
+        before = text[start : match.start()]
+        if before.count("(") > before.count(")") and ")" in text[match.end() :].split("(", 1)[0]:
+            continue
         # (A sentence ends at its stop: reference marks after it are skipped, not quoted.)
         spans.append((offset + start, offset + (match.end("stop") if match.group("stop") else match.end())))
         rest = text[match.end() :]

@@ -1026,7 +1026,7 @@ def sound_alike_spellings(word: str) -> list[str]:
 # Word shapes that name a disease, drug or procedure ("osteosarcoma", "pazopanib", "immunotherapy").
 MEDICAL_SHAPE_RE = re.compile(
     r"(oma|omas|itis|ectomy|ectomies|osis|emia|aemia|plasty|scopy|therapy|therapies|mab|nib|platin|"
-    r"mycin|cillin|azole|statin|vir|profen|amol|phen)$"
+    r"mycin|cillin|azole|statin|vir|profen|amol|phen|oid|oids)$"
 )
 
 

@@ -259,9 +259,10 @@ class PassageScorer:
             for word, value in labels:
                 found = _LABEL_VALUE_RE.finditer(ev.text)
                 given = {_label_value(m.group(2)) for m in found if m.group(1).lower() == word}
-                if value in given:
+                # (Text giving every value, a table of all the stages, holds the answer among the others: no lift.)
+                if given == {value}:
                     out[i] += s.cue_bonus
-                elif given:
+                elif given and value not in given:
                     out[i] -= s.cue_bonus
             cue = s.cue_bonus * sum(self._holds(c, ev) for c in cues) / max(len(cues), 1)
             if asked and asks_spelled_out and any(f"({a.upper()})" in ev.text for a in asked):

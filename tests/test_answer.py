@@ -649,6 +649,20 @@ def test_a_question_about_one_row_of_a_table_is_answered_by_that_row(tmp_path: P
     bot = written_page_bot(tmp_path, html, "glomangioma", "html")
     answer = bot.ask("What happens in maintenance for glomangioma?")
     assert answer.citations[0].quote.startswith("Maintenance") and "Induction" not in answer.text
+    # A label with its value ("stage 3") lifts the row giving that value alone, not the table giving every value.
+    stages = (
+        "<html><body><h1>Glomangioma</h1><p>Glomangioma is a rare growth of blood vessels.</p>\n<h2>Stages</h2>"
+        "<table><tr><th>Stage</th><th>What it means</th></tr>\n<tr><td>Stage I</td><td>The growth is only in the "
+        "skin</td></tr>\n<tr><td>Stage II</td><td>The growth has reached the bone</td></tr>\n<tr><td>Stage III"
+        "</td><td>The growth has spread to nearby lymph nodes</td></tr>\n</table></body></html>\n"
+    )
+    (tmp_path / "stages").mkdir()
+    staged = written_page_bot(tmp_path / "stages", stages, "glomangioma", "html").ask(
+        "glomangioma stage 3 meaning", trace=True
+    )
+    assert staged.trace is not None
+    cue = {c.text.split("\n")[0]: c.cue for c in staged.trace.candidates}
+    assert cue["Stage III The growth has spread to nearby lymph nodes"] > cue["Stage What it means"]
 
 
 def test_faq_toggles_are_headings_and_a_reference_list_is_never_quoted(tmp_path: Path) -> None:

@@ -517,3 +517,15 @@ def test_a_year_written_as_a_date_counts_nothing_but_a_number_before_a_noun_coun
     from assistant.answer_types import figure_gap
 
     assert figure_gap("How many children were included?", "We included 1998 children from 43 cohort studies.") is None
+
+
+def test_a_dose_in_words_is_a_dose_and_radiotherapy_fractions_are_counted_treatments() -> None:
+    """ "The usual dose is 400 milligrams (mg) a day" gives a dose, spelled out; "number of fractions" counts a
+    course's treatments ("30 Gy in 20 daily treatments"), it asks for no share."""
+    from assistant.answer_types import figure_gap
+
+    assert figure_gap("what is the usual dose", "The usual dose is 400 milligrams (mg) a day.") is None
+    assert figure_gap("what is the usual dose", "Take it once a day with food.") is not None
+    course = "A typical course delivers a total dose of 30 Gy in 20 daily treatments over about 4 weeks."
+    assert figure_gap("radiation dose and number of fractions", course) is None
+    assert figure_gap("how many fractions of radiation", "Radiation is given after surgery.") is not None

@@ -168,6 +168,8 @@ def test_pubmed_fields_are_extracted(parsed: dict[str, ParsedDocument]) -> None:
         ("Johannes Woitzik et al. Clin Neurol Neurosurg. 2003 Jul.", 2),
         ("First sentence.\u00a0Second sentence after a no-break space.", 2),
         ("Dr. Smith saw 2.5 cm. It grew.", 2),
+        # (a stop inside brackets that close further on ends no sentence)
+        ("Call 555-0174 (Monday to Friday, 7 a.m. to 7 p.m. Central time) or write. Then more.", 2),
         ("No full stop at the end", 1),
         ("", 0),
     ],

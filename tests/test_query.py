@@ -283,6 +283,8 @@ def test_unknown_names_are_found(vocab: Vocabulary) -> None:
     assert unknown_terms("Does pazopanib work?", vocab) == ["pazopanib"]
     assert unknown_terms("Is it like Ewing sarcoma?", vocab) == ["Ewing"]
     assert unknown_terms("Is an MRI needed?", vocab) == ["MRI"]
+    # A medical "-oid" word in a dictionary ("desmoid", "keloid") is still a name the documents lack.
+    assert unknown_terms("what are the symptoms of a desmoid tumor", vocab) == ["desmoid"]
 
 
 def test_a_place_asked_about_is_a_name_even_in_lower_case(vocab: Vocabulary) -> None:
