@@ -183,7 +183,8 @@ QUESTION_CUES: list[QuestionCue] = [
     QuestionCue(ASKS_ADVICE_RE, RECOMMENDATION_RE),
     # Which levels or segments: answered by a span of level codes ("X6 to Y2", "X5-X7").
     QuestionCue(
-        re.compile(r"\b(levels?|segments?)\b", re.I),
+        # ("Which vertebrae", "what vertebral level": the spine's levels.)
+        re.compile(r"\b(levels?|segments?|vertebrae|vertebras?|vertebral bodies)\b", re.I),
         re.compile(_LEVEL),
         narrow=True,
     ),
@@ -243,7 +244,7 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
             r"proportions?|(?<!number of )(?<!how many )fractions?)\b"
             # ... and survival in a nurse's notation: "5-yr OS", "10-year PFS" (overall, progression-, event-,
             # disease- or recurrence-free survival).
-            r"|\b\d+[- ]?(yr|year)s?\s+(os|pfs|efs|dfs|rfs)\b",
+            r"|\b\d+[- ]?(y|yr|year)s?\s+(os|pfs|efs|dfs|rfs)\b",
             re.I,
         ),
         re.compile(_SHARE, re.I),
@@ -313,6 +314,12 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         re.compile(_PHONE),
         "a phone number",
     ),
+    # A hazard or odds ratio is a ratio written with its abbreviation ("HR 2.41; 95% CI 1.32-4.40"), not a share.
+    (
+        re.compile(r"\b(hazard|odds) ratios?\b|\brelative risks?\b", re.I),
+        re.compile(r"\b(a?HR|a?OR|RR|hazard ratio|odds ratio|relative risk)\b\s*(of|was|=|:|,)?\s*\d", re.I),
+        "a hazard or odds ratio",
+    ),
     # Incidence and prevalence are rates of new and existing cases: figures ("4 per million a year").
     (re.compile(r"\b(incidence|prevalence)\b", re.I), re.compile(_ANY_NUMBER, re.I), "a figure"),
     # A dose is a number with a unit of dose (grays, milligrams, units), not any number.
@@ -356,8 +363,8 @@ def _is_date_year(text: str, match: re.Match[str]) -> bool:
 
 TIME_ADVERBS = frozenset({"later", "earlier", "ago", "before", "after", "afterwards", "since"})
 NUMBER_WORDS = {str(n): w for n, w in enumerate(f"zero {_NUMBER_WORD.replace('|', ' ')}".split())}
-UNIT_FORMS = {"yr": "(yr|year)", "year": "(yr|year)", "%": "(%|percent)", "percent": "(%|percent)"}
-QUESTION_NUMBER_RE = re.compile(r"\b(\d+)(?=[- ]?(yr|year|month|week|day|percent|%|cm)s?\b)", re.I)
+UNIT_FORMS = {"y": "(y|yr|year)", "yr": "(yr|year)", "year": "(yr|year)", "%": "(%|percent)", "percent": "(%|percent)"}
+QUESTION_NUMBER_RE = re.compile(r"\b(\d+)(?=[- ]?(y|yr|year|month|week|day|percent|%|cm)s?\b)", re.I)
 
 
 # A rate of something is a figure said of that thing: a survival figure talks of surviving or being
@@ -483,7 +490,7 @@ def missing_number(question: str, text: str) -> str | None:
 # answered by "between 20 and 40 years old", "which levels" by "X6 to Y2", "what proportion" by "1 in 10".
 SHAPE_WORDS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"ages?", re.I), re.compile(_AGE, re.I)),
-    (re.compile(r"levels?|segments?", re.I), re.compile(_LEVEL)),
+    (re.compile(r"levels?|segments?|vertebrae|vertebras?", re.I), re.compile(_LEVEL)),
     (re.compile(r"rates?|percent\w*|proportions?|fractions?|share", re.I), re.compile(_SHARE, re.I)),
     (re.compile(r"number|incidence|prevalence|count", re.I), re.compile(_ANY_NUMBER, re.I)),
     # "what temp": a temperature is said by its unit ("heated to about 90°C").

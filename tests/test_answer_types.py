@@ -447,6 +447,7 @@ def test_what_authors_recommend_or_conclude(text: str, advises: bool) -> None:
     [
         ("infantile fibrosarcoma 5-yr OS", "a figure"),  # survival in a nurse's notation
         ("X 10-year PFS", "a figure"),
+        ("adult X 5y OS", "a figure"),
         ("spine case f/u duration", "a span of time"),
     ],
 )
@@ -529,3 +530,14 @@ def test_a_dose_in_words_is_a_dose_and_radiotherapy_fractions_are_counted_treatm
     course = "A typical course delivers a total dose of 30 Gy in 20 daily treatments over about 4 weeks."
     assert figure_gap("radiation dose and number of fractions", course) is None
     assert figure_gap("how many fractions of radiation", "Radiation is given after surgery.") is not None
+
+
+def test_a_hazard_ratio_and_the_vertebrae_are_answered_by_their_shapes() -> None:
+    """ "What was the hazard ratio for X" is answered by "HR 2.41; 95% CI ...", not by "29 patients (34.5%) had X";
+    "which vertebrae" by a span of levels ("T7-T8"), like "which levels"."""
+    ratio = "what was the hazard ratio for metastasis at diagnosis"
+    assert holds_asked_answer(ratio, "Metastasis at diagnosis (HR 2.41; 95% CI 1.32-4.40) predicted worse OS.")
+    assert not holds_asked_answer(ratio, "Twenty-nine patients (34.5%) had distant metastases at diagnosis.")
+    vertebrae = "which vertebrae was the tumour at"
+    assert holds_asked_answer(vertebrae, "She underwent a T7-T8 laminectomy.")
+    assert not holds_asked_answer(vertebrae, "Spinal tumours usually arise inside the canal.")
