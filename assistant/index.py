@@ -52,7 +52,7 @@ logger = logging.getLogger(__name__)
 
 # Raised whenever what is stored changes, ingestion's output included, so an index built by older code is
 # rebuilt on load (7: group labels over question headings, inline-labelled parts, lists without bullets, sub-headings).
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8  # (bumped when what ingest stores changes: an index parsed by older code is rebuilt)
 MANIFEST = "manifest.json"
 EMBEDDING_DIM = 384
 ROW_KINDS = ("passage", "piece", "heading")

@@ -580,6 +580,34 @@ def _is_call_to_action(text: str, max_words: int) -> bool:
     return bool(re.match(r"(?:call|phone|text|email|contact|visit)\b", text, re.I) and CONTACT_RE.search(text))
 
 
+# A page's field of other names for its condition: "Synonym(s):" over a list, "Other names<TAB>X, Y", "Alternative
+# Names" over "X; Y", "Also known as: X".
+_NAMES_FIELD_RE = re.compile(
+    r"^(?:synonyms?(?:\s*\(s\))?|other names?|alternative names?|also known as)\s*[:\t]?\s*(?P<rest>.*)$", re.I
+)
+
+
+def _listed_names(lines: list[_Line], max_words: int) -> list[str]:
+    """The other names a page lists for its condition in a names field (see ``_NAMES_FIELD_RE``): the field's own
+    value, or the short lines straight under it, each split at commas and semicolons. A reference card or infobox
+    gives them as data, not in a sentence ("X, also called Y") the vocabulary learns names from."""
+    names: list[str] = []
+    for i, line in enumerate(lines):
+        field_match = _NAMES_FIELD_RE.match(line.text.strip())
+        if field_match is None:
+            continue
+        items = [field_match.group("rest")] if field_match.group("rest").strip() else []
+        for under in lines[i + 1 :] if not items else []:
+            if under.blank_before or ":" in under.text or len(under.text.split()) > max_words:
+                break
+            items.append(under.text)
+        for item in items:
+            names += [
+                n.strip() for n in re.split(r"[;,\t]", item) if len(n.strip()) >= 2 and len(n.split()) <= max_words
+            ]
+    return list(dict.fromkeys(names))
+
+
 def _looks_like_heading(text: str, max_words: int) -> bool:
     words = text.split()
     return (
@@ -1378,6 +1406,8 @@ def parse_document(
     _mark_shapes(lines, settings, metadata, wide_gaps=not doc.is_html, one_per_line=one_per_line)
     abstract_at, front = _scholarly_front_matter(lines, doc, settings)
     metadata.update(front)
+    if names := _listed_names(lines, settings.ingest_label_max_words):
+        metadata["other_names"] = names
     _mark_position(lines, doc.info.title, abstract_at + 1, settings)
     _mark_boilerplate(lines, settings)
     _classify(lines, settings, indents=not doc.is_html)

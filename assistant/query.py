@@ -691,11 +691,13 @@ def build_vocabulary(
     headings: Mapping[str, Iterable[str]] | None = None,
     years: Mapping[str, list[str]] | None = None,
     patients: Mapping[str, list[str]] | None = None,
+    listed_names: Mapping[str, list[str]] | None = None,
 ) -> Vocabulary:
     """Learn words, acronyms, glosses and topic aliases from the corpus texts and the manifest's topics
     (``sentences``, source id -> its sentences, lets follow-ups find what an earlier answer quoted;
     ``headings``, source id -> its section headings, what questions ask about a subject; ``years``,
-    year -> documents published then; ``patients``, "woman"/"man"/... -> case reports of such a patient)."""
+    year -> documents published then; ``patients``, "woman"/"man"/... -> case reports of such a patient;
+    ``listed_names``, topic -> the other names its page lists in a names field)."""
     settings = settings or Settings()
     counts = Counter(w for text in texts for w in words(text))
     # A page may spell its acronym out only in its title or a heading ("Kaposiform hemangioendothelioma (KHE):
@@ -723,6 +725,16 @@ def build_vocabulary(
     }
     for alias, topic in learn_other_names(texts, aliases, own_topics, acronyms).items():
         aliases.setdefault(alias, topic)
+    # ... and the names a page lists in a field of its own ("Synonym(s):" / "PVNS"), for the one condition it is about.
+    for topic, names in (listed_names or {}).items():
+        for name in names:
+            plain = normalise(name)
+            if plain and len(plain.split()) <= OTHER_NAME_MAX_WORDS:
+                aliases.setdefault(plain, topic)
+                if re.fullmatch(
+                    r"[A-Z][A-Z0-9-]*[A-Z0-9]", name.strip()
+                ):  # an acronym ("PVNS") spells out as the topic
+                    acronyms.setdefault(plain, normalise(topic_name(topic)))
     # "X tumor" is often called "X" alone: a two-word name ending in a general noun for a condition
     # gives its first word as a name, when that word is no common English word and, outside the
     # condition's own pages, the corpus only ever writes it as part of the full name.
@@ -848,8 +860,12 @@ def vocabulary_from_corpus(
     kinds: dict[str, list[str]] = {}
     years: dict[str, list[str]] = {}
     patients: dict[str, list[str]] = {}
+    listed_names: dict[str, list[str]] = {}
     for doc in documents:
         info = infos[doc.source_id]
+        listed = doc.metadata.get("other_names")
+        if isinstance(listed, list) and len(info.topics) == 1:  # (a page about several: whose names they are is unsaid)
+            listed_names.setdefault(info.topics[0], []).extend(str(name) for name in listed)
         sentences[doc.source_id] = [s.text for s in doc.sentences]
         headings[doc.source_id] = doc.sections
         for topic in info.topics:
@@ -869,7 +885,7 @@ def vocabulary_from_corpus(
     # documents know, though no sentence repeats it.
     titles = [str(infos[source_id].title) for source_id in sentences]
     texts = [text for texts in sentences.values() for text in texts] + titles
-    return build_vocabulary(texts, topics, authors, kinds, settings, sentences, headings, years, patients)
+    return build_vocabulary(texts, topics, authors, kinds, settings, sentences, headings, years, patients, listed_names)
 
 
 @dataclass

@@ -665,6 +665,19 @@ def test_a_question_about_one_row_of_a_table_is_answered_by_that_row(tmp_path: P
     assert cue["Stage III The growth has spread to nearby lymph nodes"] > cue["Stage What it means"]
 
 
+def test_a_name_a_reference_card_lists_is_a_name_of_its_condition(tmp_path: Path) -> None:
+    """ "Synonym(s):" / "GVG" on a reference card: a question about GVG is about the page's condition, answered from
+    its text (no sentence of the page uses the acronym), not refused as a name the documents never use."""
+    page = (
+        "Glomangioma\n\nORPHA:1234\nSynonym(s):\nGlomuvenous growth\nGVG\nPrevalence: 1-9 / 1 000 000\n\n"
+        "Disease definition\nGlomangioma is a rare, benign growth of blood vessels and glomus cells in the skin.\n\n"
+        "Etiology\nThe condition is not hereditary in most people.\n"
+    )
+    bot = written_page_bot(tmp_path, page, "glomangioma")
+    answer = bot.ask("is GVG inherited")
+    assert not answer.abstained and "not hereditary" in answer.text
+
+
 def test_faq_toggles_are_headings_and_a_reference_list_is_never_quoted(tmp_path: Path) -> None:
     """A FAQ captured with its toggles ("+ How is it treated?") and a numbered reference list: each toggle
     heads the answer under it and is never quoted as one; the references are not content; and "Is X

@@ -977,6 +977,21 @@ def test_a_sentence_after_a_list_at_the_foot_of_a_page_is_content(tmp_path: Path
     assert "general education" not in text and "JavaScript" not in text
 
 
+def test_a_pages_names_field_lists_its_other_names(tmp_path: Path) -> None:
+    """A reference card's "Synonym(s):" over a list, an infobox's "Other names<TAB>X, Y" and an encyclopedia's
+    "Alternative Names" over "X; Y" give the page's other names as data; a line of prose under them does not."""
+    card = "Glomangioma\n\nORPHA:1234\nSynonym(s):\nGlomuvenous growth\nGVG\nPrevalence: 1-9 / 1 000 000\n\nText.\n"
+    infobox = "Glomangioma\n\nOther names\tGlomus growth, GG\nSpecialty\tDermatology\n\nText.\n"
+    alternative = "Glomangioma\n\nAlternative Names\nGlomus growth; Blue nail growth\n\nImages\nNail\n"
+    found = [
+        parse_one_page(tmp_path / name, "glomangioma.txt", page)[0].metadata.get("other_names")
+        for name, page in (("card", card), ("infobox", infobox), ("alternative", alternative))
+    ]
+    assert found == [["Glomuvenous growth", "GVG"], ["Glomus growth", "GG"], ["Glomus growth", "Blue nail growth"]]
+    prose = "Glomangioma\n\nOther names\nThe growth has been given many names over the years by different doctors.\n"
+    assert "other_names" not in parse_one_page(tmp_path / "prose", "glomangioma.txt", prose)[0].metadata
+
+
 def test_an_html_table_of_links_is_no_table(tmp_path: Path) -> None:
     page = (
         "<html><body><table><tr><th>Our doctors</th><th>Research</th></tr><tr><td>Donate</td><td>Careers</td></tr>"
