@@ -28,6 +28,9 @@ _ANY_NUMBER = rf"\d|\b({_NUMBER_WORD}|hundred|dozen|single|percent)\b"
 _PROPORTION = (
     rf"\b(\d+|{_NUMBER_WORD})( to \d+)? (in|out of) (every )?"
     r"(\d+|two|three|four|five|six|seven|eight|nine|ten|a hundred)\b"
+    # ... or a fraction in words: "a third", "two-thirds", "about half of people", "half the patients".
+    r"|\b(a|one|two|three)[- ](third|quarter|fifth)s?\b|\b(about|around|nearly|almost|roughly|over|under) half\b"
+    r"|\bhalf (of|the)\b"
 )
 _UNIT_OF_TIME = r"(seconds?|minutes?|mins?|hours?|nights?|days?|weeks?|months?|years?)"
 # A span of time: "a year", "9 to 12 months", "1 to 2 nights", a stay over "the same day" or "overnight", or,
@@ -361,6 +364,17 @@ def _is_date_year(text: str, match: re.Match[str]) -> bool:
     return bool(re.fullmatch(r"(19|20)\d\d", match.group(1))) and bool(_DATE_BEFORE_RE.search(text[: match.start()]))
 
 
+# A share's whole says so too: "4 out of every 5 patients", "1 in every 100 children", "per 1,000 people" count no
+# patients, children or people; they say how many of them.
+_WHOLE_OF_SHARE_RE = re.compile(r"\b(?:out of(?: every)?|in every|every|per)\W*$", re.I)
+
+
+def counts_something(text: str, match: re.Match[str]) -> bool:
+    """Whether a number the count pattern found counts the words after it: not a year written as a date, nor the
+    whole of a share."""
+    return not _is_date_year(text, match) and not _WHOLE_OF_SHARE_RE.search(text[: match.start()])
+
+
 TIME_ADVERBS = frozenset({"later", "earlier", "ago", "before", "after", "afterwards", "since"})
 NUMBER_WORDS = {str(n): w for n, w in enumerate(f"zero {_NUMBER_WORD.replace('|', ' ')}".split())}
 UNIT_FORMS = {"y": "(y|yr|year)", "yr": "(yr|year)", "year": "(yr|year)", "%": "(%|percent)", "percent": "(%|percent)"}
@@ -468,7 +482,7 @@ def figure_gap(question: str, text: str) -> str | None:
             phrase.append(word)
         head = phrase[-1] if phrase else ""
         things = set(stem_all([head])) | set(stem_all(content_words(LAY_TERMS.get(head, "")))) if head else set()
-        counts = [m for m in _COUNT_RE.finditer(text) if not _is_date_year(text, m)]
+        counts = [m for m in _COUNT_RE.finditer(text) if counts_something(text, m)]
         if things and not any(_counts(things, match.group(2)) for match in counts):
             return f"the question asks how many {' '.join(phrase)}; the evidence counts none"
     return missing_number(question, text)

@@ -761,7 +761,10 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
         # X occur in children?" is not answered by "in up to 4 in 10 patients it eventually spreads".
         # (A whole question only: a nurse's keywords name the figure in the field's shorthand, and an age is
         # always of the person asked about.)
-        whole_question = not is_keyword_question(question, vocab.settings.keyword_question_max_words)
+        # (Keywords with a condition of their own, "survival rate if it comes back", ask of that condition.)
+        whole_question = not is_keyword_question(question, vocab.settings.keyword_question_max_words) or bool(
+            _CONDITION_CLAUSE_RE.search(question)
+        )
         if asks_for_figure(question) and inp.selected and whole_question and not _AGE_RE.search(question):
             # The asker's own people ("my son") are who it is asked of, and "how long" asks for the figure.
             own = {m.group(0).split()[-1].lower() for m in OWN_PEOPLE_RE.finditer(question)}
@@ -772,6 +775,13 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
             asked_of = figure_of(inp.query, names, own | asking)
             if asked_of and not term_coverage(replace(inp.query, terms=asked_of), [text], vocab):
                 return f"the figure the evidence gives is not of {', '.join(asked_of)}"
+            # A figure asked under a condition ("survival if it comes back") is one said of that condition: a survival
+            # rate of everyone does not answer it.
+            if condition := _CONDITION_CLAUSE_RE.search(question):
+                clause = question[condition.end() :]
+                of_clause = [t for t in asked_of if re.search(rf"\b{re.escape(t)}\b", clause, re.I)]
+                if of_clause and not term_coverage(replace(inp.query, terms=of_clause), [text], vocab):
+                    return f"the figure the evidence gives is not of {', '.join(of_clause)}"
         found = vague_duration_sentences(question, text)
         if found is None:
             return None
@@ -787,6 +797,7 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
 
 
 _AGE_RE = re.compile(r"\b(?:age|ages|aged|old|older|younger)\b", re.I)
+_CONDITION_CLAUSE_RE = re.compile(r"\b(?:if|when|once|unless)\b", re.I)
 # "How many similar cases were there?": words that liken the counted thing to the one spoken of say
 # nothing a figure must be said of ("seven previously reported cases" counts them).
 _LIKENESS_WORDS = frozenset({"similar", "such", "comparable", "like"})

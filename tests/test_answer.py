@@ -678,6 +678,23 @@ def test_a_name_a_reference_card_lists_is_a_name_of_its_condition(tmp_path: Path
     assert not answer.abstained and "not hereditary" in answer.text
 
 
+def test_a_figure_asked_under_a_condition_is_one_said_of_that_condition(tmp_path: Path) -> None:
+    """ "survival rate if glomangioma comes back" is not answered by the survival of everyone with it; a page giving
+    the survival after it comes back answers it."""
+    overall = "Glomangioma\n\nOutlook\nAbout 9 in 10 people with glomangioma survive at least 5 years.\n"
+    (tmp_path / "overall").mkdir()
+    refused = written_page_bot(tmp_path / "overall", overall, "glomangioma").ask(
+        "survival rate if glomangioma comes back after treatment"
+    )
+    assert refused.abstained
+    after = overall + "If glomangioma comes back after treatment, about half of people survive 5 years.\n"
+    (tmp_path / "after").mkdir()
+    answered = written_page_bot(tmp_path / "after", after, "glomangioma").ask(
+        "survival rate if glomangioma comes back after treatment"
+    )
+    assert not answered.abstained and "about half" in answered.text
+
+
 def test_faq_toggles_are_headings_and_a_reference_list_is_never_quoted(tmp_path: Path) -> None:
     """A FAQ captured with its toggles ("+ How is it treated?") and a numbered reference list: each toggle
     heads the answer under it and is never quoted as one; the references are not content; and "Is X

@@ -541,3 +541,23 @@ def test_a_hazard_ratio_and_the_vertebrae_are_answered_by_their_shapes() -> None
     vertebrae = "which vertebrae was the tumour at"
     assert holds_asked_answer(vertebrae, "She underwent a T7-T8 laminectomy.")
     assert not holds_asked_answer(vertebrae, "Spinal tumours usually arise inside the canal.")
+
+
+def test_the_whole_of_a_share_counts_nothing() -> None:
+    """ "How many cases a year" is not answered by "4 out of every 5 patients are male": 5 is the share's whole, not a
+    count of patients; "About 500 children are diagnosed each year" counts them."""
+    from assistant.answer_types import figure_gap
+
+    question = "how many cases are diagnosed every year"
+    assert figure_gap(question, "About 4 out of every 5 patients are male.") is not None
+    assert figure_gap(question, "It affects 1 in every 100 patients.") is not None
+    assert figure_gap(question, "About 500 cases are diagnosed each year.") is None
+
+
+def test_a_fraction_in_words_is_a_share() -> None:
+    """ "About half of people survive", "two-thirds of patients" give a rate as a page in plain words says it."""
+    from assistant.answer_types import figure_gap
+
+    assert figure_gap("what is the survival rate", "About half of people survive 5 years.") is None
+    assert figure_gap("what percentage recur", "It comes back in two-thirds of patients.") is None
+    assert figure_gap("what is the survival rate", "Most people do well after surgery.") is not None
