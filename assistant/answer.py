@@ -25,6 +25,7 @@ from assistant.answer_types import (
     COMPARISON_WORD_RE,
     QUESTION_CUES,
     REPORTS_CASE_RE,
+    TIME_POINT_RE,
     answer_kind_cues,
     asks_for_figure,
     figure_gap,
@@ -378,8 +379,11 @@ class ExtractiveAnswerer:
         question = query.question
         named = {sid for group in query.targets if len(group) == 1 for sid in group}
         # (A report: a patient page that is its condition's only page tells no case, and "he" there is the asker's.)
-        in_named = ranked[0].evidence.doc.source_id in named and self.vocab.all_case_reports(
-            [frozenset({ranked[0].evidence.doc.source_id})]
+        top_document = frozenset({ranked[0].evidence.doc.source_id})
+        # ... or a time in a report's story the question asks about ("two years after the operation"): the report
+        # tells when, and its passage giving that time answers, however it scores.
+        in_named = (ranked[0].evidence.doc.source_id in named or bool(TIME_POINT_RE.search(question))) and (
+            self.vocab.all_case_reports([top_document])
         )
         top_holds = holds_asked_answer(question, ranked[0].evidence.text)
         # "Fairweather: patient age": the best passage's "before the age of 20" is the background's, not the

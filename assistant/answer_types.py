@@ -377,6 +377,7 @@ def counts_something(text: str, match: re.Match[str]) -> bool:
 
 TIME_ADVERBS = frozenset({"later", "earlier", "ago", "before", "after", "afterwards", "since"})
 NUMBER_WORDS = {str(n): w for n, w in enumerate(f"zero {_NUMBER_WORD.replace('|', ' ')}".split())}
+DIGITS = {word: digits for digits, word in NUMBER_WORDS.items()}  # "five" -> "5"
 UNIT_FORMS = {"y": "(y|yr|year)", "yr": "(yr|year)", "year": "(yr|year)", "%": "(%|percent)", "percent": "(%|percent)"}
 QUESTION_NUMBER_RE = re.compile(r"\b(\d+)(?=[- ]?(y|yr|year|month|week|day|percent|%|cm)s?\b)", re.I)
 
@@ -488,16 +489,37 @@ def figure_gap(question: str, text: str) -> str | None:
     return missing_number(question, text)
 
 
+# A time ahead a question asks about: "is she still ok 5 years later?", "after ten years", "in 2 years' time".
+TIME_POINT_RE = re.compile(
+    rf"\b(?P<n>\d+|{_NUMBER_WORD})[- ](?P<unit>year|month)s?\W*\s+(?:later|after|from now|on)\b"
+    rf"|\b(?:in|after) (?P<n2>\d+|{_NUMBER_WORD}) (?P<unit2>year|month)s?\b",
+    re.I,
+)
+
+
 def missing_number(question: str, text: str) -> str | None:
     """Why ``text`` lacks the number a figure question names ("the 10-year survival": "10 years" or "ten-year",
-    not "8 in 10 ... five years"), or None."""
-    if asks_for_figure(question):
-        for number, unit in QUESTION_NUMBER_RE.findall(question):
-            word = NUMBER_WORDS.get(number, number)
-            unit_re = UNIT_FORMS.get(unit.lower(), re.escape(unit))
-            if not re.search(rf"\b({number}|{word})[- ]?{unit_re}", text, re.I):
-                return f"the question asks about {number} {unit}s; the evidence does not mention it"
+    not "8 in 10 ... five years"), or a time ahead the question asks about ("still ok 5 years later?": a report
+    that ends at 24 months does not say), or None."""
+    asked = [(n, unit) for n, unit in QUESTION_NUMBER_RE.findall(question)] if asks_for_figure(question) else []
+    for point in TIME_POINT_RE.finditer(question):
+        number = (point.group("n") or point.group("n2")).lower()
+        asked.append((DIGITS.get(number, number), point.group("unit") or point.group("unit2")))
+    for number, unit in asked:
+        if not any(re.search(form, text, re.I) for form in _span_forms(number, unit)):
+            return f"the question asks about {number} {unit}s; the evidence does not mention it"
     return None
+
+
+def _span_forms(number: str, unit: str) -> list[str]:
+    """How a page may write a number of a unit: "2 years", "two-year", and the same span in the other unit
+    ("24 months" for 2 years; "1 year" for 12 months)."""
+    spans = [(number, unit.lower())]
+    if number.isdigit() and unit.lower() in ("year", "yr", "y"):
+        spans.append((str(int(number) * 12), "month"))
+    elif number.isdigit() and unit.lower() == "month" and int(number) % 12 == 0:
+        spans.append((str(int(number) // 12), "year"))
+    return [rf"\b({n}|{NUMBER_WORDS.get(n, n)})[- ]?{UNIT_FORMS.get(u, re.escape(u))}" for n, u in spans]
 
 
 # Question words that name the shape of their answer, not a thing the answer says: "typical age" is
@@ -535,7 +557,7 @@ def answer_kind_cues(question: str) -> list[re.Pattern[str]]:
 def holds_asked_answer(question: str, text: str) -> bool | None:
     """Whether ``text`` holds the narrow answer ``question`` asks for: a required figure when one is
     asked, else any narrow cue's shape. None when the question asks for nothing narrow."""
-    if asks_for_figure(question) or HOW_MANY_RE.search(question):
+    if asks_for_figure(question) or HOW_MANY_RE.search(question) or TIME_POINT_RE.search(question):
         return figure_gap(question, text) is None
     cues = narrow_cues(question)
     if not cues:

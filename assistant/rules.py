@@ -696,7 +696,12 @@ def make_evidence_never_names(
         # sentence before it names.
         # (And their documents' titles: a review's "meta-analysis" is said in its title, not its sentences.)
         titles = {index.infos[p.evidence.doc.source_id].title for p in inp.selected}
-        roots = [word_roots(" ".join([*(_paragraph(p.evidence) for p in inp.selected), *titles]))]
+        # (And the closest passage of their document, when an answer of the asked shape was chosen over it: "At 2
+        # years after surgery, ..." answers "two years after the spondylectomy" that the closest one names.)
+        chosen_documents = {p.evidence.doc.source_id for p in inp.selected}
+        closest = [r.evidence for r in inp.ranked[:1] if r.evidence.doc.source_id in chosen_documents]
+        paragraphs = [*(_paragraph(p.evidence) for p in inp.selected), *(_paragraph(ev) for ev in closest)]
+        roots = [word_roots(" ".join([*paragraphs, *titles]))]
         # An abbreviation ("MRI") may be spelled out where it is quoted, in words no rule can link to it.
         abbreviations = {w.lower() for w in re.findall(r"\b[A-Z]{2,6}s?\b", inp.query.question)}
         for word in inp.query.terms:

@@ -75,6 +75,15 @@ def test_a_nurses_keywords_about_a_report_are_answered_from_its_case(bot: Assist
     assert outcome.citations and outcome.citations[0].quote.startswith("At 2 years after surgery")
 
 
+def test_a_time_in_a_reports_story_is_answered_by_the_passage_giving_it(bot: Assistant) -> None:
+    """ "What happened two years after the spondylectomy?" is answered by the report's "At 2 years after surgery,
+    ...", however it scores beside the sentence naming the operation; "five years later" of a report whose story
+    ends at 2 years is not answered."""
+    answer = bot.ask("What happened two years after the total spondylectomy at T5-T7?")
+    assert not answer.abstained and answer.text.startswith("At 2 years after surgery")
+    assert bot.ask("How was the T5-T7 spondylectomy patient doing ten years later?").abstained
+
+
 def test_asps_stands_for_is_answered_from_the_asps_page(bot: Assistant) -> None:
     answer = bot.ask("What does ASPS stand for?")
     first = answer.citations[0]

@@ -561,3 +561,17 @@ def test_a_fraction_in_words_is_a_share() -> None:
     assert figure_gap("what is the survival rate", "About half of people survive 5 years.") is None
     assert figure_gap("what percentage recur", "It comes back in two-thirds of patients.") is None
     assert figure_gap("what is the survival rate", "Most people do well after surgery.") is not None
+
+
+def test_a_time_ahead_the_question_asks_about_must_be_the_evidences() -> None:
+    """ "Is she still ok 5 years later?" is not answered by a report that ends at 24 months; "two years later" is
+    answered by "at 24 months" (the same span in months); an age ("5 years old") or a time gone by ("2 years ago")
+    asks about no time ahead."""
+    from assistant.answer_types import missing_number
+
+    report = "Follow-up MRI at 24 months showed no recurrence."
+    assert missing_number("is she still ok 5 years later?", report) is not None
+    assert missing_number("How was she doing two years later?", report) is None
+    assert missing_number("will it come back after ten years", "It can come back after 10 years.") is None
+    assert missing_number("my son is 5 years old, can he get it", "Children get it.") is None
+    assert missing_number("i had surgery 2 years ago, can it come back", "It can come back.") is None
