@@ -303,7 +303,12 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     # "Which drugs": drug names (international nonproprietary names end in their class's stem), not
     # "chemotherapy may be part of treatment".
     (
-        re.compile(r"\b(which|what)( \w+)? (drugs|medicines|medications|agents)\b|^\W*which drugs\b", re.I),
+        # ("What chemo regimen": the drugs it combines, not "surgery, chemotherapy and/or radiotherapy".)
+        re.compile(
+            r"\b(which|what)( \w+)? (drugs|medicines|medications|agents)\b|^\W*which drugs\b"
+            r"|\b(which|what)( \w+){0,2} (regimens?|drug combinations?)\b",
+            re.I,
+        ),
         re.compile(_DRUG_NAME, re.I),
         "drug names",
     ),

@@ -575,3 +575,13 @@ def test_a_time_ahead_the_question_asks_about_must_be_the_evidences() -> None:
     assert missing_number("will it come back after ten years", "It can come back after 10 years.") is None
     assert missing_number("my son is 5 years old, can he get it", "Children get it.") is None
     assert missing_number("i had surgery 2 years ago, can it come back", "It can come back.") is None
+
+
+def test_a_regimen_asked_for_is_named_by_its_drugs() -> None:
+    """ "What chemo regimen did they get?" is not answered by "treated with surgery, chemotherapy and/or
+    radiotherapy"; it is by "a regimen called IVADo (ifosfamide, vincristine, ...)"."""
+    from assistant.answer_types import figure_gap
+
+    question = "what chemo regimen did the patients get"
+    assert figure_gap(question, "Treatment combined surgery, chemotherapy and/or radiotherapy.") is not None
+    assert figure_gap(question, "Most got a regimen called IVADo (ifosfamide, vincristine and doxorubicin).") is None
