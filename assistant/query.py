@@ -614,6 +614,7 @@ def sentence_openings(sentences: Mapping[str, Iterable[str]]) -> dict[str, list[
 
 # Nouns that name a source rather than say anything about its subject.
 SOURCE_NOUNS = ("report", "case", "study", "article", "paper")
+AUTHOR_COMPANY_WORDS = frozenset({"et", "al", "colleagues", "coworkers", "co-workers", "coauthors", "co-authors"})
 # A case report's patient as a question names them ("the woman", "this young man"), and their kind.
 PERSON_KINDS = {"woman": "woman", "lady": "woman", "girl": "girl", "man": "man", "boy": "boy"}
 NAMED_PATIENT_RE = re.compile(r" (?:the|this|that) (?:\w+ )?(woman|lady|girl|man|boy)(?:'s|s)? ")
@@ -1851,7 +1852,7 @@ def names_a_document(word: str, vocab: Vocabulary) -> bool:
         or word in vocab.years
         or word.removesuffix("s") in SOURCE_NOUNS
         or word.removesuffix("s") in vocab.kind_words
-        or word in ("et", "al")
+        or word in AUTHOR_COMPANY_WORDS  # "Smith et al.", "Smith and colleagues": the authors, not a thing asked
     )
 
 

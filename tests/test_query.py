@@ -924,3 +924,11 @@ def test_recovery_is_looked_for_as_pages_tell_it() -> None:
     """ "How long is the recovery?": pages say when a child is "back at school" or to "usual activities"."""
     found = " ".join(LEXICON.expansions("how long is the recovery"))
     assert "back" in found and "school" in found and "activities" in found
+
+
+def test_the_authors_company_names_the_document_not_a_thing_asked(vocab: Vocabulary) -> None:
+    """ "Onoki and colleagues", like "Onoki et al.", is who wrote the report: no word a passage must cover."""
+    from assistant.query import names_a_document
+
+    assert names_a_document("colleagues", vocab) and names_a_document("al", vocab)
+    assert not names_a_document("lungs", vocab)
