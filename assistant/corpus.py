@@ -157,8 +157,12 @@ def mask_markdown(text: str) -> str:
     return _MARKDOWN_MARKS_RE.sub(lambda m: " " * len(m.group(0)), text)
 
 
-def markdown_span_text(masked: str) -> str:
-    """What a person reads for a slice of a masked Markdown file: spaces folded."""
+def markdown_span_text(masked: str, raw: str | None = None) -> str:
+    """What a person reads for a slice of a masked Markdown file: spaces folded, and (given the file's ``raw`` slice)
+    the blanks where marks were gone, as a rendered page shows no trace of them ("**M**ethotrexate" reads
+    "Methotrexate", "**MAP**:" reads "MAP:"; the spaces the file has between words stay)."""
+    if raw is not None and len(raw) == len(masked):
+        masked = "".join(c for c, r in zip(masked, raw, strict=True) if c != " " or r == " " or r.isspace())
     return _WS_RE.sub(" ", masked).strip()
 
 
@@ -194,6 +198,6 @@ def source_span(path: Path, start: int, end: int) -> str:
         raise CorpusError(f"{path}: offsets {start}-{end} are outside the file ({len(text)} characters)")
     suffix = path.suffix.lower()
     if suffix in MARKDOWN_SUFFIXES:
-        return markdown_span_text(read_reader_text(path)[start:end])
+        return markdown_span_text(read_reader_text(path)[start:end], read_source_text(path)[start:end])
     span = text[start:end]
     return html_span_text(span) if suffix in HTML_SUFFIXES else span

@@ -1417,7 +1417,7 @@ def parse_document(
     def text_at(start: int, end: int) -> str:
         if doc.is_html:
             return html_span_text(doc.text[start:end])
-        return markdown_span_text(view[start:end]) if doc.is_markdown else doc.text[start:end]
+        return markdown_span_text(view[start:end], doc.text[start:end]) if doc.is_markdown else doc.text[start:end]
 
     sentences: list[Sentence] = []
     blocks: list[Block] = []

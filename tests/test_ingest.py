@@ -252,9 +252,12 @@ def test_markdown_marks_are_not_quoted_and_offsets_still_hold(tmp_path: Path) ->
         "> - Most are removed in one visit.\n\n"
         "## How is it treated?\n\nTreatment depends on its size:\n\n"
         "- **Small ones:** a [laser](https://example.org/laser) can shrink them.\n"
-        "- **Large ones:** surgery removes the tumor, and the `PTEN` test is not needed.\n",
+        "- **Large ones:** surgery removes the tumor, and the `PTEN` test is not needed.\n"
+        "- Drugs known as **MAP**: **M**ethotrexate and a **P**latinum drug.\n",
     )
     texts = [s.text for s in doc.sentences]
+    # (A mark inside a word leaves no gap in it: "**M**ethotrexate" reads "Methotrexate".)
+    assert "Drugs known as MAP: Methotrexate and a Platinum drug." in texts
     assert "Glomangioma is a rare tumor of the skin." in texts
     assert "Small ones: a laser can shrink them." in texts
     assert "Large ones: surgery removes the tumor, and the PTEN test is not needed." in texts
