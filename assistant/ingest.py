@@ -628,8 +628,14 @@ def _title_shaped(text: str) -> bool:
 _EDIT_LINK_RE = re.compile(r"\s*\[edit(?: source)?\]$", re.IGNORECASE)
 
 
+# A FAQ's labels: "Q: How is it treated?" over "A: Surgery removes ...".
+_FAQ_QUESTION_LABEL_RE = re.compile(r"^(?:Q|Question)\s*[:.]\s+(?=\S)")
+_FAQ_ANSWER_LABEL_RE = re.compile(r"^\s*(?:A|Answer)\s*:\s+(?=\S)")
+
+
 def _heading_text(line: _Line) -> str:
-    return " ".join(_EDIT_LINK_RE.sub("", BULLET_RE.sub("", line.text.lstrip("#").strip())).split())
+    text = _EDIT_LINK_RE.sub("", BULLET_RE.sub("", line.text.lstrip("#").strip()))
+    return " ".join(_FAQ_QUESTION_LABEL_RE.sub("", text).split())
 
 
 # --- sites --------------------------------------------------------------------------------------
@@ -1471,6 +1477,8 @@ def parse_document(
             parts = metadata.setdefault("abstract_parts", {})
             assert isinstance(parts, dict)
             parts[label] = " ".join(text_at(start, end).split())
+        if label is None and (answer := _FAQ_ANSWER_LABEL_RE.match(view[start:end])):
+            start += answer.end()  # a FAQ's "A:" before its answer is a label, not words of the answer
         block = new_block("paragraph", paragraph[0], paragraph[-1], [])
         block.labelled = not in_abstract and bool(INLINE_LABEL_RE.match(lines[paragraph[0]].text))
         block.sentence_ids = add_sentences(split_sentences(view[start:end], start), block.id, "sentence")

@@ -995,6 +995,20 @@ def test_a_pages_names_field_lists_its_other_names(tmp_path: Path) -> None:
     assert "other_names" not in parse_one_page(tmp_path / "prose", "glomangioma.txt", prose)[0].metadata
 
 
+def test_a_faqs_question_and_answer_labels_are_not_text(tmp_path: Path) -> None:
+    """ "Q: Did an injury cause it?" over "A: There is no evidence ...": the question heads its answer without its
+    "Q:", and the answer is quoted without its "A:"."""
+    page = (
+        "Glomangioma\n\nFrequently asked questions\n\nQ: Did an injury cause my tumor?\n"
+        "A: There is no evidence that injuries cause it. Most people remember a knock.\n\n"
+        "Q: Can it come back?\nA: Yes, in about 1 in 10 people.\n"
+    )
+    doc, _ = parse_one_page(tmp_path / "faq", "glomangioma.txt", page)
+    said = {s.plain: s.section for s in doc.sentences if s.role == "sentence"}
+    assert said["There is no evidence that injuries cause it."] == "Did an injury cause my tumor?"
+    assert said["Yes, in about 1 in 10 people."] == "Can it come back?"
+
+
 def test_an_html_table_of_links_is_no_table(tmp_path: Path) -> None:
     page = (
         "<html><body><table><tr><th>Our doctors</th><th>Research</th></tr><tr><td>Donate</td><td>Careers</td></tr>"
