@@ -219,6 +219,9 @@ def is_keyword_question(question: str, max_words: int) -> bool:
 LAY_TERMS: dict[str, str] = LEXICON.terms
 
 
+BRAND_NAME_RE = re.compile(r"\b([A-Za-z][a-z-]{3,})\s*\(([A-Z][A-Za-z0-9-]{2,})\s*[®™]\s*\)")
+
+
 def learn_acronyms(texts: Iterable[str]) -> dict[str, str]:
     """Acronyms defined in the text, "long form (ABBR)", found with the Schwartz–Hearst rule.
 
@@ -704,6 +707,11 @@ def build_vocabulary(
     # A page may spell its acronym out only in its title or a heading ("Kaposiform hemangioendothelioma (KHE):
     # questions families ask") and use the acronym alone in its text.
     acronyms = learn_acronyms([*texts, *(h for page in (headings or {}).values() for h in page)])
+    # A medicine's brand name, which a page gives beside its generic one ("imatinib (Gleevec®)"): a question naming the
+    # brand is about the medicine the pages name by its generic name.
+    for text in texts:
+        for brand in BRAND_NAME_RE.finditer(text):
+            acronyms.setdefault(brand.group(2).lower(), brand.group(1).lower())
     aliases: dict[str, str] = {}
     for topic in topics:
         plain = normalise(topic_name(topic))

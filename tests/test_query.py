@@ -932,3 +932,11 @@ def test_the_authors_company_names_the_document_not_a_thing_asked(vocab: Vocabul
 
     assert names_a_document("colleagues", vocab) and names_a_document("al", vocab)
     assert not names_a_document("lungs", vocab)
+
+
+def test_a_medicines_brand_name_stands_for_its_generic_name() -> None:
+    """ "Imatinib (Gleevec®)": a question about Gleevec is about imatinib, and names nothing the pages lack."""
+    vocab = build_vocabulary(["Imatinib (Gleevec®) is the first medicine most people take."], {"glomangioma": ["g"]})
+    assert vocab.acronyms["gleevec"] == "imatinib"
+    assert unknown_terms("can I drink grapefruit juice on Gleevec?", vocab) == []
+    assert understand("can I drink grapefruit juice on gleevec", [], vocab).text.endswith("(imatinib)")
