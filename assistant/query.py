@@ -10,6 +10,7 @@ list that tells an ordinary word from a specialist term or a name (``assistant.t
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from collections import Counter
@@ -452,6 +453,16 @@ class Vocabulary:
     def word_stems(self) -> frozenset[str]:
         """Stems of every corpus word: an inflection of a corpus word ("reported") is not a typo."""
         return frozenset(stem_all(sorted(self.words)))
+
+    @cached_property
+    def sorted_word_stems(self) -> tuple[str, ...]:
+        """The corpus words' stems in order, to find the ones a stem begins (a word's derivations)."""
+        return tuple(sorted(self.word_stems))
+
+    def derives(self, stem: str) -> bool:
+        """Whether a corpus word derives from ``stem``: "granulomatous" from "granuloma"."""
+        at = bisect.bisect_left(self.sorted_word_stems, stem)
+        return at < len(self.sorted_word_stems) and self.sorted_word_stems[at].startswith(stem)
 
     @cached_property
     def speller(self) -> Any:
@@ -936,6 +947,13 @@ def _is_known(lower: str, vocab: Vocabulary) -> bool:
         or lower.removesuffix("'s") in vocab.words
         or (lower.endswith("s") and lower[:-1] in vocab.words)  # "MRIs": the stemmer keeps a plural after a vowel
         or bool(lower.isalpha() and stem_all([lower])[0] in vocab.word_stems)
+        # ... or a name a page uses only in a derived form ("granuloma" of a page saying "granulomatous"); a long
+        # stem only, so that a short one does not open half the vocabulary.
+        or bool(
+            lower.isalpha()
+            and len(stem := stem_all([lower])[0]) >= vocab.settings.unknown_term_min_length
+            and vocab.derives(stem)
+        )
     )
 
 

@@ -940,3 +940,11 @@ def test_a_medicines_brand_name_stands_for_its_generic_name() -> None:
     assert vocab.acronyms["gleevec"] == "imatinib"
     assert unknown_terms("can I drink grapefruit juice on Gleevec?", vocab) == []
     assert understand("can I drink grapefruit juice on gleevec", [], vocab).text.endswith("(imatinib)")
+
+
+def test_a_name_a_page_uses_only_in_a_derived_form_is_known() -> None:
+    """ "granuloma" of a page that says "granulomatous inflammation" is a word the documents use; a long name no
+    page uses in any form ("pazopanib") is still unknown."""
+    vocab = build_vocabulary(["The biopsy showed a necrotizing granulomatous inflammation."], {"glomangioma": ["g"]})
+    assert unknown_terms("the doctors said it was a granuloma, could it be glomangioma?", vocab) == []
+    assert unknown_terms("does pazopanib work for glomangioma?", vocab) == ["pazopanib"]
