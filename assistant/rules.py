@@ -648,7 +648,10 @@ def make_never_mentioned(
             at = re.search(rf"\b{re.escape(word)}\b", question)
             if at is None or not _PREPOSITION_OBJECT_RE.search(question[: at.start()]):
                 continue
-            alternatives = [word, *spelling_variants(word), *LEXICON.said_as(word), LAY_TERMS.get(word, "")]
+            lay = LAY_TERMS.get(word, "")
+            # (The lay term's clinical words without the word itself: "cancer" is said "malignant tumor".)
+            clinical = " ".join(w for w in lay.split() if w != word)
+            alternatives = [word, *spelling_variants(word), *LEXICON.said_as(word), lay, clinical]
             if not any(document_words.mention(asked, alt) for alt in alternatives if alt):
                 return never_mentioned(word, asked=True)
         return None

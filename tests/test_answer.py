@@ -704,6 +704,17 @@ def test_a_figure_asked_under_a_condition_is_one_said_of_that_condition(tmp_path
     assert not answered.abstained and "about half" in answered.text
 
 
+def test_a_yes_or_no_question_in_lay_words_is_answered_in_the_pages_clinical_words(tmp_path: Path) -> None:
+    """ "Does it ever turn into cancer?" of a page that never says "cancer" but "malignant transformation" of the
+    tumor: answered from that sentence, not refused as a word the page lacks."""
+    page = (
+        "Glomangioma\n\nPrognosis\nThe tumor is benign and grows slowly. Malignant transformation is exceptionally "
+        "rare.\n\nTreatment\nSurgery removes the tumor.\n"
+    )
+    answer = written_page_bot(tmp_path, page, "glomangioma").ask("does glomangioma ever turn into cancer")
+    assert not answer.abstained and "Malignant transformation is exceptionally rare." in answer.text
+
+
 def test_faq_toggles_are_headings_and_a_reference_list_is_never_quoted(tmp_path: Path) -> None:
     """A FAQ captured with its toggles ("+ How is it treated?") and a numbered reference list: each toggle
     heads the answer under it and is never quoted as one; the references are not content; and "Is X
