@@ -344,6 +344,7 @@ class _Line:
     caption: bool = False  # an image caption: chrome, and it marks its section as a feature
     boilerplate: bool = False  # occurs on many pages of this document's site
     table_header: bool = False  # the header row of a table whose rows follow it as a list
+    card_field: bool = False  # a reference card's "Label: value" field: a fact of its own, led by no sentence
 
 
 def _norm_line(text: str) -> str:
@@ -939,6 +940,9 @@ def _mark_unmarked_lists(lines: list[_Line], settings: Settings, one_per_line: b
             i += len(run)
 
 
+_CARD_FIELD_RE = re.compile(r"^[A-Z][\w()/.-]*(?: [\w()/.-]+){0,3}\s*:\s+(?!.*\s[|›>]\s)\S.{0,79}$")
+
+
 def _mark_label_runs(lines: list[_Line], settings: Settings) -> None:
     """Runs of short label lines with no blank line between them are link lists (menus, "Related
     conditions", "On this page"), unless a lead sentence ending in ':' introduces them: then a list."""
@@ -963,8 +967,13 @@ def _mark_label_runs(lines: list[_Line], settings: Settings) -> None:
                 and before.text.endswith(":")
                 and len(before.text.split()) >= 3
             )
+            # A reference card's fields ("Prevalence: 1-9 / 1 000 000", "ICD-10: D48.1", "Age of onset: Adult") give
+            # facts, each a claim of its own, where a menu's labels give links ("Language: English | Francais").
+            fields = [line for line in run if _CARD_FIELD_RE.match(line.text)]
+            card = not led and len(fields) >= settings.ingest_label_run_min_lines
             for line in run:
-                line.kind = "bullet" if led else "chrome"
+                line.kind = "bullet" if led or (card and line in fields) else "chrome"
+                line.card_field = card and not led and line in fields
         i = max(j, i + 1)
 
 
@@ -1492,7 +1501,7 @@ def parse_document(
         previous = blocks[-1] if blocks else None
         heads_table = previous is not None and lines[block_last_line[previous.id]].table_header
         introduces = previous is not None and (sentences[previous.sentence_ids[-1]].text.endswith(":") or heads_table)
-        if previous and previous.kind == "paragraph" and introduces:
+        if previous and previous.kind == "paragraph" and introduces and not lines[bullets[0]].card_field:
             # The list's meaning lives in the sentence that introduces it: move it into the list.
             lead_ids = [previous.sentence_ids.pop()]
             sentences[lead_ids[0]].role = "lead"

@@ -1009,6 +1009,25 @@ def test_a_faqs_question_and_answer_labels_are_not_text(tmp_path: Path) -> None:
     assert said["Yes, in about 1 in 10 people."] == "Can it come back?"
 
 
+def test_a_reference_cards_fields_are_facts_and_a_menus_labels_are_not(tmp_path: Path) -> None:
+    """A reference card's run of "Label: value" fields ("Inheritance: Not applicable", "ICD-10: D48.1") gives a fact
+    per line, led by no sentence above it; a menu's "Language: English | Francais" run stays furniture."""
+    page = (
+        "Glomangioma\n\nORPHA:1234\nSynonym(s):\nGlomus growth\nInheritance: Not applicable\n"
+        "Age of onset: Adult\nICD-10: D48.1\n\nDisease definition\nGlomangioma is a rare growth of the skin.\n"
+    )
+    doc, _ = parse_one_page(tmp_path / "card", "glomangioma.txt", page)
+    items = [s.plain for s in doc.sentences if s.role == "item"]
+    assert items == ["Inheritance: Not applicable", "Age of onset: Adult", "ICD-10: D48.1"]
+    assert not any(s.role == "lead" for s in doc.sentences)
+    menu = (
+        "Glomangioma\n\nLanguage: English | Francais | Espanol\nRegion: Europe | Asia | Africa\n"
+        "Site: Main | Mobile | Print\n\nDisease definition\nGlomangioma is a rare growth of the skin.\n"
+    )
+    doc, _ = parse_one_page(tmp_path / "menu", "glomangioma.txt", menu)
+    assert "English" not in quoted(doc)
+
+
 def test_an_html_table_of_links_is_no_table(tmp_path: Path) -> None:
     page = (
         "<html><body><table><tr><th>Our doctors</th><th>Research</th></tr><tr><td>Donate</td><td>Careers</td></tr>"
