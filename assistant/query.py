@@ -346,6 +346,7 @@ class Vocabulary:
     kinds: dict[str, list[str]] = field(default_factory=dict)  # "case report" -> its source ids
     years: dict[str, list[str]] = field(default_factory=dict)  # "2003" -> source ids published that year
     patients: dict[str, list[str]] = field(default_factory=dict)  # "woman" -> case reports of such a patient
+    title_stems: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)  # source id -> its title's stems
     glosses: dict[str, str] = field(default_factory=dict)  # "low blood sugar" -> "hypoglycemia"
     counts: dict[str, int] = field(default_factory=dict, repr=False)  # corpus word -> occurrences (spelling ties)
     # The first QUOTE_KEY_WORDS words of each corpus sentence -> (its length in words, a hash of its
@@ -550,6 +551,13 @@ class Vocabulary:
             if found and not any(found & t for t in targets):
                 targets.append(found)
 
+        # "the delayed metastasis report", "the thoracic schwannoma case report": words of one document's title, with
+        # a noun for a publication, name that document.
+        for described in TITLE_WORDS_RE.finditer(lowered):
+            words = stems(" ".join(w for w in described.group(1).split() if w not in STOPWORDS))
+            titled = [sid for sid, title in self.title_stems.items() if words and words <= title]
+            if len(titled) == 1:
+                add_unless_named(titled)
         # "the 2003 report": a year of publication, with a noun for a publication, names its documents.
         if any(f" {noun} " in lowered or f" {noun}s " in lowered for noun in (*SOURCE_NOUNS, *self.kinds)):
             for year in YEAR_RE.findall(lowered):
@@ -628,6 +636,8 @@ def sentence_openings(sentences: Mapping[str, Iterable[str]]) -> dict[str, list[
 
 # Nouns that name a source rather than say anything about its subject.
 SOURCE_NOUNS = ("report", "case", "study", "article", "paper")
+# "the <a few words> report": a publication described by words of its title.
+TITLE_WORDS_RE = re.compile(r" (?:the|that|this) ((?:[a-z][\w-]* ){1,4}?)(?:case report|report|paper|study|article) ")
 AUTHOR_COMPANY_WORDS = frozenset({"et", "al", "colleagues", "coworkers", "co-workers", "coauthors", "co-authors"})
 # A case report's patient as a question names them ("the woman", "this young man"), and their kind.
 PERSON_KINDS = {"woman": "woman", "lady": "woman", "girl": "girl", "man": "man", "boy": "boy"}
@@ -707,6 +717,7 @@ def build_vocabulary(
     years: Mapping[str, list[str]] | None = None,
     patients: Mapping[str, list[str]] | None = None,
     listed_names: Mapping[str, list[str]] | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> Vocabulary:
     """Learn words, acronyms, glosses and topic aliases from the corpus texts and the manifest's topics
     (``sentences``, source id -> its sentences, lets follow-ups find what an earlier answer quoted;
@@ -824,6 +835,7 @@ def build_vocabulary(
         kinds={normalise(k): v for k, v in (kinds or {}).items()},
         years=dict(years or {}),
         patients=dict(patients or {}),
+        title_stems={sid: stems(title) for sid, title in (titles or {}).items()},
         glosses=learn_glosses(texts, settings.general_vocabulary_size),
         counts=dict(counts),
         openings=sentence_openings(sentences or {}),
@@ -905,7 +917,10 @@ def vocabulary_from_corpus(
     # documents know, though no sentence repeats it.
     titles = [str(infos[source_id].title) for source_id in sentences]
     texts = [text for texts in sentences.values() for text in texts] + titles
-    return build_vocabulary(texts, topics, authors, kinds, settings, sentences, headings, years, patients, listed_names)
+    titled = {source_id: str(infos[source_id].title) for source_id in sentences}
+    return build_vocabulary(
+        texts, topics, authors, kinds, settings, sentences, headings, years, patients, listed_names, titled
+    )
 
 
 @dataclass

@@ -948,3 +948,17 @@ def test_a_name_a_page_uses_only_in_a_derived_form_is_known() -> None:
     vocab = build_vocabulary(["The biopsy showed a necrotizing granulomatous inflammation."], {"glomangioma": ["g"]})
     assert unknown_terms("the doctors said it was a granuloma, could it be glomangioma?", vocab) == []
     assert unknown_terms("does pazopanib work for glomangioma?", vocab) == ["pazopanib"]
+
+
+def test_a_report_described_by_words_of_its_title_is_named() -> None:
+    """ "the delayed metastasis report" names the one document whose title has those words; words two titles
+    share ("the spine report") name neither, and words of no title name nothing."""
+    titles = {
+        "a-2003": "Delayed manifestation of spinal metastasis: a special feature of glomangioma",
+        "b-2018": "Recurrent glomangioma of the spine treated by spondylectomy",
+        "c-2020": "Glomangioma of the spine in a child",
+    }
+    vocab = build_vocabulary(["Glomangioma is rare."], {"glomangioma": list(titles)}, titles=titles)
+    assert vocab.targets_in("what was the primary site in the delayed metastasis report") == [frozenset({"a-2003"})]
+    assert frozenset({"b-2018"}) not in vocab.targets_in("what did the spine report find")
+    assert vocab.targets_in("what did the forearm report find") == []
