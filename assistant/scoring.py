@@ -67,6 +67,10 @@ def _label_value(value: str) -> str:
 _NEGATED_PHRASE_RE = re.compile(rf"\b(?:{'|'.join(sorted(NEGATORS))}|\w+n't)\b(?:\W+\w+){{1,3}}", re.I)
 # A state given to the question's subject: "with round cells", "has spread", "had metastases".
 _STATE_RE = re.compile(r"\b(?:with|has|have|had)\s+(?:(?:a|an|the|some|many|lots of|already)\s+)?([a-z]+)", re.I)
+# ... and the event a where/when/how question takes as given: "where did the tumour recur?" (it did recur).
+_PRESUPPOSED_RE = re.compile(
+    r"\b(?:where|when|how)\b(?:\s+\w+)?\s+(?:did|does|do|has|have)\s+(?:the\s+\w+|it|they|he|she)\s+([a-z]+)", re.I
+)
 DEFINITION_RE = re.compile(
     r"\b(stand for|stands for|mean|means|what is|what's|what are|define|definition|defined)\b|^\s*\w+\s*\?*$", re.I
 )
@@ -305,7 +309,7 @@ class PassageScorer:
         "had" ("with round cells", "has spread"), not a subject's name nor a little word ("has she got"). As
         (their stems, their stems with the lexicon's other words for them), or None when it gives none."""
         names = self.vocab.subject_stems(query.topics)
-        found = [m.group(1).lower() for m in _STATE_RE.finditer(query.question)]
+        found = [m.group(1).lower() for rule in (_STATE_RE, _PRESUPPOSED_RE) for m in rule.finditer(query.question)]
         affirmed = [w for w in found if w not in STOPWORDS and stem_all([w])[0] not in names]
         if not affirmed:
             return None

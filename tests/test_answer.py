@@ -84,6 +84,13 @@ def test_a_time_in_a_reports_story_is_answered_by_the_passage_giving_it(bot: Ass
     assert bot.ask("How was the T5-T7 spondylectomy patient doing ten years later?").abstained
 
 
+def test_where_it_recurred_is_not_answered_by_a_sentence_denying_recurrence(bot: Assistant) -> None:
+    """ "Where did the tumour recur?" takes the recurrence as given: "complete without tumor recurrence" does not
+    answer it."""
+    answer = bot.ask("in the onoki case where did the tumour recur")
+    assert "without tumor recurrence" not in answer.text
+
+
 def test_asps_stands_for_is_answered_from_the_asps_page(bot: Assistant) -> None:
     answer = bot.ask("What does ASPS stand for?")
     first = answer.citations[0]

@@ -295,6 +295,9 @@ def test_other_answers_of_a_required_shape(question: str, text: str, holds: bool
         ("the tumor cannot be removed because it involves nerves", {"remov"}),
         ("When the cancer has spread only to the lungs", set()),
         ("Is it genetic?", set()),
+        # a noun phrase is negated whole, up to a little word or a mark
+        ("The bone union was complete without tumor recurrence or implant failure.", {"tumor", "recurr"}),
+        ("cough (with or without blood)\npain", {"blood"}),
     ],
 )
 def test_what_a_text_negates(text: str, negated: set[str]) -> None:
