@@ -754,6 +754,13 @@ def _mark_shapes(
     label_words = settings.ingest_label_max_words
     legal = False
     interface_section = False
+    # Each line's followers' texts, as the navigation test above reads them (built from the end, once).
+    later_labels: list[frozenset[str]] = [frozenset()] * len(lines)
+    seen: set[str] = set()
+    for i in range(len(lines) - 1, -1, -1):
+        later_labels[i] = frozenset(seen)
+        if len(lines[i].text) <= 40:
+            seen.add(_norm_line(lines[i].text))
     for i, line in enumerate(lines):
         text, norm = line.text, _norm_line(line.text)
         if line.blank_before:
@@ -769,8 +776,10 @@ def _mark_shapes(
             line.kind = "meta"
             continue
         if _EDIT_LINK_RE.sub("", norm) in CHROME_SECTIONS:
-            line.kind, interface_section = "chrome", True
-            if norm == "publication types":
+            # (An entry of the page's own navigation list, "Page navigation" / "Similar articles" / ... / "Abstract",
+            # names a section that comes again further down: a link, which opens no section of furniture.)
+            line.kind, interface_section = "chrome", norm not in later_labels[i]
+            if norm == "publication types" and interface_section:
                 following = [ln.text for ln in lines[i + 1 : i + 3] if ln.blank_before == 0]
                 if following and _is_label(following[0], label_words):
                     metadata.setdefault("publication_type", following[0])

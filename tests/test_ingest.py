@@ -1028,6 +1028,42 @@ def test_a_reference_cards_fields_are_facts_and_a_menus_labels_are_not(tmp_path:
     assert "English" not in quoted(doc)
 
 
+def test_a_pubmed_pages_own_navigation_list_opens_no_furniture(tmp_path: Path) -> None:
+    """A PubMed capture with its "Page navigation" list ("Abstract", "Similar articles", "References", ...) above the
+    abstract and no blank lines anywhere: the list's entries name sections further down and are links, so the
+    abstract after them is still read; the real "Similar articles" at the foot is furniture."""
+    lines = [
+        "Full text links",
+        "Page navigation",
+        "Title & authors",
+        "Abstract",
+        "Similar articles",
+        "References",
+        "MeSH terms",
+        "Case Reports",
+        "Pediatr Spine Case Rep",
+        ". 2023 Feb 10;11(1):e0042.",
+        "Glomangioma of the neck in an adolescent: a case report",
+        "Paula Reyes 1, James Whitford 2",
+        "PMID: 36842219",
+        "Abstract",
+        "Background",
+        "Glomangioma is a rare benign tumor of the skin that rarely affects the neck.",
+        "Case",
+        "A 14-year-old boy presented with a 6-month history of neck pain.",
+        "Similar articles",
+        "Glomus tumours of the neck: a review. Smith J, et al. J Neck. 2019;4:1-9.",
+        "References",
+        "MeSH terms",
+    ]
+    doc, _ = parse_one_page(tmp_path / "nav", "glomangioma.txt", "\n".join(lines), kind="case report abstract")
+    said = [s.plain for s in doc.sentences if s.role == "sentence"]
+    assert said == [
+        "Glomangioma is a rare benign tumor of the skin that rarely affects the neck.",
+        "A 14-year-old boy presented with a 6-month history of neck pain.",
+    ]
+
+
 def test_an_html_table_of_links_is_no_table(tmp_path: Path) -> None:
     page = (
         "<html><body><table><tr><th>Our doctors</th><th>Research</th></tr><tr><td>Donate</td><td>Careers</td></tr>"
