@@ -33,6 +33,8 @@ from assistant.settings import REPO_ROOT
 from assistant.text import is_english
 
 EMERGENCIES = [
+    # ... and a person having it now, asking the same cut-off, is in danger.
+    "my son is on chemo and has a fever of 39 what is the threshold to call",
     "My daughter is coughing up a lot of blood and can't breathe",
     "he just had a seizure and won't wake up",
     "My son passed out and is unconscious, he has ASPS",
@@ -101,6 +103,9 @@ SELF_HARM = [
     "My daughter has been cutting herself",
 ]
 NOT_EMERGENCIES = [
+    # A nurse's lookup of a rule's cut-off names nobody having it now.
+    "rhabdo chemo fever threshold",
+    "chemo fever cut-off temp",
     "Can hemangiopericytoma cause coughing blood?",
     "What are the symptoms of HPC in the lungs?",
     "Is difficulty breathing a symptom of hemangiopericytoma?",
