@@ -93,7 +93,8 @@ _PROVIDER = r"(hospitals?|doctors?|surgeons?|specialists?|oncologists?|cent(?:er
 # "What is the best hospital for X?", "Which surgeon should we choose?", "Is <name> a good hospital?": asking the
 # documents to rank who gives care. A page's praise of its own programme is no ranking.
 _RANKS_PROVIDERS_RE = re.compile(
-    rf"\b(best|top|leading|greatest|better|good|right)\b(\s+\w+){{0,2}}\s+{_PROVIDER}\b|"
+    # ("the best pediatric brain tumor hospital": a few words of what it treats between)
+    rf"\b(best|top|leading|greatest|better|good|right)\b(\s+\w+){{0,3}}\s+{_PROVIDER}\b|"
     rf"\b(which|what)\s+{_PROVIDER}\s+(should|would|do you|is best|is the best)\b|"
     r"\bwhere should (we|i|she|he|they) (go|take)\b|"
     # ... or to find one near the asker ("which hospital near me does X?", "is there a specialist in my area?"),

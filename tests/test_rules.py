@@ -182,6 +182,7 @@ def test_a_compound_is_found_by_the_word_it_ends_with() -> None:
     ("question", "ranks"),
     [
         ("What is the best hospital for ASPS?", True),
+        ("best pediatric brain tumor hospital near me", True),
         ("Is Dana-Farber a good hospital?", True),
         ("Which doctor should we see?", True),
         ("Where should we go for treatment?", True),
