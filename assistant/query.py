@@ -1211,9 +1211,15 @@ def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
             and not abbreviation
             and ((word[0].isupper() and not starts_sentence) or (word.isupper() and len(word) >= 2))
         )
-        if shaped or foreign or named:
+        # ... or a condition named after someone, in lower case ("ewing sarcoma", "wilms tumor"): a word no page uses
+        # before a condition's head noun.
+        eponym = bool(_BEFORE_CONDITION_HEAD_RE.match(question[match.end() :]))
+        if shaped or foreign or named or eponym:
             found.append(word)
     return found
+
+
+_BEFORE_CONDITION_HEAD_RE = re.compile(rf"(?:['’]s)?\s+(?:{'|'.join(sorted(CONDITION_HEADS))})s?\b", re.I)
 
 
 # How an elliptic follow-up opens: a connective ("and with mets?"), "what about ..." or a condition

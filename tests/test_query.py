@@ -285,6 +285,9 @@ def test_unknown_names_are_found(vocab: Vocabulary) -> None:
     assert unknown_terms("Is an MRI needed?", vocab) == ["MRI"]
     # A medical "-oid" word in a dictionary ("desmoid", "keloid") is still a name the documents lack.
     assert unknown_terms("what are the symptoms of a desmoid tumor", vocab) == ["desmoid"]
+    # A condition named after someone, typed in lower case, before its head noun; a known one is no name lacked.
+    assert unknown_terms("ewing sarcoma symptoms in kids", vocab) == ["ewing"]
+    assert unknown_terms("alveolar soft part sarcoma symptoms in kids", vocab) == []
 
 
 def test_a_place_asked_about_is_a_name_even_in_lower_case(vocab: Vocabulary) -> None:
