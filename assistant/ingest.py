@@ -754,13 +754,6 @@ def _mark_shapes(
     label_words = settings.ingest_label_max_words
     legal = False
     interface_section = False
-    # Each line's followers' texts, as the navigation test above reads them (built from the end, once).
-    later_labels: list[frozenset[str]] = [frozenset()] * len(lines)
-    seen: set[str] = set()
-    for i in range(len(lines) - 1, -1, -1):
-        later_labels[i] = frozenset(seen)
-        if len(lines[i].text) <= 40:
-            seen.add(_norm_line(lines[i].text))
     for i, line in enumerate(lines):
         text, norm = line.text, _norm_line(line.text)
         if line.blank_before:
@@ -776,9 +769,9 @@ def _mark_shapes(
             line.kind = "meta"
             continue
         if _EDIT_LINK_RE.sub("", norm) in CHROME_SECTIONS:
-            # (An entry of the page's own navigation list, "Page navigation" / "Similar articles" / ... / "Abstract",
-            # names a section that comes again further down: a link, which opens no section of furniture.)
-            line.kind, interface_section = "chrome", norm not in later_labels[i]
+            # (An entry of the page's own navigation list, "Similar articles" straight above or below "References",
+            # is a link among links, which opens no section of furniture; the section itself stands among content.)
+            line.kind, interface_section = "chrome", not _among_section_links(lines, i)
             if norm == "publication types" and interface_section:
                 following = [ln.text for ln in lines[i + 1 : i + 3] if ln.blank_before == 0]
                 if following and _is_label(following[0], label_words):
@@ -819,6 +812,18 @@ def _mark_shapes(
     _mark_tables(lines, from_markup=not wide_gaps, label_words=label_words)
     _mark_unmarked_lists(lines, settings, one_per_line)
     _mark_label_runs(lines, settings)
+
+
+def _among_section_links(lines: list[_Line], i: int) -> bool:
+    """Whether line ``i``, a furniture section's label, sits straight beside another such label: an entry of the
+    page's navigation list ("Similar articles" / "References" / "MeSH terms"), not the section it links to."""
+
+    def label_at(k: int) -> bool:
+        return 0 <= k < len(lines) and _EDIT_LINK_RE.sub("", _norm_line(lines[k].text)) in CHROME_SECTIONS
+
+    return (lines[i].blank_before == 0 and label_at(i - 1)) or (
+        i + 1 < len(lines) and lines[i + 1].blank_before == 0 and label_at(i + 1)
+    )
 
 
 def _mark_contents(lines: list[_Line]) -> None:

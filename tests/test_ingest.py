@@ -1062,6 +1062,18 @@ def test_a_pubmed_pages_own_navigation_list_opens_no_furniture(tmp_path: Path) -
         "Glomangioma is a rare benign tumor of the skin that rarely affects the neck.",
         "A 14-year-old boy presented with a 6-month history of neck pain.",
     ]
+    # ... and where the navigation list comes after the content, the real "Similar articles" above it is furniture.
+    footer = [
+        *lines[7:16],
+        "Similar articles",
+        "Sunitinib in advanced glomangioma: a retrospective series.",
+        "Page navigation",
+        "Similar articles",
+        "Cited by",
+        "MeSH terms",
+    ]
+    doc, _ = parse_one_page(tmp_path / "foot", "glomangioma.txt", "\n".join(footer), kind="case report abstract")
+    assert "Sunitinib" not in quoted(doc) and "Glomangioma is a rare benign tumor" in quoted(doc)
 
 
 def test_an_html_table_of_links_is_no_table(tmp_path: Path) -> None:
