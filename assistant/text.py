@@ -284,7 +284,7 @@ def sentence_pieces(text: str) -> list[str]:
 # Words that negate what follows them ("has not spread", "without spread", "never came back").
 NEGATORS = frozenset({"not", "no", "never", "without", "cannot", "nor"})
 # Negators of a noun phrase, whose every word is negated ("without tumor recurrence"), and how far one reaches.
-_NEGATED_PHRASE_RE = re.compile(r"\b(?:without|no) ([A-Za-z-]+(?: [A-Za-z-]+)*)", re.I)
+_NEGATED_NOUN_PHRASE_RE = re.compile(r"\b(?:without|no) ([A-Za-z-]+(?: [A-Za-z-]+)*)", re.I)
 _NEGATED_PHRASE_MAX_WORDS = 2  # (a compound's head after its modifiers: "no lymph node spread")
 # Words that may stand between a negator and what it negates ("has not yet spread").
 _NEGATION_FILLERS = frozenset({"yet", "ever", "even", "always", "really", "usually", "often", "further"})
@@ -308,7 +308,7 @@ def negated_stems(text: str, reach: int = 3) -> frozenset[str]:
                 found.append(following[0])
     # "without tumor recurrence", "no lymph node spread": a noun phrase is negated whole, up to the next little word
     # ("or", "and", "of") or mark ("(with or without blood)" / "pain" negates no pain).
-    for phrase in _NEGATED_PHRASE_RE.finditer(text):
+    for phrase in _NEGATED_NOUN_PHRASE_RE.finditer(text):
         for word in phrase.group(1).lower().split()[1 : 1 + _NEGATED_PHRASE_MAX_WORDS]:
             if word in STOPWORDS:
                 break
