@@ -684,6 +684,14 @@ class ExtractiveAnswerer:
         openings: list[EvidencePassage] = []
         previous: EvidencePassage | None = None
         parts = self._subsection_passages(section) if members else self._parts_after_empty_heading(section, query)
+        kinds = answer_kind_cues(query.question)
+        names_the_kind = bool(kinds) and all(any(k.search(w) for k in kinds) for w in content_words(section[1]))
+        if members and not parts and names_the_kind and len({index.passages[m].block for m in members}) == 1:
+            # A heading naming the kind of answer asked for ("Treatment"), over one introductory paragraph ("Every
+            # child gets chemotherapy. ..."), then its parts under headings a flat capture sets at its own level
+            # ("Chemotherapy", "Surgery"): the parts that open with what the question asks for, as after a heading
+            # with no text of its own. (Not a heading naming one of them: "Mohs surgery" is a part, not the whole.)
+            parts = self._parts_after_empty_heading(section, query)
         for passage_index in sorted(members + parts):
             ev = index.passages[passage_index]
             block = doc.blocks[ev.block]

@@ -1339,6 +1339,17 @@ def _classify(lines: list[_Line], settings: Settings, indents: bool) -> None:
             # A sub-heading set directly above its paragraph ("Surgery" / "Surgery removes ..."), the paragraph's
             # first line perhaps short of a sentence's end because the capture wraps its lines.
             line.kind = "heading"
+        elif (
+            _is_label(line.text, settings.ingest_label_max_words)
+            and _title_shaped(line.text)
+            and line.blank_before > 0
+            and nxt is not None
+            and nxt.blank_before == 0
+            and BULLET_RE.match(nxt.text)
+        ):
+            # ... or directly above its list ("Chemotherapy" / "• Chemotherapy is given through a port."): a label
+            # set apart from the text above, with no colon to lead the items as a sentence does.
+            line.kind = "heading"
 
 
 def _wraps_on(content: list[_Line], k: int) -> bool:

@@ -722,6 +722,26 @@ def test_a_yes_or_no_question_in_lay_words_is_answered_in_the_pages_clinical_wor
     assert not answer.abstained and "Malignant transformation is exceptionally rare." in answer.text
 
 
+def test_how_is_it_treated_covers_the_parts_a_flat_page_sets_after_its_treatment_heading(tmp_path: Path) -> None:
+    """ "Treatment" over one introductory paragraph, then "Chemotherapy", "Surgery", "Radiation therapy" set at the
+    same level: "how is X treated?" is answered from each part's opening, not from the introduction alone; "What is
+    proton surgery?" of its own part is answered by that part, not by its siblings."""
+    page = (
+        "Glomangioma\n\nWhat is glomangioma?\nGlomangioma is a rare growth of blood vessels in children.\n\n"
+        "Treatment\nTreatment is planned by a team of specialists. The plan depends on where the growth is.\n\n"
+        "Chemotherapy\nChemotherapy is used when the growth cannot be removed.\n\n"
+        "Proton surgery\nProton surgery removes the growth with a beam of protons. It spares healthy skin.\n\n"
+        "Radiation therapy\nRadiation therapy is used less often in young children.\n\n"
+        "Outlook\nMost children do well.\n"
+    )
+    bot = written_page_bot(tmp_path, page, "glomangioma")
+    treated = bot.ask("how is glomangioma treated")
+    assert "Chemotherapy is used" in treated.text and "Radiation therapy is used" in treated.text
+    assert "Proton surgery removes" in treated.text and "Most children do well" not in treated.text
+    proton = bot.ask("What is proton surgery for glomangioma?")
+    assert "Proton surgery removes" in proton.text and "Chemotherapy is used" not in proton.text
+
+
 def test_faq_toggles_are_headings_and_a_reference_list_is_never_quoted(tmp_path: Path) -> None:
     """A FAQ captured with its toggles ("+ How is it treated?") and a numbered reference list: each toggle
     heads the answer under it and is never quoted as one; the references are not content; and "Is X

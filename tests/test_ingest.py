@@ -1076,6 +1076,21 @@ def test_a_pubmed_pages_own_navigation_list_opens_no_furniture(tmp_path: Path) -
     assert "Sunitinib" not in quoted(doc) and "Glomangioma is a rare benign tumor" in quoted(doc)
 
 
+def test_a_label_set_apart_over_its_list_is_a_heading(tmp_path: Path) -> None:
+    """ "Chemotherapy" with a blank line above it and its bullets straight under it heads them; the items are its
+    section's, not the section above's, and the label is no dangling sentence."""
+    page = (
+        "Glomangioma\n\nTreatment\nEvery child gets surgery. Some also get medicine.\n\nChemotherapy\n"
+        "• Medicine is given through a port in the chest.\n• Most children need four cycles.\n\nSurgery\n"
+        "• The surgeon removes the growth with a margin.\n"
+    )
+    doc, _ = parse_one_page(tmp_path / "labels", "glomangioma.txt", page)
+    section_of = {s.plain: s.section for s in doc.sentences}
+    assert section_of["Medicine is given through a port in the chest."] == "Chemotherapy"
+    assert section_of["The surgeon removes the growth with a margin."] == "Surgery"
+    assert "Chemotherapy" not in section_of
+
+
 def test_an_html_table_of_links_is_no_table(tmp_path: Path) -> None:
     page = (
         "<html><body><table><tr><th>Our doctors</th><th>Research</th></tr><tr><td>Donate</td><td>Careers</td></tr>"
