@@ -290,9 +290,11 @@ def learn_glosses(texts: Iterable[str], general_vocabulary_size: int) -> dict[st
 # ", also called Y" / "(also known as Y or Z)" / "(often shortened to Y)": other names the text gives for what it
 # just named.
 OTHER_NAMES_RE = re.compile(
-    r"(?:[,(]\s*|\s(?:is|are|was|were)\s+)(?:(?:also|sometimes|formerly|previously|once|often|usually|commonly)\s+)?"
+    r"(?:[,(]\s*|\s(?:is|are|was|were|used to be|has been|have been|had been)\s+)"
+    r"(?:(?:also|sometimes|formerly|previously|once|often|usually|commonly)\s+)?"
     r"(?:called|known as|named(?!\s+(?:after|for|by)\b)|termed|referred to as|shortened to|abbreviated(?: to| as)?)"
-    r"\s+([^,;:.()\n]+)",
+    # ... the name, and its initials after it ("pigmented villonodular synovitis, or PVNS")
+    r"\s+([^,;:.()\n]+(?:,\s*or\s+[A-Z][A-Z0-9-]+\b)?)",
     re.I,
 )
 # "In a baby, this condition is called Y": a page naming its own subject by a general noun.
@@ -325,7 +327,7 @@ def learn_other_names(
                 topic = own_topics[text]
             else:
                 continue  # the words just before are not a name the corpus knows
-            for name in re.split(r"\s+(?:or|and)\s+", match.group(1)):
+            for name in re.split(r",?\s+(?:or|and)\s+", match.group(1)):
                 plain = normalise(re.sub(r"^(?:an?|the)\s+", "", name.strip(), flags=re.I))
                 if plain and len(plain.split()) <= OTHER_NAME_MAX_WORDS and plain not in aliases:
                     learned.setdefault(plain, topic)

@@ -670,11 +670,16 @@ def test_other_names_are_learned_from_how_a_page_names_its_subject() -> None:
             "It is named after the fibres it grows from.",
         ],
         "baby-page": ["In a baby, this condition is called infant nodulosis, and it goes away."],
+        "joint-page": ["It used to be called pigmented joint growth, or PJG, and you may still see that name."],
     }
     texts = [t for page in sentences.values() for t in page]
     vocab = build_vocabulary(
-        texts, {"fibroid lump": ["fibro-page"], "baby lump disorder": ["baby-page"]}, sentences=sentences
+        texts,
+        {"fibroid lump": ["fibro-page"], "baby lump disorder": ["baby-page"], "synovial growth": ["joint-page"]},
+        sentences=sentences,
     )
+    # "It used to be called Y, or ABBR": a former name and its initials.
+    assert vocab.topic_aliases["pigmented joint growth"] == vocab.topic_aliases["pjg"] == "synovial growth"
     assert vocab.topic_aliases["nodular fibrosis"] == "fibroid lump"  # "Xs are also called Y"
     assert vocab.topic_aliases["infant nodulosis"] == "baby lump disorder"  # "this condition is called Y"
     assert not any(alias.startswith("after") for alias in vocab.topic_aliases)  # "named after" names nothing
