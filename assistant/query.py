@@ -300,6 +300,7 @@ OTHER_NAMES_RE = re.compile(
 # "In a baby, this condition is called Y": a page naming its own subject by a general noun.
 SELF_REFERENCE_RE = re.compile(r"\b(this (condition|disease|disorder|illness|tumou?rs?|cancer)|it)$", re.I)
 OTHER_NAME_MAX_WORDS = 6  # a name, not a clause
+TITLE_NAME_MAX_WORDS = 4  # a title that is a name with a qualifier ("Pediatric Low-Grade Glioma"), not a headline
 OTHER_NAME_CONTEXT = 120  # characters before ", also called" searched for the name it follows
 
 
@@ -758,6 +759,14 @@ def build_vocabulary(
     }
     for alias, topic in learn_other_names(texts, aliases, own_topics, acronyms).items():
         aliases.setdefault(alias, topic)
+    # ... and a page's short title that qualifies its one condition's name ("Pediatric Low-Grade Glioma" for
+    # "low-grade glioma"): a fuller name of it, whose initials ("pLGG") the rule below learns too.
+    for sid, title in (titles or {}).items():
+        own = page_topics.get(sid, [])
+        plain_title = normalise(title)
+        short = len(plain_title.split()) <= TITLE_NAME_MAX_WORDS
+        if len(own) == 1 and short and plain_title.endswith(" " + normalise(topic_name(own[0]))):
+            aliases.setdefault(plain_title, own[0])
     # ... and the names a page lists in a field of its own ("Synonym(s):" / "PVNS"), for the one condition it is about.
     for topic, names in (listed_names or {}).items():
         for name in names:
@@ -818,7 +827,8 @@ def build_vocabulary(
     # A name of three or more words is often written as its initials ("giant cell tumor of bone" ->
     # "GCTB"), even where the pages never do: learn the initials unless they are a word already.
     for alias, topic in list(aliases.items()):
-        initials = "".join(w[0] for w in alias.split() if w not in STOPWORDS)
+        # (A hyphenated word gives an initial per part: "low-grade glioma" is "LGG".)
+        initials = "".join(w[0] for w in alias.replace("-", " ").split() if w not in STOPWORDS)
         if (
             len(alias.split()) >= settings.topic_initials_min_words
             and initials.isalpha()

@@ -970,3 +970,18 @@ def test_a_report_described_by_words_of_its_title_is_named() -> None:
     assert vocab.targets_in("what was the primary site in the delayed metastasis report") == [frozenset({"a-2003"})]
     assert frozenset({"b-2018"}) not in vocab.targets_in("what did the spine report find")
     assert vocab.targets_in("what did the forearm report find") == []
+
+
+def test_a_short_title_qualifying_the_condition_is_a_name_with_its_initials() -> None:
+    """A page titled "Pediatric Low-Grade Glioma" about "low-grade glioma": "pLGG" (a hyphenated word gives an
+    initial per part) names that condition; a long headline title names nothing."""
+    titles = {
+        "lgg-page": "Pediatric Low-Grade Glioma",
+        "report": "Late lung spread of a low-grade glioma: a case report",
+    }
+    vocab = build_vocabulary(
+        ["Low-grade glioma grows slowly."], {"low-grade glioma": ["lgg-page", "report"]}, titles=titles
+    )
+    assert vocab.topic_aliases["pediatric low-grade glioma"] == "low-grade glioma"
+    assert vocab.topics_in("pLGG first line chemo") == ["low-grade glioma"]
+    assert not any(alias.startswith("late lung") for alias in vocab.topic_aliases)
