@@ -768,7 +768,7 @@ def _mark_shapes(
             metadata["pmid"] = m.group("pmid")
             line.kind = "meta"
             continue
-        if _EDIT_LINK_RE.sub("", norm) in CHROME_SECTIONS:
+        if _names_furniture_section(text):
             # (An entry of the page's own navigation list, "Similar articles" straight above or below "References",
             # is a link among links, which opens no section of furniture; the section itself stands among content.)
             line.kind, interface_section = "chrome", not _among_section_links(lines, i)
@@ -814,16 +814,17 @@ def _mark_shapes(
     _mark_label_runs(lines, settings)
 
 
+def _names_furniture_section(text: str) -> bool:
+    """Whether a line is the label of a section of furniture ("Similar articles", "References[edit]")."""
+    return _EDIT_LINK_RE.sub("", _norm_line(text)) in CHROME_SECTIONS
+
+
 def _among_section_links(lines: list[_Line], i: int) -> bool:
     """Whether line ``i``, a furniture section's label, sits straight beside another such label: an entry of the
     page's navigation list ("Similar articles" / "References" / "MeSH terms"), not the section it links to."""
-
-    def label_at(k: int) -> bool:
-        return 0 <= k < len(lines) and _EDIT_LINK_RE.sub("", _norm_line(lines[k].text)) in CHROME_SECTIONS
-
-    return (lines[i].blank_before == 0 and label_at(i - 1)) or (
-        i + 1 < len(lines) and lines[i + 1].blank_before == 0 and label_at(i + 1)
-    )
+    before = lines[i].blank_before == 0 and i > 0 and _names_furniture_section(lines[i - 1].text)
+    after = i + 1 < len(lines) and lines[i + 1].blank_before == 0 and _names_furniture_section(lines[i + 1].text)
+    return before or after
 
 
 def _mark_contents(lines: list[_Line]) -> None:
@@ -986,8 +987,8 @@ def _mark_label_runs(lines: list[_Line], settings: Settings) -> None:
             fields = [line for line in run if _CARD_FIELD_RE.match(line.text)]
             card = not led and len(fields) >= settings.ingest_label_run_min_lines
             for line in run:
-                line.kind = "bullet" if led or (card and line in fields) else "chrome"
-                line.card_field = card and not led and line in fields
+                line.card_field = card and line in fields
+                line.kind = "bullet" if led or line.card_field else "chrome"
         i = max(j, i + 1)
 
 

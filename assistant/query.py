@@ -927,11 +927,10 @@ def vocabulary_from_corpus(
                 patients.setdefault(found.pop(), []).append(doc.source_id)
     # ... and the documents' titles: a word a title uses ("a systematic review and meta-analysis") is one the
     # documents know, though no sentence repeats it.
-    titles = [str(infos[source_id].title) for source_id in sentences]
-    texts = [text for texts in sentences.values() for text in texts] + titles
-    titled = {source_id: str(infos[source_id].title) for source_id in sentences}
+    titles = {source_id: str(infos[source_id].title) for source_id in sentences}
+    texts = [text for texts in sentences.values() for text in texts] + list(titles.values())
     return build_vocabulary(
-        texts, topics, authors, kinds, settings, sentences, headings, years, patients, listed_names, titled
+        texts, topics, authors, kinds, settings, sentences, headings, years, patients, listed_names, titles
     )
 
 

@@ -799,6 +799,11 @@ def test_an_author_list_cut_short_with_et_al_names_the_first_author(tmp_path: Pa
     assert _author_names("Smith J, Jones K, et al. Cystic lung lesions in infancy. J Pediatr. 2018") == []
 
 
+def row_passages_by_word(doc: ParsedDocument, word: int) -> list[str]:
+    """The passages of a document that are one item (a table's rows), each named by its ``word``-th word."""
+    return [doc.sentences[p.sentence_ids[0]].plain.split()[word] for p in doc.passages if p.kind == "item"]
+
+
 def test_an_html_table_without_figures_is_a_table_whose_rows_are_claims(tmp_path: Path) -> None:
     """A <table> of words (no figures, no empty corner) is still a table in HTML: its header leads its rows, and
     each row is a passage of its own, so "paclitaxel side effects" can be answered by the Paclitaxel row."""
@@ -812,8 +817,7 @@ def test_an_html_table_without_figures_is_a_table_whose_rows_are_claims(tmp_path
     doc, _ = parse_one_page(tmp_path / "html", "glomangioma.html", page)
     table = next(b for b in doc.blocks if b.kind == "list")
     assert table.table and len(table.items) == 2
-    rows = [p for p in doc.passages if p.kind == "item"]
-    assert [doc.sentences[p.sentence_ids[0]].plain.split()[0] for p in rows] == ["Surgery", "Paclitaxel"]
+    assert row_passages_by_word(doc, 0) == ["Surgery", "Paclitaxel"]
 
 
 LEAFLET_PAGE = (
@@ -929,8 +933,7 @@ def test_a_markdown_table_of_words_is_a_table_under_its_header(tmp_path: Path) -
         "long",
         "|",
     ]
-    rows = [p for p in doc.passages if p.kind == "item"]
-    assert [doc.sentences[p.sentence_ids[0]].plain.split()[1] for p in rows] == ["Induction", "Local"]
+    assert row_passages_by_word(doc, 1) == ["Induction", "Local"]  # (after the row's opening "|")
 
 
 WIKI_PAGE = (
