@@ -53,6 +53,9 @@ _DRUG_NAME = (
 )
 # (North American "555-010-0199", international "+44 ...", or a national number opening with 0: "01632 960418".)
 _PHONE = r"\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\+\d[\d\s().-]{7,}\d|\b0\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"
+# The words a question asks for a level by ("which levels"), the same in a cue and as a shape word. (What a level is
+# of, an organ's segments, is a corpus's own word: naming one here would tune the rule to one document's site.)
+_LEVEL_WORDS = r"levels?|segments?"
 # A level or span of levels in the letter-and-number notation of segments ("below X2", "X6 to Y2").
 _LEVEL = r"\b(from|at|below|above|of) [A-Z]\d{1,2}\b|\b[A-Z]\d{1,2}\s*(-|–|to|and)\s*[A-Z]?\d{1,2}\b"
 # An age in years, or a baby's in days, weeks or months ("3-month-old", "at 5 days of age", "at birth").
@@ -186,8 +189,7 @@ QUESTION_CUES: list[QuestionCue] = [
     QuestionCue(ASKS_ADVICE_RE, RECOMMENDATION_RE),
     # Which levels or segments: answered by a span of level codes ("X6 to Y2", "X5-X7").
     QuestionCue(
-        # ("Which vertebrae", "what vertebral level": the spine's levels.)
-        re.compile(r"\b(levels?|segments?|vertebrae|vertebras?|vertebral bodies)\b", re.I),
+        re.compile(rf"\b({_LEVEL_WORDS})\b", re.I),
         re.compile(_LEVEL),
         narrow=True,
     ),
@@ -531,7 +533,7 @@ def _span_forms(number: str, unit: str) -> list[str]:
 # answered by "between 20 and 40 years old", "which levels" by "X6 to Y2", "what proportion" by "1 in 10".
 SHAPE_WORDS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"ages?", re.I), re.compile(_AGE, re.I)),
-    (re.compile(r"levels?|segments?|vertebrae|vertebras?", re.I), re.compile(_LEVEL)),
+    (re.compile(_LEVEL_WORDS, re.I), re.compile(_LEVEL)),
     (re.compile(r"rates?|percent\w*|proportions?|fractions?|share", re.I), re.compile(_SHARE, re.I)),
     (re.compile(r"number|incidence|prevalence|count", re.I), re.compile(_ANY_NUMBER, re.I)),
     # "what temp": a temperature is said by its unit ("heated to about 90°C").

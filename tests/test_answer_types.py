@@ -535,15 +535,15 @@ def test_a_dose_in_words_is_a_dose_and_radiotherapy_fractions_are_counted_treatm
     assert figure_gap("how many fractions of radiation", "Radiation is given after surgery.") is not None
 
 
-def test_a_hazard_ratio_and_the_vertebrae_are_answered_by_their_shapes() -> None:
+def test_a_hazard_ratio_and_the_levels_are_answered_by_their_shapes() -> None:
     """ "What was the hazard ratio for X" is answered by "HR 2.41; 95% CI ...", not by "29 patients (34.5%) had X";
-    "which vertebrae" by a span of levels ("T7-T8"), like "which levels"."""
+    "which levels" by a span of levels ("T7-T8")."""
     ratio = "what was the hazard ratio for metastasis at diagnosis"
     assert holds_asked_answer(ratio, "Metastasis at diagnosis (HR 2.41; 95% CI 1.32-4.40) predicted worse OS.")
     assert not holds_asked_answer(ratio, "Twenty-nine patients (34.5%) had distant metastases at diagnosis.")
-    vertebrae = "which vertebrae was the tumour at"
-    assert holds_asked_answer(vertebrae, "She underwent a T7-T8 laminectomy.")
-    assert not holds_asked_answer(vertebrae, "Spinal tumours usually arise inside the canal.")
+    levels = "which levels was the tumour at"
+    assert holds_asked_answer(levels, "She underwent a T7-T8 laminectomy.")
+    assert not holds_asked_answer(levels, "Spinal tumours usually arise inside the canal.")
 
 
 def test_the_whole_of_a_share_counts_nothing() -> None:
