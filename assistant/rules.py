@@ -771,9 +771,8 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
         # (A whole question only: a nurse's keywords name the figure in the field's shorthand, and an age is
         # always of the person asked about.)
         # (Keywords with a condition of their own, "survival rate if it comes back", ask of that condition.)
-        whole_question = not is_keyword_question(question, vocab.settings.keyword_question_max_words) or bool(
-            _CONDITION_CLAUSE_RE.search(question)
-        )
+        condition = _CONDITION_CLAUSE_RE.search(question)
+        whole_question = not is_keyword_question(question, vocab.settings.keyword_question_max_words) or bool(condition)
         if asks_for_figure(question) and inp.selected and whole_question and not _AGE_RE.search(question):
             # The asker's own people ("my son") are who it is asked of, and "how long" asks for the figure.
             own = {m.group(0).split()[-1].lower() for m in OWN_PEOPLE_RE.finditer(question)}
@@ -786,7 +785,7 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
                 return f"the figure the evidence gives is not of {', '.join(asked_of)}"
             # A figure asked under a condition ("survival if it comes back") is one said of that condition: a survival
             # rate of everyone does not answer it.
-            if condition := _CONDITION_CLAUSE_RE.search(question):
+            if condition is not None:
                 clause = question[condition.end() :]
                 of_clause = [t for t in asked_of if re.search(rf"\b{re.escape(t)}\b", clause, re.I)]
                 if of_clause and not term_coverage(replace(inp.query, terms=of_clause), [text], vocab):
