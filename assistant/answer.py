@@ -33,6 +33,7 @@ from assistant.answer_types import (
     is_case_narrative,
     is_figure_word,
     missing_number,
+    span_anchor_share,
     speaks_of_case,
 )
 from assistant.compose import Composer, Draft
@@ -269,8 +270,18 @@ class ExtractiveAnswerer:
             explaining = [r for r in ranked if r.score >= floor and explains.search(r.evidence.text)]
             ranked = explaining + [r for r in ranked if r not in explaining]
         for candidate in ranked:
-            # A figure asked for, or an age, is answered by text holding one: the rest is padding.
-            if chosen and (narrow or terse) and not holds_asked_answer(query.question, candidate.evidence.text):
+            # A figure asked for, or an age, is answered by text holding one: the rest is padding. So is a span
+            # counted from another event than the first passage's ("how many years after the surgery": not the
+            # review's "5 or more years after treatment" beside the case's "7 years after resection").
+            if (
+                chosen
+                and (narrow or terse)
+                and (
+                    not holds_asked_answer(query.question, candidate.evidence.text)
+                    or (span_anchor_share(query.question, candidate.evidence.text) or 0.0)
+                    < (span_anchor_share(query.question, chosen[0].evidence.text) or 0.0)
+                )
+            ):
                 continue
             if len(chosen) >= settings.answer_max_sentences:
                 break
@@ -391,7 +402,14 @@ class ExtractiveAnswerer:
         # A nurse's keywords about a named report ("Brennecke 2014: time to metastasis") ask about its case too.
         of_case = speaks_of_case(question) or is_keyword_question(question, self.settings.keyword_question_max_words)
         background = in_named and of_case and not is_case_narrative(ranked[0].evidence.text)
-        if top_holds is None or (top_holds and not background):
+
+        # "How many years after the first tumour did it spread?": the best passage's "5 or more years after treatment"
+        # of a review counts from another event than the asked one; a passage counting from it answers.
+        def anchor_share(r: ScoredPassage) -> float:
+            return span_anchor_share(question, r.evidence.text) or 0.0
+
+        counts_from_asked = span_anchor_share(question, ranked[0].evidence.text) in (None, 1.0)
+        if top_holds is None or (top_holds and not background and counts_from_asked):
             return ranked
         floor = ranked[0].score - self.settings.answer_type_margin
         # A question that names its document ("the 2003 report: which levels?") has said where the answer
@@ -408,6 +426,7 @@ class ExtractiveAnswerer:
                 # years, the case's own story answers, not the review of earlier cases beside it (unless
                 # that review is what is asked about: "the median interval in the review").
                 holding.sort(key=lambda r: not is_case_narrative(r.evidence.text))
+            holding.sort(key=anchor_share, reverse=True)
             return holding + [r for r in ranked if r not in holding]
         # (The best passage's own paragraph goes on about what it says: "Radiotherapy works well for X. It is
         # often given before surgery. The usual dose is 50 Gy ..." answers "X preop RT dose", however its
@@ -420,6 +439,7 @@ class ExtractiveAnswerer:
             and self._shares_topic(r, topics)
             and holds_asked_answer(question, r.evidence.text)
         ]
+        holding.sort(key=anchor_share, reverse=True)
         return holding + [r for r in ranked if r not in holding]
 
     def _with_continuation(self, ranked: list[ScoredPassage]) -> list[ScoredPassage]:

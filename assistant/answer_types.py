@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.query import LAY_TERMS, speaks_of_case
-from assistant.text import STOPWORDS, content_words, stem_all, stems, stems_related
+from assistant.query import LAY_TERMS, LEXICON, speaks_of_case
+from assistant.text import STOPWORDS, content_words, spelling_variants, stem_all, stems, stems_related
 
 # Shared fragments: a number in words, and a proportion ("8 in 10", "2 to 3 in 100", "one in five").
 _NUMBER_WORD = (
@@ -58,6 +58,13 @@ _PHONE = r"\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\+\d[\d\s().-]{7,}\d|\b0\d{2,4}[\
 _LEVEL_WORDS = r"levels?|segments?"
 # A level or span of levels in the letter-and-number notation of segments ("below X2", "X6 to Y2").
 _LEVEL = r"\b(from|at|below|above|of) [A-Z]\d{1,2}\b|\b[A-Z]\d{1,2}\s*(-|–|to|and)\s*[A-Z]?\d{1,2}\b"
+# A statistic of a span of time: "median survival", "mean follow-up", "longest reported interval to metastasis".
+_TIME_STATISTIC = (
+    r"\b(median|mean|average|longest|shortest|maximum|minimum|max|min)\W+([\w-]+\W+){0,3}?"
+    r"(survival|os|pfs|efs|dfs|rfs|interval|time|delay|duration|follow[- ]?up|latency)\b"
+)
+# A span counted in numbers ("36 months", "from 5 to 16 years", "nine years"), not "many years".
+_NUMERIC_DURATION = rf"\b(\d+(\.\d+)?|{_NUMBER_WORD})( ?(to|and|-|–) ?(\d+(\.\d+)?|{_NUMBER_WORD}))? {_UNIT_OF_TIME}\b"
 # An age in years, or a baby's in days, weeks or months ("3-month-old", "at 5 days of age", "at birth").
 _AGE = (
     r"\b\d+[- ](year|month|week|day)s?[- ]old\b|\baged? \d+|\b\d+ (year|month|week|day)s? (old|of age)\b|"
@@ -244,17 +251,22 @@ _TERSE_AGE = (
 FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     (
         re.compile(
+            # (Not a statistic of a span: "median survival" is a number of months, not a share.)
+            rf"^(?!.*{_TIME_STATISTIC}).*?(?:"
             r"\b(percent\w*|%|survival|(success|cure|recurrence|death|mortality) rates?|odds|"
             # ("How many fractions", "number of fractions": radiotherapy sessions, counted, not a share.)
             r"proportions?|(?<!number of )(?<!how many )fractions?)\b"
             # ... and survival in a nurse's notation: "5-yr OS", "10-year PFS" (overall, progression-, event-,
             # disease- or recurrence-free survival).
-            r"|\b\d+[- ]?(y|yr|year)s?\s+(os|pfs|efs|dfs|rfs)\b",
+            r"|\b\d+[- ]?(y|yr|year)s?\s+(os|pfs|efs|dfs|rfs)\b)",
             re.I,
         ),
         re.compile(_SHARE, re.I),
         "a figure",
     ),
+    # A statistic of a span ("median survival", "longest interval to metastasis") is a number of units of time
+    # ("36 months", "5 to 16 years"), not "many years".
+    (re.compile(_TIME_STATISTIC, re.I), re.compile(_NUMERIC_DURATION, re.I), "a span of time"),
     # An age asked for ("how old", "at what age", "typical age") is a number of years, not "children".
     (
         re.compile(r"\b(how old|what age|typical age|age range|average age|median age)\b|" + _TERSE_AGE, re.I),
@@ -518,6 +530,39 @@ def missing_number(question: str, text: str) -> str | None:
     return None
 
 
+# The event a span of time is counted from: "how many years after the first tumour did it spread", "how long after
+# surgery did it come back", "how many months since the operation" (the words up to the question's next verb).
+SPAN_ANCHOR_RE = re.compile(
+    rf"\bhow (?:many (?:\w+ )?{_UNIT_OF_TIME}|long) (?:after|since|following|from) (?P<anchor>.+?)"
+    r"(?=\s+(?:did|does|do|was|were|is|are|has|have|had|until|when|before|that|it|he|she|they)\b|\s*[?.,;!]|$)",
+    re.I,
+)
+
+
+@lru_cache(maxsize=1 << 14)  # a pure function of its texts, asked of the same candidates again and again
+def span_anchor_share(question: str, text: str) -> float | None:
+    """For a question counting a span from an event ("how many years after the first tumour ..."), the share of
+    the event's words ``text`` says, in its own words or the lexicon's ("the primary tumor removed 8 years
+    earlier"; "7 years after resection" for "after the surgery"); None when the question counts from no event.
+    Of two passages with a number of years, the one that counts from the asked event answers."""
+    found = SPAN_ANCHOR_RE.search(question)
+    asked = content_words(found.group("anchor")) if found else []
+    if not asked:
+        return None
+    phrases = LEXICON.matches(found.group("anchor")) if found else []
+    said = set(stems(text))
+    for word in content_words(text):
+        said.update(stem_all(content_words(LAY_TERMS.get(word, ""))))
+    hits = 0
+    for word in asked:
+        forms = set(stem_all(spelling_variants(word))) | set(stem_all(content_words(LAY_TERMS.get(word, ""))))
+        for phrase, clinical in phrases:
+            if word in phrase.split():
+                forms.update(stem_all(content_words(clinical)))
+        hits += bool(forms & said)
+    return hits / len(asked)
+
+
 def _span_forms(number: str, unit: str) -> list[str]:
     """How a page may write a number of a unit: "2 years", "two-year", and the same span in the other unit
     ("24 months" for 2 years; "1 year" for 12 months)."""
@@ -604,7 +649,10 @@ LITERATURE_RE = re.compile(r"\b(literature|our review|previously reported|publis
 # earlier cases"): a statistic of many cases, which no single case has.
 ASKS_LITERATURE_RE = re.compile(
     r"\b(literature|review|reviewed|previously reported|(earlier|other|prior|previous|similar|reported) cases|series|"
-    r"median|mean|average)\b",
+    r"median|mean|average)\b"
+    # ... or the extreme of the reported cases ("longest reported interval", "the reported range").
+    r"|\b(longest|shortest|largest|smallest|highest|lowest|maximum|minimum) (reported|published|described|known)\b"
+    r"|\breported (intervals?|times?|delays?|latency|range)\b",
     re.I,
 )
 

@@ -84,6 +84,14 @@ def test_a_time_in_a_reports_story_is_answered_by_the_passage_giving_it(bot: Ass
     assert bot.ask("How was the T5-T7 spondylectomy patient doing ten years later?").abstained
 
 
+def test_a_span_after_an_event_is_answered_by_the_passage_counting_from_it(bot: Assistant) -> None:
+    """ "How many years after the first tumour ...?" is answered by the sentence giving the years since the primary
+    tumour ("removed 8 years earlier"), not by the story's nearer "One year later" that counts from the operation."""
+    answer = bot.ask("how many years after the first tumour did the spine metastasis show up?")
+    assert "8 years earlier" in answer.citations[0].quote
+    assert not any("One year later" in c.quote for c in answer.citations)
+
+
 def test_where_it_recurred_is_not_answered_by_a_sentence_denying_recurrence(bot: Assistant) -> None:
     """ "Where did the tumour recur?" takes the recurrence as given: "complete without tumor recurrence" does not
     answer it."""
@@ -485,6 +493,51 @@ def written_page_bot(tmp_path: Path, text: str, topic: str, suffix: str = "txt")
         "topics": [topic],
     }
     return one_page_bot(tmp_path, page, entry)
+
+
+LATE_METASTASIS_REPORT = """Late lung metastases from myxoid glomangioma of the thigh: a case report
+
+Abstract
+Case presentation: A 52-year-old woman presented with a painless mass in the posterior compartment of the left thigh.
+She received preoperative radiotherapy followed by wide resection with negative margins. She was followed with chest
+CT every 6 months for 2 years and yearly thereafter, and a routine CT 7 years after resection showed four pulmonary
+nodules, with no local recurrence in the thigh. She was started on a targeted drug and had stable disease at 10 months.
+Discussion: Our review of the literature identified 9 previously reported cases in which the first metastasis was
+detected 5 or more years after treatment of the primary tumor; in these cases the interval ranged from 5 to 14 years,
+and the median overall survival after metastasis was 36 months.
+Conclusion: Myxoid glomangioma can metastasize many years after apparently curative treatment of the primary tumor.
+"""
+
+
+def late_metastasis_bot(tmp_path: Path) -> Assistant:
+    """A case report with a review of earlier cases, written for these tests."""
+    page = tmp_path / "page.txt"
+    page.write_text(LATE_METASTASIS_REPORT, encoding="utf-8")
+    entry = {
+        "id": "test-late-glomangioma",
+        "file": "late-glomangioma.txt",
+        "title": "Late lung metastases from myxoid glomangioma of the thigh: a case report",
+        "journal": "Test Case Rep",
+        "year": 2022,
+        "kind": "case report",
+        "audience": "clinician",
+        "topics": ["myxoid glomangioma"],
+    }
+    return one_page_bot(tmp_path, page, entry)
+
+
+def test_spans_are_answered_from_the_event_and_the_statistic_asked(tmp_path: Path) -> None:
+    """ "How many years after the thigh surgery ..." counts from her operation: the case's "7 years after
+    resection", not the review's "5 or more years after treatment"; "longest reported interval" is the review's
+    range, not the case's "at 10 months"; "median survival" is a number of months, not a share."""
+    bot = late_metastasis_bot(tmp_path)
+    after = bot.ask("how many years after the thigh surgery did she get lung mets")
+    assert "7 years after resection" in after.citations[0].quote
+    assert not any("5 or more years" in c.quote for c in after.citations)
+    longest = bot.ask("longest reported interval to metastasis myxoid glomangioma", audience="clinician")
+    assert "5 to 14 years" in longest.citations[0].quote
+    median = bot.ask("what is the median survival of myxoid glomangioma after metastasis?", audience="clinician")
+    assert not median.abstained and "36 months" in median.citations[0].quote
 
 
 def test_a_question_in_a_long_sections_words_is_answered_only_from_that_section(tmp_path: Path) -> None:

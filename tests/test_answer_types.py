@@ -19,6 +19,7 @@ from assistant.answer_types import (
     holds_asked_answer,
     is_case_narrative,
     is_figure_word,
+    span_anchor_share,
     speaks_of_case,
 )
 from assistant.text import covered_stems, negated_stems, stem_all, stems, stems_related
@@ -144,6 +145,32 @@ def test_how_many_years_later_counts_the_years() -> None:
     earlier = "How many earlier cases had been reported?"
     assert holds_asked_answer(earlier, "The search found 16 previously reported cases.") is True
     assert holds_asked_answer(earlier, "He presented nine years later.") is False
+
+
+def test_a_span_counted_from_an_event_is_answered_by_text_naming_that_event() -> None:
+    """ "How many years after the first tumour ..." counts from the first tumour: the page's "primary tumor removed
+    8 years earlier" names it (the lexicon's clinical words), "one year later" does not; "after the surgery" is
+    named by "after resection" (a page's word the lexicon reads as surgery)."""
+    first = "How many years after the first tumour did the metastasis show up?"
+    assert span_anchor_share(first, "It matched the primary cranial tumor removed 8 years earlier.") == 1.0
+    assert span_anchor_share(first, "One year later, however, new metastases were present.") == 0.0
+    surgery = "how many years after the thigh surgery did she get lung mets"
+    assert span_anchor_share(surgery, "A CT 7 years after resection showed nodules, none in the thigh.") == 1.0
+    assert span_anchor_share(surgery, "Metastasis came 5 to 16 years after treatment of the primary.") == 0.0
+    # A question counting from no event has no anchor.
+    assert span_anchor_share("How many years later did it come back?", "Nine years later.") is None
+
+
+def test_a_statistic_of_a_span_needs_a_number_of_units_of_time() -> None:
+    """ "Median survival" is answered by "36 months" (not a share); "longest interval" by "5 to 16 years", not by
+    "many years"; "5-year survival" still needs a share."""
+    median = "what is the median survival"
+    assert figure_gap(median, "The median overall survival was 36 months.") is None
+    assert figure_gap(median, "About 80% are alive.")
+    longest = "longest reported interval to metastasis"
+    assert figure_gap(longest, "The interval ranged from 5 to 16 years.") is None
+    assert figure_gap(longest, "It can metastasize many years after treatment.")
+    assert figure_gap("what is the 5-year survival", "The median overall survival was 36 months.")
 
 
 def test_a_cost_needs_an_amount_of_money_and_a_size_a_measurement() -> None:
