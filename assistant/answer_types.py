@@ -51,6 +51,8 @@ _DRUG_NAME = (
     r"\b[a-z]+(mab|nib|ciclib|parib|stat|platin|phosphamide|fosfamide|rubicin|mycin|taxel|tecan|citabine|"
     r"trexate|blastine|cristine|poside|mustine|olimus|zomib|lisib|degib|dronate|dronic)\b"
 )
+# A drug's name: what "which drug" asks for.
+DRUG_NAME_RE = re.compile(_DRUG_NAME, re.I)
 # (North American "555-010-0199", international "+44 ...", or a national number opening with 0: "01632 960418".)
 _PHONE = r"\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\+\d[\d\s().-]{7,}\d|\b0\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"
 # The words a question asks for a level by ("which levels"), the same in a cue and as a shape word. (What a level is
@@ -187,7 +189,9 @@ QUESTION_CUES: list[QuestionCue] = [
         re.compile(
             r"\b(found|starts?|started|grows?|located|aris\w+|occur\w*|originat\w+|develop\w*|spread\w*|"
             r"involv\w+)(\s+(most|more|less|usually|often|mostly|mainly|commonly|typically|generally|also|"
-            r"sometimes|frequently|rarely|\w+ly)){0,2}\s+(in|from|to|at|into|within|near|on)\b|" + _LEVEL,
+            r"sometimes|frequently|rarely|\w+ly)){0,2}\s+(in|from|to|at|into|within|near|on)\b|"
+            # ... or a growth named with its place ("a 12 cm sarcoma in the posterior compartment of the thigh").
+            r"\b(mass|lump|lesion|tumou?r|nodule|swelling|\w{3,}omas?)\s+(in|on|within|involving) the\b|" + _LEVEL,
             re.I,
         ),
     ),
@@ -267,6 +271,14 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     # A statistic of a span ("median survival", "longest interval to metastasis") is a number of units of time
     # ("36 months", "5 to 16 years"), not "many years".
     (re.compile(_TIME_STATISTIC, re.I), re.compile(_NUMERIC_DURATION, re.I), "a span of time"),
+    # Life expectancy is a span of years or a share alive after one ("most live 10 years or more", "8 in 10").
+    (
+        re.compile(
+            r"\blife (expectancy|span)\b|\blifespan\b|\bhow long (will|would|can|do|does) \w+ (live|survive)\b", re.I
+        ),
+        re.compile(rf"{_NUMERIC_DURATION}|{_SHARE}", re.I),
+        "a figure",
+    ),
     # An age asked for ("how old", "at what age", "typical age") is a number of years, not "children".
     (
         re.compile(r"\b(how old|what age|typical age|age range|average age|median age)\b|" + _TERSE_AGE, re.I),
@@ -404,7 +416,16 @@ QUESTION_NUMBER_RE = re.compile(r"\b(\d+)(?=[- ]?(y|yr|year|month|week|day|perce
 # A rate of something is a figure said of that thing: a survival figure talks of surviving or being
 # alive, a recurrence figure of coming back. (The rate's noun in the question, what its figure must be about.)
 RATE_SUBJECTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (re.compile(r"\bsurviv\w*", re.I), re.compile(r"\b(surviv\w*|alive|living|cured?)\b", re.I)),
+    # (... or its abbreviation: "median OS was 31 months", "5-year PFS".)
+    (
+        re.compile(r"\bsurviv\w*", re.I),
+        re.compile(r"\b(surviv\w*|alive|living|cured?)\b|(?-i:\b(OS|PFS|EFS|DFS|RFS)\b)", re.I),
+    ),
+    # Life expectancy is how long people live: a figure of living or surviving, not of how common a grade is.
+    (
+        re.compile(r"\blife ?(expectancy|span)\b|\bhow long (will|would|can|do|does) \w+ live\b", re.I),
+        re.compile(r"\b(surviv\w*|alive|living|lives?|die[sd]?|death)\b", re.I),
+    ),
     (re.compile(r"\bcure (rate|rates)\b", re.I), re.compile(r"\b(cur(e|ed|es)|surviv\w*|alive)\b", re.I)),
     (
         re.compile(r"\b(recurrence|relapse) rates?\b", re.I),
@@ -668,6 +689,10 @@ def asks_about_case(question: str) -> bool:
         and not asks_for_figure(question)
         and not HOW_MANY_RE.search(question)
     )
+
+
+# The patient a report's story is about ("she", "the patient", "a 46-year-old woman").
+CASE_PERSON_RE = re.compile(_CASE_PERSON, re.I)
 
 
 def is_case_narrative(text: str) -> bool:

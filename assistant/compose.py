@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer_types import REPORTS_CASE_RE, holds_asked_answer
+from assistant.answer_types import REPORTS_CASE_RE, holds_asked_answer, span_anchor_share
 from assistant.corpus import HTML_SUFFIXES, MARKDOWN_SUFFIXES, source_span
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.ingest import split_sentences
@@ -182,6 +182,13 @@ class Composer:
             return None
         pieces = sentence_pieces(sentence)[1:]
         holding = [c for c in pieces if holds_asked_answer(question, c)]
+        if len(holding) > 1:
+            # Of several clauses with a span of the asked unit, the one counting from the asked event ("how many
+            # years after the first operation": "until 9 years after the first operation", not "after five years
+            # of surveillance"), when only it does.
+            shares = [span_anchor_share(question, c) or 0.0 for c in holding]
+            if sorted(shares)[-1] > sorted(shares)[-2]:
+                holding = [holding[shares.index(max(shares))]]
         path = self.index.source_path(ev.doc.source_id)
         if len(holding) != 1 or path.suffix.lower() in (*HTML_SUFFIXES, *MARKDOWN_SUFFIXES):
             return None  # the answer spans clauses (quote the sentence), or offsets would not be the text's

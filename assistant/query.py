@@ -60,8 +60,11 @@ __all__ = [
     "unknown_terms",
 ]
 
-# "(ABBR)", or two parts joined by a slash, "(AT/RT)".
-ACRONYM_RE = re.compile(r"\(([A-Z][A-Z0-9]{1,7}|[A-Z][A-Z0-9]{0,5}/[A-Z][A-Z0-9]{0,5})\)")
+# "(ABBR)", two parts joined by a slash or a hyphen, "(AT/RT)", "(LG-ESS)", or capitals after a lower-case letter
+# that stands for a qualifying first word, "(uLMS)".
+ACRONYM_RE = re.compile(
+    r"\(([a-z]?[A-Z][A-Z0-9]{1,7}|[A-Z][A-Z0-9]{0,5}/[A-Z][A-Z0-9]{0,5}|[A-Z][A-Z0-9]{0,4}-[A-Z][A-Z0-9]{1,5})\)"
+)
 
 
 class LexiconError(ValueError):
@@ -240,6 +243,11 @@ def learn_acronyms(texts: Iterable[str]) -> dict[str, str]:
                 phrase = " ".join(candidate).lower()
                 if candidate[0][:1].lower() == letters[0] and _letters_in_order(letters, phrase):
                     acronyms.setdefault(abbr.lower(), phrase)
+                    # A lower-case first letter stands for a qualifying first word ("uterine leiomyosarcoma
+                    # (uLMS)", "pediatric low-grade glioma (pLGG)"): the capitals alone are the rest of the name.
+                    rest, remainder = abbr[1:], " ".join(phrase.split()[1:])
+                    if abbr[0].islower() and rest.isupper() and len(rest) >= 2 and remainder not in ("", rest.lower()):
+                        acronyms.setdefault(rest.lower(), remainder)
                     break
     return acronyms
 
@@ -980,7 +988,18 @@ def _is_known(lower: str, vocab: Vocabulary) -> bool:
             and len(stem := stem_all([lower])[0]) >= vocab.settings.unknown_term_min_length
             and vocab.derives(stem)
         )
+        # ... or a shorter one a page uses as its adjective ("ovaries" of a page saying "ovarian"): an English
+        # adjective ending on the word's stem, not any longer word that starts with it.
+        or bool(
+            lower.isalpha()
+            and len(stem := stem_all([lower])[0]) >= vocab.settings.related_stem_min_chars
+            and any(stem + ending in vocab.word_stems for ending in ADJECTIVE_ENDINGS)
+        )
     )
+
+
+# English endings that make an adjective of a noun's stem ("ovari-an", "spin-al", "tumor-ous").
+ADJECTIVE_ENDINGS = ("an", "al", "ic", "ous", "ar")
 
 
 def correct_spelling(text: str, vocab: Vocabulary) -> str:
@@ -1668,6 +1687,16 @@ def understand(
     # Said another way on the page ("passed down" for "inherited"): for the lexical match only, since
     # several phrasings of one meaning would pull the embedded question towards none of them.
     phrasings = [p for p in LEXICON.equivalents(asked_text) if f" {p} " not in lowered]
+    # ... and the acronym a page writes for a long form the question spells out ("median overall survival" of a
+    # page saying "median OS was 31 months"). (Not a subject's acronym: that is a name, which leaves the focus.)
+    phrasings += dict.fromkeys(
+        acronym
+        for word in dict.fromkeys(lowered.split())
+        for acronym in vocab.acronyms_with_word.get(word, ())
+        if f" {vocab.acronyms[acronym]} " in lowered
+        and f" {acronym} " not in lowered
+        and normalise(acronym) not in vocab.topic_aliases
+    )
     learned = vocab.glossed_terms(base)
     expansions += lay + [t for t in learned if f" {t} " not in lowered]
     topics = vocab.topics_in(corrected)

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field, replace
 
 from assistant.answer_types import (
     COMPARISON_WORD_RE,
+    DRUG_NAME_RE,
     FIGURE_REQUIREMENTS,
+    SHAPE_WORDS,
     TIME_ADVERBS,
     answers_by_shape,
     asks_for_figure,
@@ -609,7 +611,12 @@ def make_never_mentioned(
             if modifier in JUDGING_WORDS or VERB_SLOT_RE.search(question[: match.start()]):
                 continue
             # The modifier may be shorthand the lexicon spells out ("rt dose": a dose of radiation therapy).
-            modifier_forms = [modifier, *(w for e in LEXICON.expansions(modifier) for w in e.split())]
+            # ... or other words ("radiotherapy" for "radiation").
+            modifier_forms = [
+                modifier,
+                *(w for e in LEXICON.expansions(modifier) for w in e.split()),
+                *LEXICON.said_as(modifier),
+            ]
             # The modifier names the kind, so it is looked for whole: "proton" is no form of "protein".
             modifier_said = any(document_words.mention(asked, form, share=1.0) for form in modifier_forms)
             if not modifier_said or not kind_said(kind, asked):
@@ -636,7 +643,10 @@ def make_never_mentioned(
             if _qualifies_an_answered_shape(word, question_words, inp.ranked):
                 continue
             alternatives = [alt for alt in (word, LAY_TERMS.get(word), vocab.acronyms.get(word)) if alt]
-            if not any(document_words.mention(asked, alt) for alt in alternatives):
+            # (A word naming the shape of its answer is said by one: "which drug" by "trabectedin".)
+            if not any(document_words.mention(asked, alt) for alt in alternatives) and not _gives_figure_of(
+                word, asked, index
+            ):
                 return never_mentioned(word, asked=True)
         # "Is it more common in boys?" of pages that never speak of boys (another condition's page may): in a
         # yes-or-no question, the everyday word a preposition asks about, in no form on the pages asked about.
@@ -660,9 +670,15 @@ def make_never_mentioned(
     return asked_documents_never_mention
 
 
+_DRUG_WORD_RE = re.compile(r"drugs?|agents?|medicines?|medications?", re.I)
+
+
 def _gives_figure_of(kind: str, source_ids: set[str], index: CorpusIndex) -> bool:
     """Whether the documents give a figure of the kind a word asks for ("dose": "50 Gy"); bounded by their size."""
     shapes = [holds for asks, holds, _ in FIGURE_REQUIREMENTS if asks.fullmatch(kind)]
+    shapes += [holds for asks, holds in SHAPE_WORDS if asks.fullmatch(kind)]
+    if _DRUG_WORD_RE.fullmatch(kind):  # ("which drug": "she was started on doxorubicin" names one)
+        shapes.append(DRUG_NAME_RE)
     return bool(shapes) and any(
         shape.search(index.passages[p].text)
         for sid in source_ids

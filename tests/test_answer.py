@@ -540,6 +540,43 @@ def test_spans_are_answered_from_the_event_and_the_statistic_asked(tmp_path: Pat
     assert not median.abstained and "36 months" in median.citations[0].quote
 
 
+SPINAL_METASTASIS_REPORT = """Late spinal metastasis of myxoid glomangioma nine years after resection: a case report
+
+Abstract
+Case presentation: A 46-year-old woman underwent preoperative radiotherapy to a total dose of 50 Gy in 25 \
+fractions followed by wide resection of a 12 cm myxoid glomangioma in the posterior compartment of the left thigh, \
+and after five years of surveillance she was discharged from routine follow-up; she remained well until 9 years \
+after the first operation, when she developed low back pain and MRI showed a lesion replacing the L3 vertebral \
+body; she was treated with six cycles of doxorubicin and ifosfamide and resection of the mass.
+Conclusions: Follow-up of myxoid glomangioma should continue beyond five years.
+"""
+
+
+def test_a_case_reports_words_for_what_is_asked_are_not_missing(tmp_path: Path) -> None:
+    """ "radiation dose" of a report saying "radiotherapy to a total dose of 50 Gy", and "which drug" of one naming
+    doxorubicin, are not things the report never mentions; and of the one long sentence's clauses with a number of
+    years, the one counting from the asked event is quoted."""
+    page = tmp_path / "page.txt"
+    page.write_text(SPINAL_METASTASIS_REPORT, encoding="utf-8")
+    entry = {
+        "id": "test-spinal-glomangioma",
+        "file": "spinal-glomangioma.txt",
+        "title": "Late spinal metastasis of myxoid glomangioma nine years after resection: a case report",
+        "journal": "Test Case Rep",
+        "year": 2019,
+        "kind": "case report",
+        "audience": "clinician",
+        "topics": ["myxoid glomangioma"],
+    }
+    bot = one_page_bot(tmp_path, page, entry)
+    dose = bot.ask("what radiation dose did the myxoid glomangioma patient get before the thigh surgery")
+    assert not dose.abstained and "50 Gy" in dose.text
+    drug = bot.ask("which drug was the myxoid glomangioma patient treated with")
+    assert not drug.abstained and "doxorubicin" in drug.text
+    span = bot.ask("how many years after the first operation did the myxoid glomangioma metastasis show up")
+    assert span.citations[0].quote.startswith("she remained well until 9 years after the first")
+
+
 def test_a_question_in_a_long_sections_words_is_answered_only_from_that_section(tmp_path: Path) -> None:
     """ "How is X diagnosed?" over a diagnosis section too long to give whole: its best passages answer, and
     not what the page says X is (which had come third, as padding)."""

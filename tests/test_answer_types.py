@@ -9,6 +9,7 @@ import pytest
 from assistant.answer_types import (
     QUESTION_CUES,
     RECOMMENDATION_RE,
+    answer_kind_cues,
     answers_by_shape,
     asks_about_case,
     asks_for_figure,
@@ -171,6 +172,26 @@ def test_a_statistic_of_a_span_needs_a_number_of_units_of_time() -> None:
     assert figure_gap(longest, "The interval ranged from 5 to 16 years.") is None
     assert figure_gap(longest, "It can metastasize many years after treatment.")
     assert figure_gap("what is the 5-year survival", "The median overall survival was 36 months.")
+
+
+def test_life_expectancy_needs_a_figure_of_living_and_survival_may_be_abbreviated() -> None:
+    """ "life expectancy" is not answered by how common a grade is ("About 80 in 100"), nor by no figure; "median
+    OS was 31 months" gives a survival figure."""
+    life = "life expectancy grade 3 meningioma"
+    assert figure_gap(life, "Grade 1 | About 80 in 100 | Grows slowly")
+    assert figure_gap(life, "Doctors give meningiomas a grade from 1 to 3.")
+    assert figure_gap(life, "About 6 in 10 people are alive 5 years after diagnosis.") is None
+    assert figure_gap("median overall survival", "Median OS was 31 months for uLMS.") is None
+
+
+def test_a_growth_named_with_its_place_says_where() -> None:
+    where = "where was the first tumour"
+    assert holds_kind(where, "She had a 12 cm liposarcoma in the posterior compartment of the left thigh.")
+    assert not holds_kind(where, "She was given trabectedin for two years.")
+
+
+def holds_kind(question: str, text: str) -> bool:
+    return any(cue.search(text) for cue in answer_kind_cues(question))
 
 
 def test_a_cost_needs_an_amount_of_money_and_a_size_a_measurement() -> None:

@@ -3,6 +3,7 @@ the real corpus (parsed only: no index, no model, fast); one end-to-end follow-u
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -367,6 +368,37 @@ def test_the_focus_spells_out_acronyms_that_name_no_subject(vocab: Vocabulary) -
     # Shorthand the lexicon knows, for what the pages say in full, is no unknown name either.
     mri = understand("What did the MRI show?", [], vocab)
     assert "magnetic resonance imaging" in mri.focus and mri.unknown_terms == []
+
+
+def test_a_long_form_asked_is_matched_by_the_acronym_the_page_writes() -> None:
+    """ "median overall survival" of a page writing "median OS was 31 months": the lexical match sees "OS" too."""
+    review = "Lymphadenectomy did not improve overall survival (OS). Median OS was 31 months for uterine sarcoma."
+    vocab = build_vocabulary([review], {"uterine sarcoma": ["review"]}, settings=Settings())
+    query = understand("median overall survival uterine sarcoma", [], vocab)
+    assert re.search(r"\bos\b", query.focus.lower())
+
+
+def test_an_acronym_with_a_lower_case_first_letter_names_the_rest_of_its_name() -> None:
+    """ "uterine leiomyosarcoma (uLMS)": "LMS" is the leiomyosarcoma, and "LG-ESS" is an acronym too, so a question
+    about "uterine LMS" names no unknown thing."""
+    review = (
+        "Uterine leiomyosarcoma (uLMS) and low-grade endometrial stromal sarcoma (LG-ESS) differ. Adjuvant chemo in "
+        "stage I uLMS did not improve overall survival (OS)."
+    )
+    acronyms = learn_acronyms([review])
+    assert acronyms["ulms"] == "uterine leiomyosarcoma" and acronyms["lms"] == "leiomyosarcoma"
+    assert acronyms["lg-ess"] == "low-grade endometrial stromal sarcoma"
+    assert "rna" not in learn_acronyms(["It is read from messenger RNA (mRNA)."])  # the capitals are the name
+    topics = {"uterine leiomyosarcoma": ["review"], "low-grade endometrial stromal sarcoma": ["review"]}
+    vocab = build_vocabulary([review], topics, settings=Settings())
+    assert understand("adjuvant chemo stage I uterine LMS, any OS benefit?", [], vocab).unknown_terms == []
+
+
+def test_a_word_a_page_uses_only_as_its_adjective_is_known() -> None:
+    """ "ovaries" of a page that says "ovarian preservation": not a thing the documents never mention."""
+    vocab = build_vocabulary(["Ovarian preservation raised the risk of recurrence."], {"x": ["p"]}, settings=Settings())
+    assert "ovaries" not in understand("does taking the ovaries out help?", [], vocab).absent_terms
+    assert "kidneys" in understand("does taking the kidneys out help?", [], vocab).absent_terms
 
 
 def test_a_question_about_a_reports_case_is_matched_in_a_case_reports_words(vocab: Vocabulary) -> None:
