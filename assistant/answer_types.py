@@ -51,6 +51,8 @@ _DRUG_NAME = (
     r"\b[a-z]+(mab|nib|ciclib|parib|stat|platin|phosphamide|fosfamide|rubicin|mycin|taxel|tecan|citabine|"
     r"trexate|blastine|cristine|poside|mustine|olimus|zomib|lisib|degib|dronate|dronic)\b"
 )
+# A temperature with its unit: "38°C", "100.4 °F", "39 degrees".
+_TEMPERATURE = r"\d\s*°\s*[CF]\b|\b\d+(\.\d+)? degrees\b"
 # A drug's name: what "which drug" asks for.
 DRUG_NAME_RE = re.compile(_DRUG_NAME, re.I)
 # (North American "555-010-0199", international "+44 ...", or a national number opening with 0: "01632 960418".)
@@ -354,6 +356,15 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         re.compile(r"\b(a?HR|a?OR|RR|hazard ratio|odds ratio|relative risk)\b\s*(of|was|=|:|,)?\s*\d", re.I),
         "a hazard or odds ratio",
     ),
+    # "What temp is too high?", "how high a fever": a temperature, said with its unit ("100.4°F (38°C)").
+    (
+        re.compile(
+            r"\b(what|which|at what) (temp|temps|temperature|temperatures)\b|\bhow high (a |of a )?(fever|temp\w*)\b",
+            re.I,
+        ),
+        re.compile(_TEMPERATURE, re.I),
+        "a temperature",
+    ),
     # Incidence and prevalence are rates of new and existing cases: figures ("4 per million a year").
     (re.compile(r"\b(incidence|prevalence)\b", re.I), re.compile(_ANY_NUMBER, re.I), "a figure"),
     # A dose is a number with a unit of dose (grays, milligrams, units), not any number.
@@ -480,11 +491,16 @@ def figure_asked(question: str) -> str:
     return next((what for asks, _, what in FIGURE_REQUIREMENTS if asks.search(question)), "the figure asked for")
 
 
+# How a figure compares with a limit ("what temp is too high"): words of the figure asked for, not things it is of.
+THRESHOLD_WORDS = frozenset({"high", "higher", "highest", "low", "lower", "lowest"})
+
+
 def is_figure_word(word: str) -> bool:
     """A question word that asks for a figure's shape ("rate", "percent", "5", "yr"), not for a thing
     ("survival", "dose" and "cost" are things a passage must speak of)."""
     return (
         word[:1].isdigit()
+        or word.lower() in THRESHOLD_WORDS
         or word in UNIT_FORMS
         or bool(re.fullmatch(_UNIT_OF_TIME, word, re.I))  # "how many months": the figure's unit, no thing
         or any(asks.fullmatch(word) for asks, _ in SHAPE_WORDS)
@@ -603,7 +619,7 @@ SHAPE_WORDS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"rates?|percent\w*|proportions?|fractions?|share", re.I), re.compile(_SHARE, re.I)),
     (re.compile(r"number|incidence|prevalence|count", re.I), re.compile(_ANY_NUMBER, re.I)),
     # "what temp": a temperature is said by its unit ("heated to about 90°C").
-    (re.compile(r"temps?|temperatures?", re.I), re.compile(r"\d\s*°\s*[CF]\b|\b\d+ degrees\b", re.I)),
+    (re.compile(r"temps?|temperatures?", re.I), re.compile(_TEMPERATURE, re.I)),
 ]
 
 

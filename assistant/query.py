@@ -39,6 +39,7 @@ from assistant.text import (
     spelling_key,
     stem_all,
     stems,
+    stems_related,
     words,
 )
 
@@ -262,6 +263,29 @@ def _letters_in_order(letters: Sequence[str], phrase: str) -> bool:
     return True
 
 
+# A level code, or a span of them, and the word a page writes after it: "at the T5-T7 vertebrae", "the L3 vertebral
+# body" (the letter-and-number notation of an organ's segments; which organ is the corpus's).
+_AFTER_LEVEL_CODE_RE = re.compile(r"\b[A-Z]\d{1,2}(?:\s*(?:-|–|to|and|through)\s*[A-Z]?\d{1,2})?\s+([a-z]{4,})\b")
+# "which vertebrae", "what vertebral level": the thing a question asks which of (at most one word between).
+_WHICH_THING_RE = re.compile(r"\b(which|what)\s+((?:[a-z-]+\s+)?[a-z-]{4,})\b", re.I)
+
+
+def learn_level_words(texts: Iterable[str], counts: Mapping[str, int], settings: Settings) -> frozenset[str]:
+    """Stems of the words the corpus writes after level codes ("T5-T7 vertebrae"): a specialist word whenever it
+    does, an everyday one ("vertebrae", "signal") when enough of its uses do (Settings.level_word_min_share)."""
+    after = Counter(m.group(1) for text in texts for m in _AFTER_LEVEL_CODE_RE.finditer(text))
+    learned = [
+        word
+        for word, n in after.items()
+        if word not in STOPWORDS
+        and (
+            not is_general_english(word, settings.general_vocabulary_size)
+            or n / max(counts.get(word, n), 1) >= settings.level_word_min_share
+        )
+    ]
+    return frozenset(stem_all(learned))
+
+
 # "term (plain words)": a word followed by two to six lower-case words in brackets.
 GLOSS_RE = re.compile(r"\b([A-Za-z][A-Za-z-]{3,})\s\(([a-z][a-z'-]*(?:\s[a-z][a-z'-]*){1,5})\)")
 # A bracket that opens with one of these qualifies or lists ("cough (with or without blood)"): not a gloss.
@@ -369,7 +393,27 @@ class Vocabulary:
     # Words the corpus writes only inside a condition's name ("alveolar" of "alveolar soft part sarcoma"), with
     # that name: asked what such a word means, the documents have the name to show, which explains no word of it.
     name_only_words: dict[str, str] = field(default_factory=dict, repr=False)
+    # Stems of the words the corpus writes after a level code ("at the T5-T7 vertebrae"): what a question asks for
+    # when it asks "which vertebrae" is a level.
+    level_words: frozenset[str] = field(default_factory=frozenset, repr=False)
     settings: Settings = field(default_factory=Settings, repr=False)
+
+    def naming_levels(self, question: str) -> str:
+        """The question with "levels" said after a word the corpus writes after level codes, when it asks which
+        ("which vertebrae was it at" asks "which vertebrae levels"): what it asks for is a level."""
+        if not self.level_words:
+            return question
+
+        def said(match: re.Match[str]) -> str:
+            asked = match.group(2).split()
+            if any(re.fullmatch(r"levels?|segments?", word, re.I) for word in asked):
+                return match.group(0)
+            for i, stem in enumerate(stem_all([word.lower() for word in asked])):
+                if any(stems_related(stem, s, self.settings.related_stem_min_chars) for s in self.level_words):
+                    return " ".join([match.group(1), *asked[: i + 1], "levels", *asked[i + 1 :]])
+            return match.group(0)
+
+        return _WHICH_THING_RE.sub(said, question)
 
     def asks_aspect(self, text: str) -> bool:
         """Whether a text asks one of the things the corpus's headings ask about a subject (a stem, or a
@@ -857,6 +901,7 @@ def build_vocabulary(
         patients=dict(patients or {}),
         title_stems={sid: stems(title) for sid, title in (titles or {}).items()},
         glosses=learn_glosses(texts, settings.general_vocabulary_size),
+        level_words=learn_level_words(texts, counts, settings),
         counts=dict(counts),
         openings=sentence_openings(sentences or {}),
         settings=settings,
@@ -1626,7 +1671,7 @@ def understand(
     # "in simple words", "in plain English": how to answer, not what is asked ("simple" matched a "simple
     # surgical procedure").
     question = _FRAMING_RE.sub(" ", question).replace(" ?", "?").strip() or question
-    question = spell_out_notation(question)
+    question = vocab.naming_levels(spell_out_notation(question))
     # "Is X caused by being fat? my mum keeps blaming herself": what follows the question tells how they feel,
     # and asks nothing; what it tells of the subject ("How is it treated? My son has X.") is read as told first.
     asked_first, after = _asked_then_told(question)
@@ -1878,6 +1923,8 @@ _NOTATION = (
     (re.compile(r"\bw/(?![a-z](?![\w-]))(?=\s*\w)", re.I), "with "),  # (not "w/u", a work-up; "w/x-ray" is)
     # A question word's contraction typed on a phone without its apostrophe ("whats X" asks what X is).
     (re.compile(r"\b(what|where|who|how)s\b", re.I), r"\1's"),
+    # ... or the question word itself typed short ("wat temp is too high").
+    (re.compile(r"\b(?:wat|wut|wht)\b", re.I), "what"),
 )
 
 

@@ -792,6 +792,8 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
         if asks_for_figure(question) and inp.selected and whole_question and not _AGE_RE.search(question):
             # The asker's own people ("my son") are who it is asked of, and "how long" asks for the figure.
             own = {m.group(0).split()[-1].lower() for m in OWN_PEOPLE_RE.finditer(question)}
+            # ... and what they are on ("my son on chemo"): who the figure is asked for, not what it is of.
+            own |= {m.group(1).lower() for m in _PERSON_ON_RE.finditer(question)}
             asking = set(re.findall(r"\bhow ([\w'-]+)", question.lower()))
             # "How long was the patient followed (up)?" asks for the span of the follow-up itself, which a
             # report gives as when it last saw the patient ("At 2 years after surgery ...").
@@ -820,6 +822,10 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
     return missing_figure
 
 
+# The treatment the asker's person is on: "my son (who is) on chemo", "my daughter is having radiotherapy".
+_PERSON_ON_RE = re.compile(
+    r"\b(?:my|our)\s+[\w'-]+(?:\s+who)?(?:\s+is|\s+was)?\s+(?:on|having|getting|receiving)\s+(\w+)", re.I
+)
 _AGE_RE = re.compile(r"\b(?:age|ages|aged|old|older|younger)\b", re.I)
 _CONDITION_CLAUSE_RE = re.compile(r"\b(?:if|when|once|unless)\b", re.I)
 # "How many similar cases were there?": words that liken the counted thing to the one spoken of say

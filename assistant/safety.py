@@ -169,6 +169,7 @@ class EmergencyPhrases(_PhraseModel):
     not_now: tuple[str, ...]
     general_words: tuple[str, ...]
     hedges: tuple[str, ...]
+    asked_sign_openers: tuple[str, ...]
 
 
 class SelfHarmPhrases(_PhraseModel):
@@ -269,6 +270,7 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bwanna\b", "want to"),
         (r"\bu\b", "you"),
         (r"\bur\b", "your"),
+        (r"\b(?:wat|wut|wht)\b", "what"),
     )
 )
 # Where a message splits into clauses: sentence and clause punctuation (not a decimal point) and dashes.
@@ -372,6 +374,7 @@ class _Grammar:
         self.wh_question = re.compile(r"^(?:what|how|why|when|which|where|who)\b")
         self.not_now = re.compile(rf"\b{_alt(em.not_now)}\b")
         self.hedged = re.compile(rf"\b{_alt(em.hedges)} {gap}$")
+        self.asked_sign = re.compile(rf"\b{_alt(em.asked_sign_openers)} $")
         not_to_a_treatment = rf"(?! to (?:the |his |her |their |my )?{treatment}\b)"
         # "The tumour is unresponsive": said of a disease, not of a person.
         self.about_a_disease = re.compile(rf"\b{_alt(em.disease_nouns)} (?:\w+ )?(?:unresponsive|not responding)\b")
@@ -562,7 +565,12 @@ def _asserted_signs(clause: str, grammar: _Grammar, infection_context: bool) -> 
         found += grammar.sudden_signs.finditer(clause)
     if infection_context:
         found += grammar.infection_signs.finditer(clause)
-    found = [m for m in found if not grammar.hedged.search(clause[: m.start()])]  # "at risk of paralysis"
+    # ("at risk of paralysis"; "what temp is too high": the sign's value asked for, not a sign said of anyone)
+    found = [
+        m
+        for m in found
+        if not grammar.hedged.search(clause[: m.start()]) and not grammar.asked_sign.search(clause[: m.start()])
+    ]
     if not found:
         return False
     general = bool(grammar.general_question.search(clause)) or (

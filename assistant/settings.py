@@ -369,6 +369,14 @@ class Settings(BaseSettings):
     spelling_max_edits: int = Field(
         2, ge=1, le=3, description="Most edits between a misspelt word and its correction (SymSpell's edit distance)."
     )
+    level_word_min_share: float = Field(
+        0.3,
+        gt=0,
+        le=1,
+        description="An everyday word a page writes after a level code ('the T5-T7 vertebrae') is learned as naming "
+        "levels when at least this share of its uses follow one ('which vertebrae' asks for a level); 1 in 3 keeps "
+        "'vertebrae' of a report that also says it twice elsewhere, and drops 'posterior' (1 in 9).",
+    )
     general_vocabulary_size: int = Field(
         20000,
         ge=1000,

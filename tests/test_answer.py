@@ -84,6 +84,13 @@ def test_a_time_in_a_reports_story_is_answered_by_the_passage_giving_it(bot: Ass
     assert bot.ask("How was the T5-T7 spondylectomy patient doing ten years later?").abstained
 
 
+def test_which_of_the_things_a_report_numbers_by_level_asks_for_levels(bot: Assistant) -> None:
+    """ "which vertebrae" of a report writing "at the T5-T7 vertebrae" asks for levels: the passages giving them, not
+    the reconstruction sentence that scores first."""
+    answer = bot.ask("which vertebrae were involved in the Onoki report?")
+    assert answer.citations and all("T5-T7" in c.quote for c in answer.citations)
+
+
 def test_a_span_after_an_event_is_answered_by_the_passage_counting_from_it(bot: Assistant) -> None:
     """ "How many years after the first tumour ...?" is answered by the sentence giving the years since the primary
     tumour ("removed 8 years earlier"), not by the story's nearer "One year later" that counts from the operation."""
@@ -575,6 +582,30 @@ def test_a_case_reports_words_for_what_is_asked_are_not_missing(tmp_path: Path) 
     assert not drug.abstained and "doxorubicin" in drug.text
     span = bot.ask("how many years after the first operation did the myxoid glomangioma metastasis show up")
     assert span.citations[0].quote.startswith("she remained well until 9 years after the first")
+
+
+CHEMO_CALL_PAGE = """Glomangioma in children
+
+Treatment
+Most children get chemotherapy after surgery. Chemotherapy is given in cycles over about 6 months.
+
+When to call the care team
+Call the oncology team at 555-0177 (answered 24 hours a day) if your child:
+- Has a temperature of 100.4°F (38°C) or higher
+- Has chills or shaking, even without a fever
+- Keeps throwing up or can't keep fluids down
+"""
+
+
+def test_what_temperature_is_too_high_is_answered_by_the_temperature(tmp_path: Path) -> None:
+    """ "wat temp is too high when my daughter is on chemo, when do i call" asks the cut-off ahead of time: the
+    call box with the temperature answers, first and alone, and it is no emergency."""
+    bot = written_page_bot(tmp_path, CHEMO_CALL_PAGE, "glomangioma")
+    answer = bot.ask("wat temp is too high when my daughter is on chemo for glomangioma, when do i call")
+    assert answer.safety != "emergency"
+    assert answer.citations and all("100.4°F" in c.quote for c in answer.citations)
+    son = bot.ask("what temperature is too high for my son on chemo for glomangioma")
+    assert not son.abstained and "100.4°F" in son.citations[0].quote
 
 
 def test_a_question_in_a_long_sections_words_is_answered_only_from_that_section(tmp_path: Path) -> None:

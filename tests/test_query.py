@@ -394,6 +394,20 @@ def test_an_acronym_with_a_lower_case_first_letter_names_the_rest_of_its_name() 
     assert understand("adjuvant chemo stage I uterine LMS, any OS benefit?", [], vocab).unknown_terms == []
 
 
+def test_the_word_a_page_writes_after_level_codes_asks_for_a_level() -> None:
+    """A report writing "at the X5-X7 lobules" teaches that "which lobules" asks for a level; a word that follows a
+    code once in many uses ("posterior") does not."""
+    report = (
+        "A man had a mass at the X5-X7 lobules. The posterior approach was used. The posterior wall was thin. "
+        "A posterior graft was placed. The X6 posterior rim was intact. Posterior fixation held."
+    )
+    vocab = build_vocabulary([report], {"lobuloma": ["r"]}, settings=Settings())
+    assert understand("which lobules were involved?", [], vocab).question == "which lobules levels were involved?"
+    assert understand("which lobule was it at?", [], vocab).question == "which lobule levels was it at?"
+    assert understand("which lobule levels?", [], vocab).question == "which lobule levels?"
+    assert understand("which posterior parts?", [], vocab).question == "which posterior parts?"
+
+
 def test_a_word_a_page_uses_only_as_its_adjective_is_known() -> None:
     """ "ovaries" of a page that says "ovarian preservation": not a thing the documents never mention."""
     vocab = build_vocabulary(["Ovarian preservation raised the risk of recurrence."], {"x": ["p"]}, settings=Settings())

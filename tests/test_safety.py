@@ -64,6 +64,7 @@ EMERGENCY_PHRASINGS = [
     "I think I'm having a stroke",
     # fever or chills during or after chemotherapy
     "fever after chemo, what do I do",
+    "what? she has a temp of 40 on chemo",
     "she had chemo last tuesday and now her temp is 38.6",
     "my little boy is on chemo and he's burning up and shivering",
     "my mum has a temperature and the nurse said her counts are low",
@@ -106,6 +107,8 @@ NOT_EMERGENCIES = [
     # A nurse's lookup of a rule's cut-off names nobody having it now.
     "rhabdo chemo fever threshold",
     "chemo fever cut-off temp",
+    # ... or a parent asking the cut-off ahead of time, typed on a phone: the sign's value is asked, not told.
+    "wat temp is too high when my daughter is on chemo for wilms, when do i call",
     "Can hemangiopericytoma cause coughing blood?",
     "What are the symptoms of HPC in the lungs?",
     "Is difficulty breathing a symptom of hemangiopericytoma?",
