@@ -50,7 +50,7 @@ from assistant.query import (
 )
 from assistant.retrieve import Candidates
 from assistant.rules import AbstentionRule, RuleInput, default_rules, is_specialist_word, term_coverage
-from assistant.scoring import PassageScorer, ScoredPassage, definition_pattern
+from assistant.scoring import PassageScorer, ScoredPassage, definition_pattern, labels_asked, labels_given
 from assistant.settings import Settings
 from assistant.text import content_words, covered_stems, stem_all, stems
 
@@ -207,7 +207,7 @@ class ExtractiveAnswerer:
     def _choose(
         self, query: UnderstoodQuery, ranked: list[ScoredPassage], audience: str, vector: np.ndarray
     ) -> tuple[list[ScoredPassage], str, tuple[str, str] | None]:
-        ranked = self._containing_first(ranked)
+        ranked = self._asked_row_first(query, self._containing_first(ranked))
         if len(query.targets) > 1:
             return self._one_per_target(query, ranked, vector), "several", None
         section = self._asked_section(query, ranked)
@@ -514,6 +514,35 @@ class ExtractiveAnswerer:
                 if holds:
                     out[i], out[j] = other, shorter
                     break
+        return out
+
+    def _asked_row_first(self, query: UnderstoodQuery, ranked: list[ScoredPassage]) -> list[ScoredPassage]:
+        """A table's row giving the very value the question names ("what percent are grade 2": "| Grade 2 |
+        Atypical | About 15 to 20 in 100 |") goes before its whole table, however they score: the table beside
+        the row asked about is padding (the table wins on what every row shares with the question), and takes its
+        table's score."""
+        labels = labels_asked(query.question)
+        if not labels:
+            return ranked
+        out = list(ranked)
+        for row in [r for r in ranked if r.evidence.table_row]:
+            if not all(labels_given(word, row.evidence.text) == {value} for word, value in labels):
+                continue
+            p = row.evidence.passage
+            table = next(
+                (
+                    r
+                    for r in out[: out.index(row)]
+                    if r.evidence.doc.source_id == p.source_id
+                    and r.evidence.passage.start <= p.start
+                    and p.end <= r.evidence.passage.end
+                ),
+                None,
+            )
+            if table is not None:
+                # (The row answers as well as its table does: it is the part of it asked about.)
+                out.remove(row)
+                out.insert(out.index(table), replace(row, score=table.score))
         return out
 
     def _one_per_target(

@@ -413,8 +413,25 @@ _WHOLE_OF_SHARE_RE = re.compile(r"\b(?:out of(?: every)?|in every|every|per)\W*$
 
 def counts_something(text: str, match: re.Match[str]) -> bool:
     """Whether a number the count pattern found counts the words after it: not a year written as a date, nor the
-    whole of a share."""
-    return not _is_date_year(text, match) and not _WHOLE_OF_SHARE_RE.search(text[: match.start()])
+    whole of a share, nor a label's value ("grade 3 tumours")."""
+    return (
+        not _is_date_year(text, match)
+        and not _WHOLE_OF_SHARE_RE.search(text[: match.start()])
+        and not _LABEL_BEFORE_RE.search(text[: match.start()])
+    )
+
+
+_PROPORTION_RE = re.compile(_PROPORTION, re.I)
+# "How many X are grade 3", "how many children survive": a share of a population is asked for (not "how many get
+# it each year", a count of new cases).
+_SHARE_OF_POPULATION_RE = re.compile(
+    r"^(?!.*\b(?:(?:each|every|a|per) year|annually|diagnosed)\b).*"
+    r"\bhow many (?:[\w-]+ ){0,2}?(?:people|persons|patients|children|kids|adults|men|women|cases|tumou?rs|cancers|"
+    r"\w+omas)\s+(?:are|have|survive|die)\b",
+    re.I,
+)
+# A label a number is the value of ("Grade 3 meningiomas", "stage 2 tumours"): the number names, it counts nothing.
+_LABEL_BEFORE_RE = re.compile(r"\b(group|stage|type|grade|class|level|phase|step|cycle|day|week|year)\s*$", re.I)
 
 
 TIME_ADVERBS = frozenset({"later", "earlier", "ago", "before", "after", "afterwards", "since"})
@@ -540,7 +557,10 @@ def figure_gap(question: str, text: str) -> str | None:
         head = phrase[-1] if phrase else ""
         things = set(stem_all([head])) | set(stem_all(content_words(LAY_TERMS.get(head, "")))) if head else set()
         counts = [m for m in _COUNT_RE.finditer(text) if counts_something(text, m)]
-        if things and not any(_counts(things, match.group(2)) for match in counts):
+        # (A proportion counts a share of a population asked about: "how many meningiomas are grade 3": "fewer than
+        # 2 in 100"; not weeks or sessions.)
+        share = bool(_SHARE_OF_POPULATION_RE.search(question)) and bool(_PROPORTION_RE.search(text))
+        if things and not any(_counts(things, match.group(2)) for match in counts) and not share:
             return f"the question asks how many {' '.join(phrase)}; the evidence counts none"
     return missing_number(question, text)
 

@@ -63,6 +63,16 @@ def _label_value(value: str) -> str:
     return _ROMAN.get(value.lower(), value.lower())
 
 
+def labels_asked(question: str) -> list[tuple[str, str]]:
+    """The labels with their values a question names: "grade 2" -> [("grade", "2")]."""
+    return [(m.group(1).lower(), _label_value(m.group(2))) for m in _LABEL_VALUE_RE.finditer(question)]
+
+
+def labels_given(word: str, text: str) -> set[str]:
+    """The values a text gives a label ("| Grade 2 | Atypical |" gives grade "2")."""
+    return {_label_value(m.group(2)) for m in _LABEL_VALUE_RE.finditer(text) if m.group(1).lower() == word}
+
+
 # A negator and the few words it negates ("without metastases", "has not yet spread").
 _NEGATED_PHRASE_RE = re.compile(rf"\b(?:{'|'.join(sorted(NEGATORS))}|\w+n't)\b(?:\W+\w+){{1,3}}", re.I)
 # A state given to the question's subject: "with round cells", "has spread", "had metastases".
@@ -246,7 +256,7 @@ class PassageScorer:
         states = None if negated or asks_yes_or_no(query.question) else self._states(query)
         # "group E", "stage IV", "type II": a label with its value is answered by text giving that value, not a
         # neighbouring one ("Group C: ..."), which the words alone cannot tell apart.
-        labels = [(m.group(1).lower(), _label_value(m.group(2))) for m in _LABEL_VALUE_RE.finditer(query.question)]
+        labels = labels_asked(query.question)
         out = np.zeros(len(passages))
         for i, ev in enumerate(passages):
             if case_weight and self._tells_case(ev):
@@ -261,8 +271,7 @@ class PassageScorer:
             elif states and self._denies_only(states, ev.text):
                 out[i] -= s.polarity_bonus
             for word, value in labels:
-                found = _LABEL_VALUE_RE.finditer(ev.text)
-                given = {_label_value(m.group(2)) for m in found if m.group(1).lower() == word}
+                given = labels_given(word, ev.text)
                 # (Text giving every value, a table of all the stages, holds the answer among the others: no lift.)
                 if given == {value}:
                     out[i] += s.cue_bonus

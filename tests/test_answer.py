@@ -608,6 +608,36 @@ def test_what_temperature_is_too_high_is_answered_by_the_temperature(tmp_path: P
     assert not son.abstained and "100.4°F" in son.citations[0].quote
 
 
+GRADES_PAGE = """# Glomangioma
+
+## Grades
+
+Doctors give glomangiomas a grade from 1 to 3.
+
+| Grade | Other name | Roughly how many glomangiomas | How it usually behaves |
+|---|---|---|---|
+| Grade 1 | Benign | About 80 in 100 | Grows slowly; often cured if fully removed |
+| Grade 2 | Atypical | About 15 to 20 in 100 | Grows faster; more likely to come back after surgery |
+| Grade 3 | Anaplastic | Fewer than 2 in 100 | Grows quickly; treated as a cancer |
+
+Grade 3 glomangiomas behave like a cancer.
+"""
+
+
+def test_a_tables_row_giving_the_value_asked_answers_for_its_table(tmp_path: Path) -> None:
+    """ "What percent are grade 2?" is answered by the grade 2 row, not the whole table; "how many are grade 3" by
+    the grade 3 row's "fewer than 2 in 100", not by "Grade 3 glomangiomas behave like a cancer", whose 3 is a
+    grade and counts nothing."""
+    bot = written_page_bot(tmp_path, GRADES_PAGE, "glomangioma", suffix="md")
+    two = bot.ask("what percent of glomangiomas are grade 2")
+    assert [c.quote.count("|") > 0 and "Grade 2" in c.quote and "Grade 1" not in c.quote for c in two.citations] == [
+        True
+    ]
+    three = bot.ask("how many glomangiomas are grade 3")
+    assert three.citations and "Fewer than 2 in 100" in three.citations[0].quote
+    assert "Grade 1" not in three.citations[0].quote
+
+
 def test_a_question_in_a_long_sections_words_is_answered_only_from_that_section(tmp_path: Path) -> None:
     """ "How is X diagnosed?" over a diagnosis section too long to give whole: its best passages answer, and
     not what the page says X is (which had come third, as padding)."""

@@ -194,6 +194,14 @@ def holds_kind(question: str, text: str) -> bool:
     return any(cue.search(text) for cue in answer_kind_cues(question))
 
 
+def test_a_labels_value_counts_nothing_and_a_share_counts_a_population() -> None:
+    how_many = "how many glomangiomas are grade 3"
+    assert figure_gap(how_many, "Grade 3 glomangiomas behave like a cancer.")
+    assert figure_gap(how_many, "Grade 3 | Anaplastic | Fewer than 2 in 100 |") is None
+    # ... a population's, not weeks or sessions
+    assert figure_gap("How many weeks of radiation does a child need?", "About 8 in 10 children are cured.")
+
+
 def test_a_cost_needs_an_amount_of_money_and_a_size_a_measurement() -> None:
     assert figure_gap("How much does the treatment cost?", "It makes up 1 to 2 out of every 100 sarcomas.")
     assert figure_gap("How much does the treatment cost?", "A course costs about $5,000.") is None
