@@ -421,12 +421,11 @@ class ExtractiveAnswerer:
                 for r in ranked
                 if r.evidence.doc.source_id == document and holds_asked_answer(question, r.evidence.text)
             ]
-            if of_case and not ASKS_LITERATURE_RE.search(question):
-                # "How many years later did it come back in the X case?": of two passages with a number of
-                # years, the case's own story answers, not the review of earlier cases beside it (unless
-                # that review is what is asked about: "the median interval in the review").
-                holding.sort(key=lambda r: not is_case_narrative(r.evidence.text))
-            holding.sort(key=anchor_share, reverse=True)
+            # "How many years later did it come back in the X case?": of two passages with a number of years, the
+            # case's own story answers, not the review of earlier cases beside it (unless that review is what is
+            # asked about: "the median interval in the review"); then the one counting from the asked event.
+            story_first = of_case and not ASKS_LITERATURE_RE.search(question)
+            holding.sort(key=lambda r: (story_first and not is_case_narrative(r.evidence.text), -anchor_share(r)))
             return holding + [r for r in ranked if r not in holding]
         # (The best passage's own paragraph goes on about what it says: "Radiotherapy works well for X. It is
         # often given before surgery. The usual dose is 50 Gy ..." answers "X preop RT dose", however its

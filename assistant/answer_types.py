@@ -37,9 +37,10 @@ _UNIT_OF_TIME = r"(seconds?|minutes?|mins?|hours?|nights?|days?|weeks?|months?|y
 # said of a wait, "a long delay" (a vague span).
 _VAGUE_SPAN = r"\blong (delay|time|period|interval)\b"
 _DURATION = (
-    rf"\b(\d+|a|an|one|{_NUMBER_WORD}|several|few|many)( to (\d+|{_NUMBER_WORD}))? {_UNIT_OF_TIME}\b"
-    # ... not an age ("at 3 weeks of age", "3 weeks old")
-    r"(?! (of age|old)\b)|\b(the )?same day\b|\bovernight\b|" + _VAGUE_SPAN
+    # ("a 7-month history": the span before a noun is hyphenated.)
+    rf"\b(\d+|a|an|one|{_NUMBER_WORD}|several|few|many)( to (\d+|{_NUMBER_WORD}))?[- ]{_UNIT_OF_TIME}\b"
+    # ... not an age ("at 3 weeks of age", "3 weeks old", "a 41-year-old man")
+    r"(?![- ](of age|old)\b)|\b(the )?same day\b|\bovernight\b|" + _VAGUE_SPAN
 )
 _SHARE = rf"\d+(\.\d+)?\s*(%|percent)|{_PROPORTION}"
 _SCHEDULE = (
@@ -73,7 +74,8 @@ _NUMERIC_DURATION = rf"\b(\d+(\.\d+)?|{_NUMBER_WORD})( ?(to|and|-|–) ?(\d+(\.\
 _AGE = (
     r"\b\d+[- ](year|month|week|day)s?[- ]old\b|\baged? \d+|\b\d+ (year|month|week|day)s? (old|of age)\b|"
     r"\bat birth\b|\bin (their|the) (teens|twenties|thirties|forties|\d0s)\b|"
-    r"\b(older|younger) than \d+\b|\bages? of \d+"  # "most are older than 70", "between the ages of 20 and 40"
+    r"\b(older|younger) than \d+\b|\bages? of \d+|"  # "most are older than 70", "between the ages of 20 and 40"
+    r"\bage\b[^.;]{0,40}?\b(was|of|were) \d+ years\b"  # "the median age at diagnosis was 71 years"
 )
 # An age said with who it is of: "3-year-old boy", "a 71-year-old previously well woman", "woman aged 48".
 _PERSON = r"(boy|girl|man|woman|male|female|infant|baby|child|patient)"
@@ -192,8 +194,9 @@ QUESTION_CUES: list[QuestionCue] = [
             r"\b(found|starts?|started|grows?|located|aris\w+|occur\w*|originat\w+|develop\w*|spread\w*|"
             r"involv\w+)(\s+(most|more|less|usually|often|mostly|mainly|commonly|typically|generally|also|"
             r"sometimes|frequently|rarely|\w+ly)){0,2}\s+(in|from|to|at|into|within|near|on)\b|"
-            # ... or a growth named with its place ("a 12 cm sarcoma in the posterior compartment of the thigh").
-            r"\b(mass|lump|lesion|tumou?r|nodule|swelling|\w{3,}omas?)\s+(in|on|within|involving) the\b|" + _LEVEL,
+            # ... or a growth named with its place ("a 12 cm sarcoma in the posterior compartment of the thigh", "an
+            # adamantinoma of the left tibia").
+            r"\b(mass|lump|lesion|tumou?r|nodule|swelling|\w{3,}omas?)\s+(in|of|on|within|involving) the\b|" + _LEVEL,
             re.I,
         ),
     ),
@@ -353,7 +356,12 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     # A hazard or odds ratio is a ratio written with its abbreviation ("HR 2.41; 95% CI 1.32-4.40"), not a share.
     (
         re.compile(r"\b(hazard|odds) ratios?\b|\brelative risks?\b", re.I),
-        re.compile(r"\b(a?HR|a?OR|RR|hazard ratio|odds ratio|relative risk)\b\s*(of|was|=|:|,)?\s*\d", re.I),
+        # (... its abbreviation may stand between in brackets: "hazard ratio [HR] 0.61", "odds ratio (OR), 2.1".)
+        re.compile(
+            r"\b(a?HR|a?OR|RR|hazard ratio|odds ratio|relative risk)\b\s*([\[(]\s*(a?HR|a?OR|RR)\s*[\])])?"
+            r"\s*(of|was|=|:|,)?\s*\d",
+            re.I,
+        ),
         "a hazard or odds ratio",
     ),
     # "What temp is too high?", "how high a fever": a temperature, said with its unit ("100.4°F (38°C)").
@@ -434,6 +442,9 @@ _SHARE_OF_POPULATION_RE = re.compile(
 _LABEL_BEFORE_RE = re.compile(r"\b(group|stage|type|grade|class|level|phase|step|cycle|day|week|year)\s*$", re.I)
 
 
+# "How many similar cases were there?", "cases like this": words that liken the counted thing to the one spoken of
+# say nothing a figure must be said of ("seven previously reported cases" counts them).
+LIKENESS_WORDS = frozenset({"similar", "such", "comparable", "like"})
 TIME_ADVERBS = frozenset({"later", "earlier", "ago", "before", "after", "afterwards", "since"})
 NUMBER_WORDS = {str(n): w for n, w in enumerate(f"zero {_NUMBER_WORD.replace('|', ' ')}".split())}
 DIGITS = {word: digits for digits, word in NUMBER_WORDS.items()}  # "five" -> "5"
@@ -551,7 +562,11 @@ def figure_gap(question: str, text: str) -> str | None:
         for word in counted.group(1).lower().split():
             # "how many years later", "how many years passed": the years are counted ("how many earlier
             # cases": the cases)
-            if word in STOPWORDS or (phrase and (word in TIME_ADVERBS or re.fullmatch(_UNIT_OF_TIME, phrase[-1]))):
+            if (
+                word in STOPWORDS
+                or (phrase and word in LIKENESS_WORDS)  # ("cases like this": the cases)
+                or (phrase and (word in TIME_ADVERBS or re.fullmatch(_UNIT_OF_TIME, phrase[-1])))
+            ):
                 break
             phrase.append(word)
         head = phrase[-1] if phrase else ""

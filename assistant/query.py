@@ -511,6 +511,22 @@ class Vocabulary:
         return frozenset(stem_all(sorted(self.words)))
 
     @cached_property
+    def words_by_stem(self) -> dict[str, str]:
+        """A corpus word for each stem, its most used form ("ovarian" for "ovarian")."""
+        by_stem: dict[str, str] = {}
+        for word, stem in zip(sorted(self.words), stem_all(sorted(self.words)), strict=True):
+            if word.isalpha() and self.counts.get(word, 0) >= self.counts.get(by_stem.get(stem, ""), 0):
+                by_stem[stem] = word
+        return by_stem
+
+    def adjective_of(self, word: str) -> str | None:
+        """The corpus's adjective of a noun it never uses ("ovarian" for "ovaries"; see ADJECTIVE_ENDINGS)."""
+        stem = stem_all([word.lower()])[0]
+        if len(stem) < self.settings.related_stem_min_chars or stem in self.word_stems:
+            return None
+        return next((self.words_by_stem[stem + e] for e in ADJECTIVE_ENDINGS if stem + e in self.words_by_stem), None)
+
+    @cached_property
     def sorted_word_stems(self) -> tuple[str, ...]:
         """The corpus words' stems in order, to find the ones a stem begins (a word's derivations)."""
         return tuple(sorted(self.word_stems))
@@ -1035,11 +1051,7 @@ def _is_known(lower: str, vocab: Vocabulary) -> bool:
         )
         # ... or a shorter one a page uses as its adjective ("ovaries" of a page saying "ovarian"): an English
         # adjective ending on the word's stem, not any longer word that starts with it.
-        or bool(
-            lower.isalpha()
-            and len(stem := stem_all([lower])[0]) >= vocab.settings.related_stem_min_chars
-            and any(stem + ending in vocab.word_stems for ending in ADJECTIVE_ENDINGS)
-        )
+        or bool(lower.isalpha() and vocab.adjective_of(lower))
     )
 
 
@@ -1732,6 +1744,10 @@ def understand(
     # Said another way on the page ("passed down" for "inherited"): for the lexical match only, since
     # several phrasings of one meaning would pull the embedded question towards none of them.
     phrasings = [p for p in LEXICON.equivalents(asked_text) if f" {p} " not in lowered]
+    # ... and the adjective a page uses for a noun it never writes ("ovarian preservation" for "the ovaries").
+    phrasings += [
+        a for w in lowered.split() if w.isalpha() and (a := vocab.adjective_of(w)) and f" {a} " not in lowered
+    ]
     # ... and the acronym a page writes for a long form the question spells out ("median overall survival" of a
     # page saying "median OS was 31 months"). (Not a subject's acronym: that is a name, which leaves the focus.)
     phrasings += dict.fromkeys(
@@ -1807,7 +1823,21 @@ def understand(
     # asked about, unless the follow-up asks a new thing of the subject ("how is it treated?", "did it
     # come back?") or something other than that thing ("what do they use instead?").
     # ... or, of a case, what a report says in its own words ("what was done?": what was performed).
-    new_thing = vocab.asks_aspect(corrected) or bool(lay) or bool(case_words) or bool(CONTRAST_RE.search(corrected))
+    # ... or names a thing of its own in a word rarer than basic English ("does taking the ovaries out help with
+    # it?" after a question about survival asks about the ovaries, not survival).
+    # (Not one that points back at what was said: "Which of those gives the definitive answer?")
+    own_thing = not _POINTS_BACK_RE.search(corrected) and any(
+        not is_general_english(w, vocab.settings.basic_vocabulary_size)
+        for w in content_words(vocab.without_names(corrected))
+        if w.isalpha()
+    )
+    new_thing = (
+        vocab.asks_aspect(corrected)
+        or bool(lay)
+        or bool(case_words)
+        or bool(CONTRAST_RE.search(corrected))
+        or own_thing
+    )
     if carried and asked and not continued and not new_thing:
         # What the previous question asked, not what it told ("my husband was told he has X in his shin, does he
         # need chemo?" asked about chemo), nor whose people it asked of.
@@ -1934,6 +1964,10 @@ def spell_out_notation(question: str) -> str:
     for pattern, written_out in _NOTATION:
         question = pattern.sub(written_out, question)
     return " ".join(question.split()) if question.strip() else question
+
+
+# Words that point back at what the previous answer listed: "which of those", "these", "them", "that one".
+_POINTS_BACK_RE = re.compile(r"\b(those|these|them|that one|this one|which of|either|both)\b", re.I)
 
 
 def _told_then_asked(message: str) -> tuple[str, str]:

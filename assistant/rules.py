@@ -15,6 +15,7 @@ from assistant.answer_types import (
     COMPARISON_WORD_RE,
     DRUG_NAME_RE,
     FIGURE_REQUIREMENTS,
+    LIKENESS_WORDS,
     SHAPE_WORDS,
     TIME_ADVERBS,
     answers_by_shape,
@@ -284,6 +285,12 @@ def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleIn
         # "Does X cause hair loss?", "Does X affect fertility?": the verb only relates the subject to what is
         # asked of it, which a page must speak of ("the cause is unknown" does not speak of hair loss).
         focus = [term for term in inp.query.terms if not stems(term) <= names and term not in RELATION_VERBS]
+        # (A follow-up's own words, not those carried from before: "did she smoke?" after a question about her
+        # metastasis asks about smoking, which the passages on her metastasis do not speak of.)
+        question = normalise(inp.query.question)
+        own = [term for term in focus if re.search(rf"\b{re.escape(normalise(term))}\b", question)]
+        if inp.query.carried_topic and own:
+            focus = own
         if focus and not term_coverage(replace(inp.query, terms=focus), texts, vocab):
             return "the evidence speaks of the subject but of none of what is asked about it"
         # ... and what the verb leads to is one thing, spoken of whole: "blood loss" does not speak of
@@ -767,7 +774,7 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
         return [
             t
             for t in query.terms
-            if t.lower() not in leave_out | _LIKENESS_WORDS
+            if t.lower() not in leave_out | LIKENESS_WORDS
             and not is_figure_word(t)
             and not names_a_document(t, vocab)
             and stems(t) - names
@@ -828,9 +835,6 @@ _PERSON_ON_RE = re.compile(
 )
 _AGE_RE = re.compile(r"\b(?:age|ages|aged|old|older|younger)\b", re.I)
 _CONDITION_CLAUSE_RE = re.compile(r"\b(?:if|when|once|unless)\b", re.I)
-# "How many similar cases were there?": words that liken the counted thing to the one spoken of say
-# nothing a figure must be said of ("seven previously reported cases" counts them).
-_LIKENESS_WORDS = frozenset({"similar", "such", "comparable", "like"})
 
 
 def term_coverage(query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabulary) -> float:

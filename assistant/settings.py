@@ -377,6 +377,13 @@ class Settings(BaseSettings):
         "levels when at least this share of its uses follow one ('which vertebrae' asks for a level); 1 in 3 keeps "
         "'vertebrae' of a report that also says it twice elsewhere, and drops 'posterior' (1 in 9).",
     )
+    basic_vocabulary_size: int = Field(
+        5000,
+        ge=500,
+        description="A follow-up with a word rarer than this many most frequent English words names a thing of its "
+        "own ('does taking the ovaries out help with it?'), so what the previous question asked is not carried into "
+        "it; 'Is it ever used on its own?' (all basic words) still asks about the previous question's thing.",
+    )
     general_vocabulary_size: int = Field(
         20000,
         ge=1000,

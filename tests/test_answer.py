@@ -533,6 +533,20 @@ def late_metastasis_bot(tmp_path: Path) -> Assistant:
     return one_page_bot(tmp_path, page, entry)
 
 
+def test_a_cases_story_answers_before_the_review_and_its_unreported_things_are_refused(tmp_path: Path) -> None:
+    """ "How many years after the first tumour" in a case report is the case's own span, though the review of
+    earlier cases counts from "the primary lesion"; "did she smoke?" after it asks about smoking, which the report
+    never mentions, whatever the words carried from before match."""
+    bot = late_metastasis_bot(tmp_path)
+    first = (
+        "in the myxoid glomangioma case report how many years after the first tumor did the lung metastases show up?"
+    )
+    answer = bot.ask(first)
+    assert "7 years after resection" in answer.citations[0].quote
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": answer.text}]
+    assert bot.ask("did she smoke?", history=history).abstained
+
+
 def test_spans_are_answered_from_the_event_and_the_statistic_asked(tmp_path: Path) -> None:
     """ "How many years after the thigh surgery ..." counts from her operation: the case's "7 years after
     resection", not the review's "5 or more years after treatment"; "longest reported interval" is the review's

@@ -202,6 +202,22 @@ def test_a_labels_value_counts_nothing_and_a_share_counts_a_population() -> None
     assert figure_gap("How many weeks of radiation does a child need?", "About 8 in 10 children are cured.")
 
 
+def test_review_figures_in_their_usual_forms_answer() -> None:
+    """ "median age" by "the median age at diagnosis was 71 years"; "hazard ratio" by "hazard ratio [HR] 0.61";
+    "how long had he had back pain" by "a 7-month history" (but "a 41-year-old man" is an age, no span); "how many
+    cases like this" counts the cases."""
+    assert figure_gap("median age at diagnosis", "The median age at diagnosis was 71 years (IQR 64-77).") is None
+    assert (
+        figure_gap("adjusted hazard ratio", "origin was associated with lower risk (hazard ratio [HR] 0.61).") is None
+    )
+    assert figure_gap("how long had he had back pain", "He had a 7-month history of back pain.") is None
+    assert figure_gap("how long had he had back pain", "A 41-year-old man had back pain.")
+    assert (
+        figure_gap("how many cases like this have been reported", "Including ours, 11 cases have been reported.")
+        is None
+    )
+
+
 def test_a_cost_needs_an_amount_of_money_and_a_size_a_measurement() -> None:
     assert figure_gap("How much does the treatment cost?", "It makes up 1 to 2 out of every 100 sarcomas.")
     assert figure_gap("How much does the treatment cost?", "A course costs about $5,000.") is None

@@ -394,6 +394,24 @@ def test_an_acronym_with_a_lower_case_first_letter_names_the_rest_of_its_name() 
     assert understand("adjuvant chemo stage I uterine LMS, any OS benefit?", [], vocab).unknown_terms == []
 
 
+def test_a_follow_up_naming_a_thing_of_its_own_does_not_carry_what_was_asked_before() -> None:
+    """ "does taking the ovaries out help with it?" after a survival question asks about the ovaries (matched by the
+    page's "ovarian"); "Is it ever used on its own?" still carries what was asked, and so does "which of those"."""
+    review = (
+        "Ovarian preservation raised recurrence of uterine sarcoma. Median survival was 31 months. Radiation is used."
+    )
+    vocab = build_vocabulary([review], {"uterine sarcoma": ["r"]}, settings=Settings())
+    before = [{"role": "user", "content": "uterine sarcoma median survival"}, {"role": "assistant", "content": "..."}]
+    ovaries = understand("does taking the ovaries out help with it?", before, vocab)
+    assert "survival" not in ovaries.focus and "ovarian" in ovaries.focus
+    radiation = [
+        {"role": "user", "content": "role of radiation in uterine sarcoma"},
+        {"role": "assistant", "content": "."},
+    ]
+    assert "radiation" in understand("Is it ever used on its own?", radiation, vocab).focus
+    assert "radiation" in understand("which of those is definitive?", radiation, vocab).focus
+
+
 def test_the_word_a_page_writes_after_level_codes_asks_for_a_level() -> None:
     """A report writing "at the X5-X7 lobules" teaches that "which lobules" asks for a level; a word that follows a
     code once in many uses ("posterior") does not."""
