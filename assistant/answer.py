@@ -427,14 +427,14 @@ class ExtractiveAnswerer:
             story_first = of_case and not ASKS_LITERATURE_RE.search(question)
             holding.sort(key=lambda r: (story_first and not is_case_narrative(r.evidence.text), -anchor_share(r)))
             return holding + [r for r in ranked if r not in holding]
-        # (The best passage's own paragraph goes on about what it says: "Radiotherapy works well for X. It is
-        # often given before surgery. The usual dose is 50 Gy ..." answers "X preop RT dose", however its
+        # (A nearly-as-good passage's own paragraph goes on about what it says: "Radiotherapy works well for X. It
+        # is often given before surgery. The usual dose is 50 Gy ..." answers "X preop RT dose", however its
         # figure sentence alone scores.)
-        paragraph = _paragraph(ranked[0].evidence)
+        paragraphs = {_paragraph(r.evidence) for r in ranked if r.score >= floor}
         holding = [
             r
             for r in ranked
-            if (r.score >= floor or _paragraph(r.evidence) == paragraph)
+            if (r.score >= floor or _paragraph(r.evidence) in paragraphs)
             and self._shares_topic(r, topics)
             and holds_asked_answer(question, r.evidence.text)
         ]

@@ -75,7 +75,8 @@ _AGE = (
     r"\b\d+[- ](year|month|week|day)s?[- ]old\b|\baged? \d+|\b\d+ (year|month|week|day)s? (old|of age)\b|"
     r"\bat birth\b|\bin (their|the) (teens|twenties|thirties|forties|\d0s)\b|"
     r"\b(older|younger) than \d+\b|\bages? of \d+|"  # "most are older than 70", "between the ages of 20 and 40"
-    r"\bage\b[^.;]{0,40}?\b(was|of|were) \d+ years\b"  # "the median age at diagnosis was 71 years"
+    r"\bage\b[^.;]{0,40}?\b(was|of|were) \d+ years\b|"  # "the median age at diagnosis was 71 years"
+    r"\b\d+ (year|month|week)s? (and|or) (older|younger|over|under|above)\b"  # "children 12 months and older"
 )
 # An age said with who it is of: "3-year-old boy", "a 71-year-old previously well woman", "woman aged 48".
 _PERSON = r"(boy|girl|man|woman|male|female|infant|baby|child|patient)"
@@ -262,12 +263,21 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         re.compile(
             # (Not a statistic of a span: "median survival" is a number of months, not a share.)
             rf"^(?!.*{_TIME_STATISTIC}).*?(?:"
-            r"\b(percent\w*|%|survival|(success|cure|recurrence|death|mortality) rates?|odds|"
-            # ("How many fractions", "number of fractions": radiotherapy sessions, counted, not a share.)
-            r"proportions?|(?<!number of )(?<!how many )fractions?)\b"
+            r"\b(percent\w*|%|survival|(success|cure|recurrence|death|mortality) rates?|odds|proportions?)\b"
             # ... and survival in a nurse's notation: "5-yr OS", "10-year PFS" (overall, progression-, event-,
             # disease- or recurrence-free survival).
             r"|\b\d+[- ]?(y|yr|year)s?\s+(os|pfs|efs|dfs|rfs)\b)",
+            re.I,
+        ),
+        re.compile(_SHARE, re.I),
+        "a figure",
+    ),
+    # "What fraction of patients": a share. ("How many fractions", "number of fractions", "RT dose and fractions":
+    # radiotherapy sessions, counted, not a share.)
+    (
+        re.compile(
+            r"^(?!.*\b(dose|doses|gy|rt|radiation|radiotherapy|proton|sessions?)\b).*(?<!number of )(?<!how many )"
+            r"\bfractions?\b",
             re.I,
         ),
         re.compile(_SHARE, re.I),
@@ -521,6 +531,8 @@ def figure_asked(question: str) -> str:
 
 # How a figure compares with a limit ("what temp is too high"): words of the figure asked for, not things it is of.
 THRESHOLD_WORDS = frozenset({"high", "higher", "highest", "low", "lower", "lowest"})
+# "Which drugs": the kind of figure asked for (drug names), not a thing the names must be said of.
+DRUG_WORDS = frozenset({"drug", "drugs", "medicine", "medicines", "medication", "medications", "agent", "agents"})
 
 
 def is_figure_word(word: str) -> bool:
@@ -529,6 +541,7 @@ def is_figure_word(word: str) -> bool:
     return (
         word[:1].isdigit()
         or word.lower() in THRESHOLD_WORDS
+        or word.lower() in DRUG_WORDS
         or word in UNIT_FORMS
         or bool(re.fullmatch(_UNIT_OF_TIME, word, re.I))  # "how many months": the figure's unit, no thing
         or any(asks.fullmatch(word) for asks, _ in SHAPE_WORDS)

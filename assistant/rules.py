@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from assistant.answer_types import (
     COMPARISON_WORD_RE,
     DRUG_NAME_RE,
+    DRUG_WORDS,
     FIGURE_REQUIREMENTS,
     LIKENESS_WORDS,
     SHAPE_WORDS,
@@ -677,14 +678,16 @@ def make_never_mentioned(
     return asked_documents_never_mention
 
 
-_DRUG_WORD_RE = re.compile(r"drugs?|agents?|medicines?|medications?", re.I)
+def _paragraph_opening(ev: EvidencePassage) -> str:
+    """The first sentence of the paragraph (or the lead of the list) a passage opens in."""
+    return next((sentence.plain for sentence in ev.doc.sentences if sentence.block == ev.block), "")
 
 
 def _gives_figure_of(kind: str, source_ids: set[str], index: CorpusIndex) -> bool:
     """Whether the documents give a figure of the kind a word asks for ("dose": "50 Gy"); bounded by their size."""
     shapes = [holds for asks, holds, _ in FIGURE_REQUIREMENTS if asks.fullmatch(kind)]
     shapes += [holds for asks, holds in SHAPE_WORDS if asks.fullmatch(kind)]
-    if _DRUG_WORD_RE.fullmatch(kind):  # ("which drug": "she was started on doxorubicin" names one)
+    if kind.lower() in DRUG_WORDS:  # ("which drug": "she was started on doxorubicin" names one)
         shapes.append(DRUG_NAME_RE)
     return bool(shapes) and any(
         shape.search(index.passages[p].text)
@@ -806,7 +809,11 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
             # report gives as when it last saw the patient ("At 2 years after surgery ...").
             asking |= FOLLOW_UP_WORDS
             asked_of = figure_of(inp.query, names, own | asking)
-            if asked_of and not term_coverage(replace(inp.query, terms=asked_of), [text], vocab):
+            # (What a figure is of may be said by the opening of its paragraph, which says what the paragraph is
+            # about: "Chemotherapy usually comes first. ... The standard combination is MAP: methotrexate,
+            # doxorubicin and cisplatin" gives the chemo's drugs.)
+            around = [_paragraph_opening(p.evidence) for p in inp.selected]
+            if asked_of and not term_coverage(replace(inp.query, terms=asked_of), [text, *around], vocab):
                 return f"the figure the evidence gives is not of {', '.join(asked_of)}"
             # A figure asked under a condition ("survival if it comes back") is one said of that condition: a survival
             # rate of everyone does not answer it.

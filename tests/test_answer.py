@@ -652,6 +652,41 @@ def test_a_tables_row_giving_the_value_asked_answers_for_its_table(tmp_path: Pat
     assert "Grade 1" not in three.citations[0].quote
 
 
+TREATMENT_PARAGRAPHS_PAGE = """Glomangioma
+
+How is glomangioma treated?
+Treatment for glomangioma usually combines surgery and radiation therapy, and in some children chemotherapy.
+
+Chemotherapy usually comes first and lasts about 10 weeks. It shrinks the tumour before surgery. The standard \
+combination is known as MAP, which stands for methotrexate, doxorubicin and cisplatin.
+
+Radiation therapy is usually given after surgery to lower the chance that the tumour will come back. For most \
+children 12 months and older, focal radiation is aimed at the area where the tumour was. The usual total dose is \
+59.4 Gy, given in 33 daily treatments on weekdays.
+
+Is glomangioma inherited?
+Glomangioma is not inherited, it cannot be passed on to brothers and sisters, and it is not contagious.
+"""
+
+
+def test_a_figure_beside_a_nearly_as_good_passage_in_its_paragraph_answers(tmp_path: Path) -> None:
+    """ "RT dose and fractions" (sessions, not a share) is answered by the dose sentence in the paragraph of a
+    nearly-as-good passage; "which drugs are in that chemo" by the drugs named in the chemotherapy paragraph (the
+    paragraph says whose drugs they are); "at what age can they get radiation" by "12 months and older"; "can his
+    sister catch it" by "not contagious"."""
+    bot = written_page_bot(tmp_path, TREATMENT_PARAGRAPHS_PAGE, "glomangioma")
+    dose = bot.ask("glomangioma RT dose and fractions", audience="clinician")
+    assert not dose.abstained and "59.4 Gy" in dose.citations[0].quote
+    asked = "how long is the chemo for glomangioma before surgery?"
+    history = [{"role": "user", "content": asked}, {"role": "assistant", "content": bot.ask(asked).text}]
+    drugs = bot.ask("and which drugs are in that chemo", history=history)
+    assert not drugs.abstained and "methotrexate" in drugs.text
+    age = bot.ask("at what age can children with glomangioma get radiation?")
+    assert not age.abstained and "12 months and older" in age.citations[0].quote
+    catch = bot.ask("can his little sister catch glomangioma?")
+    assert not catch.abstained and "not contagious" in catch.text
+
+
 def test_a_question_in_a_long_sections_words_is_answered_only_from_that_section(tmp_path: Path) -> None:
     """ "How is X diagnosed?" over a diagnosis section too long to give whole: its best passages answer, and
     not what the page says X is (which had come third, as padding)."""
