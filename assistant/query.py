@@ -1966,8 +1966,13 @@ def spell_out_notation(question: str) -> str:
     return " ".join(question.split()) if question.strip() else question
 
 
-# Words that point back at what the previous answer listed: "which of those", "these", "them", "that one".
-_POINTS_BACK_RE = re.compile(r"\b(those|these|them|that one|this one|which of|either|both)\b", re.I)
+# Words that point back at what the previous answer said: "which of those", "them", "that one", "was heterogeneity
+# high for that?", "is that true?".
+_POINTS_BACK_RE = re.compile(
+    r"\b(those|these|them|that one|this one|which of|either|both)\b"
+    r"|\b(for|of|about|in|with|is|was|does|did) (that|this)\W*($|\btrue\b|\b(high|low|common|normal|right)\b)",
+    re.I,
+)
 
 
 def _told_then_asked(message: str) -> tuple[str, str]:

@@ -410,6 +410,8 @@ def test_a_follow_up_naming_a_thing_of_its_own_does_not_carry_what_was_asked_bef
     ]
     assert "radiation" in understand("Is it ever used on its own?", radiation, vocab).focus
     assert "radiation" in understand("which of those is definitive?", radiation, vocab).focus
+    # ... and a rarer word said of "that", the previous answer's thing: "was heterogeneity high for that?"
+    assert "survival" in understand("was heterogeneity high for that?", before, vocab).focus
 
 
 def test_the_word_a_page_writes_after_level_codes_asks_for_a_level() -> None:
