@@ -366,7 +366,9 @@ def make_another_document(
         # a question about the X report): it chose where to look too.
         if inp.query.carried_topic and inp.query.targets and all(len(group) == 1 for group in inp.query.targets):
             return None
-        rival, best = inp.outside[0], inp.ranked[0]
+        # (The asked documents' strongest match among their best passages: the first may be ranked first for the
+        # kind of answer it holds, not for its match.)
+        rival, best = inp.outside[0], max(inp.ranked[: settings.strength_depth], key=lambda r: r.strength)
         # What the question asks *about* its subject (its focus words) is matched lexically far better
         # elsewhere, while the asked-about documents only match the subject's name.
         scale = max(max(r.lexical_raw for r in inp.ranked), settings.lexical_full_score)

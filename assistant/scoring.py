@@ -86,6 +86,10 @@ DEFINITION_RE = re.compile(
 )
 
 
+# "role of surgery", "the purpose of radiotherapy", "point of the biopsy": what a thing does is asked.
+_ROLE_OF_RE = re.compile(r"\b(?:role|purpose|point|aim|goal) of (?:the |a |an )?(?P<thing>[a-z][a-z-]{2,})\b", re.I)
+
+
 @lru_cache(maxsize=1 << 10)
 def definition_pattern(name: str) -> re.Pattern[str]:
     """A sentence saying what a condition *is*: "X (XYZ) is a ...", "An X is the ..."."""
@@ -231,6 +235,10 @@ class PassageScorer:
         # "What is X?" / "X definition": a sentence saying what the condition *is* answers it.
         names = {topic_name(topic) for topic in query.topics}
         defines = [definition_pattern(n) for n in names] if asks_definition else []
+        # "Role of surgery in X": a sentence about surgery says it first ("Surgery is often a first step ..."), not in
+        # passing ("before you decide on surgery, a radiologist may ...").
+        if role := _ROLE_OF_RE.search(query.question):
+            defines.append(re.compile(rf"^\W*(the )?{re.escape(role.group('thing'))}\b", re.I))
         explains = self.explanation(query.question)
         # What happened to one patient answers a question about that case; asked of the condition in
         # general ("symptoms of X"), it is an anecdote, not the answer.

@@ -443,10 +443,12 @@ def test_what_kind_of_surgery_a_patient_had_is_what_the_report_says_was_performe
 
 
 def test_a_lookup_answered_by_its_kind_of_answer_drops_text_holding_none(bot: Assistant) -> None:
-    """ "role of surgery in ASPS" opens with surgery; the definition of ASPS beside it holds no treatment."""
+    """ "role of surgery in ASPS" opens with surgery's own sentence ("Surgery is often a first step ..."), not one
+    naming it in passing; the definition of ASPS beside it holds no treatment."""
     answer = bot.ask("role of surgery in ASPS", audience="clinician")
     quotes = " ".join(c.quote for c in answer.citations)
-    assert "first step" in quotes and "malignant soft tissue tumor" not in quotes
+    assert answer.citations[0].quote.startswith("Surgery is often a first step")
+    assert "malignant soft tissue tumor" not in quotes
     # ... but a passage standing beside the answer stays: it is what "Because of this" refers to.
     why = bot.ask("why chemo side effects (HPC page)", audience="clinician")
     assert "differentiate normal healthy cells" in " ".join(c.quote for c in why.citations)
