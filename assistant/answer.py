@@ -22,11 +22,13 @@ import numpy as np
 from assistant.answer_types import (
     ALTERNATIVE_RE,
     ASKS_LITERATURE_RE,
+    CASE_PERSON_RE,
     COMPARISON_WORD_RE,
     QUESTION_CUES,
     REPORTS_CASE_RE,
     TIME_POINT_RE,
     answer_kind_cues,
+    asks_first_site,
     asks_for_figure,
     figure_gap,
     holds_asked_answer,
@@ -409,6 +411,21 @@ class ExtractiveAnswerer:
             return span_anchor_share(question, r.evidence.text) or 0.0
 
         counts_from_asked = span_anchor_share(question, ranked[0].evidence.text) in (None, 1.0)
+        if in_named and asks_first_site(question):
+            # "In the X report, where was the first tumour?": a report tells its patient's story in order, so the
+            # first passage of it that names a place holds where the disease began (later ones, where it spread).
+            document = ranked[0].evidence.doc.source_id
+            places = answer_kind_cues(question)
+            story = [
+                r
+                for r in ranked
+                if r.evidence.doc.source_id == document
+                and CASE_PERSON_RE.search(r.evidence.text)
+                and any(place.search(r.evidence.text) for place in places)
+            ]
+            if story:
+                first = min(story, key=lambda r: r.evidence.passage.start)
+                return [first, *(r for r in ranked if r is not first)]
         if top_holds is None or (top_holds and not background and counts_from_asked):
             return ranked
         floor = ranked[0].score - self.settings.answer_type_margin

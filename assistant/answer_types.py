@@ -755,6 +755,17 @@ def asks_about_case(question: str) -> bool:
     )
 
 
+# Where the tumour a disease began as was: "where was the first tumour", "where was the primary tumor?"
+_FIRST_SITE_RE = re.compile(
+    r"\bwhere\b.*\b(first|primary|original|initial)\s+(tumou?rs?|cancers?|mass|lesion|growth|site)\b", re.I
+)
+
+
+def asks_first_site(question: str) -> bool:
+    """Whether a question asks where the tumour a disease began as was ("where was her first tumour?")."""
+    return bool(_FIRST_SITE_RE.search(question))
+
+
 # The patient a report's story is about ("she", "the patient", "a 46-year-old woman").
 CASE_PERSON_RE = re.compile(_CASE_PERSON, re.I)
 

@@ -549,6 +549,15 @@ def test_a_cases_story_answers_before_the_review_and_its_unreported_things_are_r
     assert bot.ask("did she smoke?", history=history).abstained
 
 
+def test_where_the_first_tumour_was_is_the_first_place_of_the_cases_story(tmp_path: Path) -> None:
+    """ "Where was the first tumour?" of a case report: its story is told in order, so the first passage of it that
+    names a place ("a painless mass in the posterior compartment of the left thigh") answers, not a later one nor
+    the background's "after treatment of the primary tumor"."""
+    bot = late_metastasis_bot(tmp_path)
+    answer = bot.ask("in the myxoid glomangioma case report where was the first tumour")
+    assert "posterior compartment of the left thigh" in answer.citations[0].quote
+
+
 def test_spans_are_answered_from_the_event_and_the_statistic_asked(tmp_path: Path) -> None:
     """ "How many years after the thigh surgery ..." counts from her operation: the case's "7 years after
     resection", not the review's "5 or more years after treatment"; "longest reported interval" is the review's
