@@ -263,16 +263,16 @@ def _letters_in_order(letters: Sequence[str], phrase: str) -> bool:
     return True
 
 
-# A level code, or a span of them, and the word a page writes after it: "at the T5-T7 vertebrae", "the L3 vertebral
-# body" (the letter-and-number notation of an organ's segments; which organ is the corpus's).
+# A level code, or a span of them, and the word a page writes after it: "at the X5-X7 lobules", "the X3 lobular
+# wall" (the letter-and-number notation of an organ's segments; which organ is the corpus's).
 _AFTER_LEVEL_CODE_RE = re.compile(r"\b[A-Z]\d{1,2}(?:\s*(?:-|–|to|and|through)\s*[A-Z]?\d{1,2})?\s+([a-z]{4,})\b")
-# "which vertebrae", "what vertebral level": the thing a question asks which of (at most one word between).
+# "which lobules", "what lobular level": the thing a question asks which of (at most one word between).
 _WHICH_THING_RE = re.compile(r"\b(which|what)\s+((?:[a-z-]+\s+)?[a-z-]{4,})\b", re.I)
 
 
 def learn_level_words(texts: Iterable[str], counts: Mapping[str, int], settings: Settings) -> frozenset[str]:
-    """Stems of the words the corpus writes after level codes ("T5-T7 vertebrae"): a specialist word whenever it
-    does, an everyday one ("vertebrae", "signal") when enough of its uses do (Settings.level_word_min_share)."""
+    """Stems of the words the corpus writes after level codes ("X5-X7 lobules"): a specialist word whenever it
+    does, an everyday one ("lobules", "signal") when enough of its uses do (Settings.level_word_min_share)."""
     after = Counter(m.group(1) for text in texts for m in _AFTER_LEVEL_CODE_RE.finditer(text))
     learned = [
         word
@@ -393,14 +393,14 @@ class Vocabulary:
     # Words the corpus writes only inside a condition's name ("alveolar" of "alveolar soft part sarcoma"), with
     # that name: asked what such a word means, the documents have the name to show, which explains no word of it.
     name_only_words: dict[str, str] = field(default_factory=dict, repr=False)
-    # Stems of the words the corpus writes after a level code ("at the T5-T7 vertebrae"): what a question asks for
-    # when it asks "which vertebrae" is a level.
+    # Stems of the words the corpus writes after a level code ("at the X5-X7 lobules"): what a question asks for
+    # when it asks "which lobules" is a level.
     level_words: frozenset[str] = field(default_factory=frozenset, repr=False)
     settings: Settings = field(default_factory=Settings, repr=False)
 
     def naming_levels(self, question: str) -> str:
         """The question with "levels" said after a word the corpus writes after level codes, when it asks which
-        ("which vertebrae was it at" asks "which vertebrae levels"): what it asks for is a level."""
+        ("which lobules was it at" asks "which lobules levels"): what it asks for is a level."""
         if not self.level_words:
             return question
 

@@ -373,9 +373,9 @@ class Settings(BaseSettings):
         0.3,
         gt=0,
         le=1,
-        description="An everyday word a page writes after a level code ('the T5-T7 vertebrae') is learned as naming "
-        "levels when at least this share of its uses follow one ('which vertebrae' asks for a level); 1 in 3 keeps "
-        "'vertebrae' of a report that also says it twice elsewhere, and drops 'posterior' (1 in 9).",
+        description="An everyday word a page writes after a level code ('the X5-X7 lobules') is learned as naming "
+        "levels when at least this share of its uses follow one ('which lobules' asks for a level); 1 in 3 keeps "
+        "such a word of a report that also says it twice elsewhere, and drops 'posterior' (1 in 9).",
     )
     basic_vocabulary_size: int = Field(
         5000,
