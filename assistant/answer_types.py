@@ -377,7 +377,9 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     # "What temp is too high?", "how high a fever": a temperature, said with its unit ("100.4°F (38°C)").
     (
         re.compile(
-            r"\b(what|which|at what) (temp|temps|temperature|temperatures)\b|\bhow high (a |of a )?(fever|temp\w*)\b",
+            r"\b(what|which|at what) (temp|temps|temperature|temperatures)\b|\bhow high (a |of a )?(fever|temp\w*)\b"
+            # ... or a nurse's keywords for the cut-off: "chemo fever threshold", "fever cut-off temp".
+            r"|\b(fever|temp|temperature)s? (threshold|cut-?off|limit)s?\b",
             re.I,
         ),
         re.compile(_TEMPERATURE, re.I),

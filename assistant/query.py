@@ -572,6 +572,11 @@ class Vocabulary:
         return {w.replace("-", ""): w for w in sorted(self.words) if any(ch.isdigit() for ch in w)}
 
     @cached_property
+    def one_word_names(self) -> tuple[str, ...]:
+        """The names of one word (a condition's own: "rhabdomyosarcoma"), in order, to find one typed cut short."""
+        return tuple(sorted(alias for alias in self.topic_aliases if alias.isalpha()))
+
+    @cached_property
     def long_names_by_word(self) -> dict[str, list[tuple[str, ...]]]:
         """Each word of a name of two or more words -> those names, as word tuples: a question that
         has all of such a name's words but one finds it from any of the others."""
@@ -1143,6 +1148,19 @@ def correct_name_typos(text: str, vocab: Vocabulary) -> str:
                     fixes[start + wrong[0]] = want
     # ("infantile fibro" begins "fibrosarcoma" and "fibromatosis": which is meant is not said.)
     fixes |= {at: next(iter(wants)) for at, wants in clipped.items() if len(wants) == 1 and at not in fixes}
+    # ... and a name of one word cut short ("rhabdo" for "rhabdomyosarcoma"), no word of its own, when it begins the
+    # names of one condition only.
+    lone_min = vocab.settings.lone_name_clip_min_letters
+    for position, word in enumerate(lowered):
+        if position in fixes or len(word) < lone_min or not word.isalpha() or word in vocab.words or is_english(word):
+            continue
+        at = bisect.bisect_left(vocab.one_word_names, word)
+        begun = []
+        while at < len(vocab.one_word_names) and vocab.one_word_names[at].startswith(word):
+            begun.append(vocab.one_word_names[at])
+            at += 1
+        if begun and len({vocab.topic_aliases[name] for name in begun}) == 1:
+            fixes[position] = begun[0]
     if not fixes:
         return text
     out, at = [], 0

@@ -359,6 +359,13 @@ class Settings(BaseSettings):
         description="A misspelt word may differ from its correction by one edit per this many letters "
         "(one edit for 5-7 letters, two from 8): short words need a closer match to be a typo.",
     )
+    lone_name_clip_min_letters: int = Field(
+        6,
+        ge=3,
+        description="A condition's one-word name typed cut short ('rhabdo') is completed when the cut word keeps at "
+        "least this many letters, is no word of its own and begins one condition's names only; a lone word says less "
+        "than a cut last word after its name's other words, so it must keep more of itself ('osteo' begins many).",
+    )
     name_clip_min_letters: int = Field(
         4,
         ge=2,

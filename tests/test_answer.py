@@ -631,6 +631,9 @@ def test_what_temperature_is_too_high_is_answered_by_the_temperature(tmp_path: P
     assert answer.citations and all("100.4°F" in c.quote for c in answer.citations)
     son = bot.ask("what temperature is too high for my son on chemo for glomangioma")
     assert not son.abstained and "100.4°F" in son.citations[0].quote
+    # ... and a nurse's keywords for the cut-off, the call box first and alone.
+    nurse = bot.ask("glomangioma chemo fever threshold", audience="clinician")
+    assert nurse.citations and all("100.4°F" in c.quote for c in nurse.citations)
 
 
 GRADES_PAGE = """# Glomangioma

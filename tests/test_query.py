@@ -414,6 +414,16 @@ def test_a_follow_up_naming_a_thing_of_its_own_does_not_carry_what_was_asked_bef
     assert "survival" in understand("was heterogeneity high for that?", before, vocab).focus
 
 
+def test_a_one_word_name_cut_short_names_its_condition_when_it_begins_one_only() -> None:
+    """ "rhabdo" is "rhabdomyosarcoma" when no other condition's name begins so; "glom" is too short a cut, and a
+    cut that begins two conditions' names names neither."""
+    texts = ["Rhabdomyosarcoma is a tumour of muscle cells.", "Glomangioma and glomangiomatosis are rare."]
+    topics = {"rhabdomyosarcoma": ["r"], "glomangioma": ["g"], "glomangiomatosis": ["h"]}
+    vocab = build_vocabulary(texts, topics, settings=Settings())
+    assert understand("rhabdo chemo fever threshold", [], vocab).topics == ["rhabdomyosarcoma"]
+    assert understand("glomang chemo", [], vocab).topics == []
+
+
 def test_the_word_a_page_writes_after_level_codes_asks_for_a_level() -> None:
     """A report writing "at the X5-X7 lobules" teaches that "which lobules" asks for a level; a word that follows a
     code once in many uses ("posterior") does not."""
