@@ -374,6 +374,18 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         ),
         "a hazard or odds ratio",
     ),
+    # What an operation report measures: blood lost is a volume ("about 800 mL"), the operation's length a time
+    # ("4 hours 20 minutes"), not the story around them.
+    (
+        re.compile(r"\b(blood loss|lost blood|how much blood)\b", re.I),
+        re.compile(r"\b\d[\d,.]*\s*(ml|mls|millilit(er|re)s?|lit(er|re)s?|l|cc|units?)\b", re.I),
+        "an amount of blood",
+    ),
+    (
+        re.compile(r"\b(operative|operating|surgical|anesthesia|anaesthesia) (time|duration)\b", re.I),
+        re.compile(_NUMERIC_DURATION, re.I),
+        "a span of time",
+    ),
     # "What temp is too high?", "how high a fever": a temperature, said with its unit ("100.4°F (38°C)").
     (
         re.compile(

@@ -605,6 +605,8 @@ def test_a_case_reports_words_for_what_is_asked_are_not_missing(tmp_path: Path) 
     assert not dose.abstained and "50 Gy" in dose.text
     drug = bot.ask("which drug was the myxoid glomangioma patient treated with")
     assert not drug.abstained and "doxorubicin" in drug.text
+    # What the report never measures is refused, whatever else it measures ("12 cm", "50 Gy").
+    assert bot.ask("myxoid glomangioma case estimated blood loss and operative time", audience="clinician").abstained
     span = bot.ask("how many years after the first operation did the myxoid glomangioma metastasis show up")
     assert span.citations[0].quote.startswith("she remained well until 9 years after the first")
 

@@ -218,6 +218,16 @@ def test_review_figures_in_their_usual_forms_answer() -> None:
     )
 
 
+def test_an_operations_measures_need_their_units() -> None:
+    """ "estimated blood loss" is a volume and "operative time" a time: a report's other figures do not give them."""
+    blood = "Halvorsen case estimated blood loss"
+    assert figure_gap(blood, "Estimated blood loss was 850 mL.") is None
+    assert figure_gap(blood, "The lesion measured 3.4 x 2.9 cm with 40% loss of height.")
+    time = "operative time in the Halvorsen case"
+    assert figure_gap(time, "The operative time was 4 hours 20 minutes.") is None
+    assert figure_gap(time, "Fixation from T8 to T12 was performed.")
+
+
 def test_a_cost_needs_an_amount_of_money_and_a_size_a_measurement() -> None:
     assert figure_gap("How much does the treatment cost?", "It makes up 1 to 2 out of every 100 sarcomas.")
     assert figure_gap("How much does the treatment cost?", "A course costs about $5,000.") is None
