@@ -521,13 +521,7 @@ class ExtractiveAnswerer:
                 if other.score < shorter.score - margin:
                     break
                 q = other.evidence.passage
-                holds = (
-                    q.source_id == p.source_id
-                    and q.start <= p.start
-                    and p.end <= q.end
-                    and q.end - q.start > p.end - p.start
-                )
-                if holds:
+                if _within(shorter.evidence, other.evidence) and q.end - q.start > p.end - p.start:
                     out[i], out[j] = other, shorter
                     break
         return out
@@ -544,17 +538,7 @@ class ExtractiveAnswerer:
         for row in [r for r in ranked if r.evidence.table_row]:
             if not all(labels_given(word, row.evidence.text) == {value} for word, value in labels):
                 continue
-            p = row.evidence.passage
-            table = next(
-                (
-                    r
-                    for r in out[: out.index(row)]
-                    if r.evidence.doc.source_id == p.source_id
-                    and r.evidence.passage.start <= p.start
-                    and p.end <= r.evidence.passage.end
-                ),
-                None,
-            )
+            table = next((r for r in out[: out.index(row)] if _within(row.evidence, r.evidence)), None)
             if table is not None:
                 # (The row answers as well as its table does: it is the part of it asked about.)
                 out.remove(row)
@@ -863,6 +847,12 @@ def _repeats(a: EvidencePassage, b: EvidencePassage) -> bool:
     """The same words as a passage already chosen: a page that repeats a sentence (a "Key points" list
     whose points come again as the openings of its paragraphs) is quoted once."""
     return a.text.casefold() == b.text.casefold()
+
+
+def _within(inner: EvidencePassage, outer: EvidencePassage) -> bool:
+    """Whether a passage's text lies inside another's (a sentence in its paragraph, a row in its table)."""
+    pi, po = inner.passage, outer.passage
+    return pi.source_id == po.source_id and po.start <= pi.start and pi.end <= po.end
 
 
 def _overlaps(a: EvidencePassage, b: EvidencePassage) -> bool:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.query import LAY_TERMS, LEXICON, speaks_of_case
+from assistant.query import LAY_TERMS, LEVEL_WORDS, LEXICON, speaks_of_case
 from assistant.text import STOPWORDS, content_words, spelling_variants, stem_all, stems, stems_related
 
 # Shared fragments: a number in words, and a proportion ("8 in 10", "2 to 3 in 100", "one in five").
@@ -58,9 +58,6 @@ _TEMPERATURE = r"\d\s*°\s*[CF]\b|\b\d+(\.\d+)? degrees\b"
 DRUG_NAME_RE = re.compile(_DRUG_NAME, re.I)
 # (North American "555-010-0199", international "+44 ...", or a national number opening with 0: "01632 960418".)
 _PHONE = r"\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\+\d[\d\s().-]{7,}\d|\b0\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"
-# The words a question asks for a level by ("which levels"), the same in a cue and as a shape word. (What a level is
-# of, an organ's segments, is a corpus's own word: naming one here would tune the rule to one document's site.)
-_LEVEL_WORDS = r"levels?|segments?"
 # A level or span of levels in the letter-and-number notation of segments ("below X2", "X6 to Y2").
 _LEVEL = r"\b(from|at|below|above|of) [A-Z]\d{1,2}\b|\b[A-Z]\d{1,2}\s*(-|–|to|and)\s*[A-Z]?\d{1,2}\b"
 # A statistic of a span of time: "median survival", "mean follow-up", "longest reported interval to metastasis".
@@ -206,7 +203,7 @@ QUESTION_CUES: list[QuestionCue] = [
     QuestionCue(ASKS_ADVICE_RE, RECOMMENDATION_RE),
     # Which levels or segments: answered by a span of level codes ("X6 to Y2", "X5-X7").
     QuestionCue(
-        re.compile(rf"\b({_LEVEL_WORDS})\b", re.I),
+        re.compile(rf"\b({LEVEL_WORDS})\b", re.I),
         re.compile(_LEVEL),
         narrow=True,
     ),
@@ -646,9 +643,9 @@ def span_anchor_share(question: str, text: str) -> float | None:
     Of two passages with a number of years, the one that counts from the asked event answers."""
     found = SPAN_ANCHOR_RE.search(question)
     asked = content_words(found.group("anchor")) if found else []
-    if not asked:
+    if not found or not asked:
         return None
-    phrases = LEXICON.matches(found.group("anchor")) if found else []
+    phrases = LEXICON.matches(found.group("anchor"))
     said = set(stems(text))
     for word in content_words(text):
         said.update(stem_all(content_words(LAY_TERMS.get(word, ""))))
@@ -677,7 +674,7 @@ def _span_forms(number: str, unit: str) -> list[str]:
 # answered by "between 20 and 40 years old", "which levels" by "X6 to Y2", "what proportion" by "1 in 10".
 SHAPE_WORDS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"ages?", re.I), re.compile(_AGE, re.I)),
-    (re.compile(_LEVEL_WORDS, re.I), re.compile(_LEVEL)),
+    (re.compile(LEVEL_WORDS, re.I), re.compile(_LEVEL)),
     (re.compile(r"rates?|percent\w*|proportions?|fractions?|share", re.I), re.compile(_SHARE, re.I)),
     (re.compile(r"number|incidence|prevalence|count", re.I), re.compile(_ANY_NUMBER, re.I)),
     # "what temp": a temperature is said by its unit ("heated to about 90°C").

@@ -187,8 +187,9 @@ class Composer:
             # years after the first operation": "until 9 years after the first operation", not "after five years
             # of surveillance"), when only it does.
             shares = [span_anchor_share(question, c) or 0.0 for c in holding]
-            if sorted(shares)[-1] > sorted(shares)[-2]:
-                holding = [holding[shares.index(max(shares))]]
+            best, second = sorted(shares, reverse=True)[:2]
+            if best > second:
+                holding = [holding[shares.index(best)]]
         path = self.index.source_path(ev.doc.source_id)
         if len(holding) != 1 or path.suffix.lower() in (*HTML_SUFFIXES, *MARKDOWN_SUFFIXES):
             return None  # the answer spans clauses (quote the sentence), or offsets would not be the text's

@@ -26,6 +26,7 @@ from assistant.corpus import DocumentInfo
 from assistant.ingest import ParsedDocument
 from assistant.settings import Settings
 from assistant.text import (
+    PHONE_WHAT,
     ROMAN_NUMERAL_RE,
     STOPWORDS,
     WORD_RE,
@@ -263,6 +264,9 @@ def _letters_in_order(letters: Sequence[str], phrase: str) -> bool:
     return True
 
 
+# The words a question asks for a level by ("which levels"). (What a level is of, an organ's segments, is a corpus's
+# own word, learned below: naming one here would tune the rules to one document's site.)
+LEVEL_WORDS = r"levels?|segments?"
 # A level code, or a span of them, and the word a page writes after it: "at the X5-X7 lobules", "the X3 lobular
 # wall" (the letter-and-number notation of an organ's segments; which organ is the corpus's).
 _AFTER_LEVEL_CODE_RE = re.compile(r"\b[A-Z]\d{1,2}(?:\s*(?:-|–|to|and|through)\s*[A-Z]?\d{1,2})?\s+([a-z]{4,})\b")
@@ -406,7 +410,7 @@ class Vocabulary:
 
         def said(match: re.Match[str]) -> str:
             asked = match.group(2).split()
-            if any(re.fullmatch(r"levels?|segments?", word, re.I) for word in asked):
+            if any(re.fullmatch(LEVEL_WORDS, word, re.I) for word in asked):
                 return match.group(0)
             for i, stem in enumerate(stem_all([word.lower() for word in asked])):
                 if any(stems_related(stem, s, self.settings.related_stem_min_chars) for s in self.level_words):
@@ -514,7 +518,8 @@ class Vocabulary:
     def words_by_stem(self) -> dict[str, str]:
         """A corpus word for each stem, its most used form ("ovarian" for "ovarian")."""
         by_stem: dict[str, str] = {}
-        for word, stem in zip(sorted(self.words), stem_all(sorted(self.words)), strict=True):
+        ordered = sorted(self.words)
+        for word, stem in zip(ordered, stem_all(ordered), strict=True):
             if word.isalpha() and self.counts.get(word, 0) >= self.counts.get(by_stem.get(stem, ""), 0):
                 by_stem[stem] = word
         return by_stem
@@ -1972,7 +1977,7 @@ _NOTATION = (
     # A question word's contraction typed on a phone without its apostrophe ("whats X" asks what X is).
     (re.compile(r"\b(what|where|who|how)s\b", re.I), r"\1's"),
     # ... or the question word itself typed short ("wat temp is too high").
-    (re.compile(r"\b(?:wat|wut|wht)\b", re.I), "what"),
+    (re.compile(PHONE_WHAT, re.I), "what"),
 )
 
 

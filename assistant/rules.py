@@ -681,8 +681,9 @@ def make_never_mentioned(
 
 
 def _paragraph_opening(ev: EvidencePassage) -> str:
-    """The first sentence of the paragraph (or the lead of the list) a passage opens in."""
-    return next((sentence.plain for sentence in ev.doc.sentences if sentence.block == ev.block), "")
+    """The first sentence of the paragraph (or the lead of the list) a passage opens in (see :func:`_paragraph`)."""
+    opening = ev.doc.blocks[ev.block].sentence_ids[:1]
+    return ev.doc.sentences[opening[0]].plain if opening else ""
 
 
 def _gives_figure_of(kind: str, source_ids: set[str], index: CorpusIndex) -> bool:

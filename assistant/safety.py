@@ -19,7 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from assistant.settings import Settings
-from assistant.text import fold, is_english
+from assistant.text import PHONE_WHAT, fold, is_english
 
 
 @dataclass(frozen=True)
@@ -270,7 +270,7 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bwanna\b", "want to"),
         (r"\bu\b", "you"),
         (r"\bur\b", "your"),
-        (r"\b(?:wat|wut|wht)\b", "what"),
+        (PHONE_WHAT, "what"),
     )
 )
 # Where a message splits into clauses: sentence and clause punctuation (not a decimal point) and dashes.

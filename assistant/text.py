@@ -97,6 +97,8 @@ def stems(text: str) -> frozenset[str]:
     return frozenset(stem_all(tokens))
 
 
+# "what" typed short on a phone ("wat temp is too high"): read as the question word by the answerer and the router.
+PHONE_WHAT = r"\b(?:wat|wut|wht)\b"
 NON_PREFIX_MIN_CHARS = 9  # "noncancerous", "nonsurgical", "noninvasive"; not "none", "nonsense", "nonstop"
 
 

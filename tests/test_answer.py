@@ -518,21 +518,26 @@ Conclusion: Myxoid glomangioma can metastasize many years after apparently curat
 """
 
 
-def late_metastasis_bot(tmp_path: Path) -> Assistant:
-    """A case report with a review of earlier cases, written for these tests."""
+def written_report_bot(tmp_path: Path, text: str, slug: str, year: int) -> Assistant:
+    """A real assistant over one case report about myxoid glomangioma written for the test, its title its first line."""
     page = tmp_path / "page.txt"
-    page.write_text(LATE_METASTASIS_REPORT, encoding="utf-8")
+    page.write_text(text, encoding="utf-8")
     entry = {
-        "id": "test-late-glomangioma",
-        "file": "late-glomangioma.txt",
-        "title": "Late lung metastases from myxoid glomangioma of the thigh: a case report",
+        "id": f"test-{slug}",
+        "file": f"{slug}.txt",
+        "title": text.splitlines()[0],
         "journal": "Test Case Rep",
-        "year": 2022,
+        "year": year,
         "kind": "case report",
         "audience": "clinician",
         "topics": ["myxoid glomangioma"],
     }
     return one_page_bot(tmp_path, page, entry)
+
+
+def late_metastasis_bot(tmp_path: Path) -> Assistant:
+    """A case report with a review of earlier cases, written for these tests."""
+    return written_report_bot(tmp_path, LATE_METASTASIS_REPORT, "late-glomangioma", 2022)
 
 
 def test_a_cases_story_answers_before_the_review_and_its_unreported_things_are_refused(tmp_path: Path) -> None:
@@ -588,19 +593,7 @@ def test_a_case_reports_words_for_what_is_asked_are_not_missing(tmp_path: Path) 
     """ "radiation dose" of a report saying "radiotherapy to a total dose of 50 Gy", and "which drug" of one naming
     doxorubicin, are not things the report never mentions; and of the one long sentence's clauses with a number of
     years, the one counting from the asked event is quoted."""
-    page = tmp_path / "page.txt"
-    page.write_text(SPINAL_METASTASIS_REPORT, encoding="utf-8")
-    entry = {
-        "id": "test-spinal-glomangioma",
-        "file": "spinal-glomangioma.txt",
-        "title": "Late spinal metastasis of myxoid glomangioma nine years after resection: a case report",
-        "journal": "Test Case Rep",
-        "year": 2019,
-        "kind": "case report",
-        "audience": "clinician",
-        "topics": ["myxoid glomangioma"],
-    }
-    bot = one_page_bot(tmp_path, page, entry)
+    bot = written_report_bot(tmp_path, SPINAL_METASTASIS_REPORT, "spinal-glomangioma", 2019)
     dose = bot.ask("what radiation dose did the myxoid glomangioma patient get before the thigh surgery")
     assert not dose.abstained and "50 Gy" in dose.text
     drug = bot.ask("which drug was the myxoid glomangioma patient treated with")
