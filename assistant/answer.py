@@ -21,6 +21,7 @@ import numpy as np
 
 from assistant.answer_types import (
     ALTERNATIVE_RE,
+    ASKS_IF_TREATMENT_NEEDED_RE,
     ASKS_LITERATURE_RE,
     CASE_PERSON_RE,
     COMPARISON_WORD_RE,
@@ -631,8 +632,9 @@ class ExtractiveAnswerer:
         """The section whose heading the question restates ("How is X treated?" under "What are the
         treatments for X?"), if any: the heading is close to the question and holds every word the
         question asks about. A question that asks for a figure, or adds words of its own ("How does
-        chemotherapy work?"), is a fact question."""
-        if not ranked or asks_for_figure(query.question):
+        chemotherapy work?"), is a fact question; so is whether a treatment is a must ("do they have to
+        operate?"), which the treatment's own section does not answer."""
+        if not ranked or asks_for_figure(query.question) or ASKS_IF_TREATMENT_NEEDED_RE.search(query.question):
             return None
         asked = self._asked_of_subject(query)
         if not asked:

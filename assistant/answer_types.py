@@ -95,6 +95,17 @@ class QuestionCue:
     kind_of_answer: bool = True
 
 
+# Whether a treatment is a must: "do they have to operate?", "must she be treated?", "does X always need
+# surgery?", "is chemo necessary?".
+_TREATMENT_NOUN = r"(surgery|treatment|an operation|an? op|chemo\w*|radiation|radiotherapy)"
+ASKS_IF_TREATMENT_NEEDED_RE = re.compile(
+    r"\b(have|has|need|needs|needed) to (be )?(operat\w*|treat\w*|remov\w*|cut|"
+    rf"(have|do|get|undergo) (it )?({_TREATMENT_NOUN}|it (out|removed)))\b|"
+    rf"\b(must|should) (it|they|he|she|we|I) (be )?(operat\w*|treat\w*|remov\w*|have {_TREATMENT_NOUN})\b|"
+    rf"\b(does|do|will) ([\w']+ ){{1,2}}(always |definitely |really )?need {_TREATMENT_NOUN}\b|"
+    rf"\b(is|are) {_TREATMENT_NOUN} (always |really |definitely )?(necessary|needed|required|a must)\b",
+    re.I,
+)
 # What authors recommend or conclude ("we suggest that imaging be continued for ten years", "in conclusion").
 RECOMMENDATION_RE = re.compile(
     r"\b(we (suggest|recommend|advise|propose|conclude)|in conclusion|should (be|therefore|include|continue)|"
@@ -218,6 +229,18 @@ QUESTION_CUES: list[QuestionCue] = [
         re.compile(
             r"\b(treat\w*|therapy|surgery|surgical|removal|radiation|chemotherapy|radiotherapy|underwent|"
             r"amputation|resection|excision|resected|excised|removed|medicines?|drugs?)\b",
+            re.I,
+        ),
+    ),
+    # "Do they have to operate?", "Does it need treatment?": whether a treatment is a must is answered by the
+    # course the page offers instead ("keeping an eye on it instead of treating it straight away"), not by the
+    # treatment's own description, which every such question also matches; the treatment may follow it.
+    QuestionCue(
+        ASKS_IF_TREATMENT_NEEDED_RE,
+        re.compile(
+            r"\b(instead of|rather than) (\w+ ){0,2}(treat\w*|surgery|operat\w*|removing|an operation)\b|"
+            r"\b(watch(ful)?[- ](and[- ])?wait\w*|active (monitoring|surveillance)|keep(ing)? an eye on)\b|"
+            r"\b(may|might|does|do|will) not (always |usually )?need (any )?(treatment|surgery|an operation)\b",
             re.I,
         ),
     ),

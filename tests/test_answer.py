@@ -696,6 +696,38 @@ def test_a_figure_beside_a_nearly_as_good_passage_in_its_paragraph_answers(tmp_p
     assert not catch.abstained and "not contagious" in catch.text
 
 
+MONITORING_PAGE = """# Glomangioma
+
+## Symptoms
+
+Many small glomangiomas cause no symptoms and are found by chance on a scan done for another reason.
+
+## Treatment
+
+Your treatment depends on the size and place of the glomangioma and on your general health.
+
+### Watch and wait
+
+If a glomangioma is small and causes no symptoms, your team may suggest checking it with regular scans instead of \
+treating it straight away. The first scan is usually 6 months after diagnosis.
+
+### Surgery
+
+Surgery aims to remove the whole glomangioma with a rim of healthy tissue. Sometimes a small part is left behind \
+because it lies against a nerve.
+"""
+
+
+def test_whether_a_treatment_is_a_must_is_answered_by_the_course_offered_instead(tmp_path: Path) -> None:
+    """ "Do they have to operate?" restates the surgery section's heading, but that section only says what surgery
+    does: the page's other course ("checking it with regular scans instead of treating it") answers whether it
+    is a must."""
+    bot = written_page_bot(tmp_path, MONITORING_PAGE, "glomangioma", suffix="md")
+    answer = bot.ask("my dad's glomangioma was found by accident on a scan, do they have to operate??")
+    assert not answer.abstained
+    assert any("instead of treating it straight away" in c.quote for c in answer.citations)
+
+
 def test_a_question_in_a_long_sections_words_is_answered_only_from_that_section(tmp_path: Path) -> None:
     """ "How is X diagnosed?" over a diagnosis section too long to give whole: its best passages answer, and
     not what the page says X is (which had come third, as padding)."""

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer_types import (
+    ASKS_IF_TREATMENT_NEEDED_RE,
     QUESTION_CUES,
     RECOMMENDATION_RE,
     answer_kind_cues,
@@ -670,3 +671,20 @@ def test_a_regimen_asked_for_is_named_by_its_drugs() -> None:
     question = "what chemo regimen did the patients get"
     assert figure_gap(question, "Treatment combined surgery, chemotherapy and/or radiotherapy.") is not None
     assert figure_gap(question, "Most got a regimen called IVADo (ifosfamide, vincristine and doxorubicin).") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("do they have to operate??", True),
+        ("does a glomangioma always need surgery", True),
+        ("is chemo really necessary for her", True),
+        ("do we have to do chemo", True),
+        ("will she need an operation", True),
+        ("How is glomangioma treated?", False),
+        ("what surgery is needed", False),
+        ("how long do they need to stay in hospital after surgery", False),
+    ],
+)
+def test_whether_a_treatment_is_a_must_is_told_from_what_it_involves(question: str, asks: bool) -> None:
+    assert bool(ASKS_IF_TREATMENT_NEEDED_RE.search(question)) is asks
