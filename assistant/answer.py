@@ -14,7 +14,7 @@ the cited answer. This module chooses between them:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -37,6 +37,7 @@ from assistant.answer_types import (
     is_figure_word,
     missing_number,
     span_anchor_share,
+    span_subject,
     speaks_of_case,
 )
 from assistant.compose import Composer, Draft
@@ -248,6 +249,7 @@ class ExtractiveAnswerer:
         top = ranked[0].score
         topics = self._topics(ranked[0])
         ranked = self._answer_first(query, ranked, topics)
+        span_key = self._span_key(query)
         # A narrow question ("Who gets X?", "How old was she?") whose first passage holds such an answer (its
         # best, or one moved first for holding it) is answered by the passages that hold one: the rest is padding.
         narrow = bool(holds_asked_answer(query.question, ranked[0].evidence.text))
@@ -281,8 +283,7 @@ class ExtractiveAnswerer:
                 and (narrow or terse)
                 and (
                     not holds_asked_answer(query.question, candidate.evidence.text)
-                    or (span_anchor_share(query.question, candidate.evidence.text) or 0.0)
-                    < (span_anchor_share(query.question, chosen[0].evidence.text) or 0.0)
+                    or span_key(candidate) < span_key(chosen[0])
                 )
             ):
                 continue
@@ -406,12 +407,10 @@ class ExtractiveAnswerer:
         of_case = speaks_of_case(question) or is_keyword_question(question, self.settings.keyword_question_max_words)
         background = in_named and of_case and not is_case_narrative(ranked[0].evidence.text)
 
-        # "How many years after the first tumour did it spread?": the best passage's "5 or more years after treatment"
-        # of a review counts from another event than the asked one; a passage counting from it answers.
-        def anchor_share(r: ScoredPassage) -> float:
-            return span_anchor_share(question, r.evidence.text) or 0.0
-
-        counts_from_asked = span_anchor_share(question, ranked[0].evidence.text) in (None, 1.0)
+        span_key = self._span_key(query)
+        top_share = span_anchor_share(question, ranked[0].evidence.text)
+        # (The best passage answers when it counts from the asked event and says all the question names first.)
+        counts_from_asked = top_share is None or span_key(ranked[0]) == (len(self._span_subject(query)), 1.0)
         if in_named and asks_first_site(question):
             # "In the X report, where was the first tumour?": a report tells its patient's story in order, so the
             # first passage of it that names a place holds where the disease began (later ones, where it spread).
@@ -443,7 +442,9 @@ class ExtractiveAnswerer:
             # case's own story answers, not the review of earlier cases beside it (unless that review is what is
             # asked about: "the median interval in the review"); then the one counting from the asked event.
             story_first = of_case and not ASKS_LITERATURE_RE.search(question)
-            holding.sort(key=lambda r: (story_first and not is_case_narrative(r.evidence.text), -anchor_share(r)))
+            holding.sort(
+                key=lambda r: (story_first and not is_case_narrative(r.evidence.text), *(-v for v in span_key(r)))
+            )
             return holding + [r for r in ranked if r not in holding]
         # (A nearly-as-good passage's own paragraph goes on about what it says: "Radiotherapy works well for X. It
         # is often given before surgery. The usual dose is 50 Gy ..." answers "X preop RT dose", however its
@@ -456,8 +457,26 @@ class ExtractiveAnswerer:
             and self._shares_topic(r, topics)
             and holds_asked_answer(question, r.evidence.text)
         ]
-        holding.sort(key=anchor_share, reverse=True)
+        holding.sort(key=span_key, reverse=True)
         return holding + [r for r in ranked if r not in holding]
+
+    def _span_subject(self, query: UnderstoodQuery) -> frozenset[str]:
+        """The stems of what a question counting a span names first, without its subject's names or a document kind."""
+        return span_subject(query.question) - self.vocab.subject_stems(query.topics) - stems(" ".join(self.vocab.kinds))
+
+    def _span_key(self, query: UnderstoodQuery) -> Callable[[ScoredPassage], tuple[int, float]]:
+        """How well a passage answers a question counting a span from an event, as a sort key (higher first).
+        "How many years after the first tumour did it spread?": the best passage's "5 or more years after
+        treatment" of a review counts from another event than the asked one; a passage counting from it answers.
+        But of a thing the question names first ("KI blockade how long after the infusion"), a span of something
+        else counted from that event ("blood counts ... 4 weeks after the infusion") does not: what the passage
+        says of that thing counts first."""
+        question, subject = query.question, self._span_subject(query)
+
+        def key(r: ScoredPassage) -> tuple[int, float]:
+            return len(subject & stems(r.evidence.text)), span_anchor_share(question, r.evidence.text) or 0.0
+
+        return key
 
     def _with_continuation(self, ranked: list[ScoredPassage]) -> list[ScoredPassage]:
         """The best passage with the sentence that continues it ("X is a pill. It is used when ..."),

@@ -682,6 +682,13 @@ def span_anchor_share(question: str, text: str) -> float | None:
     return hits / len(asked)
 
 
+def span_subject(question: str) -> frozenset[str]:
+    """For a question counting a span from an event, the stems of what it asks the span of when it says that
+    first ("KI blockade how long after the infusion": ki, blockad); empty when it says nothing before."""
+    found = SPAN_ANCHOR_RE.search(question)
+    return frozenset(stem_all(content_words(question[: found.start()]))) if found else frozenset()
+
+
 def _span_forms(number: str, unit: str) -> list[str]:
     """How a page may write a number of a unit: "2 years", "two-year", and the same span in the other unit
     ("24 months" for 2 years; "1 year" for 12 months)."""

@@ -696,6 +696,28 @@ def test_a_figure_beside_a_nearly_as_good_passage_in_its_paragraph_answers(tmp_p
     assert not catch.abstained and "not contagious" in catch.text
 
 
+SPAN_OF_A_NAMED_THING_PAGE = """Glomangioma: ZR9 therapy
+
+Stored stem cells
+ZR9 therapy lowers blood counts. If your child's blood counts have not recovered about 4 weeks after ZR9 therapy, \
+the stored stem cells can be given back through the central line.
+
+Thyroid protection
+The thyroid gland takes up iodine. To protect it, your child will take potassium iodide (KI) by mouth, starting \
+the day before the infusion and continuing every day for 45 days after it. Please give every dose.
+"""
+
+
+def test_a_span_of_the_thing_a_question_names_first_answers_it(tmp_path: Path) -> None:
+    """ "KI blockade how long after ZR9 therapy": the potassium iodide sentence ("for 45 days after it") answers,
+    though another span counts from the therapy in the very words of the question ("4 weeks after ZR9 therapy")."""
+    bot = written_page_bot(tmp_path, SPAN_OF_A_NAMED_THING_PAGE, "glomangioma")
+    answer = bot.ask("KI thyroid blockade how long after ZR9 therapy", audience="clinician")
+    assert not answer.abstained
+    assert "45 days" in answer.citations[0].quote
+    assert "4 weeks" not in answer.text
+
+
 MONITORING_PAGE = """# Glomangioma
 
 ## Symptoms
