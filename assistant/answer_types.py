@@ -479,7 +479,8 @@ _PROPORTION_RE = re.compile(_PROPORTION, re.I)
 _SHARE_OF_POPULATION_RE = re.compile(
     r"^(?!.*\b(?:(?:each|every|a|per) year|annually|diagnosed)\b).*"
     r"\bhow many (?:[\w-]+ ){0,2}?(?:people|persons|patients|children|kids|adults|men|women|cases|tumou?rs|cancers|"
-    r"\w+omas)\s+(?:are|have|survive|die)\b",
+    # ("how many kids actually respond": an adverb, however spelt, may stand before the verb)
+    r"\w+omas)\s+(?:\w+ly\s+)?(?:are|were|have|had|survive|die|respond|recover|relapse|live|do)\b",
     re.I,
 )
 # A label a number is the value of ("Grade 3 meningiomas", "stage 2 tumours"): the number names, it counts nothing.
@@ -493,7 +494,10 @@ TIME_ADVERBS = frozenset({"later", "earlier", "ago", "before", "after", "afterwa
 NUMBER_WORDS = {str(n): w for n, w in enumerate(f"zero {_NUMBER_WORD.replace('|', ' ')}".split())}
 DIGITS = {word: digits for digits, word in NUMBER_WORDS.items()}  # "five" -> "5"
 UNIT_FORMS = {"y": "(y|yr|year)", "yr": "(yr|year)", "year": "(yr|year)", "%": "(%|percent)", "percent": "(%|percent)"}
-QUESTION_NUMBER_RE = re.compile(r"\b(\d+)(?=[- ]?(y|yr|year|month|week|day|percent|%|cm)s?\b)", re.I)
+# (Not an age the question gives of its person, "my 15 yr old son": who is asked about, not a figure asked for.)
+QUESTION_NUMBER_RE = re.compile(
+    r"\b(\d+)(?=[- ]?(y|yr|year|month|week|day|percent|%|cm)s?\b)(?![- ]?(?:y|yr|year|month|week|day)s?[- ]old\b)", re.I
+)
 
 
 # A rate of something is a figure said of that thing: a survival figure talks of surviving or being
@@ -625,6 +629,48 @@ def figure_gap(question: str, text: str) -> str | None:
         if things and not any(_counts(things, match.group(2)) for match in counts) and not share:
             return f"the question asks how many {' '.join(phrase)}; the evidence counts none"
     return missing_number(question, text)
+
+
+# Who a figure is of, by age group: children (a child's own words, or an age under 18) or adults. ("son" and
+# "daughter" say nothing of age: a son may be 27.)
+_CHILD_GROUP_RE = re.compile(
+    r"\b(child|children|childhood|kids?|bab(y|ies)|infants?|toddlers?|teens?|teenagers?|adolescents?|p(a)?ediatric|"
+    r"boys?|girls?)\b",
+    re.I,
+)
+_ADULT_GROUP_RE = re.compile(r"\b(adults?|grown-?ups?)\b", re.I)
+# An age given of a person: "a 9 year old", "my 15-yr-old", "I'm 27", "my mum is 79" (not "the tumour is 5 cm").
+_PERSON_AGE_RE = re.compile(
+    r"\b(\d{1,3})[- ]?(?:y|yrs?|years?)[- ]old\b|"
+    r"\b(?:i'?m|i am|(?:he|she|son|daughter|child|kid|boy|girl|mum|mom|mother|dad|father|wife|husband|partner) is) "
+    r"(\d{1,3})\b(?![.,]?\d|\s*(?:cm|mm|%|percent|kg|mg|weeks?|days?|months?))",
+    re.I,
+)
+ADULT_AGE = 18
+
+
+def asked_age_group(question: str) -> str | None:
+    """ "children" or "adults" when the question asks of one age group only, by its words or a person's age."""
+    groups = set()
+    if _CHILD_GROUP_RE.search(question):
+        groups.add("children")
+    if _ADULT_GROUP_RE.search(question):
+        groups.add("adults")
+    for match in _PERSON_AGE_RE.finditer(question):
+        groups.add("children" if int(match.group(1) or match.group(2)) < ADULT_AGE else "adults")
+    return groups.pop() if len(groups) == 1 else None
+
+
+def age_group_gap(question: str, text: str) -> str | None:
+    """Why a figure ``text`` gives is not the one asked: it is said of the other age group only ("the usual dose
+    for adults" asked for a 9-year-old; survival "of children and teens" asked of adults), or None."""
+    asked = asked_age_group(question)
+    if asked is None or not asks_for_figure(question):
+        return None
+    said = {group for group, rule in (("children", _CHILD_GROUP_RE), ("adults", _ADULT_GROUP_RE)) if rule.search(text)}
+    if said and asked not in said:
+        return f"the figure the evidence gives is for {said.pop()}, not {asked}"
+    return None
 
 
 # A time ahead a question asks about: "is she still ok 5 years later?", "after ten years", "in 2 years' time".

@@ -19,6 +19,7 @@ from assistant.answer_types import (
     LIKENESS_WORDS,
     SHAPE_WORDS,
     TIME_ADVERBS,
+    age_group_gap,
     answers_by_shape,
     asks_for_figure,
     asks_yes_or_no,
@@ -791,7 +792,7 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
         A vague span is an answer only when said of what was asked: "how long does chemotherapy last?" is
         not answered by "a tumor may exist for a long time", which speaks of no chemotherapy."""
         question, text = inp.query.question, " ".join(p.evidence.text for p in inp.selected)
-        if gap := figure_gap(question, text):
+        if gap := figure_gap(question, text) or age_group_gap(question, text):
             return gap
         names = vocab.subject_stems(inp.query.topics)
         min_chars = vocab.settings.related_stem_min_chars

@@ -718,6 +718,50 @@ def test_a_span_of_the_thing_a_question_names_first_answers_it(tmp_path: Path) -
     assert "4 weeks" not in answer.text
 
 
+ADULT_DOSE_PAGE = """Glomangioma
+
+Treatment
+Surgery is the main treatment. A tablet called zerotinib can shrink a glomangioma that cannot be removed. The usual \
+dose for adults is 400 mg once a day. Side effects include puffy eyes, nausea and tiredness.
+"""
+
+
+def test_a_figure_given_for_adults_does_not_answer_for_a_child(tmp_path: Path) -> None:
+    """ "The usual dose for adults" is no answer to a child's dose (the page gives none), but answers an adult's."""
+    bot = written_page_bot(tmp_path, ADULT_DOSE_PAGE, "glomangioma")
+    child = bot.ask("whats the zerotinib dose for kids with glomangioma")
+    young = bot.ask("whats the zerotinib dose for a 9 year old with glomangioma")
+    assert young.abstained
+    assert child.abstained and "400 mg" not in child.text
+    adult = bot.ask("whats the zerotinib dose for glomangioma in adults")
+    assert not adult.abstained and "400 mg" in adult.text
+
+
+COURSE_PAGE = """Glomangioma
+
+How long does treatment take?
+Chemotherapy is given in cycles, a new cycle every 2 weeks. Most children finish all treatment in about 7 to 8 months.
+
+Does it work?
+About 3 in every 10 children who have ZR9 therapy have their tumour shrink. In others it keeps the disease stable.
+
+Heart safety
+Doxorubicin can affect the heart. It is stopped when your child has reached the planned total of 375 mg/m².
+"""
+
+
+def test_figures_asked_in_a_familys_or_a_nurses_words_are_found(tmp_path: Path) -> None:
+    """A child's age in the question is who is asked about, not a figure the answer must repeat ("my 15 yr old son
+    ... how long"); "how many kids actually respond" asks for a share of children; a "cumulative" dose is the total."""
+    bot = written_page_bot(tmp_path, COURSE_PAGE, "glomangioma")
+    course = bot.ask("my 15 yr old son has glomangioma. how long is the chemo going to take all together??")
+    assert not course.abstained and "7 to 8 months" in course.text
+    respond = bot.ask("how many kids actualy respond to ZR9 therapy for glomangioma")
+    assert not respond.abstained and "3 in every 10" in respond.text
+    total = bot.ask("glomangioma doxorubicin cumulative dose", audience="clinician")
+    assert not total.abstained and "375" in total.text
+
+
 MONITORING_PAGE = """# Glomangioma
 
 ## Symptoms

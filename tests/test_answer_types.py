@@ -12,6 +12,7 @@ from assistant.answer_types import (
     RECOMMENDATION_RE,
     answer_kind_cues,
     answers_by_shape,
+    asked_age_group,
     asks_about_case,
     asks_for_figure,
     defined_term,
@@ -688,3 +689,20 @@ def test_a_regimen_asked_for_is_named_by_its_drugs() -> None:
 )
 def test_whether_a_treatment_is_a_must_is_told_from_what_it_involves(question: str, asks: bool) -> None:
     assert bool(ASKS_IF_TREATMENT_NEEDED_RE.search(question)) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "group"),
+    [
+        ("whats the imatinib dose for a 9 year old", "children"),
+        ("my mum is 79, what are her chances", "adults"),
+        ("im 27 and have a lump", "adults"),
+        ("5 year survival for kids with X", "children"),
+        ("is it the same for adults?", "adults"),
+        ("the tumour is 5 cm, what is the survival", None),
+        ("my son has X, what is the survival", None),  # a son may be any age
+        ("survival in children and adults", None),
+    ],
+)
+def test_the_age_group_a_question_asks_of(question: str, group: str | None) -> None:
+    assert asked_age_group(question) == group

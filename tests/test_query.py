@@ -497,7 +497,8 @@ def test_plurals_of_corpus_words_and_title_abbreviations_are_not_names(vocab: Vo
 
 def test_words_no_document_uses_are_reported(vocab: Vocabulary) -> None:
     query = understand("Can a special diet help shrink my daughter's HPC?", [], vocab)
-    assert query.absent_terms == ["special", "diet", "help", "shrink"]
+    # ("shrink" is said as a "reduction" or "decrease", which the pages use.)
+    assert query.absent_terms == ["special", "diet", "help"]
     assert understand("Is surgery the main treatment for HPC?", [], vocab).absent_terms == []
 
 
