@@ -276,6 +276,51 @@ _TERSE_AGE = (
     r"\bage (at|of) (diagnosis|dx|presentation|onset)\b"
 )
 
+_DOSE_RE = re.compile(
+    r"\d+(\.\d+)?\s*(c?gy|mg|mcg|µg|g|ml|iu|units?|(centi)?grays?|(milli|micro)?grams?|millilit(er|re)s?|"
+    r"[mkµ]?ci|[mkg]?bq|(milli|mega|giga)?(curies?|becquerels?))\b(/\S+)?",
+    re.I,
+)
+# What a dose is asked of: the word before "dose" ("nirogacestat dose", "what vitamin D dose"; past the dose's own
+# adjectives, "doxorubicin cumulative dose"), or after "dose of". A treatment's general word ("RT dose", "chemo dose")
+# names no one drug.
+_DOSED_THING_RE = re.compile(
+    r"\b(?P<before>[\w-]+(?: [A-Z0-9]\b)?) (?:(?:usual|daily|total|cumulative|starting|max|maximum|recommended|"
+    r"standard|weekly|loading|maintenance|typical) )*(?i:dose|doses|dosage|dosing)\b|"
+    r"\b(?i:dose|doses|dosage|dosing) (?:of|for) (?P<after>[\w-]+(?: [A-Z0-9]\b)?)",
+)
+_GENERAL_TREATMENT_WORDS = frozenset(
+    "what which the a usual therapy treatment treatments chemo chemotherapy radiation radiotherapy rt drug drugs "
+    "medicine medicines medication pill tablet proton photon".split()
+)
+DOSE_NEAR_WORDS = 6  # a dose is written beside its drug: "denosumab 120 mg", "imatinib 400 mg once a day"
+
+
+def dose_of_another(question: str, text: str) -> str | None:
+    """Why the doses ``text`` gives do not answer a dose asked of one thing: each stands beside another drug's
+    name ("... denosumab 120 mg ..., with daily oral calcium and vitamin D" asked for the vitamin D dose; "| Sorafenib
+    | 400 mg once a day |" asked for methotrexate's), or None. A dose beside no drug's name may be the asked one's
+    ("It is stopped at a total of 375 mg/m²" after a sentence naming it; "the usual dose for adults is 400 mg")."""
+    found = _DOSED_THING_RE.search(question)
+    thing = (found.group("before") or found.group("after")) if found else None
+    if thing is None or thing.lower() in _GENERAL_TREATMENT_WORDS:
+        return None
+    named = re.compile(rf"\b{re.escape(thing)}\b", re.I)
+    doses = 0
+    # (Each sentence, or table row, on its own; a list stays whole with its lead, "How X is given: - 120 mg ...",
+    # and a row with its cells, "| X | 150 mg twice a day |".)
+    for part in re.split(r"(?<!\d)\.(?!\d)|;", text):
+        things = [len(part[: m.start()].split()) for m in named.finditer(part)]
+        drugs = [len(part[: m.start()].split()) for m in DRUG_NAME_RE.finditer(part) if not named.fullmatch(m.group(0))]
+        for dose in (len(part[: m.start()].split()) for m in _DOSE_RE.finditer(part)):
+            doses += 1
+            if any(abs(dose - at) <= DOSE_NEAR_WORDS for at in things):
+                return None
+            if not any(abs(dose - at) <= DOSE_NEAR_WORDS for at in drugs):
+                return None
+    return f"the doses the evidence gives are of other drugs than {thing}" if doses else None
+
+
 # Questions that can only be answered with a figure of a kind: (question pattern, what the evidence
 # must then contain).
 FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
@@ -419,15 +464,8 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     ),
     # Incidence and prevalence are rates of new and existing cases: figures ("4 per million a year").
     (re.compile(r"\b(incidence|prevalence)\b", re.I), re.compile(_ANY_NUMBER, re.I), "a figure"),
-    # A dose is a number with a unit of dose (grays, milligrams, units), not any number.
-    (
-        re.compile(r"\b(dose|doses|dosage|dosing)\b", re.I),
-        re.compile(
-            r"\d+(\.\d+)?\s*(c?gy|mg|mcg|µg|g|ml|iu|units?|(centi)?grays?|(milli|micro)?grams?|millilit(er|re)s?)\b(/\S+)?",
-            re.I,
-        ),
-        "a dose",
-    ),
+    # A dose is a number with a unit of dose (grays, milligrams, units, becquerels), not any number.
+    (re.compile(r"\b(dose|doses|dosage|dosing)\b", re.I), _DOSE_RE, "a dose"),
 ]
 # A sentence giving another value of what the one before gave ("Some people take 800mg a day.", "A lower dose
 # is sometimes used").
@@ -602,6 +640,8 @@ def figure_gap(question: str, text: str) -> str | None:
     for asks, needs, what in FIGURE_REQUIREMENTS:
         if asks.search(question) and not needs.search(text):
             return f"the question asks for {what}; the evidence gives none"
+    if gap := dose_of_another(question, text):
+        return gap
     for rate, subject in RATE_SUBJECTS:
         if (asked := rate.search(question)) and not subject.search(text):
             return f"the question asks for a {asked.group(0)} figure; the evidence's is of something else"

@@ -762,6 +762,29 @@ def test_figures_asked_in_a_familys_or_a_nurses_words_are_found(tmp_path: Path) 
     assert not total.abstained and "375" in total.text
 
 
+DRUG_TABLE_PAGE = """# Glomangioma
+
+## Medicines
+
+| Option | What it involves | When it is usually used |
+|---|---|---|
+| Zerotinib | Tablets, 150 mg twice a day | Glomangiomas that are growing |
+| Sorafenib | Tablet, 400 mg once a day | Growing or painful glomangiomas |
+| Low-dose chemotherapy | Methotrexate with vinblastine, given into a vein every week | Younger people |
+"""
+
+
+def test_a_dose_asked_of_a_drug_is_not_answered_with_another_drugs(tmp_path: Path) -> None:
+    """A table giving two drugs' doses and none for a third: asked the third's dose, the answer says the documents
+    give none and shows its row, never another drug's dose; asked the first's, its row answers."""
+    bot = written_page_bot(tmp_path, DRUG_TABLE_PAGE, "glomangioma", suffix="md")
+    third = bot.ask("methotrexate vinblastine dose for glomangioma", audience="clinician")
+    assert "150 mg" not in third.text and "400 mg" not in third.text
+    assert third.abstained or "don't give" in third.text
+    first = bot.ask("zerotinib dose for glomangioma", audience="clinician")
+    assert not first.abstained and "150 mg twice a day" in first.text and "400 mg" not in first.text
+
+
 MONITORING_PAGE = """# Glomangioma
 
 ## Symptoms

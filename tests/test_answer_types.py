@@ -16,6 +16,7 @@ from assistant.answer_types import (
     asks_about_case,
     asks_for_figure,
     defined_term,
+    dose_of_another,
     figure_asked,
     figure_gap,
     gloss_pattern,
@@ -706,3 +707,30 @@ def test_whether_a_treatment_is_a_must_is_told_from_what_it_involves(question: s
 )
 def test_the_age_group_a_question_asks_of(question: str, group: str | None) -> None:
     assert asked_age_group(question) == group
+
+
+REGIMEN = (
+    "She received denosumab 120 mg subcutaneously on days 1, 8, 15 and 29 and every 4 weeks thereafter, a total of"
+    " nine doses over 6 months, with daily oral calcium and vitamin D supplementation."
+)
+DRUG_TABLE = (
+    "| Zerotinib | Tablets, 150 mg twice a day | Growing tumours |; | Sorafenib | Tablet, 400 mg once a day | Painful"
+    " tumours |; | Low-dose chemotherapy | Methotrexate with vinblastine, given weekly | Younger people |"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "gap"),
+    [
+        ("what vitamin D dose did they give with the denosumab", REGIMEN, True),  # named, but no dose beside it
+        ("denosumab dose", REGIMEN, False),
+        ("zerotinib dose", DRUG_TABLE, False),  # its row gives it
+        ("methotrexate vinblastine dose", DRUG_TABLE, True),  # its row gives none
+        ("vinblastine dose", "| Sorafenib | Tablet, 400 mg once a day |", True),  # another drug's dose
+        ("imatinib dose", "The usual dose for adults is 400 mg once a day.", False),  # a dose of no named drug
+        ("denosumab dose", "How denosumab is given:\n- 120 mg under the skin every 4 weeks", False),
+        ("RT dose and fractions", "The usual course is 50 Gy in 25 daily treatments.", False),
+    ],
+)
+def test_a_dose_asked_of_one_drug_is_the_one_beside_it(question: str, text: str, gap: bool) -> None:
+    assert (dose_of_another(question, text) is not None) is gap
