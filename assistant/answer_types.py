@@ -47,6 +47,12 @@ _SCHEDULE = (
     rf"\bevery (\d+ |few |{_NUMBER_WORD} )?{_UNIT_OF_TIME}|\b(once|twice|\d+ times) (a|per|each)\b|"
     r"\b(daily|weekly|monthly|yearly|annually)\b"
 )
+# A dose: a number with a unit of dose (grays, milligrams, units, becquerels, curies).
+_DOSE_RE = re.compile(
+    r"\d+(\.\d+)?\s*(c?gy|mg|mcg|µg|g|ml|iu|units?|(centi)?grays?|(milli|micro)?grams?|millilit(er|re)s?|"
+    r"[mkµ]?ci|[mkg]?bq|(milli|mega|giga)?(curies?|becquerels?))\b(/\S+)?",
+    re.I,
+)
 # Stems of international nonproprietary drug names (WHO INN stems): ...mab, ...tinib, ...platin, ...
 _DRUG_NAME = (
     r"\b[a-z]+(mab|nib|ciclib|parib|stat|platin|phosphamide|fosfamide|rubicin|mycin|taxel|tecan|citabine|"
@@ -244,6 +250,23 @@ QUESTION_CUES: list[QuestionCue] = [
             re.I,
         ),
     ),
+    # A named drug's regimen ("X denosumab regimen", "imatinib dosing", "how often is it given"): its doses, days and
+    # intervals ("120 mg on days 1, 8, 15 and 29 and every 4 weeks"). (A follow-up "schedule" is of visits.)
+    QuestionCue(
+        re.compile(
+            rf"(?=.*{_DRUG_NAME}).*\b(regimens?|dosing|dose schedules?)\b|"
+            r"\bhow often (is|are|was|were) (it|they|\w+) given\b",
+            re.I,
+        ),
+        re.compile(rf"{_DOSE_RE.pattern}|{_SCHEDULE}|\bdays? \d+(, \d+)*( and \d+)?\b", re.I),
+        narrow=True,
+    ),
+    # ... and a regimen of no drug named ("X chemo regimen"): the drugs it is made of, or their doses and days.
+    QuestionCue(
+        re.compile(rf"^(?!.*{_DRUG_NAME}).*\b(regimens?|dosing)\b", re.I),
+        re.compile(rf"{_DRUG_NAME}|{_DOSE_RE.pattern}|{_SCHEDULE}", re.I),
+        narrow=True,
+    ),
     # How a patient was doing, or the outcome: a case report's last word on its patient ("at 30 months she
     # had no evidence of disease").
     QuestionCue(
@@ -276,11 +299,6 @@ _TERSE_AGE = (
     r"\bage (at|of) (diagnosis|dx|presentation|onset)\b"
 )
 
-_DOSE_RE = re.compile(
-    r"\d+(\.\d+)?\s*(c?gy|mg|mcg|µg|g|ml|iu|units?|(centi)?grays?|(milli|micro)?grams?|millilit(er|re)s?|"
-    r"[mkµ]?ci|[mkg]?bq|(milli|mega|giga)?(curies?|becquerels?))\b(/\S+)?",
-    re.I,
-)
 # What a dose is asked of: the word before "dose" ("nirogacestat dose", "what vitamin D dose"; past the dose's own
 # adjectives, "doxorubicin cumulative dose"), or after "dose of". A treatment's general word ("RT dose", "chemo dose")
 # names no one drug.

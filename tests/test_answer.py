@@ -535,6 +535,26 @@ def written_report_bot(tmp_path: Path, text: str, slug: str, year: int) -> Assis
     return one_page_bot(tmp_path, page, entry)
 
 
+REGIMEN_REPORT = """Neoadjuvant zerotinib for myxoid glomangioma of the wrist: a case report
+
+Abstract
+Background: Zerotinib, an antibody against a growth signal, can shrink myxoid glomangioma before surgery.
+Case presentation: A 31-year-old woman presented with wrist pain. She received neoadjuvant zerotinib 120 mg on days 1, \
+8, 15 and 29 and every 4 weeks thereafter, nine doses in all. At month 7 she underwent curettage; zerotinib was not \
+continued after surgery. At 19 months a local recurrence was treated with repeat curettage without further zerotinib.
+Conclusions: Zerotinib allowed a joint-preserving operation.
+"""
+
+
+def test_a_named_drugs_regimen_is_answered_by_its_doses_and_days(tmp_path: Path) -> None:
+    """ "<Report> zerotinib regimen" is answered by the sentence giving the drug's doses and days, not by those that
+    only name the drug ("without further zerotinib")."""
+    bot = written_report_bot(tmp_path, REGIMEN_REPORT, "zerotinib-wrist", 2023)
+    answer = bot.ask("zerotinib wrist case report regimen", audience="clinician")
+    assert not answer.abstained
+    assert "120 mg on days 1" in answer.citations[0].quote
+
+
 def late_metastasis_bot(tmp_path: Path) -> Assistant:
     """A case report with a review of earlier cases, written for these tests."""
     return written_report_bot(tmp_path, LATE_METASTASIS_REPORT, "late-glomangioma", 2022)

@@ -734,3 +734,16 @@ DRUG_TABLE = (
 )
 def test_a_dose_asked_of_one_drug_is_the_one_beside_it(question: str, text: str, gap: bool) -> None:
     assert (dose_of_another(question, text) is not None) is gap
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "holds"),
+    [
+        ("glomangioma chemo regimen", "Lower-stage tumours get two medicines: vincristine and dactinomycin.", True),
+        ("glomangioma chemo regimen", "Most children get chemotherapy after surgery.", False),
+        ("zerotinib regimen", "She received zerotinib 120 mg on days 1, 8 and 15.", True),
+        ("zerotinib regimen", "Zerotinib was not continued after surgery.", False),
+    ],
+)
+def test_a_regimen_is_its_drugs_or_a_named_drugs_doses_and_days(question: str, text: str, holds: bool) -> None:
+    assert holds_asked_answer(question, text) is holds
