@@ -436,6 +436,10 @@ def _meanings_said(question: str, asked: set[str], document_words: DocumentWords
     return said
 
 
+# A study's words for whom it left out: "patients ... were excluded", "excluding those with ...".
+EXCLUSION_RE = re.compile(r"\b(were|was|are|is|been) excluded\b|\bexcluding\b|\bwere not (included|eligible)\b", re.I)
+
+
 class DocumentWords:
     """Each document's word stems, indexed once at load, to ask "does any of these documents use any
     form of this word?" with a few binary searches, whatever the corpus's size."""
@@ -452,6 +456,15 @@ class DocumentWords:
         self.names = frozenset(
             stem_all(w for info in index.infos.values() for topic in info.topics for w in content_words(topic))
         )
+        # What a document mentions only as what it leaves out ("patients with X at other sites, including the breast,
+        # were excluded"): it says nothing of that.
+        self.excluded_only: dict[str, frozenset[str]] = {}
+        for sid, doc in index.documents.items():
+            leaving_out = [s.plain for s in doc.sentences if EXCLUSION_RE.search(s.plain)]
+            if leaving_out:
+                rest = [index.infos[sid].title, *doc.sections, *(s.plain for s in doc.sentences)]
+                other = stems(" ".join(text for text in rest if text not in leaving_out))
+                self.excluded_only[sid] = stems(" ".join(leaving_out)) - other
 
     def mention(self, source_ids: Iterable[str], word: str, share: float | None = None) -> bool:
         """Whether any of the documents uses a word of ``word``'s family (every part of a hyphenated one);
@@ -525,9 +538,11 @@ _NAMED_AFTER_RE = re.compile(r"\bnamed (after|for)\b|\bcomes? from\b", re.I)
 
 
 def lacking_in_words(reason: str | None) -> str | None:
-    """The reason of :func:`make_unexplained_name_word` or :func:`ranks_providers`, which a refusal says as
-    it is ("the documents don't compare or list hospitals or doctors"), or None for any other."""
-    return reason if reason and (_UNEXPLAINED_RE.match(reason) or reason == RANKS_PROVIDERS_REASON) else None
+    """The reason of :func:`make_unexplained_name_word`, :func:`make_excluded` or :func:`ranks_providers`, which a
+    refusal says as it is ("the documents don't compare or list hospitals or doctors"), or None for any other."""
+    if reason and (_UNEXPLAINED_RE.match(reason) or _EXCLUDED_RE.match(reason) or reason == RANKS_PROVIDERS_REASON):
+        return reason
+    return None
 
 
 def make_unexplained_name_word(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
@@ -679,6 +694,35 @@ def make_never_mentioned(
         return None
 
     return asked_documents_never_mention
+
+
+def make_excluded(vocab: Vocabulary, words: DocumentWords) -> Callable[[RuleInput], str | None]:
+    def asked_documents_leave_out(inp: RuleInput) -> str | None:
+        """The question asks of something the documents asked about mention only as what they left out
+        ("angiosarcoma of the breast" of a cohort of other sites that excluded the breast): they say nothing of it,
+        and their figures are of others."""
+        if not inp.query.targets:
+            return None
+        asked = set().union(*inp.query.targets)
+        leaving_out = [sid for sid in asked if sid in words.excluded_only]
+        for word in inp.query.terms if leaving_out else ():
+            word_stems = stems(word)
+            if not word_stems or word in vocab.topic_aliases or word in vocab.document_aliases:
+                continue
+            excluded = [sid for sid in leaving_out if word_stems <= words.excluded_only[sid]]
+            if excluded and not any(words.mention([sid], word) for sid in asked if sid not in excluded):
+                return excluded_reason(word)
+        return None
+
+    return asked_documents_leave_out
+
+
+def excluded_reason(word: str) -> str:
+    """The reason :func:`make_excluded` gives, which a refusal says as it is."""
+    return f"the documents you asked about say they leave out “{word}”"
+
+
+_EXCLUDED_RE = re.compile(r"^the documents you asked about say they leave out “[^”]+”$")
 
 
 def _paragraph_opening(ev: EvidencePassage) -> str:
@@ -897,6 +941,7 @@ def default_rules(index: CorpusIndex, vocab: Vocabulary, settings: Settings) -> 
         AbstentionRule("low_term_coverage", make_low_coverage(vocab, settings)),
         AbstentionRule("no_document_is_about", make_no_document_is_about(vocab)),
         AbstentionRule("asked_documents_never_mention", make_never_mentioned(index, vocab, settings, words)),
+        AbstentionRule("asked_documents_leave_out", make_excluded(vocab, words)),
         AbstentionRule("another_document_holds_it", make_another_document(index, vocab, settings, words)),
         AbstentionRule("missing_figure", make_missing_figure(vocab), after_selection=True),
         AbstentionRule("evidence_never_names", make_evidence_never_names(index, vocab, settings), after_selection=True),

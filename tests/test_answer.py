@@ -1692,3 +1692,19 @@ def test_a_label_with_its_value_is_answered_by_that_value(tmp_path: Path) -> Non
     by_text = {c.text: c.cue for c in typed.trace.candidates}
     type_three = "Type III tumours come back in about 1 in 3 people."
     assert by_text[type_three] > by_text["Type I tumours are almost always cured."]
+
+
+def test_what_a_study_says_it_left_out_is_refused(tmp_path: Path) -> None:
+    """A cohort of the skin that excluded glomangioma of the lung says nothing of the lung: survival asked for the
+    lung is refused, saying why; asked for the cohort, its figure answers."""
+    page = (
+        "Abstract\nMethods: We reviewed 120 patients with glomangioma of the skin treated between 2001 and 2019. "
+        "Patients with glomangioma at other sites, including the lung, were excluded.\n"
+        "Results: The 5-year overall survival was 41%.\n"
+    )
+    bot = written_review_bot(tmp_path, page, "Glomangioma of the skin: a cohort study")
+    lung = bot.ask("what is the 5 year survival of glomangioma of the lung?", trace=True)
+    assert lung.abstained and lung.trace is not None and lung.trace.abstain_rule == "asked_documents_leave_out"
+    assert "41%" not in lung.text and "leave out “lung”" in lung.text
+    skin = bot.ask("what is the 5 year survival of glomangioma of the skin?")
+    assert not skin.abstained and "41%" in skin.text
