@@ -400,6 +400,9 @@ class Vocabulary:
     # Stems of the words the corpus writes after a level code ("at the X5-X7 lobules"): what a question asks for
     # when it asks "which lobules" is a level.
     level_words: frozenset[str] = field(default_factory=frozenset, repr=False)
+    # The words a patient page's title names its subject by beside its condition: the treatment or test a leaflet is
+    # about ("ZR9 therapy for X: information for parents"), which nearly every question about the page repeats.
+    page_subjects: frozenset[str] = field(default_factory=frozenset, repr=False)
     settings: Settings = field(default_factory=Settings, repr=False)
 
     def naming_levels(self, question: str) -> str:
@@ -787,6 +790,27 @@ class PhraseTable:
         return tuple(found)
 
 
+def learn_page_subjects(
+    titles: Mapping[str, str], kinds: Mapping[str, list[str]], aliases: Mapping[str, str], settings: Settings
+) -> frozenset[str]:
+    """The specialist words of patient pages' titles that name no condition: what a leaflet is about beside its
+    condition ("ZR9" of "ZR9 therapy for X"). A report's title is not counted: its words are its findings."""
+    reports = {sid for kind, ids in kinds.items() if CASE_REPORT_KIND in kind for sid in ids}
+    named = {w for alias in aliases for w in alias.split()}
+    return frozenset(
+        part
+        for sid, title in titles.items()
+        if sid not in reports
+        for word in content_words(title)
+        for part in word.split("-")
+        if len(part) > 1
+        and part.isalnum()
+        and not part.isdigit()
+        and part not in named
+        and not is_general_english(part, settings.general_vocabulary_size)
+    )
+
+
 def build_vocabulary(
     texts: Sequence[str],
     topics: dict[str, list[str]],
@@ -928,6 +952,7 @@ def build_vocabulary(
         title_stems={sid: stems(title) for sid, title in (titles or {}).items()},
         glosses=learn_glosses(texts, settings.general_vocabulary_size),
         level_words=learn_level_words(texts, counts, settings),
+        page_subjects=learn_page_subjects(titles or {}, kinds or {}, aliases, settings),
         counts=dict(counts),
         openings=sentence_openings(sentences or {}),
         settings=settings,
@@ -1901,6 +1926,14 @@ def understand(
     focus = " ".join(w for w in focus.split() if w.strip("().,:;?!") not in vocab.years)
     if carried:  # and the pronouns that stand for the subject: "how is it treated?" asks "how is X treated?"
         focus = " ".join(SUBJECT_PRONOUN_RE.sub(" ", focus).split())
+    # ... and the subject a patient page's title names beside its condition ("ZR9 therapy"), which matches every
+    # passage that merely names it, when the question asks another thing of it ("why a catheter for ZR9 therapy?").
+    # (Not a nurse's keywords, "ZR9 success rate": the subject and what is asked of it are all they say, and the
+    # answer's sentence names its subject, often in no other word of the question.)
+    asks_of_it = [w for w in focus.split() if normalise(w) not in vocab.page_subjects]
+    keywords = is_keyword_question(question, vocab.settings.keyword_question_max_words)
+    if len(asks_of_it) < len(focus.split()) and content_words(" ".join(asks_of_it)) and not keywords:
+        focus = " ".join(asks_of_it)
     # A report that writes "magnetic resonance imaging" answers "what did the MRI show?": the lexical
     # match sees the long form too (a subject's acronym is a name, and names leave the focus).
     plain_words = list(dict.fromkeys(spelled_out + lay + case_words + phrasings + learned + names + context))

@@ -469,6 +469,7 @@ def test_a_question_about_a_named_thing_gets_more_text_only_about_that_thing(bot
 
 INGEST_FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 EXTRA_CORPUS = Path(__file__).parents[1] / "eval" / "extra-corpus"
+SEED_CORPUS = Path(__file__).parents[1] / "corpus"
 
 
 def one_page_bot(tmp_path: Path, file: Path, entry: dict[str, object]) -> Assistant:
@@ -1708,3 +1709,41 @@ def test_what_a_study_says_it_left_out_is_refused(tmp_path: Path) -> None:
     assert "41%" not in lung.text and "leave out “lung”" in lung.text
     skin = bot.ask("what is the 5 year survival of glomangioma of the skin?")
     assert not skin.abstained and "41%" in skin.text
+
+
+LEAFLET = """ZR9 therapy for glomangioma: information for parents
+
+What is ZR9 therapy?
+ZR9 therapy is offered to some children with glomangioma that has come back. Your child can only have ZR9 therapy \
+if their tumour showed up on a ZR9 scan. ZR9 therapy is also used for some tumours in adults.
+
+The day of the infusion
+Under a short general anaesthetic, a urinary catheter is put in. The catheter drains the urine straight away, so \
+radioactive urine does not sit in the bladder. The catheter usually stays in for about 3 days.
+"""
+
+
+def test_what_a_leaflet_is_about_is_its_subject_not_what_is_asked_of_it(tmp_path: Path) -> None:
+    """A leaflet titled "ZR9 therapy for glomangioma", added to the seed pages, names ZR9 in nearly every question
+    about it: asked why a catheter is needed for ZR9 therapy, the catheter's sentences answer, not those that only
+    say what ZR9 therapy is."""
+    from assistant.evaluation.environment import combine_corpora
+
+    leaflet = tmp_path / "leaflet"
+    leaflet.mkdir()
+    (leaflet / "zr9-leaflet.txt").write_text(LEAFLET, encoding="utf-8")
+    entry = {
+        "id": "zr9-leaflet",
+        "file": "zr9-leaflet.txt",
+        "title": "ZR9 therapy for glomangioma: information for parents",
+        "publisher": "Test leaflet written for this test",
+        "kind": "patient page",
+        "audience": "family",
+        "topics": ["glomangioma"],
+    }
+    (leaflet / "manifest.json").write_text(json.dumps({"documents": [entry]}))
+    corpus = combine_corpora([SEED_CORPUS, leaflet], tmp_path / "corpus")
+    bot = Assistant.load(Settings(corpus_dir=corpus, data_dir=tmp_path / "data"))
+    assert bot.vocab.page_subjects == {"zr9"}  # (the seed pages' titles name their conditions alone)
+    answer = bot.ask("why does my boy need a catheter for the ZR9 treatment")
+    assert not answer.abstained and "catheter" in answer.citations[0].quote
