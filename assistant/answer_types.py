@@ -559,9 +559,9 @@ QUESTION_NUMBER_RE = re.compile(
 # A rate of something is a figure said of that thing: a survival figure talks of surviving or being
 # alive, a recurrence figure of coming back. (The rate's noun in the question, what its figure must be about.)
 RATE_SUBJECTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    # (... or its abbreviation: "median OS was 31 months", "5-year PFS".)
+    # (... or its abbreviation: "median OS was 31 months", "5-year PFS"; asked so too: "what was the 5-year OS".)
     (
-        re.compile(r"\bsurviv\w*", re.I),
+        re.compile(r"\bsurviv\w*|(?-i:\b(OS|PFS|EFS|DFS|RFS)\b)", re.I),
         re.compile(r"\b(surviv\w*|alive|living|cured?)\b|(?-i:\b(OS|PFS|EFS|DFS|RFS)\b)", re.I),
     ),
     # Life expectancy is how long people live: a figure of living or surviving, not of how common a grade is.

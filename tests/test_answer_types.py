@@ -747,3 +747,10 @@ def test_a_dose_asked_of_one_drug_is_the_one_beside_it(question: str, text: str,
 )
 def test_a_regimen_is_its_drugs_or_a_named_drugs_doses_and_days(question: str, text: str, holds: bool) -> None:
     assert holds_asked_answer(question, text) is holds
+
+
+def test_a_survival_figure_asked_by_its_abbreviation_is_one_of_surviving() -> None:
+    """ "What was the 5-year OS": the 5-year figure of local recurrence beside it is of something else."""
+    question = "in the review what was the 5-year OS"
+    assert holds_asked_answer(question, "The 5-year cumulative incidence of local recurrence was 56%.") is False
+    assert holds_asked_answer(question, "Median OS was 28 months and 5-year OS was 24%.") is True
