@@ -725,6 +725,43 @@ def excluded_reason(word: str) -> str:
 _EXCLUDED_RE = re.compile(r"^the documents you asked about say they leave out “[^”]+”$")
 
 
+# A condition a question opens with: "if it comes back, what chemo ...", "once she has the operation, can she ...".
+_LEADING_CONDITION_RE = re.compile(
+    r"^\W*(?:if|once|unless)\s+(?P<condition>[^,?;]+?)(?:,|\s+(?=(?:what|which|how|when|where|who|why|can|could|do|"
+    r"does|did|is|are|will|would|should|must)\b))",
+    re.I,
+)
+
+
+def make_condition_unanswered(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
+    def condition_unanswered(inp: RuleInput) -> str | None:
+        """A question asked under a condition ("if it comes back, what chemo do they give?") is answered by a
+        passage that speaks of the condition and of what is asked together: the chemotherapy every child gets
+        beside a sentence on watching for it coming back says nothing of chemotherapy for a relapse."""
+        found = _LEADING_CONDITION_RE.match(inp.query.question)
+        if found is None or not inp.selected:
+            return None
+        question, condition = inp.query.question, found.group("condition")
+        names = vocab.subject_stems(inp.query.topics)
+
+        def asked(term: str) -> bool:
+            return bool(stems(term) - names) and not names_someones_people(term, question)
+
+        in_condition = [t for t in inp.query.terms if asked(t) and re.search(rf"\b{re.escape(t)}\b", condition, re.I)]
+        rest = [t for t in inp.query.terms if asked(t) and t not in in_condition]
+        if not in_condition or not rest:
+            return None
+        for passage in inp.selected:
+            text = [passage.evidence.text]
+            if term_coverage(replace(inp.query, terms=in_condition), text, vocab) == 1.0 and term_coverage(
+                replace(inp.query, terms=rest), text, vocab
+            ):
+                return None
+        return f"no passage speaks of {', '.join(rest)} if {condition}"
+
+    return condition_unanswered
+
+
 def _paragraph_opening(ev: EvidencePassage) -> str:
     """The first sentence of the paragraph (or the lead of the list) a passage opens in (see :func:`_paragraph`)."""
     opening = ev.doc.blocks[ev.block].sentence_ids[:1]
@@ -944,5 +981,6 @@ def default_rules(index: CorpusIndex, vocab: Vocabulary, settings: Settings) -> 
         AbstentionRule("asked_documents_leave_out", make_excluded(vocab, words)),
         AbstentionRule("another_document_holds_it", make_another_document(index, vocab, settings, words)),
         AbstentionRule("missing_figure", make_missing_figure(vocab), after_selection=True),
+        AbstentionRule("condition_unanswered", make_condition_unanswered(vocab), after_selection=True),
         AbstentionRule("evidence_never_names", make_evidence_never_names(index, vocab, settings), after_selection=True),
     ]

@@ -1747,3 +1747,29 @@ def test_what_a_leaflet_is_about_is_its_subject_not_what_is_asked_of_it(tmp_path
     assert bot.vocab.page_subjects == {"zr9"}  # (the seed pages' titles name their conditions alone)
     answer = bot.ask("why does my boy need a catheter for the ZR9 treatment")
     assert not answer.abstained and "catheter" in answer.citations[0].quote
+
+
+RELAPSE_SILENT_PAGE = """Glomangioma
+
+Treatment
+Every child with glomangioma needs chemotherapy. Chemotherapy is given in two combinations that take turns: \
+vincristine with doxorubicin, and ifosfamide with etoposide.
+
+Follow-up
+After treatment ends, check-ups and scans watch for the cancer coming back.
+"""
+
+
+def test_a_question_under_a_condition_needs_a_passage_speaking_of_both(tmp_path: Path) -> None:
+    """ "If it comes back, what chemo do they give?" is not answered by the chemotherapy every child gets beside a
+    sentence on watching for it coming back; a page saying what is given when it comes back answers it."""
+    for folder in ("silent", "told"):
+        (tmp_path / folder).mkdir()
+    silent = written_page_bot(tmp_path / "silent", RELAPSE_SILENT_PAGE, "glomangioma")
+    refused = silent.ask("if glomangioma comes back what chemo do they give then", trace=True)
+    assert refused.abstained and refused.trace is not None
+    assert refused.trace.abstain_rule == "condition_unanswered"
+    page = RELAPSE_SILENT_PAGE + "\nIf glomangioma comes back, chemotherapy with irinotecan may be given.\n"
+    told = written_page_bot(tmp_path / "told", page, "glomangioma")
+    answer = told.ask("if glomangioma comes back what chemo do they give then")
+    assert not answer.abstained and "irinotecan" in answer.text
