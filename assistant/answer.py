@@ -71,7 +71,7 @@ class Evidence:
     abstain_rule: str | None = None
     abstain_reason: str | None = None
     question: str = ""  # as asked (the composer quotes the clause that holds a narrow answer)
-    # When the only fault is a missing figure ("HPC recurrence rate") and the passages speak of exactly
+    # When the only fault is a missing figure ("X recurrence rate") and the passages speak of exactly
     # what was asked: they may be shown, after saying that the figure is not given.
     related: list[ScoredPassage] = field(default_factory=list)
     # Asked of every condition with none named ("Is it genetic?"): each part says which condition it is of,
@@ -187,8 +187,8 @@ class ExtractiveAnswerer:
         return evidence
 
     def _speaks_of_all_else(self, query: UnderstoodQuery, selected: list[ScoredPassage]) -> bool:
-        """Whether the passages hold every word of the question but those asking for the figure: "HPC
-        recurrence rate" against passages on HPC recurrence, not "phone number to book" against any text."""
+        """Whether the passages hold every word of the question but those asking for the figure: "X
+        recurrence rate" against passages on X recurrence, not "phone number to book" against any text."""
         rest = [term for term in query.terms if not is_figure_word(term)]
         names = self.vocab.subject_stems(query.topics)
         if not selected or not any(stems(term) - names for term in rest):
@@ -637,7 +637,7 @@ class ExtractiveAnswerer:
 
     def _compares_only(self, query: UnderstoodQuery) -> bool:
         """Whether a question about several subjects only asks how they differ or compare: its words are
-        their names and words of comparison ("HPC vs ASPS", "the difference between X and Y")."""
+        their names and words of comparison ("X vs Y", "the difference between X and Y")."""
         names = self.vocab.subject_stems(query.topics)
         words = [t for t in query.terms if stems(t) - names and not names_a_document(t, self.vocab)]
         return bool(words) and all(COMPARISON_WORD_RE.fullmatch(word) for word in words)
@@ -802,7 +802,7 @@ class ExtractiveAnswerer:
     def _parts_after_empty_heading(self, section: tuple[str, str], query: UnderstoodQuery) -> list[int]:
         """The passages under the headings that follow a heading with no text of its own, while each part
         opens with what the question asks for ("How is X treated?": "Chemotherapy is ...", "Most children
-        have limb-sparing surgery ...", up to "Outlook"). The page's layout does not say where the empty
+        have surgery to remove ...", up to "Outlook"). The page's layout does not say where the empty
         heading's parts end; what they say does."""
         source_id, heading = section
         doc = self.index.documents[source_id]

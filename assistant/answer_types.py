@@ -642,8 +642,8 @@ def is_figure_word(word: str) -> bool:
     )
 
 
-# Two forms of the counted word share at least this many first letters of their stems ("three vertebral
-# levels" counts "vertebrae": "vertebr" / "vertebra"); the same reach as Settings.related_stem_min_chars.
+# Two forms of the counted word share at least this many first letters of their stems ("how many ovarian
+# sites" is counted by "both ovaries": "ovarian" / "ovari"); the same reach as Settings.related_stem_min_chars.
 COUNTED_STEM_MIN_SHARED = 5
 
 

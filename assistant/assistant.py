@@ -187,7 +187,7 @@ class Assistant:
     def _figure_not_given(
         self, question: str, evidence: Evidence, audience: str, safety: SafetyRoute, record: AnswerTrace | None
     ) -> Answer | None:
-        """A refusal of the figure asked for, then what the documents do say of exactly that ("HPC recurrence
+        """A refusal of the figure asked for, then what the documents do say of exactly that ("X recurrence
         rate": no rate is given; here is what they say of recurrence). Still an abstention: the question
         asked for a figure, and none is given."""
         enforced = self._cited(Evidence(evidence.related, evidence.ranked, question=evidence.question), audience)

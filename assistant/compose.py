@@ -166,7 +166,7 @@ class Composer:
         return found
 
     def source_label(self, ev: EvidencePassage) -> str:
-        """'Case report (Eur Spine J 2018)' or 'Patient page': the source type, from the citation's own facts."""
+        """'Case report (Ann Test Oncol 2018)' or 'Patient page': the source type, from the citation's own facts."""
         info = self.index.infos[ev.doc.source_id]
         kind = info.kind.removesuffix(" abstract").capitalize()
         return f"{kind} ({info.journal} {info.year})" if info.journal and info.year else kind

@@ -171,7 +171,7 @@ REFERENCE_RE = re.compile(r"\bet al\.|\b(?:19|20)\d{2};\s*\d+|\b\d{1,4}\s?\(\d{1
 # A wiki's reference entry opens with its back-link caret and letters ("^ a b Smith J (2019). ...").
 WIKI_REFERENCE_RE = re.compile(r"^\^(?:\s+[a-z])*\s+\S")
 CITATION_RE = re.compile(r"^(?P<author>.+?)\s+et al\.\s+(?P<journal>.+?)\.\s+(?P<year>(?:19|20)\d{2})\b")
-# "Eur Spine J. 2018 Jul;27(3):386-92", ". 2018 Jul;27(3)...", "Case Rep Rare Oncol 2020;6:211–218"
+# "Ann Test Oncol. 2018 Jul;27(3):386-92", ". 2018 Jul;27(3)...", "Case Rep Rare Oncol 2020;6:211–218"
 ISSUE_RE = re.compile(
     r"^(?:(?P<journal>[A-Z][^.;:]*?)\.?\s+|\.\s*)?(?P<year>(?:19|20)\d{2})(?:\s+[A-Z][a-z]{2,8}(?:\s+\d{1,2})?)?"
     r";\s*(?P<issue>[^.;\s][^.;]*?)\s*(?:\.(?=\s|$)|$)"

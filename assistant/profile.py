@@ -8,7 +8,7 @@ manifest (the documents' topics), so a new corpus works before anyone writes a p
 ui_title = "Rare tumour documents assistant"
 ui_description = "Answers from four documents ..."
 greeting = "Hello! ..."
-coverage = "hemangiopericytoma and alveolar soft part sarcoma"
+coverage = "glomangioma and chondroid lipoma"
 example_questions = ["What is ...?", "How is ... treated?"]
 ```
 """

@@ -175,7 +175,7 @@ def _lexicon_tokens(text: str) -> list[str]:
 
 
 def topic_name(topic: str) -> str:
-    """A topic without its acronym: "alveolar soft part sarcoma (ASPS)" -> "alveolar soft part sarcoma"."""
+    """A topic without its acronym: "myxoid glomangioma (MGA)" -> "myxoid glomangioma"."""
     return re.sub(r"\s*\([^)]*\)", "", topic).strip()
 
 
@@ -394,7 +394,7 @@ class Vocabulary:
     # Stems of what the corpus's question-shaped headings ask about a subject ("symptoms", "treated",
     # "outlook"): a follow-up with one of them asks a new thing of the same subject.
     aspects: frozenset[str] = field(default_factory=frozenset, repr=False)
-    # Words the corpus writes only inside a condition's name ("alveolar" of "alveolar soft part sarcoma"), with
+    # Words the corpus writes only inside a condition's name ("myxoid" of "myxoid glomangioma"), with
     # that name: asked what such a word means, the documents have the name to show, which explains no word of it.
     name_only_words: dict[str, str] = field(default_factory=dict, repr=False)
     # Stems of the words the corpus writes after a level code ("at the X5-X7 lobules"): what a question asks for
@@ -635,7 +635,7 @@ class Vocabulary:
             if found and not any(found & t for t in targets):
                 targets.append(found)
 
-        # "the delayed metastasis report", "the thoracic schwannoma case report": words of one document's title, with
+        # "the delayed metastasis report", "the wrist glomangioma case report": words of one document's title, with
         # a noun for a publication, name that document.
         for described in TITLE_WORDS_RE.finditer(lowered):
             words = stems(" ".join(w for w in described.group(1).split() if w not in STOPWORDS))
@@ -1062,7 +1062,7 @@ class UnderstoodQuery:
 
     @property
     def names_one_document(self) -> bool:
-        """Whether the question singles out a document ("the Woitzik report", "the 2003 paper")."""
+        """Whether the question singles out a document ("the Okafor report", "the 2021 paper")."""
         return any(len(group) == 1 for group in self.targets)
 
 
@@ -1143,7 +1143,7 @@ def join_split_names(text: str, vocab: Vocabulary) -> str:
 
 
 def correct_name_typos(text: str, vocab: Vocabulary) -> str:
-    """Correct a mistyped word inside a name of several words ("alveolar soft prat sarcoma"), even when
+    """Correct a mistyped word inside a name of several words ("myxoid glomangoima"), even when
     the typo is an English word ("prat") in a name of three or more: the other words of the name, in order,
     say which word was meant. One word per name, within ``spelling_max_edits`` (transpositions count one).
     A name's last word cut short ("myxoid lipo") is completed when it begins that one name's word only."""
@@ -1610,7 +1610,7 @@ def _complete(question: str, previous: str, vocab: Vocabulary) -> tuple[str, str
 
 
 def _only_names(text: str, vocab: Vocabulary) -> bool:
-    """Whether the text says nothing but the names of subjects ("desmoid tumors", "the Onoki report")."""
+    """Whether the text says nothing but the names of subjects ("desmoid tumors", "the Okafor report")."""
     return not content_words(vocab.without_names(text)) and bool(vocab.topics_in(text) or vocab.targets_in(text))
 
 
@@ -1627,7 +1627,7 @@ def _renamed(question: str, previous: str, vocab: Vocabulary) -> str | None:
         return None
     (start, end, _), *others = spans
     renamed = previous[:start] + rest + previous[end:]
-    # Other names of the previous subject go ("... of ASPS (alveolar soft part sarcoma)"), right to left.
+    # Other names of the previous subject go ("... of MGA (myxoid glomangioma)"), right to left.
     shift = len(rest) - (end - start)
     for other_start, other_end, _ in sorted(others, reverse=True):
         renamed = renamed[: other_start + shift] + renamed[other_end + shift :]
@@ -1723,11 +1723,11 @@ def understand(
     """Correct and expand a question. A follow-up that names no subject takes the conversation's (see
     :func:`_referent`; ``stock_replies`` are what the assistant says whatever the question); an elliptic
     one ("And if it has spread?") also carries the previous question it continues."""
-    # "My daughter was just diagnosed with ASPS. What is it?": what the message tells comes first, as a turn
-    # of the conversation would, and the question asks about it ("it" is ASPS, "diagnosed" is no word asked).
+    # "My daughter was just diagnosed with MGA. What is it?": what the message tells comes first, as a turn
+    # of the conversation would, and the question asks about it ("it" is MGA, "diagnosed" is no word asked).
     # Only when what it tells names the subject and the question asks nothing else of it ("What is it?"): what
     # a message tells is often what it asks about ("My son has a lump that doesn't hurt. Could it be one of
-    # these?", "It's been 3 years since his ASPS was removed. Can we stop the visits?").
+    # these?", "It's been 3 years since his MGA was removed. Can we stop the visits?").
     # "in simple words", "in plain English": how to answer, not what is asked ("simple" matched a "simple
     # surgical procedure").
     question = _FRAMING_RE.sub(" ", question).replace(" ?", "?").strip() or question
@@ -1863,7 +1863,7 @@ def understand(
     keywords = one_report and is_keyword_question(corrected, vocab.settings.keyword_question_max_words)
     of_case = speaks_of_case(corrected) or keywords
     of_a_case = vocab.all_case_reports(targets) and of_case
-    # A nurse's keywords name the asked thing bare ("Onoki surgery"): each is asked as "what surgery".
+    # A nurse's keywords name the asked thing bare ("Okafor surgery"): each is asked as "what surgery".
     asked_as = " ".join(f"what {w}" for w in content_words(base)) if keywords else base
     # (Shorthand first: "tx" is "treatment", which a case report says as "underwent".)
     case_words = CASE_LEXICON.expansions(f"{asked_as} {' '.join(LEXICON.expansions(base))}") if of_a_case else []
@@ -1902,9 +1902,9 @@ def understand(
     person = [PATIENT_WORD] if referent.person else []
     names = referent.authors(vocab) + person
     carried_topics = [topic_name(t) for t in topics if carried]
-    # "Onoki 2018 treatment": a document named by its author is about its condition, which the
+    # "Okafor 2021 treatment": a document named by its author is about its condition, which the
     # embedded text then names (the model knows the condition, not the author); so is a document a
-    # follow-up carries ("what levels?" after a question about the Onoki case).
+    # follow-up carries ("what levels?" after a question about the Okafor case).
     named_documents = set().union(*targets) if targets and not topics else set()
     document_topics = [
         topic_name(topic)
@@ -2032,8 +2032,8 @@ _POINTS_BACK_RE = re.compile(
 
 
 def _told_then_asked(message: str) -> tuple[str, str]:
-    """A message that tells something and then asks ("My son has ASPS. Will he need chemo?", or typed on a
-    phone: "my son has ASPS, how is it treated"): (what it tells, what it asks); ("", message) for a message
+    """A message that tells something and then asks ("My son has MGA. Will he need chemo?", or typed on a
+    phone: "my son has MGA, how is it treated"): (what it tells, what it asks); ("", message) for a message
     that only asks, or asks first."""
     message = message.strip()
     parts = _SENTENCE_END_RE.split(message)

@@ -272,7 +272,7 @@ def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleIn
             ):
                 return f"no document speaks of {', '.join(asked)}"
         if len(query.targets) > 1:
-            # "HPC vs ASPS": the words that set two subjects side by side are no content of either.
+            # "X vs Y": the words that set two subjects side by side are no content of either.
             query = replace(query, terms=[t for t in query.terms if not COMPARISON_WORD_RE.fullmatch(t)])
         coverage = term_coverage(query, texts, vocab)
         if coverage < settings.abstain_min_term_coverage:
@@ -547,7 +547,7 @@ def lacking_in_words(reason: str | None) -> str | None:
 
 def make_unexplained_name_word(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
     def unexplained_name_word(inp: RuleInput) -> str | None:
-        """ "What does alveolar mean?" of a word the corpus writes only inside a condition's name, when no
+        """ "What does myxoid mean?" of a word the corpus writes only inside a condition's name, when no
         candidate explains it: quoting what the condition is would answer a question nobody asked, and the
         name itself explains none of its words."""
         term = defined_term(inp.query.question)
@@ -559,7 +559,7 @@ def make_unexplained_name_word(vocab: Vocabulary) -> Callable[[RuleInput], str |
         # "What is fibrous dysplasia?" where "dysplasia" is written only in "osteofibrous dysplasia": a name of
         # several words, one of them only ever part of another condition's name and none of its other words a
         # word of that name, that no passage writes, names some other thing, which the documents never mention.
-        # ("alveolar sarcoma", "metastatic alveolar soft-part sarcomas" share more of the name: that condition.)
+        # ("myxoid angioma", "metastatic myxoid glomangiomas" share more of the name: that condition.)
         words = normalise(term).split()
         named_elsewhere = [w for w in words if w in vocab.name_only_words]
         if len(words) > 1 and named_elsewhere and len(named_elsewhere) < len(words):
@@ -783,7 +783,7 @@ def _gives_figure_of(kind: str, source_ids: set[str], index: CorpusIndex) -> boo
 
 
 def _qualifies_an_answered_shape(word: str, question_words: list[str], ranked: list[ScoredPassage]) -> bool:
-    """ "vertebral levels", when a candidate holds levels ("from C6 to T2"): the word only says what kind of
+    """ "lobule levels", when a candidate holds levels ("from X6 to Y2"): the word only says what kind of
     levels, which the notation answers without naming it."""
     following = [question_words[i + 1] for i, w in enumerate(question_words[:-1]) if w == word]
     return any(answers_by_shape(shape, r.evidence.text) for shape in following for r in ranked)
@@ -812,7 +812,7 @@ def make_evidence_never_names(
         # (And their documents' titles: a review's "meta-analysis" is said in its title, not its sentences.)
         titles = {index.infos[p.evidence.doc.source_id].title for p in inp.selected}
         # (And the closest passage of their document, when an answer of the asked shape was chosen over it: "At 2
-        # years after surgery, ..." answers "two years after the spondylectomy" that the closest one names.)
+        # years after surgery, ..." answers "two years after the resection" that the closest one names.)
         chosen_documents = {p.evidence.doc.source_id for p in inp.selected}
         closest = [r.evidence for r in inp.ranked[:1] if r.evidence.doc.source_id in chosen_documents]
         paragraphs = [*(_paragraph(p.evidence) for p in inp.selected), *(_paragraph(ev) for ev in closest)]
@@ -938,7 +938,7 @@ def term_coverage(query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabular
     joined = " ".join(texts)
     covered = 0
     for term in terms:
-        # Words that pick the document asked about ("the Woitzik case report", "the 2003 paper") are
+        # Words that pick the document asked about ("the Okafor case report", "the 2021 paper") are
         # answered by quoting that document, whatever its passages say.
         if answers_by_shape(term, joined) or (query.names_one_document and names_a_document(term, vocab)):
             covered += 1

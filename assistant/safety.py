@@ -484,7 +484,7 @@ class _Grammar:
         has_someone = rf"\b(?:does|do|did|could|might|may|can|would) {subject} (?:\w+ )?(?:have|has|had|got) "
         # (Not a perfect tense: "could we have prevented it?", "did he have it checked" asks no diagnosis.)
         self.has_condition = re.compile(rf"{has_someone}(?:(?!\w+ed\b)\w+ ){{0,2}}?{condition}")
-        # ... and with a condition the documents name ("does my son have ASPS?", "could his pain be X?").
+        # ... and with a condition the documents name ("does my son have MGA?", "could his pain be X?").
         self.has_someone = has_someone
         # ("... have X removed" is a treatment; "is that an X symptom?" asks what X's symptoms are.)
         self.not_a_treatment = rf"(?! {_alt((*dx.not_followed_by, 'symptom', 'symptoms', 'sign', 'signs'))}\b)"
