@@ -254,7 +254,8 @@ QUESTION_CUES: list[QuestionCue] = [
     # intervals ("120 mg on days 1, 8, 15 and 29 and every 4 weeks"). (A follow-up "schedule" is of visits.)
     QuestionCue(
         re.compile(
-            rf"(?=.*{_DRUG_NAME}).*\b(regimens?|dosing|dose schedules?)\b|"
+            # (The regimen's word first: the drug names are looked for only in a question that has it.)
+            rf"^(?=.*\b(regimens?|dosing|dose schedules?)\b)(?=.*{_DRUG_NAME})|"
             r"\bhow often (is|are|was|were) (it|they|\w+) given\b",
             re.I,
         ),
@@ -263,7 +264,7 @@ QUESTION_CUES: list[QuestionCue] = [
     ),
     # ... and a regimen of no drug named ("X chemo regimen"): the drugs it is made of, or their doses and days.
     QuestionCue(
-        re.compile(rf"^(?!.*{_DRUG_NAME}).*\b(regimens?|dosing)\b", re.I),
+        re.compile(rf"^(?=.*\b(regimens?|dosing)\b)(?!.*{_DRUG_NAME})", re.I),
         re.compile(rf"{_DRUG_NAME}|{_DOSE_RE.pattern}|{_SCHEDULE}", re.I),
         narrow=True,
     ),
