@@ -40,8 +40,10 @@ STOPWORDS = frozenset(
     say says does did thing things kind sort also get got much many really anything something
     someone there's what's it's i'm can't don't doesn't isn't wasn't weren't aren't hasn't haven't hadn't
     didn't won't wouldn't shouldn't couldn't i've i'd i'll you're you've we're we've they're they've
-    that's who's let's
-    """.split()
+    that's who's let's she's he's
+    im theres whats thats shes hes dont doesnt isnt wasnt werent arent hasnt havent hadnt didnt wouldnt
+    shouldnt couldnt ive youre youve theyre theyve weve whos
+    """.split()  # (the last two lines: contractions typed on a phone without their apostrophe, "im", "doesnt")
 )
 
 

@@ -1062,3 +1062,10 @@ def test_a_short_title_qualifying_the_condition_is_a_name_with_its_initials() ->
     assert vocab.topic_aliases["pediatric low-grade glioma"] == "low-grade glioma"
     assert vocab.topics_in("pLGG first line chemo") == ["low-grade glioma"]
     assert not any(alias.startswith("late lung") for alias in vocab.topic_aliases)
+
+
+def test_contractions_typed_without_their_apostrophe_are_no_words_asked(vocab: Vocabulary) -> None:
+    """ "im", "theres", "doesnt": a phone's contractions ask about nothing, as "I'm" and "doesn't" do."""
+    query = understand("im 27 and theres a lump near my knee, it doesnt hurt. is it HPC?", [], vocab)
+    assert not {"im", "theres", "doesnt"} & set(query.terms)
+    assert "lump" in query.terms
