@@ -373,16 +373,18 @@ class ExtractiveAnswerer:
         return []
 
     def _what_a_report_reports(self, query: UnderstoodQuery, ranked: list[ScoredPassage]) -> ScoredPassage | None:
-        """For an overview asked of one named case report, its best passage saying what it reports."""
+        """For an overview asked of one named case report, its best passage saying what it reports, or, when none
+        says it ("we report ..."), the opening of its case's story: who came with what ("A 31-year-old woman
+        presented with ..."), which any other of its findings would leave untold."""
         if not (
             query.names_one_document and asks_overview(query.question) and self.vocab.all_case_reports(query.targets)
         ):
             return None
         named = set().union(*query.targets)
-        return next(
-            (r for r in ranked if r.evidence.doc.source_id in named and REPORTS_CASE_RE.search(r.evidence.text)),
-            None,
-        )
+        own = [r for r in ranked if r.evidence.doc.source_id in named]
+        reports = next((r for r in own if REPORTS_CASE_RE.search(r.evidence.text)), None)
+        story = [r for r in own if CASE_PERSON_RE.search(r.evidence.text) and is_case_narrative(r.evidence.text)]
+        return reports or min(story, key=lambda r: r.evidence.passage.start, default=None)
 
     def _answer_first(
         self, query: UnderstoodQuery, ranked: list[ScoredPassage], topics: frozenset[str]

@@ -11,10 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer_types import REPORTS_CASE_RE, holds_asked_answer, span_anchor_share
+from assistant.answer_types import (
+    CASE_PERSON_RE,
+    REPORTS_CASE_RE,
+    holds_asked_answer,
+    is_case_narrative,
+    span_anchor_share,
+)
 from assistant.corpus import HTML_SUFFIXES, MARKDOWN_SUFFIXES, source_span
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.ingest import split_sentences
+from assistant.query import asks_overview
 from assistant.schema import Citation
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
@@ -132,9 +139,12 @@ class Composer:
 
     def _plain_lead(self, selected: list[ScoredPassage], question: str) -> list[ScoredPassage]:
         """Lead with a clearly plainer passage that answers about as well and makes sense on its own; not
-        over a report's own words for what it reports, which open an overview of it, nor over a lead that
+        over a report's own words for what it reports, or, asked for an overview, the opening of its case's
+        story ("A 31-year-old woman presented with ..."), which open an overview of it, nor over a lead that
         holds the narrow answer asked for (an age, a presentation) when the plainer one does not."""
-        if REPORTS_CASE_RE.search(selected[0].evidence.text):
+        lead = selected[0].evidence.text
+        story_opening = asks_overview(question) and bool(CASE_PERSON_RE.search(lead)) and is_case_narrative(lead)
+        if REPORTS_CASE_RE.search(lead) or story_opening:
             return selected
         close = [p for p in selected if p.score >= selected[0].score - self.settings.plain_lead_margin]
         plainest = min(close, key=lambda p: plainness_cost(p.evidence.text))

@@ -1660,7 +1660,8 @@ OVERVIEW_RE = re.compile(
     r"(some )?info(rmation)? (on|about)|explain|describe|what do you know about|i want to (know|learn) about|"
     r"summari[sz]e|(give me )?(a |the )?summary of)\b|"
     r"\boverview\W*$|"
-    r"^\W*what('s| is| was) (the|this|that) [\w .-]{1,60} about\W*$",  # "What is the 2003 paper about?"
+    r"^\W*what('s| is| was) (the|this|that) [\w .-]{1,60} about\W*$|"  # "What is the 2003 paper about?"
+    r"^\W*what happened (in|with) (the|this|that) [\w .-]{0,60}\b(case|report|paper|study)\W*$",  # "... in the X case?"
     re.I,
 )
 _STATEMENT_OF_ILLNESS_RE = re.compile(

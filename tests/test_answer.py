@@ -1773,3 +1773,24 @@ def test_a_question_under_a_condition_needs_a_passage_speaking_of_both(tmp_path:
     told = written_page_bot(tmp_path / "told", page, "glomangioma")
     answer = told.ask("if glomangioma comes back what chemo do they give then")
     assert not answer.abstained and "irinotecan" in answer.text
+
+
+UNANNOUNCED_REPORT = """Zerotinib before surgery for myxoid glomangioma of the wrist
+
+Abstract
+Background: Myxoid glomangioma is a locally aggressive tumour of young adults.
+Case presentation: A 31-year-old woman presented with a 5-month history of wrist pain and swelling. She received \
+zerotinib for 6 months, after which MRI showed the lesion had shrunk to 4.9 cm. Histology of the curetted tissue \
+showed sparse giant cells.
+Conclusions: Zerotinib allowed a joint-preserving operation.
+"""
+
+
+def test_an_overview_of_a_report_that_does_not_say_what_it_reports_opens_its_story(tmp_path: Path) -> None:
+    """ "What happened in the <report> case?" of a report with no "we report ..." sentence opens with who came with
+    what, the start of its case's story, not with one of its later findings."""
+    bot = written_report_bot(tmp_path, UNANNOUNCED_REPORT, "zerotinib-wrist", 2023)
+    for question in ("what happened in the zerotinib wrist case report?", "summarize the zerotinib wrist case report"):
+        answer = bot.ask(question)
+        assert not answer.abstained
+        assert answer.citations[0].quote.startswith("A 31-year-old woman presented"), question
