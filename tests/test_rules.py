@@ -10,6 +10,7 @@ from assistant.rules import (
     RuleInput,
     absent_thing,
     make_another_document,
+    make_condition_unanswered,
     make_evidence_never_names,
     make_low_coverage,
     make_missing_figure,
@@ -542,3 +543,16 @@ def test_a_yes_or_no_question_about_a_thing_no_document_mentions_is_refused(
 ) -> None:
     query = understand(question, [], bot.vocab)
     assert (absent_thing(RuleInput(query, [], [])) is not None) is refused
+
+
+def test_condition_unanswered_needs_one_passage_with_the_condition_and_the_ask(bot: Assistant) -> None:
+    """ "If the tumor comes back, how is it treated?" is answered by a passage speaking of both (a recurrence after
+    limb-sparing surgery and what is done then), not by one about treatment alone."""
+    rule = make_condition_unanswered(bot.vocab)
+    query = understand("If the hemangiopericytoma comes back, what surgery is done?", [], bot.vocab)
+    treatment_only = scored(bot, HPC, "Surgery includes biopsy and surgical removal", 0.9)
+    both = scored(bot, HPC, "tumor recurrence", 0.9)
+    assert rule(RuleInput(query, [], [], selected=[treatment_only])) is not None
+    assert rule(RuleInput(query, [], [], selected=[both])) is None
+    plain = understand("What surgery is done for hemangiopericytoma?", [], bot.vocab)
+    assert rule(RuleInput(plain, [], [], selected=[treatment_only])) is None
