@@ -36,6 +36,7 @@ from assistant.answer_types import (
     is_case_narrative,
     is_figure_word,
     missing_number,
+    opens_case_story,
     span_anchor_share,
     span_subject,
     speaks_of_case,
@@ -383,7 +384,7 @@ class ExtractiveAnswerer:
         named = set().union(*query.targets)
         own = [r for r in ranked if r.evidence.doc.source_id in named]
         reports = next((r for r in own if REPORTS_CASE_RE.search(r.evidence.text)), None)
-        story = [r for r in own if CASE_PERSON_RE.search(r.evidence.text) and is_case_narrative(r.evidence.text)]
+        story = [r for r in own if opens_case_story(r.evidence.text)]
         return reports or min(story, key=lambda r: r.evidence.passage.start, default=None)
 
     def _answer_first(

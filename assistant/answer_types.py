@@ -923,6 +923,12 @@ def is_case_narrative(text: str) -> bool:
     )
 
 
+def opens_case_story(text: str) -> bool:
+    """Whether a passage of a report tells its case's story of its person ("A 31-year-old woman presented with ..."):
+    what an overview of the report opens with."""
+    return bool(CASE_PERSON_RE.search(text)) and is_case_narrative(text)
+
+
 # "What does X mean?", "What is an X?", "meaning of X", "define X", "X definition": the thing asked to be
 # explained (a few words at most: a longer "what is ..." asks something else of its subject).
 _DEFINED_TERM_RES = [

@@ -11,13 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer_types import (
-    CASE_PERSON_RE,
-    REPORTS_CASE_RE,
-    holds_asked_answer,
-    is_case_narrative,
-    span_anchor_share,
-)
+from assistant.answer_types import REPORTS_CASE_RE, holds_asked_answer, opens_case_story, span_anchor_share
 from assistant.corpus import HTML_SUFFIXES, MARKDOWN_SUFFIXES, source_span
 from assistant.index import CorpusIndex, EvidencePassage
 from assistant.ingest import split_sentences
@@ -143,7 +137,7 @@ class Composer:
         story ("A 31-year-old woman presented with ..."), which open an overview of it, nor over a lead that
         holds the narrow answer asked for (an age, a presentation) when the plainer one does not."""
         lead = selected[0].evidence.text
-        story_opening = asks_overview(question) and bool(CASE_PERSON_RE.search(lead)) and is_case_narrative(lead)
+        story_opening = asks_overview(question) and opens_case_story(lead)
         if REPORTS_CASE_RE.search(lead) or story_opening:
             return selected
         close = [p for p in selected if p.score >= selected[0].score - self.settings.plain_lead_margin]

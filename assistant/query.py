@@ -1932,8 +1932,8 @@ def understand(
     # (Not a nurse's keywords, "ZR9 success rate": the subject and what is asked of it are all they say, and the
     # answer's sentence names its subject, often in no other word of the question.)
     asks_of_it = [w for w in focus.split() if normalise(w) not in vocab.page_subjects]
-    keywords = is_keyword_question(question, vocab.settings.keyword_question_max_words)
-    if len(asks_of_it) < len(focus.split()) and content_words(" ".join(asks_of_it)) and not keywords:
+    lookup = is_keyword_question(question, vocab.settings.keyword_question_max_words)
+    if len(asks_of_it) < len(focus.split()) and content_words(" ".join(asks_of_it)) and not lookup:
         focus = " ".join(asks_of_it)
     # A report that writes "magnetic resonance imaging" answers "what did the MRI show?": the lexical
     # match sees the long form too (a subject's acronym is a name, and names leave the focus).

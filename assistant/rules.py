@@ -463,7 +463,8 @@ class DocumentWords:
             leaving_out = [s.plain for s in doc.sentences if EXCLUSION_RE.search(s.plain)]
             if leaving_out:
                 rest = [index.infos[sid].title, *doc.sections, *(s.plain for s in doc.sentences)]
-                other = stems(" ".join(text for text in rest if text not in leaving_out))
+                # (Sentence by sentence: each one's stems are cached for other uses; a whole document's would not be.)
+                other = frozenset().union(*(stems(text) for text in rest if text not in leaving_out))
                 self.excluded_only[sid] = stems(" ".join(leaving_out)) - other
 
     def mention(self, source_ids: Iterable[str], word: str, share: float | None = None) -> bool:
