@@ -655,8 +655,14 @@ class ExtractiveAnswerer:
         treatments for X?"), if any: the heading is close to the question and holds every word the
         question asks about. A question that asks for a figure, or adds words of its own ("How does
         chemotherapy work?"), is a fact question; so is whether a treatment is a must ("do they have to
-        operate?"), which the treatment's own section does not answer."""
-        if not ranked or asks_for_figure(query.question) or ASKS_IF_TREATMENT_NEEDED_RE.search(query.question):
+        operate?"), which the treatment's own section does not answer; so is what comes after the last answer
+        ("what happens next?"), whose words the last question lends it."""
+        if (
+            not ranked
+            or query.said_before
+            or asks_for_figure(query.question)
+            or ASKS_IF_TREATMENT_NEEDED_RE.search(query.question)
+        ):
             return None
         asked = self._asked_of_subject(query)
         if not asked:

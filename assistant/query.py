@@ -1059,6 +1059,9 @@ class UnderstoodQuery:
     # What the message told before it asked, when that named its subject ("my son has X in his leg, how is it
     # treated?"): who has it and where, not what a heading would ask of it.
     told: str = ""
+    # A follow-up asking what comes after what the last answer said ("how long after that is the surgery?"):
+    # that answer's text, whose passages are then no answer again, and the text following them on their page is.
+    said_before: str = ""
 
     @property
     def names_one_document(self) -> bool:
@@ -1943,6 +1946,13 @@ def understand(
     # A follow-up's terms hold what it refers to, as if it had named it ("how is it treated?" after a
     # question about X asks what "how is X treated?" asks).
     terms = list(dict.fromkeys(_terms(base) + carried_topics + person + context))
+    said_before = _said_before(corrected, history)
+    if said_before:
+        # "What happened after that?" asks what the page says next, in no word of its own; the words carried from
+        # the question before find where that is, and are no words the next passage must say again.
+        terms = [t for t in dict.fromkeys(_terms(base) + carried_topics + person) if t not in _FOLLOW_ON_WORDS]
+        # (Nor are they words to match: "after" would find every "after a long delay".)
+        focus = " ".join(w for w in focus.split() if normalise(w) not in _FOLLOW_ON_WORDS)
     return UnderstoodQuery(
         question,
         text,
@@ -1956,7 +1966,30 @@ def understand(
         which_condition,
         of_a_case,
         telling,
+        said_before,
     )
+
+
+# A follow-up asking what comes after what was just said: "how long after that is the surgery?", "what happens
+# next?", "and then?". (Not "after this surgery", where "this" is said of the follow-up's own event.)
+FOLLOWS_ON_RE = re.compile(
+    r"\b(after|following) (that|this)(?=\W*$|\s*[?,.;!]|\s+(is|are|was|were|do|does|did|will|would|can|could|should|"
+    r"has|have|happens?|comes?)\b)|\bwhat (happens|happened|comes|came) (next|then|after)\b|\bwhat('s| is) next\b|"
+    r"^\W*(and|but|so)? ?then( what( happens| happened)?)?\W*$|\bnext steps?\b",
+    re.I,
+)
+# ... and the words that ask it, which say nothing a page must ("what happened next?").
+_FOLLOW_ON_WORDS = frozenset(
+    {"happen", "happens", "happened", "happening", "next", "then", "after", "afterwards", "steps"}
+)
+_CITATION_MARK_RE = re.compile(r"\s*\[\d+\]")
+
+
+def _said_before(question: str, history: Sequence[dict[str, str]]) -> str:
+    """The last answer's text, without its citation marks, when ``question`` asks what comes after it."""
+    if not history or history[-1].get("role") != "assistant" or not FOLLOWS_ON_RE.search(question):
+        return ""
+    return _CITATION_MARK_RE.sub("", str(history[-1].get("content", "")))
 
 
 # Who a question is about or who asks: a heading may name them ("the outlook for children with X"), but they

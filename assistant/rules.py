@@ -257,6 +257,8 @@ def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleIn
                 passages.append(best)
         texts = [r.evidence.embed_text for r in passages]
         query = inp.query
+        if query.said_before and not query.terms:  # "what happened next?": nothing asked in words of its own
+            return None
         if query.names_one_document and not query.carried_topic:
             # "the Halvorsen case": words that say which document to look in are covered by any of its passages.
             # When all else it asks is in words no document uses at all ("what did the erratum ... correct?"),

@@ -45,7 +45,16 @@ from assistant.query import (
 )
 from assistant.retrieve import Candidates
 from assistant.settings import Settings
-from assistant.text import NEGATORS, STOPWORDS, any_related, content_words, negated_stems, stem_all, stems
+from assistant.text import (
+    NEGATORS,
+    STOPWORDS,
+    any_related,
+    content_words,
+    negated_stems,
+    normalise,
+    stem_all,
+    stems,
+)
 
 DEFINES_CONDITION_RE = re.compile(r"\b(definition|define|defined|what is|what's|what are)\b", re.I)
 # The words of a question asking what something is, besides its name ("What does X stand for?", "X definition").
@@ -155,7 +164,8 @@ class PassageScorer:
         lexical = np.minimum(lexical_raw / scale, 1.0)
         heading_sim, heading_lift = self._headings(ids, vector)
         prior = self._window_prior(ids, candidates, allowed)
-        cue = self._cues(query, [index.passages[p] for p in ids.tolist()])
+        passages = [index.passages[p] for p in ids.tolist()]
+        cue = self._cues(query, passages) + self._continuation(query, passages)
         strength = dense + s.weight_lexical * lexical + s.weight_heading * heading_lift
         score = strength + s.weight_chunk_prior * prior + cue
         scored = [
@@ -215,6 +225,26 @@ class PassageScorer:
         baseline = np.array([median[source] for source in sources])
         lift = np.where(rows >= 0, np.maximum(0.0, similarity - baseline), 0.0)
         return similarity, lift
+
+    def _continuation(self, query: UnderstoodQuery, passages: list[EvidencePassage]) -> np.ndarray:
+        """For a follow-up asking what comes after the last answer ("how long after that is the surgery?"): minus
+        the bonus for a passage that answer quoted whole, plus it for the sentence that follows one on its page, in
+        the same section. A page tells a course in order; what it says next is what happens next."""
+        out = np.zeros(len(passages))
+        if not query.said_before:
+            return out
+        said = f" {normalise(query.said_before)} "
+        following: set[tuple[str, int]] = set()
+        for i, ev in enumerate(passages):
+            if f" {normalise(ev.text)} " in said:
+                out[i] -= self.settings.continuation_bonus
+                following.add((ev.doc.source_id, ev.passage.sentence_ids[-1] + 1))
+        for i, ev in enumerate(passages):
+            first = ev.passage.sentence_ids[0]
+            sentences = ev.doc.sentences
+            if (ev.doc.source_id, first) in following and sentences[first].section == sentences[first - 1].section:
+                out[i] += self.settings.continuation_bonus
+        return out
 
     def _cues(self, query: UnderstoodQuery, passages: list[EvidencePassage]) -> np.ndarray:
         s = self.settings

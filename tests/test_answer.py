@@ -160,6 +160,18 @@ def test_a_follow_up_takes_its_topic_from_history(bot: Assistant) -> None:
     assert not any("necessary tests" in c.quote for c in told.citations)
 
 
+def test_what_happened_next_is_what_the_page_says_after_the_last_answer(bot: Assistant) -> None:
+    """A follow-up asking what came next is answered by the report's sentence after the one the last answer
+    quoted, not refused for saying no word of its own, nor answered with the same quote again."""
+    summary = bot.ask("Summarize the Woitzik 2003 case.")
+    history = [{"role": "user", "content": summary.question}, {"role": "assistant", "content": summary.text}]
+    said = {c.quote for c in summary.citations}
+    following = bot.ask("what happened next?", history=history)
+    assert not following.abstained
+    assert following.citations[0].quote not in said
+    assert following.citations[0].quote.startswith("One year later")
+
+
 def test_answer_to_dict_is_json_with_the_documented_shape(bot: Assistant) -> None:
     data = bot.ask("What does ASPS stand for?", history=[]).to_dict()
     assert {"text", "citations", "abstained", "safety"} <= set(data)

@@ -681,6 +681,20 @@ def test_an_elliptic_follow_up_carries_what_it_qualifies(real: Vocabulary) -> No
     assert "treated" not in understand("and what's the outlook?", history, real).text
 
 
+def test_a_follow_up_asking_what_comes_next_carries_the_last_answer(real: Vocabulary) -> None:
+    """ "what happened next?" asks what follows the last answer's passages: it carries that answer (without its
+    citation marks), and its own frame words are no terms a passage must say."""
+    history = turns(("Summarize the Woitzik 2003 case.", "She had an operation. [1] It went well. [2]"))
+    for question in ("what happened next?", "how long after that is the surgery?", "and then?", "then what happened"):
+        understood = understand(question, history, real)
+        assert understood.said_before == "She had an operation. It went well.", question
+        assert not {"happened", "next", "after", "then"} & set(understood.terms), question
+    assert understand("how long after that is the surgery?", history, real).terms == ["long", "surgery"]
+    # Not a "this" said of the question's own event, nor with no answer before it.
+    assert not understand("how long after this surgery does it come back?", history, real).said_before
+    assert not understand("what happened next?", history[:1], real).said_before
+
+
 def test_how_it_is_found_asks_how_it_is_diagnosed(real: Vocabulary) -> None:
     """ "how is it found?" after "Is it common in teens?" asks about diagnosis, not about teens again."""
     history = turns(("What is ASPS?", "A sarcoma. [1]"), ("Is it common in teens?", "Rare in children. [1]"))
