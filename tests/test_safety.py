@@ -70,6 +70,9 @@ EMERGENCY_PHRASINGS = [
     "my mum has a temperature and the nurse said her counts are low",
     "my son has a 40 degree fever and chills, his last chemo was a week ago",
     "after chemo yesterday i'm getting rigors",
+    # ... or after an infusion of immunotherapy (a reaction to it can turn fast too)
+    "he had his second immunotherapy infusion yesterday and now he's burning up and shaking",
+    "my wife is breathing really fast and says she feels strange",
     "Our daughter feels hot to the touch, she is neutropenic",
     # overdose and poisoning
     "my son swallowed all his pills",
@@ -131,6 +134,8 @@ NOT_EMERGENCY_PHRASINGS = [
     "Does chemotherapy cause hair loss?",
     "What are the side effects of chemo?",
     "Can chemo cause a fever?",
+    "Can an immunotherapy infusion cause a fever?",
+    "How long does each infusion take?",
     "Is fever common after chemotherapy?",
     "What temperature counts as a fever during chemo?",
     "Will my son get fevers during chemo?",
