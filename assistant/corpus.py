@@ -151,9 +151,19 @@ _MARKDOWN_MARKS_RE = re.compile(
 )
 
 
+# A list of links and nothing else ("- [Other page](/other)" line after line): a site's pointers to its other pages,
+# whose titles are no facts of this one ("Related pages", "Clinical trials", a sidebar's "Patient stories").
+_LINK_LIST_RE = re.compile(r"(?:^[ \t]*[-*+][ \t]+\[[^\]\n]*\]\([^)\n]*\)[ \t]*(?:\n|$))+", re.M)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
 def mask_markdown(text: str) -> str:
-    """A Markdown file's text with its inline marks blanked out, every other character where it was (so
-    offsets still point into the file)."""
+    """A Markdown file's text with its inline marks blanked out, and its lists made only of links, every other
+    character where it was (so offsets still point into the file)."""
+    text = _LINK_LIST_RE.sub(_blank, text)
     return _MARKDOWN_MARKS_RE.sub(lambda m: " " * len(m.group(0)), text)
 
 

@@ -489,6 +489,12 @@ _BLOCK_TAGS = r"p|div|h[1-6]|li|ul|ol|br|tr|table|section|article|header|footer|
 _CELL_TAGS = r"td|th"  # a table's cells stay on their row's line, a tab apart (see _mark_tables)
 _DROP_ELEMENT_RE = re.compile(r"<(script|style|nav|header|footer|noscript|head)\b.*?</\1\s*>", re.I | re.S)
 _HTML_TAG_RE = re.compile(r"<(/?)([a-zA-Z0-9]+)[^>]*>|<!--.*?-->", re.S)
+# A list whose every item is one link and nothing else: a site's pointers to its other pages (a sidebar's "Related
+# conditions", "Clinical trials"), whose titles are no facts of this page. (A nested list is not one: its items hold
+# more than a link.)
+_LIST_RE = re.compile(r"<(ul|ol)\b[^>]*>(.*?)</\1\s*>", re.I | re.S)
+_LIST_ITEM_RE = re.compile(r"<li\b[^>]*>(.*?)</li\s*>", re.I | re.S)
+_ONLY_A_LINK_RE = re.compile(r"\s*<a\b[^>]*>[^<]*</a\s*>\s*", re.I)
 
 
 def mask_html(raw: str) -> str:
@@ -502,6 +508,13 @@ def mask_html(raw: str) -> str:
         return re.sub(r"[^\n]", " ", match.group(0))
 
     masked = _DROP_ELEMENT_RE.sub(blank, raw)
+
+    def links_only(match: re.Match[str]) -> str:
+        items = _LIST_ITEM_RE.findall(match.group(2))
+        only_links = items and all(_ONLY_A_LINK_RE.fullmatch(item) for item in items)
+        return blank(match) if only_links else match.group(0)
+
+    masked = _LIST_RE.sub(links_only, masked)
 
     def tag(match: re.Match[str]) -> str:
         width = len(match.group(0))
@@ -752,6 +765,7 @@ def _mark_shapes(
     """Chrome told by the shape of a line: known interface lines, rails, calls to action, captions,
     copyright paragraphs, interface sections; keyword and PMID lines become metadata."""
     label_words = settings.ingest_label_max_words
+    no_blank_lines = not any(line.blank_before for line in lines[1:])
     legal = False
     interface_section = False
     for i, line in enumerate(lines):
@@ -780,7 +794,18 @@ def _mark_shapes(
         if interface_section:
             next_is_blank = i + 1 == len(lines) or lines[i + 1].blank_before > 0
             heading_like = _looks_like_heading(text, settings.ingest_heading_max_words) and next_is_blank
-            if heading_like and line.blank_before and not BULLET_RE.match(text) and not CAPTION_RE.match(text):
+            # (A text saved without blank lines, one element per line, marks no section's end: there, a heading with
+            # a paragraph of prose straight under it opens the page's content again, as no list of links has one.)
+            prose_under = (
+                (no_blank_lines or one_per_line)
+                and i + 1 < len(lines)
+                and _looks_like_heading(text, settings.ingest_heading_max_words)
+                and _is_sentence(lines[i + 1].text)
+                and len(lines[i + 1].text.split()) > settings.ingest_heading_max_words
+            )
+            if prose_under or (
+                heading_like and line.blank_before and not BULLET_RE.match(text) and not CAPTION_RE.match(text)
+            ):
                 interface_section = False
             else:
                 line.kind = "chrome"
@@ -814,9 +839,15 @@ def _mark_shapes(
     _mark_label_runs(lines, settings)
 
 
+# "Related summaries:", "Related resources": a site's label for its links to its other pages, whatever it calls them.
+_RELATED_LABEL_RE = re.compile(r"related( [a-z]+){1,2}")
+
+
 def _names_furniture_section(text: str) -> bool:
-    """Whether a line is the label of a section of furniture ("Similar articles", "References[edit]")."""
-    return _EDIT_LINK_RE.sub("", _norm_line(text)) in CHROME_SECTIONS
+    """Whether a line is the label of a section of furniture ("Similar articles", "References[edit]", a Markdown
+    "## Related pages", "Related summaries:")."""
+    label = _EDIT_LINK_RE.sub("", _norm_line(text.lstrip("#"))).rstrip(":").strip()
+    return label in CHROME_SECTIONS or bool(_RELATED_LABEL_RE.fullmatch(label))
 
 
 def _among_section_links(lines: list[_Line], i: int) -> bool:

@@ -306,6 +306,52 @@ def test_stories_teasers_and_search_forms_are_not_content(tmp_path: Path) -> Non
     assert not any("Lena" in t or "Tom" in t or "Read how" in t or "Search" in t or "Nail" in t for t in texts)
 
 
+def test_lists_of_links_and_related_labels_are_not_content(tmp_path: Path) -> None:
+    """A list whose every item is a link (a sidebar's "Clinical trials", a Markdown "Related pages") and the list
+    under a "Related ..." label point to other pages: their titles are no facts of this one. A list of the page's
+    own words stays, and so does a one-element-per-line page's text after such a list."""
+    html, _ = parse_one_page(
+        tmp_path / "html",
+        "page.html",
+        "<main><h1>Glomangioma</h1><h2>Symptoms</h2><p>The most common signs are:</p>"
+        "<ul><li>Pain in the cold</li><li>A small <a href='/blue'>blue spot</a> under a nail</li></ul></main>"
+        "<aside><h2>Clinical trials</h2><ul><li><a href='/t'>Zerotinib for advanced glomangioma (enrolling)</a></li>"
+        "<li> <a href='/u'>Cold therapy versus surgery</a> </li></ul></aside>",
+    )
+    texts = " ".join(s.text for s in html.sentences)
+    assert "Pain in the cold" in texts and "blue spot" in texts
+    assert "Zerotinib" not in texts and "Cold therapy" not in texts
+    markdown, _ = parse_one_page(
+        tmp_path / "md",
+        "page.md",
+        "# Glomangioma\n\nSurgery removes the lump. Most people need nothing more after it.\n\n## Related pages\n\n"
+        "- [Glomangioma in adults](/adults)\n- [Fundraise for us](/fundraise)\n\n"
+        "## Living with it\n\n- Keep the hand warm in winter\n- [Our helpline](/help) answers questions\n",
+    )
+    texts = " ".join(s.text for s in markdown.sentences)
+    assert "Surgery removes the lump." in texts and "Keep the hand warm" in texts and "Our helpline" in texts
+    assert "Glomangioma in adults" not in texts and "Fundraise" not in texts
+    listed, _ = parse_one_page(
+        tmp_path / "txt",
+        "page.txt",
+        "Glomangioma\nOverview\nA glomangioma is a small, painful lump that grows from the cells that control the "
+        "warmth of the skin.\nTreatment\nSurgery removes the lump, and most people need nothing more after it.\n"
+        "Related summaries:\n- Nail tumor treatment\n- Skin lumps in children\n",
+    )
+    texts = " ".join(s.text for s in listed.sentences)
+    assert "Surgery removes the lump" in texts and "Nail tumor" not in texts and "Skin lumps" not in texts
+    one_per_line, _ = parse_one_page(
+        tmp_path / "lines",
+        "page.txt",
+        "Glomangioma\nPrint this page | Email\nRelated fact sheets\nNail tumors\nSkin lumps\nCold hands\nOverview\n"
+        "A glomangioma is a small, painful lump that grows from the cells that control the warmth of the skin.\n"
+        "Treatment\nSurgery removes the lump, and most people need nothing more after the operation.\n",
+    )
+    texts = " ".join(s.text for s in one_per_line.sentences)
+    assert "A glomangioma is a small, painful lump" in texts and "Surgery removes the lump" in texts
+    assert "Nail tumors" not in texts and "Cold hands" not in texts
+
+
 def test_an_html_page_of_two_conditions_keeps_each_heading_its_own_text(tmp_path: Path) -> None:
     """Each HTML heading heads the text under it (the blank lines left by tags are no lost sub-heading); the
     page's table of contents (its items are its own headings further down) is not content; a comparison
