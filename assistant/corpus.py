@@ -160,10 +160,25 @@ def _blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
 
 
+# A Markdown table: its header row, the rule row under it ("|---|:--:|"), then its body rows.
+_MARKDOWN_TABLE_RE = re.compile(
+    r"^(?P<header>[^\n]*\|[^\n]*)\n(?P<rule>[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*)\n"
+    r"(?P<body>(?:[^\n]*\|[^\n]*(?:\n|$))*)",
+    re.M,
+)
+
+
+def _cells_apart(match: re.Match[str]) -> str:
+    """A table's header and body rows with their pipes as tabs: a rendered table shows cells, not the pipes
+    between them (an HTML table's cells are a tab apart too); the rule row stays, furniture that says the rows
+    above and below are a table."""
+    return f"{match['header'].replace('|', chr(9))}\n{match['rule']}\n{match['body'].replace('|', chr(9))}"
+
+
 def mask_markdown(text: str) -> str:
-    """A Markdown file's text with its inline marks blanked out, and its lists made only of links, every other
-    character where it was (so offsets still point into the file)."""
-    text = _LINK_LIST_RE.sub(_blank, text)
+    """A Markdown file's text with its inline marks blanked out, its lists made only of links too, and its tables'
+    pipes made tabs, every other character where it was (so offsets still point into the file)."""
+    text = _MARKDOWN_TABLE_RE.sub(_cells_apart, _LINK_LIST_RE.sub(_blank, text))
     return _MARKDOWN_MARKS_RE.sub(lambda m: " " * len(m.group(0)), text)
 
 

@@ -957,7 +957,8 @@ def test_a_menu_label_naming_stories_does_not_swallow_the_page(tmp_path: Path) -
 
 def test_a_markdown_table_of_words_is_a_table_under_its_header(tmp_path: Path) -> None:
     """A Markdown table says it is one by the rule row under its header ("|---|---|"), figures or not: its header
-    (short cells, like a menu's labels) leads its rows, and each row is a passage of its own."""
+    (short cells, like a menu's labels) leads its rows, and each row is a passage of its own, read as a rendered
+    table shows it, without the pipes between its cells (and so quoted)."""
     page = (
         "# Glomangioma\n\n## How is it treated?\n\nTreatment happens in three phases:\n\n"
         "| Phase | What happens | How long |\n|---|:---|---|\n"
@@ -968,18 +969,11 @@ def test_a_markdown_table_of_words_is_a_table_under_its_header(tmp_path: Path) -
     doc, _ = parse_one_page(tmp_path / "md", "glomangioma.md", page)
     table = next(b for b in doc.blocks if b.kind == "list")
     assert table.table and len(table.items) == 2
-    assert doc.sentences[table.sentence_ids[0]].plain.split() == [
-        "|",
-        "Phase",
-        "|",
-        "What",
-        "happens",
-        "|",
-        "How",
-        "long",
-        "|",
-    ]
-    assert row_passages_by_word(doc, 1) == ["Induction", "Local"]  # (after the row's opening "|")
+    assert doc.sentences[table.sentence_ids[0]].plain.split() == ["Phase", "What", "happens", "How", "long"]
+    assert row_passages_by_word(doc, 0) == ["Induction", "Local"]
+    row = doc.sentences[table.items[0][0]]
+    assert row.plain == "Induction Medicine is given to shrink the growth before surgery About ten weeks"
+    assert source_span(tmp_path / "md" / "glomangioma.md", row.start, row.end) == row.plain
 
 
 WIKI_PAGE = (
