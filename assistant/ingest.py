@@ -156,6 +156,7 @@ BOILERPLATE_RE = re.compile(
 )
 FIRST_PERSON_RE = re.compile(r"\b(?:we|our|ours|us)\b", re.IGNORECASE)
 QUOTATION_RE = re.compile(r"[“”]|(?:^|\s)\"\w")
+TESTIMONY_RE = re.compile(r"\b(?:I|my|me|we|our|us)\b")  # (case kept: "I", not the "i" of a list)
 # A title-shaped line does not end on a word that needs a continuation (a wrapped line does).
 CONTINUATION_WORDS = {"a", "an", "the", "of", "and", "or", "to", "in", "for", "with", "on", "at", "by", "from"}
 
@@ -1769,10 +1770,21 @@ def _mark_unquotable(
         promotional = speaks_for_site(heading) or speaks_for_site(text)
         # One patient's story, as its link or its label calls it: an anecdote, never what the page says of all.
         told_as_story = (closed_by_link and bool(STORY_RE.search(link_text))) or bool(STORY_LABEL_RE.match(text))
-        story = told_as_story or (
-            block_heading[block.id] in featured
-            and not heading.endswith("?")
-            and (closed_by_link or promotional or bool(QUOTATION_RE.search(text)))
+        quotes = bool(QUOTATION_RE.search(text))
+        story = (
+            told_as_story
+            or (
+                block_heading[block.id] in featured
+                and not heading.endswith("?")
+                and (closed_by_link or promotional or quotes)
+            )
+            # ... or under a heading calling it one ("A parent's story", "Patient stories"), told in someone's own
+            # words: a quotation, or a first person ("my mum noticed ...").
+            or (
+                bool(STORY_RE.search(heading))
+                and not heading.endswith("?")
+                and (quotes or bool(TESTIMONY_RE.search(text)))
+            )
         )
         if (closed_by_link and promotional) or story:
             for sid in ids:

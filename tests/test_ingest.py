@@ -352,6 +352,25 @@ def test_lists_of_links_and_related_labels_are_not_content(tmp_path: Path) -> No
     assert "Nail tumors" not in texts and "Cold hands" not in texts
 
 
+def test_a_story_under_a_heading_calling_it_one_is_an_aside(tmp_path: Path) -> None:
+    """A section headed as someone's story ("A parent's story"), told in their own words, is an anecdote: never
+    quoted as what the page says of everyone. The page's own sections, in its "you" and "we", stay."""
+    doc, _ = parse_one_page(
+        tmp_path / "story",
+        "page.md",
+        "# Glomangioma\n\n## Treatment\n\nSurgery removes the lump. We see most children again after six weeks.\n\n"
+        "## A parent's story\n\n> \"Lena was 9 when my husband noticed a blue spot under her nail. The surgeon "
+        'removed it the next month and she was back at school in a week."\n\n'
+        "## Our team's story\n\nThe clinic opened in 2010 and has grown every year since.\n",
+    )
+    role = {s.text: s.role for s in doc.sentences}
+    assert role["Surgery removes the lump."] == "sentence"
+    assert all(r == "aside" for t, r in role.items() if "Lena" in t or "surgeon removed" in t)
+    assert any("Lena" in t for t in role)
+    # (A heading with "story" over text in no one's own words is not a testimony.)
+    assert role["The clinic opened in 2010 and has grown every year since."] == "sentence"
+
+
 def test_an_html_page_of_two_conditions_keeps_each_heading_its_own_text(tmp_path: Path) -> None:
     """Each HTML heading heads the text under it (the blank lines left by tags are no lost sub-heading); the
     page's table of contents (its items are its own headings further down) is not content; a comparison
