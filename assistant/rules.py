@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from assistant.answer_types import (
@@ -276,7 +276,20 @@ def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleIn
         if len(query.targets) > 1:
             # "X vs Y": the words that set two subjects side by side are no content of either.
             query = replace(query, terms=[t for t in query.terms if not COMPARISON_WORD_RE.fullmatch(t)])
-        coverage = term_coverage(query, texts, vocab)
+        # A long message tells a story around what it asks ("my sister keeps saying there's a white glow in my son's
+        # eye in her photos ... is that cancer? I don't want to overreact"): its everyday words, which no page need
+        # say, count for less than the words a page on the subject would use.
+        long = len(query.terms) >= settings.long_message_min_terms
+        weights = (
+            {
+                t: settings.everyday_term_weight
+                for t in query.terms
+                if t.isdigit() or is_general_english(t, settings.basic_vocabulary_size)  # ("8": an age, a date)
+            }
+            if long
+            else None
+        )
+        coverage = term_coverage(query, texts, vocab, weights)
         if coverage < settings.abstain_min_term_coverage:
             return f"the evidence covers only {coverage:.0%} of the question's terms"
         # The subject's name is covered by any passage about it; what a yes-or-no question asks *of* it must
@@ -932,19 +945,23 @@ _AGE_RE = re.compile(r"\b(?:age|ages|aged|old|older|younger)\b", re.I)
 _CONDITION_CLAUSE_RE = re.compile(r"\b(?:if|when|once|unless)\b", re.I)
 
 
-def term_coverage(query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabulary) -> float:
-    """Share of the question's content words (or their lay/acronym equivalents) found in ``texts``."""
+def term_coverage(
+    query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabulary, weights: Mapping[str, float] | None = None
+) -> float:
+    """Share of the question's content words (or their lay/acronym equivalents) found in ``texts``; with
+    ``weights``, each word counts for its weight (1 when it has none)."""
     terms = list(query.terms)
     if not terms:
         return 0.0
+    weight = (lambda term: weights.get(term, 1.0)) if weights is not None else (lambda term: 1.0)
     evidence = set().union(*(stems(t) for t in texts)) if texts else set()
     joined = " ".join(texts)
-    covered = 0
+    covered = 0.0
     for term in terms:
         # Words that pick the document asked about ("the Okafor case report", "the 2021 paper") are
         # answered by quoting that document, whatever its passages say.
         if answers_by_shape(term, joined) or (query.names_one_document and names_a_document(term, vocab)):
-            covered += 1
+            covered += weight(term)
             continue
         # ... or as a page may say it in other words ("an operation" for "surgery").
         # A lay gloss or an acronym's long form is a set of words, any of which will do; a phrasing from
@@ -962,9 +979,9 @@ def term_coverage(query: UnderstoodQuery, texts: Sequence[str], vocab: Vocabular
             # A derivation counts ("treated" for "treatment"), within the related-stems rule.
             found = covered_stems(alt_stems, evidence, vocab.settings.related_stem_min_chars)
             if (alt_stems and found == alt_stems) or (found and not whole_phrase and " " in normalise(alt)):
-                covered += 1
+                covered += weight(term)
                 break
-    return covered / len(terms)
+    return covered / sum(weight(term) for term in terms)
 
 
 def default_rules(index: CorpusIndex, vocab: Vocabulary, settings: Settings) -> list[AbstentionRule]:

@@ -151,6 +151,21 @@ class Settings(BaseSettings):
         0.34,
         description="Abstain when fewer than this share of the question's content words occur in the evidence.",
     )
+    long_message_min_terms: int = Field(
+        10,
+        ge=1,
+        description="A message with this many content words or more is a story told around a question (a family's "
+        "long message): for its term coverage, its everyday words count for everyday_term_weight. (The gold set's "
+        "questions have at most 11, and three have 10 or more; the families' long messages of probes 12 and 13 that "
+        "were refused for coverage had 14 to 21.)",
+    )
+    everyday_term_weight: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="What an everyday word (among basic_vocabulary_size) of a long message counts for in its term "
+        "coverage, where a rarer word counts 1: 'sister', 'keeps', 'photos', 'scared' need not be on the page.",
+    )
     absent_words_min: int = Field(
         2,
         ge=1,

@@ -66,6 +66,25 @@ def test_low_term_coverage_counts_the_questions_words_in_the_evidence(bot: Assis
     assert rule(RuleInput(uncovered, [passage], [])) is not None
 
 
+def test_a_long_messages_everyday_words_count_for_less_in_its_coverage(bot: Assistant) -> None:
+    """A family's long message tells a story around what it asks: its everyday words ("sister", "keeps", "scared")
+    need not be on the page, and count for less; its rarer words must still be covered."""
+    rule = make_low_coverage(bot.vocab, bot.settings)
+    passage = scored(bot, ASPS, "unresponsive to chemotherapy", 0.9)
+    story = (
+        "my sister keeps telling me my little boy will need chemotherapy because everyone she knows had it, "
+        "but i read it might be unresponsive to chemotherapy. is that right? i am so worried and scared"
+    )
+    told = understand(story, [], bot.vocab)
+    assert len(told.terms) >= bot.settings.long_message_min_terms
+    assert term_coverage(told, [passage.evidence.embed_text], bot.vocab) < bot.settings.abstain_min_term_coverage
+    assert rule(RuleInput(told, [passage], [])) is None
+    other = understand(
+        story.replace("unresponsive to chemotherapy", "helped by acupuncture, homeopathy or reiki"), [], bot.vocab
+    )
+    assert rule(RuleInput(other, [passage], [])) is not None
+
+
 def test_term_coverage_accepts_the_words_a_page_uses_for_a_term(bot: Assistant) -> None:
     """ "surgery" is covered by a page's "operation" (the lexicon's word for it), not by unrelated text."""
     query = understand("What about surgery?", [], bot.vocab)
