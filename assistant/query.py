@@ -2045,6 +2045,8 @@ _NOTATION = (
     (re.compile(r"\b(what|where|who|how)s\b", re.I), r"\1's"),
     # ... or the question word itself typed short ("wat temp is too high").
     (re.compile(PHONE_WHAT, re.I), "what"),
+    # A number typed onto its unit ("5yr RFS"): one token no page writes, where "5-yr" reads as "5-year".
+    (re.compile(r"\b(\d+)(yrs?|y)\b", re.I), r"\1-\2"),
 )
 
 

@@ -31,6 +31,7 @@ from assistant.answer_types import (
     asks_yes_or_no,
     defined_term,
     gloss_pattern,
+    holds_asked_answer,
     is_case_narrative,
 )
 from assistant.index import CorpusIndex, EvidencePassage
@@ -110,6 +111,24 @@ def _concludes(ev: EvidencePassage) -> bool:
     return (ev.passage.context or "").strip().lower().startswith("conclu")
 
 
+# A sentence that opens by restricting itself to a group: "In patients with tumour rupture, ...", "Among the 38 with
+# exon 9 mutations, ...", "For children whose cancer has spread, ...".
+_SUBGROUP_OPENING_RE = re.compile(
+    r"^\W*(?:in|among|for) (?:the )?(?:\d+ )?(?:patients|people|children|adults|those|cases|women|men|participants|"
+    r"persons|subjects|tumou?rs)\b(?P<group>[^,;:]{3,80})[,;:]",
+    re.I,
+)
+
+# A study's statement of what it set out to do: "Background: We assessed how ...", "This study aimed to ...", "The aim
+# of this review was to ...".
+_AIMS_RE = re.compile(
+    r"^\W*(?:(?:background|objectives?|aims?|purpose|introduction)\s*:\s*)?"
+    r"(?:we|this (?:study|review|analysis|trial)|the (?:aim|purpose|objective) of (?:this|our) \w+)\b[^.]{0,40}?"
+    r"\b(?:assess|aim|sought|seek|investigat|evaluat|examin|explor|determin|hypothes|set out)\w*",
+    re.I,
+)
+
+
 @dataclass
 class ScoredPassage:
     """A candidate passage with the parts of its score (kept in the trace and the eval report)."""
@@ -165,7 +184,7 @@ class PassageScorer:
         heading_sim, heading_lift = self._headings(ids, vector)
         prior = self._window_prior(ids, candidates, allowed)
         passages = [index.passages[p] for p in ids.tolist()]
-        cue = self._cues(query, passages) + self._continuation(query, passages)
+        cue = self._cues(query, passages) + self._continuation(query, passages) + self._figure_fit(query, passages)
         strength = dense + s.weight_lexical * lexical + s.weight_heading * heading_lift
         score = strength + s.weight_chunk_prior * prior + cue
         scored = [
@@ -225,6 +244,25 @@ class PassageScorer:
         baseline = np.array([median[source] for source in sources])
         lift = np.where(rows >= 0, np.maximum(0.0, similarity - baseline), 0.0)
         return similarity, lift
+
+    def _figure_fit(self, query: UnderstoodQuery, passages: list[EvidencePassage]) -> np.ndarray:
+        """For a figure question: minus ``subgroup_penalty`` for a figure given of a group the question does not name
+        ("In patients with tumour rupture, 5-year RFS was 31.9%" asked "5-year RFS by duration": the figure of everyone
+        answers), and minus ``aims_penalty`` for a study's statement of its aims ("We assessed how the duration of X
+        relates to RFS"), which restates such a question in its words and gives no figure."""
+        out = np.zeros(len(passages))
+        if not asks_for_figure(query.question):
+            return out
+        # (The subject's own name is no group: "patients with X" of a page on X names everyone it speaks of.)
+        names = self.vocab.subject_stems(query.topics)
+        asked = stems(query.text) - names
+        for i, ev in enumerate(passages):
+            opening = _SUBGROUP_OPENING_RE.match(ev.text)
+            if opening and not (stems(opening.group("group")) - names) & asked:
+                out[i] -= self.settings.subgroup_penalty
+            elif _AIMS_RE.match(ev.text) and not holds_asked_answer(query.question, ev.text):
+                out[i] -= self.settings.aims_penalty
+        return out
 
     def _continuation(self, query: UnderstoodQuery, passages: list[EvidencePassage]) -> np.ndarray:
         """For a follow-up asking what comes after the last answer ("how long after that is the surgery?"): minus

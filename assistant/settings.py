@@ -223,6 +223,21 @@ class Settings(BaseSettings):
     coverage_depth: int = Field(3, ge=1, description="Term coverage is measured over this many top passages.")
     weight_heading: float = Field(0.15, ge=0, description="Weight of the heading-matches-question signal.")
     cue_bonus: float = Field(0.06, ge=0, description="Bonus for passages with what the question type asks for.")
+    subgroup_penalty: float = Field(
+        0.15,
+        ge=0,
+        description="A figure question lowers a passage that opens by restricting its figure to a group the question "
+        "does not name ('In patients with tumour rupture, 5-year RFS was ...'): the figure of everyone answers. (A "
+        "subgroup sentence outscored its cohort's main result by 0.09 on the probe that showed it, by 0.11 on the "
+        "test.)",
+    )
+    aims_penalty: float = Field(
+        0.3,
+        ge=0,
+        description="A figure question lowers a study's statement of its aims that gives no such figure ('We assessed "
+        "how the duration of X relates to RFS'): it restates the question in its words, and outscored the results "
+        "that answer it by 0.35 to 0.4 on the probe and the test that showed it, more than answer_type_margin.",
+    )
     continuation_bonus: float = Field(
         0.2,
         ge=0,

@@ -517,6 +517,25 @@ def written_page_bot(tmp_path: Path, text: str, topic: str, suffix: str = "txt")
     return one_page_bot(tmp_path, page, entry)
 
 
+def test_a_figure_of_everyone_answers_before_an_aims_statement_or_a_group_not_asked(tmp_path: Path) -> None:
+    """ "5yr survival after surgery by margin" of an abstract whose aims sentence restates it in its words ("We assessed
+    how the margin ... relates to survival") and whose results give everyone's figure and one of a subgroup ("In
+    patients with a ruptured tumour, ..."): everyone's figure answers; the subgroup's when the question names it.
+    ("5yr", typed onto its unit, reads as "5-yr".)"""
+    page = (
+        "Myxoid glomangioma outcomes\n\n"
+        "Background: We assessed how the margin of surgery relates to survival in myxoid glomangioma.\n\n"
+        "Results: After a median follow-up of 74 months, 5-year survival was 81% (95% CI 75-86) with wide margins, "
+        "64% with close margins and 40% with positive margins. In patients with a ruptured tumour, 5-year survival "
+        "after surgery was 35% and did not differ by margin (p = 0.4).\n"
+    )
+    bot = written_page_bot(tmp_path, page, "myxoid glomangioma")
+    answer = bot.ask("myxoid glomangioma 5yr survival after surgery by margin")
+    assert answer.citations and "81%" in answer.citations[0].quote
+    grouped = bot.ask("myxoid glomangioma 5yr survival after surgery if it ruptured")
+    assert grouped.citations and "35%" in grouped.citations[0].quote
+
+
 LATE_METASTASIS_REPORT = """Late lung metastases from myxoid glomangioma of the thigh: a case report
 
 Abstract

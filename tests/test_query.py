@@ -105,6 +105,9 @@ def test_notation_for_little_words_is_read_as_the_words(vocab: Vocabulary) -> No
     assert understand("HPC w/u for mets", [], vocab).question == "HPC w/u for mets"  # a work-up, not "with u"
     assert understand("ASPS w/x-ray findings", [], vocab).question == "ASPS with x-ray findings"
     assert understand("whats ASPS", [], vocab).question == "what's ASPS"  # (a phone drops the apostrophe)
+    # A number typed onto its unit is read as the number and its unit.
+    assert understand("ASPS 5yr survival", [], vocab).question == "ASPS 5-yr survival"
+    assert understand("ASPS 5 yr survival", [], vocab).question == "ASPS 5 yr survival"
 
 
 def test_what_a_message_tells_before_a_comma_and_a_question_is_told(vocab: Vocabulary) -> None:
