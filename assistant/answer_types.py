@@ -669,7 +669,8 @@ def figure_gap(question: str, text: str) -> str | None:
         # The counted thing is the head of the noun phrase: its last word before a function word
         # ("how many earlier cases of ...", "how many X patients has ...").
         phrase: list[str] = []
-        for word in counted.group(1).lower().split():
+        for typed in counted.group(1).lower().split():
+            word = typed.rstrip(",;:")
             # "how many years later", "how many years passed": the years are counted ("how many earlier
             # cases": the cases)
             if (
@@ -679,6 +680,8 @@ def figure_gap(question: str, text: str) -> str | None:
             ):
                 break
             phrase.append(word)
+            if word != typed:  # (the list's next item is another ask: "number of sessions, interval")
+                break
         head = phrase[-1] if phrase else ""
         things = set(stem_all([head])) | set(stem_all(content_words(LAY_TERMS.get(head, "")))) if head else set()
         counts = [m for m in _COUNT_RE.finditer(text) if counts_something(text, m)]

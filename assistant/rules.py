@@ -619,6 +619,10 @@ def make_no_document_is_about(vocab: Vocabulary) -> Callable[[RuleInput], str | 
     return no_document_is_about
 
 
+# What separates the items of a nurse's list of asks: a comma, a semicolon, a slash, a spaced dash or a plus.
+_LIST_SEPARATOR_RE = re.compile(r"[,;/+]|\s[-–—]\s")
+
+
 def make_never_mentioned(
     index: CorpusIndex, vocab: Vocabulary, settings: Settings, words: DocumentWords | None = None
 ) -> Callable[[RuleInput], str | None]:
@@ -645,12 +649,14 @@ def make_never_mentioned(
         # "Is proton therapy used for X?", "a special diet": a kind of treatment, test or thing the
         # documents asked about never name, neither its kind word nor the kind.
         question = normalise(inp.query.question)
-        for match in KIND_PHRASE_RE.finditer(question):
+        # (Each item of a list apart: "IAC - drug, number of sessions" asks for a drug and a number, no "drug number".)
+        items = [normalise(part) for part in _LIST_SEPARATOR_RE.split(inp.query.question)]
+        for item, match in ((part, m) for part in items for m in KIND_PHRASE_RE.finditer(part)):
             modifier, kind = match.group(1), match.group(2)
             named = modifier in vocab.topic_aliases or modifier in vocab.document_aliases or modifier in vocab.kinds
             if modifier in STOPWORDS or named or modifier in SOURCE_NOUNS or modifier.isdigit():
                 continue
-            if modifier in JUDGING_WORDS or VERB_SLOT_RE.search(question[: match.start()]):
+            if modifier in JUDGING_WORDS or VERB_SLOT_RE.search(item[: match.start()]):
                 continue
             # The modifier may be shorthand the lexicon spells out ("rt dose": a dose of radiation therapy).
             # ... or other words ("radiotherapy" for "radiation").

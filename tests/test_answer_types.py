@@ -149,6 +149,10 @@ def test_how_many_years_later_counts_the_years() -> None:
     earlier = "How many earlier cases had been reported?"
     assert holds_asked_answer(earlier, "The search found 16 previously reported cases.") is True
     assert holds_asked_answer(earlier, "He presented nine years later.") is False
+    # A nurse's list: "number of sessions, interval" counts the sessions; the interval is the next ask.
+    listed = "IAC - drug, number of sessions, interval"
+    assert holds_asked_answer(listed, "Usually 3 sessions, 4 weeks apart.") is True
+    assert holds_asked_answer(listed, "Melphalan is given straight into the artery.") is False
 
 
 def test_a_span_counted_from_an_event_is_answered_by_text_naming_that_event() -> None:

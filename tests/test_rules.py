@@ -419,6 +419,9 @@ def test_asked_documents_never_mention_a_specialist_term_another_document_uses(b
         assert rule(RuleInput(understand(verb, [], bot.vocab), [], [])) is None
     # Shorthand the lexicon spells out is mentioned in its long form ("rt dose": "dosed radiation").
     assert rule(RuleInput(understand("ASPS rt dose", [], bot.vocab), [], [])) is None
+    # A nurse's list asks for each item apart: "surgery, drug" asks no "surgery drug".
+    assert rule(RuleInput(understand("ASPS - surgery drug", [], bot.vocab), [], [])) is not None
+    assert rule(RuleInput(understand("ASPS - surgery, drug", [], bot.vocab), [], [])) is None
     # A word that judges or orders a kind ("the preferred surgery") names no kind of it; "newest" is a claim.
     assert rule(RuleInput(understand("What is the preferred surgery for HPC?", [], bot.vocab), [], [])) is None
     assert rule(RuleInput(understand("What is the newest surgery for HPC?", [], bot.vocab), [], [])) is not None
