@@ -1693,6 +1693,9 @@ def _as_definition_question(question: str, vocab: Vocabulary) -> str | None:
     """ "Tell me about X" / "my son has X", of one condition, asked as "What is X?" (its words and cues)."""
     if not asks_overview(question):
         return None
+    # ("Summarise the X case treated with Y": an overview of that report, not of X.)
+    if any(names_a_document(word, vocab) for word in content_words(question)):
+        return None
     topics = vocab.topics_in(question)
     if len(topics) != 1:
         return None

@@ -954,6 +954,9 @@ def test_an_overview_of_one_condition_is_asked_as_what_it_is(bot: Assistant) -> 
     # Two conditions, or none: left as asked.
     assert understand("Tell me about HPC and ASPS", [], bot.vocab).question == "Tell me about HPC and ASPS"
     assert understand("my son has a lump", [], bot.vocab).question == "my son has a lump"
+    # An overview of a case, named by its condition and what was done, is of that report, not of the condition.
+    case = "Can you summarise the hemangiopericytoma case treated with spondylectomy?"
+    assert understand(case, [], bot.vocab).question == case
 
 
 def test_a_translocation_is_said_in_plain_words_as_chromosomes_swapping() -> None:
