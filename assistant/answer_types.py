@@ -484,7 +484,17 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     # Incidence and prevalence are rates of new and existing cases: figures ("4 per million a year").
     (re.compile(r"\b(incidence|prevalence)\b", re.I), re.compile(_ANY_NUMBER, re.I), "a figure"),
     # A dose is a number with a unit of dose (grays, milligrams, units, becquerels), not any number.
-    (re.compile(r"\b(dose|doses|dosage|dosing)\b", re.I), _DOSE_RE, "a dose"),
+    # (Not doses that only mark a time: "how long are they monitored after the first doses?")
+    (
+        re.compile(
+            r"^(?!.*\b(after|before|between|following|since|with) (the |each |every |his |her |their |your |my )?"
+            r"(first |last |next |later |early |\w+ )?doses?\b)"
+            r".*\b(dose|doses|dosage|dosing)\b",
+            re.I,
+        ),
+        _DOSE_RE,
+        "a dose",
+    ),
 ]
 # A sentence giving another value of what the one before gave ("Some people take 800mg a day.", "A lower dose
 # is sometimes used").

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from assistant.answer_types import REPORTS_CASE_RE, holds_asked_answer, opens_case_story, span_anchor_share
 from assistant.corpus import HTML_SUFFIXES, MARKDOWN_SUFFIXES, source_span
 from assistant.index import CorpusIndex, EvidencePassage
-from assistant.ingest import split_sentences
+from assistant.ingest import reflow, split_sentences
 from assistant.query import asks_overview
 from assistant.schema import Citation
 from assistant.scoring import ScoredPassage
@@ -110,7 +110,8 @@ class Composer:
             marker = len(citations) + 1
             clause = self._answering_clause(ev, question) if question and not as_list else None
             citations.append(self.citation(ev, marker, clause))
-            sentences = [clause[2]] if clause else sentences_of(render_passage(ev)) or [render_passage(ev)]
+            # (A clause is quoted as the file writes it, line breaks and all; the answer reads it as one line.)
+            sentences = [reflow(clause[2])] if clause else sentences_of(render_passage(ev)) or [render_passage(ev)]
             condition = part_labels.get(ev.index)
             if condition is not None and condition != labelled_condition:
                 sentences[0] = f"{condition}: {sentences[0]}"

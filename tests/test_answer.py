@@ -536,6 +536,23 @@ def test_a_figure_of_everyone_answers_before_an_aims_statement_or_a_group_not_as
     assert grouped.citations and "35%" in grouped.citations[0].quote
 
 
+def test_a_clause_quoted_across_a_line_break_reads_as_one_line(tmp_path: Path) -> None:
+    """The clause holding the answer is quoted as the file writes it, line break and all; the answer reads it whole
+    (a line break inside it once split it, and the citation gate dropped its first line). Doses named only as a
+    time ("after later doses") ask for no dose."""
+    page = (
+        "Zerotinib infusions\n\nHow the infusions are given\n\n"
+        "Your first three doses: you will stay in hospital overnight after each of your\nfirst three doses, so that we "
+        "can check on you for at least 16 hours. If you do not have low\nblood pressure or other serious problems, "
+        "your later doses are given in the\nday unit, and you will be monitored for at least 30 minutes after\n"
+        "each infusion before you go home.\n"
+    )
+    bot = written_page_bot(tmp_path, page, "myxoid glomangioma")
+    answer = bot.ask("how long are you monitored in the day unit after later doses")
+    assert answer.text.startswith("you will be monitored for at least 30 minutes after each infusion before you go")
+    assert "\n" in answer.citations[0].quote and "\n" not in answer.text
+
+
 LATE_METASTASIS_REPORT = """Late lung metastases from myxoid glomangioma of the thigh: a case report
 
 Abstract

@@ -149,6 +149,10 @@ def test_how_many_years_later_counts_the_years() -> None:
     earlier = "How many earlier cases had been reported?"
     assert holds_asked_answer(earlier, "The search found 16 previously reported cases.") is True
     assert holds_asked_answer(earlier, "He presented nine years later.") is False
+    # Doses that only mark a time ask for no dose.
+    monitored = "how long are pts monitored after the first doses"
+    assert holds_asked_answer(monitored, "We monitor you overnight, for at least 16 hours.") is True
+    assert holds_asked_answer("what dose after surgery", "Surgery comes first.") is False
     # A nurse's list: "number of sessions, interval" counts the sessions; the interval is the next ask.
     listed = "IAC - drug, number of sessions, interval"
     assert holds_asked_answer(listed, "Usually 3 sessions, 4 weeks apart.") is True
