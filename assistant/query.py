@@ -1062,6 +1062,10 @@ class UnderstoodQuery:
     # A follow-up asking what comes after what the last answer said ("how long after that is the surgery?"):
     # that answer's text, whose passages are then no answer again, and the text following them on their page is.
     said_before: str = ""
+    # A follow-up that carries words of the question before and asks a new thing of them (not an elliptic "and with
+    # mets?", nor one pointing back at what was said, "which of those ...?"): the last answer's text, whose
+    # passages the reader has just read.
+    last_answer: str = ""
 
     @property
     def names_one_document(self) -> bool:
@@ -1970,6 +1974,8 @@ def understand(
         of_a_case,
         telling,
         said_before,
+        # (Only when it carries words of the question before, which pull the passages that answered it up again.)
+        _last_answer(history) if context and not continued and not _POINTS_BACK_RE.search(corrected) else "",
     )
 
 
@@ -1988,11 +1994,16 @@ _FOLLOW_ON_WORDS = frozenset(
 _CITATION_MARK_RE = re.compile(r"\s*\[\d+\]")
 
 
-def _said_before(question: str, history: Sequence[dict[str, str]]) -> str:
-    """The last answer's text, without its citation marks, when ``question`` asks what comes after it."""
-    if not history or history[-1].get("role") != "assistant" or not FOLLOWS_ON_RE.search(question):
+def _last_answer(history: Sequence[dict[str, str]]) -> str:
+    """The last answer's text, without its citation marks ("" when the conversation does not end with one)."""
+    if not history or history[-1].get("role") != "assistant":
         return ""
     return _CITATION_MARK_RE.sub("", str(history[-1].get("content", "")))
+
+
+def _said_before(question: str, history: Sequence[dict[str, str]]) -> str:
+    """The last answer's text, without its citation marks, when ``question`` asks what comes after it."""
+    return _last_answer(history) if FOLLOWS_ON_RE.search(question) else ""
 
 
 # Who a question is about or who asks: a heading may name them ("the outlook for children with X"), but they

@@ -270,6 +270,13 @@ class PassageScorer:
         the same section. A page tells a course in order; what it says next is what happens next."""
         out = np.zeros(len(passages))
         if not query.said_before:
+            # Any other follow-up that asks a new thing: what the last answer quoted whole, the reader has just read
+            # (the words the follow-up carries from the question before pull it up again).
+            if query.last_answer:
+                said = f" {normalise(query.last_answer)} "
+                for i, ev in enumerate(passages):
+                    if f" {normalise(ev.text)} " in said:
+                        out[i] -= self.settings.repeat_penalty
             return out
         said = f" {normalise(query.said_before)} "
         following: set[tuple[str, int]] = set()

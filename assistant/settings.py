@@ -223,6 +223,14 @@ class Settings(BaseSettings):
     coverage_depth: int = Field(3, ge=1, description="Term coverage is measured over this many top passages.")
     weight_heading: float = Field(0.15, ge=0, description="Weight of the heading-matches-question signal.")
     cue_bonus: float = Field(0.06, ge=0, description="Bonus for passages with what the question type asks for.")
+    repeat_penalty: float = Field(
+        0.1,
+        ge=0,
+        description="A follow-up that asks a new thing ('will she be ok with only one kidney?') lowers a passage the "
+        "last answer quoted whole: the words it carries from the question before pull that passage up again, and "
+        "the reader has just read it. (Not an elliptic 'and with mets?', nor 'which of those ...?'. The repeated "
+        "passage led the answer by 0.08 on the probe that showed it.)",
+    )
     subgroup_penalty: float = Field(
         0.15,
         ge=0,

@@ -172,6 +172,22 @@ def test_what_happened_next_is_what_the_page_says_after_the_last_answer(bot: Ass
     assert following.citations[0].quote.startswith("One year later")
 
 
+def test_a_follow_up_carrying_the_last_questions_words_is_not_answered_with_the_same_quote(bot: Assistant) -> None:
+    """A follow-up that carries words of the question before ("how long does it take?") lowers what the last
+    answer quoted whole (those words pull it up again, and the reader has just read it); one pointing back at what
+    was said ("which of those ...?") does not."""
+    first = bot.ask("Why is there a bleeding risk when they operate on alveolar soft part sarcoma?")
+    history = [{"role": "user", "content": first.question}, {"role": "assistant", "content": first.text}]
+    said = {c.quote for c in first.citations}
+    follow = bot.ask("how long does it take", history=history, trace=True)
+    assert follow.trace is not None
+    repeated = [c for c in follow.trace.candidates if c.text in said]
+    assert repeated and all(c.cue <= -bot.settings.repeat_penalty for c in repeated)
+    back = bot.ask("which of those is the riskiest", history=history, trace=True)
+    assert back.trace is not None
+    assert all(c.cue > -bot.settings.repeat_penalty for c in back.trace.candidates if c.text in said)
+
+
 def test_answer_to_dict_is_json_with_the_documented_shape(bot: Assistant) -> None:
     data = bot.ask("What does ASPS stand for?", history=[]).to_dict()
     assert {"text", "citations", "abstained", "safety"} <= set(data)
