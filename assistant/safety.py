@@ -187,6 +187,7 @@ class DecisionPhrases(_PhraseModel):
     judgements: tuple[str, ...]
     general_question_openers: tuple[str, ...]
     asks_for_advice: tuple[str, ...]
+    disagreement: tuple[str, ...]
 
 
 class DiagnosisPhrases(_PhraseModel):
@@ -444,6 +445,7 @@ class _Grammar:
         self.may_we = re.compile(rf"\b(?:can|could|may|should) {subject}\b")
         self.instead = re.compile(r"\b(?:instead|rather than)\b")
         self.asks_for_advice = re.compile(rf"\b{_alt(de.asks_for_advice)}\b")
+        self.disagreement = re.compile(rf"\b{_alt(de.disagreement)}\b")
         self.choose_between = re.compile(
             r"\b(?:choose|choosing|chose|pick|picking|decide|deciding|decision|torn|undecided) between\b|"
             r"\bwhich (?:one |option |treatment |surgery |therapy |approach |procedure |way )?"
@@ -600,6 +602,8 @@ def _is_decision(parts: list[str], grammar: _Grammar) -> bool:
     about_treatment = bool(grammar.treatment.search(text))
     for part in parts:
         if grammar.asks_for_advice.search(part) or grammar.choose_between.search(part):
+            return True
+        if about_treatment and grammar.disagreement.search(part):
             return True
         if grammar.is_it_ok.search(part) or grammar.better_for.search(part):
             return True

@@ -184,6 +184,9 @@ EMERGENCIES_IN_QUESTIONS = [
 # stopping, skipping or refusing a treatment, asking the assistant what it would do.
 DECISIONS = [
     "The surgeon wants to take the tumour out next week. Should we hold off and watch it?",
+    # Those deciding disagree, about a treatment.
+    "the surgeon wants chemo first but my husband wants the kidney out now. who is right?? we keep arguing",
+    "the doctor says surgery, my mum says radiation, we don't know what to do",
     "Our doctor wants to operate straight away; should we wait and see instead?",
     "Should I go with surgery or radiation for my dad?",
     "should we choose the trial or standard chemo",
@@ -218,6 +221,8 @@ DECISIONS = [
 ]
 NOT_DECISIONS = [
     "What should we look for?",
+    "who is right about what causes it, my mum or the internet?",
+    "we don't know what to do, he was only just diagnosed",
     "Should I be worried?",
     "Should we ask about it?",
     "When should someone get a lump checked?",
