@@ -841,8 +841,18 @@ def make_evidence_never_names(
         roots = [word_roots(" ".join([*paragraphs, *titles]))]
         # An abbreviation ("MRI") may be spelled out where it is quoted, in words no rule can link to it.
         abbreviations = {w.lower() for w in re.findall(r"\b[A-Z]{2,6}s?\b", inp.query.question)}
+        # The subject's names are said by any passage about it; another condition's are not ("eye melanoma" asked,
+        # and the passage is from a page about another eye cancer).
+        own_names = {
+            w
+            for alias, topic in vocab.topic_aliases.items()
+            if chosen_documents & set(vocab.topics.get(topic, ()))
+            for w in alias.split()
+        }
         for word in inp.query.terms:
-            if word in name_words or word in abbreviations or not is_specialist_word(word, vocab, settings):
+            if word in abbreviations or not is_specialist_word(word, vocab, settings):
+                continue
+            if word in name_words and (word in own_names or not own_names):
                 continue
             if documents_using[word] > rare_limit:
                 continue

@@ -475,6 +475,15 @@ def test_evidence_never_names_needs_the_quoted_passages_to_name_a_specialist_thi
     # The subject's own names and everyday words are left to the other rules.
     named = understand("Is alveolar soft part sarcoma malignant?", [], bot.vocab)
     assert rule(RuleInput(named, [other], [], selected=[other])) is None
+    # ... but another condition's name is not said by a passage about this one. (Over four documents a name three
+    # of them use is no rare word: counted rare here, as it would be among many.)
+    rare = make_evidence_never_names(
+        bot.index, bot.vocab, bot.settings.model_copy(update={"rare_term_min_documents": 3})
+    )
+    elsewhere = understand("Is hemangiopericytoma malignant?", [], bot.vocab)
+    assert "hemangiopericytoma" in (rare(RuleInput(elsewhere, [other], [], selected=[other])) or "")
+    own = scored(bot, HPC, "malignant", 0.9)
+    assert rare(RuleInput(elsewhere, [own], [], selected=[own])) is None
 
 
 def test_which_condition_fires_only_when_the_question_leaves_it_open(bot: Assistant) -> None:
