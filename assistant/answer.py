@@ -378,7 +378,9 @@ class ExtractiveAnswerer:
         says it ("we report ..."), the opening of its case's story: who came with what ("A 31-year-old woman
         presented with ..."), which any other of its findings would leave untold."""
         if not (
-            query.names_one_document and asks_overview(query.question) and self.vocab.all_case_reports(query.targets)
+            query.names_one_document
+            and asks_overview(query.question)
+            and self.vocab.all_case_reports(query.targets, studies=True)
         ):
             return None
         named = set().union(*query.targets)
@@ -401,7 +403,7 @@ class ExtractiveAnswerer:
         # ... or a time in a report's story the question asks about ("two years after the operation"): the report
         # tells when, and its passage giving that time answers, however it scores.
         in_named = (ranked[0].evidence.doc.source_id in named or bool(TIME_POINT_RE.search(question))) and (
-            self.vocab.all_case_reports([top_document])
+            self.vocab.all_case_reports([top_document], studies=True)
         )
         top_holds = holds_asked_answer(question, ranked[0].evidence.text)
         # "Fairweather: patient age": the best passage's "before the age of 20" is the background's, not the

@@ -385,6 +385,9 @@ class Vocabulary:
     kinds: dict[str, list[str]] = field(default_factory=dict)  # "case report" -> its source ids
     years: dict[str, list[str]] = field(default_factory=dict)  # "2003" -> source ids published that year
     patients: dict[str, list[str]] = field(default_factory=dict)  # "woman" -> case reports of such a patient
+    # Documents of a case report's kind that tell no one's case (a cohort study's, a trial's abstract: nobody is "she"
+    # or "a 48-year-old"): their sentences are findings about groups, not a patient's story.
+    studies: frozenset[str] = frozenset()
     title_stems: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)  # source id -> its title's stems
     glosses: dict[str, str] = field(default_factory=dict)  # "low blood sugar" -> "hypoglycemia"
     counts: dict[str, int] = field(default_factory=dict, repr=False)  # corpus word -> occurrences (spelling ties)
@@ -452,10 +455,13 @@ class Vocabulary:
         """The words of the document kinds ("case", "report"), which pick a document rather than ask of it."""
         return frozenset(w for kind in self.kinds for w in kind.split())
 
-    def all_case_reports(self, targets: Sequence[frozenset[str]]) -> bool:
+    def all_case_reports(self, targets: Sequence[frozenset[str]], studies: bool = False) -> bool:
         """Whether a question asks only of case reports (and of some document): their cases are told as what
-        a patient presented with, underwent and received."""
+        a patient presented with, underwent and received. (``studies``: or of abstracts of that kind that tell no
+        one's case, a cohort's or a trial's, which are reports all the same.)"""
         reports = frozenset(self.kinds.get(CASE_REPORT_KIND, ()))
+        if not studies:
+            reports -= self.studies
         return bool(targets) and all(group <= reports for group in targets)
 
     @cached_property
@@ -727,6 +733,8 @@ AUTHOR_COMPANY_WORDS = frozenset({"et", "al", "colleagues", "coworkers", "co-wor
 PERSON_KINDS = {"woman": "woman", "lady": "woman", "girl": "girl", "man": "man", "boy": "boy"}
 NAMED_PATIENT_RE = re.compile(r" (?:the|this|that) (?:\w+ )?(woman|lady|girl|man|boy)(?:'s|s)? ")
 # How a case report names its patient ("a 48-year-old woman presented ...").
+# Someone whose case a report tells: "she", "the patient", "a 48-year-old" (a study of many names no one so).
+_CASE_TOLD_RE = re.compile(r"\b(?:she|he|the patient|our patient|\d+[- ](?:year|month)s?[- ]old)\b", re.I)
 REPORT_PATIENT_RE = re.compile(r"\b\d+[- ](?:year|month)s?[- ]old (woman|girl|man|boy)\b", re.I)
 YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b")
 # "One of these tumours", "both conditions": every condition the documents are about, in general words.
@@ -949,6 +957,11 @@ def build_vocabulary(
         kinds={normalise(k): v for k, v in (kinds or {}).items()},
         years=dict(years or {}),
         patients=dict(patients or {}),
+        studies=frozenset(
+            sid
+            for sid in (kinds or {}).get(CASE_REPORT_KIND, ())
+            if sentences is not None and not any(_CASE_TOLD_RE.search(s) for s in sentences.get(sid, ()))
+        ),
         title_stems={sid: stems(title) for sid, title in (titles or {}).items()},
         glosses=learn_glosses(texts, settings.general_vocabulary_size),
         level_words=learn_level_words(texts, counts, settings),

@@ -437,7 +437,8 @@ class PassageScorer:
         return found
 
     def _in_case_report(self, ev: EvidencePassage) -> bool:
-        return CASE_REPORT_KIND in self.index.infos[ev.doc.source_id].kind
+        source_id = ev.doc.source_id
+        return CASE_REPORT_KIND in self.index.infos[source_id].kind and source_id not in self.vocab.studies
 
     def _advises(self, ev: EvidencePassage) -> bool:
         """Whether a passage of a case report is its authors' advice ("follow-up is recommended")."""

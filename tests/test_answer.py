@@ -569,6 +569,38 @@ def test_a_clause_quoted_across_a_line_break_reads_as_one_line(tmp_path: Path) -
     assert "\n" in answer.citations[0].quote and "\n" not in answer.text
 
 
+def test_an_abstract_that_tells_no_ones_case_is_a_study_not_a_case(tmp_path: Path, bot: Assistant) -> None:
+    """An abstract of a case report's kind whose sentences name no one ("she", "a 48-year-old", "the patient") is a
+    cohort's or a trial's: its "adults who underwent resection" is no patient's story, and a question about it gets
+    no case-story bonus. The seed case reports each tell one."""
+    assert not bot.vocab.studies & set(bot.vocab.kinds.get("case report", ()))
+    page = tmp_path / "cohort.txt"
+    page.write_text(
+        "Longer zerotinib after resection of myxoid glomangioma: a cohort study\n\nOkafor A, Test B.\n\n"
+        "Methods: Adults who underwent resection of a myxoid glomangioma between 2008 and 2018 and started zerotinib "
+        "were eligible.\nResults: We included 212 patients. Five-year survival was 81% with 3 years of zerotinib and "
+        "64% with less.\n",
+        encoding="utf-8",
+    )
+    entry = {
+        "id": "okafor-cohort",
+        "file": "cohort.txt",
+        "title": "Longer zerotinib after resection of myxoid glomangioma: a cohort study",
+        "journal": "Ann Test Oncol",
+        "year": 2021,
+        "kind": "case report abstract",
+        "audience": "clinician",
+        "topics": ["myxoid glomangioma"],
+    }
+    study = one_page_bot(tmp_path, page, entry)
+    assert study.vocab.studies == {"okafor-cohort"}
+    assert not study.vocab.all_case_reports([frozenset({"okafor-cohort"})])
+    assert study.vocab.all_case_reports([frozenset({"okafor-cohort"})], studies=True)
+    answer = study.ask("did 3 years of zerotinib help in the Okafor study?", trace=True)
+    assert answer.trace is not None
+    assert all(c.cue < study.settings.case_narrative_bonus for c in answer.trace.candidates)
+
+
 LATE_METASTASIS_REPORT = """Late lung metastases from myxoid glomangioma of the thigh: a case report
 
 Abstract
