@@ -73,6 +73,10 @@ EMERGENCY_PHRASINGS = [
     # ... or after an infusion of immunotherapy (a reaction to it can turn fast too)
     "he had his second immunotherapy infusion yesterday and now he's burning up and shaking",
     "my wife is breathing really fast and says she feels strange",
+    # ... or barely passing urine, or keeping nothing down, after treatment
+    "he came home from his chemo on tuesday, he's been sick since lunch and has hardly had a wee all day. "
+    "i'll ring them in the morning, that's ok isn't it?",
+    "my daughter can't keep anything down since her treatment yesterday",
     "Our daughter feels hot to the touch, she is neutropenic",
     # overdose and poisoning
     "my son swallowed all his pills",
@@ -135,6 +139,7 @@ NOT_EMERGENCY_PHRASINGS = [
     "What are the side effects of chemo?",
     "Can chemo cause a fever?",
     "Can an immunotherapy infusion cause a fever?",
+    "why do the nurses measure every wee he does?",
     "How long does each infusion take?",
     "Is fever common after chemotherapy?",
     "What temperature counts as a fever during chemo?",
