@@ -686,6 +686,8 @@ def make_never_mentioned(
         for word in inp.query.terms:
             if word in vocab.topic_aliases or word in vocab.document_aliases:
                 continue
+            if COMPARISON_WORD_RE.fullmatch(word):  # ("X vs Y": the word sets two things side by side)
+                continue
             if not is_specialist_word(word, vocab, settings):
                 continue  # an everyday word, or one no document uses (the unknown_term rule's case)
             if _qualifies_an_answered_shape(word, question_words, inp.ranked):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from assistant import Assistant
@@ -419,6 +421,10 @@ def test_asked_documents_never_mention_a_specialist_term_another_document_uses(b
         assert rule(RuleInput(understand(verb, [], bot.vocab), [], [])) is None
     # Shorthand the lexicon spells out is mentioned in its long form ("rt dose": "dosed radiation").
     assert rule(RuleInput(understand("ASPS rt dose", [], bot.vocab), [], [])) is None
+    # "vs" sets two things side by side: no thing the asked documents must name, though another document writes it.
+    with_vs = dataclasses.replace(bot.vocab, words=bot.vocab.words | {"vs"})
+    compared = make_never_mentioned(bot.index, with_vs, bot.settings)
+    assert compared(RuleInput(understand("ASPS surgery vs radiation", [], with_vs), [], [])) is None
     # A nurse's list asks for each item apart: "surgery, drug" asks no "surgery drug".
     assert rule(RuleInput(understand("ASPS - surgery drug", [], bot.vocab), [], [])) is not None
     assert rule(RuleInput(understand("ASPS - surgery, drug", [], bot.vocab), [], [])) is None
