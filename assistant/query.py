@@ -11,6 +11,7 @@ list that tells an ordinary word from a specialist term or a name (``assistant.t
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import tomllib
 from collections import Counter
@@ -425,6 +426,48 @@ class Vocabulary:
 
         return _WHICH_THING_RE.sub(said, question)
 
+    @cached_property
+    def _specialist_words(self) -> tuple[str, ...]:
+        """The corpus's long words that are no everyday English (drugs, procedures, terms of the trade), sorted."""
+        size = self.settings.general_vocabulary_size
+        return tuple(
+            sorted(
+                w
+                for w in self.words
+                if w.isalpha() and len(w) >= SHORTHAND_MIN_TARGET and not is_general_english(w, size)
+            )
+        )
+
+    @cached_property
+    def _shorthands(self) -> dict[str, str | None]:
+        return {}  # word as typed -> what it shortens (see shorthand); filled as questions ask
+
+    def shorthand(self, word: str) -> str | None:
+        """The one specialist word of the corpus that ``word`` shortens, as nurses shorten drug names: its first
+        letters ("nivo", "ipi": nivolumab, ipilimumab), or, written in capitals, letters of it in order ("MTX":
+        methotrexate). None when the word is known, too short, or shortens none or several."""
+        if word not in self._shorthands:
+            self._shorthands[word] = self._shortened(word)
+        return self._shorthands[word]
+
+    def _shortened(self, word: str) -> str | None:
+        lower = word.lower()
+        if len(lower) < SHORTHAND_MIN_LETTERS or not lower.isalpha() or _is_known(lower, self):
+            return None
+        if is_general_english(lower, self.settings.general_vocabulary_size):
+            return None  # an everyday word ("aroma") is itself, not a shortening of "aromatase"
+        words = self._specialist_words
+        at = bisect.bisect_left(words, lower)
+        prefixed = set(itertools.takewhile(lambda w: w.startswith(lower), words[at:]))
+        found = {w for w in prefixed if len(w) >= len(lower) + SHORTHAND_MIN_TARGET - SHORTHAND_MIN_LETTERS}
+        if not found and word.isupper():
+            first = bisect.bisect_left(words, lower[0])
+            same_letter = itertools.takewhile(lambda w: w.startswith(lower[0]), words[first:])
+            found = {w for w in same_letter if _letters_in_order(lower, w)}  # (each begins with its first letter)
+        # (Inflections of one word are one word: "methotrexate", "methotrexates".)
+        stems_found = {stem_all([w])[0] for w in found}
+        return min(found, key=len) if len(stems_found) == 1 else None
+
     def asks_aspect(self, text: str) -> bool:
         """Whether a text asks one of the things the corpus's headings ask about a subject (a stem, or a
         stem that begins another: "treat" and "treatment")."""
@@ -733,6 +776,12 @@ AUTHOR_COMPANY_WORDS = frozenset({"et", "al", "colleagues", "coworkers", "co-wor
 PERSON_KINDS = {"woman": "woman", "lady": "woman", "girl": "girl", "man": "man", "boy": "boy"}
 NAMED_PATIENT_RE = re.compile(r" (?:the|this|that) (?:\w+ )?(woman|lady|girl|man|boy)(?:'s|s)? ")
 # How a case report names its patient ("a 48-year-old woman presented ...").
+# Shorthand of a specialist word: at least this many letters ("ipi", "MTX"), for a word of at least
+# SHORTHAND_MIN_TARGET letters (a shortening leaves letters out: "nivo" of "nivolumab").
+SHORTHAND_MIN_LETTERS = 3
+SHORTHAND_MIN_TARGET = 7
+
+
 # Someone whose case a report tells: "she", "the patient", "a 48-year-old" (a study of many names no one so).
 _CASE_TOLD_RE = re.compile(r"\b(?:she|he|the patient|our patient|\d+[- ](?:year|month)s?[- ]old)\b", re.I)
 REPORT_PATIENT_RE = re.compile(r"\b\d+[- ](?:year|month)s?[- ]old (woman|girl|man|boy)\b", re.I)
@@ -1355,6 +1404,12 @@ def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
             for p in parts
         ):
             continue  # every part known or everyday ("follow-up", "diploma")
+        # ... or a nurse's shortening of a word the pages use, perhaps with a two-letter qualifier ("HD-MTX").
+        typed_parts = [p for p in word.split("-") if p]
+        if any(vocab.shorthand(p) for p in typed_parts) and all(
+            vocab.shorthand(p) or len(p) <= 2 or _is_known(p.lower(), vocab) for p in typed_parts
+        ):
+            continue
         long_enough = len(lower) >= settings.unknown_term_min_length
         shaped = long_enough and bool(MEDICAL_SHAPE_RE.search(lower))
         foreign = long_enough and not all(_is_word(p, vocab) for p in parts)
@@ -1369,7 +1424,7 @@ def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
         # ... or a condition named after someone, in lower case ("ewing sarcoma", "wilms tumor"): a word no page uses
         # before a condition's head noun.
         eponym = bool(_BEFORE_CONDITION_HEAD_RE.match(question[match.end() :]))
-        if shaped or foreign or named or eponym:
+        if (shaped or foreign or named or eponym) and not vocab.shorthand(word):
             found.append(word)
     return found
 
@@ -1807,6 +1862,11 @@ def understand(
             expansions.append(long_form)
             if normalise(token) not in vocab.topic_aliases:
                 spelled_out.append(long_form)
+    # ... and a nurse's shortening of a word the pages use ("nivo + ipi", "MTX levels"), as typed (capitals count).
+    for typed in dict.fromkeys(re.findall(r"[A-Za-z]+", base)):
+        if (full := vocab.shorthand(typed)) and f" {full} " not in lowered:
+            expansions.append(full)
+            spelled_out.append(full)
     # "chemosensitivity": its parts, and what the lexicon says of them ("chemotherapy sensitivity").
     parts = [p for w in dict.fromkeys(lowered.split()) if w.isalpha() for p in compound_parts(w, vocab)]
     # (Not of the words of a subject's name: the "RT" of "AT/RT" is no radiotherapy.)

@@ -984,7 +984,8 @@ def term_coverage(
         # ... or as a page may say it in other words ("an operation" for "surgery").
         # A lay gloss or an acronym's long form is a set of words, any of which will do; a phrasing from
         # the lexicon is said whole ("run in families" is not covered by "the vessels run through").
-        any_word = [LAY_TERMS.get(term, ""), vocab.acronyms.get(term, "")]
+        # (A nurse's shortening, "nivo", "mtx", says the word it shortens: tried as if typed in capitals.)
+        any_word = [LAY_TERMS.get(term, ""), vocab.acronyms.get(term, ""), vocab.shorthand(term.upper()) or ""]
         # ... and, asked of a case, as a report says it ("what was done?": what was "removed", "performed").
         if query.of_a_case:
             any_word.append(CASE_LEXICON.terms.get(term, ""))

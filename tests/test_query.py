@@ -948,6 +948,19 @@ def test_a_request_for_an_overview(question: str, overview: bool) -> None:
     assert asks_overview(question) is overview
 
 
+def test_a_nurses_shortening_of_a_word_the_pages_use_is_that_word(bot: Assistant) -> None:
+    """ "spondy" shortens the one specialist word the pages begin so; in capitals, "SPDL" its letters in order ("MTX"
+    for methotrexate). Not in lower case, not an everyday word ("aroma" is no "aromatase"), not a known word."""
+    vocab = bot.vocab
+    assert vocab.shorthand("spondy") == "spondylectomy"
+    assert vocab.shorthand("SPDL") == "spondylectomy"
+    assert vocab.shorthand("spdl") is None
+    assert vocab.shorthand("aroma") is None and vocab.shorthand("surgery") is None and vocab.shorthand("xyzq") is None
+    understood = understand("Onoki SPDL levels", [], vocab)
+    assert "spondylectomy" in understood.text and not understood.unknown_terms
+    assert unknown_terms("Onoki XYZQ levels", vocab) == ["XYZQ"]
+
+
 def test_an_overview_of_one_condition_is_asked_as_what_it_is(bot: Assistant) -> None:
     assert understand("my son has ASPS", [], bot.vocab).question == "What is alveolar soft part sarcoma?"
     assert understand("Tell me about hemangiopericytoma", [], bot.vocab).question == "What is hemangiopericytoma?"
