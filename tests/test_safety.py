@@ -77,6 +77,7 @@ EMERGENCY_PHRASINGS = [
     "he came home from his chemo on tuesday, he's been sick since lunch and has hardly had a wee all day. "
     "i'll ring them in the morning, that's ok isn't it?",
     "my daughter can't keep anything down since her treatment yesterday",
+    "my dad has a crushing headache and his heart is pounding, what do i do",
     "Our daughter feels hot to the touch, she is neutropenic",
     # overdose and poisoning
     "my son swallowed all his pills",
@@ -140,6 +141,8 @@ NOT_EMERGENCY_PHRASINGS = [
     "Can chemo cause a fever?",
     "Can an immunotherapy infusion cause a fever?",
     "why do the nurses measure every wee he does?",
+    "Can it cause a crushing headache?",
+    "he gets a severe headache after chemo sometimes",
     "How long does each infusion take?",
     "Is fever common after chemotherapy?",
     "What temperature counts as a fever during chemo?",
