@@ -776,6 +776,8 @@ AUTHOR_COMPANY_WORDS = frozenset({"et", "al", "colleagues", "coworkers", "co-wor
 PERSON_KINDS = {"woman": "woman", "lady": "woman", "girl": "girl", "man": "man", "boy": "boy"}
 NAMED_PATIENT_RE = re.compile(r" (?:the|this|that) (?:\w+ )?(woman|lady|girl|man|boy)(?:'s|s)? ")
 # How a case report names its patient ("a 48-year-old woman presented ...").
+# A study's name in a title: a hyphenated code of capitals and digits ("KEYNOTE-045", "ZEN-DUAL").
+_TITLE_CODE_RE = re.compile(r"\b[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)+\b")
 # Shorthand of a specialist word: at least this many letters ("ipi", "MTX"), for a word of at least
 # SHORTHAND_MIN_TARGET letters (a shortening leaves letters out: "nivo" of "nivolumab").
 SHORTHAND_MIN_LETTERS = 3
@@ -1071,6 +1073,7 @@ def vocabulary_from_corpus(
     years: dict[str, list[str]] = {}
     patients: dict[str, list[str]] = {}
     listed_names: dict[str, list[str]] = {}
+    study_names: dict[str, set[str]] = {}
     for doc in documents:
         info = infos[doc.source_id]
         listed = doc.metadata.get("other_names")
@@ -1083,6 +1086,10 @@ def vocabulary_from_corpus(
         author = str(doc.metadata.get("first_author", "")).split()
         if author:
             authors[author[-1]] = doc.source_id
+        # ... and a study's own name in its title ("... mesothelioma (ZEN-DUAL): a randomised trial"), which names it
+        # as its author does: a hyphenated code of capitals ("KEYNOTE-045"), not a condition's acronym.
+        for code in _TITLE_CODE_RE.findall(str(info.title)):
+            study_names.setdefault(code, set()).add(doc.source_id)
         kinds.setdefault(info.kind.removesuffix(" abstract"), []).append(doc.source_id)
         year = info.year or doc.metadata.get("year")
         if year:
@@ -1091,6 +1098,10 @@ def vocabulary_from_corpus(
             found = {m.group(1).lower() for s in doc.sentences for m in REPORT_PATIENT_RE.finditer(s.text)}
             if len(found) == 1:  # one patient (a report of several is not "the woman's" report)
                 patients.setdefault(found.pop(), []).append(doc.source_id)
+    condition_names = " ".join(normalise(t) for info in infos.values() for t in info.topics)
+    for code, ids in study_names.items():
+        if len(ids) == 1 and normalise(code) not in condition_names:  # (one document's own name, no condition's)
+            authors.setdefault(code, next(iter(ids)))
     # ... and the documents' titles: a word a title uses ("a systematic review and meta-analysis") is one the
     # documents know, though no sentence repeats it.
     titles = {source_id: str(infos[source_id].title) for source_id in sentences}

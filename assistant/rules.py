@@ -17,6 +17,7 @@ from assistant.answer_types import (
     DRUG_WORDS,
     FIGURE_REQUIREMENTS,
     LIKENESS_WORDS,
+    NUMBER_WORDS,
     SHAPE_WORDS,
     TIME_ADVERBS,
     age_group_gap,
@@ -619,6 +620,7 @@ def make_no_document_is_about(vocab: Vocabulary) -> Callable[[RuleInput], str | 
     return no_document_is_about
 
 
+_COUNTS = frozenset(NUMBER_WORDS.values())
 # What separates the items of a nurse's list of asks: a comma, a semicolon, a slash, a spaced dash or a plus.
 _LIST_SEPARATOR_RE = re.compile(r"[,;/+]|\s[-–—]\s")
 
@@ -654,7 +656,8 @@ def make_never_mentioned(
         for item, match in ((part, m) for part in items for m in KIND_PHRASE_RE.finditer(part)):
             modifier, kind = match.group(1), match.group(2)
             named = modifier in vocab.topic_aliases or modifier in vocab.document_aliases or modifier in vocab.kinds
-            if modifier in STOPWORDS or named or modifier in SOURCE_NOUNS or modifier.isdigit():
+            # (A count is no kind: "the other two drugs".)
+            if modifier in STOPWORDS or named or modifier in SOURCE_NOUNS or modifier.isdigit() or modifier in _COUNTS:
                 continue
             if modifier in JUDGING_WORDS or VERB_SLOT_RE.search(item[: match.start()]):
                 continue

@@ -585,7 +585,7 @@ def test_an_abstract_that_tells_no_ones_case_is_a_study_not_a_case(tmp_path: Pat
     entry = {
         "id": "okafor-cohort",
         "file": "cohort.txt",
-        "title": "Longer zerotinib after resection of myxoid glomangioma: a cohort study",
+        "title": "Longer zerotinib after resection of myxoid glomangioma (ZEN-DUAL): a cohort study",
         "journal": "Ann Test Oncol",
         "year": 2021,
         "kind": "case report abstract",
@@ -596,6 +596,8 @@ def test_an_abstract_that_tells_no_ones_case_is_a_study_not_a_case(tmp_path: Pat
     assert study.vocab.studies == {"okafor-cohort"}
     assert not study.vocab.all_case_reports([frozenset({"okafor-cohort"})])
     assert study.vocab.all_case_reports([frozenset({"okafor-cohort"})], studies=True)
+    # A study's own name in its title ("(ZEN-DUAL)") names it, as its author does.
+    assert understand("ZEN-DUAL survival", [], study.vocab).targets == [frozenset({"okafor-cohort"})]
     answer = study.ask("did 3 years of zerotinib help in the Okafor study?", trace=True)
     assert answer.trace is not None
     assert all(c.cue < study.settings.case_narrative_bonus for c in answer.trace.candidates)

@@ -425,6 +425,11 @@ def test_asked_documents_never_mention_a_specialist_term_another_document_uses(b
     with_vs = dataclasses.replace(bot.vocab, words=bot.vocab.words | {"vs"})
     compared = make_never_mentioned(bot.index, with_vs, bot.settings)
     assert compared(RuleInput(understand("ASPS surgery vs radiation", [], with_vs), [], [])) is None
+    # A count is no kind of a thing: "the other two drugs".
+    assert (
+        rule(RuleInput(understand("Can she skip one and have the other two drugs for ASPS?", [], bot.vocab), [], []))
+        is None
+    )
     # A nurse's list asks for each item apart: "surgery, drug" asks no "surgery drug".
     assert rule(RuleInput(understand("ASPS - surgery drug", [], bot.vocab), [], [])) is not None
     assert rule(RuleInput(understand("ASPS - surgery, drug", [], bot.vocab), [], [])) is None

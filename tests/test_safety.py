@@ -143,6 +143,7 @@ NOT_EMERGENCY_PHRASINGS = [
     "why do the nurses measure every wee he does?",
     "Can it cause a crushing headache?",
     "he gets a severe headache after chemo sometimes",
+    "should we let her rest after the surgery?",
     "How long does each infusion take?",
     "Is fever common after chemotherapy?",
     "What temperature counts as a fever during chemo?",
@@ -192,6 +193,7 @@ EMERGENCIES_IN_QUESTIONS = [
 # stopping, skipping or refusing a treatment, asking the assistant what it would do.
 DECISIONS = [
     "The surgeon wants to take the tumour out next week. Should we hold off and watch it?",
+    "she is begging us to let her skip the rest of the methotrexate and just have the other drugs",
     # Those deciding disagree, about a treatment.
     "the surgeon wants chemo first but my husband wants the kidney out now. who is right?? we keep arguing",
     "the doctor says surgery, my mum says radiation, we don't know what to do",
