@@ -530,6 +530,10 @@ def _is_date_year(text: str, match: re.Match[str]) -> bool:
 _WHOLE_OF_SHARE_RE = re.compile(r"\b(?:out of(?: every)?|in every|every|per)\W*$", re.I)
 
 
+# A numbered run of units, as a schedule or a phase table writes it: "Weeks 1–10", "cycles 7 to 14".
+_NUMBERED_RUN_RE = re.compile(r"\b((?:week|month|day|cycle|course|year)s?)\s+\d+\s*(?:[–-]|to)\s*\d+\b", re.I)
+
+
 def counts_something(text: str, match: re.Match[str]) -> bool:
     """Whether a number the count pattern found counts the words after it: not a year written as a date, nor the
     whole of a share, nor a label's value ("grade 3 tumours")."""
@@ -698,7 +702,9 @@ def figure_gap(question: str, text: str) -> str | None:
         # (A proportion counts a share of a population asked about: "how many meningiomas are grade 3": "fewer than
         # 2 in 100"; not weeks or sessions.)
         share = bool(_SHARE_OF_POPULATION_RE.search(question)) and bool(_PROPORTION_RE.search(text))
-        if things and not any(_counts(things, match.group(2)) for match in counts) and not share:
+        # (A numbered run counts its units too: "Weeks 1–10" is ten weeks, "cycles 7–14" eight cycles.)
+        numbered = any(_counts(things, run.group(1)) for run in _NUMBERED_RUN_RE.finditer(text))
+        if things and not any(_counts(things, match.group(2)) for match in counts) and not share and not numbered:
             return f"the question asks how many {' '.join(phrase)}; the evidence counts none"
     return missing_number(question, text)
 

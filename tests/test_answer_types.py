@@ -149,6 +149,10 @@ def test_how_many_years_later_counts_the_years() -> None:
     earlier = "How many earlier cases had been reported?"
     assert holds_asked_answer(earlier, "The search found 16 previously reported cases.") is True
     assert holds_asked_answer(earlier, "He presented nine years later.") is False
+    # A numbered run counts its units: "Weeks 1–10" is a number of weeks.
+    weeks = "how many weeks of chemo before surgery"
+    assert holds_asked_answer(weeks, "Chemotherapy before surgery Weeks 1–10 Two cycles of MAP") is True
+    assert holds_asked_answer(weeks, "Chemotherapy before surgery shrinks the tumour.") is False
     # Doses that only mark a time ask for no dose.
     monitored = "how long are pts monitored after the first doses"
     assert holds_asked_answer(monitored, "We monitor you overnight, for at least 16 hours.") is True
