@@ -129,6 +129,12 @@ _AIMS_RE = re.compile(
 )
 
 
+def _quoted_whole(answer: str, passages: list[EvidencePassage]) -> list[int]:
+    """The indexes of ``passages`` whose whole text an earlier answer's text (its citation marks removed) says."""
+    said = f" {normalise(answer)} "
+    return [i for i, ev in enumerate(passages) if f" {normalise(ev.text)} " in said]
+
+
 @dataclass
 class ScoredPassage:
     """A candidate passage with the parts of its score (kept in the trace and the eval report)."""
@@ -184,7 +190,8 @@ class PassageScorer:
         heading_sim, heading_lift = self._headings(ids, vector)
         prior = self._window_prior(ids, candidates, allowed)
         passages = [index.passages[p] for p in ids.tolist()]
-        cue = self._cues(query, passages) + self._continuation(query, passages) + self._figure_fit(query, passages)
+        cue = self._cues(query, passages) + self._figure_fit(query, passages)
+        cue += self._continuation(query, passages) + self._repeated(query, passages)
         strength = dense + s.weight_lexical * lexical + s.weight_heading * heading_lift
         score = strength + s.weight_chunk_prior * prior + cue
         scored = [
@@ -270,25 +277,24 @@ class PassageScorer:
         the same section. A page tells a course in order; what it says next is what happens next."""
         out = np.zeros(len(passages))
         if not query.said_before:
-            # Any other follow-up that asks a new thing: what the last answer quoted whole, the reader has just read
-            # (the words the follow-up carries from the question before pull it up again).
-            if query.last_answer:
-                said = f" {normalise(query.last_answer)} "
-                for i, ev in enumerate(passages):
-                    if f" {normalise(ev.text)} " in said:
-                        out[i] -= self.settings.repeat_penalty
             return out
-        said = f" {normalise(query.said_before)} "
-        following: set[tuple[str, int]] = set()
-        for i, ev in enumerate(passages):
-            if f" {normalise(ev.text)} " in said:
-                out[i] -= self.settings.continuation_bonus
-                following.add((ev.doc.source_id, ev.passage.sentence_ids[-1] + 1))
+        said = _quoted_whole(query.said_before, passages)
+        out[said] -= self.settings.continuation_bonus
+        following = {(passages[i].doc.source_id, passages[i].passage.sentence_ids[-1] + 1) for i in said}
         for i, ev in enumerate(passages):
             first = ev.passage.sentence_ids[0]
             sentences = ev.doc.sentences
             if (ev.doc.source_id, first) in following and sentences[first].section == sentences[first - 1].section:
                 out[i] += self.settings.continuation_bonus
+        return out
+
+    def _repeated(self, query: UnderstoodQuery, passages: list[EvidencePassage]) -> np.ndarray:
+        """For any other follow-up that carries the last question's words and asks a new thing of them: minus
+        ``repeat_penalty`` for a passage the last answer quoted whole (the carried words pull it up again, and the
+        reader has just read it)."""
+        out = np.zeros(len(passages))
+        if query.last_answer and not query.said_before:
+            out[_quoted_whole(query.last_answer, passages)] -= self.settings.repeat_penalty
         return out
 
     def _cues(self, query: UnderstoodQuery, passages: list[EvidencePassage]) -> np.ndarray:
