@@ -444,8 +444,8 @@ class Vocabulary:
 
     def shorthand(self, word: str) -> str | None:
         """The one specialist word of the corpus that ``word`` shortens, as nurses shorten drug names: its first
-        letters ("nivo", "ipi": nivolumab, ipilimumab), or, written in capitals, letters of it in order ("MTX":
-        methotrexate). None when the word is known, too short, or shortens none or several."""
+        letters ("zero", "glom": zerotinib, glomatuzumab), or, written in capitals, letters of it in order ("ZRT":
+        zerotinib). None when the word is known, too short, or shortens none or several."""
         if word not in self._shorthands:
             self._shorthands[word] = self._shortened(word)
         return self._shorthands[word]
@@ -464,7 +464,7 @@ class Vocabulary:
             first = bisect.bisect_left(words, lower[0])
             same_letter = itertools.takewhile(lambda w: w.startswith(lower[0]), words[first:])
             found = {w for w in same_letter if _letters_in_order(lower, w)}  # (each begins with its first letter)
-        # (Inflections of one word are one word: "methotrexate", "methotrexates".)
+        # (Inflections of one word are one word: "zerotinib", "zerotinibs".)
         stems_found = {stem_all([w])[0] for w in found}
         return min(found, key=len) if len(stems_found) == 1 else None
 
@@ -1086,7 +1086,7 @@ def vocabulary_from_corpus(
         author = str(doc.metadata.get("first_author", "")).split()
         if author:
             authors[author[-1]] = doc.source_id
-        # ... and a study's own name in its title ("... mesothelioma (ZEN-DUAL): a randomised trial"), which names it
+        # ... and a study's own name in its title ("... glomangioma (ZEN-DUAL): a randomised trial"), which names it
         # as its author does: a hyphenated code of capitals ("KEYNOTE-045"), not a condition's acronym.
         for code in _TITLE_CODE_RE.findall(str(info.title)):
             study_names.setdefault(code, set()).add(doc.source_id)
@@ -1415,7 +1415,7 @@ def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
             for p in parts
         ):
             continue  # every part known or everyday ("follow-up", "diploma")
-        # ... or a nurse's shortening of a word the pages use, perhaps with a two-letter qualifier ("HD-MTX").
+        # ... or a nurse's shortening of a word the pages use, perhaps with a two-letter qualifier ("HD-ZRT").
         typed_parts = [p for p in word.split("-") if p]
         if any(vocab.shorthand(p) for p in typed_parts) and all(
             vocab.shorthand(p) or len(p) <= 2 or _is_known(p.lower(), vocab) for p in typed_parts
@@ -1873,7 +1873,7 @@ def understand(
             expansions.append(long_form)
             if normalise(token) not in vocab.topic_aliases:
                 spelled_out.append(long_form)
-    # ... and a nurse's shortening of a word the pages use ("nivo + ipi", "MTX levels"), as typed (capitals count).
+    # ... and a nurse's shortening of a word the pages use ("zero + glom", "ZRT levels"), as typed (capitals count).
     for typed in dict.fromkeys(re.findall(r"[A-Za-z]+", base)):
         if (full := vocab.shorthand(typed)) and f" {full} " not in lowered:
             expansions.append(full)

@@ -651,7 +651,7 @@ def make_never_mentioned(
         # "Is proton therapy used for X?", "a special diet": a kind of treatment, test or thing the
         # documents asked about never name, neither its kind word nor the kind.
         question = normalise(inp.query.question)
-        # (Each item of a list apart: "IAC - drug, number of sessions" asks for a drug and a number, no "drug number".)
+        # (Each item of a list apart: "ZR9 - drug, number of sessions" asks for a drug and a number, no "drug number".)
         items = [normalise(part) for part in _LIST_SEPARATOR_RE.split(inp.query.question)]
         for item, match in ((part, m) for part in items for m in KIND_PHRASE_RE.finditer(part)):
             modifier, kind = match.group(1), match.group(2)
@@ -987,7 +987,7 @@ def term_coverage(
         # ... or as a page may say it in other words ("an operation" for "surgery").
         # A lay gloss or an acronym's long form is a set of words, any of which will do; a phrasing from
         # the lexicon is said whole ("run in families" is not covered by "the vessels run through").
-        # (A nurse's shortening, "nivo", "mtx", says the word it shortens: tried as if typed in capitals.)
+        # (A nurse's shortening, "zero", "zrt", says the word it shortens: tried as if typed in capitals.)
         any_word = [LAY_TERMS.get(term, ""), vocab.acronyms.get(term, ""), vocab.shorthand(term.upper()) or ""]
         # ... and, asked of a case, as a report says it ("what was done?": what was "removed", "performed").
         if query.of_a_case:
