@@ -156,7 +156,8 @@ _MARKDOWN_MARKS_RE = re.compile(
 _LINK_LIST_RE = re.compile(r"(?:^[ \t]*[-*+][ \t]+\[[^\]\n]*\]\([^)\n]*\)[ \t]*(?:\n|$))+", re.M)
 
 
-def _blank(match: re.Match[str]) -> str:
+def blank_out(match: re.Match[str]) -> str:
+    """A matched span as spaces, its line breaks kept: masked text whose other characters stay where they were."""
     return re.sub(r"[^\n]", " ", match.group(0))
 
 
@@ -178,8 +179,8 @@ def _cells_apart(match: re.Match[str]) -> str:
 def mask_markdown(text: str) -> str:
     """A Markdown file's text with its inline marks blanked out, its lists made only of links too, and its tables'
     pipes made tabs, every other character where it was (so offsets still point into the file)."""
-    text = _MARKDOWN_TABLE_RE.sub(_cells_apart, _LINK_LIST_RE.sub(_blank, text))
-    return _MARKDOWN_MARKS_RE.sub(lambda m: " " * len(m.group(0)), text)
+    text = _MARKDOWN_TABLE_RE.sub(_cells_apart, _LINK_LIST_RE.sub(blank_out, text))
+    return _MARKDOWN_MARKS_RE.sub(blank_out, text)
 
 
 def markdown_span_text(masked: str, raw: str | None = None) -> str:

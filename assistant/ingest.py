@@ -37,7 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.corpus import SourceDocument, html_span_text, markdown_span_text, mask_markdown
+from assistant.corpus import SourceDocument, blank_out, html_span_text, markdown_span_text, mask_markdown
 from assistant.settings import Settings
 from assistant.text import is_english, normalise
 
@@ -505,15 +505,12 @@ def mask_html(raw: str) -> str:
     laid out as a reader would, while every offset still points into the original file.
     """
 
-    def blank(match: re.Match[str]) -> str:
-        return re.sub(r"[^\n]", " ", match.group(0))
-
-    masked = _DROP_ELEMENT_RE.sub(blank, raw)
+    masked = _DROP_ELEMENT_RE.sub(blank_out, raw)
 
     def links_only(match: re.Match[str]) -> str:
         items = _LIST_ITEM_RE.findall(match.group(2))
         only_links = items and all(_ONLY_A_LINK_RE.fullmatch(item) for item in items)
-        return blank(match) if only_links else match.group(0)
+        return blank_out(match) if only_links else match.group(0)
 
     masked = _LIST_RE.sub(links_only, masked)
 
