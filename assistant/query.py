@@ -775,17 +775,15 @@ AUTHOR_COMPANY_WORDS = frozenset({"et", "al", "colleagues", "coworkers", "co-wor
 # A case report's patient as a question names them ("the woman", "this young man"), and their kind.
 PERSON_KINDS = {"woman": "woman", "lady": "woman", "girl": "girl", "man": "man", "boy": "boy"}
 NAMED_PATIENT_RE = re.compile(r" (?:the|this|that) (?:\w+ )?(woman|lady|girl|man|boy)(?:'s|s)? ")
-# How a case report names its patient ("a 48-year-old woman presented ...").
 # A study's name in a title: a hyphenated code of capitals and digits ("KEYNOTE-045", "ZEN-DUAL").
 _TITLE_CODE_RE = re.compile(r"\b[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)+\b")
 # Shorthand of a specialist word: at least this many letters ("ipi", "MTX"), for a word of at least
 # SHORTHAND_MIN_TARGET letters (a shortening leaves letters out: "nivo" of "nivolumab").
 SHORTHAND_MIN_LETTERS = 3
 SHORTHAND_MIN_TARGET = 7
-
-
 # Someone whose case a report tells: "she", "the patient", "a 48-year-old" (a study of many names no one so).
 _CASE_TOLD_RE = re.compile(r"\b(?:she|he|the patient|our patient|\d+[- ](?:year|month)s?[- ]old)\b", re.I)
+# How a case report names its patient ("a 48-year-old woman presented ...").
 REPORT_PATIENT_RE = re.compile(r"\b\d+[- ](?:year|month)s?[- ]old (woman|girl|man|boy)\b", re.I)
 YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b")
 # "One of these tumours", "both conditions": every condition the documents are about, in general words.
@@ -1435,7 +1433,7 @@ def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
         # ... or a condition named after someone, in lower case ("ewing sarcoma", "wilms tumor"): a word no page uses
         # before a condition's head noun.
         eponym = bool(_BEFORE_CONDITION_HEAD_RE.match(question[match.end() :]))
-        if (shaped or foreign or named or eponym) and not vocab.shorthand(word):
+        if shaped or foreign or named or eponym:
             found.append(word)
     return found
 
@@ -2036,12 +2034,13 @@ def understand(
         focus = f"{focus} ({'; '.join(plain_words)})"
     # A follow-up's terms hold what it refers to, as if it had named it ("how is it treated?" after a
     # question about X asks what "how is X treated?" asks).
-    terms = list(dict.fromkeys(_terms(base) + carried_topics + person + context))
+    own_terms = _terms(base) + carried_topics + person
+    terms = list(dict.fromkeys(own_terms + context))
     said_before = _said_before(corrected, history)
     if said_before:
         # "What happened after that?" asks what the page says next, in no word of its own; the words carried from
         # the question before find where that is, and are no words the next passage must say again.
-        terms = [t for t in dict.fromkeys(_terms(base) + carried_topics + person) if t not in _FOLLOW_ON_WORDS]
+        terms = [t for t in dict.fromkeys(own_terms) if t not in _FOLLOW_ON_WORDS]
         # (Nor are they words to match: "after" would find every "after a long delay".)
         focus = " ".join(w for w in focus.split() if normalise(w) not in _FOLLOW_ON_WORDS)
     return UnderstoodQuery(

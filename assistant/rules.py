@@ -825,6 +825,11 @@ def make_evidence_never_names(
         documents_using.update({w for s in doc.sentences for w in content_words(s.plain)})
     rare_limit = max(settings.rare_term_min_documents, int(settings.rare_term_document_share * len(index.documents)))
     name_words = {w for alias in [*vocab.topic_aliases, *vocab.document_aliases] for w in alias.split()}
+    # Each document's condition names, word by word, once at load.
+    names_of: dict[str, set[str]] = {}
+    for alias, topic in vocab.topic_aliases.items():
+        for source_id in vocab.topics.get(topic, ()):
+            names_of.setdefault(source_id, set()).update(alias.split())
 
     def evidence_never_names(inp: RuleInput) -> str | None:
         """The question names a specialist thing ("nirogacestat", "sacrectomy") that the passages chosen
@@ -848,12 +853,7 @@ def make_evidence_never_names(
         abbreviations = {w.lower() for w in re.findall(r"\b[A-Z]{2,6}s?\b", inp.query.question)}
         # The subject's names are said by any passage about it; another condition's are not ("eye melanoma" asked,
         # and the passage is from a page about another eye cancer).
-        own_names = {
-            w
-            for alias, topic in vocab.topic_aliases.items()
-            if chosen_documents & set(vocab.topics.get(topic, ()))
-            for w in alias.split()
-        }
+        own_names = set().union(*(names_of.get(source_id, set()) for source_id in chosen_documents))
         for word in inp.query.terms:
             if word in abbreviations or not is_specialist_word(word, vocab, settings):
                 continue
