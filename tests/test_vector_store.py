@@ -113,28 +113,3 @@ def test_recall_helper_counts_missed_neighbours(data: tuple[np.ndarray, np.ndarr
     half_wrong = truth.copy()
     half_wrong[:, 5:] = -1
     assert exact_recall_at_k(vectors, queries, half_wrong, 10) == pytest.approx(0.5)
-
-
-def test_fast_embedding_gives_the_same_vectors_in_the_same_order() -> None:
-    import torch
-
-    from assistant.embeddings import embed_texts
-    from assistant.vector_store import embed_texts_fast
-
-    texts = [
-        "A lump.",
-        "Surgery to remove the whole tumour with a margin of healthy tissue is the main treatment, and "
-        "radiation therapy is given afterwards when the margins are close, usually over five to six weeks.",
-        "How is it diagnosed?",
-        "Physical therapy helps restore movement after the operation.",
-        "Chemotherapy is used when the tumour has spread to the lungs or to other bones.",
-    ] * 3
-    threads_before = torch.get_num_threads()
-    fast = embed_texts_fast(texts, batch_size=4)
-    assert torch.get_num_threads() == threads_before
-    reference = embed_texts(texts, batch_size=4)
-    assert fast.shape == reference.shape == (len(texts), DIM)
-    assert fast.dtype == np.float32
-    np.testing.assert_allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
-    assert np.min(np.einsum("ij,ij->i", fast, reference)) >= 0.9999  # row i is text i: order kept
-    assert embed_texts_fast([], batch_size=4).shape == (0, DIM)
