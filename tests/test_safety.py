@@ -79,6 +79,11 @@ EMERGENCY_PHRASINGS = [
     "my daughter can't keep anything down since her treatment yesterday",
     "my dad has a crushing headache and his heart is pounding, what do i do",
     "Our daughter feels hot to the touch, she is neutropenic",
+    # ... or a child hard to wake, or a bad headache that began today (after brain surgery, a blocked drain)
+    "since teatime shes had a really bad headache and been sick 3 times and now shes so sleepy i can barely get a "
+    "word out of her, should i wait for the support line in the morning?",
+    "my son is very hard to wake and his speech is not making sense",
+    "she has had an awful headache since lunch and keeps being sick",
     # overdose and poisoning
     "my son swallowed all his pills",
     "i think my daughter took a whole pack of my sleeping pills",
@@ -143,6 +148,8 @@ NOT_EMERGENCY_PHRASINGS = [
     "why do the nurses measure every wee he does?",
     "Can it cause a crushing headache?",
     "he gets a severe headache after chemo sometimes",
+    "is it normal for children to be hard to wake after the anaesthetic?",
+    "is a bad headache a side effect of the drug?",
     "should we let her rest after the surgery?",
     "How long does each infusion take?",
     "Is fever common after chemotherapy?",
