@@ -46,7 +46,7 @@ from assistant.corpus import DocumentInfo, corpus_hash, load_corpus
 from assistant.errors import IndexCorruptError, StaleIndexError
 from assistant.ingest import ParsedDocument, Passage, parse_corpus, parsed_document_from_dict
 from assistant.settings import Settings
-from assistant.text import sentence_pieces, stemmer  # one PyStemmer object per thread: not thread-safe
+from assistant.text import sentence_pieces, stemmer, without_accents  # one PyStemmer object per thread: not thread-safe
 
 logger = logging.getLogger(__name__)
 
@@ -281,7 +281,8 @@ def write_embedding_cache(path: Path, cached: dict[str, np.ndarray]) -> None:
 def build_lexical(passages: Sequence[EvidencePassage]) -> bm25s.BM25:
     """bm25s over each passage's match text (English stop words, Snowball stems)."""
     lexical = bm25s.BM25()
-    tokens = bm25s.tokenize([p.match_text for p in passages], stopwords="en", stemmer=stemmer(), show_progress=False)
+    texts = [without_accents(p.match_text) for p in passages]  # as questions are typed (retrieve.lexical_tokens)
+    tokens = bm25s.tokenize(texts, stopwords="en", stemmer=stemmer(), show_progress=False)
     lexical.index(tokens, show_progress=False)
     return lexical
 

@@ -1173,6 +1173,11 @@ def _author_names(text: str) -> list[str]:
     text = ET_AL_END_RE.sub("", text)
     if ":" in text or " et al" in text:
         return []
+    # PubMed ends a comma-separated list with its collective author after a semicolon ("A Smith 1, B Jones 2;
+    # ZEN-DUAL Study Group"): a group, not a person the document is known by.
+    people, semicolon, _group = text.rpartition(";")
+    if semicolon and "," in people and ";" not in people:
+        text = people.rstrip()
     parts = [p for p in AUTHOR_SPLIT_RE.split(text.rstrip(".")) if p.strip()]
     marked = any(AUTHOR_MARKER_RE.search(p) for p in parts)
     names = [_person_name(AUTHOR_MARKER_RE.sub("", p).strip()) for p in parts]

@@ -21,7 +21,7 @@ import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
 
 from assistant.index import CorpusIndex
-from assistant.text import spelling_key, stemmer  # one PyStemmer object per thread: it is not thread-safe
+from assistant.text import spelling_key, stemmer, without_accents
 from assistant.vector_store import search
 
 MODES = ("hybrid", "dense", "bm25")
@@ -61,7 +61,7 @@ _QUERY_STOPWORDS = sorted(set(STOPWORDS_EN) | QUESTION_FUNCTION_WORDS)
 def lexical_tokens(text: str) -> list[str]:
     """The BM25 tokens of a query: English stop words and question words out, Snowball stems."""
     tokens = bm25s.tokenize(
-        [text], stopwords=_QUERY_STOPWORDS, stemmer=stemmer(), show_progress=False, return_ids=False
+        [without_accents(text)], stopwords=_QUERY_STOPWORDS, stemmer=stemmer(), show_progress=False, return_ids=False
     )
     return list(tokens[0]) if tokens else []
 

@@ -683,6 +683,11 @@ def make_never_mentioned(
                 if thing not in kinds and thing not in STOPWORDS and thing not in JUDGING_WORDS:
                     kinds.append(thing)
             for kind in kinds:
+                # (A compound is said as the lexicon spells it out: "radiotherapy" as "radiation therapy". Not a bare
+                # kind, whose lexicon words are only what it leads to: "tests" to a "diagnosis".)
+                spelt_out = LEXICON.expansions(kind) if COMPOUND_KIND_RE.fullmatch(kind) else []
+                if any(document_words.mention(asked, form) for form in spelt_out):
+                    continue
                 if kind in vocab.words and not kind_said(kind, asked):
                     return never_mentioned(kind, asked=True)
         question_words = word_list(inp.query.question)
@@ -695,7 +700,9 @@ def make_never_mentioned(
                 continue  # an everyday word, or one no document uses (the unknown_term rule's case)
             if _qualifies_an_answered_shape(word, question_words, inp.ranked):
                 continue
-            alternatives = [alt for alt in (word, LAY_TERMS.get(word), vocab.acronyms.get(word)) if alt]
+            # (The lexicon's words for it are a bag of words one meaning is said in, any one of which says it: "OS"
+            # is the "survival" or who is "alive" of a page that never writes "overall".)
+            alternatives = [alt for alt in (word, vocab.acronyms.get(word)) if alt] + LAY_TERMS.get(word, "").split()
             # (A word naming the shape of its answer is said by one: "which drug" by "trabectedin".)
             if not any(document_words.mention(asked, alt) for alt in alternatives) and not _gives_figure_of(
                 word, asked, index
@@ -927,6 +934,9 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
             # ... and what they are on ("my son on chemo"): who the figure is asked for, not what it is of.
             own |= {m.group(1).lower() for m in _PERSON_ON_RE.finditer(question)}
             asking = set(re.findall(r"\bhow ([\w'-]+)", question.lower()))
+            # ... and so does the verb of "how long": "how long does radiotherapy take?" asks no figure of taking.
+            if "long" in asking:
+                asking |= _SPAN_VERBS
             # "How long was the patient followed (up)?" asks for the span of the follow-up itself, which a
             # report gives as when it last saw the patient ("At 2 years after surgery ...").
             asking |= FOLLOW_UP_WORDS
@@ -962,6 +972,8 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
 _PERSON_ON_RE = re.compile(
     r"\b(?:my|our)\s+[\w'-]+(?:\s+who)?(?:\s+is|\s+was)?\s+(?:on|having|getting|receiving)\s+(\w+)", re.I
 )
+# The verbs a "how long" question asks the span of its thing with ("how long will the chemo last?").
+_SPAN_VERBS = frozenset({"take", "takes", "taking", "took", "last", "lasts", "lasting", "lasted"})
 _AGE_RE = re.compile(r"\b(?:age|ages|aged|old|older|younger)\b", re.I)
 _CONDITION_CLAUSE_RE = re.compile(r"\b(?:if|when|once|unless)\b", re.I)
 

@@ -10,6 +10,7 @@ import bisect
 import math
 import re
 import threading
+import unicodedata
 from collections.abc import Iterable
 from functools import cache, lru_cache
 
@@ -47,6 +48,22 @@ STOPWORDS = frozenset(
 )
 
 
+# Letters that decompose into no base letter and accent, spelt as an English keyboard writes them.
+_UNACCENTED = str.maketrans(
+    {"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "Oe", "ß": "ss", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L"}
+)
+
+
+def without_accents(text: str) -> str:
+    """The text with its letters' accents dropped ("Echeverría" -> "Echeverria", "Sæther" -> "Saether"): a
+    question typed on an English keyboard names what a page writes with them. (Canonical decomposition only:
+    "½" and "²" stay as they are.)"""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFD", text.translate(_UNACCENTED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
     """Typographic quotes, dashes and no-break spaces to plain ASCII ones (lengths unchanged)."""
     return text.translate(_FOLD)
@@ -54,12 +71,12 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=1 << 15)
 def normalise(text: str) -> str:
-    """Lower case, folded, punctuation to single spaces: the form used for matching, never for quotes.
+    """Lower case, folded, unaccented, punctuation to single spaces: the form used for matching, never for quotes.
 
     Decimal numbers keep their point ("0.4%" -> "0.4") and lose thousands separators ("1,000" ->
     "1000"); a full stop ending a sentence does not stay.
     """
-    text = _THOUSANDS_RE.sub("", fold(text).lower())
+    text = _THOUSANDS_RE.sub("", without_accents(fold(text).lower()))
     return " ".join(_SEPARATOR_RE.sub(" ", text).split())
 
 

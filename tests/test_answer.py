@@ -1893,3 +1893,39 @@ def test_an_overview_of_a_report_that_does_not_say_what_it_reports_opens_its_sto
         answer = bot.ask(question)
         assert not answer.abstained
         assert answer.citations[0].quote.startswith("A 31-year-old woman presented"), question
+
+
+def test_an_abbreviation_accents_and_a_spelt_out_compound_find_the_pages_own_words(tmp_path: Path) -> None:
+    """Words the pages write otherwise still find them: "OS" is the "survival" of a page that never writes
+    "overall"; "radiotherapy" is the "radiation therapy" of a page that never writes "radiotherapy"; "Echeverria"
+    is the "Echeverría" of an author list that ends with its study group."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "mga.txt").write_text(
+        "Myxoid glomangioma\n\nMyxoid glomangioma is a rare tumour of the fingers.\n\nTreatment\n\n"
+        "Radiation therapy is the main treatment. It is given once a day over about 6 weeks.\n\nOutlook\n\n"
+        "Five-year survival is 90% for stage I and 60% for stage III.\n"
+    )
+    (corpus / "abstract.txt").write_text(
+        "Case Reports\nJ Test Oncol. 2023 Aug;18(8):101-109. doi: 10.5555/jto.2023.0418.\n\n"
+        "Postoperative radiotherapy for zentaroma: a cohort study\n\n"
+        "Ana Echeverría 1, Bo Sæther 2, Cy Dunn 1; Zentaroma Registry Collaborative Group\n\n"
+        "Affiliations\n1 Department of Oncology, Test Hospital, Testville.\n\n"
+        "Abstract\nBackground: Zentaroma is rare. Methods: We studied 300 adults after surgery. "
+        "Results: Overall survival (OS) at 10 years was 83.1% with radiotherapy and 78.4% without.\n\nPMID: 31402258\n"
+    )
+    entries = [
+        {"id": "test-mga", "file": "mga.txt", "title": "Myxoid glomangioma", "publisher": "Test page",
+         "kind": "patient page", "audience": "family", "topics": ["myxoid glomangioma"]},
+        {"id": "echeverria-zentaroma", "file": "abstract.txt", "title": "Postoperative radiotherapy for zentaroma",
+         "journal": "J Test Oncol", "year": 2023, "kind": "case report abstract", "audience": "clinician",
+         "topics": ["zentaroma"]},
+    ]  # fmt: skip
+    (corpus / "manifest.json").write_text(json.dumps({"documents": entries}))
+    bot = Assistant.load(Settings(corpus_dir=corpus, data_dir=tmp_path / "data"))
+    survival = bot.ask("myxoid glomangioma 5yr OS by stage", audience="clinician")
+    assert not survival.abstained and "60% for stage III" in survival.citations[0].quote
+    weeks = bot.ask("how long does the radiotherapy for myxoid glomangioma take?")
+    assert not weeks.abstained and "6 weeks" in " ".join(c.quote for c in weeks.citations)
+    author = bot.ask("In the Echeverria study, what was the OS at 10 years?", audience="clinician")
+    assert not author.abstained and "83.1%" in author.citations[0].quote

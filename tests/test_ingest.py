@@ -864,6 +864,18 @@ def test_an_author_list_cut_short_with_et_al_names_the_first_author(tmp_path: Pa
     assert _author_names("Smith J, Jones K, et al. Cystic lung lesions in infancy. J Pediatr. 2018") == []
 
 
+def test_an_author_list_ending_in_a_collective_author_names_its_people() -> None:
+    """PubMed lists a study group after the people, past a semicolon: the list is still the authors'."""
+    from assistant.ingest import _author_names
+
+    line = "Mei-Ling Tsai 1, Astrid Berg 2, Rebecca M Hale 1; Glomangioma Registry Collaborative Group"
+    assert _author_names(line) == ["Mei-Ling Tsai", "Astrid Berg", "Rebecca M Hale"]
+    spaced = "Ana Ruiz 1 , Bo Lind 2 , Cy Dunn 1 ; Northern Glomangioma Outcomes Collaborative"  # as PubMed pastes it
+    assert _author_names(spaced) == ["Ana Ruiz", "Bo Lind", "Cy Dunn"]
+    assert _author_names("Smith AL; Jones B; Brown C") == ["Smith AL", "Jones B", "Brown C"]
+    assert _author_names("Contact us; Opening times") == []
+
+
 def row_passages_by_word(doc: ParsedDocument, word: int) -> list[str]:
     """The passages of a document that are one item (a table's rows), each named by its ``word``-th word."""
     return [doc.sentences[p.sentence_ids[0]].plain.split()[word] for p in doc.passages if p.kind == "item"]
