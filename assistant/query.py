@@ -468,6 +468,30 @@ class Vocabulary:
         stems_found = {stem_all([w])[0] for w in found}
         return min(found, key=len) if len(stems_found) == 1 else None
 
+    def condition_shorthand(self, token: str) -> str | None:
+        """The one condition a nurse's capitals shorten, by its name's first letter and then letters of it in order
+        ("MB": medulloblastoma, "KS": Kaposi sarcoma), as a name of it. None when the token is a word the corpus,
+        the lexicon or everyday English knows, or shortens no condition or several, or one the pages shorten."""
+        lower = token.lower()
+        if not (token.isupper() and token.isalpha() and 2 <= len(token) <= CONDITION_SHORTHAND_MAX_LETTERS):
+            return None
+        if _is_known(lower, self) or is_general_english(lower, self.settings.general_vocabulary_size):
+            return None
+        found = {
+            topic: alias
+            for alias, topic in self.topic_aliases.items()
+            if alias[:1] == lower[0] and _letters_in_order(lower[1:], alias.replace(" ", "")[1:])
+        }
+        # (A condition the pages shorten themselves, "HPC", is shortened so by a nurse too: "HC" is something else.)
+        if len(found) != 1 or next(iter(found)) in self._shortened_topics:
+            return None
+        return next(iter(found.values()))
+
+    @cached_property
+    def _shortened_topics(self) -> frozenset[str]:
+        """The conditions the pages give an acronym of their own ("HPC")."""
+        return frozenset(topic for alias, topic in self.topic_aliases.items() if alias in self.acronyms)
+
     def asks_aspect(self, text: str) -> bool:
         """Whether a text asks one of the things the corpus's headings ask about a subject (a stem, or a
         stem that begins another: "treat" and "treatment")."""
@@ -780,6 +804,8 @@ _TITLE_CODE_RE = re.compile(r"\b[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)+\b")
 # Shorthand of a specialist word: at least this many letters ("ipi", "MTX"), for a word of at least
 # SHORTHAND_MIN_TARGET letters (a shortening leaves letters out: "nivo" of "nivolumab").
 SHORTHAND_MIN_LETTERS = 3
+# The longest capitals read as a condition's shorthand: a nurse's two to four letters ("MB", "DSRC"), not a code.
+CONDITION_SHORTHAND_MAX_LETTERS = 4
 SHORTHAND_MIN_TARGET = 7
 # Someone whose case a report tells: "she", "the patient", "a 48-year-old" (a study of many names no one so).
 _CASE_TOLD_RE = re.compile(r"\b(?:she|he|the patient|our patient|\d+[- ](?:year|month)s?[- ]old)\b", re.I)
@@ -1786,7 +1812,17 @@ def _as_definition_question(question: str, vocab: Vocabulary) -> str | None:
 def _spelling_corrected(text: str, vocab: Vocabulary) -> str:
     """A text with split names joined, misspelt words and mistyped words of names corrected, and codes
     hyphenated as the pages write them."""
-    return correct_name_typos(correct_spelling(join_split_names(_codes_as_written(text, vocab), vocab), vocab), vocab)
+    text = _condition_shorthand_spelt_out(_codes_as_written(text, vocab), vocab)
+    return correct_name_typos(correct_spelling(join_split_names(text, vocab), vocab), vocab)
+
+
+_CAPITALS_RE = re.compile(r"\b[A-Z]{2,}\b")
+
+
+def _condition_shorthand_spelt_out(text: str, vocab: Vocabulary) -> str:
+    """ "MB craniospinal dose" read as "medulloblastoma craniospinal dose": a condition a nurse shortens to capitals
+    the pages never write (see :meth:`Vocabulary.condition_shorthand`) is asked about by its name."""
+    return _CAPITALS_RE.sub(lambda m: vocab.condition_shorthand(m.group(0)) or m.group(0), text)
 
 
 _CODE_TOKEN_RE = re.compile(rf"\b{_CODE}[A-Za-z0-9-]*\b")
@@ -1982,8 +2018,10 @@ def understand(
     if carried and asked and not continued and not new_thing:
         # What the previous question asked, not what it told ("my husband was told he has X in his shin, does he
         # need chemo?" asked about chemo), nor whose people it asked of.
-        told_before, asked_before = _told_then_asked(asked[-1])
-        previous = content_words(vocab.without_names(asked_before if told_before else asked[-1]))
+        # (Nor what it told after asking: "what are his chances? i cant stop crying".)
+        question_before = _asked_then_told(asked[-1])[0]
+        told_before, asked_before = _told_then_asked(question_before)
+        previous = content_words(vocab.without_names(asked_before if told_before else question_before))
         context = [
             w
             for w in previous
@@ -2194,6 +2232,12 @@ def _asked_then_told(message: str) -> tuple[str, str]:
     """A message that asks, then tells of someone ("Is it genetic? my mum keeps blaming herself"): (what it
     asks, what it tells after); (message, "") for any other message."""
     asked, mark, after = message.rpartition("?")
+    if not mark:
+        # ... or a question typed without its mark, then what the asker tells: "what are his chances honestly. i
+        # cant stop crying".
+        head, stop, tail = message.rpartition(". ")
+        if stop and _QUESTION_OPENING_RE.match(head.rpartition(". ")[2]):
+            asked, mark, after = head, "?", tail
     after = after.strip()
     if (
         not mark

@@ -157,12 +157,14 @@ _ASKED_LAST_SLOT_RE = re.compile(
 _ASKING_WORDS = frozenset({"still", "ever", "ok", "okay", "really", "actually", "anyway", "yet", "already"})
 # ... nor do the words that only pick out a thing ("turn into [another] cancer").
 _DETERMINERS = frozenset({"another", "other", "others", "each", "every", "either", "neither", "such", "same"})
+# ... nor do the words that say when ("is there anyone I can talk to [tonight]?").
+_WHEN_WORDS = frozenset({"tonight", "today", "tomorrow", "yesterday", "now", "overnight", "weekend", "weekends"})
 
 
 def _only_frames(word: str) -> bool:
-    """Whether a word only frames a question ("still", "another") or is a verb's form ("linked to getting"):
+    """Whether a word only frames a question ("still", "another", "tonight") or is a verb's form ("linked to getting"):
     never the thing a question asks about."""
-    return word in _ASKING_WORDS or word in _DETERMINERS or word.endswith(("ing", "ed"))
+    return word in _ASKING_WORDS or word in _DETERMINERS or word in _WHEN_WORDS or word.endswith(("ing", "ed"))
 
 
 def _never_what_is_asked(word: str, question: str) -> bool:

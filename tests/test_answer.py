@@ -1897,8 +1897,8 @@ def test_an_overview_of_a_report_that_does_not_say_what_it_reports_opens_its_sto
 
 def test_an_abbreviation_accents_and_a_spelt_out_compound_find_the_pages_own_words(tmp_path: Path) -> None:
     """Words the pages write otherwise still find them: "OS" is the "survival" of a page that never writes
-    "overall"; "radiotherapy" is the "radiation therapy" of a page that never writes "radiotherapy"; "Echeverria"
-    is the "Echeverría" of an author list that ends with its study group."""
+    "overall", "MGA" the condition it never shortens; "radiotherapy" is the "radiation therapy" of a page that
+    never writes "radiotherapy"; "Echeverria" is the "Echeverría" of an author list ending with its study group."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "mga.txt").write_text(
@@ -1927,5 +1927,8 @@ def test_an_abbreviation_accents_and_a_spelt_out_compound_find_the_pages_own_wor
     assert not survival.abstained and "60% for stage III" in survival.citations[0].quote
     weeks = bot.ask("how long does the radiotherapy for myxoid glomangioma take?")
     assert not weeks.abstained and "6 weeks" in " ".join(c.quote for c in weeks.citations)
+    # A nurse's capitals for a condition the page never shortens: "MGA" is myxoid glomangioma.
+    shorthand = bot.ask("MGA radiotherapy how long", audience="clinician")
+    assert not shorthand.abstained and "6 weeks" in " ".join(c.quote for c in shorthand.citations)
     author = bot.ask("In the Echeverria study, what was the OS at 10 years?", audience="clinician")
     assert not author.abstained and "83.1%" in author.citations[0].quote

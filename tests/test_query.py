@@ -141,6 +141,9 @@ def test_what_a_message_tells_after_its_question_is_not_asked(vocab: Vocabulary)
     # What goes on asking after the mark stays asked, with or without a mark of its own.
     assert "painful" in understand("how is ASPS treated? and is it painful for her", [], vocab).focus
     assert "treated" in understand("What is ASPS? my son has a lump in his thigh, how is it treated", [], vocab).text
+    # ... and a question typed without its mark, then the feeling: "what are his chances honestly. i cant stop crying".
+    unmarked = understand("my son has ASPS. what are his chances honestly. i cant stop crying", [], vocab)
+    assert "crying" not in unmarked.focus and "chances" in unmarked.focus
 
 
 def test_a_names_last_word_cut_short_is_completed_when_it_begins_one_word(vocab: Vocabulary) -> None:
@@ -161,6 +164,11 @@ def test_a_follow_up_carries_what_was_asked_before_not_what_was_told(vocab: Voca
     query = understand("Is it ever used on its own?", history, vocab)
     assert "chemo" in query.text
     assert not {"husband", "told", "leg"} & set(query.text.lower().replace(";", " ").replace(")", " ").split())
+    # ... nor what the question before told after asking, its mark left out.
+    first = "my son has ASPS. what are his chances honestly. i cant stop crying"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": "About 60 in 100 ... [1]"}]
+    query = understand("Is it always like that?", history, vocab)
+    assert "chances" in query.text and "crying" not in query.text
 
 
 def test_a_state_is_matched_as_the_pages_noun_for_it(vocab: Vocabulary) -> None:
@@ -959,6 +967,23 @@ def test_a_nurses_shortening_of_a_word_the_pages_use_is_that_word(bot: Assistant
     understood = understand("Onoki SPDL levels", [], vocab)
     assert "spondylectomy" in understood.text and not understood.unknown_terms
     assert unknown_terms("Onoki XYZQ levels", vocab) == ["XYZQ"]
+
+
+def test_a_nurses_capitals_for_a_condition_the_pages_never_shorten_so_name_it(bot: Assistant) -> None:
+    """ "MGA" shortens one condition's name, its first letter then letters of it in order ("MB": medulloblastoma):
+    asked about by that name. Not in lower case, not a word known otherwise ("OS"), not when two names fit, not
+    a condition the pages give an acronym of their own ("HPC": "HMP" is something else)."""
+    import dataclasses
+
+    topic = "myxoid glomangioma"
+    vocab = dataclasses.replace(bot.vocab, topic_aliases={**bot.vocab.topic_aliases, topic: topic})
+    assert vocab.condition_shorthand("MGA") == topic
+    assert vocab.condition_shorthand("mga") is None and vocab.condition_shorthand("OS") is None
+    assert vocab.condition_shorthand("XQ") is None and vocab.condition_shorthand("MYXOIDGLO") is None
+    assert vocab.condition_shorthand("HMP") is None  # hemangiopericytoma, which the pages call "HPC"
+    two = dataclasses.replace(vocab, topic_aliases={**vocab.topic_aliases, "myoid gliosarcoma": "myoid gliosarcoma"})
+    assert two.condition_shorthand("MGA") is None
+    assert bot.vocab.condition_shorthand("HMP") is None
 
 
 def test_an_overview_of_one_condition_is_asked_as_what_it_is(bot: Assistant) -> None:

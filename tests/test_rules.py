@@ -568,6 +568,7 @@ def test_the_place_a_yes_or_no_question_ends_with_must_be_spoken_of(bot: Assista
         ("Is hemangiopericytoma linked to getting other cancers?", False),
         ("Did the woman's pain and walking problems get better after the spine operation?", False),
         ("Is it OK to stop his follow-up visits?", False),
+        ("Is there anyone I can talk to tonight about ASPS?", False),  # "tonight" says when, not what
         # Not a yes-or-no question: its words may name the shape of the answer ...
         ("What insurance questions should we ask?", False),
         ("What happens once all the ASPS tests are done?", False),
