@@ -346,6 +346,8 @@ class _Line:
     boilerplate: bool = False  # occurs on many pages of this document's site
     table_header: bool = False  # the header row of a table whose rows follow it as a list
     card_field: bool = False  # a reference card's "Label: value" field: a fact of its own, led by no sentence
+    cells: list[str] | None = None  # a printed table's row (or header) read cell by cell by its columns
+    layout_row: bool = False  # a printed row whose wide gaps are its columns, not two columns of text read across
 
 
 def _norm_line(text: str) -> str:
@@ -384,6 +386,9 @@ def _join_wrapped_items(lines: list[_Line]) -> list[_Line]:
         if (
             item is not None
             and line.blank_before == 0
+            and "chrome" not in (item.kind, line.kind)
+            and line.cells is None
+            and not line.card_field
             and BULLET_RE.match(item.text)
             and not BULLET_RE.match(line.text)
             and line.indent > item.indent
@@ -391,6 +396,181 @@ def _join_wrapped_items(lines: list[_Line]) -> list[_Line]:
             item.end, item.text = line.end, f"{item.text} {line.text}"
             continue
         joined.append(line)
+    return joined
+
+
+# A rule printed under a table's header or between its parts ("─────", "-----", "=====").
+_RULE_LINE_RE = re.compile(r"^[─━═_=-]{5,}$")
+# Words with single spaces between them: one cell of a printed row, whose cells are parted by wider gaps.
+_PRINTED_CELL_RE = re.compile(r"\S+(?: \S+)*")
+# How far a printed cell may start from its column and still be in it (a capture's alignment is not exact).
+_COLUMN_SLACK = 1
+
+
+def _printed_cells(line: _Line) -> list[tuple[int, str]]:
+    """A printed line's parts between runs of two or more spaces, each with the column it starts at. (None of a
+    line with tabs, whose cells the tabs part: see :func:`_table_cells`.)"""
+    if "\t" in line.text:
+        return [(line.indent, line.text)]
+    return [(line.indent + m.start(), m.group(0)) for m in _PRINTED_CELL_RE.finditer(line.text)]
+
+
+def _is_printed_label(text: str, settings: Settings) -> bool:
+    """A column's name or a field's label: a few words opening with a letter (not a bullet's glyph)."""
+    return text[:1].isalpha() and not text.endswith(".") and _is_label(text, settings.ingest_label_max_words)
+
+
+def _joined(rows: list[_Line], cells: list[str] | None, columns: list[int]) -> _Line:
+    """One line for a printed row laid out over several lines (its cells wrapped under their columns). Its gaps
+    part cells (``layout_row``) only when its lines read its cells in order: when a cell wraps under an earlier
+    column than the line above ended in ("Leg bones, upper arm, spine,  Top of upper arm bone," / "pelvis   top
+    of thigh bone"), the file interleaves two cells, and the row is no text to quote."""
+    first, last = rows[0], rows[-1]
+    text = " ".join(row.text for row in rows)
+
+    def column_of(at: int) -> int:
+        return max(c for c, start in enumerate(columns) if start <= at + _COLUMN_SLACK or c == 0)
+
+    in_order = all(
+        column_of(_printed_cells(below)[0][0]) >= column_of(_printed_cells(above)[-1][0])
+        for above, below in itertools.pairwise(rows)
+    )
+    return _Line(first.start, last.end, text, first.indent, first.blank_before, cells=cells, layout_row=in_order)
+
+
+def _printed_table_at(lines: list[_Line], i: int, settings: Settings) -> tuple[int, list[_Line]] | None:
+    """A table printed with spaces (``pdftotext -layout``) whose header is line ``i``: a row of two or more short
+    column names (over a column of row labels, perhaps, with its corner left empty), then rows whose cells start
+    under them, a cell too long for its column wrapped onto the next lines under it. Returns the index after the
+    table and its header and rows, each row one line."""
+    header = _printed_cells(lines[i])
+    # (Column names: labels without figures. "Capecitabine  750 mg twice daily  days 1-14" is a row.)
+    names_only = all(_is_printed_label(name, settings) and not re.search("[0-9]", name) for _, name in header)
+    if len(header) < 2 or not names_only or i + 1 >= len(lines):
+        return None
+    columns = [column for column, _ in header]
+    names = [name for _, name in header]
+    if lines[i + 1].indent < columns[0] - _COLUMN_SLACK:
+        columns = [lines[i + 1].indent, *columns]  # the corner over the row labels: a cell fewer (see _mark_tables)
+
+    def column_of(at: int) -> int:
+        return max(c for c, start in enumerate(columns) if start <= at + _COLUMN_SLACK or c == 0)
+
+    rows: list[list[_Line]] = []
+    j = i + 1
+    while j < len(lines) and lines[j].kind != "chrome" and lines[j].blank_before <= 1:
+        line = lines[j]
+        if _RULE_LINE_RE.match(line.text):
+            j += 1
+            continue
+        cells = _printed_cells(line)
+        opens_row = line.indent < columns[1] - _COLUMN_SLACK
+        aligned = sum(1 for at, _ in cells[1:] if any(abs(at - start) <= _COLUMN_SLACK for start in columns[1:]))
+        # (A row label goes on in lower case under itself, "Comes back after" / "treatment"; an indented one,
+        # "  refractory syndrome", is a row of its own under the one above.)
+        label_goes_on = bool(rows) and line.text[:1].islower() and abs(line.indent - columns[0]) <= _COLUMN_SLACK
+        if opens_row and len(cells) >= 2 and aligned and not label_goes_on:
+            rows.append([line])
+        elif rows and line.blank_before == 0 and (not opens_row or label_goes_on):
+            rows[-1].append(line)  # a cell wrapped under its column
+        else:
+            break
+        j += 1
+    if len(rows) < 2:
+        return None
+    table = [_joined([lines[i]], names, columns[-len(names) :])]
+    for row in rows:
+        cells_text: list[list[str]] = [[] for _ in columns]
+        for line in row:
+            for m in re.finditer(r"\S+", line.text):
+                cells_text[column_of(line.indent + m.start())].append(m.group(0))
+        table.append(_joined(row, [" ".join(words) for words in cells_text], columns))
+    return j, table
+
+
+def _printed_fields_at(lines: list[_Line], i: int, settings: Settings) -> tuple[int, list[_Line]] | None:
+    """Fields printed as a label, a wide gap and its value (a quick reference's "Dose      250 mg three times
+    daily" / "Monitor   Liver function tests"), the value wrapped onto the next lines under itself, and at
+    times the label too ("Renal" / "protection"). Two fields or more, their values starting in one column. Each
+    field is one line, a fact of its own."""
+    if "\t" in lines[i].text:
+        return _tabbed_fields_at(lines, i, settings)
+    first = _printed_cells(lines[i])
+    if len(first) < 2 or not _is_printed_label(first[0][1], settings):
+        return None
+    label_at, value_at = lines[i].indent, first[1][0]
+    fields: list[list[_Line]] = [[lines[i]]]
+    j = i + 1
+    while j < len(lines) and lines[j].kind != "chrome" and lines[j].blank_before == 0:
+        line, cells = lines[j], _printed_cells(lines[j])
+        if abs(line.indent - value_at) <= _COLUMN_SLACK:
+            fields[-1].append(line)  # the value goes on under itself
+        elif (
+            abs(line.indent - label_at) <= _COLUMN_SLACK
+            and len(cells) >= 2
+            and abs(cells[1][0] - value_at) <= _COLUMN_SLACK
+            and _is_printed_label(cells[0][1], settings)
+        ):
+            above = fields[-1][-1].text
+            # (A label goes on in lower case: "Radiation" / "precautions".)
+            wrapped = above.split()[-1].lower() in CONTINUATION_WORDS or above.endswith("-") or cells[0][1][0].islower()
+            if wrapped:
+                fields[-1].append(line)  # the label goes on too, beside its value's next line
+            else:
+                fields.append([line])
+        else:
+            break
+        j += 1
+    if len(fields) < 2:
+        return None
+    joined = []
+    for printed in fields:
+        cells = [c for line in printed for c in _printed_cells(line)]
+        label = " ".join(text for at, text in cells if at < value_at - _COLUMN_SLACK)
+        value = " ".join(text for at, text in cells if at >= value_at - _COLUMN_SLACK)
+        row = _joined(printed, None, [label_at, value_at])
+        row.text, row.kind, row.card_field = f"{label}: {value}", "bullet", True
+        joined.append(row)
+    return j, joined
+
+
+def _tabbed_fields_at(lines: list[_Line], i: int, settings: Settings) -> tuple[int, list[_Line]] | None:
+    """An infobox's fields captured with tabs ("Specialty<TAB>Oncology, dermatology"), one per line, each a fact of
+    its own. Not a table of figures under its header ("Stage<TAB>5-year survival" / "Localized<TAB>76%"), which
+    :func:`_mark_tables` reads."""
+    run: list[_Line] = []
+    for line in lines[i:]:
+        cells = line.text.split("\t")
+        if line.kind == "chrome" or (run and line.blank_before) or len(cells) != 2 or not cells[1].strip():
+            break
+        if not _is_printed_label(cells[0].strip(), settings):
+            break
+        run.append(line)
+    figures = sum(1 for line in run[1:] if re.search("[0-9]", line.text.split("\t")[1]))
+    if len(run) < 2 or figures * 2 >= len(run) - 1:
+        return None
+    for line in run:
+        line.kind, line.card_field = "bullet", True
+    return i + len(run), run
+
+
+def _join_printed_rows(lines: list[_Line], settings: Settings) -> list[_Line]:
+    """A text capture's printed tables and label columns (a PDF saved with ``pdftotext -layout``) as rows: each
+    row one line, its cells known by their columns, so that the wide gaps between them are read as cells, not as
+    two columns of text read across, and a cell wrapped onto the next line stays in its row. The rules printed
+    under a header are dropped."""
+    joined: list[_Line] = []
+    i = 0
+    while i < len(lines):
+        found = None
+        if lines[i].kind != "chrome":
+            found = _printed_table_at(lines, i, settings) or _printed_fields_at(lines, i, settings)
+        if found is None:
+            joined.append(lines[i])
+            i += 1
+            continue
+        i, rows = found
+        joined.extend(rows)
     return joined
 
 
@@ -895,8 +1075,12 @@ def _in_order(items: list[str], headings: list[str]) -> bool:
     return True
 
 
-def _table_cells(text: str) -> list[str]:
-    """A row's cells: split at tabs, or at the pipes of a Markdown table ("| Localized | 76% |")."""
+def _table_cells(line: _Line) -> list[str]:
+    """A row's cells: split at tabs, or at the pipes of a Markdown table ("| Localized | 76% |"); a printed row's
+    as its columns gave them."""
+    if line.cells is not None:
+        return line.cells
+    text = line.text
     if "\t" in text:
         return [c.strip() for c in text.split("\t") if c.strip()]
     if text.startswith("|") and text.endswith("|"):
@@ -915,15 +1099,18 @@ def _mark_tables(lines: list[_Line], from_markup: bool = False, label_words: int
     is furniture."""
     i = 0
     while i < len(lines):
-        header = len(_table_cells(lines[i].text))
-        width = len(_table_cells(lines[i + 1].text)) if i + 1 < len(lines) else 0
+        if lines[i].card_field:  # (fields read already: see _join_printed_rows)
+            i += 1
+            continue
+        header = len(_table_cells(lines[i]))
+        width = len(_table_cells(lines[i + 1])) if i + 1 < len(lines) else 0
         # A header row may leave its corner cell empty, over a column of row labels: one cell fewer.
         if width not in (header, header + 1):
             width = header
         j = i + 1
         # (HTML leaves blank lines between a <thead> and its <tbody>, one between rows at most.)
         while j < len(lines) and lines[j].blank_before <= (3 if j == i + 1 else 1):
-            cells = _table_cells(lines[j].text)
+            cells = _table_cells(lines[j])
             if len(cells) != width:
                 break
             j += 1
@@ -940,7 +1127,7 @@ def _mark_tables(lines: list[_Line], from_markup: bool = False, label_words: int
         marked = (
             (from_markup or ruled)
             and width == header
-            and any(len(cell.split()) > label_words for row in rows for cell in _table_cells(row.text))
+            and any(len(cell.split()) > label_words for row in rows for cell in _table_cells(row))
         )
         if header >= 2 and len(rows) >= 2 and (with_figures * 2 >= len(rows) or grid or marked):
             lines[i].table_header = True
@@ -1369,6 +1556,7 @@ def _classify(lines: list[_Line], settings: Settings, indents: bool) -> None:
                     and (line.text.endswith("?") or _is_label(line.text, settings.ingest_label_max_words))
                 )
                 or bool(LABELLED_NUMBER_RE.search(nxt.text))  # "Contact numbers" / "Bookings: 01632 960422"
+                or nxt.table_header  # "How the two compare" over a table's header row
             )
         ):
             # A sub-heading set directly above its paragraph ("Surgery" / "Surgery removes ..."), the paragraph's
@@ -1470,14 +1658,20 @@ def parse_document(
     """Clean and structure one document. ``boilerplate`` comes from :func:`site_boilerplate`."""
     settings = settings or Settings()
     view = _view(doc)
-    lines = _lines(view) if doc.is_html else _join_wrapped_items(_lines(view))
+    lines = _lines(view)
+    if not doc.is_html:
+        # (A page's running lines first, which no row or item goes on into; then rows, whose continuation lines no
+        # numbered heading above them takes for its own.)
+        _mark_running_lines(lines, view, settings)
+        if not doc.is_markdown:
+            lines = _join_printed_rows(lines, settings)
+        lines = _join_wrapped_items(lines)
     one_per_line = _separate_elements(lines, settings, doc.info.title)
     for line in lines:
         line.boilerplate = _repeat_key(line.text) in boilerplate
     metadata: dict[str, object] = {}
     if not doc.is_html:
         _mark_callout_rail(lines)
-        _mark_running_lines(lines, view, settings)
     _mark_shapes(lines, settings, metadata, wide_gaps=not doc.is_html, one_per_line=one_per_line)
     abstract_at, front = _scholarly_front_matter(lines, doc, settings)
     metadata.update(front)
@@ -1684,8 +1878,11 @@ def parse_document(
         column_gap = re.compile(rf"\S {{{settings.ingest_column_gap_spaces},}}\S")
         # A line with a wide gap inside it is two columns of a printed layout read across ("in the leg or arm
         # <gap> away."): its words are not a sentence of either column. (In HTML, masked tags leave such gaps.)
+        # (Not a printed table's row or field: its gaps part its cells.)
+        printed = [(line.start, line.end) for line in lines if line.layout_row]
         for sentence in sentences:
-            if sentence.role in ("sentence", "lead", "item") and column_gap.search(sentence.text):
+            in_row = any(start <= sentence.start and sentence.end <= end for start, end in printed)
+            if sentence.role in ("sentence", "lead", "item") and column_gap.search(sentence.text) and not in_row:
                 sentence.role = "dangling"
 
     sections = _qualify_repeated_headings(heading_of, block_heading, blocks, sentences, doc.info.topics) or sections
@@ -1865,7 +2062,9 @@ def build_passages(doc: ParsedDocument) -> list[Passage]:
                     add(rows, "item")
             continue
         # Each bullet item is a claim of its own; a paragraph is one run of sentences.
-        groups = block.items if block.kind == "list" else [ids]
+        # (An item never quoted stays out too: a printed row that interleaves two cells' lines.)
+        quotable = set(ids)
+        groups = [[sid for sid in item if sid in quotable] for item in block.items] if block.kind == "list" else [ids]
         for group in groups:
             for pos, sid in enumerate(group):
                 unit = [sid]

@@ -1207,3 +1207,83 @@ def test_a_box_border_is_furniture_and_a_numbered_title_over_prose_is_a_heading(
     assert not any(set(h) <= set("+-=| ") for h in doc.sections)
     steps = next(b for b in doc.blocks if b.kind == "list")
     assert len(steps.items) == 3
+
+
+PRINTED_REFERENCE = (
+    "ZRT Network              Zentaroma Quick Reference                v1.0\n"
+    "\n"
+    "  1. ZENTAROMA DRUGS\n"
+    "\n"
+    "     Drug               Dose               Route        Interval\n"
+    "     ──────────────────────────────────────────────────────────────\n"
+    "     Zerotinib          30 mg              deep IM      every 4 weeks\n"
+    "       refractory       30 mg              deep IM      every 3 weeks (off-label)\n"
+    "     Glomatuzumab       120 mg             deep SC      every 28 days, or\n"
+    "                                                        as directed\n"
+    "     Zenplatin          75 mg/m² orally    IV           every 21 days\n"
+    "                        once\n"
+    "     ──────────────────────────────────────────────────────────────\n"
+    "\n"
+    "  2. ZEROCAPTIN\n"
+    "     Dose          250 mg orally three times daily with food, ADDED to the\n"
+    "                   zerotinib (do not stop it).\n"
+    "     Monitor       Constipation (stop if severe), low mood.\n"
+    "     Renal         Amino acid infusion starting 30 minutes before the\n"
+    "     protection    drug and running over 4 hours.\n"
+    "\n"
+    "  3. HOW THE TWO COMPARE\n"
+    "                          Zerotinib                Glomatuzumab\n"
+    "     Usual rash           Mild, on the hands       None known\n"
+    "     Comes back after     About 1 in 5             Up to 1 in 2 after\n"
+    "     treatment                                     a long pause\n"
+    "     Given to             Adults only              Adults and children\n"
+    "\n"
+    "  4. CONTACTS\n"
+    "     Zentaroma nurses               555-0128 (Mon-Fri, 9am-5pm)\n"
+    "     Pharmacist                     555-0129\n"
+    "     •  Phone the nurses first: they can reach the pharmacist and the\n"
+    "        doctor on call.\n"
+    "     •  Out of hours, use the 24-hour number on your card.\n"
+)
+
+
+def test_a_printed_table_and_its_label_columns_are_read_as_rows(tmp_path: Path) -> None:
+    """A PDF reference saved with ``pdftotext -layout``: a table's rows under their header, each row one quote
+    with its wrapped cell; "Dose      250 mg ..." fields, one fact each; a comparison table with its corner left
+    empty. A row whose lines interleave two wrapped cells is never quoted; bullets stay bullets."""
+    doc, _ = parse_one_page(tmp_path / "ref", "zrt-reference.txt", PRINTED_REFERENCE)
+
+    def role_of(start: str) -> str:
+        return next(s.role for s in doc.sentences if " ".join(s.text.split()).startswith(start))
+
+    quoted = [" ".join(s.text.split()) for s in doc.sentences if s.role not in ("dangling", "aside")]
+    assert "Drug Dose Route Interval" in quoted  # the header leads its rows
+    assert "Glomatuzumab 120 mg deep SC every 28 days, or as directed" in quoted  # a cell wrapped under itself
+    assert "refractory 30 mg deep IM every 3 weeks (off-label)" in quoted
+    assert role_of("Zenplatin") == "dangling"  # "orally" / "once" wraps under an earlier column: interleaved
+    assert role_of("Dose 250 mg") == "item" and role_of("Monitor") == "item"
+    assert role_of("Renal") == "dangling"  # the label wraps beside its value: interleaved
+    assert role_of("Usual rash") == "item" and role_of("Given to") == "item"
+    assert role_of("Comes back after") == "dangling"
+    assert role_of("Zentaroma nurses") == "item" and role_of("Pharmacist") == "item"
+    assert role_of("Phone the nurses first") == "item" and role_of("Out of hours") == "item"
+    assert not any("──" in s.text for s in doc.sentences) and "──" not in " ".join(doc.sections)
+    sections = {s.section for s in doc.sentences if s.text.startswith("Dose")}
+    assert sections == {"ZEROCAPTIN"}
+
+
+def test_an_infobox_captured_with_tabs_is_read_field_by_field(tmp_path: Path) -> None:
+    """An encyclopedia's infobox saved as text ("Specialty<TAB>Dermatology"): each field a fact of its own, none the
+    header of a table made of the fields under it. A table of figures under its header stays a table."""
+    page = (
+        "Glomangioma\n\nGlomangioma\nOther names\tMGA\nA glomangioma on a finger (photo)\n"
+        "Specialty\tDermatology\nSymptoms\tA small, painful blue lump\nCauses\tMostly unknown\n"
+        "Treatment\tSurgery, laser therapy\nPrognosis\tAbout 9 in 10 never come back\n\n"
+        "Glomangioma is a rare tumour of the fingers.\n\nSurvival\n\n"
+        "Stage\t5-year survival\nLocalized\t99%\nSpread\t80%\n"
+    )
+    doc, _ = parse_one_page(tmp_path / "wiki", "glomangioma.txt", page)
+    roles = {s.text.split("\t")[0]: s.role for s in doc.sentences}
+    for label in ("Specialty", "Symptoms", "Causes", "Treatment", "Prognosis", "Localized", "Spread"):
+        assert roles[label] == "item", label
+    assert roles["Stage"] == "lead"
