@@ -1023,8 +1023,12 @@ def build_vocabulary(
         ):
             aliases[initials] = topic
             acronyms.setdefault(initials, alias)
+    # The words of the headings are the corpus's too: the drug a section is headed by ("ZEROCAPTIN", over its "Dose"
+    # and "Monitor" fields) may be in no sentence. (Not counted above: a heading's "GCTB" is no reason to drop the
+    # initials the name gives.)
+    heading_words = {w for page in (headings or {}).values() for heading in page for w in words(heading)}
     vocab = Vocabulary(
-        words=frozenset(counts),
+        words=frozenset(counts) | heading_words,
         acronyms=acronyms,
         topics=topics,
         topic_aliases=aliases,

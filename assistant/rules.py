@@ -857,7 +857,9 @@ def make_evidence_never_names(
         chosen_documents = {p.evidence.doc.source_id for p in inp.selected}
         closest = [r.evidence for r in inp.ranked[:1] if r.evidence.doc.source_id in chosen_documents]
         paragraphs = [*(_paragraph(p.evidence) for p in inp.selected), *(_paragraph(ev) for ev in closest)]
-        roots = [word_roots(" ".join([*paragraphs, *titles]))]
+        # (And the headings they sit under: a "Dose" field under "ZEROCAPTIN" is the dose of zerocaptin.)
+        headings = {p.evidence.passage.section or "" for p in inp.selected}
+        roots = [word_roots(" ".join([*paragraphs, *titles, *headings]))]
         # An abbreviation ("MRI") may be spelled out where it is quoted, in words no rule can link to it.
         abbreviations = {w.lower() for w in re.findall(r"\b[A-Z]{2,6}s?\b", inp.query.question)}
         # The subject's names are said by any passage about it; another condition's are not ("eye melanoma" asked,

@@ -1932,3 +1932,15 @@ def test_an_abbreviation_accents_and_a_spelt_out_compound_find_the_pages_own_wor
     assert not shorthand.abstained and "6 weeks" in " ".join(c.quote for c in shorthand.citations)
     author = bot.ask("In the Echeverria study, what was the OS at 10 years?", audience="clinician")
     assert not author.abstained and "83.1%" in author.citations[0].quote
+
+
+def test_a_printed_references_rows_and_fields_answer_a_nurse(tmp_path: Path) -> None:
+    """A reference saved with ``pdftotext -layout`` (tests/fixtures/printed-reference.txt): a dose table's row
+    answers the dose of its drug, and a "Dose" field the dose of the drug its section is headed by, a word no
+    sentence repeats."""
+    reference = (Path(__file__).parent / "fixtures" / "printed-reference.txt").read_text(encoding="utf-8")
+    bot = written_page_bot(tmp_path, reference, "zentaroma")
+    row = bot.ask("glomatuzumab dose and interval?", audience="clinician")
+    assert not row.abstained and "every 28 days" in " ".join(c.quote for c in row.citations)
+    field = bot.ask("zerocaptin dose", audience="clinician")
+    assert not field.abstained and "250 mg orally three times daily" in " ".join(c.quote for c in field.citations)

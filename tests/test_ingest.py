@@ -1209,42 +1209,8 @@ def test_a_box_border_is_furniture_and_a_numbered_title_over_prose_is_a_heading(
     assert len(steps.items) == 3
 
 
-PRINTED_REFERENCE = (
-    "ZRT Network              Zentaroma Quick Reference                v1.0\n"
-    "\n"
-    "  1. ZENTAROMA DRUGS\n"
-    "\n"
-    "     Drug               Dose               Route        Interval\n"
-    "     ──────────────────────────────────────────────────────────────\n"
-    "     Zerotinib          30 mg              deep IM      every 4 weeks\n"
-    "       refractory       30 mg              deep IM      every 3 weeks (off-label)\n"
-    "     Glomatuzumab       120 mg             deep SC      every 28 days, or\n"
-    "                                                        as directed\n"
-    "     Zenplatin          75 mg/m² orally    IV           every 21 days\n"
-    "                        once\n"
-    "     ──────────────────────────────────────────────────────────────\n"
-    "\n"
-    "  2. ZEROCAPTIN\n"
-    "     Dose          250 mg orally three times daily with food, ADDED to the\n"
-    "                   zerotinib (do not stop it).\n"
-    "     Monitor       Constipation (stop if severe), low mood.\n"
-    "     Renal         Amino acid infusion starting 30 minutes before the\n"
-    "     protection    drug and running over 4 hours.\n"
-    "\n"
-    "  3. HOW THE TWO COMPARE\n"
-    "                          Zerotinib                Glomatuzumab\n"
-    "     Usual rash           Mild, on the hands       None known\n"
-    "     Comes back after     About 1 in 5             Up to 1 in 2 after\n"
-    "     treatment                                     a long pause\n"
-    "     Given to             Adults only              Adults and children\n"
-    "\n"
-    "  4. CONTACTS\n"
-    "     Zentaroma nurses               555-0128 (Mon-Fri, 9am-5pm)\n"
-    "     Pharmacist                     555-0129\n"
-    "     •  Phone the nurses first: they can reach the pharmacist and the\n"
-    "        doctor on call.\n"
-    "     •  Out of hours, use the 24-hour number on your card.\n"
-)
+# A PDF quick reference saved with ``pdftotext -layout``: a dose table, label columns, a comparison table, contacts.
+PRINTED_REFERENCE = (Path(__file__).parent / "fixtures" / "printed-reference.txt").read_text(encoding="utf-8")
 
 
 def test_a_printed_table_and_its_label_columns_are_read_as_rows(tmp_path: Path) -> None:
