@@ -279,20 +279,8 @@ def make_low_coverage(vocab: Vocabulary, settings: Settings) -> Callable[[RuleIn
         if len(query.targets) > 1:
             # "X vs Y": the words that set two subjects side by side are no content of either.
             query = replace(query, terms=[t for t in query.terms if not COMPARISON_WORD_RE.fullmatch(t)])
-        # A long message tells a story around what it asks ("my sister keeps saying there's a white glow in my son's
-        # eye in her photos ... is that cancer? I don't want to overreact"): its everyday words, which no page need
-        # say, count for less than the words a page on the subject would use.
-        long = len(query.terms) >= settings.long_message_min_terms
-        weights = (
-            {
-                t: settings.everyday_term_weight
-                for t in query.terms
-                if t.isdigit() or is_general_english(t, settings.basic_vocabulary_size)  # ("8": an age, a date)
-            }
-            if long
-            else None
-        )
-        coverage = term_coverage(query, texts, vocab, weights)
+        # (A long message's everyday words count for less: see story_weights.)
+        coverage = term_coverage(query, texts, vocab, story_weights(query, settings))
         if coverage < settings.abstain_min_term_coverage:
             return f"the evidence covers only {coverage:.0%} of the question's terms"
         # The subject's name is covered by any passage about it; what a yes-or-no question asks *of* it must
@@ -825,6 +813,48 @@ def _qualifies_an_answered_shape(word: str, question_words: list[str], ranked: l
     return any(answers_by_shape(shape, r.evidence.text) for shape in following for r in ranked)
 
 
+def story_weights(query: UnderstoodQuery, settings: Settings) -> dict[str, float] | None:
+    """What each term of a long message counts for in its coverage: a family's story around what it asks ("my
+    sister keeps saying there's a white glow in my son's eye in her photos ... is that cancer? I don't want to
+    overreact") is told in everyday words no page need say, which count for less than the words a page on the
+    subject would use. None (each counts 1) for a message of fewer terms."""
+    if len(query.terms) < settings.long_message_min_terms:
+        return None
+    # ("8": an age, a date)
+    everyday = [t for t in query.terms if t.isdigit() or is_general_english(t, settings.basic_vocabulary_size)]
+    return dict.fromkeys(everyday, settings.everyday_term_weight)
+
+
+def _names_a_thing(word: str, vocab: Vocabulary, settings: Settings) -> bool:
+    """A term of the trade, a code ("zr9", "t5-t7") or an acronym the pages use."""
+    coded = any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
+    return is_specialist_word(word, vocab, settings) or word in vocab.acronyms or (coded and word in vocab.words)
+
+
+def make_quotes_miss(vocab: Vocabulary, settings: Settings) -> Callable[[RuleInput], str | None]:
+    def quotes_miss_an_unnamed_subject(inp: RuleInput) -> str | None:
+        """A short question naming nothing the documents are about, no condition, document or term of the trade ("a
+        good recipe for banana bread?"), is answered only when what would be quoted speaks of enough of its words.
+        Before selection, coverage counts the best few passages together, where everyday words ("good", "give") are
+        found in one or another of them. (Not a long message, a story told around what it asks in words no quote
+        need say: see story_weights.)"""
+        query = inp.query
+        if query.topics or query.targets or query.said_before or not inp.selected:
+            return None
+        # (A term of the trade, a code or an acronym the pages use names a thing: "What happened two years after the
+        # spondylectomy?", "KI blockade how long after ZR9 therapy" are answered by a quote of the asked shape.)
+        if any(_names_a_thing(term.lower(), vocab, settings) for term in query.terms):
+            return None
+        if len(query.terms) >= settings.long_message_min_terms:
+            return None
+        coverage = term_coverage(query, [r.evidence.embed_text for r in inp.selected], vocab)
+        if coverage < settings.abstain_min_term_coverage:
+            return f"what would be quoted covers only {coverage:.0%} of the question's terms"
+        return None
+
+    return quotes_miss_an_unnamed_subject
+
+
 def make_evidence_never_names(
     index: CorpusIndex, vocab: Vocabulary, settings: Settings
 ) -> Callable[[RuleInput], str | None]:
@@ -1041,4 +1071,5 @@ def default_rules(index: CorpusIndex, vocab: Vocabulary, settings: Settings) -> 
         AbstentionRule("missing_figure", make_missing_figure(vocab), after_selection=True),
         AbstentionRule("condition_unanswered", make_condition_unanswered(vocab), after_selection=True),
         AbstentionRule("evidence_never_names", make_evidence_never_names(index, vocab, settings), after_selection=True),
+        AbstentionRule("quotes_miss_an_unnamed_subject", make_quotes_miss(vocab, settings), after_selection=True),
     ]

@@ -18,6 +18,7 @@ from assistant.rules import (
     make_missing_figure,
     make_never_mentioned,
     make_no_document_is_about,
+    make_quotes_miss,
     make_unexplained_name_word,
     make_weak_evidence,
     no_documents_about,
@@ -48,6 +49,27 @@ def test_unknown_term_names_the_unknown_word(bot: Assistant) -> None:
     query = understand("Does pazopanib help?", [], bot.vocab)
     assert "pazopanib" in (unknown_term(RuleInput(query, [], [])) or "")
     assert unknown_term(RuleInput(understand("Does surgery help?", [], bot.vocab), [], [])) is None
+
+
+def test_a_short_question_naming_nothing_is_answered_only_by_quotes_that_speak_of_it(bot: Assistant) -> None:
+    """ "A good recipe for banana bread?" names nothing the documents are about: a quote sharing one of its words is
+    no answer. A quote speaking of what is asked is; so is a long message, told in words no quote need say."""
+    rule = make_quotes_miss(bot.vocab, bot.settings)
+    unrelated = scored(bot, ASPS, "unresponsive to chemotherapy", 0.9)
+    recipe = understand("can you give me a good recipe for chemotherapy bread", [], bot.vocab)
+    assert not recipe.topics and rule(RuleInput(recipe, [unrelated], [], [unrelated])) is not None
+    asked = understand("Is chemotherapy of any use when the tumour is unresponsive?", [], bot.vocab)
+    assert rule(RuleInput(asked, [unrelated], [], [unrelated])) is None
+    # A term of the trade names what is asked: a quote of the asked shape answers it, in words of its own.
+    specialist = understand("can you give me a good recipe for spondylectomy bread", [], bot.vocab)
+    assert rule(RuleInput(specialist, [unrelated], [], [unrelated])) is None
+    story = understand(
+        "my neighbour keeps telling me her friend had chemotherapy and it did nothing, she says it is always "
+        "useless and now i cannot sleep, was she right?",
+        [],
+        bot.vocab,
+    )
+    assert rule(RuleInput(story, [unrelated], [], [unrelated])) is None
 
 
 def test_weak_evidence_compares_the_best_strength_with_the_setting(bot: Assistant) -> None:
