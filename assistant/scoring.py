@@ -64,23 +64,36 @@ DEFINITION_FRAME_WORDS = frozenset(
     "acronym short".split()
 )
 # A label and its value: "group E", "stage IV", "type 2", "grade III".
-_LABEL_VALUE_RE = re.compile(r"\b(group|stage|type|grade|class|level|phase)\s+([A-E]|[IV]{1,4}|\d{1,2}[a-c]?)\b", re.I)
+# ... or several values of it: "stage III and IVA", "grades 2-3".
+_VALUE = r"(?:[A-E]|[IV]{1,4}[A-C]?|\d{1,2}[a-c]?)"
+_VALUE_JOINER = r"\s*(?:,|\band\b|\bor\b|\bto\b|/|-|–)\s*"
+_LABEL_VALUE_RE = re.compile(
+    rf"\b(group|stage|type|grade|class|level|phase)s?\s+({_VALUE}(?:{_VALUE_JOINER}{_VALUE})*)\b", re.I
+)
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+_ROMAN_WITH_LETTER_RE = re.compile(r"([iv]+)([a-c]?)")
 
 
 def _label_value(value: str) -> str:
-    """A label's value as compared: lower case, a Roman numeral as its number ("III" is "3")."""
-    return _ROMAN.get(value.lower(), value.lower())
+    """A label's value as compared: lower case, a Roman numeral as its number ("III" is "3", "IVA" is "4a")."""
+    lower = value.lower()
+    roman = _ROMAN_WITH_LETTER_RE.fullmatch(lower)
+    return _ROMAN[roman.group(1)] + roman.group(2) if roman and roman.group(1) in _ROMAN else lower
+
+
+def _label_values(match: re.Match[str]) -> list[str]:
+    return [_label_value(v) for v in re.split(_VALUE_JOINER, match.group(2)) if v]
 
 
 def labels_asked(question: str) -> list[tuple[str, str]]:
     """The labels with their values a question names: "grade 2" -> [("grade", "2")]."""
-    return [(m.group(1).lower(), _label_value(m.group(2))) for m in _LABEL_VALUE_RE.finditer(question)]
+    return [(m.group(1).lower(), v) for m in _LABEL_VALUE_RE.finditer(question) for v in _label_values(m)]
 
 
 def labels_given(word: str, text: str) -> set[str]:
-    """The values a text gives a label ("| Grade 2 | Atypical |" gives grade "2")."""
-    return {_label_value(m.group(2)) for m in _LABEL_VALUE_RE.finditer(text) if m.group(1).lower() == word}
+    """The values a text gives a label ("| Grade 2 | Atypical |" gives grade "2"; "Stage III and IVA" gives "3" and
+    "4a")."""
+    return {v for m in _LABEL_VALUE_RE.finditer(text) if m.group(1).lower() == word for v in _label_values(m)}
 
 
 # A negator and the few words it negates ("without metastases", "has not yet spread").

@@ -1792,6 +1792,15 @@ def test_a_label_with_its_value_is_answered_by_that_value(tmp_path: Path) -> Non
     by_text = {c.text: c.cue for c in typed.trace.candidates}
     type_three = "Type III tumours come back in about 1 in 3 people."
     assert by_text[type_three] > by_text["Type I tumours are almost always cured."]
+    # A text may give several values ("Stage III and IVA"), and a Roman numeral a letter: "stage 4a" is among them.
+    from assistant.scoring import labels_asked, labels_given
+
+    assert labels_asked("my mum has stage 4a") == [("stage", "4a")]
+    assert labels_given("stage", "Stage III and IVA (locally advanced): induction first.") == {"3", "4a"}
+    assert (
+        labels_given("grade", "grades 2-3 tumours") == {"2", "3"}
+        and labels_given("stage", "the stage and grade") == set()
+    )
 
 
 def test_what_a_study_says_it_left_out_is_refused(tmp_path: Path) -> None:

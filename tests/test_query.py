@@ -245,6 +245,8 @@ def test_the_lexicon_is_general_medical_english_read_from_its_data_file(vocab: V
     assert "year" in understand("HPC 5-yr survival", [], vocab).text
     # A family's "rounds" of chemotherapy are the "cycles" or "courses" a page counts.
     assert "cycles courses" in understand("how many rounds of chemo for ASPS?", [], vocab).focus
+    # ... and the oncologist is the doctor or specialist a page speaks of.
+    assert "doctor specialist" in understand("the oncologist wants chemo first for ASPS", [], vocab).text
 
 
 def test_the_lexicon_read_backwards_gives_the_lay_words_for_a_clinical_word() -> None:
