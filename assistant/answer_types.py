@@ -739,11 +739,23 @@ def asked_age_group(question: str) -> str | None:
     return groups.pop() if len(groups) == 1 else None
 
 
+# Where a question's clauses part: "..., and what is ...", "...; how long ...".
+_CLAUSE_SPLIT_RE = re.compile(r"[,;]\s*(?:and\s+|but\s+)?|\?\s*|\s+and\s+(?=what|how|which|when|is|are|does|do)\b")
+
+
 def age_group_gap(question: str, text: str) -> str | None:
     """Why a figure ``text`` gives is not the one asked: it is said of the other age group only ("the usual dose
     for adults" asked for a 9-year-old; survival "of children and teens" asked of adults), or None."""
+    if not asks_for_figure(question):
+        return None
     asked = asked_age_group(question)
-    if asked is None or not asks_for_figure(question):
+    if asked is None:
+        # ... or the clause asking for the figure does: "is it treated as in children, and what is the 5-year survival
+        # for adults?" asks the survival of adults.
+        figure_clauses = [c for c in _CLAUSE_SPLIT_RE.split(question) if asks_for_figure(c)]
+        groups = {group for c in figure_clauses if (group := asked_age_group(c))}
+        asked = groups.pop() if len(groups) == 1 else None
+    if asked is None:
         return None
     said = {group for group, rule in (("children", _CHILD_GROUP_RE), ("adults", _ADULT_GROUP_RE)) if rule.search(text)}
     if said and asked not in said:

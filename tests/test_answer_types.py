@@ -721,6 +721,18 @@ def test_the_age_group_a_question_asks_of(question: str, group: str | None) -> N
     assert asked_age_group(question) == group
 
 
+def test_a_figure_for_the_other_age_group_is_no_answer_even_when_both_are_named() -> None:
+    """ "Is X in adults treated as in children, and what is the 5-year survival for adults?": the clause asking for the
+    figure names the adults, so a survival figure of children does not answer it."""
+    from assistant.answer_types import age_group_gap
+
+    children = "As a guide, for children aged 3 and over, about 8 in 10 children are alive 5 years after diagnosis."
+    both = "Is X in adults treated the same as in children, and what is the 5-year survival for adults?"
+    assert age_group_gap(both, children) == "the figure the evidence gives is for children, not adults"
+    assert age_group_gap("what is the 5-year survival for children and adults?", children) is None
+    assert age_group_gap("what is the 5-year survival for children?", children) is None
+
+
 REGIMEN = (
     "She received denosumab 120 mg subcutaneously on days 1, 8, 15 and 29 and every 4 weeks thereafter, a total of"
     " nine doses over 6 months, with daily oral calcium and vitamin D supplementation."
