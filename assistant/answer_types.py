@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.query import LAY_TERMS, LEVEL_WORDS, LEXICON, speaks_of_case
-from assistant.text import STOPWORDS, content_words, spelling_variants, stem_all, stems, stems_related
+from assistant.text import STOPWORDS, content_words, is_english, spelling_variants, stem_all, stems, stems_related
 
 # Shared fragments: a number in words, and a proportion ("8 in 10", "2 to 3 in 100", "one in five").
 _NUMBER_WORD = (
@@ -303,11 +303,15 @@ _TERSE_AGE = (
 # What a dose is asked of: the word before "dose" ("nirogacestat dose", "what vitamin D dose"; past the dose's own
 # adjectives, "doxorubicin cumulative dose"), or after "dose of". A treatment's general word ("RT dose", "chemo dose")
 # names no one drug.
-_DOSED_THING_RE = re.compile(
+_DOSED_BEFORE_RE = re.compile(
     r"\b(?P<before>[\w-]+(?: [A-Z0-9]\b)?) (?:(?:usual|daily|total|cumulative|starting|max|maximum|recommended|"
-    r"standard|weekly|loading|maintenance|typical) )*(?i:dose|doses|dosage|dosing)\b|"
-    r"\b(?i:dose|doses|dosage|dosing) (?:of|for) (?P<after>[\w-]+(?: [A-Z0-9]\b)?)",
+    r"standard|weekly|loading|maintenance|typical) )*(?i:dose|doses|dosage|dosing)\b"
 )
+_DOSED_AFTER_RE = re.compile(
+    r"\b(?i:dose|doses|dosage|dosing) (?:of|for) (?i:(?:the|adjuvant|neoadjuvant|oral|intravenous|iv|maintenance) )*"
+    r"(?P<after>[\w-]+(?: [A-Z0-9]\b)?)"
+)
+_UNCOMMON_WORD_RE = re.compile(r"\b[A-Za-z]{6,}\b")
 _GENERAL_TREATMENT_WORDS = frozenset(
     "what which the a usual therapy treatment treatments chemo chemotherapy radiation radiotherapy rt drug drugs "
     "medicine medicines medication pill tablet proton photon".split()
@@ -320,9 +324,11 @@ def dose_of_another(question: str, text: str) -> str | None:
     name ("... denosumab 120 mg ..., with daily oral calcium and vitamin D" asked for the vitamin D dose; "| Sorafenib
     | 400 mg once a day |" asked for methotrexate's), or None. A dose beside no drug's name may be the asked one's
     ("It is stopped at a total of 375 mg/m²" after a sentence naming it; "the usual dose for adults is 400 mg")."""
-    found = _DOSED_THING_RE.search(question)
-    thing = (found.group("before") or found.group("after")) if found else None
-    if thing is None or thing.lower() in _GENERAL_TREATMENT_WORDS:
+    # (The first thing named that is no general word: "What dose of adjuvant capecitabine" is capecitabine's.)
+    named_things = [m.group("before") for m in _DOSED_BEFORE_RE.finditer(question)]
+    named_things += [m.group("after") for m in _DOSED_AFTER_RE.finditer(question)]
+    thing = next((t for t in named_things if t.lower() not in _GENERAL_TREATMENT_WORDS), None)
+    if thing is None:
         return None
     named = re.compile(rf"\b{re.escape(thing)}\b", re.I)
     doses = 0
@@ -331,6 +337,13 @@ def dose_of_another(question: str, text: str) -> str | None:
     for part in re.split(r"(?<!\d)\.(?!\d)|;", text):
         things = [len(part[: m.start()].split()) for m in named.finditer(part)]
         drugs = [len(part[: m.start()].split()) for m in DRUG_NAME_RE.finditer(part) if not named.fullmatch(m.group(0))]
+        # ... or a word no English word list has, which names a drug (or what it is given for) by no common suffix:
+        # "sevelamer 800 mg" is no dose of capecitabine.
+        drugs += [
+            len(part[: m.start()].split())
+            for m in _UNCOMMON_WORD_RE.finditer(part)
+            if not is_english(m.group(0)) and not named.fullmatch(m.group(0))
+        ]
         for dose in (len(part[: m.start()].split()) for m in _DOSE_RE.finditer(part)):
             doses += 1
             if any(abs(dose - at) <= DOSE_NEAR_WORDS for at in things):

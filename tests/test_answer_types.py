@@ -754,6 +754,9 @@ DRUG_TABLE = (
         ("imatinib dose", "The usual dose for adults is 400 mg once a day.", False),  # a dose of no named drug
         ("denosumab dose", "How denosumab is given:\n- 120 mg under the skin every 4 weeks", False),
         ("RT dose and fractions", "The usual course is 50 Gy in 25 daily treatments.", False),
+        # "What dose of (adjuvant) X": X's, not the question word's; a word no word list has names another drug.
+        ("What dose of adjuvant zerotinib was she offered?", "She was given glomasevel 800 mg with meals.", True),
+        ("What dose of adjuvant zerotinib was she offered?", "She was offered zerotinib 150 mg twice a day.", False),
     ],
 )
 def test_a_dose_asked_of_one_drug_is_the_one_beside_it(question: str, text: str, gap: bool) -> None:
