@@ -324,7 +324,7 @@ def dose_of_another(question: str, text: str) -> str | None:
     name ("... denosumab 120 mg ..., with daily oral calcium and vitamin D" asked for the vitamin D dose; "| Sorafenib
     | 400 mg once a day |" asked for methotrexate's), or None. A dose beside no drug's name may be the asked one's
     ("It is stopped at a total of 375 mg/m²" after a sentence naming it; "the usual dose for adults is 400 mg")."""
-    # (The first thing named that is no general word: "What dose of adjuvant capecitabine" is capecitabine's.)
+    # (The first thing named that is no general word: "What dose of adjuvant zerotinib" is zerotinib's.)
     named_things = [m.group("before") for m in _DOSED_BEFORE_RE.finditer(question)]
     named_things += [m.group("after") for m in _DOSED_AFTER_RE.finditer(question)]
     thing = next((t for t in named_things if t.lower() not in _GENERAL_TREATMENT_WORDS), None)
@@ -338,7 +338,7 @@ def dose_of_another(question: str, text: str) -> str | None:
         things = [len(part[: m.start()].split()) for m in named.finditer(part)]
         drugs = [len(part[: m.start()].split()) for m in DRUG_NAME_RE.finditer(part) if not named.fullmatch(m.group(0))]
         # ... or a word no English word list has, which names a drug (or what it is given for) by no common suffix:
-        # "sevelamer 800 mg" is no dose of capecitabine.
+        # "glomasevel 800 mg" is no dose of zerotinib.
         drugs += [
             len(part[: m.start()].split())
             for m in _UNCOMMON_WORD_RE.finditer(part)

@@ -423,8 +423,8 @@ def _is_printed_label(text: str, settings: Settings) -> bool:
 def _joined(rows: list[_Line], cells: list[str] | None, columns: list[int]) -> _Line:
     """One line for a printed row laid out over several lines (its cells wrapped under their columns). Its gaps
     part cells (``layout_row``) only when its lines read its cells in order: when a cell wraps under an earlier
-    column than the line above ended in ("Leg bones, upper arm, spine,  Top of upper arm bone," / "pelvis   top
-    of thigh bone"), the file interleaves two cells, and the row is no text to quote."""
+    column than the line above ended in ("Nail bed, fingertip, palm,  Top of the thumb," / "wrist   side of
+    the hand"), the file interleaves two cells, and the row is no text to quote."""
     first, last = rows[0], rows[-1]
     text = " ".join(row.text for row in rows)
 
@@ -444,7 +444,7 @@ def _printed_table_at(lines: list[_Line], i: int, settings: Settings) -> tuple[i
     under them, a cell too long for its column wrapped onto the next lines under it. Returns the index after the
     table and its header and rows, each row one line."""
     header = _printed_cells(lines[i])
-    # (Column names: labels without figures. "Capecitabine  750 mg twice daily  days 1-14" is a row.)
+    # (Column names: labels without figures. "Zerotinib  150 mg twice daily  days 1-14" is a row.)
     names_only = all(_is_printed_label(name, settings) and not re.search("[0-9]", name) for _, name in header)
     if len(header) < 2 or not names_only or i + 1 >= len(lines):
         return None

@@ -470,7 +470,7 @@ class Vocabulary:
 
     def condition_shorthand(self, token: str) -> str | None:
         """The one condition a nurse's capitals shorten, by its name's first letter and then letters of it in order
-        ("MB": medulloblastoma, "KS": Kaposi sarcoma), as a name of it. None when the token is a word the corpus,
+        ("MGA": myxoid glomangioma, "ZS": zentaroma sarcoma), as a name of it. None when the token is a word the corpus,
         the lexicon or everyday English knows, or shortens no condition or several, or one the pages shorten."""
         lower = token.lower()
         if not (token.isupper() and token.isalpha() and 2 <= len(token) <= CONDITION_SHORTHAND_MAX_LETTERS):
@@ -482,14 +482,14 @@ class Vocabulary:
             for alias, topic in self.topic_aliases.items()
             if alias[:1] == lower[0] and _letters_in_order(lower[1:], alias.replace(" ", "")[1:])
         }
-        # (A condition the pages shorten themselves, "HPC", is shortened so by a nurse too: "HC" is something else.)
+        # (A condition the pages shorten themselves, "ZGT", is shortened so by a nurse too: "ZT" is something else.)
         if len(found) != 1 or next(iter(found)) in self._shortened_topics:
             return None
         return next(iter(found.values()))
 
     @cached_property
     def _shortened_topics(self) -> frozenset[str]:
-        """The conditions the pages give an acronym of their own ("HPC")."""
+        """The conditions the pages give an acronym of their own ("ZGT")."""
         return frozenset(topic for alias, topic in self.topic_aliases.items() if alias in self.acronyms)
 
     def asks_aspect(self, text: str) -> bool:
@@ -1824,7 +1824,7 @@ _CAPITALS_RE = re.compile(r"\b[A-Z]{2,}\b")
 
 
 def _condition_shorthand_spelt_out(text: str, vocab: Vocabulary) -> str:
-    """ "MB craniospinal dose" read as "medulloblastoma craniospinal dose": a condition a nurse shortens to capitals
+    """ "MGA nail bed dose" read as "myxoid glomangioma nail bed dose": a condition a nurse shortens to capitals
     the pages never write (see :meth:`Vocabulary.condition_shorthand`) is asked about by its name."""
     return _CAPITALS_RE.sub(lambda m: vocab.condition_shorthand(m.group(0)) or m.group(0), text)
 

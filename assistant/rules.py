@@ -842,7 +842,7 @@ def make_quotes_miss(vocab: Vocabulary, settings: Settings) -> Callable[[RuleInp
         if query.topics or query.targets or query.said_before or not inp.selected:
             return None
         # (A term of the trade, a code or an acronym the pages use names a thing: "What happened two years after the
-        # spondylectomy?", "KI blockade how long after ZR9 therapy" are answered by a quote of the asked shape.)
+        # glomectomy?", "KI blockade how long after ZR9 therapy" are answered by a quote of the asked shape.)
         if any(_names_a_thing(term.lower(), vocab, settings) for term in query.terms):
             return None
         if len(query.terms) >= settings.long_message_min_terms:

@@ -55,7 +55,7 @@ _UNACCENTED = str.maketrans(
 
 
 def without_accents(text: str) -> str:
-    """The text with its letters' accents dropped ("Echeverría" -> "Echeverria", "Sæther" -> "Saether"): a
+    """The text with its letters' accents dropped ("Ibáñez" -> "Ibanez", "Bjørnæs" -> "Bjornaes"): a
     question typed on an English keyboard names what a page writes with them. (Canonical decomposition only:
     "½" and "²" stay as they are.)"""
     if text.isascii():

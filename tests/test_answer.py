@@ -1907,7 +1907,7 @@ def test_an_overview_of_a_report_that_does_not_say_what_it_reports_opens_its_sto
 def test_an_abbreviation_accents_and_a_spelt_out_compound_find_the_pages_own_words(tmp_path: Path) -> None:
     """Words the pages write otherwise still find them: "OS" is the "survival" of a page that never writes
     "overall", "MGA" the condition it never shortens; "radiotherapy" is the "radiation therapy" of a page that
-    never writes "radiotherapy"; "Echeverria" is the "Echeverría" of an author list ending with its study group."""
+    never writes "radiotherapy"; "Ibanez" is the "Ibáñez" of an author list ending with its study group."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "mga.txt").write_text(
@@ -1918,7 +1918,7 @@ def test_an_abbreviation_accents_and_a_spelt_out_compound_find_the_pages_own_wor
     (corpus / "abstract.txt").write_text(
         "Case Reports\nJ Test Oncol. 2023 Aug;18(8):101-109. doi: 10.5555/jto.2023.0418.\n\n"
         "Postoperative radiotherapy for zentaroma: a cohort study\n\n"
-        "Ana Echeverría 1, Bo Sæther 2, Cy Dunn 1; Zentaroma Registry Collaborative Group\n\n"
+        "Ana Ibáñez 1, Bo Sæther 2, Cy Dunn 1; Zentaroma Registry Collaborative Group\n\n"
         "Affiliations\n1 Department of Oncology, Test Hospital, Testville.\n\n"
         "Abstract\nBackground: Zentaroma is rare. Methods: We studied 300 adults after surgery. "
         "Results: Overall survival (OS) at 10 years was 83.1% with radiotherapy and 78.4% without.\n\nPMID: 31402258\n"
@@ -1926,7 +1926,7 @@ def test_an_abbreviation_accents_and_a_spelt_out_compound_find_the_pages_own_wor
     entries = [
         {"id": "test-mga", "file": "mga.txt", "title": "Myxoid glomangioma", "publisher": "Test page",
          "kind": "patient page", "audience": "family", "topics": ["myxoid glomangioma"]},
-        {"id": "echeverria-zentaroma", "file": "abstract.txt", "title": "Postoperative radiotherapy for zentaroma",
+        {"id": "ibanez-zentaroma", "file": "abstract.txt", "title": "Postoperative radiotherapy for zentaroma",
          "journal": "J Test Oncol", "year": 2023, "kind": "case report abstract", "audience": "clinician",
          "topics": ["zentaroma"]},
     ]  # fmt: skip
@@ -1939,7 +1939,7 @@ def test_an_abbreviation_accents_and_a_spelt_out_compound_find_the_pages_own_wor
     # A nurse's capitals for a condition the page never shortens: "MGA" is myxoid glomangioma.
     shorthand = bot.ask("MGA radiotherapy how long", audience="clinician")
     assert not shorthand.abstained and "6 weeks" in " ".join(c.quote for c in shorthand.citations)
-    author = bot.ask("In the Echeverria study, what was the OS at 10 years?", audience="clinician")
+    author = bot.ask("In the Ibanez study, what was the OS at 10 years?", audience="clinician")
     assert not author.abstained and "83.1%" in author.citations[0].quote
 
 
