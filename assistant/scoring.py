@@ -90,6 +90,11 @@ def labels_asked(question: str) -> list[tuple[str, str]]:
     return [(m.group(1).lower(), v) for m in _LABEL_VALUE_RE.finditer(question) for v in _label_values(m)]
 
 
+def label_mentions(word: str, text: str) -> int:
+    """How many times a text names a label with its values ("Stage I: ...; Stage II: ..." twice)."""
+    return sum(1 for m in _LABEL_VALUE_RE.finditer(text) if m.group(1).lower() == word)
+
+
 def labels_given(word: str, text: str) -> set[str]:
     """The values a text gives a label ("| Grade 2 | Atypical |" gives grade "2"; "Stage III and IVA" gives "3" and
     "4a")."""
@@ -374,8 +379,9 @@ class PassageScorer:
                 out[i] -= s.polarity_bonus
             for word, value in labels:
                 given = labels_given(word, ev.text)
-                # (Text giving every value, a table of all the stages, holds the answer among the others: no lift.)
-                if given == {value}:
+                # (Text giving every value, a table of all the stages, holds the answer among the others: no lift. One
+                # mention of a few values together, "Stage III and IVA: ...", speaks of the asked one.)
+                if given == {value} or (value in given and label_mentions(word, ev.text) == 1):
                     out[i] += s.cue_bonus
                 elif given and value not in given:
                     out[i] -= s.cue_bonus

@@ -1793,7 +1793,21 @@ def test_a_label_with_its_value_is_answered_by_that_value(tmp_path: Path) -> Non
     type_three = "Type III tumours come back in about 1 in 3 people."
     assert by_text[type_three] > by_text["Type I tumours are almost always cured."]
     # A text may give several values ("Stage III and IVA"), and a Roman numeral a letter: "stage 4a" is among them.
-    from assistant.scoring import labels_asked, labels_given
+    from assistant.scoring import label_mentions, labels_asked, labels_given
+
+    # ... and one mention of a few values speaks of each ("Stage III and IVA: ..."): lifted for "stage 3".
+    assert label_mentions("stage", "Stage III and IVA (locally advanced): induction first.") == 1
+    (tmp_path / "stages").mkdir()
+    staged = written_page_bot(
+        tmp_path / "stages",
+        "Glomangioma\n\nTreatment\n\nSurgery is the main treatment.\n\nStage I: surgery alone.\n\n"
+        "Stage II: surgery, then radiation therapy.\n\nStage III and IVA: chemotherapy first, then surgery.\n",
+        "glomangioma",
+    )
+    third = staged.ask("stage 3 glomangioma treatment", trace=True)
+    assert third.trace is not None
+    lifted = {c.text.split(":")[0]: c.cue for c in third.trace.candidates}
+    assert lifted["Stage III and IVA"] > lifted["Surgery is the main treatment."] > lifted["Stage I"]
 
     assert labels_asked("my mum has stage 4a") == [("stage", "4a")]
     assert labels_given("stage", "Stage III and IVA (locally advanced): induction first.") == {"3", "4a"}
