@@ -472,6 +472,15 @@ class Vocabulary:
         """The one condition a nurse's capitals shorten, by its name's first letter and then letters of it in order
         ("MGA": myxoid glomangioma, "ZS": zentaroma sarcoma), as a name of it. None when the token is a word the corpus,
         the lexicon or everyday English knows, or shortens no condition or several, or one the pages shorten."""
+        if token not in self._condition_shorthands:  # (one pass over the names per token, as questions ask)
+            self._condition_shorthands[token] = self._condition_shortened(token)
+        return self._condition_shorthands[token]
+
+    @cached_property
+    def _condition_shorthands(self) -> dict[str, str | None]:
+        return {}
+
+    def _condition_shortened(self, token: str) -> str | None:
         lower = token.lower()
         if not (token.isupper() and token.isalpha() and 2 <= len(token) <= CONDITION_SHORTHAND_MAX_LETTERS):
             return None
