@@ -420,6 +420,12 @@ def _is_printed_label(text: str, settings: Settings) -> bool:
     return text[:1].isalpha() and not text.endswith(".") and _is_label(text, settings.ingest_label_max_words)
 
 
+def _column_of(columns: list[int], at: int) -> int:
+    """The column a printed word starting at ``at`` is in: the last one starting at or before it (the first one for
+    a word left of every column)."""
+    return max(c for c, start in enumerate(columns) if start <= at + _COLUMN_SLACK or c == 0)
+
+
 def _joined(rows: list[_Line], cells: list[str] | None, columns: list[int]) -> _Line:
     """One line for a printed row laid out over several lines (its cells wrapped under their columns). Its gaps
     part cells (``layout_row``) only when its lines read its cells in order: when a cell wraps under an earlier
@@ -427,12 +433,8 @@ def _joined(rows: list[_Line], cells: list[str] | None, columns: list[int]) -> _
     the hand"), the file interleaves two cells, and the row is no text to quote."""
     first, last = rows[0], rows[-1]
     text = " ".join(row.text for row in rows)
-
-    def column_of(at: int) -> int:
-        return max(c for c, start in enumerate(columns) if start <= at + _COLUMN_SLACK or c == 0)
-
     in_order = all(
-        column_of(_printed_cells(below)[0][0]) >= column_of(_printed_cells(above)[-1][0])
+        _column_of(columns, _printed_cells(below)[0][0]) >= _column_of(columns, _printed_cells(above)[-1][0])
         for above, below in itertools.pairwise(rows)
     )
     return _Line(first.start, last.end, text, first.indent, first.blank_before, cells=cells, layout_row=in_order)
@@ -452,10 +454,6 @@ def _printed_table_at(lines: list[_Line], i: int, settings: Settings) -> tuple[i
     names = [name for _, name in header]
     if lines[i + 1].indent < columns[0] - _COLUMN_SLACK:
         columns = [lines[i + 1].indent, *columns]  # the corner over the row labels: a cell fewer (see _mark_tables)
-
-    def column_of(at: int) -> int:
-        return max(c for c, start in enumerate(columns) if start <= at + _COLUMN_SLACK or c == 0)
-
     rows: list[list[_Line]] = []
     j = i + 1
     while j < len(lines) and lines[j].kind != "chrome" and lines[j].blank_before <= 1:
@@ -483,7 +481,7 @@ def _printed_table_at(lines: list[_Line], i: int, settings: Settings) -> tuple[i
         cells_text: list[list[str]] = [[] for _ in columns]
         for line in row:
             for m in re.finditer(r"\S+", line.text):
-                cells_text[column_of(line.indent + m.start())].append(m.group(0))
+                cells_text[_column_of(columns, line.indent + m.start())].append(m.group(0))
         table.append(_joined(row, [" ".join(words) for words in cells_text], columns))
     return j, table
 

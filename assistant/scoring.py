@@ -90,15 +90,16 @@ def labels_asked(question: str) -> list[tuple[str, str]]:
     return [(m.group(1).lower(), v) for m in _LABEL_VALUE_RE.finditer(question) for v in _label_values(m)]
 
 
-def label_mentions(word: str, text: str) -> int:
-    """How many times a text names a label with its values ("Stage I: ...; Stage II: ..." twice)."""
-    return sum(1 for m in _LABEL_VALUE_RE.finditer(text) if m.group(1).lower() == word)
+def label_mentions(word: str, text: str) -> list[list[str]]:
+    """The values of each time a text names a label ("Stage I: ...; Stage II: ..." twice, "Stage III and IVA" once,
+    with two values)."""
+    return [_label_values(m) for m in _LABEL_VALUE_RE.finditer(text) if m.group(1).lower() == word]
 
 
 def labels_given(word: str, text: str) -> set[str]:
     """The values a text gives a label ("| Grade 2 | Atypical |" gives grade "2"; "Stage III and IVA" gives "3" and
     "4a")."""
-    return {v for m in _LABEL_VALUE_RE.finditer(text) if m.group(1).lower() == word for v in _label_values(m)}
+    return {v for values in label_mentions(word, text) for v in values}
 
 
 # A negator and the few words it negates ("without metastases", "has not yet spread").
@@ -378,10 +379,11 @@ class PassageScorer:
             elif states and self._denies_only(states, ev.text):
                 out[i] -= s.polarity_bonus
             for word, value in labels:
-                given = labels_given(word, ev.text)
+                mentions = label_mentions(word, ev.text)
+                given = {v for values in mentions for v in values}
                 # (Text giving every value, a table of all the stages, holds the answer among the others: no lift. One
                 # mention of a few values together, "Stage III and IVA: ...", speaks of the asked one.)
-                if given == {value} or (value in given and label_mentions(word, ev.text) == 1):
+                if given == {value} or (value in given and len(mentions) == 1):
                     out[i] += s.cue_bonus
                 elif given and value not in given:
                     out[i] -= s.cue_bonus

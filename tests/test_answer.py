@@ -1796,7 +1796,7 @@ def test_a_label_with_its_value_is_answered_by_that_value(tmp_path: Path) -> Non
     from assistant.scoring import label_mentions, labels_asked, labels_given
 
     # ... and one mention of a few values speaks of each ("Stage III and IVA: ..."): lifted for "stage 3".
-    assert label_mentions("stage", "Stage III and IVA (locally advanced): induction first.") == 1
+    assert label_mentions("stage", "Stage III and IVA (locally advanced): induction first.") == [["3", "4a"]]
     (tmp_path / "stages").mkdir()
     staged = written_page_bot(
         tmp_path / "stages",
