@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from assistant.answer_types import (
+    AGE_GROUP_RES,
+    AGE_WORD_RE,
     ALTERNATIVE_RE,
     ASKS_IF_TREATMENT_NEEDED_RE,
     ASKS_LITERATURE_RE,
@@ -37,6 +39,7 @@ from assistant.answer_types import (
     is_figure_word,
     missing_number,
     opens_case_story,
+    other_age_group,
     span_anchor_share,
     span_subject,
     speaks_of_case,
@@ -75,6 +78,9 @@ class Evidence:
     # When the only fault is a missing figure ("X recurrence rate") and the passages speak of exactly
     # what was asked: they may be shown, after saying that the figure is not given.
     related: list[ScoredPassage] = field(default_factory=list)
+    # What the documents lack, said before the related passages when it is not the figure itself ("The figures the
+    # documents give are for adults only").
+    related_lead: str = ""
     # Asked of every condition with none named ("Is it genetic?"): each part says which condition it is of,
     # even when only one condition's pages speak to it.
     names_conditions: bool = False
@@ -184,8 +190,33 @@ class ExtractiveAnswerer:
                 and missing_number(query.question, shown) is None
             ):
                 evidence.related = evidence.selected
+            elif [name for name, _ in faults] == ["missing_figure"] and (
+                groups := other_age_group(query.question, shown)
+            ):
+                # A figure for the other age group only: what the pages asked about say of the asked group (whom they
+                # leave out, or where they send them) is shown instead of their figures.
+                said_of, asked_of = groups
+                documents = {r.evidence.doc.source_id for r in evidence.selected}
+                evidence.related = [
+                    r
+                    for r in ranked
+                    if r.evidence.doc.source_id in documents
+                    and AGE_GROUP_RES[asked_of].search(r.evidence.text)
+                    and self._speaks_of_the_asked(query, r.evidence.text)
+                ][:1]
+                evidence.related_lead = (
+                    f"The figures the documents give are for {said_of} only, and I won't guess. Here is what they say:"
+                )
             evidence.selected = []
         return evidence
+
+    def _speaks_of_the_asked(self, query: UnderstoodQuery, text: str) -> bool:
+        """Whether ``text`` says one of the question's own words, past its subject's names, its figure's shape and its
+        ages: "adults are treated differently" speaks of "treated the same as in children?", "most often found in
+        older adults" of no "imatinib dose for a 9 year old"."""
+        names = self.vocab.subject_stems(query.topics)
+        own = [t for t in query.terms if not is_figure_word(t) and not AGE_WORD_RE.fullmatch(t)]
+        return bool((stems(" ".join(own)) - names) & stems(text))
 
     def _speaks_of_all_else(self, query: UnderstoodQuery, selected: list[ScoredPassage]) -> bool:
         """Whether the passages hold every word of the question but those asking for the figure: "X

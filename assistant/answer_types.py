@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.query import LAY_TERMS, LEVEL_WORDS, LEXICON, speaks_of_case
+from assistant.query import ASKS_CONTACT_RE, LAY_TERMS, LEVEL_WORDS, LEXICON, speaks_of_case
 from assistant.text import STOPWORDS, content_words, is_english, spelling_variants, stem_all, stems, stems_related
 
 # Shared fragments: a number in words, and a proportion ("8 in 10", "2 to 3 in 100", "one in five").
@@ -283,6 +283,17 @@ QUESTION_CUES: list[QuestionCue] = [
         re.compile(
             r"\b(no evidence of (disease|recurrence)|free of disease|disease[- ]free|alive|was well|is well|"
             r"doing well|died|recurrence[- ]free|without (\w+ )?(recurrence|relapse))\b|\bat \d+ (months|years)\b",
+            re.I,
+        ),
+        narrow=True,
+    ),
+    # Someone to turn to: a number to call, a line, an address or a person's service ("Our support workers can talk
+    # through your worries", "Call 555-0100"), not what the page says of the condition.
+    QuestionCue(
+        ASKS_CONTACT_RE,
+        re.compile(
+            rf"{_PHONE}|\b\d{{3}}[-. ]\d{{4}}\b|@|\b(call|ring|phone|e-?mail|help ?line|support line|hotline|"
+            r"contact|talk (to|through)|speak to|forum|support workers?)\b",
             re.I,
         ),
         narrow=True,
@@ -730,6 +741,11 @@ _CHILD_GROUP_RE = re.compile(
     re.I,
 )
 _ADULT_GROUP_RE = re.compile(r"\b(adults?|grown-?ups?)\b", re.I)
+AGE_GROUP_RES = {"children": _CHILD_GROUP_RE, "adults": _ADULT_GROUP_RE}
+# A word asking of age ("how old", "older adults"): of the person, not a thing a passage must speak of.
+AGE_WORD_RE = re.compile(r"\b(?:age|ages|aged|old|older|younger)\b", re.I)
+_SENTENCE_OR_LINE_RE = re.compile(r"(?<=[.!?])\s+|\n")
+_ANY_NUMBER_RE = re.compile(_ANY_NUMBER, re.I)
 # An age given of a person: "a 9 year old", "my 15-yr-old", "I'm 27", "my mum is 79" (not "the tumour is 5 cm").
 _PERSON_AGE_RE = re.compile(
     r"\b(\d{1,3})[- ]?(?:y|yrs?|years?)[- ]old\b|"
@@ -738,17 +754,24 @@ _PERSON_AGE_RE = re.compile(
     re.I,
 )
 ADULT_AGE = 18
+# A question about how a person's illness will go: "what are his chances", "her outlook", "the prognosis".
+_ASKS_OUTLOOK_RE = re.compile(r"\b(chances|odds|outlook|prognosis)\b", re.I)
 
 
 def asked_age_group(question: str) -> str | None:
     """ "children" or "adults" when the question asks of one age group only, by its words or a person's age."""
+    # A person's own age says whom the question is of; group words beside it may be a comparison ("my son is 16, is
+    # his treatment the same as for adults?").
+    ages = {
+        "children" if int(m.group(1) or m.group(2)) < ADULT_AGE else "adults" for m in _PERSON_AGE_RE.finditer(question)
+    }
+    if len(ages) == 1:
+        return ages.pop()
     groups = set()
     if _CHILD_GROUP_RE.search(question):
         groups.add("children")
     if _ADULT_GROUP_RE.search(question):
         groups.add("adults")
-    for match in _PERSON_AGE_RE.finditer(question):
-        groups.add("children" if int(match.group(1) or match.group(2)) < ADULT_AGE else "adults")
     return groups.pop() if len(groups) == 1 else None
 
 
@@ -756,10 +779,11 @@ def asked_age_group(question: str) -> str | None:
 _CLAUSE_SPLIT_RE = re.compile(r"[,;]\s*(?:and\s+|but\s+)?|\?\s*|\s+and\s+(?=what|how|which|when|is|are|does|do)\b")
 
 
-def age_group_gap(question: str, text: str) -> str | None:
-    """Why a figure ``text`` gives is not the one asked: it is said of the other age group only ("the usual dose
-    for adults" asked for a 9-year-old; survival "of children and teens" asked of adults), or None."""
-    if not asks_for_figure(question):
+def other_age_group(question: str, text: str) -> tuple[str, str] | None:
+    """(the group ``text`` gives figures for, the group asked of) when they differ: "the usual dose for adults" asked
+    for a 9-year-old; survival "of children and teens" asked of adults. ("What are his chances?" asks for the figures
+    of his outlook too.)"""
+    if not asks_for_figure(question) and not _ASKS_OUTLOOK_RE.search(question):
         return None
     asked = asked_age_group(question)
     if asked is None:
@@ -770,9 +794,18 @@ def age_group_gap(question: str, text: str) -> str | None:
         asked = groups.pop() if len(groups) == 1 else None
     if asked is None:
         return None
-    said = {group for group, rule in (("children", _CHILD_GROUP_RE), ("adults", _ADULT_GROUP_RE)) if rule.search(text)}
-    if said and asked not in said:
-        return f"the figure the evidence gives is for {said.pop()}, not {asked}"
+    # Whom the figures are of: the sentences giving them, when some do ("5-year survival for adults: 64%" beside "it
+    # can also occur in teenagers, but this page does not cover them").
+    figures = [line for line in _SENTENCE_OR_LINE_RE.split(text) if _ANY_NUMBER_RE.search(line)]
+    of = " ".join(figures) or text
+    said = {group for group in AGE_GROUP_RES if AGE_GROUP_RES[group].search(of)}
+    return (said.pop(), asked) if said and asked not in said else None
+
+
+def age_group_gap(question: str, text: str) -> str | None:
+    """Why a figure ``text`` gives is not the one asked: it is said of the other age group only, or None."""
+    if groups := other_age_group(question, text):
+        return f"the figure the evidence gives is for {groups[0]}, not {groups[1]}"
     return None
 
 

@@ -193,7 +193,7 @@ class Assistant:
         enforced = self._cited(Evidence(evidence.related, evidence.ranked, question=evidence.question), audience)
         if not enforced.citations:
             return None
-        said = (
+        said = evidence.related_lead or (
             f"The documents don't give {figure_asked(question)} for that, and I won't guess. Here is what they do say:"
         )
         notice = said if safety.notice is None else f"{safety.notice}\n\n{said}"

@@ -1528,6 +1528,15 @@ EXPLETIVE_IT_RE = re.compile(
 )
 # A follow-up that asks for something other than what was just discussed ("what else", "instead").
 CONTRAST_RE = re.compile(r"\b(?:instead|else|other|others|alternatives?|besides|apart from)\b", re.I)
+# A question for someone to turn to: a person to talk to, a line to call ("is there anyone I can talk to tonight?",
+# "who do we ring?", "is there a helpline?"). It asks a new thing of a conversation's subject, never what was asked
+# before it.
+ASKS_CONTACT_RE = re.compile(
+    r"\b(?:anyone|anybody|someone|somebody|who)\b[\w' ]{0,30}?\b(?:talk|speak|call|ring|phone|contact|turn to)\b|"
+    r"\b(?:help ?lines?|support lines?|hotlines?|contact (?:details|numbers?)|(?:phone|telephone) numbers?|"
+    r"numbers? to (?:call|ring))\b",
+    re.I,
+)
 PATIENT_WORD = "patient"  # what case reports call the person a pronoun stands for
 
 
@@ -2026,6 +2035,7 @@ def understand(
         or bool(lay)
         or bool(case_words)
         or bool(CONTRAST_RE.search(corrected))
+        or bool(ASKS_CONTACT_RE.search(corrected))
         or own_thing
     )
     if carried and asked and not continued and not new_thing:

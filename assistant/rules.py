@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from assistant.answer_types import (
+    AGE_WORD_RE,
     COMPARISON_WORD_RE,
     DRUG_NAME_RE,
     DRUG_WORDS,
@@ -962,7 +963,7 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
         # (Keywords with a condition of their own, "survival rate if it comes back", ask of that condition.)
         condition = _CONDITION_CLAUSE_RE.search(question)
         whole_question = not is_keyword_question(question, vocab.settings.keyword_question_max_words) or bool(condition)
-        if asks_for_figure(question) and inp.selected and whole_question and not _AGE_RE.search(question):
+        if asks_for_figure(question) and inp.selected and whole_question and not AGE_WORD_RE.search(question):
             # The asker's own people ("my son") are who it is asked of, and "how long" asks for the figure.
             own = {m.group(0).split()[-1].lower() for m in OWN_PEOPLE_RE.finditer(question)}
             # ... and what they are on ("my son on chemo"): who the figure is asked for, not what it is of.
@@ -1008,7 +1009,6 @@ _PERSON_ON_RE = re.compile(
 )
 # The verbs a "how long" question asks the span of its thing with ("how long will the chemo last?").
 _SPAN_VERBS = frozenset({"take", "takes", "taking", "took", "last", "lasts", "lasting", "lasted"})
-_AGE_RE = re.compile(r"\b(?:age|ages|aged|old|older|younger)\b", re.I)
 _CONDITION_CLAUSE_RE = re.compile(r"\b(?:if|when|once|unless)\b", re.I)
 
 

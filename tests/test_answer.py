@@ -1967,3 +1967,48 @@ def test_a_printed_references_rows_and_fields_answer_a_nurse(tmp_path: Path) -> 
     assert not row.abstained and "every 28 days" in " ".join(c.quote for c in row.citations)
     field = bot.ask("zerocaptin dose", audience="clinician")
     assert not field.abstained and "250 mg orally three times daily" in " ".join(c.quote for c in field.citations)
+
+
+ADULT_PAGE = (
+    "# Myxoid glomangioma\n\n"
+    "## Who this page is for\n\n"
+    "This page is about myxoid glomangioma in adults. It can also occur in teenagers, but they are treated "
+    "differently, and this page does not cover their treatment.\n\n"
+    "## Treatment\n\n"
+    "Most people have an operation to remove the tumour, followed by radiation therapy over 6 weeks.\n\n"
+    "## Outlook\n\n"
+    "Approximate 5-year survival for adults by stage:\n\n"
+    "- Stage I: 92%\n- Stage II: 81%\n- Stage III: 64%\n\n"
+    "## Where to get help\n\n"
+    "Our support nurses can talk through your worries on 555-0136, Monday to Friday, 9am to 5pm. "
+    "You can also email help@example.org and we reply within 2 working days.\n"
+)
+
+
+def test_a_teenagers_outlook_is_not_answered_with_adult_figures(tmp_path: Path) -> None:
+    """ "My son is 16 ... will his treatment be the same as for adults and what are his chances": the page's figures
+    are for adults, so they are not given as his; what the page says of teenagers is, after saying so. His age
+    says whom the question is of; "as for adults" only compares."""
+    bot = written_page_bot(tmp_path, ADULT_PAGE, "myxoid glomangioma", suffix="md")
+    teen = bot.ask(
+        "my son is 16 and has myxoid glomangioma stage 3. will his treatment be the same as for adults and what are "
+        "his chances"
+    )
+    assert teen.abstained and "64%" not in teen.text
+    assert "for adults only" in teen.text and "teenagers" in " ".join(c.quote for c in teen.citations)
+    adult = bot.ask("my dad is 58 and has myxoid glomangioma stage 3, what are his chances")
+    assert "64%" in " ".join(c.quote for c in adult.citations)
+    # What the page says of teenagers is shown only when it speaks of what was asked: it says nothing of survival.
+    child = bot.ask("what is the 5-year survival for a 9 year old with myxoid glomangioma stage 1?")
+    assert child.abstained and not child.citations
+
+
+def test_someone_to_talk_to_is_asked_of_the_subject_not_what_was_asked_before(tmp_path: Path) -> None:
+    """After a question about survival, "is there anyone I can talk to tonight?" asks for someone to turn to: the
+    page's support line, not its survival figures again."""
+    bot = written_page_bot(tmp_path, ADULT_PAGE, "myxoid glomangioma", suffix="md")
+    first = "my wife has myxoid glomangioma stage 2, what are her chances honestly"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": bot.ask(first).text}]
+    talk = bot.ask("is there anyone i can talk to tonight?", history=history)
+    quoted = " ".join(c.quote for c in talk.citations)
+    assert "555-0136" in quoted and "81%" not in quoted

@@ -715,6 +715,7 @@ def test_whether_a_treatment_is_a_must_is_told_from_what_it_involves(question: s
         ("the tumour is 5 cm, what is the survival", None),
         ("my son has X, what is the survival", None),  # a son may be any age
         ("survival in children and adults", None),
+        ("my son is 16, is his treatment the same as for adults?", "children"),  # his age, not the comparison
     ],
 )
 def test_the_age_group_a_question_asks_of(question: str, group: str | None) -> None:
