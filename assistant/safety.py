@@ -19,7 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from assistant.settings import Settings
-from assistant.text import PHONE_WHAT, fold, is_english
+from assistant.text import CHEMOTHERAPY_DRUG_RE, PHONE_WHAT, fold, is_english
 
 
 @dataclass(frozen=True)
@@ -593,7 +593,9 @@ def _is_emergency(
         names_condition = _names_a_condition(text, conditions)
         if asked or names_condition or len(text.split()) > fragment_max_words:
             return False
-    infection_context = any(grammar.infection_context.search(part) for part in parts)
+    infection_context = any(
+        grammar.infection_context.search(part) or CHEMOTHERAPY_DRUG_RE.search(part) for part in parts
+    )
     return any(_asserted_signs(part, grammar, infection_context) for part in parts)
 
 

@@ -116,6 +116,15 @@ def stems(text: str) -> frozenset[str]:
     return frozenset(stem_all(tokens))
 
 
+# A cytotoxic drug by its international nonproprietary name's stem (WHO INN stems: ...platin, ...rubicin, ...taxel),
+# or one of the few whose stem is an antibiotic's (bleomycin): a person on one is having chemotherapy.
+CHEMOTHERAPY_DRUG_RE = re.compile(
+    r"\b(?:[a-z]+(?:platin|phosphamide|fosfamide|rubicin|taxel|tecan|citabine|trexate|blastine|cristine|poside|"
+    r"mustine|trexed)|(?:bleo|mito|dactino|actino)mycin)\b",
+    re.I,
+)
+
+
 # "what" typed short on a phone ("wat temp is too high"): read as the question word by the answerer and the router.
 PHONE_WHAT = r"\b(?:wat|wut|wht)\b"
 NON_PREFIX_MIN_CHARS = 9  # "noncancerous", "nonsurgical", "noninvasive"; not "none", "nonsense", "nonstop"

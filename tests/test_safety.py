@@ -70,6 +70,9 @@ EMERGENCY_PHRASINGS = [
     "my mum has a temperature and the nurse said her counts are low",
     "my son has a 40 degree fever and chills, his last chemo was a week ago",
     "after chemo yesterday i'm getting rigors",
+    # ... said by the treatment's cycle or its drug, not the word "chemo"
+    "hes on his 2nd cycle and has been shivery all afternoon, his temp was 38.4 an hour ago",
+    "she had her carboplatin on monday and now her temperature is 38.5",
     # ... or after an infusion of immunotherapy (a reaction to it can turn fast too)
     "he had his second immunotherapy infusion yesterday and now he's burning up and shaking",
     "my wife is breathing really fast and says she feels strange",
@@ -153,6 +156,8 @@ NOT_EMERGENCY_PHRASINGS = [
     "should we let her rest after the surgery?",
     "How long does each infusion take?",
     "Is fever common after chemotherapy?",
+    "Can cisplatin cause a fever?",
+    "how many cycles will he need",
     "What temperature counts as a fever during chemo?",
     "Will my son get fevers during chemo?",
     "What are the warning signs of infection during chemo?",
