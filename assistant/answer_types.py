@@ -342,6 +342,9 @@ def dose_of_another(question: str, text: str) -> str | None:
     if thing is None:
         return None
     named = re.compile(rf"\b{re.escape(thing)}\b", re.I)
+    # (A dose in grays is radiation's, never a drug's: "23.4 Gy to the whole brain" is no dose of zerotinib. Of a thing
+    # not named as a drug, "boost dose", it may be.)
+    radiation = re.compile(r"c?gy|(centi)?grays?" if DRUG_NAME_RE.fullmatch(thing) else r"(?!)", re.I)
     doses = 0
     # (Each sentence, or table row, on its own; a list stays whole with its lead, "How X is given: - 120 mg ...",
     # and a row with its cells, "| X | 150 mg twice a day |".)
@@ -355,7 +358,9 @@ def dose_of_another(question: str, text: str) -> str | None:
             for m in _UNCOMMON_WORD_RE.finditer(part)
             if not is_english(m.group(0)) and not named.fullmatch(m.group(0))
         ]
-        for dose in (len(part[: m.start()].split()) for m in _DOSE_RE.finditer(part)):
+        given = [m for m in _DOSE_RE.finditer(part) if not radiation.fullmatch(m.group(2))]
+        doses += len(given) < len(list(_DOSE_RE.finditer(part)))
+        for dose in (len(part[: m.start()].split()) for m in given):
             doses += 1
             if any(abs(dose - at) <= DOSE_NEAR_WORDS for at in things):
                 return None

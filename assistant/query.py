@@ -1590,7 +1590,8 @@ def _subject(asked: str, answer: str, vocab: Vocabulary, stock_replies: Sequence
     documents its answer quoted, or the subjects the answer names. The assistant's stock replies (its
     refusal, its greeting) name everything it covers and so are about nothing. An answer is about the
     documents it quoted and what its own words (labels, paraphrase) name."""
-    asked = correct_spelling(asked, vocab) if asked else ""
+    # (Read as the question was: "RB" a nurse used for a condition is that condition, not a name the corpus lacks.)
+    asked = _spelling_corrected(asked, vocab) if asked else ""
     if found := _named(asked, vocab):
         return found
     if asked and (unknown := unknown_terms(asked, vocab)):
@@ -2112,7 +2113,9 @@ def understand(
         targets,
         terms,
         focus or text,
-        list(dict.fromkeys(unknown_terms(corrected, vocab) + referent.unknown)),
+        # (A name the corpus lacks is carried to a follow-up about it, not to one naming a thing of its own: "what
+        # about dabrafenib?" after a question about a drug the pages never name.)
+        list(dict.fromkeys(unknown_terms(corrected, vocab) + ([] if own_thing else referent.unknown))),
         absent_terms(terms, vocab),
         which_condition,
         of_a_case,

@@ -2012,3 +2012,29 @@ def test_someone_to_talk_to_is_asked_of_the_subject_not_what_was_asked_before(tm
     talk = bot.ask("is there anyone i can talk to tonight?", history=history)
     quoted = " ".join(c.quote for c in talk.citations)
     assert "555-0136" in quoted and "81%" not in quoted
+
+
+CHEMO_PAGE = (
+    "# Myxoid glomangioma\n\n"
+    "## Chemotherapy\n\n"
+    "Systemic chemotherapy uses three drugs: carboplatin, etoposide and vincristine. Most children have 6 courses, "
+    "one every 3 to 4 weeks, given through a central line.\n"
+)
+
+
+def test_a_follow_up_is_asked_of_what_the_question_before_named_in_shorthand(tmp_path: Path) -> None:
+    """ "MGA chemo cycles?" then "carbo dose?": the follow-up is about myxoid glomangioma (the nurse's "MGA" is read
+    in the history as in the question), not about an "MGA" the pages never name; and a name the pages lack is
+    carried to a follow-up about it, not to one naming a thing of its own."""
+    bot = written_page_bot(tmp_path, CHEMO_PAGE, "myxoid glomangioma", suffix="md")
+    first = "MGA systemic chemo cycles?"
+    answer = bot.ask(first, audience="clinician")
+    assert not answer.abstained and "6 courses" in " ".join(c.quote for c in answer.citations)
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": answer.text}]
+    dose = bot.ask("carbo dose?", history=history, audience="clinician", trace=True)
+    assert dose.trace is not None and dose.trace.topics == ["myxoid glomangioma"] and not dose.trace.unknown_terms
+    unknown = "what is the zerotinib dose?"
+    history = [{"role": "user", "content": unknown}, {"role": "assistant", "content": bot.ask(unknown).text}]
+    assert bot.ask("and how is it given?", history=history, trace=True).trace.unknown_terms == ["zerotinib"]
+    own = bot.ask("and what about vincristine?", history=history, trace=True)
+    assert own.trace is not None and not own.trace.unknown_terms

@@ -758,6 +758,10 @@ DRUG_TABLE = (
         # "What dose of (adjuvant) X": X's, not the question word's; a word no word list has names another drug.
         ("What dose of adjuvant zerotinib was she offered?", "She was given glomasevel 800 mg with meals.", True),
         ("What dose of adjuvant zerotinib was she offered?", "She was offered zerotinib 150 mg twice a day.", False),
+        # A dose in grays is radiation's: no drug's dose (but it may be a "boost" dose's).
+        ("weekly vincristine dose during RT?", "Standard risk have 23.4 Gy; most have vincristine once a week.", True),
+        ("boost dose?", "Standard risk have 23.4 Gy; the boost brings the total to 54 Gy.", False),
+        ("vincristine dose?", "Vincristine 1.5 mg/m2 once a week during the 54 Gy.", False),
     ],
 )
 def test_a_dose_asked_of_one_drug_is_the_one_beside_it(question: str, text: str, gap: bool) -> None:
