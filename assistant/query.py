@@ -382,7 +382,8 @@ class Vocabulary:
     acronyms: dict[str, str]  # "lf" -> "long form"
     topics: dict[str, list[str]]  # topic phrase -> source ids about it
     topic_aliases: dict[str, str] = field(default_factory=dict)  # alias (acronym, long form) -> topic
-    document_aliases: dict[str, str] = field(default_factory=dict)  # first author -> source id
+    document_aliases: dict[str, str] = field(default_factory=dict)  # first author (or study, publisher) -> source id
+    publisher_aliases: frozenset[str] = frozenset()  # the document aliases that are a page's publisher, no report's
     kinds: dict[str, list[str]] = field(default_factory=dict)  # "case report" -> its source ids
     years: dict[str, list[str]] = field(default_factory=dict)  # "2003" -> source ids published that year
     patients: dict[str, list[str]] = field(default_factory=dict)  # "woman" -> case reports of such a patient
@@ -543,7 +544,7 @@ class Vocabulary:
     @cached_property
     def report_ids(self) -> frozenset[str]:
         """Documents named by their first author (case reports): "she" or "the patient" is theirs."""
-        return frozenset(self.document_aliases.values())
+        return frozenset(sid for alias, sid in self.document_aliases.items() if alias not in self.publisher_aliases)
 
     @cached_property
     def _document_topics(self) -> dict[str, list[str]]:
@@ -915,6 +916,7 @@ def build_vocabulary(
     patients: Mapping[str, list[str]] | None = None,
     listed_names: Mapping[str, list[str]] | None = None,
     titles: Mapping[str, str] | None = None,
+    publishers: Mapping[str, str] | None = None,
 ) -> Vocabulary:
     """Learn words, acronyms, glosses and topic aliases from the corpus texts and the manifest's topics
     (``sentences``, source id -> its sentences, lets follow-ups find what an earlier answer quoted;
@@ -1041,7 +1043,8 @@ def build_vocabulary(
         acronyms=acronyms,
         topics=topics,
         topic_aliases=aliases,
-        document_aliases={normalise(k): v for k, v in (document_aliases or {}).items()},
+        document_aliases={normalise(k): v for k, v in {**(publishers or {}), **(document_aliases or {})}.items()},
+        publisher_aliases=frozenset(normalise(k) for k in publishers or {} if k not in (document_aliases or {})),
         kinds={normalise(k): v for k, v in (kinds or {}).items()},
         years=dict(years or {}),
         patients=dict(patients or {}),
@@ -1111,7 +1114,9 @@ def vocabulary_from_corpus(
     patients: dict[str, list[str]] = {}
     listed_names: dict[str, list[str]] = {}
     study_names: dict[str, set[str]] = {}
+    documents_seen: list[str] = []
     for doc in documents:
+        documents_seen.append(doc.source_id)
         info = infos[doc.source_id]
         listed = doc.metadata.get("other_names")
         if isinstance(listed, list) and len(info.topics) == 1:  # (a page about several: whose names they are is unsaid)
@@ -1136,6 +1141,17 @@ def vocabulary_from_corpus(
             if len(found) == 1:  # one patient (a report of several is not "the woman's" report)
                 patients.setdefault(found.pop(), []).append(doc.source_id)
     condition_names = " ".join(normalise(t) for info in infos.values() for t in info.topics)
+    # ... and a page by its publisher's own name ("On the Ashford page, ..."), when it published no other document:
+    # the first word of the name that no English word list has ("Ashford Children's Hospital").
+    published: dict[str, list[str]] = {}
+    for source_id in documents_seen:
+        if publisher := infos[source_id].publisher:
+            published.setdefault(publisher, []).append(source_id)
+    publishers: dict[str, str] = {}
+    for publisher, published_ids in published.items():
+        own = next((w for w in re.findall(r"[A-Za-z][A-Za-z-]+", publisher) if not is_english(w)), None)
+        if len(published_ids) == 1 and own and normalise(own) not in condition_names:
+            publishers[own] = published_ids[0]
     for code, ids in study_names.items():
         if len(ids) == 1 and normalise(code) not in condition_names:  # (one document's own name, no condition's)
             authors.setdefault(code, next(iter(ids)))
@@ -1144,7 +1160,7 @@ def vocabulary_from_corpus(
     titles = {source_id: str(infos[source_id].title) for source_id in sentences}
     texts = [text for texts in sentences.values() for text in texts] + list(titles.values())
     return build_vocabulary(
-        texts, topics, authors, kinds, settings, sentences, headings, years, patients, listed_names, titles
+        texts, topics, authors, kinds, settings, sentences, headings, years, patients, listed_names, titles, publishers
     )
 
 
@@ -1555,7 +1571,11 @@ class Referent:
 
     def authors(self, vocab: Vocabulary) -> list[str]:
         """The author names of the case reports it singles out."""
-        return [alias for alias, sid in vocab.document_aliases.items() if sid in self.reports]
+        return [
+            alias
+            for alias, sid in vocab.document_aliases.items()
+            if sid in self.reports and alias not in vocab.publisher_aliases
+        ]
 
 
 def _exchanges(history: Sequence[dict[str, str]]) -> list[tuple[str, str]]:

@@ -652,6 +652,9 @@ def make_never_mentioned(
                 continue
             if modifier in JUDGING_WORDS or VERB_SLOT_RE.search(item[: match.start()]):
                 continue
+            # (A figure the phrase names by its shape is said by one: a "phone number" by "call 555-0100".)
+            if _gives_figure_of(f"{modifier} {kind}", asked, index):
+                continue
             # The modifier may be shorthand the lexicon spells out ("rt dose": a dose of radiation therapy).
             # ... or other words ("radiotherapy" for "radiation").
             modifier_forms = [
@@ -956,6 +959,11 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
             return gap
         names = vocab.subject_stems(inp.query.topics)
         min_chars = vocab.settings.related_stem_min_chars
+        # "How long is the wait for X?": a span of the wait, not of the scans every 3 months after X.
+        if _WAIT_SPAN_RE.search(question) and inp.selected:
+            around = [_paragraph_opening(p.evidence) for p in inp.selected]
+            if not term_coverage(replace(inp.query, terms=["wait"]), [text, *around], vocab):
+                return "the question asks how long the wait is; the evidence's span is of something else"
         # A figure is an answer only when said of something asked besides the subject: "What percentage of
         # X occur in children?" is not answered by "in up to 4 in 10 patients it eventually spreads".
         # (A whole question only: a nurse's keywords name the figure in the field's shorthand, and an age is
@@ -1003,6 +1011,12 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
     return missing_figure
 
 
+# A question for how long a wait is ("how long is the wait for X", "the waiting list"): pages rarely say, and a span
+# of something else (scans every 3 months) is no answer. (Only a wait: other things a span is asked of are often
+# said in other words, "the diagnostic delay" as "11 months passed before the diagnosis".)
+_WAIT_SPAN_RE = re.compile(
+    r"\bhow long (?:is|will|would|was) (?:the|a|an|his|her|their|my|our|your) (?P<thing>wait|waiting)\b", re.I
+)
 # The treatment the asker's person is on: "my son (who is) on chemo", "my daughter is having radiotherapy".
 _PERSON_ON_RE = re.compile(
     r"\b(?:my|our)\s+[\w'-]+(?:\s+who)?(?:\s+is|\s+was)?\s+(?:on|having|getting|receiving)\s+(\w+)", re.I

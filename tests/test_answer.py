@@ -2038,3 +2038,23 @@ def test_a_follow_up_is_asked_of_what_the_question_before_named_in_shorthand(tmp
     assert bot.ask("and how is it given?", history=history, trace=True).trace.unknown_terms == ["zerotinib"]
     own = bot.ask("and what about vincristine?", history=history, trace=True)
     assert own.trace is not None and not own.trace.unknown_terms
+
+
+def test_a_page_is_named_by_its_publishers_own_name(tmp_path: Path) -> None:
+    """ "On the Quillbrook page, ...": a page's publisher names it, when it published no other document, by the word
+    of its name no English word list has."""
+    page = tmp_path / "mga.md"
+    contact = "\n## Contact us\n\nTo make an appointment, call 1-800-555-0174 (Monday to Friday, 8am to 6pm).\n"
+    page.write_text(CHEMO_PAGE + contact, encoding="utf-8")
+    entry = {"id": "quillbrook-mga", "file": "mga.md", "title": "Myxoid glomangioma",
+             "publisher": "Quillbrook Children's Hospital", "kind": "patient page", "audience": "family",
+             "topics": ["myxoid glomangioma"]}  # fmt: skip
+    bot = one_page_bot(tmp_path, page, entry)
+    answer = bot.ask("On the Quillbrook page, how many courses of chemotherapy do most children have?", trace=True)
+    assert not answer.abstained and "6 courses" in " ".join(c.quote for c in answer.citations)
+    assert answer.trace is not None and answer.trace.targets == [["quillbrook-mga"]]
+    # A phone number asked of the page is said by a number's shape, not the word "phone".
+    phone = bot.ask("quillbrook phone number to make an appointment")
+    assert not phone.abstained and "1-800-555-0174" in phone.citations[0].quote
+    # ... and "how long is the wait" is answered by a span of the wait, not of the courses' interval.
+    assert bot.ask("how long is the wait for chemotherapy at quillbrook").abstained
