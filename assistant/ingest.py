@@ -391,12 +391,20 @@ def _join_wrapped_items(lines: list[_Line]) -> list[_Line]:
             and not line.card_field
             and BULLET_RE.match(item.text)
             and not BULLET_RE.match(line.text)
-            and line.indent > item.indent
+            and (line.indent > item.indent or _item_goes_on(item.text, line.text))
         ):
             item.end, item.text = line.end, f"{item.text} {line.text}"
             continue
         joined.append(line)
     return joined
+
+
+def _item_goes_on(text: str, line: str) -> bool:
+    """Whether ``line``, under an item and no further in, goes on with its sentence: the item stops mid-sentence and
+    the line opens in lower case, as ``pdftotext`` (without ``-layout``) wraps a numbered step ("1. ... Most" /
+    "people take ..."; "(bisoprolol or pro-" / "pranolol) may be added")."""
+    opening = line.lstrip("(")[:1]
+    return not text.rstrip().endswith((".", "!", "?", ":")) and opening.isalpha() and opening.islower()
 
 
 # A rule printed under a table's header or between its parts ("─────", "-----", "=====").

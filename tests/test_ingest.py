@@ -438,6 +438,26 @@ def test_a_leaflet_captured_from_a_pdf_keeps_its_headings_and_wrapped_items(tmp_
         assert source_span(page, sentence.start, sentence.end) == sentence.text
 
 
+def test_a_numbered_step_wrapped_without_an_indent_goes_on_in_lower_case(tmp_path: Path) -> None:
+    """``pdftotext`` without ``-layout`` wraps a numbered step at the page's width with no hanging indent: a line in
+    lower case under a step that stops mid-sentence goes on with it ("(zerotinib or glo-" / "masevel) may be
+    added"); a line opening a new sentence does not."""
+    doc, page = parse_one_page(
+        tmp_path / "leaflet",
+        "leaflet.txt",
+        "Glomangioma\n\nYOUR COUNTDOWN TO SURGERY\n"
+        "1. At least 14 days before surgery: start the tablets. Most\npeople take zerotinib, starting at 2 mg a day.\n"
+        "2. If your pulse stays fast, a second tablet (zerotinib or glo-\nmasevel) may be added.\n"
+        "Feeling dizzy when you stand up is common.\n",
+    )
+    items = [" ".join(s.text.split()) for s in doc.sentences if s.role == "item"]
+    assert "Most people take zerotinib, starting at 2 mg a day." in items
+    assert "If your pulse stays fast, a second tablet (zerotinib or glo- masevel) may be added." in items
+    assert "Feeling dizzy when you stand up is common." not in items
+    for sentence in doc.sentences:
+        assert source_span(page, sentence.start, sentence.end) == sentence.text
+
+
 def test_html_and_markdown_documents_are_cleaned_with_offsets(tmp_path: Path) -> None:
     root = write_stub_corpus(tmp_path / "stub")
     docs = {d.source_id: d for d in parse_corpus(load_corpus(root))}
