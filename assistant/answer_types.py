@@ -17,7 +17,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.query import ASKS_CONTACT_RE, LAY_TERMS, LEVEL_WORDS, LEXICON, speaks_of_case
-from assistant.text import STOPWORDS, content_words, is_english, spelling_variants, stem_all, stems, stems_related
+from assistant.text import (
+    DRUG_NAME,
+    STOPWORDS,
+    content_words,
+    is_english,
+    spelling_variants,
+    stem_all,
+    stems,
+    stems_related,
+)
 
 # Shared fragments: a number in words, and a proportion ("8 in 10", "2 to 3 in 100", "one in five").
 _NUMBER_WORD = (
@@ -53,11 +62,7 @@ _DOSE_RE = re.compile(
     r"[mkµ]?ci|[mkg]?bq|(milli|mega|giga)?(curies?|becquerels?))\b(/\S+)?",
     re.I,
 )
-# Stems of international nonproprietary drug names (WHO INN stems): ...mab, ...tinib, ...platin, ...
-_DRUG_NAME = (
-    r"\b[a-z]+(mab|nib|ciclib|parib|stat|platin|phosphamide|fosfamide|rubicin|mycin|taxel|tecan|citabine|"
-    r"trexate|blastine|cristine|poside|mustine|olimus|zomib|lisib|degib|dronate|dronic)\b"
-)
+_DRUG_NAME = DRUG_NAME
 # A temperature with its unit: "38°C", "100.4 °F", "39 degrees".
 _TEMPERATURE = r"\d\s*°\s*[CF]\b|\b\d+(\.\d+)? degrees\b"
 # A drug's name: what "which drug" asks for.
@@ -341,7 +346,8 @@ def dose_of_another(question: str, text: str) -> str | None:
     thing = next((t for t in named_things if t.lower() not in _GENERAL_TREATMENT_WORDS), None)
     if thing is None:
         return None
-    named = re.compile(rf"\b{re.escape(thing)}\b", re.I)
+    # (Its name may be cut short, as nurses shorten a drug's: "pred" is prednisolone's first letters.)
+    named = re.compile(rf"\b{re.escape(thing)}\w*", re.I)
     # (A dose in grays is radiation's, never a drug's: "23.4 Gy to the whole brain" is no dose of zerotinib. Of a thing
     # not named as a drug, "boost dose", it may be.)
     radiation = re.compile(r"c?gy|(centi)?grays?" if DRUG_NAME_RE.fullmatch(thing) else r"(?!)", re.I)

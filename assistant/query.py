@@ -27,6 +27,7 @@ from assistant.corpus import DocumentInfo
 from assistant.ingest import ParsedDocument
 from assistant.settings import Settings
 from assistant.text import (
+    DRUG_NAME,
     PHONE_WHAT,
     ROMAN_NUMERAL_RE,
     STOPWORDS,
@@ -255,6 +256,10 @@ def learn_acronyms(texts: Iterable[str]) -> dict[str, str]:
     return acronyms
 
 
+_VOWEL_RE = re.compile(r"[aeiouy]")
+_DRUG_NAME_RE = re.compile(DRUG_NAME, re.I)
+
+
 def _letters_in_order(letters: Sequence[str], phrase: str) -> bool:
     position = 0
     for letter in letters:
@@ -461,10 +466,15 @@ class Vocabulary:
         at = bisect.bisect_left(words, lower)
         prefixed = set(itertools.takewhile(lambda w: w.startswith(lower), words[at:]))
         found = {w for w in prefixed if len(w) >= len(lower) + SHORTHAND_MIN_TARGET - SHORTHAND_MIN_LETTERS}
-        if not found and word.isupper():
+        # (Letters in order: of any word when typed in capitals, "ZRT"; of a drug's name when typed in lower case with
+        # no vowel, as a nurse shortens one, "vbl" for vinblastine, which no chat shorthand, "hrs" or "pls", is.)
+        vowelless = not _VOWEL_RE.search(lower)
+        if not found and (word.isupper() or vowelless):
             first = bisect.bisect_left(words, lower[0])
             same_letter = itertools.takewhile(lambda w: w.startswith(lower[0]), words[first:])
             found = {w for w in same_letter if _letters_in_order(lower, w)}  # (each begins with its first letter)
+            if not word.isupper():
+                found = {w for w in found if _DRUG_NAME_RE.fullmatch(w)}
         # (Inflections of one word are one word: "zerotinib", "zerotinibs".)
         stems_found = {stem_all([w])[0] for w in found}
         return min(found, key=len) if len(stems_found) == 1 else None

@@ -116,6 +116,11 @@ def stems(text: str) -> frozenset[str]:
     return frozenset(stem_all(tokens))
 
 
+# Stems of international nonproprietary drug names (WHO INN stems): ...mab, ...tinib, ...platin, ...
+DRUG_NAME = (
+    r"\b[a-z]+(mab|nib|ciclib|parib|stat|platin|phosphamide|fosfamide|rubicin|mycin|taxel|tecan|citabine|"
+    r"trexate|blastine|cristine|poside|mustine|olimus|zomib|lisib|degib|dronate|dronic)\b"
+)
 # A cytotoxic drug by its international nonproprietary name's stem (WHO INN stems: ...platin, ...rubicin, ...taxel),
 # or one of the few whose stem is an antibiotic's (bleomycin): a person on one is having chemotherapy.
 CHEMOTHERAPY_DRUG_RE = re.compile(

@@ -971,6 +971,14 @@ def test_a_nurses_shortening_of_a_word_the_pages_use_is_that_word(bot: Assistant
     understood = understand("Onoki SPDL levels", [], vocab)
     assert "spondylectomy" in understood.text and not understood.unknown_terms
     assert unknown_terms("Onoki XYZQ levels", vocab) == ["XYZQ"]
+    # In lower case with no vowel, a nurse's letters of a drug's name ("vbl + pred doses"); not chat shorthand.
+    drugs = build_vocabulary(
+        ["Induction uses vinblastine and vincristine weekly, with hours of monitoring."],
+        {"myxoid glomangioma": ["a"]},
+        settings=Settings(),
+    )
+    assert drugs.shorthand("vbl") == "vinblastine" and drugs.shorthand("vcr") == "vincristine"
+    assert drugs.shorthand("hrs") is None and drugs.shorthand("vn") is None
 
 
 def test_a_nurses_capitals_for_a_condition_the_pages_never_shorten_so_name_it(bot: Assistant) -> None:
