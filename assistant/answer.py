@@ -34,6 +34,7 @@ from assistant.answer_types import (
     asks_first_site,
     asks_for_figure,
     figure_gap,
+    holds_an_asked_part,
     holds_asked_answer,
     is_case_narrative,
     is_figure_word,
@@ -314,7 +315,8 @@ class ExtractiveAnswerer:
                 chosen
                 and (narrow or terse)
                 and (
-                    not holds_asked_answer(query.question, candidate.evidence.text)
+                    # (Of a question asking several figures, one clause's: "how long ..., will he stay in hospital")
+                    not holds_an_asked_part(query.question, candidate.evidence.text)
                     or span_key(candidate) < span_key(chosen[0])
                 )
             ):

@@ -638,10 +638,15 @@ RATE_SUBJECTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         re.compile(r"\b(death|mortality) rates?\b", re.I),
         re.compile(r"\b(die[sd]?|death|dying|mortality|fatal)\b", re.I),
     ),
-    # A hospital stay is a time in hospital ("home after 5 days"), not the year a limb takes to recover.
+    # A hospital stay is a time in hospital ("home after 5 days"), not the year a limb takes to recover; or none ("given
+    # as a day patient", "as an outpatient").
     (
         re.compile(r"\b(in (the )?hospital|hospital stay|stay in (the )?hospital|length of stay)\b", re.I),
-        re.compile(r"\b(hospital\w*|discharg\w*|inpatient|go(es|ing)? home|stay)\b", re.I),
+        re.compile(
+            r"\b(hospital\w*|discharg\w*|inpatient|outpatients?|day (patients?|case)|overnight|go(es|ing)? home|"
+            r"stay)\b",
+            re.I,
+        ),
     ),
 ]
 
@@ -925,15 +930,31 @@ def answer_kind_cues(question: str) -> list[re.Pattern[str]]:
 
 
 @lru_cache(maxsize=1 << 14)  # a pure function of its text, asked of the same candidates again and again
+def _asks_figure_of_any_kind(question: str) -> bool:
+    return asks_for_figure(question) or bool(HOW_MANY_RE.search(question)) or bool(TIME_POINT_RE.search(question))
+
+
 def holds_asked_answer(question: str, text: str) -> bool | None:
     """Whether ``text`` holds the narrow answer ``question`` asks for: a required figure when one is
     asked, else any narrow cue's shape. None when the question asks for nothing narrow."""
-    if asks_for_figure(question) or HOW_MANY_RE.search(question) or TIME_POINT_RE.search(question):
+    if _asks_figure_of_any_kind(question):
         return figure_gap(question, text) is None
     cues = narrow_cues(question)
     if not cues:
         return None
     return any(cue.search(text) for cue in cues)
+
+
+def holds_an_asked_part(question: str, text: str) -> bool | None:
+    """:func:`holds_asked_answer`, or, of a question asking for figures in several clauses ("how long does the
+    treatment go on for, will he have to stay in hospital"), whether ``text`` holds one clause's: such a question is
+    answered part by part."""
+    if holds := holds_asked_answer(question, text):
+        return holds
+    clauses = [c for c in _CLAUSE_SPLIT_RE.split(question) if c and c.strip()]
+    if holds is None or len(clauses) < 2:
+        return holds
+    return any(figure_gap(c, text) is None for c in clauses if _asks_figure_of_any_kind(c))
 
 
 YES_NO_OPENING_RE = re.compile(

@@ -2058,3 +2058,22 @@ def test_a_page_is_named_by_its_publishers_own_name(tmp_path: Path) -> None:
     assert not phone.abstained and "1-800-555-0174" in phone.citations[0].quote
     # ... and "how long is the wait" is answered by a span of the wait, not of the courses' interval.
     assert bot.ask("how long is the wait for chemotherapy at quillbrook").abstained
+
+
+def test_a_question_asking_several_figures_is_answered_part_by_part(tmp_path: Path) -> None:
+    """ "How long does the whole treatment go on for, will he have to stay in hospital, and can he keep going to
+    nursery": the span and the stay are different sentences, each holding one clause's figure; both are quoted (a
+    day patient is no stay in hospital, and says so)."""
+    page = (
+        "# Myxoid glomangioma\n\n## Treatment\n\n"
+        "Chemotherapy is used when the tumour is in several places. Treatment lasts 12 months in total from the start "
+        "of chemotherapy. Most treatment is given as a day patient, and most children can go to nursery or school "
+        "between treatments.\n\n## Outlook\n\nMost children are cured.\n"
+    )
+    bot = written_page_bot(tmp_path, page, "myxoid glomangioma", suffix="md")
+    answer = bot.ask(
+        "our son is 4 and has myxoid glomangioma. he starts chemo next week. how long does the whole treatment go on "
+        "for, will he have to stay in hospital, and can he keep going to nursery"
+    )
+    quoted = " ".join(c.quote for c in answer.citations)
+    assert "12 months" in quoted and "day patient" in quoted
