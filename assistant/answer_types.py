@@ -600,9 +600,12 @@ TIME_ADVERBS = frozenset({"later", "earlier", "ago", "before", "after", "afterwa
 NUMBER_WORDS = {str(n): w for n, w in enumerate(f"zero {_NUMBER_WORD.replace('|', ' ')}".split())}
 DIGITS = {word: digits for digits, word in NUMBER_WORDS.items()}  # "five" -> "5"
 UNIT_FORMS = {"y": "(y|yr|year)", "yr": "(yr|year)", "year": "(yr|year)", "%": "(%|percent)", "percent": "(%|percent)"}
-# (Not an age the question gives of its person, "my 15 yr old son": who is asked about, not a figure asked for.)
+# (Not an age the question gives of its person, "my 15 yr old son": who is asked about, not a figure asked for; nor a
+# time it tells, "taken out 2 years ago".)
 QUESTION_NUMBER_RE = re.compile(
-    r"\b(\d+)(?=[- ]?(y|yr|year|month|week|day|percent|%|cm)s?\b)(?![- ]?(?:y|yr|year|month|week|day)s?[- ]old\b)", re.I
+    r"\b(\d+)(?=[- ]?(y|yr|year|month|week|day|percent|%|cm)s?\b)"
+    r"(?![- ]?(?:y|yr|year|month|week|day)s?(?:[- ]old| ago)\b)",
+    re.I,
 )
 
 

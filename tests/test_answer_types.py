@@ -674,6 +674,9 @@ def test_a_time_ahead_the_question_asks_about_must_be_the_evidences() -> None:
     assert missing_number("How was she doing two years later?", report) is None
     assert missing_number("will it come back after ten years", "It can come back after 10 years.") is None
     assert missing_number("my son is 5 years old, can he get it", "Children get it.") is None
+    # A time the question tells is no figure it asks for.
+    told = "my mum had it taken out 2 years ago, so for how long does she need yearly blood tests?"
+    assert missing_number(told, "You will have a blood test once a year for at least 10 years.") is None
     assert missing_number("i had surgery 2 years ago, can it come back", "It can come back.") is None
 
 
