@@ -1030,6 +1030,14 @@ def build_vocabulary(
     for name, meant in shortened.items():
         if len(meant) == 1 and name not in aliases:
             aliases[name] = next(iter(meant))
+    # A carcinoma is the cancer a family names it by ("merkel cell cancer"), where no other condition is named so.
+    lay_named: dict[str, set[str]] = {}
+    for alias, topic in aliases.items():
+        if alias.endswith(" carcinoma"):
+            lay_named.setdefault(alias.removesuffix("carcinoma") + "cancer", set()).add(topic)
+    for name, meant in lay_named.items():
+        if len(meant) == 1 and name not in aliases:
+            aliases[name] = next(iter(meant))
     # A name of three or more words is often written as its initials ("giant cell tumor of bone" ->
     # "GCTB"), even where the pages never do: learn the initials unless they are a word already.
     for alias, topic in list(aliases.items()):

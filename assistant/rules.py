@@ -688,6 +688,8 @@ def make_never_mentioned(
         for word in inp.query.terms:
             if word in vocab.topic_aliases or word in vocab.document_aliases:
                 continue
+            if only_told(word, inp.query):  # ("the oncologist mentioned ...": who said it, not what is asked)
+                continue
             if COMPARISON_WORD_RE.fullmatch(word):  # ("X vs Y": the word sets two things side by side)
                 continue
             if not is_specialist_word(word, vocab, settings):
@@ -722,6 +724,16 @@ def make_never_mentioned(
         return None
 
     return asked_documents_never_mention
+
+
+def only_told(word: str, query: UnderstoodQuery) -> bool:
+    """Whether ``word`` is only in what the message told before it asked ("my mum had X removed. the oncologist
+    mentioned immunotherapy. does it help?"): context, not a thing the question asks the pages about."""
+    if not query.told:
+        return False
+    word_stems = stems(word)
+    asking = query.question.removeprefix(query.told)
+    return bool(word_stems) and word_stems <= stems(query.told) and not word_stems & stems(asking)
 
 
 def make_excluded(vocab: Vocabulary, words: DocumentWords) -> Callable[[RuleInput], str | None]:

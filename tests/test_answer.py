@@ -2077,3 +2077,18 @@ def test_a_question_asking_several_figures_is_answered_part_by_part(tmp_path: Pa
     )
     quoted = " ".join(c.quote for c in answer.citations)
     assert "12 months" in quoted and "day patient" in quoted
+
+
+def test_immunotherapy_is_named_by_the_checkpoint_its_antibody_blocks(tmp_path: Path) -> None:
+    """A trial page never writes "immunotherapy": it names the antibody's target ("an antibody against ... (PD-L1)").
+    A family asking whether immunotherapy helps is answered from it, not told the pages never mention it."""
+    page = (
+        "# Myxoid glomangioma\n\n## Treatment after surgery\n\n"
+        "Adjuvant zerotinumab, an antibody against programmed death-ligand 1 (PD-L1), lowered the chance of the cancer "
+        "coming back after surgery.\n\n"
+        "## Outlook\n\nMost people are cured by surgery.\n"
+    )
+    bot = written_page_bot(tmp_path, page, "myxoid glomangioma", suffix="md")
+    answer = bot.ask("does immunotherapy help after surgery for myxoid glomangioma?", trace=True)
+    assert answer.trace is not None and not answer.trace.unknown_terms
+    assert not answer.abstained and "(PD-L1)" in answer.citations[0].quote

@@ -971,6 +971,9 @@ def test_a_nurses_shortening_of_a_word_the_pages_use_is_that_word(bot: Assistant
     understood = understand("Onoki SPDL levels", [], vocab)
     assert "spondylectomy" in understood.text and not understood.unknown_terms
     assert unknown_terms("Onoki XYZQ levels", vocab) == ["XYZQ"]
+    # A carcinoma is the cancer a family names it by, where no other condition is named so.
+    named = build_vocabulary(["Pages."], {"myxoid glomus carcinoma": ["a"]}, settings=Settings())
+    assert named.topics_in("my dad has myxoid glomus cancer") == ["myxoid glomus carcinoma"]
     # In lower case with no vowel, a nurse's letters of a drug's name ("vbl + pred doses"); not chat shorthand.
     drugs = build_vocabulary(
         ["Induction uses vinblastine and vincristine weekly, with hours of monitoring."],

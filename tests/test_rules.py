@@ -621,3 +621,15 @@ def test_condition_unanswered_needs_one_passage_with_the_condition_and_the_ask(b
     assert rule(RuleInput(query, [], [], selected=[both])) is None
     plain = understand("What surgery is done for hemangiopericytoma?", [], bot.vocab)
     assert rule(RuleInput(plain, [], [], selected=[treatment_only])) is None
+
+
+def test_what_a_message_only_told_is_not_what_it_asks() -> None:
+    """ "my mum had X removed. the oncologist mentioned immunotherapy. does it help?": the oncologist is who said it;
+    a page that never names oncologists may still answer."""
+    from assistant.query import UnderstoodQuery
+    from assistant.rules import only_told
+
+    told = "my mum had it removed. the oncologist mentioned immunotherapy."
+    query = UnderstoodQuery(f"{told} does immunotherapy help?", "", [], False, [], [], told=told)
+    assert only_told("oncologist", query) and not only_told("immunotherapy", query) and not only_told("help", query)
+    assert not only_told("oncologist", UnderstoodQuery("the oncologist said so, why?", "", [], False, [], []))
