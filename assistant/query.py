@@ -507,6 +507,31 @@ class Vocabulary:
             return None
         return next(iter(found.values()))
 
+    def condition_word_begun(self, word: str) -> str | None:
+        """The word of a condition's name that ``word`` begins, as a family shortens a long one ("glomang" for
+        glomangioma; a "phaeo"): the one name word of the conditions it begins, at least
+        CONDITION_PREFIX_MIN_LETTERS long and CONDITION_PREFIX_MIN_REST letters short of it. None for an everyday word
+        or a word of no name, or one beginning several."""
+        lower = word.lower()
+        if word not in self._condition_words_begun:
+            found = {
+                w
+                for w in self.topic_words
+                if w.startswith(lower) and len(w) >= len(lower) + CONDITION_PREFIX_MIN_REST and w.isalpha()
+            }
+            usable = (
+                lower.isalpha()
+                and len(lower) >= CONDITION_PREFIX_MIN_LETTERS
+                and lower not in self.topic_words
+                and not is_general_english(lower, self.settings.general_vocabulary_size)
+            )
+            self._condition_words_begun[word] = next(iter(found)) if usable and len(found) == 1 else None
+        return self._condition_words_begun[word]
+
+    @cached_property
+    def _condition_words_begun(self) -> dict[str, str | None]:
+        return {}
+
     @cached_property
     def _shortened_topics(self) -> frozenset[str]:
         """The conditions the pages give an acronym of their own ("ZGT")."""
@@ -827,6 +852,10 @@ SHORTHAND_MIN_LETTERS = 3
 # The longest capitals read as a condition's shorthand: a nurse's two to four letters ("MB", "DSRC"), not a code.
 CONDITION_SHORTHAND_MAX_LETTERS = 4
 SHORTHAND_MIN_TARGET = 7
+# A family's start of a long condition name ("phaeo", "retino"): at least this many letters, and this many fewer than
+# the name's word (a real word's ending, "tumou", is no shortening).
+CONDITION_PREFIX_MIN_LETTERS = 5
+CONDITION_PREFIX_MIN_REST = 3
 # Someone whose case a report tells: "she", "the patient", "a 48-year-old" (a study of many names no one so).
 _CASE_TOLD_RE = re.compile(r"\b(?:she|he|the patient|our patient|\d+[- ](?:year|month)s?[- ]old)\b", re.I)
 # How a case report names its patient ("a 48-year-old woman presented ...").
@@ -1882,8 +1911,13 @@ _CAPITALS_RE = re.compile(r"\b[A-Z]{2,}\b")
 
 def _condition_shorthand_spelt_out(text: str, vocab: Vocabulary) -> str:
     """ "MGA nail bed dose" read as "myxoid glomangioma nail bed dose": a condition a nurse shortens to capitals
-    the pages never write (see :meth:`Vocabulary.condition_shorthand`) is asked about by its name."""
-    return _CAPITALS_RE.sub(lambda m: vocab.condition_shorthand(m.group(0)) or m.group(0), text)
+    the pages never write (see :meth:`Vocabulary.condition_shorthand`) is asked about by its name; so is one a family
+    cuts short ("her phaeo": see :meth:`Vocabulary.condition_word_begun`)."""
+    text = _CAPITALS_RE.sub(lambda m: vocab.condition_shorthand(m.group(0)) or m.group(0), text)
+    return _LOWER_WORD_RE.sub(lambda m: vocab.condition_word_begun(m.group(0)) or m.group(0), text)
+
+
+_LOWER_WORD_RE = re.compile(rf"\b[a-z]{{{CONDITION_PREFIX_MIN_LETTERS},}}\b")
 
 
 _CODE_TOKEN_RE = re.compile(rf"\b{_CODE}[A-Za-z0-9-]*\b")

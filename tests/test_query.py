@@ -974,6 +974,11 @@ def test_a_nurses_shortening_of_a_word_the_pages_use_is_that_word(bot: Assistant
     # A carcinoma is the cancer a family names it by, where no other condition is named so.
     named = build_vocabulary(["Pages."], {"myxoid glomus carcinoma": ["a"]}, settings=Settings())
     assert named.topics_in("my dad has myxoid glomus cancer") == ["myxoid glomus carcinoma"]
+    # ... and a family cuts a long name short ("her glomang"): the one name word it begins, five letters or more.
+    begun = build_vocabulary(["Pages."], {"glomangioma": ["a"], "myxoid zentaroma": ["b"]}, settings=Settings())
+    assert begun.condition_word_begun("glomang") == "glomangioma"
+    assert begun.condition_word_begun("myxo") is None and begun.condition_word_begun("myxoid") is None
+    assert understand("my mum had her glomang removed, what now", [], begun).topics == ["glomangioma"]
     # In lower case with no vowel, a nurse's letters of a drug's name ("vbl + pred doses"); not chat shorthand.
     drugs = build_vocabulary(
         ["Induction uses vinblastine and vincristine weekly, with hours of monitoring."],
