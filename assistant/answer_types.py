@@ -346,7 +346,7 @@ def dose_of_another(question: str, text: str) -> str | None:
     thing = next((t for t in named_things if t.lower() not in _GENERAL_TREATMENT_WORDS), None)
     if thing is None:
         return None
-    # (Its name may be cut short, as nurses shorten a drug's: "pred" is prednisolone's first letters.)
+    # (Its name may be cut short, as nurses shorten a drug's: "glom" is glomatuzumab's first letters.)
     named = re.compile(rf"\b{re.escape(thing)}\w*", re.I)
     # (A dose in grays is radiation's, never a drug's: "23.4 Gy to the whole brain" is no dose of zerotinib. Of a thing
     # not named as a drug, "boost dose", it may be.)

@@ -467,7 +467,7 @@ class Vocabulary:
         prefixed = set(itertools.takewhile(lambda w: w.startswith(lower), words[at:]))
         found = {w for w in prefixed if len(w) >= len(lower) + SHORTHAND_MIN_TARGET - SHORTHAND_MIN_LETTERS}
         # (Letters in order: of any word when typed in capitals, "ZRT"; of a drug's name when typed in lower case with
-        # no vowel, as a nurse shortens one, "vbl" for vinblastine, which no chat shorthand, "hrs" or "pls", is.)
+        # no vowel, as a nurse shortens one, "zrtnb" for zerotinib, which no chat shorthand, "hrs" or "pls", is.)
         vowelless = not _VOWEL_RE.search(lower)
         if not found and (word.isupper() or vowelless):
             first = bisect.bisect_left(words, lower[0])
@@ -509,7 +509,7 @@ class Vocabulary:
 
     def condition_word_begun(self, word: str) -> str | None:
         """The word of a condition's name that ``word`` begins, as a family shortens a long one ("glomang" for
-        glomangioma; a "phaeo"): the one name word of the conditions it begins, at least
+        glomangioma; a "zentar"): the one name word of the conditions it begins, at least
         CONDITION_PREFIX_MIN_LETTERS long and CONDITION_PREFIX_MIN_REST letters short of it. None for an everyday word
         or a word of no name, or one beginning several."""
         lower = word.lower()
@@ -852,7 +852,7 @@ SHORTHAND_MIN_LETTERS = 3
 # The longest capitals read as a condition's shorthand: a nurse's two to four letters ("MB", "DSRC"), not a code.
 CONDITION_SHORTHAND_MAX_LETTERS = 4
 SHORTHAND_MIN_TARGET = 7
-# A family's start of a long condition name ("phaeo", "retino"): at least this many letters, and this many fewer than
+# A family's start of a long condition name ("glomang", "zentar"): at least this many letters, and this many fewer than
 # the name's word (a real word's ending, "tumou", is no shortening).
 CONDITION_PREFIX_MIN_LETTERS = 5
 CONDITION_PREFIX_MIN_REST = 3
@@ -1059,7 +1059,7 @@ def build_vocabulary(
     for name, meant in shortened.items():
         if len(meant) == 1 and name not in aliases:
             aliases[name] = next(iter(meant))
-    # A carcinoma is the cancer a family names it by ("merkel cell cancer"), where no other condition is named so.
+    # A carcinoma is the cancer a family names it by ("myxoid glomus cancer"), where no other condition is named so.
     lay_named: dict[str, set[str]] = {}
     for alias, topic in aliases.items():
         if alias.endswith(" carcinoma"):
@@ -1912,7 +1912,7 @@ _CAPITALS_RE = re.compile(r"\b[A-Z]{2,}\b")
 def _condition_shorthand_spelt_out(text: str, vocab: Vocabulary) -> str:
     """ "MGA nail bed dose" read as "myxoid glomangioma nail bed dose": a condition a nurse shortens to capitals
     the pages never write (see :meth:`Vocabulary.condition_shorthand`) is asked about by its name; so is one a family
-    cuts short ("her phaeo": see :meth:`Vocabulary.condition_word_begun`)."""
+    cuts short ("her glomang": see :meth:`Vocabulary.condition_word_begun`)."""
     text = _CAPITALS_RE.sub(lambda m: vocab.condition_shorthand(m.group(0)) or m.group(0), text)
     return _LOWER_WORD_RE.sub(lambda m: vocab.condition_word_begun(m.group(0)) or m.group(0), text)
 
