@@ -921,9 +921,10 @@ def answers_by_shape(word: str, text: str) -> bool:
     return any(asks.fullmatch(word) and holds.search(text) for asks, holds in SHAPE_WORDS)
 
 
-def narrow_cues(question: str) -> list[re.Pattern[str]]:
+@lru_cache(maxsize=1 << 12)  # a pure function of the question, asked of every candidate of it
+def narrow_cues(question: str) -> tuple[re.Pattern[str], ...]:
     """The answer shapes of the narrow question types ``question`` is of (see :class:`QuestionCue`)."""
-    return [cue.holds for cue in QUESTION_CUES if cue.narrow and cue.asks.search(question)]
+    return tuple(cue.holds for cue in QUESTION_CUES if cue.narrow and cue.asks.search(question))
 
 
 def answer_kind_cues(question: str) -> list[re.Pattern[str]]:
@@ -937,6 +938,7 @@ def _asks_figure_of_any_kind(question: str) -> bool:
     return asks_for_figure(question) or bool(HOW_MANY_RE.search(question)) or bool(TIME_POINT_RE.search(question))
 
 
+@lru_cache(maxsize=1 << 14)  # a pure function of its texts, asked by the chooser and the rules of the same candidates
 def holds_asked_answer(question: str, text: str) -> bool | None:
     """Whether ``text`` holds the narrow answer ``question`` asks for: a required figure when one is
     asked, else any narrow cue's shape. None when the question asks for nothing narrow."""
