@@ -767,6 +767,9 @@ class Vocabulary:
         # "the woman in the report", "the young man": the case reports whose patient that is.
         for match in NAMED_PATIENT_RE.finditer(lowered):
             add_unless_named(self.patients.get(PERSON_KINDS[match.group(1)], ()))
+        # "a 44 year old woman whose cancer came back": the case report whose patient is that age.
+        for match in _AGED_PATIENT_RE.finditer(lowered):
+            add_unless_named(self.patients.get(f"{match.group(1)} {PERSON_KINDS[match.group(2).lower()]}", ()))
         for kind, source_ids in self.kinds.items():  # a handful of document kinds, whatever the corpus size
             if re.search(rf" (both|two|all|each|the) (\w+ )?{re.escape(kind)}s ", lowered) and len(source_ids) > 1:
                 targets += [frozenset({sid}) for sid in source_ids if frozenset({sid}) not in targets]
@@ -859,6 +862,8 @@ CONDITION_PREFIX_MIN_REST = 3
 # Someone whose case a report tells: "she", "the patient", "a 48-year-old" (a study of many names no one so).
 _CASE_TOLD_RE = re.compile(r"\b(?:she|he|the patient|our patient|\d+[- ](?:year|month)s?[- ]old)\b", re.I)
 # How a case report names its patient ("a 48-year-old woman presented ...").
+# A patient by age and kind, as a report writes it ("a 44-year-old woman") or a reader retells it ("44 year old").
+_AGED_PATIENT_RE = re.compile(r"\b(\d+)[- ]?(?:year|yr)s?[- ]?old (woman|lady|girl|man|boy)\b", re.I)
 REPORT_PATIENT_RE = re.compile(r"\b\d+[- ](?:year|month)s?[- ]old (woman|girl|man|boy)\b", re.I)
 YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b")
 # "One of these tumours", "both conditions": every condition the documents are about, in general words.
@@ -1186,7 +1191,11 @@ def vocabulary_from_corpus(
         if CASE_REPORT_KIND in info.kind:
             found = {m.group(1).lower() for s in doc.sentences for m in REPORT_PATIENT_RE.finditer(s.text)}
             if len(found) == 1:  # one patient (a report of several is not "the woman's" report)
-                patients.setdefault(found.pop(), []).append(doc.source_id)
+                kind = found.pop()
+                patients.setdefault(kind, []).append(doc.source_id)
+                # ... and by her age, as a reader retells the case ("I read about a 44 year old woman whose ...").
+                for age in {m.group(1) for s in doc.sentences for m in _AGED_PATIENT_RE.finditer(s.text)}:
+                    patients.setdefault(f"{age} {kind}", []).append(doc.source_id)
     condition_names = " ".join(normalise(t) for info in infos.values() for t in info.topics)
     # ... and a page by its publisher's own name ("On the Ashford page, ..."), when it published no other document:
     # the first word of the name that no English word list has ("Ashford Children's Hospital").

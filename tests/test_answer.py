@@ -2092,3 +2092,33 @@ def test_immunotherapy_is_named_by_the_checkpoint_its_antibody_blocks(tmp_path: 
     answer = bot.ask("does immunotherapy help after surgery for myxoid glomangioma?", trace=True)
     assert answer.trace is not None and not answer.trace.unknown_terms
     assert not answer.abstained and "(PD-L1)" in answer.citations[0].quote
+
+
+def test_a_case_retold_by_its_patients_age_is_that_report(tmp_path: Path) -> None:
+    """ "I read about a 44 year old woman whose cancer came back in her lungs": the case report whose patient is a
+    44-year-old woman is what the question is about, not another page that speaks of cancer coming back."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "mga.md").write_text(
+        "# Myxoid glomangioma\n\n## If it comes back\n\n"
+        "If it does come back in the lungs, it can almost always still be cured with chemotherapy.\n"
+    )
+    (corpus / "case.txt").write_text(
+        "Case Reports\nJ Test Oncol. 2023 Aug;18(8):101-109.\n\nLung metastases of zentaroma: a case report\n\n"
+        "Ana Ibáñez 1, Bo Sæther 2\n\nAbstract\nA 44-year-old woman presented with zentaroma of the adrenal gland. "
+        "It came back in her lungs after 15 months, and she underwent resection of three lung nodules.\n\n"
+        "PMID: 31402259\n"
+    )
+    entries = [
+        {"id": "test-mga", "file": "mga.md", "title": "Myxoid glomangioma", "publisher": "Test page",
+         "kind": "patient page", "audience": "family", "topics": ["myxoid glomangioma"]},
+        {"id": "ibanez-zentaroma", "file": "case.txt", "title": "Lung metastases of zentaroma: a case report",
+         "journal": "J Test Oncol", "year": 2023, "kind": "case report abstract", "audience": "clinician",
+         "topics": ["zentaroma"]},
+    ]  # fmt: skip
+    (corpus / "manifest.json").write_text(json.dumps({"documents": entries}))
+    bot = Assistant.load(Settings(corpus_dir=corpus, data_dir=tmp_path / "data"))
+    retold = "i read about a 44 year old woman whose cancer came back in her lungs. what did they do"
+    answer = bot.ask(retold, trace=True)
+    assert answer.trace is not None and answer.trace.targets == [["ibanez-zentaroma"]]
+    assert "cured with chemotherapy" not in answer.text
