@@ -51,6 +51,7 @@ from assistant.query import (
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
 from assistant.text import (
+    CHEMOTHERAPY_DRUG_RE,
     STOPWORDS,
     StemRoots,
     content_words,
@@ -808,12 +809,18 @@ def _paragraph_opening(ev: EvidencePassage) -> str:
     return ev.doc.sentences[opening[0]].plain if opening else ""
 
 
+_CHEMOTHERAPY_WORDS = frozenset({"chemotherapy", "chemo", "chemotherapies"})
+
+
 def _gives_figure_of(kind: str, source_ids: set[str], index: CorpusIndex) -> bool:
     """Whether the documents give a figure of the kind a word asks for ("dose": "50 Gy"); bounded by their size."""
     shapes = [holds for asks, holds, _ in FIGURE_REQUIREMENTS if asks.fullmatch(kind)]
     shapes += [holds for asks, holds in SHAPE_WORDS if asks.fullmatch(kind)]
     if kind.lower() in DRUG_WORDS:  # ("which drug": "she was started on doxorubicin" names one)
         shapes.append(DRUG_NAME_RE)
+    # ("What chemotherapy did she receive?": a report naming a cytotoxic drug, "etoposide 100 mg/m2", says one.)
+    if kind.lower() in _CHEMOTHERAPY_WORDS:
+        shapes.append(CHEMOTHERAPY_DRUG_RE)
     return bool(shapes) and any(
         shape.search(index.passages[p].text)
         for sid in source_ids

@@ -2122,3 +2122,28 @@ def test_a_case_retold_by_its_patients_age_is_that_report(tmp_path: Path) -> Non
     answer = bot.ask(retold, trace=True)
     assert answer.trace is not None and answer.trace.targets == [["ibanez-zentaroma"]]
     assert "cured with chemotherapy" not in answer.text
+
+
+def test_a_report_naming_cytotoxic_drugs_says_what_chemotherapy_was_given(tmp_path: Path) -> None:
+    """ "What chemotherapy did she receive?" of a report that names the drugs ("etoposide 100 mg/m2 ...") and never the
+    word another page uses: it says which chemotherapy, and is not refused for never mentioning it."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "mga.md").write_text("# Myxoid glomangioma\n\n## Treatment\n\nChemotherapy is rarely needed.\n")
+    (corpus / "case.txt").write_text(
+        "Case Reports\nJ Test Oncol. 2023 Aug;18(8):101-109.\n\nLung metastases of zentaroma: a case report\n\n"
+        "Ana Ibáñez 1, Bo Sæther 2\n\nAbstract\nA 44-year-old woman presented with zentaroma of the adrenal gland. "
+        "When it came back in her lungs she received etoposide 100 mg/m2 on days 1-3 and cisplatin 40 mg/m2 on day 1, "
+        "every 28 days, and the nodules shrank by half.\n\nPMID: 31402259\n"
+    )
+    entries = [
+        {"id": "test-mga", "file": "mga.md", "title": "Myxoid glomangioma", "publisher": "Test page",
+         "kind": "patient page", "audience": "family", "topics": ["myxoid glomangioma"]},
+        {"id": "ibanez-zentaroma", "file": "case.txt", "title": "Lung metastases of zentaroma: a case report",
+         "journal": "J Test Oncol", "year": 2023, "kind": "case report abstract", "audience": "clinician",
+         "topics": ["zentaroma"]},
+    ]  # fmt: skip
+    (corpus / "manifest.json").write_text(json.dumps({"documents": entries}))
+    bot = Assistant.load(Settings(corpus_dir=corpus, data_dir=tmp_path / "data"))
+    answer = bot.ask("In the Ibanez case report, what chemotherapy did she receive when it came back?")
+    assert not answer.abstained and "etoposide 100 mg/m2" in " ".join(c.quote for c in answer.citations)
