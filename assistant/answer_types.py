@@ -335,15 +335,24 @@ _GENERAL_TREATMENT_WORDS = frozenset(
 DOSE_NEAR_WORDS = 6  # a dose is written beside its drug: "denosumab 120 mg", "imatinib 400 mg once a day"
 
 
+_DOSE_COUNT_RE = re.compile(rf"\d+|a|an|one|single|each|every|{_NUMBER_WORD}", re.I)
+
+
 def dose_of_another(question: str, text: str) -> str | None:
     """Why the doses ``text`` gives do not answer a dose asked of one thing: each stands beside another drug's
     name ("... denosumab 120 mg ..., with daily oral calcium and vitamin D" asked for the vitamin D dose; "| Sorafenib
     | 400 mg once a day |" asked for methotrexate's), or None. A dose beside no drug's name may be the asked one's
     ("It is stopped at a total of 375 mg/m²" after a sentence naming it; "the usual dose for adults is 400 mg")."""
+    if not _ASKS_DOSE_RE.search(question):  # ("he can have one dose of X or just checks": no dose asked)
+        return None
     # (The first thing named that is no general word: "What dose of adjuvant zerotinib" is zerotinib's.)
     named_things = [m.group("before") for m in _DOSED_BEFORE_RE.finditer(question)]
     named_things += [m.group("after") for m in _DOSED_AFTER_RE.finditer(question)]
-    thing = next((t for t in named_things if t.lower() not in _GENERAL_TREATMENT_WORDS), None)
+    # (Nor a count of doses: "one dose of X" is X's.)
+    thing = next(
+        (t for t in named_things if t.lower() not in _GENERAL_TREATMENT_WORDS and not _DOSE_COUNT_RE.fullmatch(t)),
+        None,
+    )
     if thing is None:
         return None
     # (Its name may be cut short, as nurses shorten a drug's: "glom" is glomatuzumab's first letters.)
@@ -373,6 +382,19 @@ def dose_of_another(question: str, text: str) -> str | None:
             if not any(abs(dose - at) <= DOSE_NEAR_WORDS for at in drugs):
                 return None
     return f"the doses the evidence gives are of other drugs than {thing}" if doses else None
+
+
+# A question asking for a dose.
+# (Not doses that only mark a time: "how long are they monitored after the first doses?"; nor a count of doses told
+# or weighed, "he can have one dose of X", "after two doses": how many, not how much.)
+_ASKS_DOSE_RE = re.compile(
+    r"^(?!.*\b(after|before|between|following|since|with) (the |each |every |his |her |their |your |my )?"
+    r"(first |last |next |later |early |\w+ )?doses?\b)"
+    rf"(?!(?:(?!\b(?:dose|doses|dosage|dosing)\b).)*\b(?:one|a|single|{_NUMBER_WORD}|\d+) doses? of\b"
+    r"(?!.*\b(?:dose|doses|dosage|dosing)\b))"
+    r".*\b(dose|doses|dosage|dosing)\b",
+    re.I,
+)
 
 
 # Questions that can only be answered with a figure of a kind: (question pattern, what the evidence
@@ -519,14 +541,8 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     # Incidence and prevalence are rates of new and existing cases: figures ("4 per million a year").
     (re.compile(r"\b(incidence|prevalence)\b", re.I), re.compile(_ANY_NUMBER, re.I), "a figure"),
     # A dose is a number with a unit of dose (grays, milligrams, units, becquerels), not any number.
-    # (Not doses that only mark a time: "how long are they monitored after the first doses?")
     (
-        re.compile(
-            r"^(?!.*\b(after|before|between|following|since|with) (the |each |every |his |her |their |your |my )?"
-            r"(first |last |next |later |early |\w+ )?doses?\b)"
-            r".*\b(dose|doses|dosage|dosing)\b",
-            re.I,
-        ),
+        _ASKS_DOSE_RE,
         _DOSE_RE,
         "a dose",
     ),

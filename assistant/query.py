@@ -1966,7 +1966,7 @@ def understand(
     if after:
         names = vocab.topics_in(after) or vocab.targets_in(after)
         question = f"{after} {asked_first}" if names else asked_first
-    told, asking = _told_then_asked(question)
+    told, asking = told_then_asked(question)
     told_corrected = _spelling_corrected(told, vocab) if told else ""
     names_subject = bool(told) and bool(vocab.topics_in(told_corrected) or vocab.targets_in(told_corrected))
     asked_words = content_words(SUBJECT_PRONOUN_RE.sub(" ", asking))
@@ -2125,7 +2125,7 @@ def understand(
         # need chemo?" asked about chemo), nor whose people it asked of.
         # (Nor what it told after asking: "what are his chances? i cant stop crying".)
         question_before = _asked_then_told(asked[-1])[0]
-        told_before, asked_before = _told_then_asked(question_before)
+        told_before, asked_before = told_then_asked(question_before)
         previous = content_words(vocab.without_names(asked_before if told_before else question_before))
         context = [
             w
@@ -2309,7 +2309,7 @@ _POINTS_BACK_RE = re.compile(
 )
 
 
-def _told_then_asked(message: str) -> tuple[str, str]:
+def told_then_asked(message: str) -> tuple[str, str]:
     """A message that tells something and then asks ("My son has MGA. Will he need chemo?", or typed on a
     phone: "my son has MGA, how is it treated"): (what it tells, what it asks); ("", message) for a message
     that only asks, or asks first."""

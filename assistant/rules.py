@@ -47,6 +47,7 @@ from assistant.query import (
     names_a_document,
     names_someones_people,
     normalise,
+    told_then_asked,
 )
 from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
@@ -606,6 +607,10 @@ def make_no_document_is_about(vocab: Vocabulary) -> Callable[[RuleInput], str | 
             return None
         for word in inp.query.terms:
             if DISEASE_NAME_RE.match(word) and word in vocab.words and stem_all([word])[0] not in topic_stems:
+                # (A type of a condition its page keeps naming, "seminoma" on a testicular cancer page, is something
+                # the page is about too.)
+                if vocab.counts.get(word, 0) >= vocab.settings.subtype_min_mentions:
+                    continue
                 return f"no document is about {word}; the documents only mention it"
         return None
 
@@ -730,11 +735,13 @@ def make_never_mentioned(
 def only_told(word: str, query: UnderstoodQuery) -> bool:
     """Whether ``word`` is only in what the message told before it asked ("my mum had X removed. the oncologist
     mentioned immunotherapy. does it help?"): context, not a thing the question asks the pages about."""
-    if not query.told:
+    told, asking = (
+        (query.told, query.question.removeprefix(query.told)) if query.told else told_then_asked(query.question)
+    )
+    if not told:
         return False
     word_stems = stems(word)
-    asking = query.question.removeprefix(query.told)
-    return bool(word_stems) and word_stems <= stems(query.told) and not word_stems & stems(asking)
+    return bool(word_stems) and word_stems <= stems(told) and not word_stems & stems(asking)
 
 
 def make_excluded(vocab: Vocabulary, words: DocumentWords) -> Callable[[RuleInput], str | None]:
@@ -920,6 +927,8 @@ def make_evidence_never_names(
         own_names = set().union(*(names_of.get(source_id, set()) for source_id in chosen_documents))
         for word in inp.query.terms:
             if word in abbreviations or not is_specialist_word(word, vocab, settings):
+                continue
+            if only_told(word, inp.query):  # ("the oncologist said ...": who said it, not what is asked)
                 continue
             if word in name_words and (word in own_names or not own_names):
                 continue

@@ -221,6 +221,13 @@ class Settings(BaseSettings):
         "the question is answered as if it named none.",
     )
     coverage_depth: int = Field(3, ge=1, description="Term coverage is measured over this many top passages.")
+    subtype_min_mentions: int = Field(
+        5,
+        ge=1,
+        description="A condition-named word the corpus uses at least this often is a type of a condition its pages "
+        "are about ('seminoma' on a testicular cancer page, named in a dozen sentences), not one mentioned in passing "
+        "(a comparison or a link title names one once or twice).",
+    )
     weight_heading: float = Field(0.15, ge=0, description="Weight of the heading-matches-question signal.")
     cue_bonus: float = Field(0.06, ge=0, description="Bonus for passages with what the question type asks for.")
     repeat_penalty: float = Field(

@@ -766,6 +766,8 @@ DRUG_TABLE = (
         ("boost dose?", "Standard risk have 23.4 Gy; the boost brings the total to 54 Gy.", False),
         ("vincristine dose?", "Vincristine 1.5 mg/m2 once a week during the 54 Gy.", False),
         ("vbl + pred doses?", "Prednisolone 40 mg/m2/day in 3 divided doses", False),  # its name cut short
+        # A count of doses told is no dose asked: "he can have one dose of carboplatin or checks".
+        ("he can have one dose of zerotinib or checks. which one?", "Glomasevel 800 mg with meals.", False),
     ],
 )
 def test_a_dose_asked_of_one_drug_is_the_one_beside_it(question: str, text: str, gap: bool) -> None:

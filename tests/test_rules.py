@@ -496,6 +496,11 @@ def test_no_document_is_about_a_condition_only_mentioned_in_passing() -> None:
     # The condition the documents are about (in any form), or a question naming it, is not this rule's case.
     assert rule(RuleInput(understand("How are bone sarcomas treated?", [], vocab), [], [])) is None
     assert rule(RuleInput(understand("Is Ewing sarcoma like osteosarcoma?", [], vocab), [], [])) is None
+    # ... nor a type of its condition a page keeps naming (in five sentences or more, subtype_min_mentions).
+    typed = build_vocabulary(
+        [*texts, *["Osteosarcoma of this kind is treated like Ewing sarcoma."] * 5], {"Ewing sarcoma": ["ewing-page"]}
+    )
+    assert make_no_document_is_about(typed)(RuleInput(passing, [], [])) is None
 
 
 def test_evidence_never_names_needs_the_quoted_passages_to_name_a_specialist_thing(bot: Assistant) -> None:
@@ -632,4 +637,7 @@ def test_what_a_message_only_told_is_not_what_it_asks() -> None:
     told = "my mum had it removed. the oncologist mentioned immunotherapy."
     query = UnderstoodQuery(f"{told} does immunotherapy help?", "", [], False, [], [], told=told)
     assert only_told("oncologist", query) and not only_told("immunotherapy", query) and not only_told("help", query)
-    assert not only_told("oncologist", UnderstoodQuery("the oncologist said so, why?", "", [], False, [], []))
+    # ... read from the message when the query kept no telling of its own (it named no condition).
+    plain = "the oncologist said he can have checks or one dose. which one should he pick?"
+    assert only_told("oncologist", UnderstoodQuery(plain, "", [], False, [], []))
+    assert not only_told("oncologist", UnderstoodQuery("why did the oncologist say so?", "", [], False, [], []))
