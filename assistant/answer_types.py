@@ -338,6 +338,17 @@ DOSE_NEAR_WORDS = 6  # a dose is written beside its drug: "denosumab 120 mg", "i
 _DOSE_COUNT_RE = re.compile(rf"\d+|a|an|one|single|each|every|{_NUMBER_WORD}", re.I)
 
 
+# A drug listed before another whose dose is asked: "zrtnb + glom doses", "zerotinib and glomatuzumab dose".
+_DOSED_LIST_RE = re.compile(r"\b([\w-]+)\s*(?:\+|&|/|,|\band\b)\s*([\w-]+) (?i:dose|doses|dosage|dosing)\b")
+
+
+def _shortened_name(typed: str) -> str:
+    """A pattern for the name ``typed`` begins, or, typed with no vowel, whose letters it gives in order."""
+    if re.search(r"[aeiouy]", typed, re.I) or not typed.isalpha():
+        return rf"\b{re.escape(typed)}\w*"
+    return r"\b" + "[a-z]*".join(re.escape(c) for c in typed) + r"[a-z]*"
+
+
 def dose_of_another(question: str, text: str) -> str | None:
     """Why the doses ``text`` gives do not answer a dose asked of one thing: each stands beside another drug's
     name ("... denosumab 120 mg ..., with daily oral calcium and vitamin D" asked for the vitamin D dose; "| Sorafenib
@@ -355,8 +366,10 @@ def dose_of_another(question: str, text: str) -> str | None:
     )
     if thing is None:
         return None
-    # (Its name may be cut short, as nurses shorten a drug's: "glom" is glomatuzumab's first letters.)
-    named = re.compile(rf"\b{re.escape(thing)}\w*", re.I)
+    # (Its name may be cut short, as nurses shorten a drug's: "glom" is glomatuzumab's first letters, "zrtnb" with no
+    # vowel zerotinib's letters in order; and a dose asked of two, "zrtnb + glom doses", is either's.)
+    listed = [m.group(1) for m in _DOSED_LIST_RE.finditer(question) if m.group(2) == thing]
+    named = re.compile("|".join(_shortened_name(t) for t in [thing, *listed]), re.I)
     # (A dose in grays is radiation's, never a drug's: "23.4 Gy to the whole brain" is no dose of zerotinib. Of a thing
     # not named as a drug, "boost dose", it may be.)
     radiation = re.compile(r"c?gy|(centi)?grays?" if DRUG_NAME_RE.fullmatch(thing) else r"(?!)", re.I)

@@ -766,6 +766,9 @@ DRUG_TABLE = (
         ("boost dose?", "Standard risk have 23.4 Gy; the boost brings the total to 54 Gy.", False),
         ("vincristine dose?", "Vincristine 1.5 mg/m2 once a week during the 54 Gy.", False),
         ("vbl + pred doses?", "Prednisolone 40 mg/m2/day in 3 divided doses", False),  # its name cut short
+        # ... or either of two asked, one typed as its letters with no vowel.
+        ("zrtnb + glom doses?", "Zerotinib 6 mg/m2 IV once a week", False),
+        ("zrtnb + glom doses?", "Sorafenib 400 mg once a day", True),
         # A count of doses told is no dose asked: "he can have one dose of carboplatin or checks".
         ("he can have one dose of zerotinib or checks. which one?", "Glomasevel 800 mg with meals.", False),
     ],
