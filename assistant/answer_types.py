@@ -19,7 +19,9 @@ from functools import lru_cache
 from assistant.query import ASKS_CONTACT_RE, LAY_TERMS, LEVEL_WORDS, LEXICON, speaks_of_case
 from assistant.text import (
     DRUG_NAME,
+    DRUG_NAME_RE,
     STOPWORDS,
+    VOWEL_RE,
     content_words,
     is_english,
     spelling_variants,
@@ -62,11 +64,8 @@ _DOSE_RE = re.compile(
     r"[mkµ]?ci|[mkg]?bq|(milli|mega|giga)?(curies?|becquerels?))\b(/\S+)?",
     re.I,
 )
-_DRUG_NAME = DRUG_NAME
 # A temperature with its unit: "38°C", "100.4 °F", "39 degrees".
 _TEMPERATURE = r"\d\s*°\s*[CF]\b|\b\d+(\.\d+)? degrees\b"
-# A drug's name: what "which drug" asks for.
-DRUG_NAME_RE = re.compile(_DRUG_NAME, re.I)
 # (North American "555-010-0199", international "+44 ...", or a national number opening with 0: "01632 960418".)
 _PHONE = r"\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\+\d[\d\s().-]{7,}\d|\b0\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"
 # A level or span of levels in the letter-and-number notation of segments ("below X2", "X6 to Y2").
@@ -260,7 +259,7 @@ QUESTION_CUES: list[QuestionCue] = [
     QuestionCue(
         re.compile(
             # (The regimen's word first: the drug names are looked for only in a question that has it.)
-            rf"^(?=.*\b(regimens?|dosing|dose schedules?)\b)(?=.*{_DRUG_NAME})|"
+            rf"^(?=.*\b(regimens?|dosing|dose schedules?)\b)(?=.*{DRUG_NAME})|"
             r"\bhow often (is|are|was|were) (it|they|\w+) given\b",
             re.I,
         ),
@@ -269,8 +268,8 @@ QUESTION_CUES: list[QuestionCue] = [
     ),
     # ... and a regimen of no drug named ("X chemo regimen"): the drugs it is made of, or their doses and days.
     QuestionCue(
-        re.compile(rf"^(?=.*\b(regimens?|dosing)\b)(?!.*{_DRUG_NAME})", re.I),
-        re.compile(rf"{_DRUG_NAME}|{_DOSE_RE.pattern}|{_SCHEDULE}", re.I),
+        re.compile(rf"^(?=.*\b(regimens?|dosing)\b)(?!.*{DRUG_NAME})", re.I),
+        re.compile(rf"{DRUG_NAME}|{_DOSE_RE.pattern}|{_SCHEDULE}", re.I),
         narrow=True,
     ),
     # How a patient was doing, or the outcome: a case report's last word on its patient ("at 30 months she
@@ -344,7 +343,7 @@ _DOSED_LIST_RE = re.compile(r"\b([\w-]+)\s*(?:\+|&|/|,|\band\b)\s*([\w-]+) (?i:d
 
 def _shortened_name(typed: str) -> str:
     """A pattern for the name ``typed`` begins, or, typed with no vowel, whose letters it gives in order."""
-    if re.search(r"[aeiouy]", typed, re.I) or not typed.isalpha():
+    if VOWEL_RE.search(typed) or not typed.isalpha():
         return rf"\b{re.escape(typed)}\w*"
     return r"\b" + "[a-z]*".join(re.escape(c) for c in typed) + r"[a-z]*"
 
@@ -386,8 +385,9 @@ def dose_of_another(question: str, text: str) -> str | None:
             for m in _UNCOMMON_WORD_RE.finditer(part)
             if not is_english(m.group(0)) and not named.fullmatch(m.group(0))
         ]
-        given = [m for m in _DOSE_RE.finditer(part) if not radiation.fullmatch(m.group(2))]
-        doses += len(given) < len(list(_DOSE_RE.finditer(part)))
+        found = list(_DOSE_RE.finditer(part))
+        given = [m for m in found if not radiation.fullmatch(m.group(2))]
+        doses += len(given) < len(found)
         for dose in (len(part[: m.start()].split()) for m in given):
             doses += 1
             if any(abs(dose - at) <= DOSE_NEAR_WORDS for at in things):
@@ -504,7 +504,7 @@ FIGURE_REQUIREMENTS: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
             r"|\b(which|what)( \w+){0,2} (regimens?|drug combinations?)\b",
             re.I,
         ),
-        re.compile(_DRUG_NAME, re.I),
+        DRUG_NAME_RE,
         "drug names",
     ),
     (

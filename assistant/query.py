@@ -27,10 +27,11 @@ from assistant.corpus import DocumentInfo
 from assistant.ingest import ParsedDocument
 from assistant.settings import Settings
 from assistant.text import (
-    DRUG_NAME,
+    DRUG_NAME_RE,
     PHONE_WHAT,
     ROMAN_NUMERAL_RE,
     STOPWORDS,
+    VOWEL_RE,
     WORD_RE,
     content_words,
     fold,
@@ -256,10 +257,6 @@ def learn_acronyms(texts: Iterable[str]) -> dict[str, str]:
     return acronyms
 
 
-_VOWEL_RE = re.compile(r"[aeiouy]")
-_DRUG_NAME_RE = re.compile(DRUG_NAME, re.I)
-
-
 def _letters_in_order(letters: Sequence[str], phrase: str) -> bool:
     position = 0
     for letter in letters:
@@ -468,13 +465,13 @@ class Vocabulary:
         found = {w for w in prefixed if len(w) >= len(lower) + SHORTHAND_MIN_TARGET - SHORTHAND_MIN_LETTERS}
         # (Letters in order: of any word when typed in capitals, "ZRT"; of a drug's name when typed in lower case with
         # no vowel, as a nurse shortens one, "zrtnb" for zerotinib, which no chat shorthand, "hrs" or "pls", is.)
-        vowelless = not _VOWEL_RE.search(lower)
+        vowelless = not VOWEL_RE.search(lower)
         if not found and (word.isupper() or vowelless):
             first = bisect.bisect_left(words, lower[0])
             same_letter = itertools.takewhile(lambda w: w.startswith(lower[0]), words[first:])
             found = {w for w in same_letter if _letters_in_order(lower, w)}  # (each begins with its first letter)
             if not word.isupper():
-                found = {w for w in found if _DRUG_NAME_RE.fullmatch(w)}
+                found = {w for w in found if DRUG_NAME_RE.fullmatch(w)}
         # (Inflections of one word are one word: "zerotinib", "zerotinibs".)
         stems_found = {stem_all([w])[0] for w in found}
         return min(found, key=len) if len(stems_found) == 1 else None
@@ -514,18 +511,18 @@ class Vocabulary:
         or a word of no name, or one beginning several."""
         lower = word.lower()
         if word not in self._condition_words_begun:
-            found = {
-                w
-                for w in self.topic_words
-                if w.startswith(lower) and len(w) >= len(lower) + CONDITION_PREFIX_MIN_REST and w.isalpha()
-            }
             usable = (
                 lower.isalpha()
                 and len(lower) >= CONDITION_PREFIX_MIN_LETTERS
                 and lower not in self.topic_words
                 and not is_general_english(lower, self.settings.general_vocabulary_size)
             )
-            self._condition_words_begun[word] = next(iter(found)) if usable and len(found) == 1 else None
+            found = {
+                w
+                for w in (self.topic_words if usable else ())
+                if w.startswith(lower) and len(w) >= len(lower) + CONDITION_PREFIX_MIN_REST and w.isalpha()
+            }
+            self._condition_words_begun[word] = next(iter(found)) if len(found) == 1 else None
         return self._condition_words_begun[word]
 
     @cached_property
@@ -1166,9 +1163,7 @@ def vocabulary_from_corpus(
     patients: dict[str, list[str]] = {}
     listed_names: dict[str, list[str]] = {}
     study_names: dict[str, set[str]] = {}
-    documents_seen: list[str] = []
     for doc in documents:
-        documents_seen.append(doc.source_id)
         info = infos[doc.source_id]
         listed = doc.metadata.get("other_names")
         if isinstance(listed, list) and len(info.topics) == 1:  # (a page about several: whose names they are is unsaid)
@@ -1200,7 +1195,7 @@ def vocabulary_from_corpus(
     # ... and a page by its publisher's own name ("On the Ashford page, ..."), when it published no other document:
     # the first word of the name that no English word list has ("Ashford Children's Hospital").
     published: dict[str, list[str]] = {}
-    for source_id in documents_seen:
+    for source_id in sentences:  # (every document read, in order)
         if publisher := infos[source_id].publisher:
             published.setdefault(publisher, []).append(source_id)
     publishers: dict[str, str] = {}

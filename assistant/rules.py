@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from assistant.answer_types import (
     AGE_WORD_RE,
     COMPARISON_WORD_RE,
-    DRUG_NAME_RE,
     DRUG_WORDS,
     FIGURE_REQUIREMENTS,
     LIKENESS_WORDS,
@@ -53,6 +52,7 @@ from assistant.scoring import ScoredPassage
 from assistant.settings import Settings
 from assistant.text import (
     CHEMOTHERAPY_DRUG_RE,
+    DRUG_NAME_RE,
     STOPWORDS,
     StemRoots,
     content_words,
@@ -1043,7 +1043,7 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
 # of something else (scans every 3 months) is no answer. (Only a wait: other things a span is asked of are often
 # said in other words, "the diagnostic delay" as "11 months passed before the diagnosis".)
 _WAIT_SPAN_RE = re.compile(
-    r"\bhow long (?:is|will|would|was) (?:the|a|an|his|her|their|my|our|your) (?P<thing>wait|waiting)\b", re.I
+    r"\bhow long (?:is|will|would|was) (?:the|a|an|his|her|their|my|our|your) (?:wait|waiting)\b", re.I
 )
 # The treatment the asker's person is on: "my son (who is) on chemo", "my daughter is having radiotherapy".
 _PERSON_ON_RE = re.compile(

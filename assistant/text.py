@@ -121,6 +121,10 @@ DRUG_NAME = (
     r"\b[a-z]+(mab|nib|ciclib|parib|stat|platin|phosphamide|fosfamide|rubicin|mycin|taxel|tecan|citabine|"
     r"trexate|blastine|cristine|poside|mustine|olimus|zomib|lisib|degib|dronate|dronic)\b"
 )
+# A drug's name: what "which drug" asks for, and what a nurse's letters of one may stand for.
+DRUG_NAME_RE = re.compile(DRUG_NAME, re.I)
+# A vowel: a word typed without one ("vbl", "hrs") is shorthand, never a word spelt out.
+VOWEL_RE = re.compile(r"[aeiouy]", re.I)
 # A cytotoxic drug by its international nonproprietary name's stem (WHO INN stems: ...platin, ...rubicin, ...taxel),
 # or one of the few whose stem is an antibiotic's (bleomycin): a person on one is having chemotherapy.
 CHEMOTHERAPY_DRUG_RE = re.compile(

@@ -516,6 +516,25 @@ def manifest_page_bot(tmp_path: Path, folder: Path, source_id: str) -> Assistant
     return one_page_bot(tmp_path, folder / str(entry["file"]), entry)
 
 
+def page_and_report_bot(
+    tmp_path: Path, page: str, report: str, report_title: str, page_file: str = "mga.md"
+) -> Assistant:
+    """A real assistant over two documents written for the test: a family page about myxoid glomangioma (``page``,
+    saved as ``page_file``) and a clinician's case report abstract about zentaroma by Ibáñez (``report``)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / page_file).write_text(page, encoding="utf-8")
+    (corpus / "report.txt").write_text(report, encoding="utf-8")
+    entries = [
+        {"id": "test-mga", "file": page_file, "title": "Myxoid glomangioma", "publisher": "Test page",
+         "kind": "patient page", "audience": "family", "topics": ["myxoid glomangioma"]},
+        {"id": "ibanez-zentaroma", "file": "report.txt", "title": report_title, "journal": "J Test Oncol",
+         "year": 2023, "kind": "case report abstract", "audience": "clinician", "topics": ["zentaroma"]},
+    ]  # fmt: skip
+    (corpus / "manifest.json").write_text(json.dumps({"documents": entries}))
+    return Assistant.load(Settings(corpus_dir=corpus, data_dir=tmp_path / "data"))
+
+
 def written_page_bot(tmp_path: Path, text: str, topic: str, suffix: str = "txt") -> Assistant:
     """A real assistant over one family page written for the test, about ``topic`` (``suffix``: its file type)."""
     slug = re.sub(r"[^a-z0-9]+", "-", topic.lower()).strip("-")
@@ -1922,30 +1941,20 @@ def test_an_abbreviation_accents_and_a_spelt_out_compound_find_the_pages_own_wor
     """Words the pages write otherwise still find them: "OS" is the "survival" of a page that never writes
     "overall", "MGA" the condition it never shortens; "radiotherapy" is the "radiation therapy" of a page that
     never writes "radiotherapy"; "Ibanez" is the "Ibáñez" of an author list ending with its study group."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "mga.txt").write_text(
+    bot = page_and_report_bot(
+        tmp_path,
         "Myxoid glomangioma\n\nMyxoid glomangioma is a rare tumour of the fingers.\n\nTreatment\n\n"
         "Radiation therapy is the main treatment. It is given once a day over about 6 weeks.\n\nOutlook\n\n"
-        "Five-year survival is 90% for stage I and 60% for stage III.\n"
-    )
-    (corpus / "abstract.txt").write_text(
+        "Five-year survival is 90% for stage I and 60% for stage III.\n",
         "Case Reports\nJ Test Oncol. 2023 Aug;18(8):101-109. doi: 10.5555/jto.2023.0418.\n\n"
         "Postoperative radiotherapy for zentaroma: a cohort study\n\n"
         "Ana Ibáñez 1, Bo Sæther 2, Cy Dunn 1; Zentaroma Registry Collaborative Group\n\n"
         "Affiliations\n1 Department of Oncology, Test Hospital, Testville.\n\n"
         "Abstract\nBackground: Zentaroma is rare. Methods: We studied 300 adults after surgery. "
-        "Results: Overall survival (OS) at 10 years was 83.1% with radiotherapy and 78.4% without.\n\nPMID: 31402258\n"
+        "Results: Overall survival (OS) at 10 years was 83.1% with radiotherapy and 78.4% without.\n\nPMID: 31402258\n",
+        "Postoperative radiotherapy for zentaroma",
+        page_file="mga.txt",
     )
-    entries = [
-        {"id": "test-mga", "file": "mga.txt", "title": "Myxoid glomangioma", "publisher": "Test page",
-         "kind": "patient page", "audience": "family", "topics": ["myxoid glomangioma"]},
-        {"id": "ibanez-zentaroma", "file": "abstract.txt", "title": "Postoperative radiotherapy for zentaroma",
-         "journal": "J Test Oncol", "year": 2023, "kind": "case report abstract", "audience": "clinician",
-         "topics": ["zentaroma"]},
-    ]  # fmt: skip
-    (corpus / "manifest.json").write_text(json.dumps({"documents": entries}))
-    bot = Assistant.load(Settings(corpus_dir=corpus, data_dir=tmp_path / "data"))
     survival = bot.ask("myxoid glomangioma 5yr OS by stage", audience="clinician")
     assert not survival.abstained and "60% for stage III" in survival.citations[0].quote
     weeks = bot.ask("how long does the radiotherapy for myxoid glomangioma take?")
@@ -2097,27 +2106,16 @@ def test_immunotherapy_is_named_by_the_checkpoint_its_antibody_blocks(tmp_path: 
 def test_a_case_retold_by_its_patients_age_is_that_report(tmp_path: Path) -> None:
     """ "I read about a 44 year old woman whose cancer came back in her lungs": the case report whose patient is a
     44-year-old woman is what the question is about, not another page that speaks of cancer coming back."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "mga.md").write_text(
+    bot = page_and_report_bot(
+        tmp_path,
         "# Myxoid glomangioma\n\n## If it comes back\n\n"
-        "If it does come back in the lungs, it can almost always still be cured with chemotherapy.\n"
-    )
-    (corpus / "case.txt").write_text(
+        "If it does come back in the lungs, it can almost always still be cured with chemotherapy.\n",
         "Case Reports\nJ Test Oncol. 2023 Aug;18(8):101-109.\n\nLung metastases of zentaroma: a case report\n\n"
         "Ana Ibáñez 1, Bo Sæther 2\n\nAbstract\nA 44-year-old woman presented with zentaroma of the adrenal gland. "
         "It came back in her lungs after 15 months, and she underwent resection of three lung nodules.\n\n"
-        "PMID: 31402259\n"
+        "PMID: 31402259\n",
+        "Lung metastases of zentaroma: a case report",
     )
-    entries = [
-        {"id": "test-mga", "file": "mga.md", "title": "Myxoid glomangioma", "publisher": "Test page",
-         "kind": "patient page", "audience": "family", "topics": ["myxoid glomangioma"]},
-        {"id": "ibanez-zentaroma", "file": "case.txt", "title": "Lung metastases of zentaroma: a case report",
-         "journal": "J Test Oncol", "year": 2023, "kind": "case report abstract", "audience": "clinician",
-         "topics": ["zentaroma"]},
-    ]  # fmt: skip
-    (corpus / "manifest.json").write_text(json.dumps({"documents": entries}))
-    bot = Assistant.load(Settings(corpus_dir=corpus, data_dir=tmp_path / "data"))
     retold = "i read about a 44 year old woman whose cancer came back in her lungs. what did they do"
     answer = bot.ask(retold, trace=True)
     assert answer.trace is not None and answer.trace.targets == [["ibanez-zentaroma"]]
@@ -2127,23 +2125,14 @@ def test_a_case_retold_by_its_patients_age_is_that_report(tmp_path: Path) -> Non
 def test_a_report_naming_cytotoxic_drugs_says_what_chemotherapy_was_given(tmp_path: Path) -> None:
     """ "What chemotherapy did she receive?" of a report that names the drugs ("etoposide 100 mg/m2 ...") and never the
     word another page uses: it says which chemotherapy, and is not refused for never mentioning it."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "mga.md").write_text("# Myxoid glomangioma\n\n## Treatment\n\nChemotherapy is rarely needed.\n")
-    (corpus / "case.txt").write_text(
+    bot = page_and_report_bot(
+        tmp_path,
+        "# Myxoid glomangioma\n\n## Treatment\n\nChemotherapy is rarely needed.\n",
         "Case Reports\nJ Test Oncol. 2023 Aug;18(8):101-109.\n\nLung metastases of zentaroma: a case report\n\n"
         "Ana Ibáñez 1, Bo Sæther 2\n\nAbstract\nA 44-year-old woman presented with zentaroma of the adrenal gland. "
         "When it came back in her lungs she received etoposide 100 mg/m2 on days 1-3 and cisplatin 40 mg/m2 on day 1, "
-        "every 28 days, and the nodules shrank by half.\n\nPMID: 31402259\n"
+        "every 28 days, and the nodules shrank by half.\n\nPMID: 31402259\n",
+        "Lung metastases of zentaroma: a case report",
     )
-    entries = [
-        {"id": "test-mga", "file": "mga.md", "title": "Myxoid glomangioma", "publisher": "Test page",
-         "kind": "patient page", "audience": "family", "topics": ["myxoid glomangioma"]},
-        {"id": "ibanez-zentaroma", "file": "case.txt", "title": "Lung metastases of zentaroma: a case report",
-         "journal": "J Test Oncol", "year": 2023, "kind": "case report abstract", "audience": "clinician",
-         "topics": ["zentaroma"]},
-    ]  # fmt: skip
-    (corpus / "manifest.json").write_text(json.dumps({"documents": entries}))
-    bot = Assistant.load(Settings(corpus_dir=corpus, data_dir=tmp_path / "data"))
     answer = bot.ask("In the Ibanez case report, what chemotherapy did she receive when it came back?")
     assert not answer.abstained and "etoposide 100 mg/m2" in " ".join(c.quote for c in answer.citations)
