@@ -1,7 +1,8 @@
 """Dense vector store: a FAISS index whose type follows the number of vectors.
 
-Below ``settings.faiss_exact_max`` vectors the index is exact (``IndexFlatIP``): a brute-force scan
-is fast enough there and has no recall loss. Above it the index is approximate, HNSW or IVF
+Below ``settings.faiss_exact_max`` vectors the index is exact: a brute-force scan is fast enough
+there and has no recall loss (``IndexFlatIP``, or rows stored as float16 with
+``settings.faiss_exact_encoding``, half the memory a scan reads). Above it the index is approximate, HNSW or IVF
 (``settings.faiss_ann``), with its knobs taken from the settings. Vectors are unit-length float32,
 so inner product is cosine similarity. Search results are row numbers into the array the index was
 built from, so callers keep their own row → passage table.
@@ -49,7 +50,7 @@ def ivf_list_count(count: int, settings: Settings) -> int:
 def index_description(count: int, settings: Settings) -> str:
     """The ``faiss.index_factory`` string used for ``count`` vectors under ``settings``."""
     if count <= settings.faiss_exact_max:
-        return "Flat"
+        return "Flat" if settings.faiss_exact_encoding == "fp32" else "SQfp16"
     if settings.faiss_ann == "hnsw":
         return f"HNSW{settings.faiss_hnsw_m},Flat"
     return f"IVF{ivf_list_count(count, settings)},Flat"
@@ -66,6 +67,8 @@ def build_faiss_index(vectors: np.ndarray, settings: Settings) -> faiss.Index:
         index: faiss.Index = faiss.IndexFlatIP(data.shape[1])
     else:
         index = faiss.index_factory(data.shape[1], description, faiss.METRIC_INNER_PRODUCT)
+    if isinstance(index, faiss.IndexScalarQuantizer):
+        index.train(data)  # fp16 needs no statistics; the call only marks the index trained
     if isinstance(index, faiss.IndexHNSW):
         index.hnsw.efConstruction = settings.faiss_hnsw_ef_construction
         index.hnsw.efSearch = settings.faiss_hnsw_ef_search

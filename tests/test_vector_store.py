@@ -34,7 +34,7 @@ def data() -> tuple[np.ndarray, np.ndarray]:
 
 def test_below_threshold_the_index_is_exact(data: tuple[np.ndarray, np.ndarray]) -> None:
     vectors, queries = data
-    settings = Settings(faiss_exact_max=len(vectors))
+    settings = Settings(faiss_exact_max=len(vectors), faiss_exact_encoding="fp32")
     index = build_faiss_index(vectors, settings)
     assert isinstance(index, faiss.IndexFlatIP)
     scores, ids = search(index, queries, 10, settings)
@@ -42,6 +42,18 @@ def test_below_threshold_the_index_is_exact(data: tuple[np.ndarray, np.ndarray])
     assert np.array_equal(ids, truth_ids)
     np.testing.assert_allclose(scores, truth_scores, rtol=1e-5)
     np.testing.assert_allclose(scores[:, 0], np.einsum("ij,ij->i", queries, vectors[ids[:, 0]]), rtol=1e-5)
+
+
+def test_the_exact_index_in_half_precision_finds_the_same_rows(data: tuple[np.ndarray, np.ndarray]) -> None:
+    vectors, queries = data
+    settings = Settings(faiss_exact_max=len(vectors), faiss_exact_encoding="fp16")
+    index = build_faiss_index(vectors, settings)
+    assert isinstance(index, faiss.IndexScalarQuantizer)
+    assert index.sa_code_size() == 2 * vectors.shape[1]  # two bytes a dimension: half of float32
+    scores, ids = search(index, queries, 10, settings)
+    truth_scores, _ = faiss.knn(queries, vectors, 10, metric=faiss.METRIC_INNER_PRODUCT)
+    assert exact_recall_at_k(vectors, queries, ids, 10) >= 0.99
+    np.testing.assert_allclose(scores, truth_scores, atol=1e-3)
 
 
 @pytest.mark.parametrize("ann", ["ivf", "hnsw"])
