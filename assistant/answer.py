@@ -71,7 +71,7 @@ class Evidence:
     selected: list[ScoredPassage]
     ranked: list[ScoredPassage]  # candidates from the documents asked about, best first
     outside: list[ScoredPassage] = field(default_factory=list)  # candidates from other documents
-    mode: str = "fact"  # "fact" | "section" | "several"
+    mode: str = "fact"  # "fact" | "section" | "several" | "parts" (a message's several questions, in its order)
     section: tuple[str, str] | None = None  # (source id, heading) a section answer comes from
     abstain_rule: str | None = None
     abstain_reason: str | None = None
@@ -236,6 +236,7 @@ class ExtractiveAnswerer:
             audience,
             as_list=evidence.mode == "section",
             question=evidence.question,
+            keep_order=evidence.mode == "parts",
             name_conditions=evidence.names_conditions,
             part_labels=evidence.part_labels,
         )

@@ -8,10 +8,12 @@ from __future__ import annotations
 import time
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from assistant.answer import Evidence, ExtractiveAnswerer
 from assistant.answer_types import figure_asked
+from assistant.asked_parts import asked_parts
 from assistant.citations import Enforced, enforce_citations
 from assistant.embeddings import submit_query
 from assistant.errors import InvalidQuestionError
@@ -150,6 +152,10 @@ class Assistant:
         candidates = self.retriever.retrieve(query.text, vector, query.focus, named, lexical_scores=lexical)
         retrieved = time.perf_counter()
         evidence = self.answerer.select(query, vector, candidates, audience)
+        # (A personal decision between options is one question however it is put, "should he have A or B? which
+        # would you pick?": the page's comparison of the options answers it.)
+        if not evidence.abstain_reason and evidence.mode == "fact" and safety.label != "treatment_decision":
+            evidence = self._answered_by_part(question, history, query, audience, stock, evidence, record)
         if record is not None:
             self._record(record, query, candidates, evidence)
             record.timings_ms = {
@@ -178,6 +184,59 @@ class Assistant:
             return self._abstain(question, audience, safety.label, safety.notice, enforced.removed, record)
         notice = None if safety.notice is None else f"{safety.notice} {ANSWER_LEAD_IN}"
         return _cited_answer(question, enforced, notice, False, safety.label, audience, record)
+
+    def _answered_by_part(
+        self,
+        question: str,
+        history: Sequence[dict[str, str]],
+        query: UnderstoodQuery,
+        audience: str,
+        stock: tuple[str, ...],
+        evidence: Evidence,
+        record: AnswerTrace | None,
+    ) -> Evidence:
+        """``evidence``, or for a message asking several questions ("will she lose the eye? is it because I drank?
+        does her brother need checking?") each question's own answer, in the order asked: scored as one text, the
+        message gets the passages nearest its strongest question only. Each question is understood as a follow-up
+        to the message (its subject and whom it tells of carry), retrieved and selected on its own; one that finds
+        no answer is left out, and unless two do, the message's own evidence stands."""
+        settings = self.settings
+        parts = asked_parts(question, settings.asked_part_min_words, settings.asked_parts_max)
+        if not parts:
+            return evidence
+        # The message as the turn before each question: what it told (the subject, the person) carries.
+        context = [*history, {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
+        understood = [
+            replace(understand(part, context, self.vocab, stock), topics=query.topics, targets=query.targets)
+            for part in parts
+        ]
+        vectors_of = [submit_query(part.text, settings.query_batch_max) for part in understood]  # one forward pass
+        named = set().union(*query.targets) if query.targets else None
+        chosen: list[ScoredPassage] = []
+        quoted: set[int] = set()
+        answered = 0
+        for part, vector_of in zip(understood, vectors_of, strict=True):
+            vector = vector_of()
+            lexical = self.retriever.lexical_scores(part.focus) if self.retriever.mode != "dense" else None
+            candidates = self.retriever.retrieve(part.text, vector, part.focus, named, lexical_scores=lexical)
+            found = self.answerer.select(part, vector, candidates, audience)
+            # (A question whose best answer an earlier one's already gives adds nothing: not its lesser passages.)
+            if (
+                found.abstain_reason
+                or found.mode != "fact"
+                or not found.selected
+                or found.selected[0].evidence.index in quoted
+            ):
+                continue
+            new = [r for r in found.selected if r.evidence.index not in quoted][: settings.asked_part_max_passages]
+            quoted |= {r.evidence.index for r in new}
+            answered += 1
+            chosen += new
+        if answered < 2:
+            return evidence
+        if record is not None:
+            record.asked_parts = parts
+        return Evidence(chosen, evidence.ranked, evidence.outside, mode="parts")
 
     def _cited(self, evidence: Evidence, audience: str) -> Enforced:
         """The composed answer for ``evidence``, through the citation gate."""
@@ -214,8 +273,12 @@ class Assistant:
             if p in by_passage
         ]
         record.sections = [heading for _, heading in candidates.sections]
-        position = {id(r): i for i, r in enumerate(scored)}
-        record.selected = [position[id(r)] for r in evidence.selected if id(r) in position]
+        position = {r.evidence.index: i for i, r in enumerate(scored)}
+        for chosen in evidence.selected:
+            if chosen.evidence.index not in position:  # found for one of a message's questions (see _answered_by_part)
+                position[chosen.evidence.index] = len(record.candidates)
+                record.candidates.append(self._candidate(chosen, candidates, True))
+        record.selected = [position[r.evidence.index] for r in evidence.selected]
         record.mode = evidence.mode
         record.asked_section = evidence.section[1] if evidence.section else None
         record.abstain_rule, record.abstain_reason = evidence.abstain_rule, evidence.abstain_reason

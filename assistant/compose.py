@@ -88,15 +88,17 @@ class Composer:
         question: str = "",
         name_conditions: bool = False,
         part_labels: dict[int, str] | None = None,
+        keep_order: bool = False,
     ) -> Draft:
         """The answer text for ``selected`` passages; ``as_list`` renders one passage per line (a section's parts).
         A long sentence whose one clause holds the narrow answer ``question`` asks for (an age, a figure)
         is quoted as that clause: the fact, not the sentence around it. ``name_conditions``: each passage says
         which page it is from, as when they are about different conditions; ``part_labels``: the condition a
-        passage of a page about several is about, said instead of the page's title."""
+        passage of a page about several is about, said instead of the page's title; ``keep_order``: the passages
+        answer a message's questions in the order asked, and no plainer one leads."""
         part_labels = part_labels or {}
         selected = list(selected)
-        if audience == "family" and len(selected) > 1 and not as_list and not part_labels:
+        if audience == "family" and len(selected) > 1 and not as_list and not part_labels and not keep_order:
             selected = self._plain_lead(selected, question)
         citations: list[Citation] = []
         parts: list[str] = []

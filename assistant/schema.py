@@ -82,9 +82,12 @@ class AnswerTrace(BaseModel):
         default_factory=list, description="The retrieval ranking (fused rank order), before scoring."
     )
     sections: list[str] = Field(default_factory=list, description="Sections retrieval brought in whole.")
-    mode: str | None = Field(None, description="'fact', 'section' or 'several' (how the evidence was chosen).")
+    mode: str | None = Field(None, description="'fact', 'section', 'several' or 'parts' (how the evidence was chosen).")
     asked_section: str | None = Field(None, description="The heading the question restates, when one does.")
     selected: list[int] = Field(default_factory=list, description="Indexes into candidates of the quoted passages.")
+    asked_parts: list[str] = Field(
+        default_factory=list, description="The message's several questions, when each was answered on its own."
+    )
     abstain_rule: str | None = None
     abstain_reason: str | None = None
     removed: list[str] = Field(default_factory=list)

@@ -151,6 +151,24 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant (Cormack et al. 2009 use 60).")
     answer_max_words: int = Field(120, ge=20, description="Soft cap on words in an extractive answer.")
     answer_max_sentences: int = Field(3, ge=1, description="At most this many evidence units in one answer.")
+    asked_part_min_words: int = Field(
+        2,
+        ge=1,
+        description="A question inside a message counts as one of the message's several questions with at least "
+        "this many content words: 'why is that?' or 'is it?' only points back at what the message told.",
+    )
+    asked_parts_max: int = Field(
+        4,
+        ge=2,
+        description="A message is answered question by question when it asks at most this many: the families' "
+        "messages of probes 12-16 ask two or three; more is likelier a long story's sentences misread.",
+    )
+    asked_part_max_passages: int = Field(
+        2,
+        ge=1,
+        description="Passages each question of a several-question message may quote: its answer and the sentence "
+        "beside it, so that three questions stay a short answer.",
+    )
     abstain_min_evidence: float = Field(
         0.35,
         description="Abstain when the best passage's evidence strength (dense cosine + weighted BM25 + "

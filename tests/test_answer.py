@@ -2136,3 +2136,56 @@ def test_a_report_naming_cytotoxic_drugs_says_what_chemotherapy_was_given(tmp_pa
     )
     answer = bot.ask("In the Ibanez case report, what chemotherapy did she receive when it came back?")
     assert not answer.abstained and "etoposide 100 mg/m2" in " ".join(c.quote for c in answer.citations)
+
+
+SEVERAL_QUESTIONS_PAGE = """# Myxoid glomangioma
+
+## What is myxoid glomangioma?
+
+Myxoid glomangioma (MGA) is a rare tumour of the small blood vessels in the skin of the hand. It is not cancer and
+it does not spread to other parts of the body.
+
+## What causes it?
+
+Nobody knows what causes MGA. Nothing a mother ate or drank during pregnancy causes it.
+
+## Will my child lose the finger?
+
+Almost every child keeps the finger. The surgeon removes the lump and a thin rim of healthy tissue around it.
+
+## Does it run in families?
+
+MGA does not run in families. Brothers and sisters do not need any tests or checks.
+
+## Living with MGA
+
+Most children go back to school a week after the operation. A small scar is left on the skin.
+"""
+
+
+def test_a_message_asking_several_questions_gets_each_ones_answer_in_order(tmp_path: Path) -> None:
+    """A family's message asking three things ("will she lose it? is it because I drank? does her brother need
+    checking?") gets each question's answer, in the order asked: scored as one text, it got the passages nearest its
+    strongest question only."""
+    bot = written_page_bot(tmp_path, SEVERAL_QUESTIONS_PAGE, "myxoid glomangioma", suffix="md")
+    message = (
+        "our girl is 6 and they just found MGA on her middle finger, we are all in bits. will she lose the finger?? "
+        "is this because i drank wine when i was pregnant with her. and does her little brother need checking too"
+    )
+    answer = bot.ask(message, trace=True)
+    assert not answer.abstained
+    assert answer.trace is not None and len(answer.trace.asked_parts) == 3
+    order = [
+        answer.text.find("keeps the finger"),
+        answer.text.find("during pregnancy"),
+        answer.text.find("Brothers and sisters do not need"),
+    ]
+    assert -1 not in order and order == sorted(order), answer.text
+    assert all(quote_is_verbatim(c, bot.index.source_path) for c in answer.citations)
+    # The trace shows each quoted passage among its candidates.
+    assert len(answer.trace.selected) >= 3
+    assert all(0 <= i < len(answer.trace.candidates) for i in answer.trace.selected)
+    # One question, however long the story around it, is answered as one.
+    single = bot.ask("our girl is 6 and they found MGA on her middle finger. will she lose the finger?", trace=True)
+    assert single.trace is not None and single.trace.asked_parts == []
+    assert "keeps the finger" in single.text
