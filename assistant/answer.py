@@ -192,12 +192,12 @@ class ExtractiveAnswerer:
             ):
                 evidence.related = evidence.selected
             elif [name for name, _ in faults] == ["missing_figure"] and (
-                groups := other_age_group(query.question, shown)
+                groups := other_age_group(query.question, shown, self.vocab.age_group_of(_documents(evidence.selected)))
             ):
                 # A figure for the other age group only: what the pages asked about say of the asked group (whom they
                 # leave out, or where they send them) is shown instead of their figures.
                 said_of, asked_of = groups
-                documents = {r.evidence.doc.source_id for r in evidence.selected}
+                documents = _documents(evidence.selected)
                 evidence.related = [
                     r
                     for r in ranked
@@ -929,3 +929,8 @@ def _overlaps(a: EvidencePassage, b: EvidencePassage) -> bool:
 def _paragraph(passage: EvidencePassage) -> tuple[str, int]:
     """The document and block (paragraph, or list with its lead) a passage opens in."""
     return passage.doc.source_id, passage.block
+
+
+def _documents(passages: list[ScoredPassage]) -> set[str]:
+    """The source ids of ``passages``."""
+    return {r.evidence.doc.source_id for r in passages}

@@ -18,6 +18,8 @@ from functools import lru_cache
 
 from assistant.query import ASKS_CONTACT_RE, LAY_TERMS, LEVEL_WORDS, LEXICON, speaks_of_case
 from assistant.text import (
+    ADULT_AGE,
+    AGE_GROUP_RES,
     DRUG_NAME,
     DRUG_NAME_RE,
     STOPWORDS,
@@ -329,7 +331,10 @@ _DOSED_AFTER_RE = re.compile(
 _UNCOMMON_WORD_RE = re.compile(r"\b[A-Za-z]{6,}\b")
 _GENERAL_TREATMENT_WORDS = frozenset(
     "what which the a usual therapy treatment treatments chemo chemotherapy radiation radiotherapy rt drug drugs "
-    "medicine medicines medication pill tablet proton photon".split()
+    "medicine medicines medication pill tablet proton photon "
+    # ... nor does a word comparing doses or pointing at one: "the same dose for both", "his dose".
+    "same different right correct normal higher lower full both either each every any this that these those his her "
+    "their my your its".split()
 )
 DOSE_NEAR_WORDS = 6  # a dose is written beside its drug: "denosumab 120 mg", "imatinib 400 mg once a day"
 
@@ -378,6 +383,9 @@ def dose_of_another(question: str, text: str) -> str | None:
     for part in re.split(r"(?<!\d)\.(?!\d)|;", text):
         things = [len(part[: m.start()].split()) for m in named.finditer(part)]
         drugs = [len(part[: m.start()].split()) for m in DRUG_NAME_RE.finditer(part) if not named.fullmatch(m.group(0))]
+        # A drug named by its INN earlier in a sentence that never names the asked one is what its dose is of, however
+        # many words stand between: "For X, methotrexate is usually taken as tablets, 10 mg to 25 mg ...".
+        first_drug = min(drugs, default=None) if not things else None
         # ... or a word no English word list has, which names a drug (or what it is given for) by no common suffix:
         # "glomasevel 800 mg" is no dose of zerotinib.
         drugs += [
@@ -392,7 +400,9 @@ def dose_of_another(question: str, text: str) -> str | None:
             doses += 1
             if any(abs(dose - at) <= DOSE_NEAR_WORDS for at in things):
                 return None
-            if not any(abs(dose - at) <= DOSE_NEAR_WORDS for at in drugs):
+            if not any(abs(dose - at) <= DOSE_NEAR_WORDS for at in drugs) and not (
+                first_drug is not None and first_drug < dose
+            ):
                 return None
     return f"the doses the evidence gives are of other drugs than {thing}" if doses else None
 
@@ -781,15 +791,7 @@ def figure_gap(question: str, text: str) -> str | None:
     return missing_number(question, text)
 
 
-# Who a figure is of, by age group: children (a child's own words, or an age under 18) or adults. ("son" and
-# "daughter" say nothing of age: a son may be 27.)
-_CHILD_GROUP_RE = re.compile(
-    r"\b(child|children|childhood|kids?|bab(y|ies)|infants?|toddlers?|teens?|teenagers?|adolescents?|p(a)?ediatric|"
-    r"boys?|girls?)\b",
-    re.I,
-)
-_ADULT_GROUP_RE = re.compile(r"\b(adults?|grown-?ups?)\b", re.I)
-AGE_GROUP_RES = {"children": _CHILD_GROUP_RE, "adults": _ADULT_GROUP_RE}
+_CHILD_GROUP_RE, _ADULT_GROUP_RE = AGE_GROUP_RES["children"], AGE_GROUP_RES["adults"]
 # A word asking of age ("how old", "older adults"): of the person, not a thing a passage must speak of.
 AGE_WORD_RE = re.compile(r"\b(?:age|ages|aged|old|older|younger)\b", re.I)
 _SENTENCE_OR_LINE_RE = re.compile(r"(?<=[.!?])\s+|\n")
@@ -801,7 +803,6 @@ _PERSON_AGE_RE = re.compile(
     r"(\d{1,3})\b(?![.,]?\d|\s*(?:cm|mm|%|percent|kg|mg|weeks?|days?|months?))",
     re.I,
 )
-ADULT_AGE = 18
 # A question about how a person's illness will go: "what are his chances", "her outlook", "the prognosis".
 _ASKS_OUTLOOK_RE = re.compile(r"\b(chances|odds|outlook|prognosis)\b", re.I)
 
@@ -827,10 +828,11 @@ def asked_age_group(question: str) -> str | None:
 _CLAUSE_SPLIT_RE = re.compile(r"[,;]\s*(?:and\s+|but\s+)?|\?\s*|\s+and\s+(?=what|how|which|when|is|are|does|do)\b")
 
 
-def other_age_group(question: str, text: str) -> tuple[str, str] | None:
+def other_age_group(question: str, text: str, written_for: str | None = None) -> tuple[str, str] | None:
     """(the group ``text`` gives figures for, the group asked of) when they differ: "the usual dose for adults" asked
-    for a 9-year-old; survival "of children and teens" asked of adults. ("What are his chances?" asks for the figures
-    of his outlook too.)"""
+    for a 9-year-old; survival "of children and teens" asked of adults; or, when its figures name no group, the one
+    its documents are ``written_for`` ("0.1 mg/kg" of a children's guideline, asked for an adult). ("What are his
+    chances?" asks for the figures of his outlook too.)"""
     if not asks_for_figure(question) and not _ASKS_OUTLOOK_RE.search(question):
         return None
     asked = asked_age_group(question)
@@ -847,12 +849,15 @@ def other_age_group(question: str, text: str) -> tuple[str, str] | None:
     figures = [line for line in _SENTENCE_OR_LINE_RE.split(text) if _ANY_NUMBER_RE.search(line)]
     of = " ".join(figures) or text
     said = {group for group in AGE_GROUP_RES if AGE_GROUP_RES[group].search(of)}
+    if not said and written_for:
+        said = {written_for}
     return (said.pop(), asked) if said and asked not in said else None
 
 
-def age_group_gap(question: str, text: str) -> str | None:
-    """Why a figure ``text`` gives is not the one asked: it is said of the other age group only, or None."""
-    if groups := other_age_group(question, text):
+def age_group_gap(question: str, text: str, written_for: str | None = None) -> str | None:
+    """Why a figure ``text`` gives is not the one asked: it is said of the other age group only (or its documents are
+    written for it), or None."""
+    if groups := other_age_group(question, text, written_for):
         return f"the figure the evidence gives is for {groups[0]}, not {groups[1]}"
     return None
 

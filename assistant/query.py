@@ -27,6 +27,8 @@ from assistant.corpus import DocumentInfo
 from assistant.ingest import ParsedDocument
 from assistant.settings import Settings
 from assistant.text import (
+    ADULT_AGE,
+    AGE_GROUP_RES,
     DRUG_NAME_RE,
     PHONE_WHAT,
     ROMAN_NUMERAL_RE,
@@ -39,6 +41,7 @@ from assistant.text import (
     is_general_english,
     misspelt_everyday_word,
     normalise,
+    scope_age_group,
     sentence_pieces,
     spelling_key,
     stem_all,
@@ -389,6 +392,8 @@ class Vocabulary:
     kinds: dict[str, list[str]] = field(default_factory=dict)  # "case report" -> its source ids
     years: dict[str, list[str]] = field(default_factory=dict)  # "2003" -> source ids published that year
     patients: dict[str, list[str]] = field(default_factory=dict)  # "woman" -> case reports of such a patient
+    # Whom each document is written for, when it says so or is one patient's case: source id -> "children"/"adults".
+    age_groups: dict[str, str] = field(default_factory=dict)
     # Documents of a case report's kind that tell no one's case (a cohort study's, a trial's abstract: nobody is "she"
     # or "a 48-year-old"): their sentences are findings about groups, not a patient's story.
     studies: frozenset[str] = frozenset()
@@ -553,6 +558,11 @@ class Vocabulary:
     def name_stems(self) -> frozenset[str]:
         """The stems of every condition's names: what a question says of its subject, not what it asks."""
         return stems(" ".join(self.topic_aliases))
+
+    def age_group_of(self, source_ids: Iterable[str]) -> str | None:
+        """The age group the documents are all written for ("children" or "adults"), or None when one says none."""
+        groups = {self.age_groups.get(source_id) for source_id in source_ids}
+        return groups.pop() if len(groups) == 1 else None
 
     def subject_stems(self, topics: Iterable[str]) -> frozenset[str]:
         """The stems of every condition's names and of ``topics``: the words that name a question's
@@ -861,6 +871,7 @@ _CASE_TOLD_RE = re.compile(r"\b(?:she|he|the patient|our patient|\d+[- ](?:year|
 # How a case report names its patient ("a 48-year-old woman presented ...").
 # A patient by age and kind, as a report writes it ("a 44-year-old woman") or a reader retells it ("44 year old").
 _AGED_PATIENT_RE = re.compile(r"\b(\d+)[- ]?(?:year|yr)s?[- ]?old (woman|lady|girl|man|boy)\b", re.I)
+_PATIENT_AGE_RE = re.compile(r"\b(\d+)[- ](year|month)s?[- ]old (?:woman|lady|girl|man|boy)\b", re.I)
 REPORT_PATIENT_RE = re.compile(r"\b\d+[- ](?:year|month)s?[- ]old (woman|girl|man|boy)\b", re.I)
 YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b")
 # "One of these tumours", "both conditions": every condition the documents are about, in general words.
@@ -1161,6 +1172,7 @@ def vocabulary_from_corpus(
     kinds: dict[str, list[str]] = {}
     years: dict[str, list[str]] = {}
     patients: dict[str, list[str]] = {}
+    age_groups: dict[str, str] = {}
     listed_names: dict[str, list[str]] = {}
     study_names: dict[str, set[str]] = {}
     for doc in documents:
@@ -1191,6 +1203,17 @@ def vocabulary_from_corpus(
                 # ... and by her age, as a reader retells the case ("I read about a 44 year old woman whose ...").
                 for age in {m.group(1) for s in doc.sentences for m in _AGED_PATIENT_RE.finditer(s.text)}:
                     patients.setdefault(f"{age} {kind}", []).append(doc.source_id)
+        # Whom it is written for: what it says of itself ("This page is for adults aged 16 and over"), or a case
+        # report's patients' ages ("An 8-year-old girl presented ...": a child's doses are no adult's).
+        scopes = {group for s in doc.sentences if (group := scope_age_group(s.text))}
+        if not scopes and CASE_REPORT_KIND in info.kind:
+            scopes = {
+                "children" if m.group(2).lower() == "month" or int(m.group(1)) < ADULT_AGE else "adults"
+                for s in doc.sentences
+                for m in _PATIENT_AGE_RE.finditer(s.text)
+            }
+        if len(scopes) == 1:
+            age_groups[doc.source_id] = scopes.pop()
     condition_names = " ".join(normalise(t) for info in infos.values() for t in info.topics)
     # ... and a page by its publisher's own name ("On the Ashford page, ..."), when it published no other document:
     # the first word of the name that no English word list has ("Ashford Children's Hospital").
@@ -1210,9 +1233,11 @@ def vocabulary_from_corpus(
     # documents know, though no sentence repeats it.
     titles = {source_id: str(infos[source_id].title) for source_id in sentences}
     texts = [text for texts in sentences.values() for text in texts] + list(titles.values())
-    return build_vocabulary(
+    vocab = build_vocabulary(
         texts, topics, authors, kinds, settings, sentences, headings, years, patients, listed_names, titles, publishers
     )
+    vocab.age_groups = age_groups
+    return vocab
 
 
 @dataclass
@@ -1808,9 +1833,20 @@ def _elliptic_opening(question: str) -> tuple[str, bool]:
 def _complete(question: str, previous: str, vocab: Vocabulary) -> tuple[str, str]:
     """A follow-up as asked in full: the question (renamed, for "And X?") and what it carries of the
     previous one."""
-    if renamed := _renamed(question, previous, vocab):
+    if renamed := _renamed(question, previous, vocab) or _asked_of_another_group(question, previous):
         return renamed, ""
     return question, _continuation(question, previous, vocab)
+
+
+def _asked_of_another_group(question: str, previous: str) -> str | None:
+    """An elliptic follow-up that only names an age group ("and for kids?", "what about adults?") asks the previous
+    question of that group: "X dose?" then "and for kids?" asks "X dose for kids?" (whose figures a page written for
+    adults does not give). None for any other question."""
+    rest, opened = _elliptic_opening(question)
+    asked = content_words(rest)
+    if not opened or not asked or not all(any(p.fullmatch(w) for p in AGE_GROUP_RES.values()) for w in asked):
+        return None
+    return f"{previous.strip().rstrip('?.!').strip()} {rest.strip(' ?.!,;:')}?"
 
 
 def _only_names(text: str, vocab: Vocabulary) -> bool:
@@ -1911,13 +1947,22 @@ def _spelling_corrected(text: str, vocab: Vocabulary) -> str:
 
 
 _CAPITALS_RE = re.compile(r"\b[A-Z]{2,}\b")
+_HYPHENATED_RE = re.compile(r"[\w]+(?:-[\w]+)*")
 
 
 def _condition_shorthand_spelt_out(text: str, vocab: Vocabulary) -> str:
     """ "MGA nail bed dose" read as "myxoid glomangioma nail bed dose": a condition a nurse shortens to capitals
     the pages never write (see :meth:`Vocabulary.condition_shorthand`) is asked about by its name; so is one a family
     cuts short ("her glomang": see :meth:`Vocabulary.condition_word_begun`)."""
-    text = _CAPITALS_RE.sub(lambda m: vocab.condition_shorthand(m.group(0)) or m.group(0), text)
+    # (Not the capitals of a hyphenated name the pages write: "EMA-CO" is a regimen, whatever "EMA" could shorten.)
+    text = _HYPHENATED_RE.sub(
+        lambda m: (
+            m.group(0)
+            if m.group(0).lower() in vocab.words
+            else _CAPITALS_RE.sub(lambda c: vocab.condition_shorthand(c.group(0)) or c.group(0), m.group(0))
+        ),
+        text,
+    )
     return _LOWER_WORD_RE.sub(lambda m: vocab.condition_word_begun(m.group(0)) or m.group(0), text)
 
 

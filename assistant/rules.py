@@ -983,7 +983,8 @@ def make_missing_figure(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
         A vague span is an answer only when said of what was asked: "how long does chemotherapy last?" is
         not answered by "a tumor may exist for a long time", which speaks of no chemotherapy."""
         question, text = inp.query.question, " ".join(p.evidence.text for p in inp.selected)
-        if gap := figure_gap(question, text) or age_group_gap(question, text):
+        written_for = vocab.age_group_of({p.evidence.doc.source_id for p in inp.selected})
+        if gap := figure_gap(question, text) or age_group_gap(question, text, written_for):
             return gap
         names = vocab.subject_stems(inp.query.topics)
         min_chars = vocab.settings.related_stem_min_chars

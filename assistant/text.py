@@ -363,3 +363,51 @@ def spelling_key(phrase: str) -> str:
 
 
 _BRITISH_OUR_RE = re.compile(r"our(s?)$")  # tumour(s), colour, behaviour
+
+
+# Who a figure is of, by age group: children (a child's own words, or an age under 18) or adults. ("son" and
+# "daughter" say nothing of age: a son may be 27.)
+AGE_GROUP_RES = {
+    "children": re.compile(
+        r"\b(child|children|childhood|kids?|bab(y|ies)|infants?|toddlers?|teens?|teenagers?|adolescents?|p(a)?ediatric|"
+        r"boys?|girls?)\b",
+        re.I,
+    ),
+    "adults": re.compile(r"\b(adults?|grown-?ups?)\b", re.I),
+}
+ADULT_AGE = 18
+# A document saying whom it is written for, in English: "This page is written for adults aged 16 and over", "This
+# guideline applies to children and young people aged 0 to 17 years", "this guide does not cover them".
+_SELF_REFERENCE_RE = re.compile(
+    r"\b(?:this|our) (?:page|guide|guideline|leaflet|booklet|factsheet|fact sheet|information|document|website)\b", re.I
+)
+_SCOPE_GROUPS = {
+    "children": r"child|children|kids?|bab(?:y|ies)|infants?|toddlers?|teens?|teenagers?|adolescents?|young people|"
+    r"boys?|girls?",
+    "adults": r"adults?|grown-?ups?|men|women",
+}
+_WRITTEN_FOR_RE = re.compile(
+    r"\b(?:for|about|applies to|apply to|covers)\s+(?:[\w'-]+\s+){0,4}?\**"
+    rf"(?:(?P<children>{_SCOPE_GROUPS['children']})|(?P<adults>{_SCOPE_GROUPS['adults']}))\b",
+    re.I,
+)
+_NOT_COVERED_RE = re.compile(r"\b(?:does not|doesn't|do not|don't) (?:cover|apply to|include)\b", re.I)
+# An age range said of whom: "aged 0 to 17", "under 18" (children); "aged 16 and over", "18 or older" (adults).
+_AGES_UP_TO_RE = re.compile(r"\b(?:aged \d{1,2} to|under) (\d{1,2})\b", re.I)
+_AGES_FROM_RE = re.compile(r"\b(\d{1,2}) (?:years )?(?:and|or) (?:over|older|above)\b", re.I)
+
+
+def scope_age_group(sentence: str) -> str | None:
+    """The age group ("children" or "adults") a document's sentence about itself says it is written for, or None:
+    "This page is for adults aged 16 and over", "... and this guide does not cover them" (said of adults: for
+    children). Only a sentence naming the document itself ("this page", "this guideline") speaks of its scope."""
+    if not _SELF_REFERENCE_RE.search(sentence):
+        return None
+    said = {group for match in _WRITTEN_FOR_RE.finditer(sentence) for group in _SCOPE_GROUPS if match.group(group)}
+    said |= {"children" for m in _AGES_UP_TO_RE.finditer(sentence) if int(m.group(1)) <= ADULT_AGE}
+    said |= {"adults" for m in _AGES_FROM_RE.finditer(sentence) if int(m.group(1)) >= ADULT_AGE - 2}
+    if not said and _NOT_COVERED_RE.search(sentence):
+        # ("Adults are treated differently and this guide does not cover them": the group not covered is named.)
+        named = {group for group, pattern in AGE_GROUP_RES.items() if pattern.search(sentence)}
+        said = {"children", "adults"} - named if len(named) == 1 else set()
+    return said.pop() if len(said) == 1 else None

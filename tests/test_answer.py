@@ -876,6 +876,50 @@ def test_a_figure_given_for_adults_does_not_answer_for_a_child(tmp_path: Path) -
     assert not adult.abstained and "400 mg" in adult.text
 
 
+CHILDREN_GUIDELINE_PAGE = """Zentaroma: ward guideline
+
+Scope
+This guideline applies to children and young people aged 0 to 17 years with zentaroma. It does not cover adults.
+
+Medicines after surgery
+Zerocaptin is given for swelling around the tumour at 0.1 mg/kg (max 4 mg per dose) by mouth every 6 hours.
+Zerocaptin is weaned over 5 days once the swelling settles.
+"""
+
+ONE_GIRLS_CASE = """A 9-year-old girl presented with headaches and slow growth. MRI showed a cystic zentaroma. She had
+surgery and her growth was followed for two years.
+
+Zerocaptin was started 12 months after surgery at 0.025 mg/kg/day, and her growth caught up by the second year.
+"""
+
+
+def test_a_figure_of_a_page_written_for_children_does_not_answer_for_an_adult(tmp_path: Path) -> None:
+    """A dose in a guideline that says it is for children (its dosing line names no age group) is no answer for an
+    adult: the refusal quotes what the page says of adults. Asked of a child, or of no one in particular, it answers."""
+    bot = written_page_bot(tmp_path, CHILDREN_GUIDELINE_PAGE, "zentaroma")
+    adult = bot.ask("Zerocaptin dose for an adult with zentaroma?")
+    assert adult.abstained and "0.1 mg/kg" not in adult.text
+    assert "for children only" in adult.text and any("does not cover adults" in c.quote for c in adult.citations)
+    child = bot.ask("zerocaptin dose for a 6 year old with zentaroma?")
+    assert not child.abstained and "0.1 mg/kg" in child.text
+    lookup = bot.ask("zentaroma zerocaptin dose", audience="clinician")
+    assert not lookup.abstained and "0.1 mg/kg" in lookup.text
+
+
+def test_a_dose_given_to_one_childs_case_does_not_answer_for_adults(tmp_path: Path) -> None:
+    """A case report's one patient, a 9-year-old girl, is a child: the dose she was given is no adult's."""
+    report = tmp_path / "report.txt"
+    report.write_text(ONE_GIRLS_CASE, encoding="utf-8")
+    entry = {"id": "quenby-zentaroma", "file": "report.txt", "title": "Zentaroma in a girl: a case report",
+             "journal": "J Test Oncol", "year": 2022, "kind": "case report abstract", "audience": "clinician",
+             "topics": ["zentaroma"]}  # fmt: skip
+    bot = one_page_bot(tmp_path, report, entry)
+    adults = bot.ask("What zerocaptin dose do adults with zentaroma need?")
+    assert adults.abstained and "0.025" not in adults.text
+    hers = bot.ask("What zerocaptin dose was the girl with zentaroma given?")
+    assert not hers.abstained and "0.025 mg/kg/day" in hers.text
+
+
 COURSE_PAGE = """Glomangioma
 
 How long does treatment take?
@@ -2189,3 +2233,38 @@ def test_a_message_asking_several_questions_gets_each_ones_answer_in_order(tmp_p
     single = bot.ask("our girl is 6 and they found MGA on her middle finger. will she lose the finger?", trace=True)
     assert single.trace is not None and single.trace.asked_parts == []
     assert "keeps the finger" in single.text
+
+
+ADULTS_TREATMENT_PAGE = """# Myxoid glomangioma: medicines
+
+This page is written for adults aged 16 and over.
+
+## Tablets
+
+Most adults take zerotinib 400 mg once a day with food. Glomasevel can raise the fats in your blood.
+
+For MGA that keeps coming back, methotrexate is usually taken as tablets, 10 mg to 25 mg by mouth once a week.
+
+## Stronger treatment
+
+A few people need a stronger combination of drugs called MGA-CO, which is given on the ward.
+"""
+
+
+def test_a_dose_is_no_answer_for_another_drug_another_group_or_a_regimen_the_page_names_bare(tmp_path: Path) -> None:
+    """A drug named earlier in a sentence owns its dose however far the dose stands ("methotrexate is usually taken
+    as tablets, 10 mg to 25 mg"): no answer for glomasevel's. "And for kids?" after a dose asks that dose of children,
+    which a page written for adults does not give. A regimen the page writes with a condition's capitals ("MGA-CO") is
+    that regimen, not the condition: the page gives it no dose."""
+    bot = written_page_bot(tmp_path, ADULTS_TREATMENT_PAGE, "myxoid glomangioma", suffix="md")
+    other = bot.ask("glomasevel dose for MGA?", audience="clinician")
+    assert other.abstained and "10 mg" not in other.text
+    own = bot.ask("methotrexate dose for MGA?", audience="clinician")
+    assert not own.abstained and "10 mg to 25 mg" in own.text
+    dose = bot.ask("zerotinib dose?", audience="clinician")
+    assert not dose.abstained and "400 mg" in dose.text
+    history = [{"role": "user", "content": "zerotinib dose?"}, {"role": "assistant", "content": dose.text}]
+    kids = bot.ask("and for kids?", history, audience="clinician")
+    assert kids.abstained and "400 mg" not in kids.text
+    regimen = bot.ask("MGA-CO doses?", audience="clinician")
+    assert regimen.abstained and "mg" not in regimen.text

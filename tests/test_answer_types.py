@@ -26,7 +26,7 @@ from assistant.answer_types import (
     span_anchor_share,
     speaks_of_case,
 )
-from assistant.text import covered_stems, negated_stems, stem_all, stems, stems_related
+from assistant.text import covered_stems, negated_stems, scope_age_group, stem_all, stems, stems_related
 
 
 @pytest.mark.parametrize(
@@ -795,3 +795,30 @@ def test_a_survival_figure_asked_by_its_abbreviation_is_one_of_surviving() -> No
     question = "in the review what was the 5-year OS"
     assert holds_asked_answer(question, "The 5-year cumulative incidence of local recurrence was 56%.") is False
     assert holds_asked_answer(question, "Median OS was 28 months and 5-year OS was 24%.") is True
+
+
+@pytest.mark.parametrize(
+    ("sentence", "group"),
+    [
+        ("This page is written for adults aged 16 and over who are treated by our skin team.", "adults"),
+        ("This guide is for men aged 16 and over with zentaroma, and for their families.", "adults"),
+        ("This guideline applies to children and young people aged 0 to 17 years with zentaroma.", "children"),
+        ("This page is about glomangioma in babies and children.", "children"),
+        ("This guide is for parents and carers of **children**.", "children"),
+        ("This guide is for nurses in shared care centres caring for children under 18 with zentaroma.", "children"),
+        ("Doses are for children and young people covered by this guideline only.", "children"),
+        # The group the page does not cover is named: it is for the other.
+        ("Zentaroma can happen in adults, but adults are treated differently and this guide does not cover them.",
+         "children"),
+        ("Children with zentaroma are seen at the children's hospital, and this page does not cover their care.",
+         "adults"),
+        # Not about whom it is for.
+        ("This page is for general information and does not replace the advice of your child's care team.", None),
+        ("This guide is for information only and does not replace advice from your child's medical team.", None),
+        ("Children usually recover well after surgery.", None),
+        ("Adults and children are treated the same way; this page covers both.", None),
+        ("", None),
+    ],
+)  # fmt: skip
+def test_a_documents_own_words_say_whom_it_is_written_for(sentence: str, group: str | None) -> None:
+    assert scope_age_group(sentence) == group
