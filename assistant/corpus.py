@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
+from assistant.columns import column_text
 from assistant.errors import CorpusError
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -225,5 +226,6 @@ def source_span(path: Path, start: int, end: int) -> str:
     suffix = path.suffix.lower()
     if suffix in MARKDOWN_SUFFIXES:
         return markdown_span_text(read_reader_text(path)[start:end], read_source_text(path)[start:end])
-    span = text[start:end]
-    return html_span_text(span) if suffix in HTML_SUFFIXES else span
+    if suffix in HTML_SUFFIXES:
+        return html_span_text(text[start:end])
+    return column_text(text, start, end)  # (a text capture: down a printed column, where it has two)

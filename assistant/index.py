@@ -219,7 +219,7 @@ def _sha256(path: Path) -> str:
 def pipeline_hash() -> str:
     """Hash of the code that shapes a stored index: a change to ingest, chunking or indexing makes it stale."""
     digest = hashlib.sha256()
-    for module in ("corpus.py", "ingest.py", "chunking.py", "index.py", "vector_store.py"):
+    for module in ("corpus.py", "columns.py", "ingest.py", "chunking.py", "index.py", "vector_store.py"):
         path = Path(__file__).parent / module
         if path.exists():
             digest.update(path.read_bytes())

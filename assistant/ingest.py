@@ -37,6 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from assistant.columns import ColumnText, Layout, layout_of
 from assistant.corpus import SourceDocument, blank_out, html_span_text, markdown_span_text, mask_markdown
 from assistant.settings import Settings
 from assistant.text import is_english, normalise
@@ -359,21 +360,48 @@ def _repeat_key(text: str) -> str:
     return re.sub(r"\d+", "0", _norm_line(BULLET_RE.sub("", text)))
 
 
-def _lines(text: str) -> list[_Line]:
+def _lines(text: str, layout: Layout | None = None) -> list[_Line]:
+    """The text's lines in reading order: a two-column region of ``layout`` (a PDF page set in two columns) is read
+    down its left column, then its right, each part of a printed line a line of its own."""
     lines: list[_Line] = []
-    offset = 0
     blanks = 0
-    for raw in text.splitlines(keepends=True):
+    # (offset, part) of the region being read: its left column's and its right column's
+    columns: tuple[list[tuple[int, str]], list[tuple[int, str]]] = ([], [])
+    offset = 0
+    for number, raw in enumerate(text.splitlines(keepends=True)):
         body = raw.rstrip("\r\n")
-        stripped = body.strip()
-        if stripped:
-            lead = len(body) - len(body.lstrip())
-            lines.append(_Line(offset + lead, offset + lead + len(stripped), stripped, lead, blank_before=blanks))
+        region = layout.region_of_line(number) if layout is not None else None
+        if region is not None:
+            columns[0].append((offset, body[: region.split]))
+            columns[1].append((offset + region.split, body[region.split :]))
+            if number == region.last:
+                for column in columns:
+                    for at, part in column:
+                        if line := _line_at(at, part, blanks):
+                            lines.append(line)
+                            blanks = 0
+                        else:
+                            blanks += 1
+                    column.clear()
+                    # (A column's text ends at its foot: the next column's first line opens a paragraph, since no
+                    # span of the file reads from one column's foot to the other's head.)
+                    blanks = 1
+        elif line := _line_at(offset, body, blanks):
+            lines.append(line)
             blanks = 0
         else:
             blanks += 1
         offset += len(raw)
     return lines
+
+
+def _line_at(offset: int, body: str, blanks: int) -> _Line | None:
+    """The line whose text ``body`` starts at ``offset`` of the file, or None for a blank one."""
+    stripped = body.strip()
+    if not stripped:
+        return None
+    lead = len(body) - len(body.lstrip())
+    return _Line(offset + lead, offset + lead + len(stripped), stripped, lead, blank_before=blanks)
 
 
 def _join_wrapped_items(lines: list[_Line]) -> list[_Line]:
@@ -717,7 +745,8 @@ def mask_html(raw: str) -> str:
 def _view(doc: SourceDocument) -> str:
     if doc.is_html:
         return mask_html(doc.text)
-    return mask_markdown(doc.text) if doc.is_markdown else doc.text
+    # (A text capture's slices read down its printed columns, as a reader reads them; see assistant.columns.)
+    return mask_markdown(doc.text) if doc.is_markdown else ColumnText(doc.text)
 
 
 # --- line shapes --------------------------------------------------------------------------------
@@ -1184,15 +1213,19 @@ def _mark_label_runs(lines: list[_Line], settings: Settings) -> None:
     """Runs of short label lines with no blank line between them are link lists (menus, "Related
     conditions", "On this page"), unless a lead sentence ending in ':' introduces them: then a list."""
 
-    def member(line: _Line) -> bool:
+    def member(k: int) -> bool:
+        line = lines[k]
         if BULLET_RE.match(line.text) or line.kind == "meta":
             return False
-        return line.kind == "chrome" or (line.kind == "text" and _is_label(line.text, settings.ingest_label_max_words))
+        # (Not a line a sentence wraps on from, in lower case: "A molar pregnancy, also called a" / "hydatidiform
+        # mole, ..." is a narrow printed column's prose, whose short lines look like labels.)
+        label = _is_label(line.text, settings.ingest_label_max_words) and not _opens_wrapped_sentence(lines, k)
+        return line.kind == "chrome" or (line.kind == "text" and label)
 
     i = 0
     while i < len(lines):
         j = i
-        while j < len(lines) and member(lines[j]) and (j == i or lines[j].blank_before == 0):
+        while j < len(lines) and member(j) and (j == i or lines[j].blank_before == 0):
             j += 1
         run = [ln for ln in lines[i:j] if ln.kind == "text"]
         if j - i >= settings.ingest_label_run_min_lines and run:
@@ -1281,7 +1314,9 @@ def _mark_edge(lines: list[_Line], walk: list[int], settings: Settings, tail: bo
         # registrar" is no label.)
         above = lines[i - 1] if i > 0 else None
         goes_on = _goes_on(line) and above is not None and above.kind == "text"
-        label = _is_label(line.text, settings.ingest_label_max_words) and not goes_on
+        # (... nor one a sentence wraps on from: "A molar pregnancy, also called a" / "hydatidiform mole, ...".)
+        wrapped = goes_on or _opens_wrapped_sentence(lines, i)
+        label = _is_label(line.text, settings.ingest_label_max_words) and not wrapped
         question = line.text.endswith("?") and _looks_like_heading(line.text, max_words)
         return bool(furniture or label or question)
 
@@ -1321,8 +1356,10 @@ def _mark_edge(lines: list[_Line], walk: list[int], settings: Settings, tail: bo
             continue
         else:
             template = line.boilerplate and (separated or not _is_sentence(line.text))
-            bare_label = _is_label(line.text, settings.ingest_label_max_words) and not _has_content_under(
-                lines, i, settings
+            bare_label = (
+                _is_label(line.text, settings.ingest_label_max_words)
+                and not _opens_wrapped_sentence(lines, i)
+                and not _has_content_under(lines, i, settings)
             )
             if template or bare_label:
                 line.kind, separated = "chrome", True
@@ -1592,6 +1629,21 @@ def _wraps_on(content: list[_Line], k: int) -> bool:
     )
 
 
+def _opens_wrapped_sentence(lines: list[_Line], k: int) -> bool:
+    """Whether line ``k`` opens prose wrapped at a narrow width: the next line goes straight on in lower case, and a
+    sentence ends before the next blank line ("A molar pregnancy, also called a" / "hydatidiform mole, is ..." / ...
+    "cannot survive."). A title wrapped over two lines ("Zentaroma: treatment with" / "radiofrequency ablation")
+    ends no sentence."""
+    if not _wraps_on(lines, k):
+        return False
+    for line in lines[k + 1 :]:
+        if line.blank_before or line.kind != "text":
+            return False
+        if TERMINAL_RE.search(line.text):
+            return True
+    return False
+
+
 def _goes_on(line: _Line) -> bool:
     """Whether a line goes on with the one above it, as a wrapped line does: no blank line, a lower-case start."""
     return line.blank_before == 0 and line.text[:1].islower()
@@ -1664,7 +1716,7 @@ def parse_document(
     """Clean and structure one document. ``boilerplate`` comes from :func:`site_boilerplate`."""
     settings = settings or Settings()
     view = _view(doc)
-    lines = _lines(view)
+    lines = _lines(view, None if doc.is_html or doc.is_markdown else layout_of(doc.text))
     if not doc.is_html:
         # (A page's running lines first, which no row or item goes on into; then rows, whose continuation lines no
         # numbered heading above them takes for its own.)
@@ -1692,7 +1744,7 @@ def parse_document(
     def text_at(start: int, end: int) -> str:
         if doc.is_html:
             return html_span_text(doc.text[start:end])
-        return markdown_span_text(view[start:end], doc.text[start:end]) if doc.is_markdown else doc.text[start:end]
+        return markdown_span_text(view[start:end], doc.text[start:end]) if doc.is_markdown else view[start:end]
 
     sentences: list[Sentence] = []
     blocks: list[Block] = []

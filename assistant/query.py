@@ -359,8 +359,10 @@ def learn_other_names(
     known = PhraseTable(aliases)
     learned: dict[str, str] = {}
     for text in texts:
-        for match in OTHER_NAMES_RE.finditer(text):
-            tail = text[max(0, match.start() - OTHER_NAME_CONTEXT) : match.start()].rstrip(" ,(")
+        # (Read as one line: a name a printed page wraps, "also called a" / "hydatidiform mole", is one name.)
+        flat = " ".join(text.split())
+        for match in OTHER_NAMES_RE.finditer(flat):
+            tail = flat[max(0, match.start() - OTHER_NAME_CONTEXT) : match.start()].rstrip(" ,(")
             before = known.spans(tail)
             named = ""
             if before and before[-1][1] == len(tail):
@@ -372,7 +374,8 @@ def learn_other_names(
                 continue  # the words just before are not a name the corpus knows
             for name in re.split(r",?\s+(?:or|and)\s+", match.group(1)):
                 plain = normalise(re.sub(r"^(?:an?|the)\s+", "", name.strip(), flags=re.I))
-                if plain and len(plain.split()) <= OTHER_NAME_MAX_WORDS and plain not in aliases:
+                named_so = plain and plain not in STOPWORDS and len(plain.split()) <= OTHER_NAME_MAX_WORDS
+                if named_so and plain not in aliases:
                     learned.setdefault(plain, topic)
                     if spelled_out is not None and named and ACRONYM_RE.fullmatch(f"({name.strip()})"):
                         spelled_out.setdefault(plain, named)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.corpus import SourceDocument, load_corpus, source_span
-from assistant.ingest import ANAPHOR_RE, ParsedDocument, parse_corpus, site_groups, split_sentences
+from assistant.ingest import ANAPHOR_RE, ParsedDocument, parse_corpus, reflow, site_groups, split_sentences
 from tests.conftest import CORPUS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -1273,3 +1273,20 @@ def test_an_infobox_captured_with_tabs_is_read_field_by_field(tmp_path: Path) ->
     for label in ("Specialty", "Symptoms", "Causes", "Treatment", "Prognosis", "Localized", "Spread"):
         assert roles[label] == "item", label
     assert roles["Stage"] == "lead"
+
+
+def test_a_narrow_columns_short_lines_are_prose_not_labels(tmp_path: Path) -> None:
+    """Prose wrapped at a narrow column's width has lines as short as a menu's ("A zentaroma, also called a"), but
+    each goes on in lower case on the next: the paragraph is read whole, its first line too, under its heading."""
+    text = (
+        "Zentaroma: your follow-up\n\nWhat is a zentaroma?\n\n"
+        "A zentaroma, also called a\nglandular mole, is a growth\nthat does not develop normally.\n"
+        "The cells that would form\nthe lining grow too much.\n\nHow is it found?\n\n"
+        "Most are found on a scan\nin the first weeks of pregnancy.\n"
+    )
+    doc, _ = parse_one_page(tmp_path / "z", "zentaroma.txt", text, title="Zentaroma: your follow-up")
+    sentences = [reflow(s.text) for s in doc.sentences if s.role == "sentence"]
+    assert "A zentaroma, also called a glandular mole, is a growth that does not develop normally." in sentences
+    assert "The cells that would form the lining grow too much." in sentences
+    first = next(s for s in doc.sentences if s.text.startswith("A zentaroma"))
+    assert first.section == "What is a zentaroma?"

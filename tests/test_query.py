@@ -366,6 +366,15 @@ def test_other_names_the_corpus_gives_become_aliases() -> None:
     assert "operation" not in vocab.topic_aliases  # what follows an unknown name teaches nothing
 
 
+def test_an_other_name_wrapped_over_two_printed_lines_is_one_name() -> None:
+    """ "A zentaroma, also called a" / "glandular mole, ..." (a printed page's line break, with a column's padding): the
+    other name is "glandular mole", never the article before the break."""
+    text = "A zentaroma, also called a              \n   glandular mole, is a growth that does not develop normally."
+    vocab = build_vocabulary([text], {"zentaroma": ["z-page"]}, settings=Settings())
+    assert vocab.topic_aliases.get("glandular mole") == "zentaroma"
+    assert "a" not in vocab.topic_aliases
+
+
 def test_the_focus_drops_subject_names_in_any_form(vocab: Vocabulary) -> None:
     query = understand("What is the HPC's outlook in the Onoki case report?", [], vocab)
     assert query.focus.startswith("What is the outlook in the ?")
