@@ -165,6 +165,13 @@ class ColumnText(str):
         return str.__getitem__(self, key)
 
 
+def same_column(text: str, first: int, second: int) -> bool:
+    """Whether two offsets of a text capture are in the same printed column (or both outside every two-column
+    region): offsets of the two columns interleave, so spans overlap in the file without touching on the page."""
+    layout = layout_of(text)
+    return layout.column_at(first) == layout.column_at(second)
+
+
 def column_text(text: str, start: int, end: int) -> str:
     """``text[start:end]`` as a reader sees it: when the span starts in a column of a two-column region, the other
     column's characters on its lines are blanked (same length, so offsets stay the file's)."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from assistant.columns import column_text
+from assistant.columns import ColumnText, column_text
 from assistant.errors import CorpusError
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -200,9 +200,12 @@ def _masked_markdown(path: str, mtime_ns: int, size: int) -> str:
 
 def read_reader_text(path: Path) -> str:
     """The file's text with offsets unchanged, as a reader sees it: a Markdown file's marks blanked out (cached
-    until the file changes, like :func:`read_source_text`); any other file as it is."""
-    if path.suffix.lower() not in MARKDOWN_SUFFIXES:
-        return read_source_text(path)
+    until the file changes, like :func:`read_source_text`); a text capture's slices read down its printed columns
+    (:class:`~assistant.columns.ColumnText`); an HTML file as it is."""
+    suffix = path.suffix.lower()
+    if suffix not in MARKDOWN_SUFFIXES:
+        text = read_source_text(path)
+        return text if suffix in HTML_SUFFIXES else ColumnText(text)
     stat = path.stat()
     return _masked_markdown(str(path), stat.st_mtime_ns, stat.st_size)
 

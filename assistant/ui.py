@@ -48,6 +48,7 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from assistant import Assistant
 from assistant.asset_cache import install as install_asset_cache
+from assistant.columns import ColumnText, same_column
 from assistant.corpus import HTML_SUFFIXES, html_span_text, read_reader_text
 from assistant.errors import InvalidQuestionError
 from assistant.feedback import FeedbackStore, InvalidFeedbackError, normalize_rating
@@ -379,7 +380,17 @@ def paragraph_range(bot: Assistant, citation: Citation, raw: str) -> tuple[int, 
     with the sentence that introduces it), or else the blank-line-separated paragraph around it."""
     start, end = citation.start, citation.end
     doc = bot.index.documents.get(citation.source_id)
-    blocks = {s.block for s in doc.sentences if s.start < end and s.end > start} if doc else set()
+    # (A page printed in two columns: a sentence of the other column overlaps the quote in the file, not on the page.)
+    columns = isinstance(raw, ColumnText)
+    blocks = (
+        {
+            s.block
+            for s in doc.sentences
+            if s.start < end and s.end > start and (not columns or same_column(raw, s.start, start))
+        }
+        if doc
+        else set()
+    )
     if doc and blocks:
         lo, hi = start, end
         for sentence in doc.sentences:

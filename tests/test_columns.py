@@ -10,6 +10,7 @@ from assistant.citations import quote_is_verbatim
 from assistant.columns import column_text, layout_of
 from assistant.corpus import source_span
 from assistant.ingest import reflow
+from assistant.ui import paragraph_html, source_groups
 
 LEFT = [
     "What is zentaroma?",
@@ -109,3 +110,6 @@ def test_a_two_column_leaflet_answers_with_quotes_from_one_column(tmp_path: Path
             assert citation.quote == source_span(corpus / "leaflet.txt", citation.start, citation.end)
         mixed = [c.quote for c in answer.citations if "zerocaptin" in c.quote and "pregnancies" in c.quote]
         assert not mixed
+    # The chat shows the quote inside its paragraph as printed in its column, not read across both.
+    shown = " ".join(paragraph_html(group, 0) for group in source_groups(bot, dose))
+    assert "40 mg into the thigh" in shown and "pregnancies in the UK" not in shown and "rare growth" not in shown
