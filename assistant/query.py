@@ -1274,7 +1274,7 @@ class UnderstoodQuery:
 
     @property
     def names_one_document(self) -> bool:
-        """Whether the question singles out a document ("the Okafor report", "the 2021 paper")."""
+        """Whether the question singles out a document ("the Quenby report", "the 2021 paper")."""
         return any(len(group) == 1 for group in self.targets)
 
 
@@ -1853,7 +1853,7 @@ def _asked_of_another_group(question: str, previous: str) -> str | None:
 
 
 def _only_names(text: str, vocab: Vocabulary) -> bool:
-    """Whether the text says nothing but the names of subjects ("desmoid tumors", "the Okafor report")."""
+    """Whether the text says nothing but the names of subjects ("desmoid tumors", "the Quenby report")."""
     return not content_words(vocab.without_names(text)) and bool(vocab.topics_in(text) or vocab.targets_in(text))
 
 
@@ -2134,12 +2134,12 @@ def understand(
     )
     carried = bool(topics or targets) and bool(referent)
     # "How was the patient treated?" of case reports: said there as what the patient "underwent".
-    # ... and so is a nurse's keywords about one named report ("Okafor 2021 presenting symptoms").
+    # ... and so is a nurse's keywords about one named report ("Quenby 2021 presenting symptoms").
     one_report = len(targets) == 1 and len(targets[0]) == 1
     keywords = one_report and is_keyword_question(corrected, vocab.settings.keyword_question_max_words)
     of_case = speaks_of_case(corrected) or keywords
     of_a_case = vocab.all_case_reports(targets) and of_case
-    # A nurse's keywords name the asked thing bare ("Okafor surgery"): each is asked as "what surgery".
+    # A nurse's keywords name the asked thing bare ("Quenby surgery"): each is asked as "what surgery".
     asked_as = " ".join(f"what {w}" for w in content_words(base)) if keywords else base
     # (Shorthand first: "tx" is "treatment", which a case report says as "underwent".)
     case_words = CASE_LEXICON.expansions(f"{asked_as} {' '.join(LEXICON.expansions(base))}") if of_a_case else []
@@ -2181,9 +2181,9 @@ def understand(
     person = [PATIENT_WORD] if referent.person else []
     names = referent.authors(vocab) + person
     carried_topics = [topic_name(t) for t in topics if carried]
-    # "Okafor 2021 treatment": a document named by its author is about its condition, which the
+    # "Quenby 2021 treatment": a document named by its author is about its condition, which the
     # embedded text then names (the model knows the condition, not the author); so is a document a
-    # follow-up carries ("what levels?" after a question about the Okafor case).
+    # follow-up carries ("what levels?" after a question about the Quenby case).
     named_documents = set().union(*targets) if targets and not topics else set()
     document_topics = [
         topic_name(topic)
@@ -2200,7 +2200,7 @@ def understand(
     # The focus is what the question asks *about* its subject: drop the names of the subject
     # (condition, document author, document kind), which match every passage of that document.
     focus = vocab.without_names(asked_text)
-    # ... and a document's year of publication, which names the document as its author's name does ("Okafor
+    # ... and a document's year of publication, which names the document as its author's name does ("Quenby
     # 2021 presenting symptoms" asks about symptoms; "2021" matches every passage of the report's citation).
     focus = " ".join(w for w in focus.split() if w.strip("().,:;?!") not in vocab.years)
     if carried:  # and the pronouns that stand for the subject: "how is it treated?" asks "how is X treated?"
@@ -2297,7 +2297,7 @@ _FRAMING_RE = re.compile(
 _SENTENCE_END_RE = re.compile(r"(?<=[.!])\s+(?=[A-Z\"“(])")
 # ... or one ending before a question typed in lower case.
 _QUESTION_SENTENCE_RE = re.compile(
-    r"(?<=\w[.!])\s+(?=(?:what|how|why|when|where|which|who|is|are|can|could|will|would|should|does|do)\b)"
+    r"(?<=[\w)][.!])\s+(?=(?:what|how|why|when|where|which|who|is|are|can|could|will|would|should|does|do)\b)"
 )
 # How an English question opens: a question word or an auxiliary verb.
 _QUESTION_WORDS = (

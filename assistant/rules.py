@@ -712,7 +712,9 @@ def make_never_mentioned(
                 return never_mentioned(word, asked=True)
         # "Is it more common in boys?" of pages that never speak of boys (another condition's page may): in a
         # yes-or-no question, the everyday word a preposition asks about, in no form on the pages asked about.
-        yes_or_no = asks_yes_or_no(inp.query.question)
+        # (... and so does what it asks, after what it told: "had a mole removed 3 wks ago. how long do i have to keep
+        # sending samples?" asks how long, though its telling opens on "had".)
+        yes_or_no = asks_yes_or_no(inp.query.question) and asks_yes_or_no(told_then_asked(inp.query.question)[1])
         for word in inp.query.terms if yes_or_no else ():
             if word in vocab.topic_aliases or word in vocab.document_aliases or not word.isalpha():
                 continue
@@ -1068,7 +1070,7 @@ def term_coverage(
     joined = " ".join(texts)
     covered = 0.0
     for term in terms:
-        # Words that pick the document asked about ("the Okafor case report", "the 2021 paper") are
+        # Words that pick the document asked about ("the Quenby case report", "the 2021 paper") are
         # answered by quoting that document, whatever its passages say.
         if answers_by_shape(term, joined) or (query.names_one_document and names_a_document(term, vocab)):
             covered += weight(term)

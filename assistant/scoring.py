@@ -342,13 +342,13 @@ class PassageScorer:
         explains = self.explanation(query.question)
         # What happened to one patient answers a question about that case; asked of the condition in
         # general ("symptoms of X"), it is an anecdote, not the answer.
-        # A nurse's keywords about one named case report ("Okafor 2021 tx") ask about its case as well.
+        # A nurse's keywords about one named case report ("Quenby 2021 tx") ask about its case as well.
         keywords_of_a_report = (
             query.names_one_document
             and self.vocab.all_case_reports(query.targets)
             and is_keyword_question(query.question, s.keyword_question_max_words)
             and not asks_for_figure(query.question)
-            and not ASKS_ADVICE_RE.search(query.question)  # "Okafor conclusion": the authors', not the case's
+            and not ASKS_ADVICE_RE.search(query.question)  # "Quenby conclusion": the authors', not the case's
         )
         about_case = asks_about_case(query.question) or keywords_of_a_report
         case_weight = (

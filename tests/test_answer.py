@@ -595,14 +595,14 @@ def test_an_abstract_that_tells_no_ones_case_is_a_study_not_a_case(tmp_path: Pat
     assert not bot.vocab.studies & set(bot.vocab.kinds.get("case report", ()))
     page = tmp_path / "cohort.txt"
     page.write_text(
-        "Longer zerotinib after resection of myxoid glomangioma: a cohort study\n\nOkafor A, Test B.\n\n"
+        "Longer zerotinib after resection of myxoid glomangioma: a cohort study\n\nQuenby A, Test B.\n\n"
         "Methods: Adults who underwent resection of a myxoid glomangioma between 2008 and 2018 and started zerotinib "
         "were eligible.\nResults: We included 212 patients. Five-year survival was 81% with 3 years of zerotinib and "
         "64% with less.\n",
         encoding="utf-8",
     )
     entry = {
-        "id": "okafor-cohort",
+        "id": "quenby-cohort",
         "file": "cohort.txt",
         "title": "Longer zerotinib after resection of myxoid glomangioma (ZEN-DUAL): a cohort study",
         "journal": "Ann Test Oncol",
@@ -612,12 +612,12 @@ def test_an_abstract_that_tells_no_ones_case_is_a_study_not_a_case(tmp_path: Pat
         "topics": ["myxoid glomangioma"],
     }
     study = one_page_bot(tmp_path, page, entry)
-    assert study.vocab.studies == {"okafor-cohort"}
-    assert not study.vocab.all_case_reports([frozenset({"okafor-cohort"})])
-    assert study.vocab.all_case_reports([frozenset({"okafor-cohort"})], studies=True)
+    assert study.vocab.studies == {"quenby-cohort"}
+    assert not study.vocab.all_case_reports([frozenset({"quenby-cohort"})])
+    assert study.vocab.all_case_reports([frozenset({"quenby-cohort"})], studies=True)
     # A study's own name in its title ("(ZEN-DUAL)") names it, as its author does.
-    assert understand("ZEN-DUAL survival", [], study.vocab).targets == [frozenset({"okafor-cohort"})]
-    answer = study.ask("did 3 years of zerotinib help in the Okafor study?", trace=True)
+    assert understand("ZEN-DUAL survival", [], study.vocab).targets == [frozenset({"quenby-cohort"})]
+    answer = study.ask("did 3 years of zerotinib help in the Quenby study?", trace=True)
     assert answer.trace is not None
     assert all(c.cue < study.settings.case_narrative_bonus for c in answer.trace.candidates)
 
@@ -2268,3 +2268,21 @@ def test_a_dose_is_no_answer_for_another_drug_another_group_or_a_regimen_the_pag
     assert kids.abstained and "400 mg" not in kids.text
     regimen = bot.ask("MGA-CO doses?", audience="clinician")
     assert regimen.abstained and "mg" not in regimen.text
+
+
+def test_what_a_message_told_before_its_question_is_no_yes_or_no_question(tmp_path: Path) -> None:
+    """ "had surgery for my MGA 3 wks ago (the whole lump they said). how long will i need to keep having check-ups
+    for??" tells, then asks how long: its telling opens on "had", but it asks no yes-or-no question whose every word
+    the page asked about must say ("keep", which only another document uses)."""
+    page = (
+        "# Myxoid glomangioma\n\n## Surgery\n\nSurgery removes the whole lump.\n\n## Check-ups\n\n"
+        "After surgery, check-ups are every 6 months for 3 years.\n"
+    )
+    report = "A 50-year-old man had zentaroma of the knee. He was told to keep the leg raised after surgery.\n"
+    bot = page_and_report_bot(tmp_path, page, report, "Zentaroma of the knee: a case report")
+    message = (
+        "had surgery for my MGA 3 wks ago (the whole lump they said). how long will i need to keep having check-ups "
+        "for??"
+    )
+    answer = bot.ask(message)
+    assert not answer.abstained and "every 6 months for 3 years" in answer.text
