@@ -61,7 +61,7 @@ from assistant.retrieve import Candidates
 from assistant.rules import AbstentionRule, RuleInput, default_rules, is_specialist_word, term_coverage
 from assistant.scoring import PassageScorer, ScoredPassage, definition_pattern, labels_asked, labels_given
 from assistant.settings import Settings
-from assistant.text import content_words, covered_stems, stem_all, stems
+from assistant.text import content_words, covered_stems, scope_age_group, stem_all, stems
 
 
 @dataclass
@@ -146,6 +146,12 @@ class ExtractiveAnswerer:
             ]
             for key, focus in self.heading_focus.items()
         }
+        # Each document's passages saying whom it is written for ("This page is written for adults aged 16 and over"):
+        # quoted when a figure it gives is refused for the other age group and nothing it says speaks of the asked one.
+        self.scope_passages = {
+            source_id: [row for row in rows if scope_age_group(index.passages[row].text)]
+            for source_id, rows in index.doc_passages.items()
+        }
         # Each document's headings with no text of their own, followed by another heading (corpus-only: once).
         self.empty_headings = {
             doc.source_id: [
@@ -205,6 +211,10 @@ class ExtractiveAnswerer:
                     and AGE_GROUP_RES[asked_of].search(r.evidence.text)
                     and self._speaks_of_the_asked(query, r.evidence.text)
                 ][:1]
+                if not evidence.related:
+                    # ... or, when nothing they say speaks of it, what they say of whom they are written for.
+                    rows = [row for source_id in sorted(documents) for row in self.scope_passages.get(source_id, [])]
+                    evidence.related = [_unscored(self.index.passages[row]) for row in rows[:1]]
                 evidence.related_lead = (
                     f"The figures the documents give are for {said_of} only, and I won't guess. Here is what they say:"
                 )
@@ -906,6 +916,7 @@ def _sentence_case(name: str) -> str:
 
 
 def _unscored(ev: EvidencePassage) -> ScoredPassage:
+    """A passage quoted for what it is, not for how it matched the question (every score part zero)."""
     return ScoredPassage(ev, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 

@@ -2051,9 +2051,11 @@ def test_a_teenagers_outlook_is_not_answered_with_adult_figures(tmp_path: Path) 
     assert "for adults only" in teen.text and "teenagers" in " ".join(c.quote for c in teen.citations)
     adult = bot.ask("my dad is 58 and has myxoid glomangioma stage 3, what are his chances")
     assert "64%" in " ".join(c.quote for c in adult.citations)
-    # What the page says of teenagers is shown only when it speaks of what was asked: it says nothing of survival.
+    # What the page says of teenagers is shown only when it speaks of what was asked (it says nothing of survival);
+    # otherwise what it says of whom it is written for.
     child = bot.ask("what is the 5-year survival for a 9 year old with myxoid glomangioma stage 1?")
-    assert child.abstained and not child.citations
+    assert child.abstained and "92%" not in child.text
+    assert child.citations and all(c.quote.startswith("This page is about") for c in child.citations)
 
 
 def test_someone_to_talk_to_is_asked_of_the_subject_not_what_was_asked_before(tmp_path: Path) -> None:
@@ -2266,6 +2268,8 @@ def test_a_dose_is_no_answer_for_another_drug_another_group_or_a_regimen_the_pag
     history = [{"role": "user", "content": "zerotinib dose?"}, {"role": "assistant", "content": dose.text}]
     kids = bot.ask("and for kids?", history, audience="clinician")
     assert kids.abstained and "400 mg" not in kids.text
+    # (The refusal quotes whom the page says it is written for.)
+    assert "for adults only" in kids.text and any("written for adults" in c.quote for c in kids.citations)
     regimen = bot.ask("MGA-CO doses?", audience="clinician")
     assert regimen.abstained and "mg" not in regimen.text
 
