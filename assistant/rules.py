@@ -598,6 +598,16 @@ def make_unexplained_name_word(vocab: Vocabulary) -> Callable[[RuleInput], str |
 
 def make_no_document_is_about(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
     topic_stems = set(stem_all(w for alias in vocab.topic_aliases for w in alias.split()))
+    # Conditions the documents are about that a word of kind opens ("medullary thyroid cancer"): the rest of the name
+    # ("thyroid cancer") after another specialist word names another kind, "anaplastic thyroid cancer".
+    kinds_of = {
+        " ".join(words[1:]): words[0]
+        for alias in vocab.topic_aliases
+        if len(words := normalise(alias).split()) >= 3 and is_specialist_word(words[0], vocab, vocab.settings)
+    }
+    other_kind_res = [
+        (re.compile(rf"\b([a-z][a-z-]+) {re.escape(head)}\b"), head, own) for head, own in sorted(kinds_of.items())
+    ]
 
     def no_document_is_about(inp: RuleInput) -> str | None:
         """The question is about a condition the documents only mention in passing ("the second most
@@ -605,6 +615,19 @@ def make_no_document_is_about(vocab: Vocabulary) -> Callable[[RuleInput], str | 
         in a question that names none of the conditions the documents are about."""
         if inp.query.targets:
             return None
+        question = normalise(inp.query.question)
+        for pattern, head, own in other_kind_res:
+            for match in pattern.finditer(question):
+                kind = match.group(1)
+                # (A word of kind is no everyday word, "my thyroid cancer" names none; nor one the documents' sentences
+                # use, a state they speak of, "metastatic thyroid cancer": only a page's link list names "anaplastic".)
+                if (
+                    kind != own
+                    and kind not in vocab.words
+                    and not is_general_english(kind, vocab.settings.general_vocabulary_size)
+                    and f"{kind} {head}" not in vocab.topic_aliases
+                ):
+                    return f"no document is about {kind} {head}; the documents are about {own} {head}"
         for word in inp.query.terms:
             if DISEASE_NAME_RE.match(word) and word in vocab.words and stem_all([word])[0] not in topic_stems:
                 # (A type of a condition its page keeps naming, "seminoma" on a testicular cancer page, is something

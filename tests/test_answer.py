@@ -2290,3 +2290,22 @@ def test_what_a_message_told_before_its_question_is_no_yes_or_no_question(tmp_pa
     )
     answer = bot.ask(message)
     assert not answer.abstained and "every 6 months for 3 years" in answer.text
+
+
+def test_another_kind_of_the_condition_a_page_is_about_is_not_that_condition(tmp_path: Path) -> None:
+    """A page about "plexiform zentaroma of bone" does not answer for "spindled zentaroma of bone", a kind no sentence
+    of the documents names (a link list may): the rest of the name is shared, the kind is another. A state the page
+    speaks of ("metastatic") is no other kind."""
+    page = (
+        "# Plexiform zentaroma of bone\n\nPlexiform zentaroma of bone is a rare tumour of the long bones. "
+        "It can become metastatic in a few people.\n\n## Treatment\n\nMost people are treated with zerotinib 400 mg "
+        "once a day.\n"
+    )
+    bot = written_page_bot(tmp_path, page, "plexiform zentaroma of bone", suffix="md")
+    other = bot.ask("my aunt has spindled zentaroma of bone, is that treated with zerotinib as well?", trace=True)
+    assert other.abstained and "400 mg" not in other.text
+    assert other.trace is not None and other.trace.abstain_rule == "no_document_is_about"
+    own = bot.ask("is plexiform zentaroma of bone treated with zerotinib?")
+    assert not own.abstained and "400 mg" in own.text
+    state = bot.ask("is metastatic zentaroma of bone treated with zerotinib?", trace=True)
+    assert state.trace is not None and state.trace.abstain_rule != "no_document_is_about"
