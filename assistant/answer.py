@@ -146,7 +146,7 @@ class ExtractiveAnswerer:
             ]
             for key, focus in self.heading_focus.items()
         }
-        # Each document's passages saying whom it is written for ("This page is written for adults aged 16 and over"):
+        # Each document's passages saying whom it is written for ("This leaflet is for adults aged 18 and over"):
         # quoted when a figure it gives is refused for the other age group and nothing it says speaks of the asked one.
         self.scope_passages = {
             source_id: [row for row in rows if scope_age_group(index.passages[row].text)]

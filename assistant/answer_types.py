@@ -384,7 +384,7 @@ def dose_of_another(question: str, text: str) -> str | None:
         things = [len(part[: m.start()].split()) for m in named.finditer(part)]
         drugs = [len(part[: m.start()].split()) for m in DRUG_NAME_RE.finditer(part) if not named.fullmatch(m.group(0))]
         # A drug named by its INN earlier in a sentence that never names the asked one is what its dose is of, however
-        # many words stand between: "For X, methotrexate is usually taken as tablets, 10 mg to 25 mg ...".
+        # many words stand between: "For MGA, methotrexate is taken by mouth as tablets, 10 mg to 25 mg ...".
         first_drug = min(drugs, default=None) if not things else None
         # ... or a word no English word list has, which names a drug (or what it is given for) by no common suffix:
         # "glomasevel 800 mg" is no dose of zerotinib.

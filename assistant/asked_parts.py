@@ -1,6 +1,6 @@
 """The separate questions of a message that asks several.
 
-A family's message often asks two or three things at once: "will she lose the eye?? is this because
+A family's message often asks two or three things at once: "will she lose the finger?? is this because
 I drank before I knew I was pregnant. and does our 3 year old son need checking too". Retrieved and
 scored as one text, such a message gets the passages nearest its strongest question only (or nearest
 the story around them). Each question found here is answered on its own, among the passages of the

@@ -195,7 +195,7 @@ class Assistant:
         evidence: Evidence,
         record: AnswerTrace | None,
     ) -> Evidence:
-        """``evidence``, or for a message asking several questions ("will she lose the eye? is it because I drank?
+        """``evidence``, or for a message asking several questions ("will she lose the finger? is it because I drank?
         does her brother need checking?") each question's own answer, in the order asked: scored as one text, the
         message gets the passages nearest its strongest question only. Each question is understood as a follow-up
         to the message (its subject and whom it tells of carry), retrieved and selected on its own; one that finds

@@ -1217,7 +1217,7 @@ def _mark_label_runs(lines: list[_Line], settings: Settings) -> None:
         line = lines[k]
         if BULLET_RE.match(line.text) or line.kind == "meta":
             return False
-        # (Not a line a sentence wraps on from, in lower case: "A molar pregnancy, also called a" / "hydatidiform
+        # (Not a line a sentence wraps on from, in lower case: "A zentaroma, also called a" / "glandular
         # mole, ..." is a narrow printed column's prose, whose short lines look like labels.)
         label = _is_label(line.text, settings.ingest_label_max_words) and not _opens_wrapped_sentence(lines, k)
         return line.kind == "chrome" or (line.kind == "text" and label)
@@ -1314,7 +1314,7 @@ def _mark_edge(lines: list[_Line], walk: list[int], settings: Settings, tail: bo
         # registrar" is no label.)
         above = lines[i - 1] if i > 0 else None
         goes_on = _goes_on(line) and above is not None and above.kind == "text"
-        # (... nor one a sentence wraps on from: "A molar pregnancy, also called a" / "hydatidiform mole, ...".)
+        # (... nor one a sentence wraps on from: "A zentaroma, also called a" / "glandular mole, ...".)
         wrapped = goes_on or _opens_wrapped_sentence(lines, i)
         label = _is_label(line.text, settings.ingest_label_max_words) and not wrapped
         question = line.text.endswith("?") and _looks_like_heading(line.text, max_words)
@@ -1631,7 +1631,7 @@ def _wraps_on(content: list[_Line], k: int) -> bool:
 
 def _opens_wrapped_sentence(lines: list[_Line], k: int) -> bool:
     """Whether line ``k`` opens prose wrapped at a narrow width: the next line goes straight on in lower case, and a
-    sentence ends before the next blank line ("A molar pregnancy, also called a" / "hydatidiform mole, is ..." / ...
+    sentence ends before the next blank line ("A zentaroma, also called a" / "glandular mole, is ..." / ...
     "cannot survive."). A title wrapped over two lines ("Zentaroma: treatment with" / "radiofrequency ablation")
     ends no sentence."""
     if not _wraps_on(lines, k):

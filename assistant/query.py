@@ -359,7 +359,7 @@ def learn_other_names(
     known = PhraseTable(aliases)
     learned: dict[str, str] = {}
     for text in texts:
-        # (Read as one line: a name a printed page wraps, "also called a" / "hydatidiform mole", is one name.)
+        # (Read as one line: a name a printed page wraps, "also called a" / "glandular mole", is one name.)
         flat = " ".join(text.split())
         for match in OTHER_NAMES_RE.finditer(flat):
             tail = flat[max(0, match.start() - OTHER_NAME_CONTEXT) : match.start()].rstrip(" ,(")
@@ -1206,8 +1206,8 @@ def vocabulary_from_corpus(
                 # ... and by her age, as a reader retells the case ("I read about a 44 year old woman whose ...").
                 for age in {m.group(1) for s in doc.sentences for m in _AGED_PATIENT_RE.finditer(s.text)}:
                     patients.setdefault(f"{age} {kind}", []).append(doc.source_id)
-        # Whom it is written for: what it says of itself ("This page is for adults aged 16 and over"), or a case
-        # report's patients' ages ("An 8-year-old girl presented ...": a child's doses are no adult's).
+        # Whom it is written for: what it says of itself ("This leaflet is for adults aged 18 and over"), or a case
+        # report's patients' ages ("A 9-year-old boy presented ...": a child's doses are no adult's).
         scopes = {group for s in doc.sentences if (group := scope_age_group(s.text))}
         if not scopes and CASE_REPORT_KIND in info.kind:
             scopes = {
@@ -1957,7 +1957,7 @@ def _condition_shorthand_spelt_out(text: str, vocab: Vocabulary) -> str:
     """ "MGA nail bed dose" read as "myxoid glomangioma nail bed dose": a condition a nurse shortens to capitals
     the pages never write (see :meth:`Vocabulary.condition_shorthand`) is asked about by its name; so is one a family
     cuts short ("her glomang": see :meth:`Vocabulary.condition_word_begun`)."""
-    # (Not the capitals of a hyphenated name the pages write: "EMA-CO" is a regimen, whatever "EMA" could shorten.)
+    # (Not the capitals of a hyphenated name the pages write: "ZGT-CO" is a regimen, whatever "ZGT" could shorten.)
     text = _HYPHENATED_RE.sub(
         lambda m: (
             m.group(0)

@@ -146,7 +146,7 @@ _OBJECT_SLOT_RE = re.compile(
     r"(?:i|we|you|he|she|they|(?:my|our|your|his|her|their|the)\s+(?:\S+\s+)?\S+)\s+"
     # ... or after the -ing form that a longer phrase ends on ("go back to playing [football]").
     r"(?:[a-z]+|(?:[a-z]+\s+){1,3}[a-z]+ing)\s+$"
-)  # (a person is the subject: "Can retinoblastoma cause a white [pupil]" names a sign, not an action's object)
+)  # (a person is the subject: "Can glomangioma cause a white [nail]" names a sign, not an action's object)
 # Where a wh-question names the action it asks about: the verb after a modal and a short subject ("what
 # should my son [eat]", "what can we [pack]"). (Not the word after "what": "what happens", "which marker"
 # are answered in other words.)
@@ -598,8 +598,8 @@ def make_unexplained_name_word(vocab: Vocabulary) -> Callable[[RuleInput], str |
 
 def make_no_document_is_about(vocab: Vocabulary) -> Callable[[RuleInput], str | None]:
     topic_stems = set(stem_all(w for alias in vocab.topic_aliases for w in alias.split()))
-    # Conditions the documents are about that a word of kind opens ("medullary thyroid cancer"): the rest of the name
-    # ("thyroid cancer") after another specialist word names another kind, "anaplastic thyroid cancer".
+    # Conditions the documents are about that a word of kind opens ("plexiform zentaroma of bone"): the rest of the
+    # name ("zentaroma of bone") after another specialist word names another kind, "spindled zentaroma of bone".
     kinds_of = {
         " ".join(words[1:]): words[0]
         for alias in vocab.topic_aliases
@@ -620,7 +620,7 @@ def make_no_document_is_about(vocab: Vocabulary) -> Callable[[RuleInput], str | 
             for match in pattern.finditer(question):
                 kind = match.group(1)
                 # (A word of kind is no everyday word, "my thyroid cancer" names none; nor one the documents' sentences
-                # use, a state they speak of, "metastatic thyroid cancer": only a page's link list names "anaplastic".)
+                # use, a state they speak of, "metastatic zentaroma of bone": only a page's link list names "spindled".)
                 if (
                     kind != own
                     and kind not in vocab.words
@@ -630,7 +630,7 @@ def make_no_document_is_about(vocab: Vocabulary) -> Callable[[RuleInput], str | 
                     return f"no document is about {kind} {head}; the documents are about {own} {head}"
         for word in inp.query.terms:
             if DISEASE_NAME_RE.match(word) and word in vocab.words and stem_all([word])[0] not in topic_stems:
-                # (A type of a condition its page keeps naming, "seminoma" on a testicular cancer page, is something
+                # (A type of a condition its page keeps naming, "glomoma" on a zentaroma page, is something
                 # the page is about too.)
                 if vocab.counts.get(word, 0) >= vocab.settings.subtype_min_mentions:
                     continue
@@ -735,8 +735,8 @@ def make_never_mentioned(
                 return never_mentioned(word, asked=True)
         # "Is it more common in boys?" of pages that never speak of boys (another condition's page may): in a
         # yes-or-no question, the everyday word a preposition asks about, in no form on the pages asked about.
-        # (... and so does what it asks, after what it told: "had a mole removed 3 wks ago. how long do i have to keep
-        # sending samples?" asks how long, though its telling opens on "had".)
+        # (... and so does what it asks, after what it told: "had my lump removed 3 wks ago. how long do i have to keep
+        # going to check-ups?" asks how long, though its telling opens on "had".)
         yes_or_no = asks_yes_or_no(inp.query.question) and asks_yes_or_no(told_then_asked(inp.query.question)[1])
         for word in inp.query.terms if yes_or_no else ():
             if word in vocab.topic_aliases or word in vocab.document_aliases or not word.isalpha():

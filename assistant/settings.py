@@ -252,7 +252,7 @@ class Settings(BaseSettings):
         5,
         ge=1,
         description="A condition-named word the corpus uses at least this often is a type of a condition its pages "
-        "are about ('seminoma' on a testicular cancer page, named in a dozen sentences), not one mentioned in passing "
+        "are about ('glomoma' on a zentaroma page, named in a dozen sentences), not one mentioned in passing "
         "(a comparison or a link title names one once or twice).",
     )
     weight_heading: float = Field(0.15, ge=0, description="Weight of the heading-matches-question signal.")
@@ -362,7 +362,7 @@ class Settings(BaseSettings):
         ge=3,
         description="A lower-case word of at least this many letters, one slip from an everyday English word "
         "('actualy', 'normaly'), is that word mistyped, not a name the documents lack; shorter ones are too "
-        "often one slip from some everyday word ('dfsp' from nothing, but 'ewin' from 'twin').",
+        "often one slip from some everyday word ('zgtp' from nothing, but 'ewin' from 'twin').",
     )
     topic_initials_min_words: int = Field(
         3,

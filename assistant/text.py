@@ -376,8 +376,8 @@ AGE_GROUP_RES = {
     "adults": re.compile(r"\b(adults?|grown-?ups?)\b", re.I),
 }
 ADULT_AGE = 18
-# A document saying whom it is written for, in English: "This page is written for adults aged 16 and over", "This
-# guideline applies to children and young people aged 0 to 17 years", "this guide does not cover them".
+# A document saying whom it is written for, in English: "This leaflet is for adults aged 18 and over", "This
+# guideline covers children and young people up to 16 years", "this guide does not cover them".
 _SELF_REFERENCE_RE = re.compile(
     r"\b(?:this|our) (?:page|guide|guideline|leaflet|booklet|factsheet|fact sheet|information|document|website)\b", re.I
 )
@@ -399,7 +399,7 @@ _AGES_FROM_RE = re.compile(r"\b(\d{1,2}) (?:years )?(?:and|or) (?:over|older|abo
 
 def scope_age_group(sentence: str) -> str | None:
     """The age group ("children" or "adults") a document's sentence about itself says it is written for, or None:
-    "This page is for adults aged 16 and over", "... and this guide does not cover them" (said of adults: for
+    "This leaflet is for adults aged 18 and over", "... and this guide does not cover them" (said of adults: for
     children). Only a sentence naming the document itself ("this page", "this guideline") speaks of its scope."""
     if not _SELF_REFERENCE_RE.search(sentence):
         return None
