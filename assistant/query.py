@@ -397,6 +397,8 @@ class Vocabulary:
     patients: dict[str, list[str]] = field(default_factory=dict)  # "woman" -> case reports of such a patient
     # Whom each document is written for, when it says so or is one patient's case: source id -> "children"/"adults".
     age_groups: dict[str, str] = field(default_factory=dict)
+    # Initials of a phrase the pages use often that no other phrase shares ("sv": "sentinel vessel"; phrase_shorthand).
+    phrase_initials: dict[str, str] = field(default_factory=dict, repr=False)
     # Documents of a case report's kind that tell no one's case (a cohort study's, a trial's abstract: nobody is "she"
     # or "a 48-year-old"): their sentences are findings about groups, not a patient's story.
     studies: frozenset[str] = frozenset()
@@ -511,6 +513,17 @@ class Vocabulary:
         if len(found) != 1 or next(iter(found)) in self._shortened_topics:
             return None
         return next(iter(found.values()))
+
+    def phrase_shorthand(self, token: str) -> str | None:
+        """The phrase a nurse's capitals stand for, its words' initials ("SV": sentinel vessel), when the pages use that
+        phrase often and no other with those initials; None for a token the corpus, the lexicon or everyday English
+        knows, or a condition's shorthand (see :meth:`condition_shorthand`)."""
+        lower = token.lower()
+        if not (token.isupper() and token.isalpha() and 2 <= len(token) <= 3):
+            return None
+        if _is_known(lower, self) or is_general_english(lower, self.settings.general_vocabulary_size):
+            return None
+        return self.phrase_initials.get(lower)
 
     def condition_word_begun(self, word: str) -> str | None:
         """The word of a condition's name that ``word`` begins, as a family shortens a long one ("glomang" for
@@ -864,6 +877,7 @@ _TITLE_CODE_RE = re.compile(r"\b[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)+\b")
 SHORTHAND_MIN_LETTERS = 3
 # The longest capitals read as a condition's shorthand: a nurse's two to four letters ("MB", "DSRC"), not a code.
 CONDITION_SHORTHAND_MAX_LETTERS = 4
+PHRASE_WORD_MIN_LETTERS = 3  # a phrase's words are words of the trade ("posterior fossa"), not "of the", "is a"
 SHORTHAND_MIN_TARGET = 7
 # A family's start of a long condition name ("glomang", "zentar"): at least this many letters, and this many fewer than
 # the name's word (a real word's ending, "tumou", is no shortening).
@@ -1139,7 +1153,27 @@ def build_vocabulary(
     shared = min(ASPECT_MIN_DOCUMENTS, len(headings or {}))
     vocab.aspects = frozenset(stem for stem, count in documents.items() if count >= shared)
     vocab.name_only_words = _name_only_words(texts, aliases, counts)
+    vocab.phrase_initials = learn_phrase_initials(texts, settings)
     return vocab
+
+
+def learn_phrase_initials(texts: Iterable[str], settings: Settings) -> dict[str, str]:
+    """Initials -> the one phrase of two or three content words the texts use at least
+    ``settings.phrase_initials_min_mentions`` times with those initials ("sv" -> "sentinel vessel"). Initials that two
+    such phrases share stand for neither."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        tokens = words(text)
+        for size in (2, 3):
+            for start in range(len(tokens) - size + 1):
+                run = tokens[start : start + size]
+                if all(len(w) >= PHRASE_WORD_MIN_LETTERS and w.isalpha() and w not in STOPWORDS for w in run):
+                    counts[" ".join(run)] += 1
+    by_initials: dict[str, list[str]] = {}
+    for phrase, count in counts.items():
+        if count >= settings.phrase_initials_min_mentions:
+            by_initials.setdefault("".join(w[0] for w in phrase.split()), []).append(phrase)
+    return {initials: phrases[0] for initials, phrases in by_initials.items() if len(phrases) == 1}
 
 
 def _name_only_words(texts: Sequence[str], aliases: Mapping[str, str], counts: Mapping[str, int]) -> dict[str, str]:
@@ -1966,6 +2000,8 @@ def _condition_shorthand_spelt_out(text: str, vocab: Vocabulary) -> str:
         ),
         text,
     )
+    # ... and a phrase of the pages a nurse shortens to its initials: "SV" for "sentinel vessel".
+    text = _CAPITALS_RE.sub(lambda c: vocab.phrase_shorthand(c.group(0)) or c.group(0), text)
     return _LOWER_WORD_RE.sub(lambda m: vocab.condition_word_begun(m.group(0)) or m.group(0), text)
 
 

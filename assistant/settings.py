@@ -255,6 +255,13 @@ class Settings(BaseSettings):
         "are about ('glomoma' on a zentaroma page, named in a dozen sentences), not one mentioned in passing "
         "(a comparison or a link title names one once or twice).",
     )
+    phrase_initials_min_mentions: int = Field(
+        3,
+        ge=1,
+        description="A nurse's capitals no page writes ('SV') stand for the one phrase of the pages whose words' "
+        "initials they are ('sentinel vessel') when the pages use that phrase at least this often, and no other "
+        "phrase with those initials: a phrase said once or twice is no term a ward shortens.",
+    )
     weight_heading: float = Field(0.15, ge=0, description="Weight of the heading-matches-question signal.")
     cue_bonus: float = Field(0.06, ge=0, description="Bonus for passages with what the question type asks for.")
     repeat_penalty: float = Field(

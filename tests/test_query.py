@@ -1156,3 +1156,20 @@ def test_contractions_typed_without_their_apostrophe_are_no_words_asked(vocab: V
     query = understand("im 27 and theres a lump near my knee, it doesnt hurt. is it HPC?", [], vocab)
     assert not {"im", "theres", "doesnt"} & set(query.terms)
     assert "lump" in query.terms
+
+
+def test_a_nurses_initials_for_a_phrase_the_pages_use_often_name_it() -> None:
+    """ "SV" stands for "sentinel vessel" when the pages say it often and no other phrase with those initials is said as
+    often; a token the corpus or everyday English knows, or initials two phrases share, stand for nothing."""
+    text = (
+        "The sentinel vessel is tied first. Bleeding from the sentinel vessel is rare. "
+        "Check the sentinel vessel daily. A silver vein may show on the scan. Nurses check the wound every hour."
+    )
+    vocab = build_vocabulary([text], {"zentaroma": ["z-page"]}, settings=Settings())
+    assert vocab.phrase_shorthand("SV") == "sentinel vessel"
+    assert understand("SV check freq after zentaroma surgery", [], vocab).text.startswith("sentinel vessel check")
+    assert vocab.phrase_shorthand("sv") is None and vocab.phrase_shorthand("CW") is None
+    shared = build_vocabulary(
+        [text + " The silver vein ... silver vein ... silver vein."], {"zentaroma": ["z"]}, settings=Settings()
+    )
+    assert shared.phrase_shorthand("SV") is None
