@@ -760,8 +760,12 @@ def figure_gap(question: str, text: str) -> str | None:
     for rate, subject in RATE_SUBJECTS:
         if (asked := rate.search(question)) and not subject.search(text):
             return f"the question asks for a {asked.group(0)} figure; the evidence's is of something else"
-    # "How many weeks/cycles/cases ...": a number must count that very thing.
-    if counted := HOW_MANY_RE.search(question):
+    # "How many weeks/cycles/cases ...": a number must count that very thing. ("How much zerocaptin was she on" asks an
+    # amount, which a dose gives: "zerocaptin 100 micrograms".)
+    counted = HOW_MANY_RE.search(question)
+    if counted and counted.group(0).lower().startswith("how much") and _DOSE_RE.search(text):
+        counted = None
+    if counted:
         # The counted thing is the head of the noun phrase: its last word before a function word
         # ("how many earlier cases of ...", "how many X patients has ...").
         phrase: list[str] = []

@@ -822,3 +822,12 @@ def test_a_survival_figure_asked_by_its_abbreviation_is_one_of_surviving() -> No
 )  # fmt: skip
 def test_a_documents_own_words_say_whom_it_is_written_for(sentence: str, group: str | None) -> None:
     assert scope_age_group(sentence) == group
+
+
+def test_how_much_of_a_drug_asks_an_amount_a_dose_gives() -> None:
+    """ "How much zerocaptin was she on" asks an amount: a dose with its unit answers it, where a count would be
+    asked by "how many"."""
+    text = "At discharge she was taking zerocaptin 100 micrograms in the morning and 50 micrograms at night."
+    assert figure_gap("how much zerocaptin was she on when she went home", text) is None
+    assert figure_gap("how much zerocaptin was she on", "She was started on zerocaptin after surgery.") is not None
+    assert figure_gap("how many zerocaptin tablets did she take", text) is not None

@@ -1173,3 +1173,8 @@ def test_a_nurses_initials_for_a_phrase_the_pages_use_often_name_it() -> None:
         [text + " The silver vein ... silver vein ... silver vein."], {"zentaroma": ["z"]}, settings=Settings()
     )
     assert shared.phrase_shorthand("SV") is None
+
+
+def test_going_home_is_said_as_discharge(vocab: Vocabulary) -> None:
+    """ "When she went home" is what a page calls her discharge (general medical English, from the lexicon)."""
+    assert "discharge" in understand("how much zerotinib was she on when she went home", [], vocab).text
