@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import SupportsIndex
 
 # (Tuned on the layout a PDF's two columns take, not on any page: a gutter of at least two spaces, lines of prose a
@@ -158,25 +158,38 @@ class ColumnText(str):
     column's characters blanked on a two-column region's lines). Every other use is the plain string's, so offsets,
     searches and lengths are the file's."""
 
+    @cached_property
+    def layout(self) -> Layout:
+        """The text's two-column regions, found once (a parser slices a long text thousands of times)."""
+        return layout_of(str(self))
+
     def __getitem__(self, key: SupportsIndex | slice) -> str:
         if isinstance(key, slice) and key.step is None:
             start, stop, _ = key.indices(len(self))
-            return column_text(str(self), start, stop) if start < stop else ""
+            return _read_down(self, self.layout, start, stop) if start < stop else ""
         return str.__getitem__(self, key)
+
+
+def _layout(text: str) -> Layout:
+    return text.layout if isinstance(text, ColumnText) else layout_of(text)
 
 
 def same_column(text: str, first: int, second: int) -> bool:
     """Whether two offsets of a text capture are in the same printed column (or both outside every two-column
     region): offsets of the two columns interleave, so spans overlap in the file without touching on the page."""
-    layout = layout_of(text)
+    layout = _layout(text)
     return layout.column_at(first) == layout.column_at(second)
 
 
 def column_text(text: str, start: int, end: int) -> str:
     """``text[start:end]`` as a reader sees it: when the span starts in a column of a two-column region, the other
     column's characters on its lines are blanked (same length, so offsets stay the file's)."""
-    span = text[start:end]
-    layout = layout_of(text)
+    return _read_down(text, _layout(text), start, end)
+
+
+def _read_down(text: str, layout: Layout, start: int, end: int) -> str:
+    """:func:`column_text` with the text's layout at hand."""
+    span = str.__getitem__(text, slice(start, end))
     where = layout.column_at(start)
     if where is None:
         return span
@@ -189,7 +202,7 @@ def column_text(text: str, start: int, end: int) -> str:
         cut = line_start + region.split
         hide = (max(line_start, start), min(cut, line_end)) if right else (max(cut, start), line_end)
         for k in range(max(hide[0], start), min(hide[1], end)):
-            if text[k] not in "\r\n":
+            if span[k - start] not in "\r\n":
                 out[k - start] = " "
         line += 1
     return "".join(out)

@@ -37,7 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.columns import ColumnText, Layout, layout_of
+from assistant.columns import ColumnText, Layout
 from assistant.corpus import SourceDocument, blank_out, html_span_text, markdown_span_text, mask_markdown
 from assistant.settings import Settings
 from assistant.text import is_english, normalise
@@ -1138,6 +1138,9 @@ def _mark_tables(lines: list[_Line], from_markup: bool = False, label_words: int
             i += 1
             continue
         header = len(_table_cells(lines[i]))
+        if header < 2:  # (a line of one cell heads no table: no need to read on, which made a long page quadratic)
+            i += 1
+            continue
         width = len(_table_cells(lines[i + 1])) if i + 1 < len(lines) else 0
         # A header row may leave its corner cell empty, over a column of row labels: one cell fewer.
         if width not in (header, header + 1):
@@ -1716,7 +1719,7 @@ def parse_document(
     """Clean and structure one document. ``boilerplate`` comes from :func:`site_boilerplate`."""
     settings = settings or Settings()
     view = _view(doc)
-    lines = _lines(view, None if doc.is_html or doc.is_markdown else layout_of(doc.text))
+    lines = _lines(view, view.layout if isinstance(view, ColumnText) else None)
     if not doc.is_html:
         # (A page's running lines first, which no row or item goes on into; then rows, whose continuation lines no
         # numbered heading above them takes for its own.)
