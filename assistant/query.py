@@ -993,7 +993,8 @@ def build_vocabulary(
     year -> documents published then; ``patients``, "woman"/"man"/... -> case reports of such a patient;
     ``listed_names``, topic -> the other names its page lists in a names field)."""
     settings = settings or Settings()
-    counts = Counter(w for text in texts for w in words(text))
+    tokenized = [words(text) for text in texts]  # (once: the word counts and the phrases' initials read them)
+    counts = Counter(w for tokens in tokenized for w in tokens)
     # A page may spell its acronym out only in its title or a heading ("Kaposiform hemangioendothelioma (KHE):
     # questions families ask") and use the acronym alone in its text.
     acronyms = learn_acronyms([*texts, *(h for page in (headings or {}).values() for h in page)])
@@ -1153,22 +1154,21 @@ def build_vocabulary(
     shared = min(ASPECT_MIN_DOCUMENTS, len(headings or {}))
     vocab.aspects = frozenset(stem for stem, count in documents.items() if count >= shared)
     vocab.name_only_words = _name_only_words(texts, aliases, counts)
-    vocab.phrase_initials = learn_phrase_initials(texts, settings)
+    vocab.phrase_initials = learn_phrase_initials(tokenized, settings)
     return vocab
 
 
-def learn_phrase_initials(texts: Iterable[str], settings: Settings) -> dict[str, str]:
-    """Initials -> the one phrase of two or three content words the texts use at least
+def learn_phrase_initials(tokenized: Iterable[list[str]], settings: Settings) -> dict[str, str]:
+    """Initials -> the one phrase of two or three content words the texts (as their words) use at least
     ``settings.phrase_initials_min_mentions`` times with those initials ("sv" -> "sentinel vessel"). Initials that two
     such phrases share stand for neither."""
     counts: Counter[str] = Counter()
-    for text in texts:
-        tokens = words(text)
+    for tokens in tokenized:
+        usable = [len(w) >= PHRASE_WORD_MIN_LETTERS and w.isalpha() and w not in STOPWORDS for w in tokens]
         for size in (2, 3):
             for start in range(len(tokens) - size + 1):
-                run = tokens[start : start + size]
-                if all(len(w) >= PHRASE_WORD_MIN_LETTERS and w.isalpha() and w not in STOPWORDS for w in run):
-                    counts[" ".join(run)] += 1
+                if all(usable[start : start + size]):
+                    counts[" ".join(tokens[start : start + size])] += 1
     by_initials: dict[str, list[str]] = {}
     for phrase, count in counts.items():
         if count >= settings.phrase_initials_min_mentions:
