@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
+
+import numpy as np
 
 from assistant.answer import Evidence, ExtractiveAnswerer
 from assistant.answer_types import figure_asked
@@ -145,13 +147,7 @@ class Assistant:
         # scores meanwhile. (The safety route comes first: an emergency must not wait for, nor leave
         # behind, a forward pass of the model.)
         vector_of = submit_query(query.text, self.settings.query_batch_max)
-        lexical = self.retriever.lexical_scores(query.focus) if self.retriever.mode != "dense" else None
-        vector = vector_of()
-        embedded = time.perf_counter()
-        named = set().union(*query.targets) if query.targets else None
-        candidates = self.retriever.retrieve(query.text, vector, query.focus, named, lexical_scores=lexical)
-        retrieved = time.perf_counter()
-        evidence = self.answerer.select(query, vector, candidates, audience)
+        candidates, evidence, embedded, retrieved = self._evidence(query, vector_of, audience)
         # (A personal decision between options is one question however it is put, "should he have A or B? which
         # would you pick?": the page's comparison of the options answers it.)
         if not evidence.abstain_reason and evidence.mode == "fact" and safety.label != "treatment_decision":
@@ -185,6 +181,20 @@ class Assistant:
         notice = None if safety.notice is None else f"{safety.notice} {ANSWER_LEAD_IN}"
         return _cited_answer(question, enforced, notice, False, safety.label, audience, record)
 
+    def _evidence(
+        self, query: UnderstoodQuery, vector_of: Callable[[], np.ndarray], audience: str
+    ) -> tuple[Candidates, Evidence, float, float]:
+        """The candidates and the chosen evidence for an understood question whose embedding ``vector_of`` is under
+        way (BM25 needs no vector and scores meanwhile), with when the vector came and when retrieval ended (the
+        trace's timings)."""
+        lexical = self.retriever.lexical_scores(query.focus) if self.retriever.mode != "dense" else None
+        vector = vector_of()
+        embedded = time.perf_counter()
+        named = set().union(*query.targets) if query.targets else None
+        candidates = self.retriever.retrieve(query.text, vector, query.focus, named, lexical_scores=lexical)
+        retrieved = time.perf_counter()
+        return candidates, self.answerer.select(query, vector, candidates, audience), embedded, retrieved
+
     def _answered_by_part(
         self,
         question: str,
@@ -211,15 +221,11 @@ class Assistant:
             for part in parts
         ]
         vectors_of = [submit_query(part.text, settings.query_batch_max) for part in understood]  # one forward pass
-        named = set().union(*query.targets) if query.targets else None
         chosen: list[ScoredPassage] = []
         quoted: set[int] = set()
         answered = 0
         for part, vector_of in zip(understood, vectors_of, strict=True):
-            vector = vector_of()
-            lexical = self.retriever.lexical_scores(part.focus) if self.retriever.mode != "dense" else None
-            candidates = self.retriever.retrieve(part.text, vector, part.focus, named, lexical_scores=lexical)
-            found = self.answerer.select(part, vector, candidates, audience)
+            _, found, _, _ = self._evidence(part, vector_of, audience)
             # (A question whose best answer an earlier one's already gives adds nothing: not its lesser passages.)
             if (
                 found.abstain_reason
